@@ -1,0 +1,1 @@
+"""Reference-standard labels: inter-rater agreement and consensus (no Dagster imports)."""
