@@ -1,0 +1,283 @@
+"""Thin Dagster resources around the real clients: lakeFS, MLflow, the audit log, de-identification.
+
+Every lakeFS commit, merge and tag and every MLflow registration and alias change goes through
+these resources, and they append the matching audit event themselves, so no asset can forget it.
+Configuration comes from environment variables (``clinical-pipelines services up`` sets them for
+the Dagster processes); a missing one stops the run with Dagster's "missing environment variable"
+error naming it.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import boto3
+import dagster as dg
+import lakefs
+import pandas as pd
+from botocore.config import Config as BotoConfig
+
+from clinical_pipelines.audit import events as audit_events
+from clinical_pipelines.audit.store import AuditLog
+
+ACTOR = "dagster:clinical_pipelines"
+
+
+class AuditLogResource(dg.ConfigurableResource):
+    """The append-only, hash-chained audit log (SQLite by default, PostgreSQL when configured)."""
+
+    url: str = dg.EnvVar("CLINICAL_PIPELINES_AUDIT_DB_URL")
+
+    def log(self) -> AuditLog:
+        return _audit_log(self.url)
+
+    def append(
+        self,
+        event_type: str,
+        subject: str,
+        *,
+        inputs: Iterable[str] = (),
+        payload: Mapping[str, Any] | None = None,
+        actor: str = ACTOR,
+    ):
+        return self.log().append(event_type, subject, actor=actor, inputs=tuple(inputs), payload=dict(payload or {}))
+
+
+@functools.lru_cache(maxsize=8)
+def _audit_log(url: str) -> AuditLog:
+    return AuditLog(url)
+
+
+def lakefs_subject(repository: str, commit_id: str) -> str:
+    return f"lakefs:{repository}@{commit_id}"
+
+
+class LakeFSResource(dg.ConfigurableResource):
+    """lakeFS through its maintained high-level SDK, plus its S3 gateway through boto3."""
+
+    endpoint: str = dg.EnvVar("LAKEFS_ENDPOINT")
+    access_key_id: str = dg.EnvVar("LAKEFS_ACCESS_KEY_ID")
+    secret_access_key: str = dg.EnvVar("LAKEFS_SECRET_ACCESS_KEY")
+    audit_log: AuditLogResource
+
+    def client(self) -> lakefs.Client:
+        return lakefs.Client(username=self.access_key_id, password=self.secret_access_key, host=self.endpoint)
+
+    def repository(self, name: str, *, create: bool = True) -> lakefs.Repository:
+        repo = lakefs.Repository(name, client=self.client())
+        if create:
+            repo.create(storage_namespace=f"local://{name}", default_branch="main", exist_ok=True)
+        return repo
+
+    def s3(self):
+        return boto3.client(
+            "s3",
+            endpoint_url=self.endpoint,
+            aws_access_key_id=self.access_key_id,
+            aws_secret_access_key=self.secret_access_key,
+            region_name="us-east-1",
+            config=BotoConfig(
+                s3={"addressing_style": "path"},
+                request_checksum_calculation="when_required",
+                response_checksum_validation="when_required",
+            ),
+        )
+
+    def ui_url(self, repository: str, ref: str) -> str:
+        return f"{self.endpoint}/repositories/{repository}/objects?ref={ref}"
+
+    # --- reading and writing ---------------------------------------------------------------
+    def read_bytes(self, repository: str, ref: str, path: str) -> bytes:
+        with self.repository(repository, create=False).ref(ref).object(path).reader(mode="rb") as fh:
+            return fh.read()
+
+    def read_parquet(self, repository: str, ref: str, path: str) -> pd.DataFrame:
+        return pd.read_parquet(io.BytesIO(self.read_bytes(repository, ref, path)))
+
+    def write_bytes(self, repository: str, branch: str, path: str, data: bytes) -> None:
+        self.repository(repository, create=False).branch(branch).object(path).upload(data, mode="wb")
+
+    def write_parquet(self, repository: str, branch: str, path: str, df: pd.DataFrame) -> None:
+        buf = io.BytesIO()
+        df.to_parquet(buf, index=False)
+        self.write_bytes(repository, branch, path, buf.getvalue())
+
+    def list_paths(self, repository: str, ref: str, prefix: str = "") -> list[str]:
+        return [o.path for o in self.repository(repository, create=False).ref(ref).objects(prefix=prefix)]
+
+    def head_commit(self, repository: str, ref: str = "main") -> str:
+        return self.repository(repository, create=False).ref(ref).get_commit().id
+
+    def create_branch(self, repository: str, branch: str, source: str = "main") -> None:
+        self.repository(repository).branch(branch).create(source_reference=source, exist_ok=True)
+
+    # --- audited version-control operations ---------------------------------------------------
+    def commit(
+        self,
+        repository: str,
+        branch: str,
+        message: str,
+        *,
+        metadata: Mapping[str, str],
+        inputs: Iterable[str] = (),
+        audit_payload: Mapping[str, Any] | None = None,
+    ) -> str:
+        """Commit a branch; the metadata must hold ids, hashes and counts only (it is not PHI-safe)."""
+        ref = self.repository(repository, create=False).branch(branch).commit(
+            message, metadata={str(k): str(v) for k, v in metadata.items()}
+        )
+        commit_id = ref.get_commit().id
+        self.audit_log.append(
+            audit_events.LAKEFS_COMMIT,
+            lakefs_subject(repository, commit_id),
+            inputs=inputs,
+            payload={"repository": repository, "branch": branch, "commit_id": commit_id, **(audit_payload or {})},
+        )
+        return commit_id
+
+    def merge(
+        self,
+        repository: str,
+        source_branch: str,
+        *,
+        into: str = "main",
+        message: str,
+        metadata: Mapping[str, str],
+        audit_payload: Mapping[str, Any] | None = None,
+    ) -> str:
+        repo = self.repository(repository, create=False)
+        source_commit = repo.ref(source_branch).get_commit().id
+        repo.branch(source_branch).merge_into(
+            repo.branch(into), message=message, metadata={str(k): str(v) for k, v in metadata.items()}
+        )
+        merge_commit = repo.ref(into).get_commit().id
+        self.audit_log.append(
+            audit_events.LAKEFS_MERGE,
+            lakefs_subject(repository, merge_commit),
+            inputs=[lakefs_subject(repository, source_commit)],
+            payload={"repository": repository, "into": into, "source_commit": source_commit, **(audit_payload or {})},
+        )
+        return merge_commit
+
+    def tag(self, repository: str, tag: str, ref: str) -> str:
+        repo = self.repository(repository, create=False)
+        commit_id = repo.ref(ref).get_commit().id
+        repo.tag(tag).create(commit_id, exist_ok=False)
+        self.audit_log.append(
+            audit_events.LAKEFS_TAG,
+            lakefs_subject(repository, commit_id),
+            payload={"repository": repository, "tag": tag, "commit_id": commit_id},
+        )
+        return commit_id
+
+    def delete_branch(self, repository: str, branch: str) -> None:
+        self.repository(repository, create=False).branch(branch).delete()
+
+
+class MLflowResource(dg.ConfigurableResource):
+    """The MLflow tracking server and model registry (aliases and tags, never stages)."""
+
+    tracking_uri: str = dg.EnvVar("MLFLOW_TRACKING_URI")
+    audit_log: AuditLogResource
+
+    def setup_for_execution(self, context) -> None:  # noqa: ARG002
+        import mlflow
+
+        mlflow.set_tracking_uri(self.tracking_uri)
+        mlflow.set_registry_uri(self.tracking_uri)
+
+    def client(self):
+        from mlflow import MlflowClient
+
+        return MlflowClient(tracking_uri=self.tracking_uri, registry_uri=self.tracking_uri)
+
+    def run_url(self, experiment_id: str, run_id: str) -> str:
+        return f"{self.tracking_uri}/#/experiments/{experiment_id}/runs/{run_id}"
+
+    def model_version_url(self, name: str, version: str) -> str:
+        return f"{self.tracking_uri}/#/models/{name}/versions/{version}"
+
+    def record_registration(self, name: str, version: str, *, inputs: Iterable[str], payload: Mapping[str, Any]) -> None:
+        self.audit_log.append(
+            audit_events.MLFLOW_MODEL_VERSION_REGISTERED, f"model:{name}/{version}", inputs=inputs, payload=payload
+        )
+
+    def set_alias(self, name: str, alias: str, version: str, *, payload: Mapping[str, Any]) -> None:
+        self.client().set_registered_model_alias(name, alias, version)
+        self.audit_log.append(
+            audit_events.MLFLOW_ALIAS_SET, f"model:{name}/{version}", payload={"alias": alias, **payload}
+        )
+
+    def alias_version(self, name: str, alias: str) -> str | None:
+        from mlflow.exceptions import MlflowException
+
+        try:
+            return self.client().get_model_version_by_alias(name, alias).version
+        except MlflowException:
+            return None
+
+
+class DeidentificationResource(dg.ConfigurableResource):
+    """Where the de-identification policy, the pseudonym key and the linkage vault are."""
+
+    policy_path: str | None = None  # None: the packaged policy
+    pseudonym_key_file: str = dg.EnvVar("CLINICAL_PIPELINES_PSEUDONYM_KEY_FILE")
+    linkage_dir: str = dg.EnvVar("CLINICAL_PIPELINES_LINKAGE_DIR")
+    linkage_key_file: str = dg.EnvVar("CLINICAL_PIPELINES_LINKAGE_KEY_FILE")
+
+    def policy(self):
+        from clinical_pipelines.deid.policy import load_deid_policy
+
+        return load_deid_policy(self.policy_path)
+
+    def key(self) -> bytes:
+        from clinical_pipelines.deid.pseudonym import load_pseudonym_key
+
+        return load_pseudonym_key(self.pseudonym_key_file)
+
+    def text_engine(self):
+        return _text_engine(self.policy_path)
+
+
+@functools.lru_cache(maxsize=4)
+def _text_engine(policy_path: str | None):
+    from clinical_pipelines.deid.policy import load_deid_policy
+    from clinical_pipelines.deid.text import ClinicalTextDeidentifier
+
+    return ClinicalTextDeidentifier.from_policy(load_deid_policy(policy_path))
+
+
+class ValidationPolicyResource(dg.ConfigurableResource):
+    """Which gate policy (thresholds) model validation and promotion use."""
+
+    gate_policy_path: str | None = None  # None: the packaged policy
+
+    def policy(self):
+        from clinical_pipelines.validation.gates import load_gate_policy
+
+        return load_gate_policy(self.gate_policy_path)
+
+
+def default_resources() -> dict[str, Any]:
+    audit = AuditLogResource()
+    return {
+        "audit_log": audit,
+        "lakefs": LakeFSResource(audit_log=audit),
+        "mlflow": MLflowResource(audit_log=audit),
+        "deid": DeidentificationResource(),
+        "validation_policy": ValidationPolicyResource(),
+    }
+
+
+@dg.definitions
+def resources() -> dg.Definitions:
+    return dg.Definitions(resources=default_resources())
+
+
+def evidence_dir() -> Path:
+    from clinical_pipelines.settings import Settings
+
+    return Settings.from_env().evidence_dir
