@@ -1,0 +1,1 @@
+"""Data splitting and model definition (no Dagster imports)."""
