@@ -39,6 +39,9 @@ def _as_dates(series: pd.Series, cutoff: date, col: str) -> tuple[pd.Series, pd.
     """Comparable (values, cutoff). Integer columns are treated as calendar years."""
     cutoff_ts = pd.Timestamp(cutoff)
     if pd.api.types.is_integer_dtype(series):
+        n_bad = int(series.isna().sum())
+        if n_bad:
+            raise SplitError(f"column {col!r} has {n_bad} empty year(s); every encounter needs a date to be placed")
         if (cutoff_ts.month, cutoff_ts.day) != (1, 1):
             raise SplitError(
                 f"column {col!r} holds years only; a temporal cutoff on a year column must be 1 January "
