@@ -1,0 +1,1 @@
+"""Model validation: metrics, promotion gates, plots (no Dagster imports)."""
