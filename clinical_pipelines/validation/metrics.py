@@ -238,8 +238,9 @@ def evaluate_predictions(df: pd.DataFrame, *, threshold: float, label_col: str =
     """The metrics dict consumed by ``validation.gates.evaluate_gates``.
 
     ``subgroup_cols`` maps a subgroup name to a column (default ``{"sex": "sex", "site": "site_id"}``);
-    ``age_col`` adds an ``age_band`` subgroup. Splits absent from ``df`` are simply absent from the
-    result (so a gate that needs them fails).
+    ``age_col`` adds an ``age_band`` subgroup. Subgroups are computed per split (``subgroups``) and
+    on all evaluation splits pooled (``subgroups_pooled``, never including train). Splits absent
+    from ``df`` are simply absent from the result (so a gate that needs them fails).
     """
     subgroup_cols = {"sex": "sex", "site": "site_id"} if subgroup_cols is None else dict(subgroup_cols)
     needed = [label_col, score_col, split_col] + list(subgroup_cols.values()) + ([age_col] if age_col else [])
@@ -248,19 +249,26 @@ def evaluate_predictions(df: pd.DataFrame, *, threshold: float, label_col: str =
         raise MetricsInputError(f"evaluation table is missing column(s) {missing}")
     out: dict = {"threshold": float(threshold), "min_subgroup_n": int(min_subgroup_n),
                  "min_subgroup_events": int(min_subgroup_events), "splits": {}, "subgroups": {}}
-    for split in splits:
-        part = df[df[split_col] == split]
-        if part.empty:
-            continue
+
+    def subgroups_of(part: pd.DataFrame) -> dict:
         y, p = part[label_col].to_numpy(), part[score_col].to_numpy()
-        out["splits"][split] = performance_metrics(y, p, threshold=threshold, auroc_method=auroc_method,
-                                                   n_boot=n_boot, seed=seed)
         columns = {name: part[col] for name, col in subgroup_cols.items()}
         if age_col:
             columns["age_band"] = age_band(part[age_col])
-        out["subgroups"][split] = {
+        return {
             name: subgroup_metrics(y, p, values.to_numpy(), threshold=threshold, min_n=min_subgroup_n,
                                    min_events=min_subgroup_events)
             for name, values in columns.items()
         }
+
+    for split in splits:
+        part = df[df[split_col] == split]
+        if part.empty:
+            continue
+        out["splits"][split] = performance_metrics(part[label_col].to_numpy(), part[score_col].to_numpy(),
+                                                   threshold=threshold, auroc_method=auroc_method,
+                                                   n_boot=n_boot, seed=seed)
+        out["subgroups"][split] = subgroups_of(part)
+    pooled = df[df[split_col].isin(list(splits))]
+    out["subgroups_pooled"] = subgroups_of(pooled) if not pooled.empty else {}
     return out
