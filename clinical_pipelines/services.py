@@ -47,12 +47,21 @@ def lakefs_binary_path() -> Path:
     return Path(override) if override else lakefs_cache_dir() / "lakefs"
 
 
+def find_go() -> str | None:
+    """The Go toolchain: $CLINICAL_PIPELINES_GO if set, else `go` on PATH, else /usr/local/go."""
+    explicit = os.environ.get("CLINICAL_PIPELINES_GO")
+    if explicit:
+        return explicit if Path(explicit).is_file() else None
+    default = Path("/usr/local/go/bin/go")
+    return shutil.which("go") or (str(default) if default.is_file() else None)
+
+
 def ensure_lakefs_binary() -> Path:
     """Return the cached lakeFS binary, building it from the pinned Go module if needed."""
     binary = lakefs_binary_path()
     if binary.exists():
         return binary
-    go = shutil.which("go") or ("/usr/local/go/bin/go" if Path("/usr/local/go/bin/go").exists() else None)
+    go = find_go()
     if go is None:
         raise ServiceError(
             "Cannot build lakeFS: no Go toolchain found. Install Go >= 1.26.4 (https://go.dev/dl) "

@@ -1,0 +1,86 @@
+"""`clinical-pipelines`: one command line for services, the demo run, de-identification, audit and evidence.
+
+Subcommands are dispatched to the ``main(argv)`` functions of their domain modules, imported lazily
+so that `clinical-pipelines services status` does not load spaCy or MLflow.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+
+USAGE = """usage: clinical-pipelines <command> [args]
+
+Local stack
+  services up|down|status [NAME ...]   start/stop/inspect lakeFS, MLflow and Dagster (127.0.0.1)
+  demo [--patients N] [--no-ui]         set up everything and run the whole graph on synthetic data
+
+Data
+  generate-cohort --out DIR [...]       write a synthetic cohort as raw extract files
+  generate-notes --out-input X --out-gold Y [...]   annotated synthetic notes (benchmark corpus)
+  deid-text INPUT.jsonl OUTPUT.jsonl    de-identify clinical notes (one JSON object per line)
+  deid-risk INPUT --quasi-identifiers A B ... [--sensitive S]   re-identification risk metrics
+
+Audit
+  audit trace MODEL VERSION [--json]    which data, transforms, labels, code made this model
+  audit verify [--anchors]              check the hash chain (and anchors) of the audit log
+  evidence verify DIR                   verify an evidence bundle offline
+"""
+
+# subcommand -> "module:function" taking the remaining argv and returning an exit code
+COMMANDS = {
+    "demo": "clinical_pipelines.demo:main",
+    "generate-cohort": "clinical_pipelines.synthetic.cli:generate_cohort_main",
+    "generate-notes": "clinical_pipelines.synthetic.cli:generate_notes_main",
+    "deid-text": "clinical_pipelines.deid.cli:deid_text_main",
+    "deid-risk": "clinical_pipelines.deid.cli:deid_risk_main",
+    "audit": "clinical_pipelines.audit.cli:audit_main",
+    "evidence": "clinical_pipelines.evidence.cli:evidence_main",
+}
+
+
+def services_main(argv: list[str]) -> int:
+    from clinical_pipelines import services
+    from clinical_pipelines.settings import Settings
+
+    if not argv or argv[0] not in {"up", "down", "status"}:
+        print("usage: clinical-pipelines services up|down|status [lakefs|mlflow|dagster ...]", file=sys.stderr)
+        return 2
+    action, names = argv[0], tuple(argv[1:]) or services.SERVICES
+    unknown = [n for n in names if n not in services.SERVICES]
+    if unknown:
+        print(f"unknown service(s): {', '.join(unknown)}; choose from {', '.join(services.SERVICES)}", file=sys.stderr)
+        return 2
+    settings = Settings.from_env()
+    try:
+        if action == "up":
+            services.up(settings, names)
+        elif action == "down":
+            services.down(settings, names)
+        print(json.dumps(services.status(settings), indent=2))
+    except services.ServiceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(USAGE)
+        return 0
+    command, rest = argv[0], argv[1:]
+    if command == "services":
+        return services_main(rest)
+    target = COMMANDS.get(command)
+    if target is None:
+        print(f"unknown command {command!r}\n\n{USAGE}", file=sys.stderr)
+        return 2
+    module_name, func_name = target.split(":")
+    func = getattr(importlib.import_module(module_name), func_name)
+    return int(func(rest) or 0)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
