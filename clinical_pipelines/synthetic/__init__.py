@@ -1,0 +1,1 @@
+"""Deterministic synthetic data: annotated clinical notes and a seeded multi-site cohort (no Dagster)."""
