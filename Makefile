@@ -1,0 +1,52 @@
+# clinical-pipelines: one entry point for setup, the demo run, tests and benchmarks.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: setup system-deps lakefs demo test up down status bench bench-deid bench-risk bench-audit lock clean
+
+$(BIN)/clinical-pipelines: pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip==26.3
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
+	@touch $@
+
+# PostgreSQL binaries for the audit-log tests (Debian package; skipped when already there).
+system-deps:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  echo "installing PostgreSQL server binaries (apt)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
+
+# Build lakeFS from its Go module once per machine (cached under ~/.cache/clinical-pipelines).
+lakefs: $(BIN)/clinical-pipelines
+	$(BIN)/python -c "from clinical_pipelines.services import ensure_lakefs_binary as b; print(b())"
+
+setup: $(BIN)/clinical-pipelines system-deps lakefs
+
+demo: setup
+	$(BIN)/clinical-pipelines demo
+
+test: setup
+	$(BIN)/pytest
+
+up: setup
+	$(BIN)/clinical-pipelines services up
+down:
+	$(BIN)/clinical-pipelines services down
+status:
+	$(BIN)/clinical-pipelines services status
+
+bench: bench-deid bench-risk bench-audit
+bench-deid: setup
+	$(BIN)/python tools/bench/deid_text.py
+bench-risk: setup
+	$(BIN)/python tools/bench/deid_risk.py
+bench-audit: setup
+	$(BIN)/python tools/bench/audit.py
+
+# Regenerate the full lock (every transitive pin) after changing pyproject.toml.
+lock:
+	$(BIN)/pip freeze --exclude-editable | grep -v '^-e ' > requirements.lock
+
+clean:
+	rm -rf $(VENV) var .pytest_cache
