@@ -1,0 +1,1 @@
+"""Post-deployment monitoring: input drift and retraining triggers (no Dagster imports)."""
