@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -306,8 +305,13 @@ class AuditLog:
                 f"unsupported audit log database {self.dialect!r} in {_redact_url(url)}; "
                 "use sqlite:///... or postgresql+psycopg2://..."
             )
+        if not create and self.dialect == "sqlite":
+            db = self._u.database
+            if db and db != ":memory:" and not Path(db).expanduser().exists():
+                raise FileNotFoundError(
+                    f"no audit database at {db}; check --db-url / CLINICAL_PIPELINES_AUDIT_DB_URL"
+                )
         self._engine = self._make_engine()
-        self._local = threading.local()
         if create:
             self._create_schema()
         else:

@@ -176,6 +176,9 @@ def verify_anchors(log: AuditLog, source: AnchorSource) -> AnchorVerifyResult:
     """Recompute the Merkle root of every anchored range and compare with the anchor records."""
     anchors = sorted(source.list_anchors(), key=lambda a: (a.from_seq, a.to_seq))
     problems: list[str] = []
+    # Sources may report their own integrity problems (e.g. lakeFS: untagged or rewritten anchors).
+    for p in getattr(source, "problems", None) or []:
+        problems.append(str(p))
     first_bad: Anchor | None = None
     first_seq: int | None = None
 

@@ -1,0 +1,79 @@
+"""`clinical-pipelines audit trace|verify` end to end on a SQLite store."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from clinical_pipelines.audit import events as ev
+from clinical_pipelines.audit.anchor import DirectoryAnchorStore, build_next_anchor
+from clinical_pipelines.audit.cli import audit_main, default_db_url
+from clinical_pipelines.audit.store import AuditLog
+
+
+@pytest.fixture
+def url(tmp_path) -> str:
+    u = f"sqlite:///{tmp_path / 'audit.db'}"
+    with AuditLog(u) as lg:
+        lg.append(ev.LAKEFS_COMMIT, "lakefs:clinical-deid@c1", actor="t", inputs=["batch:b1"],
+                  payload={"repository": "clinical-deid", "commit_id": "c1", "transform_hash": "7" * 64,
+                           "source_manifests": [{"batch_id": "b1", "source_system": "emr",
+                                                 "files": {"encounters.csv": "f" * 64}}]})
+        lg.append(ev.ASSET_MATERIALIZED, "labels:" + "a" * 64, actor="t",
+                  inputs=["lakefs:clinical-deid@c1"], payload={"raters": ["r1", "r2"]})
+        lg.append(ev.ASSET_MATERIALIZED, "dataset:" + "d" * 64, actor="t",
+                  inputs=["lakefs:clinical-deid@c1", "labels:" + "a" * 64])
+        lg.append(ev.MLFLOW_MODEL_VERSION_REGISTERED, "model:risk/1", actor="t",
+                  inputs=["dataset:" + "d" * 64], payload={"lakefs_commit": "c1"})
+    return u
+
+
+def test_trace_text_and_json(url: str, capsys) -> None:
+    assert audit_main(["trace", "risk", "1", "--db-url", url]) == 0
+    out = capsys.readouterr().out
+    assert "lakefs" in out and "c1" in out and "f" * 64 in out and "r1, r2" in out
+    assert audit_main(["trace", "risk", "1", "--json", "--db-url", url]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["source_batches"][0]["files"] == {"encounters.csv": "f" * 64}
+
+
+def test_trace_unknown_model(url: str, capsys) -> None:
+    assert audit_main(["trace", "risk", "2", "--db-url", url]) == 1
+    assert "model:risk/2" in capsys.readouterr().err
+
+
+def test_verify_ok_then_tampered(url: str, capsys, raw_sql) -> None:
+    assert audit_main(["verify", "--db-url", url]) == 0
+    assert "OK" in capsys.readouterr().out
+    with AuditLog(url) as lg:
+        eid = lg.query(subject="model:risk/1")[0].event_id
+        raw_sql(lg, "UPDATE audit_events SET actor = 'mallory' WHERE seq = 4")
+    assert audit_main(["verify", "--db-url", url]) == 1
+    out = capsys.readouterr().out
+    assert "seq 4" in out and eid in out
+    assert audit_main(["verify", "--json", "--db-url", url]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["chain"]["first_bad_seq"] == 4 and data["ok"] is False
+
+
+def test_verify_with_anchor_dir(url: str, tmp_path, capsys) -> None:
+    store = DirectoryAnchorStore(tmp_path / "anchors")
+    with AuditLog(url) as lg:
+        store.write_anchor(build_next_anchor(lg, None))
+    assert audit_main(["verify", "--anchors-dir", str(tmp_path / "anchors"), "--db-url", url]) == 0
+    assert "1 anchors cover seq 1..4" in capsys.readouterr().out
+
+
+def test_missing_database_is_a_clear_error(tmp_path, capsys) -> None:
+    assert audit_main(["verify", "--db-url", f"sqlite:///{tmp_path / 'nope.db'}"]) == 2
+    assert "no audit database" in capsys.readouterr().err
+    assert not (tmp_path / "nope.db").exists()
+
+
+def test_default_db_url(monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("CLINICAL_PIPELINES_AUDIT_DB_URL", "sqlite:////x/y.db")
+    assert default_db_url() == "sqlite:////x/y.db"
+    monkeypatch.delenv("CLINICAL_PIPELINES_AUDIT_DB_URL")
+    monkeypatch.setenv("CLINICAL_PIPELINES_HOME", str(tmp_path))
+    assert default_db_url() == f"sqlite:///{tmp_path.resolve() / 'audit' / 'audit.db'}"
