@@ -163,6 +163,9 @@ OTHER_ORGANIZATIONS = (
     "Eastport Fire Department", "County EMS", "Granite State Ambulance", "Bluewater Home Health",
     "Lakeside VA Clinic", "Clearwater Pharmacy", "Crestline Cardiology Group", "Ashby Senior Center",
 )
+PRACTICES = ("Pine Ridge Family Practice", "Greenfield Community Health Center", "Lakeside VA Clinic",
+             "Harbor Internal Medicine", "Maple Street Primary Care", "Crestline Cardiology Group",
+             "Summit Family Medicine", "Two Rivers Health Partners", "Ashby Medical Associates")
 PHARMACIES = ("Clearwater Pharmacy", "Main Street Drug", "Harbor Apothecary", "Valley Rx", "Millbrook Pharmacy",
               "Corner Drug & Compounding", "Riverton Family Pharmacy", "Pine Harbor Drug")
 EMPLOYERS = (

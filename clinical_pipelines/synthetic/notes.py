@@ -588,7 +588,7 @@ def _followup(c: _Ctx, b: _Builder) -> None:
             mm=c.pick(("00", "15", "30", "45")), ph=c.other_phone())
     elif r < 0.7:
         b.f("Follow up: PCP {doc} ({org}) within 1-2 weeks; cardiology clinic {d}.\n", doc=c.clin(),
-            org=c.org(), d=c.date(fu))
+            org=_ph(c.pick(ids.PRACTICES), "ORGANIZATION"), d=c.date(fu))
     else:
         b.f("Return to clinic in {n} weeks ({d}). Call {ph} with questions.\n", n=str(c.rng.randint(1, 6)),
             d=c.date(fu), ph=c.other_phone())
@@ -669,7 +669,8 @@ def _discharge_summary(c: _Ctx) -> None:
     b.f("Admission Date: {a}\nDischarge Date: {d}\nAttending: {att}\n", a=c.date(c.admit, with_year=True),
         d=c.date(c.disc, with_year=True), att=c.clin(c.att, c.pick((1, 4, 7))))
     if c.chance(0.4):
-        b.f("PCP: {pcp}, {org} (fax {fx})\n", pcp=c.clin(), org=c.org(), fx=c.other_phone("FAX"))
+        b.f("PCP: {pcp}, {org} (fax {fx})\n", pcp=c.clin(), org=_ph(c.pick(ids.PRACTICES), "ORGANIZATION"),
+            fx=c.other_phone("FAX"))
     if c.chance(0.35):
         _registration(c, b)
     dx = c.pick(("NSTEMI", "STEMI", "unstable angina", "acute on chronic HFrEF", "AF with RVR", "chest pain, ACS ruled out",
@@ -711,7 +712,7 @@ def _discharge_summary(c: _Ctx) -> None:
 
 def _progress_note(c: _Ctx) -> None:
     b = c.b
-    day = c.admit + _dt.timedelta(days=c.rng.randint(0, max(0, (c.disc - c.admit).days)))
+    day = c.note_date if c.e.get("note_date") else c.admit + _dt.timedelta(days=c.rng.randint(0, max(0, (c.disc - c.admit).days)))
     if c.chance(0.5):
         _header(c, b, c.pick(("Cardiology Progress Note", "PROGRESS NOTE", "Hospitalist Progress Note")))
         b.f("Date of service: {d}\n", d=c.date(day, with_year=True))
@@ -877,7 +878,7 @@ def _referral_letter(c: _Ctx) -> None:
 
 def _nursing_note(c: _Ctx) -> None:
     b = c.b
-    when = c.admit + _dt.timedelta(days=c.rng.randint(0, max(0, (c.disc - c.admit).days)))
+    when = c.note_date if c.e.get("note_date") else c.admit + _dt.timedelta(days=c.rng.randint(0, max(0, (c.disc - c.admit).days)))
     b.f("{title} {dt}\n", title=c.pick(("NURSING NOTE", "RN Shift Assessment", "Nursing Progress Note -", "Nsg note")),
         dt=c.datetime(when))
     b.f("Pt: {name}  {ml}{mrn}  Rm {rm}\n", name=c.pt_name(c.pick((1, 2, 4))), ml=c.mrn_label(), mrn=c.mrn(),
