@@ -1,0 +1,1 @@
+"""Evidence documents and the verifiable evidence bundle (no Dagster imports)."""

@@ -1,0 +1,317 @@
+"""Markdown evidence documents rendered from plain dicts (no PHI expected in the inputs).
+
+Every document starts with the checklist items it is evidence for (``evidence.checklist``) and
+every section names the TRIPOD+AI / GMLP / PCCP / EU AI Act Annex IV items it addresses. Content
+that was not supplied is printed as **Not provided**, so gaps are visible to a reviewer instead of
+silently missing. Renderers are pure: the same inputs give the same text (no clock reads).
+
+Documents: ``model_card``, ``datasheet``, ``clinician_summary``, ``validation_report``,
+``label_quality_report``, ``change_control_plan``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from clinical_pipelines.evidence.checklist import ARTEFACTS, items_line
+
+NOT_PROVIDED = "**Not provided** (to be completed before release)"
+EVAL_SPLITS = ("internal_test", "temporal_test", "external_test")
+SPLIT_NAMES = {
+    "train": "Development (training)",
+    "internal_test": "Internal validation (held-out patients)",
+    "temporal_test": "Temporal validation (patients after the cutoff)",
+    "external_test": "External validation (held-out sites)",
+}
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    refs: str  # checklist items, e.g. "TRIPOD+AI 12; GMLP 8; AI Act IV 2"
+    body: str
+
+
+# --------------------------------------------------------------------------- formatting helpers
+def _cell(x) -> str:
+    if x is None:
+        return "n/a"
+    if isinstance(x, bool):
+        return "yes" if x else "no"
+    if isinstance(x, float):
+        return f"{x:.3f}"
+    return str(x).replace("|", "\\|").replace("\n", " ")
+
+
+def _table(headers, rows) -> str:
+    if not rows:
+        return NOT_PROVIDED
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _kv(d: dict | None, labels: dict[str, str] | None = None) -> str:
+    if not d:
+        return NOT_PROVIDED
+    labels = labels or {}
+    return _table(["Item", "Value"], [[labels.get(k, k.replace("_", " ")), v] for k, v in d.items()])
+
+
+def _bullets(items) -> str:
+    if not items:
+        return NOT_PROVIDED
+    return "\n".join(f"- {_cell(i) if not isinstance(i, str) else i}" for i in items)
+
+
+def _text(value) -> str:
+    return value if isinstance(value, str) and value.strip() else NOT_PROVIDED
+
+
+def _ci(m: dict, key="auroc") -> str:
+    est, lo, hi = m.get(key), m.get(f"{key}_ci_lower"), m.get(f"{key}_ci_upper")
+    if est is None:
+        return "n/a"
+    return f"{est:.3f} ({lo:.3f}-{hi:.3f})" if lo is not None and hi is not None else f"{est:.3f}"
+
+
+def _render(title: str, artefact: str, sections: list[Section], intro: str = "") -> str:
+    out = [f"# {title}", "", f"_Evidence for: {items_line(artefact)}_", ""]
+    if intro:
+        out += [intro, ""]
+    for s in sections:
+        out += [f"## {s.title}", "", f"_Checklist: {s.refs}_", "", s.body.strip(), ""]
+    out += ["## Regulatory mapping", "", _table(["Section", "Checklist items"], [[s.title, s.refs] for s in sections]), ""]
+    return "\n".join(out)
+
+
+def _performance_table(metrics: dict | None) -> str:
+    splits = (metrics or {}).get("splits") or {}
+    rows = []
+    for split in EVAL_SPLITS:
+        m = splits.get(split)
+        if m:
+            rows.append([SPLIT_NAMES[split], m.get("n"), m.get("prevalence"), _ci(m), m.get("calibration_slope"),
+                         m.get("calibration_intercept"), m.get("ece"), m.get("brier"),
+                         m.get("sensitivity"), m.get("specificity"), m.get("ppv"), m.get("npv")])
+        else:
+            rows.append([SPLIT_NAMES[split], "not evaluated"] + [None] * 10)
+    return _table(["Evaluation set", "n", "Prevalence", "AUROC (95% CI)", "Cal. slope", "Cal. intercept", "ECE",
+                   "Brier", "Sensitivity", "Specificity", "PPV", "NPV"], rows)
+
+
+def _gate_table(gate_results) -> str:
+    rows = []
+    for g in gate_results or []:
+        g = g.to_dict() if hasattr(g, "to_dict") else g
+        rows.append([g["name"], "PASS" if g["passed"] else "FAIL", g.get("observed"),
+                     f"{g.get('comparison')} {_cell(g.get('threshold'))}", g.get("message")])
+    return _table(["Gate", "Result", "Observed", "Required", "Detail"], rows)
+
+
+def _subgroup_tables(metrics: dict | None) -> str:
+    pooled = (metrics or {}).get("subgroups_pooled") or {}
+    if not pooled:
+        return NOT_PROVIDED
+    parts = []
+    for attr, res in pooled.items():
+        rows = []
+        for value, g in (res.get("groups") or {}).items():
+            if g.get("status") == "ok":
+                rows.append([value, g.get("n"), g.get("n_positive"), _ci(g), g.get("sensitivity"), g.get("specificity")])
+            else:
+                rows.append([value, g.get("n"), g.get("n_positive"), "insufficient n", None, None])
+        parts.append(f"**{attr}** (AUROC gap: {_cell(res.get('auroc_gap'))})\n\n"
+                     + _table(["Group", "n", "Events", "AUROC (95% CI)", "Sensitivity", "Specificity"], rows))
+    return "\n\n".join(parts)
+
+
+# --------------------------------------------------------------------------- documents
+def model_card(*, model: dict, intended_use: dict, performance: dict | None = None, gate_results=None,
+               limitations: list[str] | None = None, human_ai_team: dict | None = None,
+               coefficients: dict | None = None, planned_changes: str | None = None) -> str:
+    """Model card. ``model``: name, version, type, provider, created_at, operating_threshold, features...
+    ``intended_use``: purpose, intended_users, setting, population, output_meaning, out_of_scope (list)."""
+    iu = dict(intended_use or {})
+    out_of_scope = iu.pop("out_of_scope", None)
+    output_meaning = iu.pop("output_meaning", None)
+    model_info = {k: v for k, v in (model or {}).items() if k != "features"}
+    features = (model or {}).get("features")
+    sections = [
+        Section("Model details", "TRIPOD+AI 1, 22; AI Act IV 1",
+                _kv(model_info) + ("\n\nPredictors: " + ", ".join(features) if features else "")),
+        Section("Intended use and intended users", "TRIPOD+AI 3; GMLP 6; AI Act IV 1",
+                _kv(iu) + "\n\n**Out of scope:**\n\n" + _bullets(out_of_scope)),
+        Section("Human-AI team and human oversight", "GMLP 7; AI Act IV 3; TRIPOD+AI 27", _kv(human_ai_team)),
+        Section("Model output", "TRIPOD+AI 15; GMLP 9", _text(output_meaning)),
+        Section("Model specification", "TRIPOD+AI 22",
+                _table(["Predictor", "Standardised log-odds coefficient"], sorted(coefficients.items()))
+                if coefficients else NOT_PROVIDED),
+        Section("Performance summary", "TRIPOD+AI 23; GMLP 8; AI Act IV 3", _performance_table(performance)),
+        Section("Promotion gates", "PCCP MP-c; GMLP 8; AI Act IV 4", _gate_table(gate_results)),
+        Section("Interpretation and limitations", "TRIPOD+AI 25, 26; AI Act IV 3; GMLP 9", _bullets(limitations)),
+        Section("Planned changes", "PCCP DoM; AI Act IV 2, 6", _text(planned_changes)),
+    ]
+    name = (model or {}).get("name", "model")
+    return _render(f"Model card: {name} {(model or {}).get('version', '')}".strip(), "model_card", sections)
+
+
+def datasheet(*, dataset: dict, sources: list[dict] | None = None, population: dict | None = None,
+              outcome: dict | None = None, split_manifest: dict | None = None, missingness: dict | None = None,
+              preparation: dict | None = None, representativeness: str | None = None) -> str:
+    """Datasheet for the development / validation data. ``population`` may hold counts per sex,
+    age band, site (dicts of counts); ``missingness``: {feature: share missing}."""
+    source_rows = [[s.get("source_system"), s.get("site_id"), s.get("batch_id"), s.get("date_range"), s.get("n_rows")]
+                   for s in (sources or [])]
+    pop = dict(population or {})
+    breakdowns = {k: pop.pop(k) for k in list(pop) if isinstance(pop[k], dict)}
+    breakdown_txt = "\n\n".join(
+        f"**{k.replace('_', ' ')}**\n\n" + _table(["Group", "Count"], sorted(v.items())) for k, v in breakdowns.items()
+    )
+    split_rows = []
+    for s, e in ((split_manifest or {}).get("splits") or {}).items():
+        split_rows.append([SPLIT_NAMES.get(s, s), e.get("n_rows"), e.get("n_patients"), e.get("prevalence")])
+    sections = [
+        Section("Dataset identity and provenance", "TRIPOD+AI 5, 18; AI Act IV 2", _kv(dataset)),
+        Section("Data sources and dates", "TRIPOD+AI 5; GMLP 3",
+                _table(["Source system", "Site", "Batch", "Dates", "Rows"], source_rows)),
+        Section("Participants, setting and eligibility", "TRIPOD+AI 6, 20; GMLP 3; AI Act IV 2, 3",
+                _kv(pop) + ("\n\n" + breakdown_txt if breakdown_txt else "")),
+        Section("Outcome and reference standard", "TRIPOD+AI 8; GMLP 5; PCCP MP-a", _kv(outcome)),
+        Section("Data preparation and de-identification", "TRIPOD+AI 7; GMLP 2; AI Act IV 2", _kv(preparation)),
+        Section("Missing data", "TRIPOD+AI 11",
+                _table(["Feature", "Share missing"], sorted(missingness.items())) if missingness else NOT_PROVIDED),
+        Section("Data splits", "TRIPOD+AI 12, 16; GMLP 4; PCCP MP-a",
+                _table(["Split", "Encounters", "Patients", "Prevalence"], split_rows)
+                + (f"\n\nSplit fingerprint (sha256 of sorted id/split pairs): `{split_manifest['pairs_sha256']}`"
+                   if split_manifest and split_manifest.get("pairs_sha256") else "")),
+        Section("Representativeness of the intended population", "GMLP 3; TRIPOD+AI 3, 20; AI Act IV 2",
+                _text(representativeness)),
+    ]
+    return _render(f"Datasheet: {(dataset or {}).get('name', 'dataset')}", "datasheet", sections)
+
+
+def clinician_summary(*, model: dict, intended_use: dict, performance: dict | None = None,
+                      how_to_use: list[str] | None = None, limitations: list[str] | None = None,
+                      contact: str | None = None) -> str:
+    """One-page plain-language summary for the clinicians who use the model."""
+    thr = (model or {}).get("operating_threshold")
+    splits = (performance or {}).get("splits") or {}
+    lines = []
+    for split in EVAL_SPLITS:
+        m = splits.get(split)
+        if m and m.get("sensitivity") is not None:
+            lines.append(
+                f"{SPLIT_NAMES[split]}: of 100 patients who had the outcome, the tool flagged about "
+                f"{round(100 * m['sensitivity'])}; of 100 patients flagged, about "
+                f"{round(100 * (m.get('ppv') or 0))} had the outcome (AUROC {_ci(m)}, n = {m.get('n')}).")
+    sections = [
+        Section("What the tool does", "TRIPOD+AI 15, 27; GMLP 9; AI Act IV 1",
+                _text((intended_use or {}).get("purpose"))
+                + (f"\n\nA patient is flagged as high risk when the predicted risk is at least {thr:.0%}."
+                   if isinstance(thr, (int, float)) else "")),
+        Section("Who should use it, and for whom", "TRIPOD+AI 3; GMLP 6, 9; AI Act IV 1",
+                _kv({k: v for k, v in (intended_use or {}).items() if k in ("intended_users", "setting", "population")})
+                + "\n\n**Do not use for:**\n\n" + _bullets((intended_use or {}).get("out_of_scope"))),
+        Section("How well it works", "TRIPOD+AI 23; GMLP 8, 9", _bullets(lines)),
+        Section("How to use it (you stay in charge)", "GMLP 7; TRIPOD+AI 27; AI Act IV 3", _bullets(how_to_use)),
+        Section("Known limitations", "TRIPOD+AI 26; GMLP 9; AI Act IV 3", _bullets(limitations)),
+        Section("Questions and problem reports", "GMLP 9, 10; PCCP labeling", _text(contact)),
+    ]
+    name = (model or {}).get("name", "model")
+    return _render(f"Clinician summary: {name} {(model or {}).get('version', '')}".strip(), "clinician_summary", sections)
+
+
+def validation_report(*, model: dict, metrics: dict, gate_results, policy: dict, split_manifest: dict | None = None,
+                      plots: list[str] | None = None, statistical_plan: str | None = None) -> str:
+    """Validation report: splits, discrimination with CIs, calibration, classification at the operating
+    threshold, subgroups, gate decisions against the (hashed) gate policy."""
+    results = [g.to_dict() if hasattr(g, "to_dict") else g for g in (gate_results or [])]
+    decision = "ALL GATES PASSED" if results and all(g["passed"] for g in results) else "NOT APPROVED: at least one gate failed"
+    split_rows = [[SPLIT_NAMES.get(s, s), e.get("n_rows"), e.get("n_patients"), e.get("prevalence")]
+                  for s, e in ((split_manifest or {}).get("splits") or {}).items()]
+    policy_info = {k: policy.get(k) for k in ("version", "sha256", "operating_threshold", "discrimination_statistic")
+                   if k in (policy or {})}
+    sections = [
+        Section("Decision", "PCCP MP-c; GMLP 8; AI Act IV 2", f"**{decision}**\n\n" + _kv(
+            {"model": (model or {}).get("name"), "version": (model or {}).get("version"),
+             "gate policy version": policy_info.get("version"), "gate policy sha256": policy_info.get("sha256")})),
+        Section("Statistical analysis plan", "TRIPOD+AI 12; PCCP MP-c; AI Act IV 4", _text(statistical_plan or (
+            "Discrimination: AUROC with 95% CI (DeLong). Calibration: logistic recalibration intercept (slope fixed "
+            "at 1) and slope, expected calibration error (10 equal-width bins), Brier score. Classification at the "
+            "operating threshold: sensitivity, specificity, PPV, NPV. Subgroups: sex, age band, site on the pooled "
+            "evaluation sets; groups below the policy minimum size are reported as insufficient n."))),
+        Section("Evaluation data (patient-disjoint splits)", "TRIPOD+AI 12, 16, 20; GMLP 4; PCCP MP-a",
+                _table(["Split", "Encounters", "Patients", "Prevalence"], split_rows)),
+        Section("Overall performance", "TRIPOD+AI 23; GMLP 3, 8; AI Act IV 3, 4",
+                f"Operating threshold: {_cell((metrics or {}).get('threshold'))}\n\n" + _performance_table(metrics)),
+        Section("Subgroup performance and fairness", "TRIPOD+AI 14, 23; GMLP 3; AI Act IV 2, 3", _subgroup_tables(metrics)),
+        Section("Figures", "TRIPOD+AI 23", _bullets([f"![{p}]({p})" for p in plots or []])),
+        Section("Promotion gates", "PCCP MP-c; GMLP 8; AI Act IV 2, 4", _kv(policy_info) + "\n\n" + _gate_table(results)),
+    ]
+    name = (model or {}).get("name", "model")
+    return _render(f"Validation report: {name} {(model or {}).get('version', '')}".strip(), "validation_report", sections)
+
+
+def label_quality_report(*, agreement: dict, labeling_process: dict | None = None) -> str:
+    """Reference-standard quality from ``labels.agreement.agreement_report`` output."""
+    a = agreement or {}
+    stats = [[name, (a.get(key) or {}).get("estimate"), (a.get(key) or {}).get("ci_lower"),
+              (a.get(key) or {}).get("ci_upper"), (a.get(key) or {}).get("n_items")]
+             for name, key in (("Percent agreement", "percent_agreement"), ("Fleiss' kappa", "fleiss_kappa"),
+                               ("Krippendorff's alpha (nominal)", "krippendorff_alpha"))]
+    pairs = [[k.replace("|", " / "), v.get("n_items"), v.get("percent_agreement"), v.get("kappa"),
+              v.get("ci_lower"), v.get("ci_upper")] for k, v in (a.get("cohen_kappa_pairs") or {}).items()]
+    overview = {k: a.get(k) for k in ("n_items", "n_ratings", "n_raters", "raters_per_item_min",
+                                      "raters_per_item_max", "n_items_single_rating", "positive_rate") if k in a}
+    boot = a.get("bootstrap") or {}
+    sections = [
+        Section("Labelling process", "TRIPOD+AI 8; GMLP 5; AI Act IV 2; PCCP MP-a", _kv(labeling_process)),
+        Section("Ratings overview", "TRIPOD+AI 8", _kv(overview)),
+        Section("Agreement between raters", "TRIPOD+AI 8; GMLP 5",
+                _table(["Statistic", "Estimate", "95% CI lower", "95% CI upper", "Items"], stats)
+                + (f"\n\nConfidence intervals: {boot.get('interval', 'bootstrap')} over {boot.get('unit', 'item')}s, "
+                   f"{boot.get('n_boot')} resamples, seed {boot.get('seed')}." if boot else "")),
+        Section("Agreement per rater pair (Cohen's kappa)", "TRIPOD+AI 8; GMLP 5",
+                _table(["Rater pair", "Items", "Agreement", "Kappa", "95% CI lower", "95% CI upper"], pairs)),
+        Section("Consensus and adjudication", "TRIPOD+AI 8; GMLP 5; PCCP MP-a", _kv(a.get("consensus"))),
+    ]
+    return _render("Label quality report", "label_quality_report", sections,
+                   intro="How reliable is the reference standard the model was trained and tested against?")
+
+
+def change_control_plan(*, model: dict, modifications: list[dict], data_management: dict | None = None,
+                        retraining: dict | None = None, performance_evaluation: dict | None = None,
+                        update_procedures: dict | None = None, impact_assessment: list[dict] | None = None,
+                        version_control: str | None = None) -> str:
+    """Predetermined Change Control Plan (FDA PCCP final guidance, Dec 2024).
+
+    ``modifications``: [{id, description, rationale, automatic (bool), frequency, protocol_sections (list)}]
+    ``impact_assessment``: [{modification, benefits, risks, mitigations}] (+ optional "cumulative" entry).
+    ``performance_evaluation`` should carry the acceptance criteria of the gate policy (thresholds, sha256).
+    """
+    mods = modifications or []
+    mod_rows = [[m.get("id"), m.get("description"), m.get("rationale"),
+                 "automatic" if m.get("automatic") else "manual", m.get("frequency")] for m in mods]
+    trace_rows = [[m.get("id"), ", ".join(m.get("protocol_sections") or []) or "n/a"] for m in mods]
+    ia_rows = [[i.get("modification"), i.get("benefits"), i.get("risks"), i.get("mitigations")]
+               for i in (impact_assessment or [])]
+    sections = [
+        Section("1. Description of modifications", "PCCP DoM; GMLP 10; AI Act IV 2, 6",
+                _table(["ID", "Modification", "Rationale", "Automatic / manual", "Frequency"], mod_rows)),
+        Section("2a. Modification protocol: data management", "PCCP MP-a; GMLP 3, 4, 5; TRIPOD+AI 5-8",
+                _kv(data_management)),
+        Section("2b. Modification protocol: re-training practices", "PCCP MP-b; TRIPOD+AI 12, 24", _kv(retraining)),
+        Section("2c. Modification protocol: performance evaluation", "PCCP MP-c; GMLP 8; TRIPOD+AI 12, 14, 23; AI Act IV 4",
+                _kv(performance_evaluation)),
+        Section("2d. Modification protocol: update procedures", "PCCP MP-d; GMLP 9, 10; AI Act IV 9",
+                _kv(update_procedures)),
+        Section("Traceability: modification to protocol sections", "PCCP MP",
+                _table(["Modification", "Protocol sections"], trace_rows)),
+        Section("3. Impact assessment", "PCCP IA; AI Act IV 5",
+                _table(["Modification", "Benefits", "Risks", "Mitigations"], ia_rows)),
+        Section("Version control and maintenance", "PCCP; GMLP 2; AI Act IV 6", _text(version_control)),
+    ]
+    name = (model or {}).get("name", "model")
+    return _render(f"Predetermined change control plan: {name}", "change_control_plan", sections)
+
