@@ -1,0 +1,118 @@
+"""Labels: every rater's judgement, their measured agreement, and one consensus label per encounter."""
+
+from __future__ import annotations
+
+import json
+
+import dagster as dg
+import pandas as pd
+
+from clinical_pipelines.audit import events as audit_events
+from clinical_pipelines.defs.resources import AuditLogResource, LakeFSResource, ValidationPolicyResource
+from clinical_pipelines.labels.agreement import agreement_report, consensus_labels
+from clinical_pipelines.provenance import canonical_json, sha256_bytes
+from clinical_pipelines.settings import DEID_REPOSITORY
+
+OWNER = "team:clinical-informatics"
+LABEL_AGREEMENT_GATE = "label_agreement"
+
+
+def released_batches(released_snapshot: dict) -> list[str]:
+    batches = sorted(released_snapshot)
+    if not batches:
+        raise dg.Failure(description="No released de-identified snapshot yet: run the snapshot job for a batch first.")
+    return batches
+
+
+def read_all_batches(lakefs: LakeFSResource, ref: str, batches: list[str], table: str) -> pd.DataFrame:
+    return pd.concat(
+        [lakefs.read_parquet(DEID_REPOSITORY, ref, f"batches/{b}/{table}.parquet") for b in batches],
+        ignore_index=True,
+    )
+
+
+@dg.asset(
+    group_name="labels",
+    kinds={"lakefs", "pandas"},
+    owners=[OWNER],
+    check_specs=[dg.AssetCheckSpec(LABEL_AGREEMENT_GATE, asset="labels", blocking=True)],
+    description=(
+        "Outcome labels (30-day major adverse cardiac event) from at least two independent raters per "
+        "encounter: pairwise and Cohen's kappa, Fleiss' kappa and Krippendorff's alpha with bootstrap 95% "
+        "intervals, and one consensus label per encounter (ties without adjudication are excluded and "
+        "counted). Committed to lakeFS with the labelers, labeling tools and the snapshot commit they came from."
+    ),
+)
+def labels(
+    context: dg.AssetExecutionContext,
+    released_snapshot: dict,
+    lakefs: LakeFSResource,
+    audit_log: AuditLogResource,
+    validation_policy: ValidationPolicyResource,
+):
+    batches = released_batches(released_snapshot)
+    snapshot_commit = lakefs.head_commit(DEID_REPOSITORY, "main")
+    raw = read_all_batches(lakefs, snapshot_commit, batches, "labels")
+    long = raw.rename(columns={"encounter_pid": "item_id"})[["item_id", "rater_id", "label"]].copy()
+    long["label"] = pd.to_numeric(long["label"], errors="raise").astype(int)
+    report = agreement_report(long)
+    consensus = consensus_labels(long).rename(columns={"item_id": "encounter_pid"})
+    raters = sorted(raw["rater_id"].astype(str).unique())
+    tools = sorted(raw["labeling_tool"].astype(str).unique())
+    labels_sha = sha256_bytes(canonical_json(sorted(zip(consensus["encounter_pid"], consensus["label"].astype(int).tolist()))))
+
+    min_alpha = validation_policy.policy().min_label_agreement
+    alpha = report["krippendorff_alpha"]["estimate"]
+    passed = alpha is not None and alpha >= min_alpha
+
+    branch = f"labels-{context.run_id[:8]}"
+    lakefs.create_branch(DEID_REPOSITORY, branch)
+    lakefs.write_parquet(DEID_REPOSITORY, branch, "labels/consensus.parquet", consensus)
+    lakefs.write_bytes(DEID_REPOSITORY, branch, "labels/agreement.json",
+                       json.dumps({"agreement": report, "raters": raters, "labeling_tools": tools,
+                                   "snapshot_commit": snapshot_commit, "labels_sha256": labels_sha}, indent=2).encode())
+    subject = f"labels:{labels_sha}"
+    commit_id = lakefs.commit(
+        DEID_REPOSITORY, branch, "Consensus labels and rater agreement",
+        metadata={"labels_sha256": labels_sha, "snapshot_commit": snapshot_commit, "raters": ",".join(raters),
+                  "krippendorff_alpha": f"{alpha:.4f}" if alpha is not None else "n/a", "dagster_run_id": context.run_id},
+        inputs=[f"lakefs:{DEID_REPOSITORY}@{snapshot_commit}"],
+        audit_payload={"labels_sha256": labels_sha},
+    )
+    released_commit = snapshot_commit
+    if passed:
+        released_commit = lakefs.merge(
+            DEID_REPOSITORY, branch, into="main", message="Release consensus labels",
+            metadata={"labels_sha256": labels_sha, "gate": LABEL_AGREEMENT_GATE, "dagster_run_id": context.run_id},
+        )
+        lakefs.delete_branch(DEID_REPOSITORY, branch)
+    audit_log.append(
+        audit_events.ASSET_MATERIALIZED, subject,
+        inputs=[f"lakefs:{DEID_REPOSITORY}@{snapshot_commit}"],
+        payload={"asset": "labels", "raters": raters, "labeling_tools": tools, "n_labels": int(len(raw)),
+                 "n_consensus": int(len(consensus)), "krippendorff_alpha": alpha,
+                 "fleiss_kappa": report["fleiss_kappa"]["estimate"], "lakefs_commit": commit_id,
+                 "dagster_run_id": context.run_id},
+    )
+    yield dg.Output(
+        {"labels_sha256": labels_sha, "snapshot_commit": snapshot_commit, "commit_id": commit_id,
+         "released_commit": released_commit, "batches": batches, "raters": raters, "labeling_tools": tools,
+         "agreement": report, "run_id": context.run_id},
+        metadata={
+            "lakefs_commit": commit_id,
+            "lakefs_url": dg.MetadataValue.url(lakefs.ui_url(DEID_REPOSITORY, commit_id)),
+            "labels_sha256": labels_sha,
+            "raters": len(raters),
+            "ratings": int(len(raw)),
+            "consensus_labels": int(len(consensus)),
+            "excluded_ties": report["consensus"]["n_unresolved_excluded"],
+            "krippendorff_alpha": alpha,
+            "fleiss_kappa": report["fleiss_kappa"]["estimate"],
+            "positive_rate": report["consensus"]["consensus_positive_rate"],
+        },
+    )
+    yield dg.AssetCheckResult(
+        check_name=LABEL_AGREEMENT_GATE, passed=bool(passed), severity=dg.AssetCheckSeverity.ERROR,
+        metadata={"krippendorff_alpha": alpha, "minimum": min_alpha},
+        description=f"Krippendorff's alpha {alpha} vs minimum {min_alpha}",
+    )

@@ -1,0 +1,62 @@
+"""Feature drift (Evidently) between the training patients and the most recent patients."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from clinical_pipelines.defs.resources import LakeFSResource, MLflowResource, ValidationPolicyResource
+from clinical_pipelines.monitoring.drift import drift_report, retraining_recommended
+from clinical_pipelines.training import split as splitting
+from clinical_pipelines.training.model import prepare_features
+
+OWNER = "team:ml-engineering"
+DRIFT_CHECK = "feature_drift_within_limit"
+
+
+@dg.asset(
+    group_name="monitoring",
+    kinds={"evidently", "mlflow"},
+    owners=[OWNER],
+    check_specs=[dg.AssetCheckSpec(DRIFT_CHECK, asset="feature_drift", blocking=False)],
+    description=(
+        "Evidently data-drift report of every model feature: training patients (reference) against the most "
+        "recent patients (temporal test period). The share of drifted features is compared with the gate "
+        "policy's limit; above it, retraining is recommended (warning check, and the retraining sensor acts)."
+    ),
+)
+def feature_drift(
+    context: dg.AssetExecutionContext,
+    training_dataset: dict,
+    trained_model: dict,
+    lakefs: LakeFSResource,
+    mlflow: MLflowResource,
+    validation_policy: ValidationPolicyResource,
+):
+    import mlflow as mlflow_api
+
+    ds = training_dataset
+    df = lakefs.read_parquet(ds["repository"], ds["commit_id"], ds["path"])
+    reference = prepare_features(df[df[splitting.SPLIT_COL] == splitting.TRAIN])
+    current = prepare_features(df[df[splitting.SPLIT_COL] == splitting.TEMPORAL_TEST])
+    result = drift_report(reference, current)
+    decision = retraining_recommended(result.summary, validation_policy.policy())
+    with mlflow_api.start_run(run_id=trained_model["mlflow_run_id"]):
+        mlflow_api.log_text(result.html.decode("utf-8"), "monitoring/feature_drift.html")
+        mlflow_api.log_metric("drift_share_drifted_features", float(result.summary["share_drifted_columns"]))
+    yield dg.Output(
+        {"summary": result.summary, "decision": decision, "dataset_sha256": ds["dataset_sha256"],
+         "model_version": trained_model["version"], "run_id": context.run_id},
+        metadata={
+            "share_drifted_features": result.summary["share_drifted_columns"],
+            "drifted_features": ", ".join(decision["drifted_columns"]) or "none",
+            "retraining_recommended": bool(decision["recommended"]),
+            "report_url": dg.MetadataValue.url(
+                f"{mlflow.tracking_uri}/#/experiments/{trained_model['experiment_id']}/runs/{trained_model['mlflow_run_id']}/artifacts"
+            ),
+        },
+    )
+    yield dg.AssetCheckResult(
+        check_name=DRIFT_CHECK, passed=not decision["recommended"], severity=dg.AssetCheckSeverity.WARN,
+        description=decision["reason"],
+        metadata={"share_drifted_features": result.summary["share_drifted_columns"], "limit": decision["threshold"]},
+    )

@@ -1,0 +1,233 @@
+"""Training dataset (patient-disjoint temporal and site split) and the trained model in MLflow."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import dagster as dg
+import pandas as pd
+
+from clinical_pipelines.audit import events as audit_events
+from clinical_pipelines.defs.labels.assets import read_all_batches
+from clinical_pipelines.defs.resources import AuditLogResource, LakeFSResource, MLflowResource
+from clinical_pipelines.provenance import code_version, environment_digest, sha256_bytes
+from clinical_pipelines.settings import DEID_REPOSITORY, REGISTERED_MODEL_NAME
+from clinical_pipelines.training import split as splitting
+from clinical_pipelines.training.model import FEATURES, build_model, prepare_features
+
+OWNER = "team:ml-engineering"
+PATIENT_DISJOINT_GATE = "patient_disjoint_split"
+EXPERIMENT = "clinical-mace-risk"
+# Pinned runtime requirements recorded with the model (not whatever happens to be imported).
+MODEL_PIP_REQUIREMENTS = ["scikit-learn==1.9.1", "pandas==2.3.3", "numpy==2.0.2", "skops==0.16.0"]
+
+
+class TrainingConfig(dg.Config):
+    external_sites: list[str] = ["lakeshore"]
+    internal_test_fraction: float = 0.2
+    split_seed: int = 20261128
+    temporal_holdout_years: int = 1
+    class_weight: str | None = None
+    regularization_c: float = 1.0
+
+
+def admission_date(df: pd.DataFrame) -> pd.Series:
+    """Admission date as a timestamp; under year-only de-identification, 1 January of the year."""
+    if "admit_date" in df.columns:
+        return pd.to_datetime(df["admit_date"], errors="coerce")
+    if "admit_year" in df.columns:
+        return pd.to_datetime(df["admit_year"].astype(str) + "-01-01", errors="coerce")
+    raise dg.Failure(description="encounters table has neither admit_date nor admit_year: cannot split by time")
+
+
+@dg.asset(
+    group_name="training",
+    kinds={"lakefs", "pandas"},
+    owners=[OWNER],
+    check_specs=[dg.AssetCheckSpec(PATIENT_DISJOINT_GATE, asset="training_dataset", blocking=True)],
+    description=(
+        "De-identified encounters joined to their consensus labels and split, patient-disjoint, into train, "
+        "internal test, temporal test (admissions in the last year) and external test (held-out sites). "
+        "Committed to lakeFS with its split manifest; the blocking gate fails on any patient in two splits."
+    ),
+)
+def training_dataset(
+    context: dg.AssetExecutionContext,
+    config: TrainingConfig,
+    labels: dict,
+    lakefs: LakeFSResource,
+    audit_log: AuditLogResource,
+):
+    ref = labels["released_commit"]
+    encounters = read_all_batches(lakefs, ref, labels["batches"], "encounters")
+    consensus = lakefs.read_parquet(DEID_REPOSITORY, ref, "labels/consensus.parquet")
+    df = encounters.merge(consensus[["encounter_pid", "label"]], on="encounter_pid", how="inner")
+    if df.empty:
+        raise dg.Failure(description="No encounter has a consensus label: cannot build a training dataset")
+    df["admission_date"] = admission_date(df)
+    last_year = int(df["admission_date"].dt.year.max())
+    cutoff = pd.Timestamp(year=last_year - config.temporal_holdout_years + 1, month=1, day=1)
+    df = splitting.split_dataset(
+        df, patient_col="patient_pid", date_col="admission_date", site_col="site_id",
+        temporal_cutoff=cutoff, external_sites=config.external_sites,
+        internal_test_fraction=config.internal_test_fraction, seed=config.split_seed,
+    )
+    problems = splitting.verify_split(df, patient_col="patient_pid")
+    manifest = splitting.split_manifest(
+        df, date_col="admission_date",
+        parameters={"temporal_cutoff": cutoff.date().isoformat(), "external_sites": config.external_sites,
+                    "internal_test_fraction": config.internal_test_fraction, "seed": config.split_seed},
+    )
+    buf = io.BytesIO()
+    df.drop(columns=["admission_date"]).to_parquet(buf, index=False)
+    data = buf.getvalue()
+    dataset_sha = sha256_bytes(data)
+    path = f"training/{dataset_sha[:16]}/dataset.parquet"
+    branch = f"training-{context.run_id[:8]}"
+    lakefs.create_branch(DEID_REPOSITORY, branch, source=ref)
+    lakefs.write_bytes(DEID_REPOSITORY, branch, path, data)
+    lakefs.write_bytes(DEID_REPOSITORY, branch, path.replace("dataset.parquet", "split_manifest.json"),
+                       json.dumps(manifest, indent=2).encode())
+    commit_id = lakefs.commit(
+        DEID_REPOSITORY, branch, "Training dataset and split manifest",
+        metadata={"dataset_sha256": dataset_sha, "labels_sha256": labels["labels_sha256"],
+                  "split_pairs_sha256": manifest["pairs_sha256"], "dagster_run_id": context.run_id},
+        inputs=[f"lakefs:{DEID_REPOSITORY}@{ref}", f"labels:{labels['labels_sha256']}"],
+        audit_payload={"dataset_sha256": dataset_sha},
+    )
+    if not problems:
+        lakefs.merge(DEID_REPOSITORY, branch, into="main", message="Release training dataset",
+                     metadata={"dataset_sha256": dataset_sha, "gate": PATIENT_DISJOINT_GATE,
+                               "dagster_run_id": context.run_id})
+        lakefs.delete_branch(DEID_REPOSITORY, branch)
+    counts = {s: manifest["splits"][s]["n_rows"] for s in splitting.SPLITS}
+    audit_log.append(
+        audit_events.ASSET_MATERIALIZED, f"dataset:{dataset_sha}",
+        inputs=[f"lakefs:{DEID_REPOSITORY}@{ref}", f"labels:{labels['labels_sha256']}"],
+        payload={"asset": "training_dataset", "lakefs_repository": DEID_REPOSITORY, "lakefs_commit": commit_id,
+                 "path": path, "split_counts": counts, "split_pairs_sha256": manifest["pairs_sha256"],
+                 "dagster_run_id": context.run_id},
+    )
+    yield dg.Output(
+        {"repository": DEID_REPOSITORY, "commit_id": commit_id, "path": path, "dataset_sha256": dataset_sha,
+         "labels_sha256": labels["labels_sha256"], "snapshot_commit": labels["snapshot_commit"],
+         "split_manifest": manifest, "batches": labels["batches"], "run_id": context.run_id},
+        metadata={
+            "lakefs_commit": commit_id,
+            "lakefs_url": dg.MetadataValue.url(lakefs.ui_url(DEID_REPOSITORY, commit_id)),
+            "dataset_sha256": dataset_sha,
+            "rows": int(len(df)),
+            **{f"rows_{s}": n for s, n in counts.items()},
+            "temporal_cutoff": cutoff.date().isoformat(),
+            "external_sites": ", ".join(config.external_sites),
+        },
+    )
+    yield dg.AssetCheckResult(
+        check_name=PATIENT_DISJOINT_GATE, passed=not problems, severity=dg.AssetCheckSeverity.ERROR,
+        metadata={"problems": len(problems)}, description="; ".join(problems) or "no patient in two splits",
+    )
+
+
+@dg.asset(
+    group_name="training",
+    kinds={"sklearn", "mlflow"},
+    owners=[OWNER],
+    description=(
+        "Logistic-regression risk model (30-day MACE) trained on the train split only, logged to MLflow with "
+        "the lakeFS dataset as its input (source s3://<repo>/<commit>/<path>, digest = commit) and registered "
+        "as a new model version tagged with the lakeFS repository and commit, transform hash, code version "
+        "and environment digest. A back-link commit in lakeFS records the run and model version."
+    ),
+)
+def trained_model(
+    context: dg.AssetExecutionContext,
+    config: TrainingConfig,
+    training_dataset: dict,
+    released_snapshot: dict,
+    lakefs: LakeFSResource,
+    mlflow: MLflowResource,
+) -> dg.Output[dict]:
+    import mlflow as mlflow_api
+    from mlflow import sklearn as mlflow_sklearn
+
+    ds = training_dataset
+    df = lakefs.read_parquet(ds["repository"], ds["commit_id"], ds["path"])
+    train = df[df[splitting.SPLIT_COL] == splitting.TRAIN]
+    X, y = prepare_features(train), train["label"].astype(int)
+    params = {"C": config.regularization_c, "class_weight": config.class_weight}
+    model = build_model(params)
+    model.fit(X, y)
+
+    transform_hashes = sorted({s["transform_hash"] for s in released_snapshot.values()})
+    env = environment_digest()
+    code = code_version()
+    tags = {
+        "lakefs_repository": ds["repository"],
+        "lakefs_commit": ds["commit_id"],
+        "lakefs_snapshot_commit": ds["snapshot_commit"],
+        "dataset_sha256": ds["dataset_sha256"],
+        "labels_sha256": ds["labels_sha256"],
+        "transform_hash": ",".join(transform_hashes),
+        "code_version": code,
+        "environment_digest": env["digest"],
+        "dagster_run_id": context.run_id,
+    }
+    mlflow_api.set_experiment(EXPERIMENT)
+    with mlflow_api.start_run(run_name=f"train-{context.run_id[:8]}") as run:
+        mlflow_api.log_params({**{k: str(v) for k, v in params.items()}, "features": len(FEATURES),
+                               "train_rows": int(len(train))})
+        mlflow_api.set_tags(tags)
+        dataset = mlflow_api.data.from_pandas(
+            df[list(set(df.columns) & set(FEATURES)) + ["label", splitting.SPLIT_COL]],
+            source=f"s3://{ds['repository']}/{ds['commit_id']}/{ds['path']}",
+            name="training_dataset", targets="label", digest=ds["commit_id"][:36],
+        )
+        mlflow_api.log_input(dataset, context="training")
+        info = mlflow_sklearn.log_model(
+            model, name="model", registered_model_name=REGISTERED_MODEL_NAME,
+            pip_requirements=MODEL_PIP_REQUIREMENTS, input_example=X.head(3),
+        )
+        experiment_id = run.info.experiment_id
+        run_id = run.info.run_id
+    version = str(info.registered_model_version)
+    client = mlflow.client()
+    for k, v in tags.items():
+        client.set_model_version_tag(REGISTERED_MODEL_NAME, version, k, v)
+    client.set_model_version_tag(REGISTERED_MODEL_NAME, version, "validation_status", "pending")
+    mlflow.record_registration(
+        REGISTERED_MODEL_NAME, version, inputs=[f"dataset:{ds['dataset_sha256']}"],
+        payload={"run_id": run_id, "lakefs_repository": ds["repository"], "lakefs_commit": ds["commit_id"],
+                 "transform_hash": tags["transform_hash"], "code_version": code, "environment_digest": env["digest"],
+                 "dataset_sha256": ds["dataset_sha256"], "dagster_run_id": context.run_id},
+    )
+    # Back-link: a lakeFS commit whose metadata points at the MLflow run and model version.
+    branch = f"model-link-{context.run_id[:8]}"
+    lakefs.create_branch(DEID_REPOSITORY, branch)
+    link = {"model": REGISTERED_MODEL_NAME, "version": version, "mlflow_run_id": run_id,
+            "dataset_commit": ds["commit_id"], "dataset_sha256": ds["dataset_sha256"]}
+    lakefs.write_bytes(DEID_REPOSITORY, branch, f"models/{REGISTERED_MODEL_NAME}/v{version}.json",
+                       json.dumps(link, indent=2).encode())
+    lakefs.commit(
+        DEID_REPOSITORY, branch, f"Model {REGISTERED_MODEL_NAME} v{version} trained on {ds['commit_id'][:12]}",
+        metadata={"mlflow_model": REGISTERED_MODEL_NAME, "mlflow_model_version": version, "mlflow_run_id": run_id,
+                  "dataset_commit": ds["commit_id"], "dagster_run_id": context.run_id,
+                  "::lakefs::MLflow run::url[url:ui]": mlflow.run_url(experiment_id, run_id),
+                  "::lakefs::MLflow model version::url[url:ui]": mlflow.model_version_url(REGISTERED_MODEL_NAME, version)},
+        inputs=[f"model:{REGISTERED_MODEL_NAME}/{version}"],
+    )
+    lakefs.merge(DEID_REPOSITORY, branch, into="main", message=f"Link model v{version}",
+                 metadata={"mlflow_model_version": version, "dagster_run_id": context.run_id})
+    lakefs.delete_branch(DEID_REPOSITORY, branch)
+    return dg.Output(
+        {"model_name": REGISTERED_MODEL_NAME, "version": version, "mlflow_run_id": run_id,
+         "experiment_id": experiment_id, "dataset": {k: ds[k] for k in ("repository", "commit_id", "path", "dataset_sha256")},
+         "tags": tags, "params": params, "run_id": context.run_id},
+        metadata={
+            "mlflow_model_version": version,
+            "mlflow_model_url": dg.MetadataValue.url(mlflow.model_version_url(REGISTERED_MODEL_NAME, version)),
+            "mlflow_run_url": dg.MetadataValue.url(mlflow.run_url(experiment_id, run_id)),
+            "lakefs_commit": ds["commit_id"],
+            "train_rows": int(len(train)),
+        },
+    )
