@@ -79,14 +79,20 @@ def _num(x) -> float | None:
     return x if np.isfinite(x) else None
 
 
-def _bootstrap_weights(n_units: int, n_boot: int, seed: int) -> np.ndarray:
-    """n_boot x n_units matrix: how often each unit is drawn in each bootstrap resample."""
+_MAX_WEIGHT_CELLS = 4_000_000  # bootstrap weights are built in chunks of at most this many cells (~32 MB)
+
+
+def _bootstrap(stat_w, n_units: int, n_boot: int, seed: int) -> np.ndarray:
+    """Statistic over ``n_boot`` item resamples; ``stat_w(w)`` gets a (resamples x units) count matrix."""
     rng = np.random.default_rng(seed)
-    idx = rng.integers(0, n_units, size=(n_boot, n_units))
-    weights = np.zeros((n_boot, n_units))
-    rows = np.repeat(np.arange(n_boot), n_units)
-    np.add.at(weights, (rows, idx.ravel()), 1.0)
-    return weights
+    chunk = max(1, min(n_boot, _MAX_WEIGHT_CELLS // max(n_units, 1)))
+    out = []
+    for start in range(0, n_boot, chunk):
+        b = min(chunk, n_boot - start)
+        idx = rng.integers(0, n_units, size=(b, n_units)) + (np.arange(b) * n_units)[:, None]
+        weights = np.bincount(idx.ravel(), minlength=b * n_units).reshape(b, n_units).astype(float)
+        out.append(stat_w(weights))
+    return np.concatenate(out)
 
 
 def _ci(samples: np.ndarray) -> tuple[float | None, float | None]:
@@ -152,7 +158,7 @@ def _with_ci(stat_w, counts: np.ndarray, n_boot: int, seed: int) -> dict:
     point = stat_w(counts, np.ones((1, n_units)))[0]
     lo = hi = None
     if n_boot > 0:
-        lo, hi = _ci(stat_w(counts, _bootstrap_weights(n_units, n_boot, seed)))
+        lo, hi = _ci(_bootstrap(lambda w: stat_w(counts, w), n_units, n_boot, seed))
     return {"estimate": _num(point), "ci_lower": lo, "ci_upper": hi, "n_items": int(n_units)}
 
 
@@ -205,7 +211,7 @@ def cohen_kappa_pairs(long_df, *, item_col=ITEM_COL, rater_col=RATER_COL, label_
             entry["percent_agreement"] = float((a == b).mean())
             entry["kappa"] = _num(_cohen_w(a, b, np.ones((1, n)))[0])
             if n_boot > 0:
-                entry["ci_lower"], entry["ci_upper"] = _ci(_cohen_w(a, b, _bootstrap_weights(n, n_boot, seed + i)))
+                entry["ci_lower"], entry["ci_upper"] = _ci(_bootstrap(lambda w: _cohen_w(a, b, w), n, n_boot, seed + i))
         out[f"{r1}|{r2}"] = entry
     return out
 

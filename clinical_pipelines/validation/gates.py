@@ -50,7 +50,9 @@ THRESHOLD_KEYS = (
     "min_auroc_internal", "min_auroc_temporal", "min_auroc_external", "min_auroc_per_external_site",
     "max_calibration_slope_deviation", "max_ece", "max_subgroup_auroc_gap", "min_sensitivity",
 )
-_TOP_KEYS = ("version", "operating_threshold", "discrimination_statistic", "thresholds", "subgroups", "monitoring")
+_TOP_KEYS = ("version", "operating_threshold", "discrimination_statistic", "thresholds", "subgroups", "labels",
+             "monitoring")
+_LABEL_KEYS = ("min_label_agreement",)
 _SUBGROUP_KEYS = ("min_n", "min_events", "attributes")
 _MONITORING_KEYS = ("max_drifted_feature_share",)
 _UNBOUNDED_THRESHOLDS = {"max_calibration_slope_deviation"}
@@ -76,6 +78,7 @@ class ValidationGatePolicy:
     min_subgroup_n: int
     min_subgroup_events: int
     subgroup_attributes: tuple[str, ...]
+    min_label_agreement: float
     max_drifted_feature_share: float
     sha256: str
     path: str = field(default="")
@@ -151,6 +154,7 @@ def load_gate_policy(path: str | Path | None = None) -> ValidationGatePolicy:
         raise GatePolicyError(f"{where}: unknown key(s) {unknown} (typo?); allowed: {list(_TOP_KEYS)}")
     thresholds = _section(data, "thresholds", THRESHOLD_KEYS, where)
     subgroups = _section(data, "subgroups", _SUBGROUP_KEYS, where)
+    labels = _section(data, "labels", _LABEL_KEYS, where)
     monitoring = _section(data, "monitoring", _MONITORING_KEYS, where)
     stat = data["discrimination_statistic"]
     if stat not in DISCRIMINATION_STATISTICS:
@@ -173,6 +177,7 @@ def load_gate_policy(path: str | Path | None = None) -> ValidationGatePolicy:
         min_subgroup_n=_integer(subgroups["min_n"], "subgroups.min_n", where),
         min_subgroup_events=_integer(subgroups["min_events"], "subgroups.min_events", where),
         subgroup_attributes=tuple(attrs),
+        min_label_agreement=_number(labels["min_label_agreement"], "labels.min_label_agreement", where, lo=-1.0),
         max_drifted_feature_share=_number(monitoring["max_drifted_feature_share"],
                                           "monitoring.max_drifted_feature_share", where),
         sha256=hashlib.sha256(raw).hexdigest(),

@@ -40,6 +40,7 @@ def test_packaged_policy_loads_with_hash():
     assert 0 < policy.operating_threshold < 1
     assert policy.subgroup_attributes == ("sex", "age_band", "site")
     assert 0 < policy.max_drifted_feature_share <= 1
+    assert policy.min_label_agreement == pytest.approx(0.667)
 
 
 def _write(tmp_path: Path, data) -> Path:
@@ -63,6 +64,10 @@ def test_policy_fail_closed(tmp_path):
     d = copy.deepcopy(base)
     d["thresholds"]["min_sensitivity"] = "high"
     with pytest.raises(GatePolicyError, match="must be a number"):
+        load_gate_policy(_write(tmp_path, d))
+    d = copy.deepcopy(base)
+    del d["labels"]["min_label_agreement"]
+    with pytest.raises(GatePolicyError, match="min_label_agreement"):
         load_gate_policy(_write(tmp_path, d))
     d = copy.deepcopy(base)
     del d["monitoring"]
