@@ -208,6 +208,12 @@ def _fmt_phone(number: str, style: int) -> str:
 # --------------------------------------------------------------------------------------------
 # note context: normalized patient/encounter plus PHI renderers
 # --------------------------------------------------------------------------------------------
+_FEMALE_RELATIONS = frozenset({"wife", "daughter", "sister", "niece", "granddaughter", "mother"})
+_MALE_RELATIONS = frozenset({"husband", "son", "brother", "grandson", "father"})
+_EMS = ("County EMS", "Eastport Fire Department", "Granite State Ambulance", "Tri-Town Rescue Squad",
+        "Lakeshore Ambulance Service", "Hudson Valley EMS")
+
+
 class _Ctx:
     def __init__(self, patient: Mapping[str, Any], encounter: Mapping[str, Any], rng: random.Random):
         self.rng = rng
@@ -292,14 +298,15 @@ class _Ctx:
             return _ph(f"{f.upper()} {l.upper()}", "NAME")
         return [(f"{self.title} ", None), (f"{f} {l}", "NAME")]
 
-    def pt_ref(self) -> Seg:
-        """A later reference to the patient (PHI or a neutral phrase)."""
+    def pt_ref(self, initial: bool = False) -> Seg:
+        """A later reference to the patient (PHI or a neutral phrase); ``initial`` = sentence start."""
         r = self.rng.random()
         if r < 0.35:
             return [(f"{self.title} ", None), (self.last, "NAME")]
         if r < 0.5:
             return _ph(self.first, "NAME")
-        return [(self.pick(("the patient", "pt", "the pt", "patient")), None)]
+        phrase = self.pick(("the patient", "pt", "the pt", "patient"))
+        return [(phrase[0].upper() + phrase[1:] if initial else phrase, None)]
 
     def clin(self, who: tuple[str, str] | None = None, style: int | None = None, cred: str = "MD") -> Seg:
         f, l = who or ids.clinician_name(self.rng)
@@ -405,7 +412,12 @@ class _Ctx:
             return _ph(f"{rel['first']} {rel['last']}", "NAME")
         if r < 0.8:
             return _ph(str(rel["first"]), "NAME")
-        return [(self.pick(("Mr. ", "Mrs. ", "Ms. ")), None), (str(rel["last"]), "NAME")]
+        relation = str(rel.get("relation", ""))
+        if relation in _FEMALE_RELATIONS:
+            return [(self.pick(("Mrs. ", "Ms. ")), None), (str(rel["last"]), "NAME")]
+        if relation in _MALE_RELATIONS:
+            return [("Mr. ", None), (str(rel["last"]), "NAME")]
+        return _ph(f"{rel['first']} {rel['last']}", "NAME")
 
     def ident(self, key: str, typ: str, gen) -> Seg:
         value = self.p.get(key) or gen(self.rng)
@@ -719,7 +731,7 @@ def _progress_note(c: _Ctx) -> None:
     else:
         b.f("{title} {d} HD#{n}\n", title=c.pick(("CARDS PN", "Progress note", "Daily progress note -")),
             d=c.date(day, c.pick((1, 2, 10))), n=str((day - c.admit).days + 1))
-    b.f("\nS: {name} reports {sym}. ", name=c.pt_ref(), sym=c.pick(("CP resolved", "mild SOB overnight", "no CP/SOB",
+    b.f("\nS: {name} reports {sym}. ", name=c.pt_ref(initial=True), sym=c.pick(("CP resolved", "mild SOB overnight", "no CP/SOB",
                                                                     "slept poorly", "palpitations x1 overnight")))
     if c.chance(0.4):
         rel = c.relative()
@@ -764,8 +776,9 @@ def _ed_note(c: _Ctx) -> None:
         b.f("Officer {off} (badge {badge}) at bedside. ", off=_ph(" ".join(ids.person_name(c.rng)), "NAME"),
             badge=c.num_id("", 4))
     elif c.chance(0.3):
-        b.f("Brought in by {org} after {rel} {name} called 911. ", org=c.org(), rel=c.relative()["relation"],
-            name=c.rel_name(c.relative()))
+        rel = c.relative()
+        b.f("Brought in by {org} after {rel} {name} called 911. ", org=_ph(c.pick(_EMS), "ORGANIZATION"),
+            rel=str(rel["relation"]), name=c.rel_name(rel))
     b.t(f"\n\nROS: {c.pick(('+CP, +diaphoresis, -fever', 'neg except per HPI', '+DOE, +orthopnea, +PND'))}\n")
     b.t(f"PMH: {', '.join(c.rng.sample(_PMH, 3))}{', ' + c.pick(_EPONYM_PMH) if c.chance(0.3) else ''}\n")
     b.t(f"Meds: {'; '.join(c.rng.sample(_MEDS, 3))}\n")
@@ -929,15 +942,19 @@ def _device_clinic_note(c: _Ctx) -> None:
 
 def _telephone_note(c: _Ctx) -> None:
     b = c.b
+    if c.chance(0.5):
+        caller = c.pt_name(c.pick((0, 2))) + [(" (self)", None)]
+    else:
+        rel = c.relative()
+        caller = c.rel_name(rel) + [(f" ({rel['relation']})", None)]
     b.f("{title}\nDate/time: {dt}\nCaller: {caller}   Call back #: {ph}\n",
         title=c.pick(("TELEPHONE ENCOUNTER", "Telehealth Visit", "Phone note", "Virtual visit (video)")),
-        dt=c.datetime(c.note_date),
-        caller=c.pt_name(c.pick((0, 2))) if c.chance(0.5) else c.rel_name(c.relative()), ph=c.phone())
+        dt=c.datetime(c.note_date), caller=caller, ph=c.phone())
     b.f("{ml}{mrn}   DOB: {dob}\n", ml=c.mrn_label(), mrn=c.mrn(), dob=c.date(c.birth, c.pick((1, 7, 0, 2))))
     if c.chance(0.5):
         b.f("Video visit; patient connected from IP {ip} at home ({city}).\n", ip=c.ident("ip_address", "IP", ids.ip_address),
             city=_ph(str(c.p["city"]), "LOCATION"))
-    b.f("\n{name} called re: {iss}. ", name=c.pt_ref(), iss=c.pick(("BP readings at home 150s/90s", "missed dose of apixaban",
+    b.f("\n{name} called re: {iss}. ", name=c.pt_ref(initial=True), iss=c.pick(("BP readings at home 150s/90s", "missed dose of apixaban",
                                                                       "ankle swelling", "refill of metoprolol 25 mg",
                                                                       "insurance prior auth for sacubitril/valsartan")))
     b.t(f"Home vitals: {_vitals(c)}. {c.pick(('Denies CP/SOB.', 'Reports mild DOE.', 'Weight up 3 lb.'))}\n")
