@@ -75,7 +75,7 @@ def auroc_with_ci(y_true, y_score, *, method: str = "delong", n_boot: int = 1000
     out["auroc"] = auc
     if method == "delong":
         half = norm.ppf(0.5 + level / 2) * np.sqrt(var)
-        out["auroc_ci_lower"], out["auroc_ci_upper"] = max(0.0, auc - half), min(1.0, auc + half)
+        out["auroc_ci_lower"], out["auroc_ci_upper"] = float(max(0.0, auc - half)), float(min(1.0, auc + half))
     elif method == "bootstrap":
         rng = np.random.default_rng(seed)
         stats = []
@@ -225,8 +225,8 @@ def subgroup_metrics(y_true, y_score, groups, *, threshold: float, min_n: int, m
         "groups": result,
         "n_groups_evaluated": len(aurocs),
         "n_groups_insufficient": sum(v["status"] == STATUS_INSUFFICIENT for v in result.values()),
-        "auroc_min": min(aurocs) if aurocs else None,
-        "auroc_gap": (max(aurocs) - min(aurocs)) if len(aurocs) >= 2 else None,
+        "auroc_min": float(min(aurocs)) if aurocs else None,
+        "auroc_gap": float(max(aurocs) - min(aurocs)) if len(aurocs) >= 2 else None,
     }
 
 

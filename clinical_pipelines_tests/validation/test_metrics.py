@@ -108,6 +108,14 @@ def test_evaluate_predictions_structure_and_json():
                        "age": rng.integers(20, 95, 1500).astype(str)})
     out = evaluate_predictions(df, threshold=0.25, min_subgroup_n=30, min_subgroup_events=5)
     json.dumps(out)
+
+    def walk(x):  # plain Python types only (no numpy scalars) so metadata / JSON stay portable
+        if isinstance(x, dict):
+            for v in x.values():
+                walk(v)
+        else:
+            assert type(x) in (int, float, str, bool, type(None)), type(x)
+    walk(out)
     assert set(out["splits"]) == {"internal_test", "temporal_test", "external_test"}
     s = out["splits"]["internal_test"]
     part = df[df.split == "internal_test"]
