@@ -67,7 +67,8 @@ def checklist_markdown(paths: list[str], context: dict) -> str:
     header = ["Artefact"] + list(FRAMEWORKS) + ["Files in this bundle"]
     lines = [
         "# Evidence checklist index", "",
-        f"Model: {context.get('model_name', 'n/a')} {context.get('model_version', '')}".rstrip(), "",
+        f"Model: {context.get('model_name', context.get('model', 'n/a'))} "
+        f"{context.get('model_version', context.get('version', ''))}".rstrip(), "",
         "Which regulatory checklist items each artefact in this bundle is evidence for "
         "(GMLP = Good Machine Learning Practice guiding principles; PCCP = FDA predetermined change control plan, "
         "DoM / MP-a..d / IA; TRIPOD+AI = reporting items; HIPAA = 45 CFR; AI Act Annex IV = technical documentation points). "

@@ -35,7 +35,7 @@ def test_build_writes_manifest_hash_and_checklist(bundle):
     assert json.loads(on_disk)["context"]["lakefs_commits"] == {"clinical-deid": "abc"}
     checklist = (out / "checklist.md").read_text()
     assert "`model_card.md`" in checklist and "**MISSING**" in checklist  # e.g. no datasheet given
-    assert "164.312(b)" in checklist
+    assert "164.312(b)" in checklist and "Model: mace30-risk 3" in checklist
     assert verify_bundle(out).ok
 
 
