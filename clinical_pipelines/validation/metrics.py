@@ -195,8 +195,7 @@ def age_band(age, bands=DEFAULT_AGE_BANDS) -> pd.Series:
     return out
 
 
-def subgroup_metrics(y_true, y_score, groups, *, threshold: float, min_n: int, min_events: int = 1,
-                     seed: int = 0) -> dict:
+def subgroup_metrics(y_true, y_score, groups, *, threshold: float, min_n: int, min_events: int = 1) -> dict:
     """Metrics per subgroup value; small groups are ``insufficient n`` (not an error).
 
     A group is evaluated when it has at least ``min_n`` cases and at least ``min_events`` cases
