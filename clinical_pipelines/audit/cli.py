@@ -53,12 +53,14 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--anchors", action="store_true", help="also verify the Merkle anchors")
     v.add_argument("--anchors-dir", default=None,
                    help="read anchors from this directory instead of lakeFS (implies --anchors)")
+    v.add_argument("--anchors-repository", default=ANCHOR_REPOSITORY,
+                   help=f"lakeFS repository of the anchors (default {ANCHOR_REPOSITORY})")
     v.add_argument("--json", action="store_true", help="machine-readable output")
     v.add_argument("--db-url", default=None)
     return p
 
 
-def _lakefs_source() -> AnchorSource:
+def _lakefs_source(repository: str = ANCHOR_REPOSITORY) -> AnchorSource:
     import lakefs
 
     from clinical_pipelines.audit.lakefs_anchors import LakeFSAnchorStore
@@ -74,7 +76,7 @@ def _lakefs_source() -> AnchorSource:
         if not (key and secret):
             key, secret = settings.lakefs_credentials()
     client = lakefs.Client(username=key, password=secret, host=endpoint)
-    return LakeFSAnchorStore(lakefs.Repository(ANCHOR_REPOSITORY, client=client))
+    return LakeFSAnchorStore(lakefs.Repository(repository, client=client))
 
 
 def audit_main(argv: list[str] | None = None) -> int:
@@ -109,7 +111,7 @@ def audit_main(argv: list[str] | None = None) -> int:
         if args.anchors or args.anchors_dir:
             try:
                 source = (DirectoryAnchorStore(args.anchors_dir) if args.anchors_dir
-                          else _lakefs_source())
+                          else _lakefs_source(args.anchors_repository))
                 anchors = verify_anchors(log, source)
             except Exception as exc:  # noqa: BLE001 - report which store failed, fail closed
                 print(f"audit verify: cannot read anchors ({type(exc).__name__}: {exc})",
