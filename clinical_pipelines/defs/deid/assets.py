@@ -8,7 +8,6 @@ check results are bound to this materialization). ``released_snapshot`` merges t
 passed for the materialization it is about to release. A failed gate leaves ``main`` untouched.
 """
 
-from __future__ import annotations
 
 import io
 import json

@@ -1,6 +1,5 @@
 """Evidence bundle for auditors: built from recorded facts, hashed, committed and tagged in lakeFS."""
 
-from __future__ import annotations
 
 import json
 from pathlib import Path

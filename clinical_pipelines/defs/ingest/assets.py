@@ -1,6 +1,5 @@
 """Raw zone: each ingest batch as received, validated against the extract contract, committed in lakeFS."""
 
-from __future__ import annotations
 
 import json
 

@@ -1,6 +1,5 @@
 """Notice new batches in the landing zone and start their snapshot run."""
 
-from __future__ import annotations
 
 import dagster as dg
 

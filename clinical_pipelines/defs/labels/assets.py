@@ -1,6 +1,5 @@
 """Labels: every rater's judgement, their measured agreement, and one consensus label per encounter."""
 
-from __future__ import annotations
 
 import json
 

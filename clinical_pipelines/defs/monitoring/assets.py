@@ -1,6 +1,5 @@
 """Feature drift (Evidently) between the training patients and the most recent patients."""
 
-from __future__ import annotations
 
 import dagster as dg
 

@@ -1,6 +1,5 @@
 """Unattended retraining: weekly, and when drift is reported while newer released data exists."""
 
-from __future__ import annotations
 
 import dagster as dg
 

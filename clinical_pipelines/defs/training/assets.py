@@ -1,6 +1,5 @@
 """Training dataset (patient-disjoint temporal and site split) and the trained model in MLflow."""
 
-from __future__ import annotations
 
 import io
 import json

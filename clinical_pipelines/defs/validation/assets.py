@@ -7,7 +7,6 @@ and evaluates every promotion gate of the gate policy as a blocking asset check 
 every gate passed for that exact validation run; otherwise the alias stays where it was.
 """
 
-from __future__ import annotations
 
 import json
 
