@@ -1,0 +1,151 @@
+"""Word lists used to keep clinical vocabulary from being mistaken for PHI (and vice versa).
+
+Built for general clinical text (i2b2-style discharge summaries, progress notes), not for any one generator.
+"""
+from __future__ import annotations
+
+US_STATES = {
+    "alabama", "alaska", "arizona", "arkansas", "california", "colorado", "connecticut", "delaware", "florida",
+    "georgia", "hawaii", "idaho", "illinois", "indiana", "iowa", "kansas", "kentucky", "louisiana", "maine",
+    "maryland", "massachusetts", "michigan", "minnesota", "mississippi", "missouri", "montana", "nebraska",
+    "nevada", "new hampshire", "new jersey", "new mexico", "new york", "north carolina", "north dakota", "ohio",
+    "oklahoma", "oregon", "pennsylvania", "rhode island", "south carolina", "south dakota", "tennessee", "texas",
+    "utah", "vermont", "virginia", "washington", "west virginia", "wisconsin", "wyoming", "district of columbia",
+    "puerto rico", "guam",
+}
+STATE_ABBR = (
+    "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK "
+    "OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC PR GU"
+).split()
+COUNTRIES = {"us", "usa", "u.s.", "u.s.a.", "united states", "america", "united states of america", "canada",
+             "mexico", "uk", "england", "india", "china"}
+
+# Capitalised words that follow titles / relation words but are not names.
+NOT_NAME_WORDS = {
+    "the", "a", "an", "he", "she", "they", "his", "her", "their", "it", "is", "was", "who", "which", "and", "or",
+    "patient", "pt", "at", "in", "on", "to", "of", "for", "with", "by", "from", "has", "had", "have", "not", "no",
+    "will", "would", "also", "as", "this", "that", "today", "yesterday", "tomorrow", "bedside", "home", "present",
+    "notified", "updated", "aware", "called", "visited", "here", "there", "mother", "father", "sister", "brother",
+    "son", "daughter", "wife", "husband", "family", "all", "both", "none", "unknown", "denies", "reports", "states",
+    "md", "do", "rn", "np", "pa", "phd", "mr", "mrs", "ms", "dr", "hospital", "clinic", "medical", "center", "unit",
+}
+
+# Clinical vocabulary that the general-domain NER model tends to tag as PERSON / ORG / GPE.
+CLINICAL_TERMS = {
+    # drugs
+    "aspirin", "asa", "heparin", "enoxaparin", "lovenox", "warfarin", "coumadin", "apixaban", "eliquis",
+    "rivaroxaban", "xarelto", "dabigatran", "pradaxa", "clopidogrel", "plavix", "ticagrelor", "brilinta",
+    "prasugrel", "effient", "metoprolol", "lopressor", "toprol", "carvedilol", "coreg", "atenolol", "bisoprolol",
+    "propranolol", "labetalol", "lisinopril", "enalapril", "ramipril", "captopril", "losartan", "valsartan",
+    "entresto", "sacubitril", "amlodipine", "norvasc", "diltiazem", "cardizem", "verapamil", "nifedipine",
+    "hydralazine", "isosorbide", "nitroglycerin", "ntg", "furosemide", "lasix", "torsemide", "bumetanide",
+    "bumex", "spironolactone", "aldactone", "eplerenone", "hydrochlorothiazide", "hctz", "chlorthalidone",
+    "atorvastatin", "lipitor", "rosuvastatin", "crestor", "simvastatin", "zocor", "pravastatin", "ezetimibe",
+    "zetia", "digoxin", "amiodarone", "sotalol", "dofetilide", "flecainide", "adenosine", "dobutamine",
+    "dopamine", "milrinone", "norepinephrine", "levophed", "epinephrine", "vasopressin", "phenylephrine",
+    "metformin", "glipizide", "glyburide", "insulin", "lantus", "humalog", "novolog", "glargine", "lispro",
+    "empagliflozin", "jardiance", "dapagliflozin", "farxiga", "sitagliptin", "januvia", "liraglutide",
+    "semaglutide", "ozempic", "levothyroxine", "synthroid", "prednisone", "solumedrol", "methylprednisolone",
+    "dexamethasone", "hydrocortisone", "albuterol", "ipratropium", "duoneb", "tiotropium", "spiriva",
+    "fluticasone", "advair", "montelukast", "omeprazole", "pantoprazole", "protonix", "famotidine", "pepcid",
+    "ondansetron", "zofran", "metoclopramide", "reglan", "docusate", "colace", "senna", "miralax",
+    "acetaminophen", "tylenol", "ibuprofen", "motrin", "naproxen", "ketorolac", "toradol", "morphine",
+    "hydromorphone", "dilaudid", "oxycodone", "percocet", "fentanyl", "tramadol", "gabapentin", "neurontin",
+    "pregabalin", "lyrica", "lorazepam", "ativan", "diazepam", "valium", "alprazolam", "xanax", "haloperidol",
+    "haldol", "quetiapine", "seroquel", "olanzapine", "zyprexa", "sertraline", "zoloft", "fluoxetine", "prozac",
+    "citalopram", "escitalopram", "lexapro", "trazodone", "mirtazapine", "remeron", "bupropion", "wellbutrin",
+    "vancomycin", "vanco", "zosyn", "piperacillin", "tazobactam", "cefepime", "ceftriaxone", "rocephin",
+    "cefazolin", "ancef", "ampicillin", "amoxicillin", "augmentin", "azithromycin", "zithromax",
+    "levofloxacin", "levaquin", "ciprofloxacin", "cipro", "metronidazole", "flagyl", "doxycycline",
+    "bactrim", "linezolid", "meropenem", "fluconazole", "acyclovir", "tamsulosin", "flomax", "finasteride",
+    "allopurinol", "colchicine", "potassium", "kcl", "magnesium", "calcium", "sodium", "bicarbonate",
+    "thiamine", "folate", "multivitamin", "ferrous", "sulfate", "tpa", "alteplase", "tenecteplase",
+    "bivalirudin", "eptifibatide", "integrilin", "abciximab", "tirofiban", "ranolazine", "ivabradine",
+    # eponyms and named conditions / signs / scores
+    "parkinson", "parkinson's", "alzheimer", "alzheimer's", "crohn", "crohn's", "hodgkin", "hodgkin's",
+    "addison", "addison's", "cushing", "cushing's", "graves", "graves'", "hashimoto", "hashimoto's",
+    "wegener", "wegener's", "kawasaki", "raynaud", "raynaud's", "sjogren", "sjogren's", "tourette",
+    "huntington", "huntington's", "guillain", "barre", "barré", "bell's", "bell", "babinski", "murphy",
+    "murphy's", "homan", "homans", "kussmaul", "kussmaul's", "cheyne", "stokes", "trendelenburg", "valsalva",
+    "wolff", "parkinson-white", "brugada", "takotsubo", "prinzmetal", "prinzmetal's", "dressler",
+    "dressler's", "osler", "janeway", "roth", "libman", "sacks", "marfan", "marfan's", "ehlers", "danlos",
+    "down", "down's", "turner", "klinefelter", "gilbert", "gilbert's", "wilson", "wilson's", "barrett",
+    "barrett's", "whipple", "nissen", "roux", "billroth", "foley", "swan", "ganz", "swan-ganz", "holter",
+    "doppler", "glasgow", "apgar", "killip", "timi", "grace", "heart", "nyha", "framingham", "chads", "hasbled",
+    "wells", "wells'", "braden", "morse", "fick", "starling", "frank", "purkinje", "bundle", "his",
+    "korotkoff", "levine", "mobitz", "wenckebach", "lown", "ganong", "tdp", "torsades", "pointes",
+    "cabg", "pci", "ptca", "des", "bms", "lad", "lcx", "rca", "om", "pda", "lima", "svg", "lvef", "ef",
+    # units, abbreviations, section names often tagged as ORG/GPE/PERSON
+    "hpi", "pmh", "psh", "ros", "hx", "dx", "tx", "rx", "sx", "fx", "pe", "cp", "sob", "doe", "pnd", "jvd",
+    "jvp", "ecg", "ekg", "echo", "tte", "tee", "cxr", "ct", "cta", "mri", "mra", "us", "icu", "ccu", "micu",
+    "sicu", "cvicu", "ed", "er", "or", "pacu", "cath", "lab", "ir", "ot", "pt", "slp", "snf", "ltac", "rehab",
+    "bid", "tid", "qid", "qd", "qhs", "prn", "po", "iv", "im", "sq", "sc", "sl", "ng", "npo", "od", "os", "ou",
+    "bp", "hr", "rr", "spo2", "o2", "ra", "nc", "nrb", "bipap", "cpap", "hfnc", "ett", "vent", "abg", "vbg",
+    "cbc", "bmp", "cmp", "lfts", "inr", "ptt", "bnp", "nt-probnp", "trop", "troponin", "ck", "ckmb", "ldh",
+    "wbc", "rbc", "hgb", "hct", "plt", "bun", "cr", "gfr", "egfr", "na", "k", "cl", "co2", "mg", "phos", "ca",
+    "a1c", "hba1c", "tsh", "ldl", "hdl", "tg", "crp", "esr", "ua", "ucx", "bcx", "afib", "af", "aflutter",
+    "vt", "vf", "svt", "nstemi", "stemi", "acs", "mi", "cad", "chf", "hfref", "hfpef", "copd", "ckd", "aki",
+    "esrd", "dm", "dm2", "t2dm", "htn", "hld", "osa", "gerd", "dvt", "pna", "uti", "cva", "tia", "pvd", "pad",
+    "ms", "as", "ar", "mr", "tr", "pr", "ivc", "svc", "lv", "rv", "la", "ra", "av", "mv", "tv", "pv", "stat",
+    "dnr", "dni", "full", "code", "md", "do", "rn", "np", "pa", "pa-c", "cna", "msw", "pharmd", "fellow",
+    "attending", "resident", "intern", "nurse", "patient", "pt", "assessment", "plan", "impression",
+    "subjective", "objective", "exam", "labs", "imaging", "medications", "meds", "allergies", "vitals",
+    "history", "discharge", "admission", "summary", "diagnosis", "diagnoses", "disposition", "instructions",
+    "follow-up", "followup", "consult", "consultation", "progress", "note", "procedure", "procedures",
+    "cardiology", "medicine", "internal", "surgery", "neurology", "nephrology", "pulmonology", "oncology",
+    "endocrinology", "gastroenterology", "radiology", "pathology", "psychiatry", "dermatology", "urology",
+    "orthopedics", "emergency", "department", "telemetry", "floor", "service", "team", "clinic",
+    "nkda", "nka", "sig", "tab", "tabs", "cap", "caps", "daily", "weekly", "monthly", "mg/dl", "mmhg", "bpm",
+    "covid", "covid-19", "sars-cov-2", "influenza", "hiv", "hcv", "hbv", "mrsa", "vre", "c.", "diff",
+    "normal", "sinus", "rhythm", "tachycardia", "bradycardia", "denies", "chest", "pain", "dyspnea", "edema",
+    "simpson", "simpson's", "bazett", "fridericia", "color", "colour", "biplane", "coma", "scale", "cardiologist",
+    "electronically", "dispo", "belongings", "loc", "dob", "med", "caller", "nsg", "gen", "neuro", "mode",
+    "documentation", "physician", "interrogation", "remote", "course", "date", "device", "borderline", "report",
+    "study", "result", "results", "findings", "indication", "technique", "comparison", "conclusion", "signed",
+    "dictated", "transcribed", "reviewed", "confirmed", "referred", "unit", "hosp", "rec", "acct", "account",
+    "ref", "re", "dear", "sincerely", "regards", "thank", "sonographer", "rdcs", "ccds", "rcs", "rvt", "cpht",
+    "medtronic", "abbott", "boston", "scientific", "biotronik", "philips", "siemens", "zoll", "livanova",
+    "st.", "jude", "pacemaker", "icd", "crt", "crt-d", "crt-p", "lead", "leads", "battery", "generator",
+    "sinus", "arrival", "departure", "triage", "chief", "complaint", "hospital", "center", "general", "regional",
+    "memorial", "university", "community", "county", "ecg", "echocardiography", "echocardiogram", "tte",
+    "etoh", "pcp", "nsr", "rusb", "lusb", "llsb", "rlsb", "lsb", "apex", "pmi", "rrr", "irr", "ip", "iv", "sem",
+    "hsm", "s1", "s2", "s3", "s4", "heent", "perrla", "eomi", "ctab", "nabs", "ntnd", "wwp", "aox3", "cn", "serial",
+    "arrival", "monitor", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+}
+
+EPONYM_FOLLOWERS = {"disease", "syndrome", "sign", "signs", "law", "criteria", "score", "scale", "phenomenon",
+                    "reflex", "test", "maneuver", "maneuvre", "lymphoma", "palsy", "triad", "classification",
+                    "equation", "formula", "procedure", "operation", "catheter", "tube", "monitor", "block",
+                    "node", "nodes", "ulcer", "esophagus", "fracture", "aneurysm", "angina", "cardiomyopathy",
+                    "respirations", "breathing", "pattern", "murmur", "disorder", "thyroiditis", "dementia", "coma",
+                    "formula", "correction", "method", "protocol", "treadmill", "stress", "biplane", "rule", "view", "views", "scale"}
+
+GENERIC_FACILITY_WORDS = {w for w in CLINICAL_TERMS} | {"the", "our", "this", "outpatient", "inpatient", "heart",
+                                                       "cardiac", "general", "primary", "care", "urgent", "family"}
+
+# Eponyms that are also common surnames: only treated as non-PHI when followed by an eponym word.
+AMBIGUOUS_SURNAMES = {
+    "frank", "wilson", "murphy", "barrett", "gilbert", "graves", "wells", "morse", "grace", "down", "turner",
+    "bell", "levine", "starling", "holter", "roth", "fick", "whipple", "nissen", "foley", "swan", "osler",
+    "janeway", "libman", "sacks", "stokes", "cheyne", "marfan", "wolff", "addison", "cushing", "huntington",
+    "parkinson", "crohn", "hodgkin", "kawasaki", "brugada", "dressler", "babinski", "homan", "homans", "braden",
+    "glasgow", "his", "heart", "code", "full", "fellow", "grace", "mobitz",
+}
+NON_NAME_TERMS = CLINICAL_TERMS - AMBIGUOUS_SURNAMES
+
+# Capitalised words that never belong to a name even right after "Dr." / "Signed:" / a relation word.
+ANCHOR_STOP = {"The", "He", "She", "His", "Her", "They", "Their", "It", "At", "In", "On", "To", "Of", "For", "With",
+               "By", "From", "Is", "Was", "And", "Or", "Patient", "Pt", "Also", "Not", "No", "Will", "Has", "Had",
+               "Today", "Yesterday", "Here", "There", "MD", "DO", "RN", "NP", "PA", "PhD", "RDCS", "CCDS", "Dr", "Mr",
+               "Mrs", "Ms", "Miss", "Pager", "Page", "Phone", "Tel", "Fax", "Cell", "Ext", "MRN", "DOB", "ID", "Unit",
+               "THE", "HE", "SHE", "HIS", "HER", "AT", "IN", "ON", "TO", "OF", "FOR", "WITH", "BY", "FROM", "IS",
+               "WAS", "AND", "OR", "PATIENT", "PT", "PAGER", "PHONE", "TEL", "FAX", "AWARE", "UPDATED", "PRESENT",
+               "Aware", "Updated", "Present", "Notified", "Called", "Bedside", "Home", "Here"}
+CREDENTIALS = {"md", "do", "rn", "np", "pa", "pa-c", "phd", "mbbs", "facc", "cnp", "aprn", "pharmd", "lcsw", "msw",
+               "dnp", "crna", "fnp", "anp", "lpn", "cna", "rt", "rrt", "slp", "rd", "ccrn", "rdcs", "ccds", "rcs"}
+ORG_KEYWORDS = ("Rehabilitation|Orthopedics|Orthopaedics|Apothecary|Rx|Drugs?|Elementary|School|High\\s+School|Academy|Co-op|Cooperative"
+                "|Ambulance|EMS|Center|Centre|Skilled\\s+Nursing|Internal\\s+Medicine|Family\\s+Practice|Practice"
+                "|Cardiology|Group|Partners|Services|Church|Bank|Market|Hardware|Foods|Farms?|Factory|Mills?|Motors"
+                "|Construction|Logistics|Transit|Police\\s+Department|Fire\\s+Department|Dental|Dentistry|Imaging"
+                "|Radiology|Dialysis|Home\\s+Health|Home\\s+Care|Residence|Lodge|Shelter|Ministries|Store|Diner"
+                "|Restaurant|Hotel|Industries|Enterprises|Solutions|Systems|Technologies|Airlines|Railroad|Trucking")
