@@ -216,7 +216,7 @@ FACILITY_RE = re.compile(
     r"|Family\s+Medicine|Health\s+Partners|Cardiology\s+Associates|Heart\s+Center|Laboratory)\b(?:\s+(?:of|at)\s+[A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+)?)?")
 
 ORG_KEYWORD_RE = re.compile(
-    rf"\b(?:[A-Z][A-Za-z'.&-]+[ \t]+(?:of[ \t]+|&[ \t]+|and[ \t]+)?){{1,4}}?(?:{ORG_KEYWORDS})\b")
+    rf"\b(?:[A-Z][A-Za-z'.&-]+(?:[ \t]+|[ \t]*\n[ \t]*)(?:of[ \t]+|&[ \t]+|and[ \t]+)?){{1,4}}?(?:{ORG_KEYWORDS})\b")
 ORG_CONTEXT_RE = re.compile(
     r"(?i:\bworks?\b(?:[ \t]+[a-z-]+){0,4}?[ \t]+(?:at|for)|\bemployed[ \t]+(?:at|by)|\bretired[ \t]+from|\bworked[ \t]+"
     r"(?:at|for)|\bjob[ \t]+at|\bvolunteers?[ \t]+at|\bd/c[ \t]+to|\bdischarged?[ \t]+to|\btransfer(?:red)?[ \t]+"
@@ -593,7 +593,8 @@ _KIND_TYPES = [
     ("clinician", "NAME"), ("author", "NAME"), ("provider", "NAME"), ("relative", "NAME"), ("person", "NAME"),
     ("staff", "NAME"), ("age", "AGE"),
 ]
-BATCH_WIDE_CUES = ("clinician", "author", "provider", "staff", "facility", "hospital", "organization")
+BATCH_WIDE_CUES = ("clinician", "author", "provider", "staff", "facility", "hospital", "organization", "city",
+                   "county")
 
 
 def kind_to_type(kind: str) -> str:

@@ -1,0 +1,130 @@
+"""De-identification report: a dict (stored as deid_report.json) and its Markdown rendering (deid_report.md)."""
+from __future__ import annotations
+
+from typing import Mapping
+
+from .policy import DeidPolicy
+
+SAFE_HARBOR_ITEMS = [
+    ("A", "Names", ["patient_name", "attending_clinician", "author"], ["NAME"]),
+    ("B", "Geographic subdivisions smaller than a state (street, city, county, ZIP; ZIP3 kept if > 20,000 people)",
+     ["street_address", "city", "county", "zip"], ["LOCATION"]),
+    ("C", "Dates (except year) related to the individual; ages over 89", ["birth_date", "admit_date", "discharge_date",
+                                                                           "note_date"], ["DATE", "AGE"]),
+    ("D", "Telephone numbers", ["phone"], ["PHONE"]),
+    ("E", "Fax numbers", ["fax"], ["FAX"]),
+    ("F", "Email addresses", ["email"], ["EMAIL"]),
+    ("G", "Social Security numbers", ["ssn"], ["SSN"]),
+    ("H", "Medical record numbers", ["mrn"], ["MRN"]),
+    ("I", "Health plan beneficiary numbers", ["health_plan_id"], ["HEALTH_PLAN"]),
+    ("J", "Account numbers", ["account_number"], ["ACCOUNT"]),
+    ("K", "Certificate / license numbers", ["drivers_license"], ["LICENSE"]),
+    ("L", "Vehicle identifiers and serial numbers, incl. license plates", ["vehicle_plate"], ["VEHICLE"]),
+    ("M", "Device identifiers and serial numbers", ["device_serial"], ["DEVICE"]),
+    ("N", "Web URLs", ["patient_portal_url"], ["URL"]),
+    ("O", "IP addresses", ["ip_address"], ["IP"]),
+    ("P", "Biometric identifiers (finger and voice prints)", [], []),
+    ("Q", "Full-face photographs and comparable images", [], []),
+    ("R", "Any other unique identifying number, characteristic or code", ["encounter_id", "note_id", "facility_name"],
+     ["ID", "ORGANIZATION"]),
+]
+
+
+def safe_harbor_checklist(policy: DeidPolicy, text_counts: Mapping[str, int], residual: Mapping[str, int] | None,
+                          checks: Mapping[str, bool] | None = None) -> list[dict]:
+    actions = {col: rule.action for t in policy.tables.values() for col, rule in t.items()}
+    checks = checks or {}
+    out = []
+    for letter, label, cols, types in SAFE_HARBOR_ITEMS:
+        col_actions = sorted({f"{c}:{actions[c]}" for c in cols if c in actions})
+        leaked = any(k for k in (residual or {}) if k.split(":")[-1] in types) if residual else False
+        if not cols and not types:
+            status = "not collected (no images or biometrics in the raw extract contract)"
+        elif leaked:
+            status = "FAIL: residual found by scan"
+        elif any(a.endswith((":keep",)) for a in col_actions):
+            status = "REVIEW: a column of this class is kept"
+        else:
+            parts = []
+            if any(a.endswith(":drop") for a in col_actions):
+                parts.append("removed")
+            if any(a.endswith(":pseudonymize") for a in col_actions):
+                parts.append("replaced by keyed pseudonym (re-identification code, 164.514(c))")
+            if any(a.endswith((":date", ":birth_date")) for a in col_actions):
+                parts.append("year only" if policy.date_mode == "year_only" else "per-patient date shift")
+            if any(a.endswith(":zip3") for a in col_actions):
+                parts.append("ZIP3 with restricted prefixes -> 000")
+            if letter == "C":
+                parts.append(f"ages > {policy.max_age} -> {policy.age_top_code}, birth year suppressed")
+            if types:
+                parts.append(f"free text: {sum(int(text_counts.get(t, 0)) for t in types)} span(s) redacted")
+            status = "handled: " + "; ".join(parts)
+        out.append({"item": letter, "identifier": label, "columns": col_actions, "text_types": types,
+                    "status": status, "check_passed": checks.get(letter)})
+    return out
+
+
+def build_report(*, policy: DeidPolicy, code_hash: str, model_identity: Mapping[str, str], batch_id: str,
+                 source_system: str, structured_counts: Mapping[str, int], text_counts: Mapping[str, int],
+                 risk_before: Mapping, risk_after: Mapping, enforcement: Mapping | None = None,
+                 residual: Mapping[str, int] | None = None, checks: Mapping[str, bool] | None = None,
+                 row_counts: Mapping[str, int] | None = None) -> dict:
+    return {
+        "report_version": 1,
+        "batch_id": batch_id,
+        "source_system": source_system,
+        "method": policy.method,
+        "policy": {"version": policy.version, "sha256": policy.sha256, "date_mode": policy.date_mode,
+                   "replacement": policy.text.replacement, "restricted_zip3": sorted(policy.restricted_zip3)},
+        "code_hash": code_hash,
+        "ner_model": dict(model_identity),
+        "row_counts": dict(row_counts or {}),
+        "redaction_counts": {"structured": {k: int(v) for k, v in structured_counts.items()},
+                             "text": {k: int(v) for k, v in text_counts.items()}},
+        "risk": {"quasi_identifiers": list(policy.risk.quasi_identifiers),
+                 "sensitive_attributes": list(policy.risk.sensitive_attributes),
+                 "target_k": policy.risk.target_k, "before": dict(risk_before), "after": dict(risk_after),
+                 "enforcement": dict(enforcement or {})},
+        "safe_harbor_checklist": safe_harbor_checklist(policy, text_counts, residual, checks),
+    }
+
+
+def render_markdown(report: Mapping) -> str:
+    r = report
+    lines = [f"# De-identification report: batch {r['batch_id']}", "",
+             f"- Source system: {r['source_system']}", f"- Method: {r['method']}",
+             f"- Policy: version {r['policy']['version']}, sha256 `{r['policy']['sha256']}`, "
+             f"dates: {r['policy']['date_mode']}, text replacement: {r['policy']['replacement']}",
+             f"- Code hash: `{r['code_hash']}`",
+             f"- NER model: {r['ner_model'].get('name')} {r['ner_model'].get('version')} "
+             f"(sha256 `{r['ner_model'].get('sha256')}`, components {r['ner_model'].get('components')})", "",
+             "## Rows", ""]
+    lines += [f"- {k}: {v}" for k, v in r.get("row_counts", {}).items()]
+    lines += ["", "## Redaction counts", "", "| where | type | count |", "|---|---|---:|"]
+    for where in ("structured", "text"):
+        for k, v in sorted(r["redaction_counts"][where].items()):
+            lines.append(f"| {where} | {k} | {v} |")
+    rk = r["risk"]
+    lines += ["", "## Re-identification risk", "",
+              f"Quasi-identifiers: {', '.join(rk['quasi_identifiers'])}; sensitive: "
+              f"{', '.join(rk['sensitive_attributes']) or '-'}; target k = {rk['target_k']}", "",
+              "| metric | before | after |", "|---|---:|---:|"]
+    for m in ("records", "k", "equivalence_classes", "prosecutor_risk_max", "prosecutor_risk_mean",
+              "share_above_threshold"):
+        b, a = rk["before"].get(m, ""), rk["after"].get(m, "")
+        fmt = (lambda x: f"{x:.4f}" if isinstance(x, float) else str(x))
+        lines.append(f"| {m} | {fmt(b)} | {fmt(a)} |")
+    for s in rk["sensitive_attributes"]:
+        b = rk["before"].get("l_diversity", {}).get(s, {})
+        a = rk["after"].get("l_diversity", {}).get(s, {})
+        lines.append(f"| distinct-l({s}) | {b.get('distinct_l', '')} | {a.get('distinct_l', '')} |")
+        lines.append(f"| entropy-l({s}) | {b.get('entropy_l', 0):.3f} | {a.get('entropy_l', 0):.3f} |")
+    if rk.get("enforcement"):
+        e = rk["enforcement"]
+        lines += ["", f"Generalization steps: {', '.join(e.get('generalization_steps', [])) or 'none'}; "
+                      f"records with suppressed quasi-identifiers: {e.get('records_suppressed', 0)}"]
+    lines += ["", "## HIPAA Safe Harbor checklist (45 CFR 164.514(b)(2)(i))", "", "| item | identifier | status |",
+              "|---|---|---|"]
+    for it in r["safe_harbor_checklist"]:
+        lines.append(f"| ({it['item']}) | {it['identifier']} | {it['status']} |")
+    return "\n".join(lines) + "\n"
