@@ -1,0 +1,55 @@
+import dataclasses
+
+import pandas as pd
+import pytest
+
+from clinical_pipelines.deid.structured import deidentify_table, to_zip3
+
+
+def enc_frame():
+    return pd.DataFrame({
+        "mrn": ["M1", "M2", "M1"], "patient_name": ["Ann Lee", "Bo Ray", "Ann Lee"], "ssn": ["123-45-6789"] * 3,
+        "birth_date": ["1930-05-01", "1960-01-01", "1930-05-01"], "street_address": ["1 Main St"] * 3,
+        "city": ["X"] * 3, "county": ["Y"] * 3, "zip": ["03601", "90210", "2051"], "phone": ["555"] * 3,
+        "fax": [""] * 3, "email": ["a@b.c"] * 3, "health_plan_id": ["H"] * 3, "account_number": ["A"] * 3,
+        "drivers_license": ["D"] * 3, "vehicle_plate": ["V"] * 3, "device_serial": ["S"] * 3,
+        "patient_portal_url": ["u"] * 3, "ip_address": ["1.2.3.4"] * 3, "state": ["NH"] * 3, "sex": ["F", "M", "F"],
+        "race": ["r"] * 3, "ethnicity": ["e"] * 3, "research_consent": ["Y", "N", "Y"], "encounter_id": ["E1", "E2", "E3"],
+        "site_id": ["s"] * 3, "admit_date": ["2024-03-02", "2024-01-10", "2024-06-01"],
+        "discharge_date": ["2024-03-09", "2024-01-12", "2024-06-03"], "attending_clinician": ["Dr Z"] * 3,
+        "facility_name": ["F"] * 3, "heart_rate": ["80"] * 3,
+    })
+
+
+def test_safe_harbor_rules(policy, key):
+    df = enc_frame()
+    rules = {c: policy.tables["encounters"][c] for c in df.columns}
+    pol = dataclasses.replace(policy, tables={**policy.tables, "encounters": rules})
+    r = deidentify_table(df, "encounters", policy=pol, key=key)
+    out = r.frame
+    for col in ("mrn", "patient_name", "ssn", "birth_date", "zip", "phone", "admit_date", "encounter_id", "city"):
+        assert col not in out.columns
+    assert out["patient_pid"][0] == out["patient_pid"][2] != out["patient_pid"][1]
+    assert list(out["zip3"]) == ["000", "902", "020"]  # restricted 036 -> 000; lost leading zero restored
+    assert out["age"][0] == "90+" and pd.isna(out["birth_year"][0])  # birth year of 90+ suppressed
+    assert out["age"][1] == "64" and out["birth_year"][1] == 1960
+    assert list(out["admit_year"]) == [2024, 2024, 2024]
+    assert r.counts["AGE_OVER_89"] == 2 and r.counts["ZIP3_RESTRICTED"] == 1
+    assert set(r.linkage_rows["namespace"]) == {"patient", "encounter"}
+    assert not any("M1" in str(v) for v in out.to_numpy().ravel())
+
+
+def test_date_shift_mode_preserves_intervals(policy, key):
+    df = enc_frame()
+    rules = {c: policy.tables["encounters"][c] for c in df.columns}
+    pol = dataclasses.replace(policy, date_mode="shift", tables={**policy.tables, "encounters": rules})
+    out = deidentify_table(df, "encounters", policy=pol, key=key).frame
+    a = pd.to_datetime(out["admit_date_shifted"])
+    d = pd.to_datetime(out["discharge_date_shifted"])
+    assert list((d - a).dt.days) == [7, 2, 2]
+    assert out["admit_date_shifted"][0] != "2024-03-02"
+
+
+def test_zip3_restricted_list():
+    z, n = to_zip3(pd.Series(["89012", "12345"]), frozenset({"890"}))
+    assert list(z) == ["000", "123"] and n == 1
