@@ -39,6 +39,7 @@ class TextPolicy:
     score_threshold: float
     batch_size: int
     ner_model: NerModelSpec
+    n_process: int = 1
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,7 @@ def parse_policy(data: Mapping, *, sha256: str, path: str = "") -> DeidPolicy:
         score_threshold=float(_require(t, "score_threshold", "text.")),
         batch_size=int(t.get("batch_size", 64)),
         ner_model=NerModelSpec(str(_require(m, "name", "text.ner_model.")), str(m.get("version", "")), sha),
+        n_process=int(t.get("n_process", 1)),
     )
     r = _require(data, "risk", "")
     gen = {str(k): tuple(str(s) for s in v) for k, v in (r.get("generalization") or {}).items()}

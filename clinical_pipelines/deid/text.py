@@ -797,7 +797,8 @@ def _to_our_type(entity_type: str) -> str:
 class ClinicalTextDeidentifier:
     """Presidio AnalyzerEngine + pinned spaCy NER + clinical recognizers + record-aware deny lists."""
 
-    def __init__(self, policy: DeidPolicy | None = None, *, key: bytes | None = None, batch_size: int | None = None):
+    def __init__(self, policy: DeidPolicy | None = None, *, key: bytes | None = None, batch_size: int | None = None,
+                 n_process: int | None = None):
         from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
         from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
 
@@ -807,6 +808,7 @@ class ClinicalTextDeidentifier:
             raise DeidError("text.replacement 'surrogate' needs the pseudonymisation key (pass key=...)")
         self._key = key
         self.batch_size = batch_size or tp.batch_size
+        self.n_process = n_process or tp.n_process
         self.nlp, self.model_identity = load_verified_model(tp.ner_model.name, tp.ner_model.sha256)
         if tp.ner_model.version and self.model_identity["version"] and tp.ner_model.version != self.model_identity["version"]:
             raise ModelIntegrityError(f"NER model version {self.model_identity['version']} differs from the policy's "
@@ -841,7 +843,8 @@ class ClinicalTextDeidentifier:
                     batch_wide.setdefault(kind, []).extend([vals] if isinstance(vals, str) else list(vals or ()))
         batch_pats = build_deny_patterns(batch_wide)
         results: list[list[Span]] = []
-        docs = self.nlp.pipe(texts, batch_size=self.batch_size)
+        docs = self.nlp.pipe(texts, batch_size=self.batch_size,
+                             n_process=self.n_process if len(texts) >= 4 * self.batch_size else 1)
         for i, (text, doc) in enumerate(zip(texts, docs)):
             if not text.strip():
                 results.append([])

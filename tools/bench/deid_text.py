@@ -109,6 +109,7 @@ def main(argv=None) -> int:
     ap.add_argument("--n", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--skip-vanilla", action="store_true")
+    ap.add_argument("--n-process", type=int, default=1, help="spaCy worker processes for our engine")
     ap.add_argument("--show-misses", type=int, default=0, help="print up to N missed gold spans (synthetic data only)")
     ap.add_argument("--show-fp", type=int, default=0, help="print the N most frequent false-positive tokens (synthetic)")
     ap.add_argument("--miss-types", default="", help="comma-separated gold types to show misses for")
@@ -124,13 +125,13 @@ def main(argv=None) -> int:
     print(f"corpus: {len(notes)} notes, {sum(len(t) for t in texts)} chars, "
           f"{sum(len(n.spans) for n in notes)} gold spans; types {dict(Counter(s.type for n in notes for s in n.spans))}")
 
-    ours = ClinicalTextDeidentifier()
+    ours = ClinicalTextDeidentifier(n_process=args.n_process)
     ours.deidentify(texts[:20], known[:20])  # warm-up
     t0 = time.perf_counter()
     results = ours.deidentify(texts, known)
     ours_rate = len(texts) / (time.perf_counter() - t0)
     ev_ours = evaluate(notes, [[(s.start, s.end) for s in r.spans] for r in results])
-    print_eval(f"ours (model {ours.model_identity['name']} {ours.model_identity['version']} "
+    print_eval(f"ours (n_process={args.n_process}, model {ours.model_identity['name']} {ours.model_identity['version']} "
                f"sha256 {ours.model_identity['sha256'][:12]})", ev_ours, ours_rate)
     if args.show_misses:
         shown = 0
