@@ -66,14 +66,13 @@ def main(argv: list[str] | None = None) -> int:
     from clinical_pipelines.defs.jobs import MODEL_JOB
     from clinical_pipelines.defs.ingest.sensors import SNAPSHOT_JOB
     from clinical_pipelines.defs.ingest.assets import ingest_batches
-    from clinical_pipelines.defs.resources import AuditLogResource, LakeFSResource
+    from clinical_pipelines.defs.resources import resources_for
 
     t0 = time.monotonic()
     settings = Settings.from_env()
     try:
         services.up(settings, ("lakefs", "mlflow"))
-        settings.ensure_secret_file(settings.pseudonym_key_file)
-        settings.ensure_secret_file(settings.linkage_key_file)
+        settings.ensure_local_secrets()
         services.up(settings, ("dagster",))
     except services.ServiceError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -82,9 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     import os
 
     os.environ.update(env)
-    key_id, secret = settings.lakefs_credentials()
-    audit = AuditLogResource(url=settings.audit_db_url)
-    lakefs = LakeFSResource(endpoint=settings.lakefs_endpoint, access_key_id=key_id, secret_access_key=secret, audit_log=audit)
+    lakefs = resources_for(settings)["lakefs"]
 
     say(f"generating a synthetic cohort of {args.patients} patients")
     from clinical_pipelines.synthetic.cohort import CohortSpec, generate_cohort, write_batches

@@ -138,6 +138,18 @@ class Settings:
             write_secret(path, secrets.token_hex(nbytes))
         return path
 
+    def ensure_local_secrets(self) -> None:
+        """First-run secrets of a local installation: pseudonym key and linkage-vault key (mode 0600).
+
+        Production deployments provide their own (see docker-compose.yml secrets); nothing here
+        overwrites an existing key, because that would break pseudonym stability across batches.
+        """
+        from clinical_pipelines.deid.linkage import create_vault_key
+
+        self.ensure_secret_file(self.pseudonym_key_file)
+        if not self.linkage_key_file.exists():
+            create_vault_key(self.linkage_key_file)
+
     def service_env(self) -> dict[str, str]:
         """Environment the Dagster code location reads its resources from."""
         key_id, secret = self.lakefs_credentials()

@@ -22,10 +22,11 @@ def stack(tmp_path_factory):
     settings = Settings(home=Path(home), lakefs_port=services.free_port(), mlflow_port=services.free_port())
     saved = dict(os.environ)
     os.environ["CLINICAL_PIPELINES_HOME"] = str(home)
+    os.environ["CLINICAL_PIPELINES_LAKEFS_PORT"] = str(settings.lakefs_port)
+    os.environ["CLINICAL_PIPELINES_MLFLOW_PORT"] = str(settings.mlflow_port)
     try:
         services.up(settings, ("lakefs", "mlflow"))
-        settings.ensure_secret_file(settings.pseudonym_key_file)
-        settings.ensure_secret_file(settings.linkage_key_file)
+        settings.ensure_local_secrets()
         os.environ.update(settings.service_env())
         yield settings
     finally:

@@ -25,7 +25,7 @@ from clinical_pipelines.settings import (
 
 pytestmark = pytest.mark.services
 
-COHORT_PATIENTS = 1500
+COHORT_PATIENTS = 300
 SNAPSHOT_ASSETS = ("raw_extract", "deidentified_snapshot", "released_snapshot")
 
 
@@ -48,7 +48,10 @@ def resources(**overrides):
 
 
 def lakefs_resource():
-    return resources()["lakefs"]
+    from clinical_pipelines.defs.resources import resources_for
+    from clinical_pipelines.settings import Settings
+
+    return resources_for(Settings.from_env())["lakefs"]
 
 
 def materialize_snapshot(defs, instance, batch_id, **resource_overrides):

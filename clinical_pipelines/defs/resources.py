@@ -239,15 +239,17 @@ class DeidentificationResource(dg.ConfigurableResource):
         return load_pseudonym_key(self.pseudonym_key_file)
 
     def text_engine(self):
-        return _text_engine(self.policy_path)
+        """The Presidio engine for this policy; loaded once per process (spaCy takes ~1 s)."""
+        policy = self.policy()
+        return _text_engine(policy.path, policy.sha256, self.key())
 
 
 @functools.lru_cache(maxsize=4)
-def _text_engine(policy_path: str | None):
+def _text_engine(policy_path: str, policy_sha256: str, key: bytes):  # noqa: ARG001 (cache key)
     from clinical_pipelines.deid.policy import load_deid_policy
     from clinical_pipelines.deid.text import ClinicalTextDeidentifier
 
-    return ClinicalTextDeidentifier.from_policy(load_deid_policy(policy_path))
+    return ClinicalTextDeidentifier(load_deid_policy(policy_path), key=key)
 
 
 class ValidationPolicyResource(dg.ConfigurableResource):
@@ -281,3 +283,26 @@ def evidence_dir() -> Path:
     from clinical_pipelines.settings import Settings
 
     return Settings.from_env().evidence_dir
+
+
+def resources_for(settings) -> dict[str, Any]:
+    """The same resources with explicit values from a :class:`~clinical_pipelines.settings.Settings`.
+
+    For code that talks to the services outside a Dagster run (the demo command, tests); inside
+    runs the environment-variable configuration of :func:`default_resources` is used.
+    """
+    key_id, secret = settings.lakefs_credentials()
+    audit = AuditLogResource(url=settings.audit_db_url)
+    return {
+        "audit_log": audit,
+        "lakefs": LakeFSResource(
+            endpoint=settings.lakefs_endpoint, access_key_id=key_id, secret_access_key=secret, audit_log=audit
+        ),
+        "mlflow": MLflowResource(tracking_uri=settings.mlflow_uri, audit_log=audit),
+        "deid": DeidentificationResource(
+            pseudonym_key_file=str(settings.pseudonym_key_file),
+            linkage_dir=str(settings.linkage_dir),
+            linkage_key_file=str(settings.linkage_key_file),
+        ),
+        "validation_policy": ValidationPolicyResource(),
+    }

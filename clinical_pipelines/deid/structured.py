@@ -110,7 +110,8 @@ def deidentify_table(df: pd.DataFrame, table: str, *, policy: DeidPolicy, key: b
             over = (age > policy.max_age).fillna(False).astype(bool)
             age_str = age.astype("string").mask(over, policy.age_top_code)
             out["age"] = age_str
-            out["birth_year"] = b.dt.year.astype("Int64").mask(over, pd.NA)
+            # No birth year is released: with the admission year it would give the exact age back
+            # and undo the age generalisation that k-anonymity may need.
             counts["DATE"] += int(b.notna().sum())
             counts["AGE_OVER_89"] += int(over.sum())
         elif rule.action == "zip3":

@@ -31,6 +31,7 @@ AGE_FEATURE = "age_years"
 AGE_SOURCE_COLUMN = "age"  # written by the de-identification step ("90+" for ages over 89)
 AGE_TOP_CODE = "90+"
 AGE_TOP_VALUE = 90
+SUPPRESSED = "*"  # value of a quasi-identifier suppressed for k-anonymity
 SEX_SOURCE_COLUMN = "sex"
 SEX_FEATURES: tuple[str, ...] = ("sex_female", "sex_male")
 _SEX_CODES = {"f": "sex_female", "female": "sex_female", "m": "sex_male", "male": "sex_male"}
@@ -62,7 +63,12 @@ def _age_years(df: pd.DataFrame) -> pd.Series:
     else:
         raise FeatureError(f"missing age column: need {AGE_FEATURE!r} or {AGE_SOURCE_COLUMN!r}")
     text = raw.astype("string").str.strip()
-    text = text.mask(text == AGE_TOP_CODE, str(AGE_TOP_VALUE))
+    text = text.mask((text == AGE_TOP_CODE).fillna(False), str(AGE_TOP_VALUE))
+    # k-anonymity may have generalised ages to bands ("40-59"): use the band's midpoint;
+    # a suppressed age ("*") is missing and imputed by the model.
+    band = text.str.extract(r"^(\d+)-(\d+)$").astype(float)
+    text = text.mask(band[0].notna(), ((band[0] + band[1]) / 2).astype("string"))
+    text = text.mask((text == SUPPRESSED).fillna(False), pd.NA)
     age = pd.to_numeric(text, errors="coerce")
     n_bad = int((age.isna() & text.notna() & (text != "")).sum())
     if n_bad:

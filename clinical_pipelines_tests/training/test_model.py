@@ -72,3 +72,11 @@ def test_build_model_rejects_unknown_params():
         build_model({"penalty_typo": 1})
     with pytest.raises(ModelParamsError):
         build_model({"C": -1})
+
+
+def test_age_accepts_k_anonymity_bands_and_suppression():
+    from clinical_pipelines.training.model import _age_years
+
+    ages = _age_years(pd.DataFrame({"age": ["40-59", "90+", "*", "64", None]}))
+    assert ages.iloc[:2].tolist() == [49.5, 90.0] and ages.iloc[3] == 64.0
+    assert ages.iloc[[2, 4]].isna().all()

@@ -26,7 +26,7 @@ from clinical_pipelines.provenance import code_version, environment_digest, tran
 from clinical_pipelines.settings import DEID_REPOSITORY, LANDING_REPOSITORY
 
 OWNER = "team:privacy-office"
-SNAPSHOT_GATES = tuple(deid_pipeline.SNAPSHOT_CHECKS)
+SNAPSHOT_GATES = tuple(deid_pipeline.CHECK_NAMES)
 TRANSFORM_MODULES = ("clinical_pipelines.deid", "clinical_pipelines.ingest")
 
 
@@ -93,11 +93,13 @@ def deidentified_snapshot(
     )
 
     # The linkage map goes to its own vault, never next to the de-identified data.
-    vault = LinkageVault.from_env(on_access=lambda event: audit_log.append(
-        audit_events.LINKAGE_ACCESSED, f"batch:{batch_id}", payload=event))
-    vault.store(result.linkage_rows, batch_id=batch_id)
+    vault = LinkageVault(
+        deid.linkage_dir, key_file=deid.linkage_key_file, accessor=f"dagster-run:{context.run.run_id}",
+        on_access=lambda event: audit_log.append(audit_events.LINKAGE_ACCESSED, f"batch:{batch_id}", payload=event),
+    )
+    vault.store(result.linkage_rows, batch_id=batch_id, purpose="deidentification")
 
-    branch = f"deid-{batch_id}-{context.run_id[:8]}"
+    branch = f"deid-{batch_id}-{context.run.run_id[:8]}"
     lakefs.create_branch(DEID_REPOSITORY, branch)
     base = f"batches/{batch_id}"
     manifest = {
@@ -109,7 +111,7 @@ def deidentified_snapshot(
         "policy_sha256": policy.sha256,
         "environment_digest": env,
         "code_version": code_version(),
-        "dagster_run_id": context.run_id,
+        "dagster_run_id": context.run.run_id,
         "rows": {"encounters": len(result.encounters), "notes": len(result.notes), "labels": len(result.labels)},
     }
     report = dict(result.report, transform_hash=transform_hash, snapshot_manifest_sha256=None)
@@ -123,7 +125,7 @@ def deidentified_snapshot(
     }
     for path, data in outputs.items():
         lakefs.write_bytes(DEID_REPOSITORY, branch, path, data)
-    dagster_url = f"/runs/{context.run_id}"
+    dagster_url = f"/runs/{context.run.run_id}"
     commit_id = lakefs.commit(
         DEID_REPOSITORY,
         branch,
@@ -136,7 +138,7 @@ def deidentified_snapshot(
             "policy_sha256": policy.sha256,
             "environment_digest": env["digest"],
             "code_version": manifest["code_version"],
-            "dagster_run_id": context.run_id,
+            "dagster_run_id": context.run.run_id,
             "::lakefs::Dagster run::url[url:ui]": dagster_url,
         },
         inputs=[f"batch:{batch_id}"],
@@ -145,7 +147,7 @@ def deidentified_snapshot(
             "policy_sha256": policy.sha256,
             "environment_digest": env["digest"],
             "code_version": manifest["code_version"],
-            "dagster_run_id": context.run_id,
+            "dagster_run_id": context.run.run_id,
             "source_manifests": [manifest["source_manifest"]],
         },
     )
@@ -171,7 +173,7 @@ def deidentified_snapshot(
             "repository": DEID_REPOSITORY,
             "branch": branch,
             "commit_id": commit_id,
-            "run_id": context.run_id,
+            "run_id": context.run.run_id,
             "transform_hash": transform_hash,
             "policy_sha256": policy.sha256,
             "source_manifest_sha256": raw_extract["manifest_sha256"],
@@ -235,7 +237,7 @@ def released_snapshot(
             "snapshot_commit": snap["commit_id"],
             "gates": ",".join(SNAPSHOT_GATES),
             "gates_run_id": snap["run_id"],
-            "dagster_run_id": context.run_id,
+            "dagster_run_id": context.run.run_id,
         },
         audit_payload={"batch_id": snap["batch_id"], "gates": list(SNAPSHOT_GATES)},
     )

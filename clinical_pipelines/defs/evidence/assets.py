@@ -80,7 +80,7 @@ def evidence_bundle(
         "gate_policy": {"version": policy.version, "sha256": policy.sha256},
         "code_version": code_version(),
         "environment_digest": environment_digest(),
-        "dagster_run_id": context.run_id,
+        "dagster_run_id": context.run.run_id,
     }
     files = bundle_files(
         model=trained_model, validation=model_promotion, promotion=model_promotion, dataset=training_dataset,
@@ -89,7 +89,7 @@ def evidence_bundle(
         audit_trace=trace.to_dict(), audit_events=events, gate_policy=policy.to_dict(),
         plots=_download_plots(trained_model["mlflow_run_id"]), coefficients=model_coefficients(model),
     )
-    out_dir = evidence_dir() / f"{name}-v{version}-{context.run_id[:8]}"
+    out_dir = evidence_dir() / f"{name}-v{version}-{context.run.run_id[:8]}"
     manifest = build_bundle(out_dir, files, {"model": name, "version": version,
                                              "dataset_commit": training_dataset["commit_id"],
                                              "code_version": provenance["code_version"]})
@@ -97,23 +97,23 @@ def evidence_bundle(
     if not verification.ok:
         raise dg.Failure(description=f"evidence bundle failed its own verification: {verification.problems}")
 
-    branch = f"evidence-{context.run_id[:8]}"
+    branch = f"evidence-{context.run.run_id[:8]}"
     lakefs.create_branch(EVIDENCE_REPOSITORY, branch)
-    prefix = f"bundles/{name}/v{version}/{context.run_id[:8]}"
+    prefix = f"bundles/{name}/v{version}/{context.run.run_id[:8]}"
     for path in sorted(p for p in out_dir.rglob("*") if p.is_file()):
         lakefs.write_bytes(EVIDENCE_REPOSITORY, branch, f"{prefix}/{path.relative_to(out_dir).as_posix()}", path.read_bytes())
     commit = lakefs.commit(
         EVIDENCE_REPOSITORY, branch, f"Evidence bundle for {name} v{version}",
         metadata={"model": name, "model_version": version, "manifest_sha256": manifest["manifest_sha256"],
-                  "dataset_commit": training_dataset["commit_id"], "dagster_run_id": context.run_id,
+                  "dataset_commit": training_dataset["commit_id"], "dagster_run_id": context.run.run_id,
                   "::lakefs::MLflow model version::url[url:ui]": mlflow.model_version_url(name, version)},
         inputs=[f"model:{name}/{version}"],
         audit_payload={"manifest_sha256": manifest["manifest_sha256"], "files": len(manifest["files"])},
     )
     merge = lakefs.merge(EVIDENCE_REPOSITORY, branch, into="main", message=f"Evidence bundle {name} v{version}",
-                         metadata={"manifest_sha256": manifest["manifest_sha256"], "dagster_run_id": context.run_id})
+                         metadata={"manifest_sha256": manifest["manifest_sha256"], "dagster_run_id": context.run.run_id})
     lakefs.delete_branch(EVIDENCE_REPOSITORY, branch)
-    tag = f"evidence-{name}-v{version}-{context.run_id[:8]}"
+    tag = f"evidence-{name}-v{version}-{context.run.run_id[:8]}"
     lakefs.tag(EVIDENCE_REPOSITORY, tag, merge)
     mlflow.client().set_model_version_tag(name, version, "evidence_bundle", f"lakefs://{EVIDENCE_REPOSITORY}/{tag}/{prefix}")
     return dg.Output(

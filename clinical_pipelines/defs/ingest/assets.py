@@ -59,7 +59,7 @@ def raw_extract(context: dg.AssetExecutionContext, lakefs: LakeFSResource) -> dg
         )
     problems = validate_batch(batch_id, files)
     if problems:
-        commit = quarantine(lakefs, batch_id, problems, context.run_id)
+        commit = quarantine(lakefs, batch_id, problems, context.run.run_id)
         raise dg.Failure(
             description=str(ContractViolation(batch_id, problems)),
             metadata={"quarantine_commit": commit, "problems": len(problems)},
@@ -77,7 +77,7 @@ def raw_extract(context: dg.AssetExecutionContext, lakefs: LakeFSResource) -> dg
             "source_system": manifest.source_system,
             "manifest_sha256": manifest.sha256,
             "schema_sha256": manifest.schema_sha256,
-            "dagster_run_id": context.run_id,
+            "dagster_run_id": context.run.run_id,
         },
         inputs=[f"batch:{batch_id}"],
         audit_payload={"batch_id": batch_id, "manifest": manifest.to_dict()},

@@ -64,7 +64,7 @@ def labels(
     alpha = report["krippendorff_alpha"]["estimate"]
     passed = alpha is not None and alpha >= min_alpha
 
-    branch = f"labels-{context.run_id[:8]}"
+    branch = f"labels-{context.run.run_id[:8]}"
     lakefs.create_branch(DEID_REPOSITORY, branch)
     lakefs.write_parquet(DEID_REPOSITORY, branch, "labels/consensus.parquet", consensus)
     lakefs.write_bytes(DEID_REPOSITORY, branch, "labels/agreement.json",
@@ -74,7 +74,7 @@ def labels(
     commit_id = lakefs.commit(
         DEID_REPOSITORY, branch, "Consensus labels and rater agreement",
         metadata={"labels_sha256": labels_sha, "snapshot_commit": snapshot_commit, "raters": ",".join(raters),
-                  "krippendorff_alpha": f"{alpha:.4f}" if alpha is not None else "n/a", "dagster_run_id": context.run_id},
+                  "krippendorff_alpha": f"{alpha:.4f}" if alpha is not None else "n/a", "dagster_run_id": context.run.run_id},
         inputs=[f"lakefs:{DEID_REPOSITORY}@{snapshot_commit}"],
         audit_payload={"labels_sha256": labels_sha},
     )
@@ -82,7 +82,7 @@ def labels(
     if passed:
         released_commit = lakefs.merge(
             DEID_REPOSITORY, branch, into="main", message="Release consensus labels",
-            metadata={"labels_sha256": labels_sha, "gate": LABEL_AGREEMENT_GATE, "dagster_run_id": context.run_id},
+            metadata={"labels_sha256": labels_sha, "gate": LABEL_AGREEMENT_GATE, "dagster_run_id": context.run.run_id},
         )
         lakefs.delete_branch(DEID_REPOSITORY, branch)
     audit_log.append(
@@ -91,12 +91,12 @@ def labels(
         payload={"asset": "labels", "raters": raters, "labeling_tools": tools, "n_labels": int(len(raw)),
                  "n_consensus": int(len(consensus)), "krippendorff_alpha": alpha,
                  "fleiss_kappa": report["fleiss_kappa"]["estimate"], "lakefs_commit": commit_id,
-                 "dagster_run_id": context.run_id},
+                 "dagster_run_id": context.run.run_id},
     )
     yield dg.Output(
         {"labels_sha256": labels_sha, "snapshot_commit": snapshot_commit, "commit_id": commit_id,
          "released_commit": released_commit, "batches": batches, "raters": raters, "labeling_tools": tools,
-         "agreement": report, "run_id": context.run_id},
+         "agreement": report, "run_id": context.run.run_id},
         metadata={
             "lakefs_commit": commit_id,
             "lakefs_url": dg.MetadataValue.url(lakefs.ui_url(DEID_REPOSITORY, commit_id)),

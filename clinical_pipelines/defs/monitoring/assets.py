@@ -44,7 +44,7 @@ def feature_drift(
         mlflow_api.log_metric("drift_share_drifted_features", float(result.summary["share_drifted_columns"]))
     yield dg.Output(
         {"summary": result.summary, "decision": decision, "dataset_sha256": ds["dataset_sha256"],
-         "model_version": trained_model["version"], "run_id": context.run_id},
+         "model_version": trained_model["version"], "run_id": context.run.run_id},
         metadata={
             "share_drifted_features": result.summary["share_drifted_columns"],
             "drifted_features": ", ".join(decision["drifted_columns"]) or "none",

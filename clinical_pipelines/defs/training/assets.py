@@ -83,7 +83,7 @@ def training_dataset(
     data = buf.getvalue()
     dataset_sha = sha256_bytes(data)
     path = f"training/{dataset_sha[:16]}/dataset.parquet"
-    branch = f"training-{context.run_id[:8]}"
+    branch = f"training-{context.run.run_id[:8]}"
     lakefs.create_branch(DEID_REPOSITORY, branch, source=ref)
     lakefs.write_bytes(DEID_REPOSITORY, branch, path, data)
     lakefs.write_bytes(DEID_REPOSITORY, branch, path.replace("dataset.parquet", "split_manifest.json"),
@@ -91,14 +91,14 @@ def training_dataset(
     commit_id = lakefs.commit(
         DEID_REPOSITORY, branch, "Training dataset and split manifest",
         metadata={"dataset_sha256": dataset_sha, "labels_sha256": labels["labels_sha256"],
-                  "split_pairs_sha256": manifest["pairs_sha256"], "dagster_run_id": context.run_id},
+                  "split_pairs_sha256": manifest["pairs_sha256"], "dagster_run_id": context.run.run_id},
         inputs=[f"lakefs:{DEID_REPOSITORY}@{ref}", f"labels:{labels['labels_sha256']}"],
         audit_payload={"dataset_sha256": dataset_sha},
     )
     if not problems:
         lakefs.merge(DEID_REPOSITORY, branch, into="main", message="Release training dataset",
                      metadata={"dataset_sha256": dataset_sha, "gate": PATIENT_DISJOINT_GATE,
-                               "dagster_run_id": context.run_id})
+                               "dagster_run_id": context.run.run_id})
         lakefs.delete_branch(DEID_REPOSITORY, branch)
     counts = {s: manifest["splits"][s]["n_rows"] for s in splitting.SPLITS}
     audit_log.append(
@@ -106,12 +106,12 @@ def training_dataset(
         inputs=[f"lakefs:{DEID_REPOSITORY}@{ref}", f"labels:{labels['labels_sha256']}"],
         payload={"asset": "training_dataset", "lakefs_repository": DEID_REPOSITORY, "lakefs_commit": commit_id,
                  "path": path, "split_counts": counts, "split_pairs_sha256": manifest["pairs_sha256"],
-                 "dagster_run_id": context.run_id},
+                 "dagster_run_id": context.run.run_id},
     )
     yield dg.Output(
         {"repository": DEID_REPOSITORY, "commit_id": commit_id, "path": path, "dataset_sha256": dataset_sha,
          "labels_sha256": labels["labels_sha256"], "snapshot_commit": labels["snapshot_commit"],
-         "split_manifest": manifest, "batches": labels["batches"], "run_id": context.run_id},
+         "split_manifest": manifest, "batches": labels["batches"], "run_id": context.run.run_id},
         metadata={
             "lakefs_commit": commit_id,
             "lakefs_url": dg.MetadataValue.url(lakefs.ui_url(DEID_REPOSITORY, commit_id)),
@@ -170,10 +170,10 @@ def trained_model(
         "transform_hash": ",".join(transform_hashes),
         "code_version": code,
         "environment_digest": env["digest"],
-        "dagster_run_id": context.run_id,
+        "dagster_run_id": context.run.run_id,
     }
     mlflow_api.set_experiment(EXPERIMENT)
-    with mlflow_api.start_run(run_name=f"train-{context.run_id[:8]}") as run:
+    with mlflow_api.start_run(run_name=f"train-{context.run.run_id[:8]}") as run:
         mlflow_api.log_params({**{k: str(v) for k, v in params.items()}, "features": len(FEATURES),
                                "train_rows": int(len(train))})
         mlflow_api.set_tags(tags)
@@ -198,10 +198,10 @@ def trained_model(
         REGISTERED_MODEL_NAME, version, inputs=[f"dataset:{ds['dataset_sha256']}"],
         payload={"run_id": run_id, "lakefs_repository": ds["repository"], "lakefs_commit": ds["commit_id"],
                  "transform_hash": tags["transform_hash"], "code_version": code, "environment_digest": env["digest"],
-                 "dataset_sha256": ds["dataset_sha256"], "dagster_run_id": context.run_id},
+                 "dataset_sha256": ds["dataset_sha256"], "dagster_run_id": context.run.run_id},
     )
     # Back-link: a lakeFS commit whose metadata points at the MLflow run and model version.
-    branch = f"model-link-{context.run_id[:8]}"
+    branch = f"model-link-{context.run.run_id[:8]}"
     lakefs.create_branch(DEID_REPOSITORY, branch)
     link = {"model": REGISTERED_MODEL_NAME, "version": version, "mlflow_run_id": run_id,
             "dataset_commit": ds["commit_id"], "dataset_sha256": ds["dataset_sha256"]}
@@ -210,18 +210,18 @@ def trained_model(
     lakefs.commit(
         DEID_REPOSITORY, branch, f"Model {REGISTERED_MODEL_NAME} v{version} trained on {ds['commit_id'][:12]}",
         metadata={"mlflow_model": REGISTERED_MODEL_NAME, "mlflow_model_version": version, "mlflow_run_id": run_id,
-                  "dataset_commit": ds["commit_id"], "dagster_run_id": context.run_id,
+                  "dataset_commit": ds["commit_id"], "dagster_run_id": context.run.run_id,
                   "::lakefs::MLflow run::url[url:ui]": mlflow.run_url(experiment_id, run_id),
                   "::lakefs::MLflow model version::url[url:ui]": mlflow.model_version_url(REGISTERED_MODEL_NAME, version)},
         inputs=[f"model:{REGISTERED_MODEL_NAME}/{version}"],
     )
     lakefs.merge(DEID_REPOSITORY, branch, into="main", message=f"Link model v{version}",
-                 metadata={"mlflow_model_version": version, "dagster_run_id": context.run_id})
+                 metadata={"mlflow_model_version": version, "dagster_run_id": context.run.run_id})
     lakefs.delete_branch(DEID_REPOSITORY, branch)
     return dg.Output(
         {"model_name": REGISTERED_MODEL_NAME, "version": version, "mlflow_run_id": run_id,
          "experiment_id": experiment_id, "dataset": {k: ds[k] for k in ("repository", "commit_id", "path", "dataset_sha256")},
-         "tags": tags, "params": params, "run_id": context.run_id},
+         "tags": tags, "params": params, "run_id": context.run.run_id},
         metadata={
             "mlflow_model_version": version,
             "mlflow_model_url": dg.MetadataValue.url(mlflow.model_version_url(REGISTERED_MODEL_NAME, version)),

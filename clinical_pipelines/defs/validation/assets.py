@@ -89,7 +89,7 @@ def model_validation(
         {"model_name": trained_model["model_name"], "version": trained_model["version"],
          "mlflow_run_id": trained_model["mlflow_run_id"], "metrics": metrics,
          "gates": [r.to_dict() for r in results], "gate_policy_sha256": policy.sha256,
-         "gate_policy_version": policy.version, "plots": sorted(plots), "run_id": context.run_id},
+         "gate_policy_version": policy.version, "plots": sorted(plots), "run_id": context.run.run_id},
         metadata={
             "mlflow_model_version": trained_model["version"],
             "mlflow_model_url": dg.MetadataValue.url(mlflow.model_version_url(trained_model["model_name"], trained_model["version"])),
@@ -152,7 +152,7 @@ def model_promotion(
                      payload={"gates": list(ALL_GATES), "validation_run_id": v["run_id"],
                               "gate_policy_sha256": v["gate_policy_sha256"], "previous_version": previous})
     client = mlflow.client()
-    client.set_model_version_tag(v["model_name"], v["version"], "promoted_by_dagster_run", context.run_id)
+    client.set_model_version_tag(v["model_name"], v["version"], "promoted_by_dagster_run", context.run.run_id)
     return dg.Output(
         {**v, "alias": CHAMPION_ALIAS, "previous_version": previous},
         metadata={
