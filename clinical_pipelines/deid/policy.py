@@ -40,6 +40,8 @@ class TextPolicy:
     batch_size: int
     ner_model: NerModelSpec
     n_process: int = 1
+    # NER runs only on windows of this many words around candidate capitalised words (0 = whole text)
+    ner_window_words: int = 0
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,10 @@ def parse_policy(data: Mapping, *, sha256: str, path: str = "") -> DeidPolicy:
         batch_size=int(t.get("batch_size", 64)),
         ner_model=NerModelSpec(str(_require(m, "name", "text.ner_model.")), str(m.get("version", "")), sha),
         n_process=int(t.get("n_process", 1)),
+        ner_window_words=int(t.get("ner_window_words", 0)),
     )
+    if text.ner_window_words < 0:
+        raise PolicyError("text.ner_window_words must be >= 0 (0 = run NER on the whole text)")
     r = _require(data, "risk", "")
     gen = {str(k): tuple(str(s) for s in v) for k, v in (r.get("generalization") or {}).items()}
     for k, steps in gen.items():

@@ -14,6 +14,7 @@ Spans are returned in input coordinates. Fails closed if the model is missing or
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import hmac
 import importlib.util
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from .errors import DeidError, ModelIntegrityError
+from .gazetteer import gazetteer_identity, load_gazetteers
 from .policy import DeidPolicy, load_deid_policy
 from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -190,12 +192,13 @@ ID_CONTEXT_WINDOW = 40
 ID_CUE_PREFIX_RE = re.compile(r"(?i:mrn|mr|acct|acc|id|no|dl|sn|s/n|ssn|lic|hosp|unit|ref|csn|fin|har)[#:]+")
 RANGE_LIKE_RE = re.compile(r"^\d+(?:[-/]\d+)+[a-z]{0,3}$|^\d+(?:\.\d+)?[a-z]{1,4}$")
 
-STREET_SUFFIX = (r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter"
-                 r"|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Trail|Trl|Loop|Row|Route|Rte|Alley|Pike|Plaza"
-                 r"|Crescent|Close|Turnpike|Tpke|Expressway|Broadway|Path|Run|Walk|Heights|Hts|Point|Pt)(?![:\w])")
+_STREET_WORDS = ("Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter"
+                 "|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Trail|Trl|Loop|Row|Route|Rte|Alley|Pike|Plaza"
+                 "|Crescent|Close|Turnpike|Tpke|Expressway|Broadway|Path|Run|Walk|Heights|Hts|Point|Pt")
+STREET_SUFFIX = rf"(?:{_STREET_WORDS}|{_STREET_WORDS.upper()})(?![:\w])"
 ADDRESS_RE = re.compile(
     rf"\b\d{{1,6}}[A-Za-z]?[ \t]+(?:[NSEW]\.?[ \t]+|(?:North|South|East|West)[ \t]+)?(?:[A-Z0-9][A-Za-z0-9'.-]*[ \t]+){{0,4}}"
-    rf"{STREET_SUFFIX}\b\.?(?:\s*,?\s*(?:Apt|Apartment|Unit|Suite|Ste|Room|Rm|Fl|Floor|Bldg|#)\.?\s*#?\s*[A-Za-z0-9-]+)?"
+    rf"{STREET_SUFFIX}\b\.?(?:\s*,?\s*(?:Apt|Apartment|Unit|Suite|Ste|Room|Rm|Fl|Floor|Bldg|APT|UNIT|SUITE|STE|#)\.?\s*#?\s*[A-Za-z0-9-]+)?"
     rf"(?:,[ \t]*(?:[A-Z][A-Za-z.'-]+[ \t]?){{1,3}}(?=[,\n|]|[ \t]{{2,}}|$|[ \t]+[A-Z]{{2}}\b|\.\s))?"
     rf"(?:,?[ \t]*[A-Z]{{2}}\.?(?:[ \t]+\d{{5}}(?:-\d{{4}})?)?\b)?", re.M)
 PO_BOX_RE = re.compile(r"\bP\.?\s?O\.?\s*Box\s+\d+\b", re.I)
@@ -207,7 +210,7 @@ STATE_ZIP_RE = re.compile(rf"\b(?:{'|'.join(STATE_ABBR)})\s+(\d{{5}}(?:-\d{{4}})
 ZIP_CUE_RE = re.compile(r"(?:zip|postal|zip\s*code)\s*(?:code)?\s*[#:]?\s*(\d{5}(?:-\d{4})?)\b", re.I)
 
 FACILITY_RE = re.compile(
-    r"\b(?:(?:St\.?|Saint|Mount|Mt\.?)\s+)?(?:[A-Z][A-Za-z'.&-]+[ \t]+(?:of[ \t]+|&[ \t]+|and[ \t]+)?){1,5}?"
+    r"\b(?:(?:St\.?|Saint|Mount|Mt\.?)\s+)?(?:[A-Z][A-Za-z'.&-]+(?:[ \t]+|[ \t]*\n[ \t]*)(?:of[ \t]+|&[ \t]+|and[ \t]+)?){1,5}?"
     r"(?i:Hospital|Medical\s+Center|Med\s+Ctr|Health\s+Center|Healthcare|Health\s+System|Health|Clinic|Infirmary"
     r"|Nursing\s+Home|Nursing\s+Facility|Rehabilitation\s+(?:Center|Hospital|Facility)|Rehab(?:\s+Center)?|Hospice"
     r"|Pharmacy|Medical\s+Group|Memorial|Physicians|Associates|Care\s+Center|Urgent\s+Care|Surgery\s+Center"
@@ -215,8 +218,14 @@ FACILITY_RE = re.compile(
     r"|Manor|Village|Corporation|Corp\.?|Inc\.?|LLC|Company|Co\.|Medical\s+Associates|Primary\s+Care"
     r"|Family\s+Medicine|Health\s+Partners|Cardiology\s+Associates|Heart\s+Center|Laboratory)\b(?:\s+(?:of|at)\s+[A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+)?)?")
 
+_ORG_KW_ANY = ORG_KEYWORDS + "|" + re.sub(r"(?<!\\)[a-z]", lambda m: m.group().upper(), ORG_KEYWORDS)  # + capitals
+_ORG_TAIL = r"(?:[ \t]+(?:Unit|Department|Dept|Center|Centre|Clinic|Program|UNIT|DEPARTMENT|DEPT|CENTER|CLINIC|PROGRAM"
+_ORG_TAIL += rf"|{_ORG_KW_ANY}))*"
 ORG_KEYWORD_RE = re.compile(
-    rf"\b(?:[A-Z][A-Za-z'.&-]+(?:[ \t]+|[ \t]*\n[ \t]*)(?:of[ \t]+|&[ \t]+|and[ \t]+)?){{1,4}}?(?:{ORG_KEYWORDS})\b")
+    rf"\b(?:[A-Z][A-Za-z'.&-]+(?:[ \t]+|[ \t]*\n[ \t]*)(?:of[ \t]+|&[ \t]+|and[ \t]+|OF[ \t]+|AND[ \t]+)?){{1,4}}?"
+    rf"(?:{_ORG_KW_ANY})\b{_ORG_TAIL}\b")
+_ORG_TAIL_WORDS_RE = re.compile(rf"(?:{_ORG_KW_ANY}|Unit|Department|Dept|Hospital|Clinic|Center|Centre|Health|Care"
+                                rf"|Medical|Institute|Associates|Partners|Group)(?:\s+\S+){{0,2}}", re.I)
 ORG_CONTEXT_RE = re.compile(
     r"(?i:\bworks?\b(?:[ \t]+[a-z-]+){0,4}?[ \t]+(?:at|for)|\bemployed[ \t]+(?:at|by)|\bretired[ \t]+from|\bworked[ \t]+"
     r"(?:at|for)|\bjob[ \t]+at|\bvolunteers?[ \t]+at|\bd/c[ \t]+to|\bdischarged?[ \t]+to|\btransfer(?:red)?[ \t]+"
@@ -261,6 +270,70 @@ LAST_FIRST_RE = re.compile(
     rf"(?<![A-Za-z])({_LAST_FIRST})(?=[ \t]{{2,}}|[ \t]*(?:\||\(|$|\n|\bMD\b|\bDOB\b|\bMRN\b|\bMR#|\bID\b|\bMed\b|\bAge\b))",
     re.M)
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+
+
+# Sign-off initials: "Signed: MS, pager 1372", "-- JK"
+SIGNED_INITIALS_RE = re.compile(
+    r"(?:\b(?i:signed|signed\s+by|e-signed|initials|cosigned\s+by|entered\s+by)[ \t]*:?[ \t]*|^[ \t]*--[ \t]*)"
+    r"([A-Z]{2,3})(?=[ \t]*(?:[,;/]|$|(?i:pager|pgr|ext|rn|md|np|pa)\b))", re.M)
+_GZ_WORD_RE = re.compile(r"(?<![\w'’.-])([A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?|[A-Z]{2,}(?:-[A-Z]{2,})?|[A-Z]\.?)(?![\w'’-])")
+
+
+def _gz_casing(w: str) -> str:
+    return "i" if len(w.rstrip(".")) == 1 else ("u" if w.isupper() else "t")
+
+
+def gazetteer_names(text: str) -> list[tuple[int, int]]:
+    """Person names found with the census gazetteers AND context: two or three adjacent capitalised words on one line
+    with the same casing, "First [M.] Last" (first name list + surname list, or first name + initial + any
+    capitalised non-clinical word) or "Last, First [M.]" (surname + first name). Single bare words never match,
+    clinical terms / stop words never count, and eponym use ("Frank Starling law") is skipped."""
+    first_names, surnames = load_gazetteers()
+
+    def plain(w: str) -> str:
+        return w.lower().rstrip(".")
+
+    def usable(w: str) -> bool:
+        lw = plain(w)
+        return (len(lw) >= 2 and lw not in NON_NAME_TERMS and lw not in NOT_NAME_WORDS and lw not in STOP_WORDS
+                and lw not in EPONYM_FOLLOWERS and lw not in US_STATES and w not in STATE_ABBR)
+
+    def is_surname(w: str) -> bool:
+        lw = plain(w)
+        return lw in surnames or any(p in surnames for p in lw.split("-") if len(p) >= 3)
+
+    out: list[tuple[int, int]] = []
+    toks = [(m.start(), m.end(), m.group()) for m in _GZ_WORD_RE.finditer(text)]
+    for i, (s0, e0, w0) in enumerate(toks):
+        if len(w0.rstrip(".")) < 2 or not usable(w0):
+            continue
+        case = _gz_casing(w0)
+        j, e_last, comma = i + 1, None, False
+        if j < len(toks) and text[e0:toks[j][0]] == "," + " " * (toks[j][0] - e0 - 1) and toks[j][0] - e0 <= 3:
+            comma = True
+        elif j >= len(toks) or text[e0:toks[j][0]].strip(" \t") != "":
+            continue
+        w1 = toks[j][2]
+        if _gz_casing(w1) == "i":  # First M. Last
+            if comma or j + 1 >= len(toks) or text[toks[j][1]:toks[j + 1][0]].strip(" \t") != "":
+                continue
+            w2 = toks[j + 1][2]
+            if (_gz_casing(w2) == case and usable(w2) and plain(w0) in first_names):
+                e_last = toks[j + 1][1]
+        elif _gz_casing(w1) == case and usable(w1):
+            if comma and is_surname(w0) and plain(w1) in first_names:
+                e_last = toks[j][1]
+                if j + 1 < len(toks) and _gz_casing(toks[j + 1][2]) == "i" and text[e_last:toks[j + 1][0]] == " ":
+                    e_last = toks[j + 1][1]
+            elif not comma and plain(w0) in first_names and is_surname(w1):
+                e_last = toks[j][1]
+        if e_last is None:
+            continue
+        nxt = re.match(r"(?:'s|’s|')?\s*([a-z]+)", text[e_last:e_last + 20])
+        if nxt and nxt.group(1) in EPONYM_FOLLOWERS:
+            continue
+        out.append((s0, e_last))
+    return out
 
 
 def _cue_index(text: str) -> list[tuple[int, int, str]]:
@@ -341,7 +414,12 @@ def build_recognizers() -> list:
                 add(m.start(), m.end(), "SSN", 0.85 if m.group(1) == "-" else 0.6)
             for m in VIN_RE.finditer(text):
                 add(m.start(), m.end(), "VEHICLE", 0.8)
-            for rx in (ADDRESS_RE, PO_BOX_RE, CITY_STATE_ZIP_RE):
+            for m in ADDRESS_RE.finditer(text):
+                # "2 MM ST elevation": the street name needs a real word (not a unit / clinical abbreviation)
+                name_words = [w.lower() for w in re.findall(r"[A-Za-z]{3,}", m.group())[:-1]]
+                if any(w not in CLINICAL_TERMS and w not in STOP_WORDS for w in name_words):
+                    add(m.start(), m.end(), "LOCATION", 0.85)
+            for rx in (PO_BOX_RE, CITY_STATE_ZIP_RE):
                 for m in rx.finditer(text):
                     add(m.start(), m.end(), "LOCATION", 0.85)
             for rx in (STATE_ZIP_RE, ZIP_CUE_RE):
@@ -362,13 +440,22 @@ def build_recognizers() -> list:
             for m in FACILITY_RE.finditer(text):
                 fs = m.start()
                 for w in re.finditer(r"\S+", m.group()):
-                    if w.group().lower() in STOP_WORDS or w.group().lower() in NOT_NAME_WORDS - {"hospital", "clinic",
+                    if (w.group().lower() in STOP_WORDS and w.group().lower() not in _NUMBER_WORDS) or \
+                            w.group().lower() in NOT_NAME_WORDS - {"hospital", "clinic",
                                                                                                "medical", "center"}:
                         fs = m.start() + w.end()
                         while fs < m.end() and text[fs].isspace():
                             fs += 1
                     else:
                         break
+                nl = text.rfind("\n", fs, m.end())
+                if nl >= 0:  # wrapped onto the next line: keep the first line's part only if it looks like a name
+                    head = text[fs:nl].rstrip()
+                    if not head or head[-1] in ".:;," or not text[text.rfind("\n", 0, fs) + 1:fs].strip() or any(
+                            w.lower().strip(".,:") in CLINICAL_TERMS or w.lower() in STOP_WORDS for w in head.split()):
+                        fs = nl + 1
+                        while fs < m.end() and text[fs].isspace():
+                            fs += 1
                 words = [w.lower().strip(".") for w in text[fs:m.end()].split()]
                 if any(w not in GENERIC_FACILITY_WORDS and w not in ("of", "and", "&", "at", "st", "saint")
                        and len(w) > 1 for w in words[:-1]):
@@ -426,13 +513,18 @@ def build_recognizers() -> list:
             out = []
             for rx in (TITLE_NAME_RE, ROLE_NAME_RE, FIELD_NAME_RE, RELATION_NAME_RE, CRED_NAME_RE):
                 for m in rx.finditer(text):
-                    s, e = _trim_name(text, m.start(1), m.end(1), anchored=rx is not CRED_NAME_RE)
+                    s, e = _trim_name(text, m.start(1), m.end(1), anchored=rx is not CRED_NAME_RE,
+                                      cred=rx is CRED_NAME_RE)
                     if e > s:
                         out.append(RecognizerResult("NAME", s, e, 0.85))
             for m in LAST_FIRST_RE.finditer(text):
                 words = [w.lower() for w in WORD_RE.findall(m.group(1))]
                 if not any(w in NON_NAME_TERMS or w in NOT_NAME_WORDS for w in words[:2]):
                     out.append(RecognizerResult("NAME", m.start(1), m.end(1), 0.7))
+            for s, e in gazetteer_names(text):
+                out.append(RecognizerResult("NAME", s, e, 0.75))
+            for m in SIGNED_INITIALS_RE.finditer(text):
+                out.append(RecognizerResult("NAME", m.start(1), m.end(1), 0.7))
             return out
 
     class ClinicalNerRecognizer(LocalRecognizer):
@@ -448,9 +540,9 @@ def build_recognizers() -> list:
 
         def analyze(self, text, entities, nlp_artifacts=None):
             out = []
-            if nlp_artifacts is None or nlp_artifacts.tokens is None:
+            if nlp_artifacts is None or nlp_artifacts.entities is None:
                 return out
-            for ent in nlp_artifacts.tokens.ents:
+            for ent in nlp_artifacts.entities:
                 t = self.LABELS.get(ent.label_)
                 if t is None:
                     continue
@@ -470,7 +562,7 @@ def build_recognizers() -> list:
                           context=["plate", "vehicle", "tag", "registration", "car", "truck", "motorcycle"],
                           global_regex_flags=re.DOTALL | re.MULTILINE),
         PatternRecognizer(supported_entity="SSN", name="SsnWithContext",
-                          patterns=[Pattern("ssn9", r"(?<!\d)\d{9}(?!\d)", 0.1)],
+                          patterns=[Pattern("ssn9", r"(?<![\w-])\d{9}(?![\w-])", 0.1)],
                           context=["ssn", "social", "security"]),
     ]
     return [ClinicalRegexRecognizer(), IdentifierRecognizer(), NameRecognizer(), ClinicalNerRecognizer(),
@@ -487,7 +579,7 @@ def _is_name_word(w: str) -> bool:
     return not (lw in NOT_NAME_WORDS or lw in NON_NAME_TERMS or lw in EPONYM_FOLLOWERS or lw in STOP_WORDS)
 
 
-def _trim_name(text: str, s: int, e: int, anchored: bool = False) -> tuple[int, int]:
+def _trim_name(text: str, s: int, e: int, anchored: bool = False, cred: bool = False) -> tuple[int, int]:
     """Keep the first run of name-like words in a candidate name span (drops titles, 'Patient', clinical terms,
     and anything after the first non-name word, e.g. 'SMITH TO FOLLOW' -> 'SMITH'). ``anchored`` spans (after a
     title, role or relation word) only drop a short list of words that are never names."""
@@ -507,8 +599,11 @@ def _trim_name(text: str, s: int, e: int, anchored: bool = False) -> tuple[int, 
     if not words:
         return s, s
     kept = [words[0]]
+    surnames = load_gazetteers()[1] if cred else ()
     for w in words[1:]:
-        if ok(w[2], text[w[1]:w[1] + 1]) or (w[2].lower() in _PARTICLES and w is not words[-1]):
+        # before a credential ("Jerome Do, MD") a census surname that is also a clinical word is still a name
+        if ok(w[2], text[w[1]:w[1] + 1]) or (w[2].lower() in _PARTICLES and w is not words[-1]) or (
+                cred and w is words[-1] and w[2][0].isupper() and w[2].lower() in surnames):
             kept.append(w)
         else:
             break
@@ -524,17 +619,30 @@ def _trim_name(text: str, s: int, e: int, anchored: bool = False) -> tuple[int, 
     return kept[0][0], end
 
 
+_NUMBER_WORDS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twelve"}  # Two Rivers
+_ORG_LEAD_WORDS = {"county", "general", "regional", "memorial", "university", "community", "st.", "saint"}
+
+
 def _trim_org(text: str, s: int, e: int) -> tuple[int, int]:
     """Drop leading stop/clinical words and trailing non-name words from an organisation candidate."""
+    nl = text.rfind("\n", s, e)
+    if nl >= 0 and (not text[text.rfind("\n", 0, s) + 1:s].strip() or all(
+            w.lower().strip(".,:") in CLINICAL_TERMS or w.lower() in STOP_WORDS for w in text[s:nl].split())):
+        # the candidate starts a line, or its first line holds only a credential / clinical word ("..., MD"):
+        # the lines are separate items (header block), not a wrapped name
+        s = nl + 1
     words = [(m.start() + s, m.end() + s, m.group()) for m in re.finditer(r"\S+", text[s:e])]
     for k in range(1, len(words)):  # a following field label ("Device:", "Serial #") ends the name
         nxt = text[words[k][1]:words[k][1] + 3].lstrip(" \t")
         if words[k][2].endswith(":") or nxt.startswith(("#", ":")) or (
-                "\n" in text[words[k - 1][1]:words[k][0]] and words[k][2].lower().strip(".,:") in CLINICAL_TERMS):
+                "\n" in text[words[k - 1][1]:words[k][0]] and words[k][2].lower().strip(".,:") in CLINICAL_TERMS
+                and not _ORG_TAIL_WORDS_RE.fullmatch(" ".join(w[2] for w in words[k:]))):
             words = words[:k]
             break
-    while words and (words[0][2].lower() in STOP_WORDS or words[0][2].lower().strip(".,:") in CLINICAL_TERMS
-                     or not words[0][2][0].isupper()):
+    while words and ((words[0][2].lower() in STOP_WORDS and not (words[0][2].lower() in _NUMBER_WORDS and len(words) > 1))
+                     or not words[0][2][0].isupper()
+                     or (words[0][2].lower().strip(".,:") in CLINICAL_TERMS
+                         and not (words[0][2].lower() in _ORG_LEAD_WORDS and len(words) > 1))):
         words.pop(0)
     while words and (words[-1][2].lower() in STOP_WORDS or not words[-1][2][0].isupper()):
         words.pop()
@@ -631,11 +739,13 @@ def _date_variants(value: str) -> list[str]:
             f"{name} {d}", f"{name[:3]} {d}", f"{mo}/{d}", f"{mo:02d}/{d:02d}"]
 
 
-def build_deny_patterns(known: Mapping[str, Sequence[str]] | None) -> list[tuple[str, str]]:
-    """(regex, type) pairs for one record's known identifiers. Values are never logged."""
-    pats: list[tuple[str, str]] = []
+def deny_entries(known: Mapping[str, Sequence[str]] | None) -> list[tuple[str, str, str, bool]]:
+    """(regex, type, probe, probe_on_digits) for one record's known identifiers. ``probe`` is a lower-cased literal
+    (or a digit string, matched against the text's digits only) that must occur in the text for the regex to be
+    able to match, so only the few patterns that can match are compiled and run. Values are never logged."""
+    out: list[tuple[str, str, str, bool]] = []
     if not known:
-        return pats
+        return out
     for kind, values in known.items():
         t = kind_to_type(kind)
         if isinstance(values, str):
@@ -647,41 +757,64 @@ def build_deny_patterns(known: Mapping[str, Sequence[str]] | None) -> list[tuple
             if t in ("PHONE", "FAX", "SSN"):
                 dp = _digits_pattern(v)
                 if dp:
-                    pats.append((dp, t))
+                    digits = re.sub(r"\D", "", v)
+                    out.append((dp, t, digits[-7:], True))
                     continue
             if t == "DATE":
                 for dv in _date_variants(v):
-                    pats.append((r"(?<![\w/])" + re.escape(dv) + r"(?![\w/])", t))
+                    out.append((r"(?<![\w/])" + re.escape(dv) + r"(?![\w/])", t, dv.lower(), False))
                 continue
             if t == "LOCATION" and re.fullmatch(r"\d{5}(?:-\d{4})?", v):
-                pats.append((r"(?<!\d)" + re.escape(v[:5]) + r"(?:-\d{4})?(?!\d)", t))
+                out.append((r"(?<!\d)" + re.escape(v[:5]) + r"(?:-\d{4})?(?!\d)", t, v[:5], False))
                 continue
-            esc = r"[\s,.-]*".join(re.escape(p) for p in re.split(r"[\s,.-]+", v) if p)
-            if not esc:
+            parts = [p for p in re.split(r"[\s,.-]+", v) if p]
+            if not parts:
                 continue
-            pats.append((r"(?<!\w)" + esc + r"(?!\w)", t))
+            esc = r"[\s,.-]*".join(re.escape(p) for p in parts)
+            out.append((r"(?<!\w)" + esc + r"(?!\w)", t, parts[0].lower(), False))
             if t == "NAME":
                 for tok in re.findall(r"[A-Za-z][A-Za-z'’-]+", v):
                     if len(tok) >= 2 and tok.lower() not in NOT_NAME_WORDS and tok.lower() not in NON_NAME_TERMS:
-                        pats.append((r"(?<!\w)" + re.escape(tok) + r"(?:'s|’s)?(?!\w)", t))
+                        out.append((r"(?<!\w)" + re.escape(tok) + r"(?:'s|’s)?(?!\w)", t, tok.lower(), False))
             elif t in ("MRN", "HEALTH_PLAN", "ACCOUNT", "LICENSE", "VEHICLE", "DEVICE", "ID"):
                 compact = re.sub(r"[\s-]", "", v)
                 if compact != v and len(compact) >= 4:
-                    pats.append((r"(?<!\w)" + re.escape(compact) + r"(?!\w)", t))
-    return pats
+                    out.append((r"(?<!\w)" + re.escape(compact) + r"(?!\w)", t, compact.lower(), False))
+    return out
+
+
+def build_deny_patterns(known: Mapping[str, Sequence[str]] | None) -> list[tuple[str, str]]:
+    """(regex, type) pairs for one record's known identifiers. Values are never logged."""
+    return [(p, t) for p, t, _, _ in deny_entries(known)]
+
+
+@functools.lru_cache(maxsize=50_000)
+def _compiled(pattern: str) -> re.Pattern:
+    return re.compile(pattern, re.I)
+
+
+_NON_DIGIT_RE = re.compile(r"\D+")
 
 
 class _DenyMatcher:
-    """One compiled alternation per type (case-insensitive)."""
+    """Known-identifier patterns, each compiled once (cached) and run only when its literal probe occurs in the
+    text (case-insensitive)."""
 
-    def __init__(self, pats: list[tuple[str, str]]):
-        by_type: dict[str, list[str]] = {}
-        for p, t in pats:
-            by_type.setdefault(t, []).append(p)
-        self.rx = [(t, re.compile("|".join(sorted(set(ps), key=len, reverse=True)), re.I)) for t, ps in by_type.items()]
+    def __init__(self, entries: Iterable[tuple[str, str, str, bool]]):
+        self.entries = list(dict.fromkeys(entries))
 
     def find(self, text: str) -> list[Span]:
-        return [Span(m.start(), m.end(), t) for t, rx in self.rx for m in rx.finditer(text) if m.end() > m.start()]
+        lower, digits, out = text.lower(), None, []
+        for p, t, probe, on_digits in self.entries:
+            if on_digits:
+                if digits is None:
+                    digits = _NON_DIGIT_RE.sub("", text)
+                if probe not in digits:
+                    continue
+            elif probe not in lower:
+                continue
+            out.extend(Span(m.start(), m.end(), t) for m in _compiled(p).finditer(text) if m.end() > m.start())
+        return out
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -727,21 +860,96 @@ def _propagate_names(text: str, spans: list[Span]) -> list[Span]:
     return spans + extra
 
 
-def _fast_artifacts(doc, nlp_engine):
-    """NlpArtifacts with lemma = lower-cased token, built from one array pass (no per-token Python objects)."""
-    from presidio_analyzer.nlp_engine import NlpArtifacts
-    from spacy.attrs import IDX, IS_PUNCT, IS_STOP, LOWER
+class NerEntity:
+    """A spaCy entity mapped back to input coordinates (NER may run on windows of the text only)."""
 
-    arr = doc.to_array([LOWER, IDX, IS_STOP, IS_PUNCT]).tolist() if len(doc) else []
-    strings = doc.vocab.strings
-    lemmas = [strings[a[0]] for a in arr]
-    art = NlpArtifacts(entities=doc.ents, tokens=doc, tokens_indices=[a[1] for a in arr], lemmas=lemmas,
-                       nlp_engine=None, language="en", scores=[0.85] * len(doc.ents))
-    kw = []
-    for lem, a in zip(lemmas, arr):
-        if not a[2] and not a[3] and lem != "be":
-            kw.extend(lem.split(":"))
-    art.keywords = kw
+    __slots__ = ("start_char", "end_char", "label_", "text")
+
+    def __init__(self, start_char: int, end_char: int, label: str, text: str):
+        self.start_char, self.end_char, self.label_, self.text = start_char, end_char, label, text
+
+
+_NER_SKIP_WORDS = None
+_CAP_WORD_RE = re.compile(r"(?<![\w'’])[A-Z][A-Za-z'’.-]*")
+_WS_TOKEN_RE = re.compile(r"\S+")
+
+
+def _ner_candidate(word: str) -> bool:
+    """A capitalised word the NER filters could keep (not a stop word, clinical term or common non-name word)."""
+    global _NER_SKIP_WORDS
+    if _NER_SKIP_WORDS is None:
+        _NER_SKIP_WORDS = frozenset(NON_NAME_TERMS | NOT_NAME_WORDS | STOP_WORDS)
+    w = word.lower().rstrip("'’.-")
+    if w.endswith(("'s", "’s")):
+        w = w[:-2]
+    return len(w) >= 2 and w not in _NER_SKIP_WORDS
+
+
+def ner_regions(text: str, window: int) -> list[tuple[int, int]]:
+    """Character ranges on which NER must run: ``window`` whitespace tokens either side of every candidate
+    capitalised word, within a line, merged. ``window`` 0 means the whole text.
+
+    Lossless with respect to the NER filter in ``_keep_ner_entity``: an entity is only kept when it holds a
+    capitalised word that is not a stop word / clinical term, and every such word is inside a region."""
+    if window <= 0:
+        return [(0, len(text))] if text else []
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.split("\n"):
+        if _CAP_WORD_RE.search(line):
+            toks = [(m.start() + pos, m.end() + pos, m.group()) for m in _WS_TOKEN_RE.finditer(line)]
+            for i, (_, _, w) in enumerate(toks):
+                cm = _CAP_WORD_RE.search(w)
+                if cm is None or not _ner_candidate(cm.group()):
+                    continue
+                s0, e0 = toks[max(0, i - window)][0], toks[min(len(toks) - 1, i + window)][1]
+                if out and s0 <= out[-1][1]:
+                    out[-1] = (out[-1][0], max(out[-1][1], e0))
+                else:
+                    out.append((s0, e0))
+        pos += len(line) + 1
+    return out
+
+
+def _map_entities(text: str, regions: list[tuple[int, int]], doc) -> list[NerEntity]:
+    """Entities of a doc made from the regions joined by newlines, in input coordinates."""
+    starts, sub = [], 0
+    for s, e in regions:
+        starts.append(sub)
+        sub += e - s + 1
+    out = []
+    for ent in doc.ents:
+        k = bisect.bisect_right(starts, ent.start_char) - 1
+        rs, re_ = regions[k]
+        s = rs + ent.start_char - starts[k]
+        e = rs + ent.end_char - starts[k]
+        if e <= re_:
+            out.append(NerEntity(s, e, ent.label_, text[s:e]))
+    return out
+
+
+_ART_TOKEN_RE = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")
+
+
+class _Tokens(list):
+    """Token list for Presidio's context enhancer plus the NER entities (``.ents``) for our NER recognizer."""
+    ents: list = []
+
+
+def _light_artifacts(text: str, ents: list[NerEntity], nlp_engine):
+    """NlpArtifacts for the whole text from a regex tokenizer (lemma = lower-cased token): context words work
+    anywhere in the note even where NER did not run."""
+    from presidio_analyzer.nlp_engine import NlpArtifacts
+
+    toks, idx = _Tokens(), []
+    for m in _ART_TOKEN_RE.finditer(text):
+        toks.append(m.group())
+        idx.append(m.start())
+    toks.ents = ents
+    lemmas = [t.lower() for t in toks]
+    art = NlpArtifacts(entities=ents, tokens=toks, tokens_indices=idx, lemmas=lemmas, nlp_engine=None,
+                       language="en", scores=[0.85] * len(ents))
+    art.keywords = [lem for lem in lemmas if lem not in STOP_WORDS and (lem[0].isalnum() or lem[0] == "_")]
     art.nlp_engine = nlp_engine
     return art
 
@@ -798,7 +1006,7 @@ class ClinicalTextDeidentifier:
     """Presidio AnalyzerEngine + pinned spaCy NER + clinical recognizers + record-aware deny lists."""
 
     def __init__(self, policy: DeidPolicy | None = None, *, key: bytes | None = None, batch_size: int | None = None,
-                 n_process: int | None = None):
+                 n_process: int | None = None, ner_window_words: int | None = None):
         from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
         from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
 
@@ -809,10 +1017,13 @@ class ClinicalTextDeidentifier:
         self._key = key
         self.batch_size = batch_size or tp.batch_size
         self.n_process = n_process or tp.n_process
+        self.ner_window_words = tp.ner_window_words if ner_window_words is None else ner_window_words
         self.nlp, self.model_identity = load_verified_model(tp.ner_model.name, tp.ner_model.sha256)
         if tp.ner_model.version and self.model_identity["version"] and tp.ner_model.version != self.model_identity["version"]:
             raise ModelIntegrityError(f"NER model version {self.model_identity['version']} differs from the policy's "
                                       f"{tp.ner_model.version}")
+        gz = gazetteer_identity()  # fails closed if the pinned gazetteer package is missing
+        self.model_identity["name_gazetteer"] = f"{gz['package']} {gz['version']} ({gz['source']})"
         nlp = self.nlp
 
         class _PreloadedSpacyEngine(SpacyNlpEngine):
@@ -841,22 +1052,26 @@ class ClinicalTextDeidentifier:
             for kind, vals in (ki or {}).items():
                 if any(c in kind.lower() for c in BATCH_WIDE_CUES):
                     batch_wide.setdefault(kind, []).extend([vals] if isinstance(vals, str) else list(vals or ()))
-        batch_pats = build_deny_patterns(batch_wide)
+        batch_entries = deny_entries(batch_wide)
+        batch_matcher = _DenyMatcher(batch_entries) if batch_entries else None
+        regions = [ner_regions(t, self.ner_window_words) for t in texts]
+        sub_texts = ["\n".join(t[s:e] for s, e in regs) for t, regs in zip(texts, regions)]
         results: list[list[Span]] = []
-        docs = self.nlp.pipe(texts, batch_size=self.batch_size,
+        docs = self.nlp.pipe(sub_texts, batch_size=self.batch_size,
                              n_process=self.n_process if len(texts) >= 4 * self.batch_size else 1)
         for i, (text, doc) in enumerate(zip(texts, docs)):
             if not text.strip():
                 results.append([])
                 continue
-            artifacts = _fast_artifacts(doc, self.nlp_engine)
+            artifacts = _light_artifacts(text, _map_entities(text, regions[i], doc), self.nlp_engine)
             res = self.analyzer.analyze(text, language="en", nlp_artifacts=artifacts)
             spans = [Span(r.start, r.end, _to_our_type(r.entity_type)) for r in res]
-            pats = list(batch_pats)
+            if batch_matcher is not None:
+                spans += batch_matcher.find(text)
             if known_identifiers is not None:
-                pats += build_deny_patterns(known_identifiers[i])
-            if pats:
-                spans += _DenyMatcher(pats).find(text)
+                entries = deny_entries(known_identifiers[i])
+                if entries:
+                    spans += _DenyMatcher(entries).find(text)
             spans = _propagate_names(text, spans)
             spans += _ids_after_names(text, spans)
             results.append(merge_spans(_strip_spans(text, spans)))
