@@ -954,7 +954,7 @@ def _light_artifacts(text: str, ents: list[NerEntity], nlp_engine):
     return art
 
 
-def _make_enhancer():
+def _make_enhancer(score_threshold: float):
     from presidio_analyzer import RecognizerResult
     from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 
@@ -963,12 +963,23 @@ def _make_enhancer():
         with a bisect token lookup instead of a linear scan."""
 
         def enhance_using_context(self, text, raw_results, nlp_artifacts, recognizers, context=None):
-            with_ctx = {r.id for r in recognizers if r.context}
+            # Only results of recognizers whose context words occur somewhere in the note can be boosted; a
+            # below-threshold result with no context word anywhere stays below threshold, so it is dropped here
+            # instead of being deep-copied and scanned by the enhancer (same output, less work).
+            keywords = set(nlp_artifacts.keywords or ()) | {c.lower() for c in (context or ())}
+            ctx = {r.id: r.context for r in recognizers if r.context}
             key = RecognizerResult.RECOGNIZER_IDENTIFIER_KEY
-            todo = [r for r in raw_results if (r.recognition_metadata or {}).get(key) in with_ctx]
+            todo, rest = [], []
+            for r in raw_results:
+                rid = (r.recognition_metadata or {}).get(key)
+                if rid not in ctx:
+                    rest.append(r)
+                elif any(c.lower() in keywords for c in ctx[rid]):
+                    todo.append(r)
+                elif r.score >= self.min_score_floor:
+                    rest.append(r)
             if not todo:
-                return raw_results
-            rest = [r for r in raw_results if (r.recognition_metadata or {}).get(key) not in with_ctx]
+                return rest
             return rest + super().enhance_using_context(text, todo, nlp_artifacts, recognizers, context)
 
         @staticmethod
@@ -976,8 +987,10 @@ def _make_enhancer():
             i = bisect.bisect_right(tokens_indices, start) - 1
             return max(i, 0)
 
-    return FastLemmaContextEnhancer(context_similarity_factor=0.35, min_score_with_context_similarity=0.45,
-                                    context_prefix_count=6, context_matching_mode="whole_word")
+    enhancer = FastLemmaContextEnhancer(context_similarity_factor=0.35, min_score_with_context_similarity=0.45,
+                                        context_prefix_count=6, context_matching_mode="whole_word")
+    enhancer.min_score_floor = score_threshold
+    return enhancer
 
 
 _PAREN_NUM_RE = re.compile(r"[ \t]*\((\d{2,7})\)")
@@ -1038,7 +1051,7 @@ class ClinicalTextDeidentifier:
         self.analyzer = AnalyzerEngine(
             registry=registry, nlp_engine=self.nlp_engine, supported_languages=["en"],
             default_score_threshold=tp.score_threshold,
-            context_aware_enhancer=_make_enhancer())
+            context_aware_enhancer=_make_enhancer(tp.score_threshold))
         self.score_threshold = tp.score_threshold
 
     # -- analysis -------------------------------------------------------------------------------------------

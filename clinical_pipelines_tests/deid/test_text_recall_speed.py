@@ -120,3 +120,11 @@ def test_policy_rejects_negative_ner_window(tmp_path):
     p.write_text(yaml.safe_dump(data))
     with pytest.raises(PolicyError, match="ner_window_words"):
         load_deid_policy(p)
+
+
+def test_context_recognizers_need_their_context_words(engine):
+    """The enhancer skips context-scored candidates only when no context word is anywhere in the note."""
+    with_ctx = engine.deidentify(["Moved last year; zip 62704 on file."])[0]
+    without = engine.deidentify(["Counts 62704 cells per field."])[0]
+    assert "62704" not in with_ctx.text
+    assert "62704" in without.text
