@@ -25,7 +25,7 @@ from clinical_pipelines.settings import (
 
 pytestmark = pytest.mark.services
 
-COHORT_PATIENTS = 300
+COHORT_PATIENTS = 1500
 SNAPSHOT_ASSETS = ("raw_extract", "deidentified_snapshot", "released_snapshot")
 
 
@@ -79,7 +79,7 @@ def land(batches):
 def failure_text(result) -> str:
     texts = []
     for event in result.all_events:
-        if event.is_failure and event.step_failure_data is not None:
+        if event.is_step_failure:
             texts.append(event.step_failure_data.error.to_string() if event.step_failure_data.error else "")
     return "\n".join(texts)
 

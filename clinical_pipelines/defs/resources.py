@@ -126,8 +126,9 @@ class LakeFSResource(dg.ConfigurableResource):
         audit_payload: Mapping[str, Any] | None = None,
     ) -> str:
         """Commit a branch; the metadata must hold ids, hashes and counts only (it is not PHI-safe)."""
+        # allow_empty: a re-run over identical data still leaves its own commit, carrying its run id.
         ref = self.repository(repository, create=False).branch(branch).commit(
-            message, metadata={str(k): str(v) for k, v in metadata.items()}
+            message, metadata={str(k): str(v) for k, v in metadata.items()}, allow_empty=True
         )
         commit_id = ref.get_commit().id
         self.audit_log.append(
@@ -151,7 +152,8 @@ class LakeFSResource(dg.ConfigurableResource):
         repo = self.repository(repository, create=False)
         source_commit = repo.ref(source_branch).get_commit().id
         repo.branch(source_branch).merge_into(
-            repo.branch(into), message=message, metadata={str(k): str(v) for k, v in metadata.items()}
+            repo.branch(into), message=message, metadata={str(k): str(v) for k, v in metadata.items()},
+            allow_empty=True,
         )
         merge_commit = repo.ref(into).get_commit().id
         self.audit_log.append(

@@ -117,6 +117,11 @@ def _fmt(value: float, decimals: int) -> str:
     return f"{value:.{decimals}f}" if decimals else str(int(round(value)))
 
 
+# Strength of the clinical signal in the outcome model: strong enough that a correctly built model
+# passes the default promotion gates on the default cohort (AUROC ~0.85), weak enough to be noisy.
+OUTCOME_SIGNAL = 1.4
+
+
 def _solve_intercept(lp: np.ndarray, prevalence: float) -> float:
     lo, hi = -15.0, 15.0
     for _ in range(60):
@@ -224,6 +229,7 @@ def generate_cohort(spec: CohortSpec = CohortSpec()) -> list[RawBatch]:
     lp = (0.03 * (age - 65) + 0.5 * np.log(trop / 15) + 0.42 * np.log(bnp / 100) + 0.9 * np.log(creat)
           + 0.35 * np.minimum(st, 4) + 0.4 * af + 0.45 * pmi + 0.3 * dm + 0.012 * (hr - 80) - 0.008 * (sbp - 135)
           + site_eff + 0.08 * year_idx)
+    lp = OUTCOME_SIGNAL * lp
     lp = lp + _solve_intercept(lp, 0.15)
     outcome = (rs.random(ne) < _sigmoid(lp)).astype(int)
 

@@ -8,7 +8,7 @@ plus age and sex:
 - sex as two fixed indicator columns ``sex_female`` / ``sex_male`` (any other or missing value:
   both 0), so the feature list never depends on the data.
 
-The model is a scikit-learn Pipeline: median imputation -> standardisation -> logistic
+The model is a scikit-learn Pipeline: log1p of the skewed labs -> median imputation -> standardisation -> logistic
 regression (lbfgs, deterministic for the same data and parameters).
 """
 
@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
 CLINICAL_FEATURES: tuple[str, ...] = (
     "heart_rate", "systolic_bp", "diastolic_bp", "resp_rate", "temperature_c", "spo2",
@@ -35,6 +36,8 @@ SUPPRESSED = "*"  # value of a quasi-identifier suppressed for k-anonymity
 SEX_SOURCE_COLUMN = "sex"
 SEX_FEATURES: tuple[str, ...] = ("sex_female", "sex_male")
 _SEX_CODES = {"f": "sex_female", "female": "sex_female", "m": "sex_male", "male": "sex_male"}
+
+SKEWED_LABS: tuple[str, ...] = ("troponin_ng_l", "bnp_pg_ml", "creatinine_mg_dl", "wbc_10e9_l")
 
 FEATURES: tuple[str, ...] = CLINICAL_FEATURES + (AGE_FEATURE,) + SEX_FEATURES
 
@@ -119,6 +122,12 @@ def build_model(params: dict | None = None) -> Pipeline:
     if not (isinstance(merged["C"], (int, float)) and merged["C"] > 0):
         raise ModelParamsError("C must be a positive number")
     return Pipeline([
+        # Troponin, BNP, creatinine and WBC are right-skewed over orders of magnitude: model them on
+        # the log scale (log1p), as clinical risk scores do.
+        ("log_skewed_labs", ColumnTransformer(
+            [("log1p", FunctionTransformer(np.log1p, feature_names_out="one-to-one"), list(SKEWED_LABS))],
+            remainder="passthrough", verbose_feature_names_out=False,
+        )),
         ("impute", SimpleImputer(strategy=merged["imputer_strategy"], keep_empty_features=True)),
         ("scale", StandardScaler()),
         ("classifier", LogisticRegression(
@@ -131,6 +140,7 @@ def build_model(params: dict | None = None) -> Pipeline:
 def model_coefficients(model: Pipeline) -> dict[str, float]:
     """Standardised log-odds coefficients per feature plus intercept (for the model card, TRIPOD+AI 22)."""
     clf = model.named_steps["classifier"]
-    coefs = {name: float(c) for name, c in zip(FEATURES, np.ravel(clf.coef_))}
+    names = model.named_steps["log_skewed_labs"].get_feature_names_out()
+    coefs = {str(name): float(c) for name, c in zip(names, np.ravel(clf.coef_))}
     coefs["(intercept)"] = float(np.ravel(clf.intercept_)[0])
     return coefs

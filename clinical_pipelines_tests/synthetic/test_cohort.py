@@ -149,7 +149,7 @@ def test_outcome_prevalence_and_signal(default_cohort, encounters, labels):
     half = len(y) // 2
     model = LogisticRegression(max_iter=500).fit(X[:half], y[:half])
     auc = roc_auc_score(y[half:], model.predict_proba(X[half:])[:, 1])
-    assert 0.72 < auc < 0.88, auc
+    assert 0.75 < auc < 0.90, auc
 
 
 def test_notes_match_rows_and_gold_spans(default_cohort, encounters):

@@ -19,6 +19,8 @@ OWNER = "team:ml-engineering"
 PATIENT_DISJOINT_GATE = "patient_disjoint_split"
 EXPERIMENT = "clinical-mace-risk"
 # Pinned runtime requirements recorded with the model (not whatever happens to be imported).
+# Types the skops model file may contain beyond sklearn's own (loading refuses anything else).
+SKOPS_TRUSTED_TYPES = ["numpy.dtype"]
 MODEL_PIP_REQUIREMENTS = ["scikit-learn==1.9.1", "pandas==2.3.3", "numpy==2.0.2", "skops==0.16.0"]
 
 
@@ -186,6 +188,7 @@ def trained_model(
         info = mlflow_sklearn.log_model(
             model, name="model", registered_model_name=REGISTERED_MODEL_NAME,
             pip_requirements=MODEL_PIP_REQUIREMENTS, input_example=X.head(3),
+            skops_trusted_types=SKOPS_TRUSTED_TYPES,
         )
         experiment_id = run.info.experiment_id
         run_id = run.info.run_id

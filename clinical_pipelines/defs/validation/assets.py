@@ -64,9 +64,10 @@ def model_validation(
     evaluation = df[df[splitting.SPLIT_COL].isin(splitting.EVALUATION_SPLITS)].copy()
     evaluation["risk"] = _score(mlflow, trained_model["model_name"], trained_model["version"], evaluation)
     evaluation["label"] = evaluation["label"].astype(int)
+    evaluation["age_years"] = prepare_features(evaluation)["age_years"]  # numeric, also for banded ages
     metrics = evaluate_predictions(
         evaluation, threshold=policy.operating_threshold, min_subgroup_n=policy.min_subgroup_n,
-        min_subgroup_events=policy.min_subgroup_events, age_col="age",
+        min_subgroup_events=policy.min_subgroup_events, age_col="age_years",
     )
     results = evaluate_gates(metrics, policy)
     plots = plots_per_split(evaluation)
