@@ -62,7 +62,7 @@ def bundle_files(
         "mlflow_run_id": model["mlflow_run_id"],
         "alias": promotion.get("alias"),
         "operating_threshold": gate_policy.get("operating_threshold"),
-        "features": sorted(coefficients) if coefficients else None,
+        "features": sorted(k for k in coefficients if k != "(intercept)") if coefficients else None,
     }
     split_manifest = dataset["split_manifest"]
     gate_results = validation["gates"]

@@ -71,11 +71,13 @@ def labels(
                        json.dumps({"agreement": report, "raters": raters, "labeling_tools": tools,
                                    "snapshot_commit": snapshot_commit, "labels_sha256": labels_sha}, indent=2).encode())
     subject = f"labels:{labels_sha}"
+    # Every released batch this label set reads, so the lineage reaches each source batch.
+    snapshot_inputs = sorted({f"lakefs:{DEID_REPOSITORY}@{s['merge_commit']}" for s in released_snapshot.values()})
     commit_id = lakefs.commit(
         DEID_REPOSITORY, branch, "Consensus labels and rater agreement",
         metadata={"labels_sha256": labels_sha, "snapshot_commit": snapshot_commit, "raters": ",".join(raters),
                   "krippendorff_alpha": f"{alpha:.4f}" if alpha is not None else "n/a", "dagster_run_id": context.run.run_id},
-        inputs=[f"lakefs:{DEID_REPOSITORY}@{snapshot_commit}"],
+        inputs=snapshot_inputs,
         audit_payload={"labels_sha256": labels_sha},
     )
     released_commit = snapshot_commit
@@ -87,9 +89,10 @@ def labels(
         lakefs.delete_branch(DEID_REPOSITORY, branch)
     audit_log.append(
         audit_events.ASSET_MATERIALIZED, subject,
-        inputs=[f"lakefs:{DEID_REPOSITORY}@{snapshot_commit}"],
+        inputs=snapshot_inputs,
         payload={"asset": "labels", "raters": raters, "labeling_tools": tools, "n_labels": int(len(raw)),
                  "n_consensus": int(len(consensus)), "krippendorff_alpha": alpha,
+                 "kappa": report["fleiss_kappa"]["estimate"],
                  "fleiss_kappa": report["fleiss_kappa"]["estimate"], "lakefs_commit": commit_id,
                  "dagster_run_id": context.run.run_id},
     )

@@ -198,7 +198,8 @@ def trained_model(
         client.set_model_version_tag(REGISTERED_MODEL_NAME, version, k, v)
     client.set_model_version_tag(REGISTERED_MODEL_NAME, version, "validation_status", "pending")
     mlflow.record_registration(
-        REGISTERED_MODEL_NAME, version, inputs=[f"dataset:{ds['dataset_sha256']}"],
+        REGISTERED_MODEL_NAME, version,
+        inputs=[f"dataset:{ds['dataset_sha256']}", f"lakefs:{ds['repository']}@{ds['commit_id']}"],
         payload={"run_id": run_id, "lakefs_repository": ds["repository"], "lakefs_commit": ds["commit_id"],
                  "transform_hash": tags["transform_hash"], "code_version": code, "environment_digest": env["digest"],
                  "dataset_sha256": ds["dataset_sha256"], "dagster_run_id": context.run.run_id},
