@@ -7,6 +7,7 @@ here mocks lakeFS, MLflow or Dagster.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -26,6 +27,10 @@ def stack(tmp_path_factory):
     os.environ["CLINICAL_PIPELINES_MLFLOW_PORT"] = str(settings.mlflow_port)
     try:
         services.up(settings, ("lakefs", "mlflow"))
+        # A fixed pseudonym key makes pseudonyms, and so the patient split, the same on every run.
+        from clinical_pipelines.settings import write_secret
+
+        write_secret(settings.pseudonym_key_file, hashlib.sha256(b"clinical-pipelines test key").hexdigest())
         settings.ensure_local_secrets()
         os.environ.update(settings.service_env())
         yield settings

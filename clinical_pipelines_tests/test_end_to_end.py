@@ -25,7 +25,7 @@ from clinical_pipelines.settings import (
 
 pytestmark = pytest.mark.services
 
-COHORT_PATIENTS = 1500
+COHORT_PATIENTS = 3000  # the default cohort, as in `make demo`
 SNAPSHOT_ASSETS = ("raw_extract", "deidentified_snapshot", "released_snapshot")
 
 
