@@ -28,17 +28,6 @@ def say(msg: str) -> None:
     print(f"[demo {datetime.now().strftime('%H:%M:%S')}] {msg}", flush=True)
 
 
-def land_synthetic_cohort(lakefs_resource, n_patients: int, seed: int | None = None) -> list[str]:
-    """Generate the synthetic cohort and write its raw extract files to the landing zone."""
-    from clinical_pipelines.synthetic.cohort import CohortSpec, generate_cohort, write_batches
-
-    spec = CohortSpec(n_patients=n_patients) if seed is None else CohortSpec(n_patients=n_patients, seed=seed)
-    batches = generate_cohort(spec)
-    lakefs_resource.repository(LANDING_REPOSITORY)
-    write_batches(batches, lakefs_resource.s3(), LANDING_REPOSITORY, prefix="main")
-    return [b.batch_id for b in batches]
-
-
 def _wait(client, run_id: str, what: str, timeout_s: float = 3600) -> str:
     from dagster import DagsterRunStatus
 
