@@ -25,6 +25,8 @@ Data
 Audit
   audit trace MODEL VERSION [--json]    which data, transforms, labels, code made this model
   audit verify [--anchors]              check the hash chain (and anchors) of the audit log
+  audit events [--type T] [--subject S] list recorded lifecycle events
+  audit approve|override SUBJECT --by ID --role R --reference CR   record a human decision
   evidence verify DIR                   verify an evidence bundle offline
 """
 

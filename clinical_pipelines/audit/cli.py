@@ -57,7 +57,31 @@ def _parser() -> argparse.ArgumentParser:
                    help=f"lakeFS repository of the anchors (default {ANCHOR_REPOSITORY})")
     v.add_argument("--json", action="store_true", help="machine-readable output")
     v.add_argument("--db-url", default=None)
+    e = sub.add_parser("events", help="list events (filter by type and subject)")
+    e.add_argument("--type", dest="event_type", default=None, help="e.g. lakefs.merge, mlflow.alias.set")
+    e.add_argument("--subject", default=None, help="e.g. model:clinical-mace-risk/3")
+    e.add_argument("--limit", type=int, default=50)
+    e.add_argument("--json", action="store_true")
+    e.add_argument("--db-url", default=None)
+    for name, help_text in (("approve", "record a human approval of a subject (e.g. a model version)"),
+                            ("override", "record a human override of a gate decision, with its change reference")):
+        a = sub.add_parser(name, help=help_text)
+        a.add_argument("subject", help="what is approved, e.g. model:clinical-mace-risk/3")
+        a.add_argument("--by", required=True, help="staff id of the approver (never a patient identifier)")
+        a.add_argument("--role", required=True, help="e.g. clinical-lead, privacy-officer")
+        a.add_argument("--reference", required=True, help="change-request or ticket id that holds the rationale")
+        a.add_argument("--db-url", default=None)
     return p
+
+
+def _record_decision(log, args) -> int:
+    from clinical_pipelines.audit import events
+
+    event_type = events.APPROVAL_RECORDED if args.cmd == "approve" else events.OVERRIDE_RECORDED
+    event = log.append(event_type, args.subject, actor=f"human:{args.by}",
+                       payload={"role": args.role, "reference": args.reference, "decision": args.cmd})
+    print(f"recorded {event_type} for {args.subject} as seq {event.seq} (hash {event.hash[:16]})")
+    return 0
 
 
 def _lakefs_source(repository: str = ANCHOR_REPOSITORY) -> AnchorSource:
@@ -99,6 +123,17 @@ def audit_main(argv: list[str] | None = None) -> int:
                 print(f"audit trace: {exc}", file=sys.stderr)
                 return 1
             print(tr.to_json() if args.json else tr.to_text())
+            return 0
+
+        if args.cmd in ("approve", "override"):
+            return _record_decision(log, args)
+        if args.cmd == "events":
+            found = log.query(event_type=args.event_type, subject=args.subject, limit=args.limit, descending=True)
+            if args.json:
+                print(json.dumps([ev.to_dict() for ev in found], indent=2, sort_keys=True))
+            else:
+                for ev in found:
+                    print(f"{ev.seq:>7}  {ev.occurred_at}  {ev.event_type:<32} {ev.subject}  by {ev.actor}")
             return 0
 
         from clinical_pipelines.audit.verify import verify_anchors, verify_chain

@@ -77,3 +77,24 @@ def test_default_db_url(monkeypatch, tmp_path) -> None:
     monkeypatch.delenv("CLINICAL_PIPELINES_AUDIT_DB_URL")
     monkeypatch.setenv("CLINICAL_PIPELINES_HOME", str(tmp_path))
     assert default_db_url() == f"sqlite:///{tmp_path.resolve() / 'audit' / 'audit.db'}"
+
+
+def test_approval_and_override_are_recorded_in_the_chain_and_queryable(url: str, capsys) -> None:
+    assert audit_main(["approve", "model:risk/1", "--by", "staff-7", "--role", "clinical-lead",
+                       "--reference", "CR-1", "--db-url", url]) == 0
+    assert audit_main(["override", "model:risk/1", "--by", "staff-9", "--role", "safety-officer",
+                       "--reference", "CR-2", "--db-url", url]) == 0
+    capsys.readouterr()
+    assert audit_main(["events", "--type", ev.APPROVAL_RECORDED, "--json", "--db-url", url]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert [e["actor"] for e in found] == ["human:staff-7"]
+    assert found[0]["payload"] == {"decision": "approve", "reference": "CR-1", "role": "clinical-lead"}
+    assert audit_main(["events", "--subject", "model:risk/1", "--db-url", url]) == 0
+    listing = capsys.readouterr().out
+    assert ev.OVERRIDE_RECORDED in listing and ev.MLFLOW_MODEL_VERSION_REGISTERED in listing
+    assert audit_main(["verify", "--db-url", url]) == 0
+
+
+def test_approval_needs_an_approver_role_and_reference(url: str) -> None:
+    with pytest.raises(SystemExit):
+        audit_main(["approve", "model:risk/1", "--by", "staff-7", "--db-url", url])
