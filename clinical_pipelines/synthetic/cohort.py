@@ -33,23 +33,12 @@ from typing import Any
 
 import numpy as np
 
+from clinical_pipelines.ingest.contract import ENCOUNTER_COLUMNS, LABEL_COLUMNS, NOTE_FIELDS, REQUIRED_FILES
 from clinical_pipelines.synthetic import identities as ids
 from clinical_pipelines.synthetic.notes import PhiSpan, generate_note
 
-ENCOUNTER_COLUMNS = (
-    "mrn", "patient_name", "ssn", "birth_date", "street_address", "city", "county", "zip", "phone",
-    "fax", "email", "health_plan_id", "account_number", "drivers_license", "vehicle_plate",
-    "device_serial", "patient_portal_url", "ip_address",
-    "state", "sex", "race", "ethnicity", "research_consent",
-    "encounter_id", "site_id", "admit_date", "discharge_date", "attending_clinician", "facility_name",
-    "heart_rate", "systolic_bp", "diastolic_bp", "resp_rate", "temperature_c", "spo2",
-    "creatinine_mg_dl", "potassium_mmol_l", "sodium_mmol_l", "troponin_ng_l", "hemoglobin_g_dl",
-    "wbc_10e9_l", "bnp_pg_ml", "qrs_ms", "qtc_ms", "pr_ms", "st_deviation_mm", "atrial_fibrillation",
-    "diabetes", "hypertension", "prior_mi", "current_smoker",
-)
-NOTE_FIELDS = ("note_id", "encounter_id", "mrn", "note_date", "author", "note_type", "text")
-LABEL_COLUMNS = ("encounter_id", "rater_id", "label", "labeled_at", "labeling_tool")
-FILE_NAMES = ("encounters.csv", "notes.jsonl", "labels.csv", "extract.json")
+# The extract contract is defined once, by the ingest side that enforces it.
+FILE_NAMES = REQUIRED_FILES
 
 # column -> decimals in the CSV (None = integer)
 _NUMERIC_FORMAT = {
