@@ -14,6 +14,7 @@ USAGE = """usage: clinical-pipelines <command> [args]
 
 Local stack
   services up|down|status [NAME ...]   start/stop/inspect lakeFS, MLflow and Dagster (127.0.0.1)
+  services env                          print the environment the code location needs (for dg dev)
   demo [--patients N] [--no-ui]         set up everything and run the whole graph on synthetic data
 
 Data
@@ -46,9 +47,21 @@ def services_main(argv: list[str]) -> int:
     from clinical_pipelines import services
     from clinical_pipelines.settings import Settings
 
-    if not argv or argv[0] not in {"up", "down", "status"}:
-        print("usage: clinical-pipelines services up|down|status [lakefs|mlflow|dagster ...]", file=sys.stderr)
+    if not argv or argv[0] not in {"up", "down", "status", "env"}:
+        print("usage: clinical-pipelines services up|down|status|env [lakefs|mlflow|dagster ...]", file=sys.stderr)
         return 2
+    if argv[0] == "env":  # for `eval "$(clinical-pipelines services env)"` before `dg dev`
+        import shlex
+
+        from clinical_pipelines.settings import Settings
+
+        try:
+            env = Settings.from_env().service_env()
+        except FileNotFoundError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        print("\n".join(f"export {k}={shlex.quote(v)}" for k, v in env.items()))
+        return 0
     action, names = argv[0], tuple(argv[1:]) or services.SERVICES
     unknown = [n for n in names if n not in services.SERVICES]
     if unknown:
