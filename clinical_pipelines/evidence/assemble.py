@@ -80,8 +80,10 @@ def bundle_files(
             dataset={"name": "training_dataset", "lakefs_repository": dataset["repository"],
                      "lakefs_commit": dataset["commit_id"], "path": dataset["path"],
                      "dataset_sha256": dataset["dataset_sha256"], "labels_sha256": dataset["labels_sha256"]},
-            sources=[{"source_system": s.get("source_system"), "site_id": s.get("site_id"), "batch_id": b,
-                      "n_rows": (s.get("row_counts") or {}).get("encounters.csv")} for b, s in sorted(snapshots.items())],
+            sources=[{"source_system": s["source_manifest"].get("source_system"),
+                      "site_id": s["source_manifest"].get("site_id"), "batch_id": b,
+                      "n_rows": (s["source_manifest"].get("row_counts") or {}).get("encounters.csv")}
+                     for b, s in sorted(snapshots.items())],
             population={"encounters": split_manifest["n_rows"], "patients": split_manifest["n_patients"]},
             outcome={"definition": facts["intended_use"].get("outcome", "see model card"),
                      "reference_standard": "consensus of >= 2 independent raters (see label quality report)"},

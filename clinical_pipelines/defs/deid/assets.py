@@ -104,7 +104,7 @@ def deidentified_snapshot(
     base = f"batches/{batch_id}"
     manifest = {
         "batch_id": batch_id,
-        "source_manifest": {k: raw_extract[k] for k in ("batch_id", "source_system", "files", "row_counts", "schema_sha256", "raw_commit")},
+        "source_manifest": {k: raw_extract[k] for k in ("batch_id", "source_system", "site_id", "files", "row_counts", "schema_sha256", "raw_commit")},
         "source_manifest_sha256": raw_extract["manifest_sha256"],
         "transform_hash": transform_hash,
         "policy_version": policy.version,

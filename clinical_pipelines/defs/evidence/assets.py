@@ -45,7 +45,6 @@ def evidence_bundle(
     trained_model: dict,
     training_dataset: dict,
     labels: dict,
-    released_snapshot: dict,
     feature_drift: dict,
     lakefs: LakeFSResource,
     mlflow: MLflowResource,
@@ -62,10 +61,12 @@ def evidence_bundle(
             "building its evidence bundle."
         )
     deid_reports, deid_md = {}, {}
-    for batch_id in sorted(released_snapshot):
+    snapshots = labels["snapshots"]
+    for batch_id in sorted(snapshots):
         base = f"batches/{batch_id}"
-        deid_reports[batch_id] = json.loads(lakefs.read_bytes(DEID_REPOSITORY, "main", f"{base}/deid_report.json"))
-        deid_md[batch_id] = lakefs.read_bytes(DEID_REPOSITORY, "main", f"{base}/deid_report.md").decode()
+        ref = snapshots[batch_id]["snapshot_commit"]
+        deid_reports[batch_id] = json.loads(lakefs.read_bytes(DEID_REPOSITORY, ref, f"{base}/deid_report.json"))
+        deid_md[batch_id] = lakefs.read_bytes(DEID_REPOSITORY, ref, f"{base}/deid_report.md").decode()
     model = mlflow_sklearn.load_model(f"models:/{name}/{version}")
     trace = trace_model(audit_log.log(), name, version)
     events = [e.to_dict() for s in {e["subject"] for e in trace.registrations} for e in audit_log.log().query(subject=s)]
@@ -74,9 +75,9 @@ def evidence_bundle(
                   "alias": model_promotion["alias"], "tags": trained_model["tags"]},
         "training_dataset": {k: training_dataset[k] for k in ("repository", "commit_id", "path", "dataset_sha256")},
         "labels": {k: labels[k] for k in ("labels_sha256", "commit_id", "released_commit", "raters", "labeling_tools")},
-        "snapshots": {b: {k: s.get(k) for k in ("commit_id", "merge_commit", "tag", "transform_hash", "policy_sha256",
-                                                "source_manifest_sha256", "run_id")}
-                      for b, s in sorted(released_snapshot.items())},
+        "snapshots": {b: {k: s.get(k) for k in ("snapshot_commit", "transform_hash", "policy_version", "policy_sha256",
+                                                "source_manifest_sha256", "source_manifest", "dagster_run_id")}
+                      for b, s in sorted(snapshots.items())},
         "gate_policy": {"version": policy.version, "sha256": policy.sha256},
         "code_version": code_version(),
         "environment_digest": environment_digest(),
@@ -84,7 +85,7 @@ def evidence_bundle(
     }
     files = bundle_files(
         model=trained_model, validation=model_promotion, promotion=model_promotion, dataset=training_dataset,
-        labels=labels, snapshots=released_snapshot, deid_reports=deid_reports, deid_reports_md=deid_md,
+        labels=labels, snapshots=snapshots, deid_reports=deid_reports, deid_reports_md=deid_md,
         drift=feature_drift["summary"] | {"decision": feature_drift["decision"]}, provenance=provenance,
         audit_trace=trace.to_dict(), audit_events=events, gate_policy=policy.to_dict(),
         plots=_download_plots(trained_model["mlflow_run_id"]), coefficients=model_coefficients(model),

@@ -16,11 +16,26 @@ OWNER = "team:clinical-informatics"
 LABEL_AGREEMENT_GATE = "label_agreement"
 
 
-def released_batches(released_snapshot: dict) -> list[str]:
-    batches = sorted(released_snapshot)
-    if not batches:
-        raise dg.Failure(description="No released de-identified snapshot yet: run the snapshot job for a batch first.")
-    return batches
+def released_batches(lakefs: LakeFSResource, ref: str) -> dict[str, dict]:
+    """Every batch released to ``ref`` of the de-identified repository, with its snapshot manifest.
+
+    lakeFS main is the source of truth for what was released: a batch whose gates failed, or that
+    was quarantined, is simply not there (its Dagster partition may exist without a release).
+    """
+    repo = lakefs.repository(DEID_REPOSITORY, create=False)
+    paths = lakefs.list_paths(DEID_REPOSITORY, ref, "batches/")
+    batch_ids = sorted({p.split("/")[1] for p in paths if p.endswith("/manifest.json")})
+    if not batch_ids:
+        raise dg.Failure(description="No released de-identified snapshot on lakeFS main yet: run the snapshot job for a batch first.")
+    out = {}
+    for batch_id in batch_ids:
+        manifest = json.loads(lakefs.read_bytes(DEID_REPOSITORY, ref, f"batches/{batch_id}/manifest.json"))
+        # The commit that wrote this batch's snapshot (on its de-identification branch, then merged).
+        commits = list(repo.ref(ref).log(max_amount=1, objects=[f"batches/{batch_id}/manifest.json"]))
+        if not commits:
+            raise dg.Failure(description=f"cannot find the snapshot commit of released batch {batch_id} in lakeFS")
+        out[batch_id] = {**manifest, "snapshot_commit": commits[0].id}
+    return out
 
 
 def read_all_batches(lakefs: LakeFSResource, ref: str, batches: list[str], table: str) -> pd.DataFrame:
@@ -34,6 +49,7 @@ def read_all_batches(lakefs: LakeFSResource, ref: str, batches: list[str], table
     group_name="labels",
     kinds={"lakefs", "pandas"},
     owners=[OWNER],
+    deps=["released_snapshot"],
     check_specs=[dg.AssetCheckSpec(LABEL_AGREEMENT_GATE, asset="labels", blocking=True)],
     description=(
         "Outcome labels (30-day major adverse cardiac event) from at least two independent raters per "
@@ -44,13 +60,13 @@ def read_all_batches(lakefs: LakeFSResource, ref: str, batches: list[str], table
 )
 def labels(
     context: dg.AssetExecutionContext,
-    released_snapshot: dict,
     lakefs: LakeFSResource,
     audit_log: AuditLogResource,
     validation_policy: ValidationPolicyResource,
 ):
-    batches = released_batches(released_snapshot)
     snapshot_commit = lakefs.head_commit(DEID_REPOSITORY, "main")
+    snapshots = released_batches(lakefs, snapshot_commit)
+    batches = sorted(snapshots)
     raw = read_all_batches(lakefs, snapshot_commit, batches, "labels")
     long = raw.rename(columns={"encounter_pid": "item_id"})[["item_id", "rater_id", "label"]].copy()
     long["label"] = pd.to_numeric(long["label"], errors="raise").astype(int)
@@ -72,7 +88,7 @@ def labels(
                                    "snapshot_commit": snapshot_commit, "labels_sha256": labels_sha}, indent=2).encode())
     subject = f"labels:{labels_sha}"
     # Every released batch this label set reads, so the lineage reaches each source batch.
-    snapshot_inputs = sorted({f"lakefs:{DEID_REPOSITORY}@{s['merge_commit']}" for s in released_snapshot.values()})
+    snapshot_inputs = sorted({f"lakefs:{DEID_REPOSITORY}@{s['snapshot_commit']}" for s in snapshots.values()})
     commit_id = lakefs.commit(
         DEID_REPOSITORY, branch, "Consensus labels and rater agreement",
         metadata={"labels_sha256": labels_sha, "snapshot_commit": snapshot_commit, "raters": ",".join(raters),
@@ -98,7 +114,7 @@ def labels(
     )
     yield dg.Output(
         {"labels_sha256": labels_sha, "snapshot_commit": snapshot_commit, "commit_id": commit_id,
-         "released_commit": released_commit, "batches": batches, "raters": raters, "labeling_tools": tools,
+         "released_commit": released_commit, "batches": batches, "snapshots": snapshots, "raters": raters, "labeling_tools": tools,
          "agreement": report, "run_id": context.run.run_id},
         metadata={
             "lakefs_commit": commit_id,

@@ -113,7 +113,8 @@ def training_dataset(
     yield dg.Output(
         {"repository": DEID_REPOSITORY, "commit_id": commit_id, "path": path, "dataset_sha256": dataset_sha,
          "labels_sha256": labels["labels_sha256"], "snapshot_commit": labels["snapshot_commit"],
-         "split_manifest": manifest, "batches": labels["batches"], "run_id": context.run.run_id},
+         "split_manifest": manifest, "batches": labels["batches"], "snapshots": labels["snapshots"],
+         "run_id": context.run.run_id},
         metadata={
             "lakefs_commit": commit_id,
             "lakefs_url": dg.MetadataValue.url(lakefs.ui_url(DEID_REPOSITORY, commit_id)),
@@ -145,7 +146,6 @@ def trained_model(
     context: dg.AssetExecutionContext,
     config: TrainingConfig,
     training_dataset: dict,
-    released_snapshot: dict,
     lakefs: LakeFSResource,
     mlflow: MLflowResource,
 ) -> dg.Output[dict]:
@@ -160,7 +160,7 @@ def trained_model(
     model = build_model(params)
     model.fit(X, y)
 
-    transform_hashes = sorted({s["transform_hash"] for s in released_snapshot.values()})
+    transform_hashes = sorted({s["transform_hash"] for s in training_dataset["snapshots"].values()})
     env = environment_digest()
     code = code_version()
     tags = {
