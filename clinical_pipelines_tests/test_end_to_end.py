@@ -251,20 +251,25 @@ def _weakened_deid_policy(tmp_path: Path) -> str:
     return str(path)
 
 
-def test_residual_phi_gate_keeps_main_unchanged_within_and_across_runs(full_run, defs, instance, tmp_path):
-    from clinical_pipelines.defs.resources import DeidentificationResource
+def land_small_batch(instance, batch_id: str, seed: int) -> None:
+    """A small extra batch under a new batch id, registered as a partition."""
     from clinical_pipelines.synthetic.cohort import CohortSpec, generate_cohort
 
-    lakefs = lakefs_resource()
-    batch = generate_cohort(CohortSpec(n_patients=60, seed=99))[0]
-    files = dict(batch.files)
+    files = dict(generate_cohort(CohortSpec(n_patients=60, seed=seed))[0].files)
     extract = json.loads(files["extract.json"])
-    extract["batch_id"] = "phi-leak-test"
+    extract["batch_id"] = batch_id
     files["extract.json"] = json.dumps(extract).encode()
-    s3 = lakefs.s3()
+    s3 = lakefs_resource().s3()
     for name, data in files.items():
-        s3.put_object(Bucket=LANDING_REPOSITORY, Key=f"main/phi-leak-test/{name}", Body=data)
-    instance.add_dynamic_partitions("ingest_batch", ["phi-leak-test"])
+        s3.put_object(Bucket=LANDING_REPOSITORY, Key=f"main/{batch_id}/{name}", Body=data)
+    instance.add_dynamic_partitions("ingest_batch", [batch_id])
+
+
+def test_residual_phi_gate_keeps_main_unchanged_within_and_across_runs(full_run, defs, instance, tmp_path):
+    from clinical_pipelines.defs.resources import DeidentificationResource
+
+    lakefs = lakefs_resource()
+    land_small_batch(instance, "phi-leak-test", seed=99)
     main_before = lakefs.head_commit(DEID_REPOSITORY, "main")
 
     weak = DeidentificationResource(policy_path=_weakened_deid_policy(tmp_path))
@@ -278,6 +283,28 @@ def test_residual_phi_gate_keeps_main_unchanged_within_and_across_runs(full_run,
                            partition_key="phi-leak-test", resources=resources(), raise_on_error=False)
     assert not retry.success
     assert "residual_phi_scan" in failure_text(retry) and "Refusing to publish" in failure_text(retry)
+    assert lakefs.head_commit(DEID_REPOSITORY, "main") == main_before
+
+
+def test_k_anonymity_gate_blocks_a_snapshot_below_the_target_k(full_run, defs, instance, tmp_path):
+    from clinical_pipelines.defs.resources import DeidentificationResource
+    from clinical_pipelines.deid.policy import DEFAULT_POLICY_PATH
+
+    lakefs = lakefs_resource()
+    land_small_batch(instance, "small-k-test", seed=98)
+    main_before = lakefs.head_commit(DEID_REPOSITORY, "main")
+    policy = yaml.safe_load(DEFAULT_POLICY_PATH.read_text())
+    policy["version"] = policy["version"] + "-k-test"
+    policy["risk"]["target_k"] = 50          # more than a 60-patient batch can reach
+    policy["risk"]["enforce_k"] = False      # measure only, do not generalise
+    path = tmp_path / "k_policy.yaml"
+    path.write_text(yaml.safe_dump(policy))
+
+    result = materialize_snapshot(defs, instance, "small-k-test", deid=DeidentificationResource(policy_path=str(path)))
+    assert not result.success
+    assert "k_anonymity" in failure_text(result)
+    k_eval = next(e for e in result.get_asset_check_evaluations() if e.check_name == "k_anonymity")
+    assert not k_eval.passed and k_eval.metadata["k"].value < 50
     assert lakefs.head_commit(DEID_REPOSITORY, "main") == main_before
 
 
