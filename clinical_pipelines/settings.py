@@ -160,6 +160,7 @@ class Settings:
             "LAKEFS_ACCESS_KEY_ID": key_id,
             "LAKEFS_SECRET_ACCESS_KEY": secret,
             "MLFLOW_TRACKING_URI": self.mlflow_uri,
+            "DAGSTER_UI_URL": self.dagster_url,
             "CLINICAL_PIPELINES_AUDIT_DB_URL": self.audit_db_url,
             "CLINICAL_PIPELINES_PSEUDONYM_KEY_FILE": str(self.pseudonym_key_file),
             "CLINICAL_PIPELINES_LINKAGE_DIR": str(self.linkage_dir),

@@ -27,7 +27,7 @@ def test_lakefs_runs_on_postgres_and_minio():
 
 def test_code_location_gets_every_environment_variable_its_resources_read():
     needed = {
-        "LAKEFS_ENDPOINT", "LAKEFS_ACCESS_KEY_ID", "LAKEFS_SECRET_ACCESS_KEY", "MLFLOW_TRACKING_URI",
+        "LAKEFS_ENDPOINT", "LAKEFS_ACCESS_KEY_ID", "LAKEFS_SECRET_ACCESS_KEY", "MLFLOW_TRACKING_URI", "DAGSTER_UI_URL",
         "CLINICAL_PIPELINES_AUDIT_DB_URL", "CLINICAL_PIPELINES_PSEUDONYM_KEY_FILE",
         "CLINICAL_PIPELINES_LINKAGE_DIR", "CLINICAL_PIPELINES_LINKAGE_KEY_FILE",
     }

@@ -62,6 +62,11 @@ class LakeFSResource(dg.ConfigurableResource):
     access_key_id: str = dg.EnvVar("LAKEFS_ACCESS_KEY_ID")
     secret_access_key: str = dg.EnvVar("LAKEFS_SECRET_ACCESS_KEY")
     audit_log: AuditLogResource
+    # Where commit metadata links back to (the Dagster UI that shows the run).
+    dagster_ui_url: str = dg.EnvVar("DAGSTER_UI_URL")
+
+    def dagster_run_url(self, run_id: str) -> str:
+        return f"{self.dagster_ui_url.rstrip('/')}/runs/{run_id}"
 
     def client(self) -> lakefs.Client:
         return lakefs.Client(username=self.access_key_id, password=self.secret_access_key, host=self.endpoint)
@@ -298,7 +303,8 @@ def resources_for(settings) -> dict[str, Any]:
     return {
         "audit_log": audit,
         "lakefs": LakeFSResource(
-            endpoint=settings.lakefs_endpoint, access_key_id=key_id, secret_access_key=secret, audit_log=audit
+            endpoint=settings.lakefs_endpoint, access_key_id=key_id, secret_access_key=secret, audit_log=audit,
+            dagster_ui_url=settings.dagster_url,
         ),
         "mlflow": MLflowResource(tracking_uri=settings.mlflow_uri, audit_log=audit),
         "deid": DeidentificationResource(

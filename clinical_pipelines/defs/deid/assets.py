@@ -125,7 +125,7 @@ def deidentified_snapshot(
     }
     for path, data in outputs.items():
         lakefs.write_bytes(DEID_REPOSITORY, branch, path, data)
-    dagster_url = f"/runs/{context.run.run_id}"
+    dagster_url = lakefs.dagster_run_url(context.run.run_id)
     commit_id = lakefs.commit(
         DEID_REPOSITORY,
         branch,
