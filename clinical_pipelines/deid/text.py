@@ -667,6 +667,8 @@ def _keep_ner_entity(text: str, ent, t: str) -> bool:
         return False
     if all(w in NON_NAME_TERMS or w in NOT_NAME_WORDS for w in toks):
         return False
+    if not _has_ner_candidate(s):  # made only of NER non-starters (no window was needed for it)
+        return False
     if s.isupper() and len(s) <= 6:  # abbreviations: HPI, LAD, CCU
         return False
     if not s[0].isupper():
@@ -873,16 +875,60 @@ _NER_SKIP_WORDS = None
 _CAP_WORD_RE = re.compile(r"(?<![\w'’])[A-Z][A-Za-z'’.-]*")
 _WS_TOKEN_RE = re.compile(r"\S+")
 
+# NER non-starters: capitalised tokens that cannot begin (or by themselves make up) a person, organisation or
+# place name, so no NER window is opened around them. A real name next to one of them is still covered by the
+# window opened around the name's own words, and ``_keep_ner_entity`` drops any entity made only of
+# non-candidate words, so the window invariant stays exact. Three small, general groups:
+# 1. section-header words, skipped only in ALL CAPS ("HISTORY OF PRESENT ILLNESS", "ASSESSMENT AND PLAN");
+NER_HEADER_WORDS = frozenset("""
+    history present illness social family past medical surgical assessment plan impression review systems
+    physical exam examination findings allergies medications diagnosis diagnoses discharge admission course
+    procedures procedure results labs laboratory imaging vitals signs chief complaint interval duration changes
+    compared axes rhythm summary recommendations disposition instructions condition objective subjective data
+    studies consult consultation nursing note addendum significant depression elevation telephone encounter
+    female male heart rate""".split())
+# 2. clinical abbreviations and units, skipped only in exactly this spelling ("ED" yes, the first name "Ed" no);
+NER_ABBREVIATIONS = frozenset("""
+    BP HR RR ECG EKG CXR CT MRI ICU ED ER CCU ST CV GCS QRS QT QTc PR SpO SaO TnT BMI BNP NPI CPT GU GI CC MDM
+    HPI ROS PMH PSH FHx SHx EMS RVR NSVT ADHF AHRE AF CABG PCI STEMI NSTEMI COPD CHF CAD HTN DM CKD AKI BPH UTI
+    DVT TAPSE RVSP LVEF EF HD PCN MVC SR ATP PERC MM YR NAD POC PRN PO IV NPO DNR DNI AM PM Trop-hs MRN SSN DOB
+    SN ID Ht Wt Tel Fax""".split())
+# 3. common clinical words that open sentences or label fields, in any casing ("Admitted", "Lives", "Age:").
+#    None of them is in the 1990 Census first-name or surname lists (a unit test checks this).
+NER_COMMON_STARTERS = frozenset("""
+    initial lives admitted discharged recent discussed transferred underwent retired return follow past visit
+    images shift valuables agitated anxious diaphoretic irregularly apical interpreting referring consultant
+    transmission pacing events lungs valves diastolic systolic psychosocial education video telehealth virtual
+    sex phone email ext address location accession license insurance referral obs""".split())
+_ROMAN_RE = re.compile(r"[IVX]+")
+
 
 def _ner_candidate(word: str) -> bool:
-    """A capitalised word the NER filters could keep (not a stop word, clinical term or common non-name word)."""
+    """A capitalised word the NER filters could keep: not a stop word, clinical term, common non-name word or
+    NER non-starter (see ``NER_HEADER_WORDS``, ``NER_ABBREVIATIONS``, ``NER_COMMON_STARTERS``)."""
     global _NER_SKIP_WORDS
     if _NER_SKIP_WORDS is None:
-        _NER_SKIP_WORDS = frozenset(NON_NAME_TERMS | NOT_NAME_WORDS | STOP_WORDS)
-    w = word.lower().rstrip("'’.-")
+        _NER_SKIP_WORDS = frozenset(NON_NAME_TERMS | NOT_NAME_WORDS | STOP_WORDS | NER_COMMON_STARTERS)
+    w = word.rstrip("'’.-")
     if w.endswith(("'s", "’s")):
         w = w[:-2]
-    return len(w) >= 2 and w not in _NER_SKIP_WORDS
+    low = w.lower()
+    if len(low) < 2 or low in _NER_SKIP_WORDS or w in NER_ABBREVIATIONS:
+        return False
+    if w.isupper() and (low in NER_HEADER_WORDS or _ROMAN_RE.fullmatch(w)):
+        return False
+    if "-" in w:  # "P-R-T", "I-II": a hyphenated token is a candidate only if one of its parts is
+        return any(p[:1].isupper() and _ner_candidate(p) for p in w.split("-"))
+    return True
+
+
+def _has_ner_candidate(s: str) -> bool:
+    """True when a whitespace token of ``s`` holds a candidate word (as ``ner_regions`` sees it)."""
+    for tok in s.split():
+        cm = _CAP_WORD_RE.search(tok)
+        if cm is not None and _ner_candidate(cm.group()):
+            return True
+    return False
 
 
 def ner_regions(text: str, window: int) -> list[tuple[int, int]]:
