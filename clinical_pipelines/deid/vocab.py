@@ -149,3 +149,15 @@ ORG_KEYWORDS = ("Rehabilitation|Orthopedics|Orthopaedics|Apothecary|Rx|Drugs?|El
                 "|Construction|Logistics|Transit|Police\\s+Department|Fire\\s+Department|Dental|Dentistry|Imaging"
                 "|Radiology|Dialysis|Home\\s+Health|Home\\s+Care|Residence|Lodge|Shelter|Ministries|Store|Diner"
                 "|Restaurant|Hotel|Industries|Enterprises|Solutions|Systems|Technologies|Airlines|Railroad|Trucking")
+
+# Name-span completion (text.py ``_complete_names``): lower-case surname particles that may join a name span
+# ("Anneliese van der Berg"), titles that never do ("Dr", "Nurse"), and calendar words that are also census
+# first names ("May", "June", "August") and so never count as a first name next to a name span.
+NAME_PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "dos", "das", "la", "le",
+                  "ter", "ten", "bin", "ibn", "al", "el", "y"}
+TITLE_WORDS = {"dr", "drs", "mr", "mrs", "ms", "miss", "mx", "prof", "doctor", "nurse", "sister", "father", "rev",
+               "judge", "officer", "attorney", "det", "sgt", "sir", "madam", "dear", "st", "saint", "mt", "mount"}
+CALENDAR_WORDS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
+                  "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+                  "oct", "nov", "dec", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+                  "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"}

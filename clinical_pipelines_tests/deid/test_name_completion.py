@@ -1,0 +1,61 @@
+"""Name-span completion: a NAME span grows over adjacent first names, initials, particles and hyphenated parts
+(all names below are invented), and never over titles, credentials, clinical or calendar words."""
+import pytest
+
+from clinical_pipelines.deid.text import Span
+
+
+def name_spans(engine, text, known=None):
+    spans = engine.analyze([text], [known] if known is not None else None)[0]
+    return [text[s.start:s.end] for s in spans if s.type == "NAME"]
+
+
+@pytest.mark.parametrize("text,name", [
+    ("ICU team: Fernanda Oyelaran will follow.", "Fernanda Oyelaran"),
+    ("Admitted by Ed Morrow overnight.", "Ed Morrow"),
+    ("Seen with daughter Maria-Luisa Okonkwo", "Maria-Luisa Okonkwo"),
+    ("per Dr. Anneliese van der Berg", "Anneliese van der Berg"),
+    ("Plan per Anneliese van der Berg and team.", "Anneliese van der Berg"),
+    ("Cardiology: Anneliese van der Berg to see.", "Anneliese van der Berg"),
+    ("Discussed with Anneliese van der Berg.", "Anneliese van der Berg"),
+])
+def test_whole_name_is_one_span(engine, text, name):
+    assert name_spans(engine, text) == [name]
+
+
+@pytest.mark.parametrize("text,known,name", [
+    ("Message left for Fernanda Oyelaran.", {"patient_name": ["Oyelaran"]}, "Fernanda Oyelaran"),
+    ("Transport by Ed Zyxwabc at 0800.", {"patient_name": ["Zyxwabc"]}, "Ed Zyxwabc"),
+    ("Covered by T. Wrenfield tonight.", {"clinician": ["Wrenfield"]}, "T. Wrenfield"),
+])
+def test_completion_applies_to_deny_list_surnames(engine, text, known, name):
+    assert name_spans(engine, text, known) == [name]
+
+
+@pytest.mark.parametrize("text,known,name", [
+    ("Echo Morrow", {"patient_name": ["Morrow"]}, "Morrow"),            # clinical word
+    ("Monday Morrow", {"patient_name": ["Morrow"]}, "Morrow"),          # calendar word
+    ("ED MORROW", {"patient_name": ["MORROW"]}, "MORROW"),              # abbreviation in capitals
+    ("Pager: Fernanda Will follow up.", {"patient_name": ["Fernanda"]}, "Fernanda"),  # stop word
+    ("Spoke with Dr. Okafor MD about the plan.", None, "Okafor"),      # title and credential
+])
+def test_spans_do_not_grow_over_non_name_words(engine, text, known, name):
+    assert name_spans(engine, text, known) == [name]
+
+
+@pytest.mark.parametrize("text", ["Will call Monday.", "BP Mark 2 device placed."])
+def test_no_name_spans_created(engine, text):
+    assert name_spans(engine, text) == []
+
+
+def test_unit_rule_keeps_types_and_coordinates():
+    from clinical_pipelines.deid.text import _complete_names
+
+    text = "Dr. Anneliese van der Berg; MRN 12345678; Mark 2 device"
+    s = text.index("Berg")
+    m = text.index("12345678")
+    out = _complete_names(text, [Span(s, s + 4, "NAME"), Span(m, m + 8, "MRN")])
+    assert out == [Span(text.index("Anneliese"), s + 4, "NAME"), Span(m, m + 8, "MRN")]
+    # a span that is not a NAME never grows, and a first name followed by a number does not either
+    k = text.index("Mark")
+    assert _complete_names(text, [Span(k, k + 4, "NAME")]) == [Span(k, k + 4, "NAME")]
