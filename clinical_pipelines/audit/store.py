@@ -266,7 +266,10 @@ def _validate(spec: NewEvent) -> tuple[str, str, str, list[str], dict[str, Any]]
 
 
 def _row_to_event(row: Any) -> AuditEvent:
-    m = row._mapping
+    return _mapping_to_event(row._mapping)
+
+
+def _mapping_to_event(m: Mapping[str, Any]) -> AuditEvent:
     return AuditEvent(
         seq=int(m["seq"]),
         event_id=m["event_id"],
@@ -551,18 +554,7 @@ class AuditLog:
         self, from_seq: int = 1, to_seq: int | None = None, *, batch: int = 5000
     ) -> Iterator[AuditEvent]:
         for m in self.iter_raw(from_seq, to_seq, batch=batch):
-            yield AuditEvent(
-                seq=int(m["seq"]),
-                event_id=m["event_id"],
-                occurred_at=m["occurred_at"],
-                event_type=m["event_type"],
-                actor=m["actor"],
-                subject=m["subject"],
-                inputs=tuple(json.loads(m["inputs"])),
-                payload=json.loads(m["payload"]),
-                prev_hash=m["prev_hash"],
-                hash=m["hash"],
-            )
+            yield _mapping_to_event(m)
 
     def hashes(self, from_seq: int, to_seq: int) -> list[tuple[int, str]]:
         """(seq, stored hash) for seq in [from_seq, to_seq], by seq."""
