@@ -24,7 +24,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 from .errors import DeidError, ModelIntegrityError
 from .gazetteer import gazetteer_identity, load_gazetteers
@@ -284,11 +284,34 @@ def _gz_casing(w: str) -> str:
     return "i" if len(w.rstrip(".")) == 1 else ("u" if w.isupper() else "t")
 
 
+_HYPHEN_PART_RE = re.compile(r"[A-Z](?:[a-z'’]+|[A-Z'’]+)")
+
+
+def _hyphenated_first_name(w: str, part_ok: Callable[[str], bool]) -> int:
+    """How a hyphenated capitalised token counts as a census first name: 2 when every part is a first name
+    ("Ana-Sofia"), 1 when the first part is and the rest are capitalised alphabetic words ("Maria-Okoye"), else 0.
+    Every part must be a capitalised word of two or more letters in the token's casing that ``part_ok`` accepts
+    (not a clinical term, stop word, eponym follower, ...), so "Swan-Ganz", "Non-ST", "X-ray", "Follow-up",
+    "Post-op" and "Anti-Xa" never count."""
+    parts = w.rstrip(".").split("-")
+    if len(parts) < 2 or not all(_HYPHEN_PART_RE.fullmatch(p) for p in parts):
+        return 0
+    if len({p.isupper() for p in parts}) != 1 or not all(part_ok(p) for p in parts):
+        return 0
+    first_names = load_gazetteers()[0]
+    low = [p.lower() for p in parts]
+    if low[0] not in first_names:
+        return 0
+    return 2 if all(p in first_names for p in low) else 1
+
+
 def gazetteer_names(text: str) -> list[tuple[int, int]]:
     """Person names found with the census gazetteers AND context: two or three adjacent capitalised words on one line
     with the same casing, "First [M.] Last" (first name list + surname list, or first name + initial + any
     capitalised non-clinical word) or "Last, First [M.]" (surname + first name). Single bare words never match,
-    clinical terms / stop words never count, and eponym use ("Frank Starling law") is skipped."""
+    clinical terms / stop words never count, and eponym use ("Frank Starling law") is skipped. A hyphenated first name
+    ("Maria-Luisa") counts as a first name (see ``_hyphenated_first_name``); when every part is a census first name
+    ("Ana-Sofia"), it is itself enough context for any following capitalised non-clinical word."""
     first_names, surnames = load_gazetteers()
 
     def plain(w: str) -> str:
@@ -302,6 +325,12 @@ def gazetteer_names(text: str) -> list[tuple[int, int]]:
     def is_surname(w: str) -> bool:
         lw = plain(w)
         return lw in surnames or any(p in surnames for p in lw.split("-") if len(p) >= 3)
+
+    def is_first(w: str) -> bool:
+        return plain(w) in first_names or _hyphenated_first_name(w, usable) > 0
+
+    def all_parts_first(w: str) -> bool:
+        return _hyphenated_first_name(w, usable) == 2
 
     out: list[tuple[int, int]] = []
     toks = [(m.start(), m.end(), m.group()) for m in _GZ_WORD_RE.finditer(text)]
@@ -319,14 +348,14 @@ def gazetteer_names(text: str) -> list[tuple[int, int]]:
             if comma or j + 1 >= len(toks) or text[toks[j][1]:toks[j + 1][0]].strip(" \t") != "":
                 continue
             w2 = toks[j + 1][2]
-            if (_gz_casing(w2) == case and usable(w2) and plain(w0) in first_names):
+            if (_gz_casing(w2) == case and usable(w2) and is_first(w0)):
                 e_last = toks[j + 1][1]
         elif _gz_casing(w1) == case and usable(w1):
-            if comma and is_surname(w0) and plain(w1) in first_names:
+            if comma and is_surname(w0) and is_first(w1):
                 e_last = toks[j][1]
                 if j + 1 < len(toks) and _gz_casing(toks[j + 1][2]) == "i" and text[e_last:toks[j + 1][0]] == " ":
                     e_last = toks[j + 1][1]
-            elif not comma and plain(w0) in first_names and is_surname(w1):
+            elif not comma and is_first(w0) and (is_surname(w1) or all_parts_first(w0)):
                 e_last = toks[j][1]
         if e_last is None:
             continue
@@ -903,9 +932,10 @@ def _nc_part_ok(w: str, first: bool) -> bool:
 
 
 def _nc_first_name(w: str) -> bool:
-    first_names = load_gazetteers()[0]
-    parts = w.lower().split("-")
-    return any(p in first_names for p in parts) and _nc_part_ok(w, first=True)
+    """A census first name, or a hyphenated one ("Maria-Luisa", see ``_hyphenated_first_name``)."""
+    if not _nc_part_ok(w, first=True):
+        return False
+    return w.lower() in load_gazetteers()[0] or _hyphenated_first_name(w, lambda p: True) > 0
 
 
 def _nc_surname_like(w: str) -> bool:

@@ -118,7 +118,8 @@ EPONYM_FOLLOWERS = {"disease", "syndrome", "sign", "signs", "law", "criteria", "
                     "equation", "formula", "procedure", "operation", "catheter", "tube", "monitor", "block",
                     "node", "nodes", "ulcer", "esophagus", "fracture", "aneurysm", "angina", "cardiomyopathy",
                     "respirations", "breathing", "pattern", "murmur", "disorder", "thyroiditis", "dementia", "coma",
-                    "formula", "correction", "method", "protocol", "treadmill", "stress", "biplane", "rule", "view", "views", "scale"}
+                    "formula", "correction", "method", "protocol", "treadmill", "stress", "biplane", "rule", "view", "views", "scale",
+                    "tear", "malformation"}
 
 GENERIC_FACILITY_WORDS = {w for w in CLINICAL_TERMS} | {"the", "our", "this", "outpatient", "inpatient", "heart",
                                                        "cardiac", "general", "primary", "care", "urgent", "family"}

@@ -59,3 +59,57 @@ def test_unit_rule_keeps_types_and_coordinates():
     # a span that is not a NAME never grows, and a first name followed by a number does not either
     k = text.index("Mark")
     assert _complete_names(text, [Span(k, k + 4, "NAME")]) == [Span(k, k + 4, "NAME")]
+
+
+# Hyphenated first names (invented people): the census matcher and name-span completion treat "Ana-Sofia" /
+# "Maria-Luisa" as first names; hyphenated clinical terms never become names.
+@pytest.mark.parametrize("text,name", [
+    ("ICU team: Ana-Sofia Oyelaran will follow.", "Ana-Sofia Oyelaran"),
+    ("Admitted by Maria-Luisa Morrow overnight.", "Maria-Luisa Morrow"),
+    ("Admitted by MARIA-LUISA MORROW overnight.", "MARIA-LUISA MORROW"),
+    ("Covered by Ana-Sofia J. Oyelaran tonight.", "Ana-Sofia J. Oyelaran"),
+])
+def test_hyphenated_first_names_are_found(engine, text, name):
+    assert name_spans(engine, text) == [name]
+
+
+def test_hyphenated_first_name_in_census_matcher():
+    from clinical_pipelines.deid.text import gazetteer_names
+
+    text = "Admitted by Maria-Luisa Morrow overnight; Morrow, Maria-Luisa called."
+    got = [text[s:e] for s, e in gazetteer_names(text)]
+    assert got == ["Maria-Luisa Morrow", "Morrow, Maria-Luisa"]
+
+
+def test_hyphenated_first_name_in_completion():
+    from clinical_pipelines.deid.text import _complete_names
+
+    text = "ICU team: Ana-Sofia Oyelaran will follow."
+    s = text.index("Oyelaran")
+    assert _complete_names(text, [Span(s, s + 8, "NAME")]) == [Span(text.index("Ana-Sofia"), s + 8, "NAME")]
+    f = text.index("Ana-Sofia")
+    assert _complete_names(text, [Span(f, f + 9, "NAME")]) == [Span(f, s + 8, "NAME")]
+
+
+@pytest.mark.parametrize("word", ["Wolff-Parkinson-White", "Non-ST", "Swan-Ganz", "X-ray", "Follow-up", "Post-op",
+                                  "Anti-Xa", "NON-ST"])
+def test_hyphenated_clinical_terms_are_not_first_names(word):
+    from clinical_pipelines.deid.text import _nc_first_name, gazetteer_names
+
+    assert not _nc_first_name(word)
+    for text in (f"{word} Morrow", f"{word} J. Morrow", f"Morrow, {word}", f"Seen for {word} Tear today."):
+        assert gazetteer_names(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "ECG consistent with Wolff-Parkinson-White pattern.",
+    "Non-ST Elevation MI ruled out.",
+    "Swan-Ganz Catheter placed.",
+    "X-ray Morrow view obtained.",
+    "Follow-up Morrow clinic.",
+    "Post-op Morrow day 2.",
+    "Anti-Xa Level pending.",
+    "EGD showed a Mallory-Weiss Tear.",
+])
+def test_hyphenated_clinical_terms_give_no_name(engine, text):
+    assert name_spans(engine, text) == []
