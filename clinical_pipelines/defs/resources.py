@@ -51,10 +51,6 @@ def _audit_log(url: str) -> AuditLog:
     return AuditLog(url)
 
 
-def lakefs_subject(repository: str, commit_id: str) -> str:
-    return f"lakefs:{repository}@{commit_id}"
-
-
 class LakeFSResource(dg.ConfigurableResource):
     """lakeFS through its maintained high-level SDK, plus its S3 gateway through boto3."""
 
@@ -138,7 +134,7 @@ class LakeFSResource(dg.ConfigurableResource):
         commit_id = ref.get_commit().id
         self.audit_log.append(
             audit_events.LAKEFS_COMMIT,
-            lakefs_subject(repository, commit_id),
+            audit_events.lakefs_subject(repository, commit_id),
             inputs=inputs,
             payload={"repository": repository, "branch": branch, "commit_id": commit_id, **(audit_payload or {})},
         )
@@ -163,8 +159,8 @@ class LakeFSResource(dg.ConfigurableResource):
         merge_commit = repo.ref(into).get_commit().id
         self.audit_log.append(
             audit_events.LAKEFS_MERGE,
-            lakefs_subject(repository, merge_commit),
-            inputs=[lakefs_subject(repository, source_commit)],
+            audit_events.lakefs_subject(repository, merge_commit),
+            inputs=[audit_events.lakefs_subject(repository, source_commit)],
             payload={"repository": repository, "into": into, "source_commit": source_commit, **(audit_payload or {})},
         )
         return merge_commit
@@ -175,7 +171,7 @@ class LakeFSResource(dg.ConfigurableResource):
         repo.tag(tag).create(commit_id, exist_ok=False)
         self.audit_log.append(
             audit_events.LAKEFS_TAG,
-            lakefs_subject(repository, commit_id),
+            audit_events.lakefs_subject(repository, commit_id),
             payload={"repository": repository, "tag": tag, "commit_id": commit_id},
         )
         return commit_id
@@ -209,13 +205,13 @@ class MLflowResource(dg.ConfigurableResource):
 
     def record_registration(self, name: str, version: str, *, inputs: Iterable[str], payload: Mapping[str, Any]) -> None:
         self.audit_log.append(
-            audit_events.MLFLOW_MODEL_VERSION_REGISTERED, f"model:{name}/{version}", inputs=inputs, payload=payload
+            audit_events.MLFLOW_MODEL_VERSION_REGISTERED, audit_events.model_subject(name, version), inputs=inputs, payload=payload
         )
 
     def set_alias(self, name: str, alias: str, version: str, *, payload: Mapping[str, Any]) -> None:
         self.client().set_registered_model_alias(name, alias, version)
         self.audit_log.append(
-            audit_events.MLFLOW_ALIAS_SET, f"model:{name}/{version}", payload={"alias": alias, **payload}
+            audit_events.MLFLOW_ALIAS_SET, audit_events.model_subject(name, version), payload={"alias": alias, **payload}
         )
 
     def alias_version(self, name: str, alias: str) -> str | None:

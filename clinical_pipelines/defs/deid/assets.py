@@ -95,7 +95,7 @@ def deidentified_snapshot(
     # The linkage map goes to its own vault, never next to the de-identified data.
     vault = LinkageVault(
         deid.linkage_dir, key_file=deid.linkage_key_file, accessor=f"dagster-run:{context.run.run_id}",
-        on_access=lambda event: audit_log.append(audit_events.LINKAGE_ACCESSED, f"batch:{batch_id}", payload=event),
+        on_access=lambda event: audit_log.append(audit_events.LINKAGE_ACCESSED, audit_events.batch_subject(batch_id), payload=event),
     )
     vault.store(result.linkage_rows, batch_id=batch_id, purpose="deidentification")
 
@@ -141,7 +141,7 @@ def deidentified_snapshot(
             "dagster_run_id": context.run.run_id,
             "::lakefs::Dagster run::url[url:ui]": dagster_url,
         },
-        inputs=[f"batch:{batch_id}"],
+        inputs=[audit_events.batch_subject(batch_id)],
         audit_payload={
             "transform_hash": transform_hash,
             "policy_sha256": policy.sha256,
@@ -223,7 +223,7 @@ def released_snapshot(
     except dg.Failure:
         audit_log.append(
             audit_events.GATE_BLOCKED,
-            f"lakefs:{DEID_REPOSITORY}@{snap['commit_id']}",
+            audit_events.lakefs_subject(DEID_REPOSITORY, snap['commit_id']),
             payload={"stage": "snapshot_release", "batch_id": snap["batch_id"], "upstream_run_id": snap["run_id"]},
         )
         raise

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from clinical_pipelines.audit import events as audit_events
 from clinical_pipelines.audit.trace import trace_model
 from clinical_pipelines.defs.resources import (
     AuditLogResource, LakeFSResource, MLflowResource, ValidationPolicyResource, evidence_dir,
@@ -108,7 +109,7 @@ def evidence_bundle(
         metadata={"model": name, "model_version": version, "manifest_sha256": manifest["manifest_sha256"],
                   "dataset_commit": training_dataset["commit_id"], "dagster_run_id": context.run.run_id,
                   "::lakefs::MLflow model version::url[url:ui]": mlflow.model_version_url(name, version)},
-        inputs=[f"model:{name}/{version}"],
+        inputs=[audit_events.model_subject(name, version)],
         audit_payload={"manifest_sha256": manifest["manifest_sha256"], "files": len(manifest["files"])},
     )
     merge = lakefs.merge(EVIDENCE_REPOSITORY, branch, into="main", message=f"Evidence bundle {name} v{version}",

@@ -5,6 +5,7 @@ import json
 
 import dagster as dg
 
+from clinical_pipelines.audit import events as audit_events
 from clinical_pipelines.defs.resources import LakeFSResource
 from clinical_pipelines.ingest.contract import ContractViolation, build_manifest, validate_batch
 from clinical_pipelines.settings import LANDING_REPOSITORY
@@ -32,7 +33,7 @@ def quarantine(lakefs: LakeFSResource, batch_id: str, problems: list[str], run_i
         "main",
         f"Quarantine batch {batch_id}",
         metadata={"batch_id": batch_id, "status": "quarantined", "problems": str(len(problems)), "dagster_run_id": run_id},
-        inputs=[f"batch:{batch_id}"],
+        inputs=[audit_events.batch_subject(batch_id)],
         audit_payload={"batch_id": batch_id, "status": "quarantined", "n_problems": len(problems)},
     )
 
@@ -79,7 +80,7 @@ def raw_extract(context: dg.AssetExecutionContext, lakefs: LakeFSResource) -> dg
             "schema_sha256": manifest.schema_sha256,
             "dagster_run_id": context.run.run_id,
         },
-        inputs=[f"batch:{batch_id}"],
+        inputs=[audit_events.batch_subject(batch_id)],
         audit_payload={"batch_id": batch_id, "manifest": manifest.to_dict()},
     )
     value = {**manifest.to_dict(), "raw_commit": raw_commit, "manifest_sha256": manifest.sha256}

@@ -88,7 +88,7 @@ def labels(
                                    "snapshot_commit": snapshot_commit, "labels_sha256": labels_sha}, indent=2).encode())
     subject = f"labels:{labels_sha}"
     # Every released batch this label set reads, so the lineage reaches each source batch.
-    snapshot_inputs = sorted({f"lakefs:{DEID_REPOSITORY}@{s['snapshot_commit']}" for s in snapshots.values()})
+    snapshot_inputs = sorted({audit_events.lakefs_subject(DEID_REPOSITORY, s['snapshot_commit']) for s in snapshots.values()})
     commit_id = lakefs.commit(
         DEID_REPOSITORY, branch, "Consensus labels and rater agreement",
         metadata={"labels_sha256": labels_sha, "snapshot_commit": snapshot_commit, "raters": ",".join(raters),

@@ -94,7 +94,7 @@ def training_dataset(
         DEID_REPOSITORY, branch, "Training dataset and split manifest",
         metadata={"dataset_sha256": dataset_sha, "labels_sha256": labels["labels_sha256"],
                   "split_pairs_sha256": manifest["pairs_sha256"], "dagster_run_id": context.run.run_id},
-        inputs=[f"lakefs:{DEID_REPOSITORY}@{ref}", f"labels:{labels['labels_sha256']}"],
+        inputs=[audit_events.lakefs_subject(DEID_REPOSITORY, ref), f"labels:{labels['labels_sha256']}"],
         audit_payload={"dataset_sha256": dataset_sha},
     )
     if not problems:
@@ -105,7 +105,7 @@ def training_dataset(
     counts = {s: manifest["splits"][s]["n_rows"] for s in splitting.SPLITS}
     audit_log.append(
         audit_events.ASSET_MATERIALIZED, f"dataset:{dataset_sha}",
-        inputs=[f"lakefs:{DEID_REPOSITORY}@{ref}", f"labels:{labels['labels_sha256']}"],
+        inputs=[audit_events.lakefs_subject(DEID_REPOSITORY, ref), f"labels:{labels['labels_sha256']}"],
         payload={"asset": "training_dataset", "lakefs_repository": DEID_REPOSITORY, "lakefs_commit": commit_id,
                  "path": path, "split_counts": counts, "split_pairs_sha256": manifest["pairs_sha256"],
                  "dagster_run_id": context.run.run_id},
@@ -199,7 +199,7 @@ def trained_model(
     client.set_model_version_tag(REGISTERED_MODEL_NAME, version, "validation_status", "pending")
     mlflow.record_registration(
         REGISTERED_MODEL_NAME, version,
-        inputs=[f"dataset:{ds['dataset_sha256']}", f"lakefs:{ds['repository']}@{ds['commit_id']}"],
+        inputs=[f"dataset:{ds['dataset_sha256']}", audit_events.lakefs_subject(ds['repository'], ds['commit_id'])],
         payload={"run_id": run_id, "lakefs_repository": ds["repository"], "lakefs_commit": ds["commit_id"],
                  "transform_hash": tags["transform_hash"], "code_version": code, "environment_digest": env["digest"],
                  "dataset_sha256": ds["dataset_sha256"], "dagster_run_id": context.run.run_id},
@@ -217,7 +217,7 @@ def trained_model(
                   "dataset_commit": ds["commit_id"], "dagster_run_id": context.run.run_id,
                   "::lakefs::MLflow run::url[url:ui]": mlflow.run_url(experiment_id, run_id),
                   "::lakefs::MLflow model version::url[url:ui]": mlflow.model_version_url(REGISTERED_MODEL_NAME, version)},
-        inputs=[f"model:{REGISTERED_MODEL_NAME}/{version}"],
+        inputs=[audit_events.model_subject(REGISTERED_MODEL_NAME, version)],
     )
     lakefs.merge(DEID_REPOSITORY, branch, into="main", message=f"Link model v{version}",
                  metadata={"mlflow_model_version": version, "dagster_run_id": context.run.run_id})

@@ -137,7 +137,7 @@ def model_promotion(
     audit_log: AuditLogResource,
 ) -> dg.Output[dict]:
     v = model_validation
-    subject = f"model:{v['model_name']}/{v['version']}"
+    subject = audit_events.model_subject(v['model_name'], v['version'])
     try:
         require_gates_passed(
             context, dg.AssetKey("model_validation"), ALL_GATES, v["run_id"],
