@@ -49,16 +49,16 @@ def test_no_name_spans_created(engine, text):
 
 
 def test_unit_rule_keeps_types_and_coordinates():
-    from clinical_pipelines.deid.text import _complete_names
+    from clinical_pipelines.deid.text.completion import complete_names
 
     text = "Dr. Anneliese van der Berg; MRN 12345678; Mark 2 device"
     s = text.index("Berg")
     m = text.index("12345678")
-    out = _complete_names(text, [Span(s, s + 4, "NAME"), Span(m, m + 8, "MRN")])
+    out = complete_names(text, [Span(s, s + 4, "NAME"), Span(m, m + 8, "MRN")])
     assert out == [Span(text.index("Anneliese"), s + 4, "NAME"), Span(m, m + 8, "MRN")]
     # a span that is not a NAME never grows, and a first name followed by a number does not either
     k = text.index("Mark")
-    assert _complete_names(text, [Span(k, k + 4, "NAME")]) == [Span(k, k + 4, "NAME")]
+    assert complete_names(text, [Span(k, k + 4, "NAME")]) == [Span(k, k + 4, "NAME")]
 
 
 # Hyphenated first names (invented people): the census matcher and name-span completion treat "Ana-Sofia" /
@@ -74,7 +74,7 @@ def test_hyphenated_first_names_are_found(engine, text, name):
 
 
 def test_hyphenated_first_name_in_census_matcher():
-    from clinical_pipelines.deid.text import gazetteer_names
+    from clinical_pipelines.deid.text.names import gazetteer_names
 
     text = "Admitted by Maria-Luisa Morrow overnight; Morrow, Maria-Luisa called."
     got = [text[s:e] for s, e in gazetteer_names(text)]
@@ -82,21 +82,22 @@ def test_hyphenated_first_name_in_census_matcher():
 
 
 def test_hyphenated_first_name_in_completion():
-    from clinical_pipelines.deid.text import _complete_names
+    from clinical_pipelines.deid.text.completion import complete_names
 
     text = "ICU team: Ana-Sofia Oyelaran will follow."
     s = text.index("Oyelaran")
-    assert _complete_names(text, [Span(s, s + 8, "NAME")]) == [Span(text.index("Ana-Sofia"), s + 8, "NAME")]
+    assert complete_names(text, [Span(s, s + 8, "NAME")]) == [Span(text.index("Ana-Sofia"), s + 8, "NAME")]
     f = text.index("Ana-Sofia")
-    assert _complete_names(text, [Span(f, f + 9, "NAME")]) == [Span(f, s + 8, "NAME")]
+    assert complete_names(text, [Span(f, f + 9, "NAME")]) == [Span(f, s + 8, "NAME")]
 
 
 @pytest.mark.parametrize("word", ["Wolff-Parkinson-White", "Non-ST", "Swan-Ganz", "X-ray", "Follow-up", "Post-op",
                                   "Anti-Xa", "NON-ST"])
 def test_hyphenated_clinical_terms_are_not_first_names(word):
-    from clinical_pipelines.deid.text import _nc_first_name, gazetteer_names
+    from clinical_pipelines.deid.text.completion import nc_first_name
+    from clinical_pipelines.deid.text.names import gazetteer_names
 
-    assert not _nc_first_name(word)
+    assert not nc_first_name(word)
     for text in (f"{word} Morrow", f"{word} J. Morrow", f"Morrow, {word}", f"Seen for {word} Tear today."):
         assert gazetteer_names(text) == []
 

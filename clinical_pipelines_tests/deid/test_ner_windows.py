@@ -3,8 +3,8 @@ are still inside a window and still redacted."""
 import pytest
 
 from clinical_pipelines.deid.gazetteer import load_gazetteers
-from clinical_pipelines.deid.text import (NER_ABBREVIATIONS, NER_COMMON_STARTERS, NER_HEADER_WORDS, _ner_candidate,
-                                          ner_regions)
+from clinical_pipelines.deid.text.ner import (NER_ABBREVIATIONS, NER_COMMON_STARTERS, NER_HEADER_WORDS, ner_candidate,
+                                              ner_regions)
 
 
 def _in_regions(text, s, regions):
@@ -34,9 +34,9 @@ def test_names_next_to_non_starters_stay_in_a_window(text, name):
 
 
 def test_abbreviations_case_sensitive_and_headers_caps_only():
-    assert not _ner_candidate("ECG") and not _ner_candidate("HISTORY")
-    assert not _ner_candidate("HEART") and _ner_candidate("Heart")  # a surname in title case stays a candidate
-    assert not _ner_candidate("P-R-T") and _ner_candidate("Wolff-Parkinson-White")
+    assert not ner_candidate("ECG") and not ner_candidate("HISTORY")
+    assert not ner_candidate("HEART") and ner_candidate("Heart")  # a surname in title case stays a candidate
+    assert not ner_candidate("P-R-T") and ner_candidate("Wolff-Parkinson-White")
 
 
 def test_common_starters_are_not_census_names():

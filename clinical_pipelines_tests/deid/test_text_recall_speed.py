@@ -8,8 +8,10 @@ import yaml
 from clinical_pipelines.deid import gazetteer
 from clinical_pipelines.deid.errors import DeidError, PolicyError
 from clinical_pipelines.deid.policy import DEFAULT_POLICY_PATH, load_deid_policy
-from clinical_pipelines.deid.text import (SIGNED_INITIALS_RE, ClinicalTextDeidentifier, _DenyMatcher, deny_entries,
-                                          gazetteer_names, ner_regions)
+from clinical_pipelines.deid.text import ClinicalTextDeidentifier
+from clinical_pipelines.deid.text.deny import DenyMatcher, deny_entries
+from clinical_pipelines.deid.text.names import SIGNED_INITIALS_RE, gazetteer_names
+from clinical_pipelines.deid.text.ner import ner_regions
 
 
 def found(text):
@@ -104,7 +106,7 @@ def test_ner_window_keeps_results(engine, policy):
 
 
 def test_deny_matcher_probe_filter_still_matches_reformatted_values():
-    m = _DenyMatcher(deny_entries({"phone": ["(217) 555-0143"], "patient_name": ["Zorblat Quimby"],
+    m = DenyMatcher(deny_entries({"phone": ["(217) 555-0143"], "patient_name": ["Zorblat Quimby"],
                                    "mrn": ["AB-1234"]}))
     text = "call 217.555.0143; ZORBLAT quimby; id AB1234"
     spans = m.find(text)

@@ -1,0 +1,161 @@
+"""Name-span completion and propagation: grow a found NAME span over adjacent name parts, and mark every other
+occurrence of a found name token in the same note.
+"""
+from __future__ import annotations
+
+import re
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from ..gazetteer import load_gazetteers
+from ..vocab import (AMBIGUOUS_SURNAMES, ANCHOR_STOP, CALENDAR_WORDS, COUNTRIES, CREDENTIALS, EPONYM_FOLLOWERS,
+                     NAME_PARTICLES, NON_NAME_TERMS, NOT_NAME_WORDS, STATE_ABBR, TITLE_WORDS, US_STATES)
+from .names import WORD_RE, hyphenated_first_name
+from .ner import NER_ABBREVIATIONS, NER_COMMON_STARTERS, NER_HEADER_WORDS
+from .spans import Span
+
+def propagate_names(text: str, spans: list[Span]) -> list[Span]:
+    """Every other occurrence of a detected name token in the same note is a name too."""
+    toks = set()
+    for sp in spans:
+        if sp.type != "NAME":
+            continue
+        for w in WORD_RE.findall(text[sp.start:sp.end]):
+            w = w.rstrip("'’s") if w.endswith(("'s", "’s")) else w
+            if len(w) >= 3 and w[0].isupper() and w.lower() not in NOT_NAME_WORDS and w.lower() not in NON_NAME_TERMS:
+                toks.add(w)
+    if not toks:
+        return spans
+    rx = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(t) for t in sorted(toks, key=len, reverse=True)) + r")(?![\w])")
+    extra = []
+    for m in rx.finditer(text):
+        nxt = re.match(r"(?:'s|’s|')?\s*([a-z]+)", text[m.end():m.end() + 20])
+        if nxt and nxt.group(1) in EPONYM_FOLLOWERS and m.group().lower() in AMBIGUOUS_SURNAMES:
+            continue
+        extra.append(Span(m.start(), m.end(), "NAME"))
+    return spans + extra
+
+
+# Name-span completion: a NAME span found by any recognizer (NER, patterns, gazetteer, deny lists) often holds only
+# the surname ("ICU team: Fernanda [Oyelaran]") or only the first name. The span grows over directly adjacent
+# (one space or tab, same line) plausible name parts: to the left census first names, initials ("J.") and
+# lower-case particles ("van der"); to the right, after a span made only of first names / initials, optional
+# initials and particles followed by one capitalised surname-like word. Titles, credentials, clinical words,
+# section headers, calendar words and stop words never join a span.
+_NC_TOKEN = r"[A-Za-z][A-Za-z'’]*(?:-[A-Za-z][A-Za-z'’]*)*\.?"
+_NC_LEFT_RE = re.compile(rf"(?<![\w'’.-])({_NC_TOKEN})[ \t]$")
+_NC_RIGHT_RE = re.compile(rf"[ \t]({_NC_TOKEN})(?![\w'’-])")
+_NC_ATTACHED_LEFT_RE = re.compile(r"(?<![\w'’-])(?:[A-Z][A-Za-z'’]*-|[OD]['’])$")  # "Bello-|Okonkwo", "O'|Brien"
+_NC_ATTACHED_RIGHT_RE = re.compile(r"(?:-[A-Z][A-Za-z'’]*)+(?![\w'’-])")          # "Maria|-Luisa"
+_NC_INITIAL_RE = re.compile(r"[A-Z]\.")
+_NC_MAX_STEPS = 4
+
+
+def _nc_casing(w: str) -> str:
+    if w.isupper():
+        return "u"
+    return "t" if w[:1].isupper() else "l"
+
+
+def _nc_part_ok(w: str, first: bool) -> bool:
+    """A capitalised word that may be part of a person name next to a NAME span (``first``: as a first name, where
+    short title-case clinical abbreviations that are census first names, e.g. "Ed", stay possible)."""
+    if w in NER_ABBREVIATIONS or w in STATE_ABBR or w in ANCHOR_STOP:
+        return False
+    lw = w.lower()
+    if w.isupper() and lw in NER_HEADER_WORDS:
+        return False
+    first_names = load_gazetteers()[0] if first else ()
+    for p in lw.split("-"):
+        if (len(p) < 2 or p in STOP_WORDS or p in NOT_NAME_WORDS or p in CREDENTIALS or p in TITLE_WORDS
+                or p in EPONYM_FOLLOWERS or p in NER_COMMON_STARTERS or p in CALENDAR_WORDS):
+            return False
+        if p in NON_NAME_TERMS and not (first and not w.isupper() and len(p) <= 3 and p in first_names):
+            return False
+    return True
+
+
+def nc_first_name(w: str) -> bool:
+    """A census first name, or a hyphenated one ("Maria-Luisa", see ``hyphenated_first_name``)."""
+    if not _nc_part_ok(w, first=True):
+        return False
+    return w.lower() in load_gazetteers()[0] or hyphenated_first_name(w, lambda p: True) > 0
+
+
+def _nc_surname_like(w: str) -> bool:
+    lw = w.lower()
+    return _nc_part_ok(w, first=False) and lw not in US_STATES and lw not in COUNTRIES
+
+
+def _nc_left_token(text: str, pos: int) -> tuple[int, str] | None:
+    lo = max(0, pos - 48)
+    m = _NC_LEFT_RE.search(text, lo, pos)
+    return (m.start(1), m.group(1)) if m else None
+
+
+def _nc_right_token(text: str, pos: int) -> tuple[int, int, str] | None:
+    m = _NC_RIGHT_RE.match(text, pos)
+    return (m.start(1), m.end(1), m.group(1)) if m else None
+
+
+def _complete_span(text: str, s: int, e: int) -> tuple[int, int]:
+    m = _NC_ATTACHED_LEFT_RE.search(text, max(0, s - 40), s)
+    if m and s > 0 and text[s:s + 1].isupper():
+        s = m.start()
+    m = _NC_ATTACHED_RIGHT_RE.match(text, e)
+    if m and e > s and text[e - 1].isalpha():
+        e = m.end()
+    words = WORD_RE.findall(text[s:e])
+    if not words:
+        return s, e
+    case = _nc_casing(words[0])
+    # to the left: first names, initials, particles
+    leftmost_is_particle = False
+    for _ in range(_NC_MAX_STEPS):
+        tok = _nc_left_token(text, s)
+        if tok is None:
+            break
+        ts, w = tok
+        if _NC_INITIAL_RE.fullmatch(w):
+            s = ts
+        elif w in NAME_PARTICLES and case == "t" and (leftmost_is_particle or text[s].isupper()):
+            s, leftmost_is_particle = ts, True
+            continue
+        elif not w.endswith(".") and _nc_casing(w) == case and nc_first_name(w):
+            s = ts
+        else:
+            break
+        leftmost_is_particle = False
+    # to the right: only after a span made of first names / initials
+    if all(len(x) == 1 or nc_first_name(x) for x in WORD_RE.findall(text[s:e])):
+        pos, steps = e, 0
+        while steps < _NC_MAX_STEPS:
+            tok = _nc_right_token(text, pos)
+            if tok is None:
+                break
+            ts, te, w = tok
+            if _NC_INITIAL_RE.fullmatch(w) or (w in NAME_PARTICLES and case == "t"):
+                pos, steps = te, steps + 1
+                continue
+            core = w[:-1] if w.endswith(".") else w
+            if core.endswith(("'s", "’s")):
+                core = core[:-2]
+            if core and _nc_casing(core) == case and _nc_surname_like(core):
+                nxt = re.match(r"(?:'s|’s|')?\s*([a-z]+)", text[ts + len(core):ts + len(core) + 20])
+                if not (nxt and nxt.group(1) in EPONYM_FOLLOWERS):
+                    e = ts + len(core)
+            break
+    return s, e
+
+
+def complete_names(text: str, spans: list[Span]) -> list[Span]:
+    """Grow NAME spans over adjacent plausible name parts (see above); other spans are unchanged. Spans stay in
+    input coordinates and keep their type; overlaps are resolved later by ``merge_spans``."""
+    out = []
+    for sp in spans:
+        if sp.type == "NAME":
+            s, e = _complete_span(text, sp.start, sp.end)
+            if (s, e) != (sp.start, sp.end):
+                sp = Span(s, e, "NAME")
+        out.append(sp)
+    return out

@@ -1,0 +1,129 @@
+"""The free-text de-identification engine: Presidio ``AnalyzerEngine`` over the clinical recogniser families
+(``recognizers.FAMILIES``), the pinned spaCy NER on windows of the text, record-aware deny lists, and span
+post-processing (name completion and propagation, merging). Spans are returned in the caller's coordinates.
+
+Design (speed and recall):
+- one spaCy pass per batch (``nlp.pipe``) with only the NER component, on windows around candidate words
+  (``ner.ner_regions``); the NLP artifacts carry ``lemma = lower-cased token`` so context words boost scores;
+- Presidio with an explicit registry (precompiled regexes, no phonenumbers / TLD download) and the lemma context
+  enhancer;
+- deny lists from each record's own identifiers and from the batch's clinicians, facilities and places.
+Fails closed if the model is missing or its hash differs (``ModelIntegrityError``).
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+from typing import Mapping, Sequence
+
+from ..errors import DeidError, ModelIntegrityError
+from ..gazetteer import gazetteer_identity
+from ..policy import DeidPolicy, load_deid_policy
+from .completion import complete_names, propagate_names
+from .deny import BATCH_WIDE_CUES, DenyMatcher, deny_entries
+from .identifiers import ids_after_names
+from .model import load_verified_model
+from .ner import light_artifacts, make_enhancer, map_entities, ner_regions
+from .recognizers import build_recognizers
+from .spans import Span, TextResult, merge_spans, strip_spans, to_engine_type
+
+
+class ClinicalTextDeidentifier:
+    """Presidio AnalyzerEngine + pinned spaCy NER + clinical recognizers + record-aware deny lists."""
+
+    def __init__(self, policy: DeidPolicy | None = None, *, key: bytes | None = None, batch_size: int | None = None,
+                 n_process: int | None = None, ner_window_words: int | None = None):
+        from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+        from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+
+        self.policy = policy or load_deid_policy()
+        tp = self.policy.text
+        if tp.replacement == "surrogate" and not key:
+            raise DeidError("text.replacement 'surrogate' needs the pseudonymisation key (pass key=...)")
+        self._key = key
+        self.batch_size = batch_size or tp.batch_size
+        self.n_process = n_process or tp.n_process
+        self.ner_window_words = tp.ner_window_words if ner_window_words is None else ner_window_words
+        self.nlp, self.model_identity = load_verified_model(tp.ner_model.name, tp.ner_model.sha256)
+        if tp.ner_model.version and self.model_identity["version"] and tp.ner_model.version != self.model_identity["version"]:
+            raise ModelIntegrityError(f"NER model version {self.model_identity['version']} differs from the policy's "
+                                      f"{tp.ner_model.version}")
+        gz = gazetteer_identity()  # fails closed if the pinned gazetteer package is missing
+        self.model_identity["name_gazetteer"] = f"{gz['package']} {gz['version']} ({gz['source']})"
+        nlp = self.nlp
+
+        class _PreloadedSpacyEngine(SpacyNlpEngine):
+            def load(self):  # the verified pipeline, never a download
+                self.nlp = {"en": nlp}
+
+        self.nlp_engine = _PreloadedSpacyEngine(
+            models=[{"lang_code": "en", "model_name": tp.ner_model.name}],
+            ner_model_configuration=NerModelConfiguration(labels_to_ignore=[]))
+        self.nlp_engine.load()
+        registry = RecognizerRegistry(recognizers=build_recognizers(), supported_languages=["en"])
+        self.analyzer = AnalyzerEngine(
+            registry=registry, nlp_engine=self.nlp_engine, supported_languages=["en"],
+            default_score_threshold=tp.score_threshold,
+            context_aware_enhancer=make_enhancer(tp.score_threshold))
+        self.score_threshold = tp.score_threshold
+
+    # -- analysis -------------------------------------------------------------------------------------------
+    def analyze(self, texts: Sequence[str], known_identifiers: Sequence[Mapping[str, Sequence[str]]] | None = None
+                ) -> list[list[Span]]:
+        texts = ["" if t is None else str(t) for t in texts]
+        if known_identifiers is not None and len(known_identifiers) != len(texts):
+            raise DeidError(f"known_identifiers has {len(known_identifiers)} entries for {len(texts)} texts")
+        batch_wide: dict[str, list[str]] = {}
+        for ki in known_identifiers or ():
+            for kind, vals in (ki or {}).items():
+                if any(c in kind.lower() for c in BATCH_WIDE_CUES):
+                    batch_wide.setdefault(kind, []).extend([vals] if isinstance(vals, str) else list(vals or ()))
+        batch_entries = deny_entries(batch_wide)
+        batch_matcher = DenyMatcher(batch_entries) if batch_entries else None
+        regions = [ner_regions(t, self.ner_window_words) for t in texts]
+        sub_texts = ["\n".join(t[s:e] for s, e in regs) for t, regs in zip(texts, regions)]
+        results: list[list[Span]] = []
+        docs = self.nlp.pipe(sub_texts, batch_size=self.batch_size,
+                             n_process=self.n_process if len(texts) >= 4 * self.batch_size else 1)
+        for i, (text, doc) in enumerate(zip(texts, docs)):
+            if not text.strip():
+                results.append([])
+                continue
+            artifacts = light_artifacts(text, map_entities(text, regions[i], doc), self.nlp_engine)
+            res = self.analyzer.analyze(text, language="en", nlp_artifacts=artifacts)
+            spans = [Span(r.start, r.end, to_engine_type(r.entity_type)) for r in res]
+            if batch_matcher is not None:
+                spans += batch_matcher.find(text)
+            if known_identifiers is not None:
+                entries = deny_entries(known_identifiers[i])
+                if entries:
+                    spans += DenyMatcher(entries).find(text)
+            spans = complete_names(text, strip_spans(text, spans))
+            spans = propagate_names(text, spans)
+            spans += ids_after_names(text, spans)
+            results.append(merge_spans(strip_spans(text, spans)))
+        return results
+
+    def deidentify(self, texts: Sequence[str], known_identifiers: Sequence[Mapping[str, Sequence[str]]] | None = None
+                   ) -> list[TextResult]:
+        """Redact a batch; spans are in input coordinates."""
+        texts = list(texts)
+        all_spans = self.analyze(texts, known_identifiers)
+        return [TextResult(self.redact("" if t is None else str(t), sp), sp) for t, sp in zip(texts, all_spans)]
+
+    def redact(self, text: str, spans: Sequence[Span]) -> str:
+        parts, pos = [], 0
+        for sp in sorted(spans):
+            parts.append(text[pos:sp.start])
+            parts.append(self._replacement(text[sp.start:sp.end], sp.type))
+            pos = sp.end
+        parts.append(text[pos:])
+        return "".join(parts)
+
+    def _replacement(self, value: str, typ: str) -> str:
+        if self.policy.text.replacement == "surrogate":
+            norm = " ".join(value.lower().split())
+            tag = hmac.new(self._key, f"surrogate\0{typ}\0{norm}".encode(), hashlib.sha256).hexdigest()[:6]
+            return f"[{typ}-{tag}]"
+        return f"[{typ}]"
+

@@ -1,0 +1,78 @@
+"""The clinical recogniser registry for Presidio: each identifier family's finder wrapped as a Presidio
+``LocalRecognizer``, plus three context-boosted pattern recognisers (ZIP, licence plate, 9-digit SSN) whose scores
+rise only when their cue words are near (Presidio's lemma context enhancer).
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable, Sequence
+
+from .addresses import find_locations, find_organizations
+from .contact import find_contacts
+from .dates import find_ages, find_dates
+from .identifiers import find_identifiers, find_ssn_and_vin
+from .names import find_names
+from .ner import find_ner_entities
+from .spans import Candidate
+
+Finder = Callable[[str], list[Candidate]]
+
+# (recogniser name, entity types it can report, finder): one row per identifier family.
+FAMILIES: tuple[tuple[str, tuple[str, ...], Finder], ...] = (
+    ("Dates", ("DATE",), find_dates),
+    ("AgesOver89", ("AGE",), find_ages),
+    ("Contact", ("PHONE", "FAX", "EMAIL", "URL", "IP"), find_contacts),
+    ("SsnVin", ("SSN", "VEHICLE"), find_ssn_and_vin),
+    ("Identifiers", ("MRN", "HEALTH_PLAN", "ACCOUNT", "LICENSE", "VEHICLE", "DEVICE", "SSN", "ID"), find_identifiers),
+    ("Locations", ("LOCATION",), find_locations),
+    ("Organizations", ("ORGANIZATION",), find_organizations),
+    ("Names", ("NAME",), find_names),
+)
+
+
+def build_recognizers() -> list:
+    """Presidio recogniser instances: the family finders, the NER entity filter and the context recognisers."""
+    from presidio_analyzer import LocalRecognizer, Pattern, PatternRecognizer, RecognizerResult
+
+    class FinderRecognizer(LocalRecognizer):
+        """A plain finder function ``text -> [Candidate]`` as a Presidio recogniser."""
+
+        def __init__(self, name: str, entities: Sequence[str], finder: Finder):
+            self._finder = finder
+            super().__init__(supported_entities=list(entities), name=name)
+
+        def load(self):
+            pass
+
+        def analyze(self, text, entities, nlp_artifacts=None):
+            return [RecognizerResult(c.type, c.start, c.end, c.score) for c in self._finder(text)]
+
+    class NerRecognizer(LocalRecognizer):
+        """spaCy NER entities carried on the NLP artifacts (``tokens.ents``), filtered for clinical text."""
+
+        def __init__(self):
+            super().__init__(supported_entities=["NAME", "LOCATION", "ORGANIZATION"], name="ClinicalNer")
+
+        def load(self):
+            pass
+
+        def analyze(self, text, entities, nlp_artifacts=None):
+            if nlp_artifacts is None or nlp_artifacts.entities is None:
+                return []
+            return [RecognizerResult(c.type, c.start, c.end, c.score)
+                    for c in find_ner_entities(text, nlp_artifacts.entities)]
+
+    ctx_recognizers = [
+        PatternRecognizer(supported_entity="LOCATION", name="ZipWithContext",
+                          patterns=[Pattern("zip5", r"(?<![\d-])\d{5}(?:-\d{4})?(?![\d-])", 0.1)],
+                          context=["zip", "zipcode", "postal", "address", "lives", "resides", "city", "town"]),
+        PatternRecognizer(supported_entity="VEHICLE", name="PlateWithContext",
+                          patterns=[Pattern("plate", r"\b(?!(?:VIN|DL|ID|NO|TAG|LIC)\b)(?=[A-Z0-9 -]{0,9}\d)"
+                                                     r"(?=[A-Z0-9 -]{0,9}[A-Z])[A-Z0-9]{1,4}[- ]?[A-Z0-9]{2,5}\b", 0.1)],
+                          context=["plate", "vehicle", "tag", "registration", "car", "truck", "motorcycle"],
+                          global_regex_flags=re.DOTALL | re.MULTILINE),
+        PatternRecognizer(supported_entity="SSN", name="SsnWithContext",
+                          patterns=[Pattern("ssn9", r"(?<![\w-])\d{9}(?![\w-])", 0.1)],
+                          context=["ssn", "social", "security"]),
+    ]
+    return [FinderRecognizer(name, ents, fn) for name, ents, fn in FAMILIES] + [NerRecognizer(), *ctx_recognizers]
