@@ -1,7 +1,9 @@
 """Typed loader for ``policies/deid_policy.yaml`` (the single place de-identification rules live)."""
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -17,6 +19,9 @@ DATE_MODES = {"year_only", "shift"}
 REPLACEMENTS = {"placeholder", "surrogate"}
 TABLES = ("encounters", "notes", "labels")
 GENERALIZATION_STEPS = {"band5", "band10", "band20", "suppress"}
+# Every ZIP3 a ZIP code can start with. "000" is left out: it is the Safe Harbor replacement itself.
+ALL_ZIP3 = frozenset(f"{i:03d}" for i in range(1, 1000))
+ZIP3_TABLE_COLUMNS = ["zip3", "zcta_count", "population"]
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,47 @@ class RiskPolicy:
 
 
 @dataclass(frozen=True)
+class Zip3Rule:
+    """Which ZIP3 prefixes Safe Harbor lets a release keep (45 CFR 164.514(b)(2)(i)(B)).
+
+    A prefix is kept only if the census table gives its area (all ZIP codes sharing the three digits, measured
+    as the sum of the ZCTAs with that prefix) more than ``restricted_population_max`` people and it is not in
+    ``also_restricted`` (published lists kept as a union). Every other prefix, including one the table does
+    not know, is restricted and released as "000" (fail closed).
+
+    ``populations``: ZIP3 -> people (census year ``census_year``, described by ``source``); ``kept`` and
+    ``restricted`` partition the 999 prefixes "001".."999".
+    """
+    populations: Mapping[str, int]
+    restricted_population_max: int
+    also_restricted: frozenset[str]
+    source: str
+    census_year: int
+    table_path: str
+    table_sha256: str
+    kept: frozenset[str]
+    restricted: frozenset[str]
+
+    @classmethod
+    def build(cls, populations: Mapping[str, int], *, restricted_population_max: int = 20_000,
+              also_restricted: Iterable[str] = (), source: str = "", census_year: int = 0, table_path: str = "",
+              table_sha256: str = "") -> "Zip3Rule":
+        also = frozenset(str(z).zfill(3) for z in also_restricted)
+        kept = frozenset(z for z, n in populations.items()
+                         if n > restricted_population_max and z not in also and z in ALL_ZIP3)
+        return cls(dict(populations), int(restricted_population_max), also, source, int(census_year), table_path,
+                   table_sha256, kept, ALL_ZIP3 - kept)
+
+    def provenance(self) -> dict:
+        """Source, census year, limit and table hash, for reports and provenance (no population values)."""
+        return {"source": self.source, "census_year": self.census_year,
+                "restricted_population_max": self.restricted_population_max, "table": Path(self.table_path).name,
+                "table_sha256": self.table_sha256, "prefixes_in_table": len(self.populations),
+                "prefixes_kept": len(self.kept), "prefixes_restricted": len(self.restricted),
+                "also_restricted": sorted(self.also_restricted)}
+
+
+@dataclass(frozen=True)
 class DeidPolicy:
     version: str
     method: str
@@ -62,7 +108,9 @@ class DeidPolicy:
     date_shift_max_days: int
     max_age: int
     age_top_code: str
+    # Every ZIP3 released as "000" (= zip3.restricted; kept here for the rule checks and to_zip3).
     restricted_zip3: frozenset[str]
+    zip3: Zip3Rule
     text: TextPolicy
     risk: RiskPolicy
     tables: Mapping[str, Mapping[str, ColumnRule]]
@@ -87,6 +135,69 @@ def _require(d: Mapping, key: str, where: str):
     if key not in d or d[key] is None:
         raise PolicyError(f"de-identification policy is missing '{where}{key}'")
     return d[key]
+
+
+def read_zip3_table(path: Path, expected_sha256: str) -> dict[str, int]:
+    """Read a ZIP3 population table (columns zip3, zcta_count, population) after checking its SHA-256."""
+    raw = path.read_bytes()
+    actual = hashlib.sha256(raw).hexdigest()
+    if actual != expected_sha256.lower():
+        raise PolicyError(
+            f"ZIP3 population table {path} has sha256 {actual}, the policy pins {expected_sha256}. Restore the "
+            "packaged file or, after re-deriving it (tools/zip3/derive_zip3_population.py), update "
+            "zip3.population_table.sha256 and the policy version."
+        )
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8"))))
+    if not rows or [c.strip() for c in rows[0]] != ZIP3_TABLE_COLUMNS:
+        raise PolicyError(f"ZIP3 population table {path}: header must be {','.join(ZIP3_TABLE_COLUMNS)}")
+    out: dict[str, int] = {}
+    for line, row in enumerate(rows[1:], start=2):
+        if len(row) != 3 or not (len(row[0]) == 3 and row[0].isdigit()) or not row[2].strip().isdigit():
+            raise PolicyError(f"ZIP3 population table {path}, line {line}: expected a 3-digit zip3 and a "
+                              "non-negative integer population")
+        if row[0] in out:
+            raise PolicyError(f"ZIP3 population table {path}, line {line}: zip3 listed twice")
+        out[row[0]] = int(row[2])
+    if not out:
+        raise PolicyError(f"ZIP3 population table {path} has no rows")
+    return out
+
+
+def _zip3_table_path(rel: str, policy_path: str) -> Path:
+    """The table next to the policy file, else the packaged one (its content is pinned by sha256 either way)."""
+    p = Path(rel)
+    if p.is_absolute():
+        return p
+    bases = [Path(policy_path).resolve().parent] if policy_path else []
+    bases.append(DEFAULT_POLICY_PATH.parent)
+    for base in bases:
+        if (base / p).is_file():
+            return base / p
+    raise PolicyError(f"ZIP3 population table '{rel}' not found next to the policy or in "
+                      f"{DEFAULT_POLICY_PATH.parent}. Restore clinical_pipelines/policies/{rel}.")
+
+
+def parse_zip3(data: Mapping, policy_path: str = "") -> Zip3Rule:
+    """The ``zip3`` section: census population table (path, sha256, source, census_year), limit, extra list."""
+    if "zip3" not in data and "restricted_zip3" in data:
+        raise PolicyError("de-identification policy: 'restricted_zip3' is now 'zip3.also_restricted'; add a 'zip3' "
+                          "section with population_table (path, sha256, source, census_year) as in the packaged policy")
+    z = _require(data, "zip3", "")
+    t = _require(z, "population_table", "zip3.")
+    sha = str(_require(t, "sha256", "zip3.population_table."))
+    rel = str(_require(t, "path", "zip3.population_table."))
+    path = _zip3_table_path(rel, policy_path)
+    limit = int(_require(z, "restricted_population_max", "zip3."))
+    if limit < 20_000:
+        raise PolicyError("zip3.restricted_population_max must be >= 20000 (45 CFR 164.514(b)(2)(i)(B))")
+    also = [str(x) for x in (z.get("also_restricted") or [])]
+    bad = [i for i, x in enumerate(also) if not (x.isdigit() and len(x.zfill(3)) == 3)]
+    if bad:
+        raise PolicyError(f"zip3.also_restricted entries {bad} are not 3-digit prefixes")
+    return Zip3Rule.build(read_zip3_table(path, sha), restricted_population_max=limit, also_restricted=also,
+                          source=str(_require(t, "source", "zip3.population_table.")),
+                          census_year=int(_require(t, "census_year", "zip3.population_table.")),
+                          table_path=str(path), table_sha256=sha.lower())
 
 
 def parse_policy(data: Mapping, *, sha256: str, path: str = "") -> DeidPolicy:
@@ -143,9 +254,7 @@ def parse_policy(data: Mapping, *, sha256: str, path: str = "") -> DeidPolicy:
             if action == "pseudonymize" and not (spec.get("output") and spec.get("namespace")):
                 raise PolicyError(f"tables.{tname}.{col}: pseudonymize needs 'output' and 'namespace'")
             tables[tname][str(col)] = ColumnRule(action, spec.get("output"), spec.get("namespace"))
-    zips = frozenset(str(z).zfill(3) for z in _require(data, "restricted_zip3", ""))
-    if not zips:
-        raise PolicyError("restricted_zip3 must not be empty")
+    zip3 = parse_zip3(data, path)
     return DeidPolicy(
         version=str(_require(data, "version", "")),
         method=str(data.get("method", "")),
@@ -153,7 +262,8 @@ def parse_policy(data: Mapping, *, sha256: str, path: str = "") -> DeidPolicy:
         date_shift_max_days=int(data.get("date_shift_max_days", 365)),
         max_age=int(_require(data, "max_age", "")),
         age_top_code=str(data.get("age_top_code", "90+")),
-        restricted_zip3=zips,
+        restricted_zip3=zip3.restricted,
+        zip3=zip3,
         text=text,
         risk=risk,
         tables=tables,

@@ -53,7 +53,8 @@ def safe_harbor_checklist(policy: DeidPolicy, text_counts: Mapping[str, int], re
             if any(a.endswith((":date", ":birth_date")) for a in col_actions):
                 parts.append("year only" if policy.date_mode == "year_only" else "per-patient date shift")
             if any(a.endswith(":zip3") for a in col_actions):
-                parts.append("ZIP3 with restricted prefixes -> 000")
+                parts.append(f"ZIP3 kept only for areas > {policy.zip3.restricted_population_max:,} people "
+                             f"({policy.zip3.census_year} census), others -> 000")
             if letter == "C":
                 parts.append(f"ages > {policy.max_age} -> {policy.age_top_code}, birth year suppressed")
             if types:
@@ -75,7 +76,8 @@ def build_report(*, policy: DeidPolicy, code_hash: str, model_identity: Mapping[
         "source_system": source_system,
         "method": policy.method,
         "policy": {"version": policy.version, "sha256": policy.sha256, "date_mode": policy.date_mode,
-                   "replacement": policy.text.replacement, "restricted_zip3": sorted(policy.restricted_zip3)},
+                   "replacement": policy.text.replacement, "restricted_zip3": sorted(policy.restricted_zip3),
+                   "zip3_population": policy.zip3.provenance()},
         "code_hash": code_hash,
         "ner_model": dict(model_identity),
         "row_counts": dict(row_counts or {}),
@@ -89,6 +91,16 @@ def build_report(*, policy: DeidPolicy, code_hash: str, model_identity: Mapping[
     }
 
 
+def _zip3_line(policy_section: Mapping) -> list[str]:
+    z = policy_section.get("zip3_population")
+    if not z:
+        return []
+    return [f"- ZIP3: kept only where the area holds > {z['restricted_population_max']:,} people in {z['source']} "
+            f"(census year {z['census_year']}, table `{z['table']}` sha256 `{z['table_sha256']}`); "
+            f"{z['prefixes_restricted']} prefixes -> 000, incl. any the table does not list and the published "
+            f"lists {', '.join(z['also_restricted'])}"]
+
+
 def render_markdown(report: Mapping) -> str:
     r = report
     lines = [f"# De-identification report: batch {r['batch_id']}", "",
@@ -96,6 +108,7 @@ def render_markdown(report: Mapping) -> str:
              f"- Policy: version {r['policy']['version']}, sha256 `{r['policy']['sha256']}`, "
              f"dates: {r['policy']['date_mode']}, text replacement: {r['policy']['replacement']}",
              f"- Code hash: `{r['code_hash']}`",
+             *_zip3_line(r["policy"]),
              f"- NER model: {r['ner_model'].get('name')} {r['ner_model'].get('version')} "
              f"(sha256 `{r['ner_model'].get('sha256')}`, components {r['ner_model'].get('components')})", "",
              "## Rows", ""]

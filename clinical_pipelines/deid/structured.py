@@ -44,7 +44,13 @@ def shifted_column(col: str) -> str:
 
 
 def to_zip3(values: pd.Series, restricted: frozenset[str]) -> tuple[pd.Series, int]:
-    """First three digits of a US ZIP; restricted prefixes -> "000". Returns (zip3, n_restricted)."""
+    """First three digits of a US ZIP; restricted prefixes -> "000" (HIPAA Safe Harbor, 45 CFR 164.514(b)(2)(i)(B)).
+
+    ``values``: ZIP, ZIP+4 or a ZIP that lost its leading zeros ("2051" -> "020"); anything else -> <NA>.
+    ``restricted``: prefixes to replace; pass ``policy.restricted_zip3``, which holds every prefix "001".."999"
+    that the policy's census table does not show with more than 20,000 people (unknown prefixes included, so
+    only populous ZIP3 areas survive). Returns (zip3 series, number of values replaced by "000").
+    """
     s = values.astype("string").str.strip()
     digits = s.str.extract(r"^(\d{3,5})", expand=False)
     digits = digits.where(digits.isna() | (digits.str.len() == 5), digits.str.zfill(5))
