@@ -114,6 +114,23 @@ class Settings:
     def linkage_key_file(self) -> Path:
         return self.secrets_dir / "linkage-vault.key"
 
+    @property
+    def signing_dir(self) -> Path:
+        """Ed25519 signing keys: apart from ``secrets/`` (lakeFS admin key) and ``audit/`` (audit DB)."""
+        return self.home / "signing"
+
+    @property
+    def evidence_signing_key_file(self) -> Path:
+        """Signs evidence-bundle manifests; the public key is ``<name>.pub`` beside it."""
+        env = os.environ.get("CLINICAL_PIPELINES_EVIDENCE_SIGNING_KEY_FILE", "").strip()
+        return Path(env) if env else self.signing_dir / "evidence-signing.key"
+
+    @property
+    def anchor_signing_key_file(self) -> Path:
+        """Signs audit anchors; the public key is ``<name>.pub`` beside it."""
+        env = os.environ.get("CLINICAL_PIPELINES_ANCHOR_SIGNING_KEY_FILE", "").strip()
+        return Path(env) if env else self.signing_dir / "anchor-signing.key"
+
     # --- secrets -------------------------------------------------------------------------
     def lakefs_credentials(self, *, create: bool = False) -> tuple[str, str]:
         """The lakeFS admin key pair of this data directory (created once by ``services up``)."""
@@ -139,7 +156,8 @@ class Settings:
         return path
 
     def ensure_local_secrets(self) -> None:
-        """First-run secrets of a local installation: pseudonym key and linkage-vault key (mode 0600).
+        """First-run secrets of a local installation: pseudonym key, linkage-vault key and the Ed25519
+        evidence and anchor signing keys (mode 0600).
 
         Production deployments provide their own (see docker-compose.yml secrets); nothing here
         overwrites an existing key, because that would break pseudonym stability across batches.
@@ -149,6 +167,11 @@ class Settings:
         self.ensure_secret_file(self.pseudonym_key_file)
         if not self.linkage_key_file.exists():
             create_vault_key(self.linkage_key_file)
+        from clinical_pipelines.audit.signing import generate_key_pair
+
+        for key_file in (self.evidence_signing_key_file, self.anchor_signing_key_file):
+            if not key_file.exists():
+                generate_key_pair(key_file)
 
     def service_env(self) -> dict[str, str]:
         """Environment the Dagster code location reads its resources from."""
@@ -165,6 +188,8 @@ class Settings:
             "CLINICAL_PIPELINES_PSEUDONYM_KEY_FILE": str(self.pseudonym_key_file),
             "CLINICAL_PIPELINES_LINKAGE_DIR": str(self.linkage_dir),
             "CLINICAL_PIPELINES_LINKAGE_KEY_FILE": str(self.linkage_key_file),
+            "CLINICAL_PIPELINES_EVIDENCE_SIGNING_KEY_FILE": str(self.evidence_signing_key_file),
+            "CLINICAL_PIPELINES_ANCHOR_SIGNING_KEY_FILE": str(self.anchor_signing_key_file),
             "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR": "false",
             "MLFLOW_DISABLE_TELEMETRY": "true",
             "DAGSTER_DISABLE_TELEMETRY": "true",

@@ -7,6 +7,7 @@ from pathlib import Path
 import dagster as dg
 
 from clinical_pipelines.audit import events as audit_events
+from clinical_pipelines.audit.signing import KeyFileError, load_signing_key
 from clinical_pipelines.audit.trace import trace_model
 from clinical_pipelines.defs.resources import (
     AuditLogResource, LakeFSResource, MLflowResource, ValidationPolicyResource, evidence_dir,
@@ -14,7 +15,7 @@ from clinical_pipelines.defs.resources import (
 from clinical_pipelines.evidence.assemble import bundle_files
 from clinical_pipelines.evidence.bundle import build_bundle, verify_bundle
 from clinical_pipelines.provenance import code_version, environment_digest
-from clinical_pipelines.settings import DEID_REPOSITORY, EVIDENCE_REPOSITORY
+from clinical_pipelines.settings import DEID_REPOSITORY, EVIDENCE_REPOSITORY, Settings
 from clinical_pipelines.training.model import model_coefficients
 
 OWNER = "team:compliance"
@@ -36,7 +37,9 @@ def _download_plots(run_id: str) -> dict[str, bytes]:
         "de-identification reports, label quality report, split manifest, validation report with plots, "
         "gate policy, drift summary, provenance manifest and the audit trace, with a checklist mapping each "
         "file to GMLP, PCCP, TRIPOD+AI, HIPAA and EU AI Act Annex IV items. Every file's SHA-256 is in "
-        "manifest.json; `clinical-pipelines evidence verify DIR` checks it offline. Committed to the "
+        "manifest.json, signed with the pipeline's Ed25519 evidence key (MANIFEST.sig); the manifest "
+        "SHA-256 is recorded in the audit log and anchored; `clinical-pipelines evidence verify DIR` checks "
+        "integrity and authenticity offline. Committed to the "
         "clinical-evidence lakeFS repository and tagged."
     ),
 )
@@ -92,10 +95,15 @@ def evidence_bundle(
         plots=_download_plots(trained_model["mlflow_run_id"]), coefficients=model_coefficients(model),
     )
     out_dir = evidence_dir() / f"{name}-v{version}-{context.run.run_id[:8]}"
+    try:
+        signing_key = load_signing_key(Settings.from_env().evidence_signing_key_file, purpose="evidence signing")
+    except KeyFileError as exc:
+        raise dg.Failure(description=str(exc)) from None
     manifest = build_bundle(out_dir, files, {"model": name, "version": version,
                                              "dataset_commit": training_dataset["commit_id"],
-                                             "code_version": provenance["code_version"]})
-    verification = verify_bundle(out_dir)
+                                             "code_version": provenance["code_version"]},
+                            signing_key=signing_key)
+    verification = verify_bundle(out_dir, [signing_key.public_key])
     if not verification.ok:
         raise dg.Failure(description=f"evidence bundle failed its own verification: {verification.problems}")
 
@@ -107,10 +115,12 @@ def evidence_bundle(
     commit = lakefs.commit(
         EVIDENCE_REPOSITORY, branch, f"Evidence bundle for {name} v{version}",
         metadata={"model": name, "model_version": version, "manifest_sha256": manifest["manifest_sha256"],
+                  "bundle_id": manifest["bundle_id"], "signing_key_id": signing_key.public_key.key_id,
                   "dataset_commit": training_dataset["commit_id"], "dagster_run_id": context.run.run_id,
                   "::lakefs::MLflow model version::url[url:ui]": mlflow.model_version_url(name, version)},
         inputs=[audit_events.model_subject(name, version)],
-        audit_payload={"manifest_sha256": manifest["manifest_sha256"], "files": len(manifest["files"])},
+        audit_payload={"manifest_sha256": manifest["manifest_sha256"], "bundle_id": manifest["bundle_id"],
+                       "signing_key_id": signing_key.public_key.key_id, "files": len(manifest["files"])},
     )
     merge = lakefs.merge(EVIDENCE_REPOSITORY, branch, into="main", message=f"Evidence bundle {name} v{version}",
                          metadata={"manifest_sha256": manifest["manifest_sha256"], "dagster_run_id": context.run.run_id})
@@ -119,11 +129,14 @@ def evidence_bundle(
     lakefs.tag(EVIDENCE_REPOSITORY, tag, merge)
     mlflow.client().set_model_version_tag(name, version, "evidence_bundle", f"lakefs://{EVIDENCE_REPOSITORY}/{tag}/{prefix}")
     return dg.Output(
-        {"path": str(out_dir), "manifest_sha256": manifest["manifest_sha256"], "lakefs_commit": commit,
+        {"path": str(out_dir), "manifest_sha256": manifest["manifest_sha256"], "bundle_id": manifest["bundle_id"],
+         "signing_key_id": signing_key.public_key.key_id, "lakefs_commit": commit,
          "lakefs_tag": tag, "lakefs_prefix": prefix, "files": sorted(e["path"] for e in manifest["files"])},
         metadata={
             "bundle_path": dg.MetadataValue.path(str(out_dir)),
             "manifest_sha256": manifest["manifest_sha256"],
+            "bundle_id": manifest["bundle_id"],
+            "signing_key_id": signing_key.public_key.key_id,
             "files": len(manifest["files"]),
             "lakefs_tag": tag,
             "lakefs_url": dg.MetadataValue.url(lakefs.ui_url(EVIDENCE_REPOSITORY, tag)),
