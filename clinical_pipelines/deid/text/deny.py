@@ -9,6 +9,7 @@ import re
 from typing import Iterable, Mapping, Sequence
 
 from ..vocab import NON_NAME_TERMS, NOT_NAME_WORDS
+from .normalize import fold_value
 from .spans import PHI_TYPES, Span
 
 _KIND_TYPES = [
@@ -72,7 +73,7 @@ def deny_entries(known: Mapping[str, Sequence[str]] | None) -> list[tuple[str, s
         if isinstance(values, str):
             values = [values]
         for v in values or ():
-            v = str(v).strip()
+            v = fold_value(str(v)).strip()
             if len(v) < 2:
                 continue
             if t in ("PHONE", "FAX", "SSN"):

@@ -23,9 +23,21 @@ from .completion import complete_names, propagate_names
 from .deny import BATCH_WIDE_CUES, DenyMatcher, deny_entries
 from .identifiers import ids_after_names
 from .model import load_verified_model
+from .normalize import analysis_view
 from .ner import light_artifacts, make_enhancer, map_entities, ner_regions
 from .recognizers import build_recognizers
 from .spans import Span, TextResult, merge_spans, strip_spans, to_engine_type
+
+
+def _batch_matcher(known_identifiers: Sequence[Mapping[str, Sequence[str]]] | None) -> DenyMatcher | None:
+    """One deny matcher for the identifiers that hold batch-wide (clinicians, facilities, places)."""
+    batch_wide: dict[str, list[str]] = {}
+    for ki in known_identifiers or ():
+        for kind, vals in (ki or {}).items():
+            if any(c in kind.lower() for c in BATCH_WIDE_CUES):
+                batch_wide.setdefault(kind, []).extend([vals] if isinstance(vals, str) else list(vals or ()))
+    entries = deny_entries(batch_wide)
+    return DenyMatcher(entries) if entries else None
 
 
 class ClinicalTextDeidentifier:
@@ -73,19 +85,15 @@ class ClinicalTextDeidentifier:
         texts = ["" if t is None else str(t) for t in texts]
         if known_identifiers is not None and len(known_identifiers) != len(texts):
             raise DeidError(f"known_identifiers has {len(known_identifiers)} entries for {len(texts)} texts")
-        batch_wide: dict[str, list[str]] = {}
-        for ki in known_identifiers or ():
-            for kind, vals in (ki or {}).items():
-                if any(c in kind.lower() for c in BATCH_WIDE_CUES):
-                    batch_wide.setdefault(kind, []).extend([vals] if isinstance(vals, str) else list(vals or ()))
-        batch_entries = deny_entries(batch_wide)
-        batch_matcher = DenyMatcher(batch_entries) if batch_entries else None
-        regions = [ner_regions(t, self.ner_window_words) for t in texts]
-        sub_texts = ["\n".join(t[s:e] for s, e in regs) for t, regs in zip(texts, regions)]
+        batch_matcher = _batch_matcher(known_identifiers)
+        views = [analysis_view(t) for t in texts]
+        regions = [ner_regions(v.text, self.ner_window_words) for v in views]
+        sub_texts = ["\n".join(v.text[s:e] for s, e in regs) for v, regs in zip(views, regions)]
         results: list[list[Span]] = []
         docs = self.nlp.pipe(sub_texts, batch_size=self.batch_size,
                              n_process=self.n_process if len(texts) >= 4 * self.batch_size else 1)
-        for i, (text, doc) in enumerate(zip(texts, docs)):
+        for i, (view, doc) in enumerate(zip(views, docs)):
+            text = view.text
             if not text.strip():
                 results.append([])
                 continue
@@ -101,7 +109,7 @@ class ClinicalTextDeidentifier:
             spans = complete_names(text, strip_spans(text, spans))
             spans = propagate_names(text, spans)
             spans += ids_after_names(text, spans)
-            results.append(merge_spans(strip_spans(text, spans)))
+            results.append(merge_spans(view.to_original(merge_spans(strip_spans(text, spans)))))
         return results
 
     def deidentify(self, texts: Sequence[str], known_identifiers: Sequence[Mapping[str, Sequence[str]]] | None = None
