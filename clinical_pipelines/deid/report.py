@@ -135,7 +135,11 @@ def render_markdown(report: Mapping) -> str:
     if rk.get("enforcement"):
         e = rk["enforcement"]
         lines += ["", f"Generalization steps: {', '.join(e.get('generalization_steps', [])) or 'none'}; "
-                      f"records with suppressed quasi-identifiers: {e.get('records_suppressed', 0)}"]
+                      f"records with suppressed quasi-identifiers: {e.get('records_suppressed', 0)}"
+                      f" ({e.get('records_suppressed_below_k', 0)} in classes below k, "
+                      f"{e.get('records_suppressed_to_complete_class', 0)} to bring the suppressed class to k); "
+                      + (f"target k reached (k = {e.get('k_after')})" if e.get("target_reached", True)
+                         else f"TARGET k NOT REACHED: {e.get('reason', '')}")]
     lines += ["", "## HIPAA Safe Harbor checklist (45 CFR 164.514(b)(2)(i))", "", "| item | identifier | status |",
               "|---|---|---|"]
     for it in r["safe_harbor_checklist"]:

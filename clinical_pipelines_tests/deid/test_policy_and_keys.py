@@ -15,6 +15,8 @@ def test_policy_loads_with_hash_and_version(policy):
     assert policy.version
     assert policy.sha256 == hashlib.sha256(DEFAULT_POLICY_PATH.read_bytes()).hexdigest()
     assert {"036", "059", "063", "205", "369", "890"} <= policy.restricted_zip3  # union of 2000 and 2010 lists
+    assert {"202", "204", "753", "772"} <= policy.restricted_zip3  # 2020 census: no resident population
+    assert policy.zip3.census_year == 2020 and policy.zip3.table_sha256 in DEFAULT_POLICY_PATH.read_text()
 
 
 def test_policy_covers_every_raw_column(policy):
