@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .errors import PolicyError
+from .errors import DeidError, PolicyError
 from .policy import DeidPolicy
 from .pseudonym import date_shift_days, pseudonymize
 
@@ -65,6 +65,20 @@ def _age_years(birth: pd.Series, ref: pd.Series) -> pd.Series:
     return (years - before_bday.astype("Int64")).astype("Int64")
 
 
+def _parse_dates(values: pd.Series, table: str, column: str) -> pd.Series:
+    """ISO 8601 dates as datetimes (empty = NaT). A non-empty value that does not parse stops the run:
+    it would otherwise vanish as a missing date or age without a count (the ingest contract quarantines
+    such batches first)."""
+    text = values.astype("string").str.strip()
+    present = text.notna() & (text != "")
+    parsed = pd.to_datetime(text.where(present), format="ISO8601", errors="coerce")
+    n_bad = int((present & parsed.isna()).sum())
+    if n_bad:
+        raise DeidError(f"table '{table}', column '{column}': {n_bad} value(s) are not ISO 8601 dates (YYYY-MM-DD); "
+                        "fix the extract at the source (the ingest contract refuses such batches)")
+    return parsed
+
+
 def _patient_keys(df: pd.DataFrame) -> pd.Series | None:
     return df["mrn"] if "mrn" in df.columns else None
 
@@ -101,7 +115,7 @@ def deidentify_table(df: pd.DataFrame, table: str, *, policy: DeidPolicy, key: b
                 "namespace": rule.namespace, "pseudonym": [mapping[v] for v in uniq], "source_table": table,
                 "source_column": col, "identifier": [str(v) for v in uniq]}))
         elif rule.action == "date":
-            d = pd.to_datetime(s, errors="coerce")
+            d = _parse_dates(s, table, col)
             if policy.date_mode == "year_only":
                 out[year_column(col)] = d.dt.year.astype("Int64")
             else:
@@ -110,8 +124,8 @@ def deidentify_table(df: pd.DataFrame, table: str, *, policy: DeidPolicy, key: b
                 out[year_column(col)] = shifted.dt.year.astype("Int64")
             counts["DATE"] += int(d.notna().sum())
         elif rule.action == "birth_date":
-            b = pd.to_datetime(s, errors="coerce")
-            ref = pd.to_datetime(df[ref_col], errors="coerce") if ref_col else pd.Series(pd.Timestamp.today(), index=df.index)
+            b = _parse_dates(s, table, col)
+            ref = _parse_dates(df[ref_col], table, ref_col) if ref_col else pd.Series(pd.Timestamp.today(), index=df.index)
             age = _age_years(b, ref)
             over = (age > policy.max_age).fillna(False).astype(bool)
             age_str = age.astype("string").mask(over, policy.age_top_code)
