@@ -16,12 +16,28 @@ _STREET_WORDS = ("Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|C
                  "|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Trail|Trl|Loop|Row|Route|Rte|Alley|Pike|Plaza"
                  "|Crescent|Close|Turnpike|Tpke|Expressway|Broadway|Path|Run|Walk|Heights|Hts|Point|Pt")
 STREET_SUFFIX = rf"(?:{_STREET_WORDS}|{_STREET_WORDS.upper()})(?![:\w])"
+# USPS Publication 28, C2: secondary unit designators ("Apt 4B", "Ste 200", "Fl 4", "4th Floor", "# 12").
+_UNIT = (r"(?:(?i:Apt|Apartment|Unit|Suite|Ste|Room|Rm|Fl|Floor|Flr|Bldg|Building|Lot|Space|Spc|Trlr|Trailer|Dept|Ofc"
+         r"|Office|Penthouse|PH|Lbby|Lobby|Hngr|Pier|Slip)\.?[ \t]*#?[ \t]*[A-Za-z0-9-]+|#[ \t]*[A-Za-z0-9-]+"
+         r"|\d{1,3}(?i:st|nd|rd|th)[ \t]+(?i:Floor|Fl))")
+_UNITS = rf"(?:[ \t]*,?[ \t]*{_UNIT}){{0,2}}"
+# House numbers: "14", "14B", "14 1/2", and Queens-style hyphenated "37-12".
+_HOUSE = r"\d{1,6}(?:-\d{1,5})?[A-Za-z]?(?:[ \t]+1/2)?"
 ADDRESS_RE = re.compile(
-    rf"\b\d{{1,6}}[A-Za-z]?[ \t]+(?:[NSEW]\.?[ \t]+|(?:North|South|East|West)[ \t]+)?(?:[A-Z0-9][A-Za-z0-9'.-]*[ \t]+){{0,4}}"
-    rf"{STREET_SUFFIX}\b\.?(?:\s*,?\s*(?:Apt|Apartment|Unit|Suite|Ste|Room|Rm|Fl|Floor|Bldg|APT|UNIT|SUITE|STE|#)\.?\s*#?\s*[A-Za-z0-9-]+)?"
+    rf"\b{_HOUSE}[ \t]+(?:[NSEW]\.?[ \t]+|(?:North|South|East|West)[ \t]+)?((?:[A-Z0-9][A-Za-z0-9'.-]*[ \t]+){{0,4}})"
+    rf"{STREET_SUFFIX}\b\.?{_UNITS}"
     rf"(?:,[ \t]*(?:[A-Z][A-Za-z.'-]+[ \t]?){{1,3}}(?=[,\n|]|[ \t]{{2,}}|$|[ \t]+[A-Z]{{2}}\b|\.\s))?"
     rf"(?:,?[ \t]*[A-Z]{{2}}\.?(?:[ \t]+\d{{5}}(?:-\d{{4}})?)?\b)?", re.M)
-PO_BOX_RE = re.compile(r"\bP\.?\s?O\.?\s*Box\s+\d+\b", re.I)
+# Numbered roads: "310 Route 9", "1200 State Hwy 17", "45 County Road 12", "88 US-1", "200 FM 1960" (+ units).
+ROUTE_ADDRESS_RE = re.compile(
+    rf"\b{_HOUSE}[ \t]+(?:(?i:Old|North|South|East|West|N|S|E|W)\.?[ \t]+)?"
+    rf"(?:(?i:State|County|Co\.?|US|U\.S\.|Interstate|Farm[ \t]+to[ \t]+Market|Ranch[ \t]+Road)[ \t]*-?[ \t]*)?"
+    rf"(?:(?i:Route|Rte|Rt|Highway|Hwy|Road|Rd|Pike)\.?[ \t]*#?|(?:US|SR|CR|FM|RR|I)[ \t]*-[ \t]*|(?:SR|CR|FM)[ \t]+)"
+    rf"\d{{1,4}}[A-Za-z]?\b{_UNITS}")
+# PO boxes and rural routes: "P.O. Box 12", "PO BOX 4471", "POB 9", "Post Office Box 3", "RR 2 Box 14", "HC 1 Box 5".
+PO_BOX_RE = re.compile(r"\b(?:P\.?[ \t]?O\.?|Post[ \t]+Office|POB)[ \t]*(?:Box|Drawer)?[ \t]*#?[ \t]*\d+\b"
+                       r"|\b(?:RR|R\.R\.|Rural[ \t]+Route|HC|Star[ \t]+Route)[ \t]*\d+[ \t,]*Box[ \t]*#?\d+\b", re.I)
+ZIP4_RE = re.compile(r"(?<![\w-])\d{5}-\d{4}(?![\w-])")
 _STATE_ALT = "|".join(STATE_ABBR) + "|" + "|".join(s.title() for s in US_STATES)
 CITY_STATE_ZIP_RE = re.compile(
     rf"\b(?:[A-Z][A-Za-z.'-]+[ \t]+){{0,3}}[A-Z][A-Za-z.'-]+,[ \t]*(?:(?:{'|'.join(STATE_ABBR)})\.?[ \t]+\d{{5}}(?:-\d{{4}})?"
@@ -105,10 +121,10 @@ def find_locations(text: str) -> list[Candidate]:
     out: list[Candidate] = []
     for m in ADDRESS_RE.finditer(text):
         # "2 MM ST elevation": the street name needs a real word (not a unit / clinical abbreviation)
-        name_words = [w.lower() for w in re.findall(r"[A-Za-z]{3,}", m.group())[:-1]]
+        name_words = [w.lower() for w in re.findall(r"[A-Za-z]{3,}", m.group(1))]
         if any(w not in CLINICAL_TERMS and w not in STOP_WORDS for w in name_words):
             _add(out, m.start(), m.end(), "LOCATION", 0.85)
-    for rx in (PO_BOX_RE, CITY_STATE_ZIP_RE):
+    for rx in (ROUTE_ADDRESS_RE, PO_BOX_RE, CITY_STATE_ZIP_RE, ZIP4_RE):
         for m in rx.finditer(text):
             _add(out, m.start(), m.end(), "LOCATION", 0.85)
     for rx in (STATE_ZIP_RE, ZIP_CUE_RE):

@@ -12,6 +12,7 @@ from .contact import find_contacts
 from .dates import find_ages, find_dates
 from .identifiers import find_identifiers, find_ssn_and_vin
 from .names import find_names
+from .places import find_places
 from .ner import find_ner_entities
 from .spans import Candidate
 
@@ -25,6 +26,7 @@ FAMILIES: tuple[tuple[str, tuple[str, ...], Finder], ...] = (
     ("SsnVin", ("SSN", "VEHICLE"), find_ssn_and_vin),
     ("Identifiers", ("MRN", "HEALTH_PLAN", "ACCOUNT", "LICENSE", "VEHICLE", "DEVICE", "SSN", "ID"), find_identifiers),
     ("Locations", ("LOCATION",), find_locations),
+    ("Places", ("LOCATION",), find_places),
     ("Organizations", ("ORGANIZATION",), find_organizations),
     ("Names", ("NAME",), find_names),
 )

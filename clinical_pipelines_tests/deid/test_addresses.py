@@ -1,0 +1,61 @@
+"""Addresses and places (HIPAA Safe Harbor (B)): street forms of USPS Publication 28, numbered roads, units, PO boxes,
+ZIP / ZIP+4, cities with their state in any casing and punctuation, places after residence cues; clinical text stays."""
+import pytest
+
+from clinical_pipelines.deid.text.addresses import find_locations
+from clinical_pipelines.deid.text.places import find_places, is_place
+from clinical_pipelines.deid.text.recognizers import FAMILIES
+
+
+def _found(text: str) -> str:
+    spans = sorted((c.start, c.end) for fn in (find_locations, find_places) for c in fn(text))
+    mask = [" "] * len(text)
+    for s, e in spans:
+        mask[s:e] = text[s:e]
+    return "".join(mask)
+
+
+@pytest.mark.parametrize("text, secrets", [
+    ("Lives at 37-12 Willow Pl. with her niece.", ["37-12", "Willow"]),
+    ("New address 104-20 Queens Blvd Apt 6C, Forest Hills, NY 11375.", ["104-20", "Queens", "6C", "Forest Hills", "11375"]),
+    ("Clinic moved to 310 Route 9 Fl 4, Kingston, NY 12401.", ["310 Route 9", "Kingston", "12401"]),
+    ("Farm at 2250 State Hwy 17, lot 3.", ["2250 State Hwy 17"]),
+    ("Mail to 88 County Road 12, Suite 200", ["88 County Road 12", "Suite 200"]),
+    ("Rural route: RR 2 Box 14", ["RR 2 Box 14"]),
+    ("Send bills to P.O. Box 918", ["918"]), ("POB 77 only", ["77"]), ("Post Office Box 3", ["Post Office Box 3"]),
+    ("MAILING: PO BOX 4471, BILLINGS MONTANA 59103", ["4471", "BILLINGS", "59103"]),
+    ("Home: 14 Birch Ln, Burlington, Vermont, 05401-2210", ["14 Birch Ln", "Burlington", "05401", "2210"]),
+    ("Return address 9 Elm Court, Montpelier, Vermont 05602", ["9 Elm Court", "Montpelier", "05602"]),
+    ("Transferred from Mercy Hospital (Dubuque, IA) overnight.", ["Dubuque"]),
+    ("Outside films from (Billings, MT).", ["Billings"]),
+    ("PT LIVES IN SAINT PAUL, MINNESOTA", ["SAINT PAUL"]),
+    ("She lives in Tuckahoe with her son.", ["Tuckahoe"]),
+    ("Grew up in St. Louis; moved to Jackson County in 1990.", ["St. Louis", "Jackson County"]),
+    ("ZIP+4 on file 10707-1234.", ["10707-1234"]),
+])
+def test_addresses_and_places_are_found(text, secrets):
+    got = _found(text)
+    for secret in secrets:
+        i = text.index(secret)
+        assert got[i:i + len(secret)] == secret, f"part of an address left at offset {i}"
+
+
+@pytest.mark.parametrize("text", [
+    "2 MM ST elevation in V2-V4; 1 mm ST depression in lead III.",
+    "QRS 120 ms; pain x 2 days; BP 120/80; 3 tabs PO",
+    "Plan: follow up in clinic in ME 2 weeks? no.",
+    "Seen in ED; PA and lateral views; OR at 0700.",
+    "Ejection fraction 35%; LAD 80% stenosis; 4 Drive cycles of chemo",
+    "Hope is that pain improves. Mobile unit arrived.",
+])
+def test_clinical_text_is_not_an_address(text):
+    assert _found(text).strip() == ""
+
+
+def test_place_index_pairs_need_the_right_state():
+    assert is_place("Dubuque", "IA") and is_place("Dubuque", "Iowa") and not is_place("Dubuque", "TX")
+    assert is_place("St. Louis", "MO") and is_place("Saint Louis")
+
+
+def test_places_are_a_registered_family():
+    assert "Places" in {name for name, _, _ in FAMILIES}
