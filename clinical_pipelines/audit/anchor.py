@@ -1,14 +1,22 @@
-"""Merkle anchors: commit to ranges of the audit chain outside the database.
+"""Merkle anchors: signed commitments to ranges of the audit chain, kept outside the database.
 
 An anchor covers the events ``from_seq..to_seq`` (all events since the previous anchor) and
 stores the RFC 6962 Merkle root over their stored hashes (leaf = ``sha256(0x00 || hash bytes)``,
 node = ``sha256(0x01 || left || right)``, empty tree = ``sha256(b"")``), plus the hash of the
-last covered event. Anchors are written where the database's administrators cannot rewrite them
-silently (lakeFS object + tag in repository ``clinical-audit-anchors``; optionally an RFC 3161
-timestamp token). Rewriting history then requires rewriting the anchors too.
+last covered event. Its *signed body* (canonical JSON of format, range, root, head hash, count and
+creation time) is
+
+- signed with the pipeline's Ed25519 anchor key (RFC 8032; a key kept apart from the audit
+  database and the lakeFS admin key, see ``Settings.anchor_signing_key_file``), so that whoever
+  can rewrite the log and the anchor store still cannot re-make the anchors, and
+- optionally time-stamped by an RFC 3161 authority (``timestamp.py``), which proves when it existed.
+
+Anchors are written where the database's administrators cannot rewrite them silently (lakeFS
+object + tag in repository ``clinical-audit-anchors``, ``lakefs_anchors.py``); ``anchoring.py``
+writes one at once after every publish, promotion and gate decision.
 
 ``AnchorSource``/``AnchorSink`` are the plain interfaces; ``DirectoryAnchorStore`` (JSON files)
-is used by tests and offline checks, ``clinical_pipelines.audit.lakefs_anchors`` by production.
+is used by tests and offline copies.
 """
 
 from __future__ import annotations
@@ -17,23 +25,26 @@ import base64
 import hashlib
 import json
 import os
-import secrets
-import urllib.request
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from clinical_pipelines.audit.signing import ALGORITHM, KeyFileError, PublicKey, SignatureCheck, SigningKey, check_signature
+from clinical_pipelines.audit.timestamp import TSA_URL_ENV, request_timestamp
 from clinical_pipelines.provenance import canonical_json
 
 if TYPE_CHECKING:
+    from cryptography import x509
+
     from clinical_pipelines.audit.store import AuditLog
 
 __all__ = [
     "ANCHOR_REPOSITORY",
     "TSA_URL_ENV",
     "Anchor",
+    "AnchorAlreadyWritten",
     "AnchorSource",
     "AnchorSink",
     "DirectoryAnchorStore",
@@ -42,15 +53,14 @@ __all__ = [
     "merkle_root",
     "merkle_root_of_event_hashes",
     "build_next_anchor",
+    "check_anchor_signature",
+    "latest_anchor",
     "anchor_object_path",
     "anchor_tag",
-    "timestamp_request_der",
-    "request_timestamp",
 ]
 
 ANCHOR_REPOSITORY = "clinical-audit-anchors"
-TSA_URL_ENV = "CLINICAL_PIPELINES_TSA_URL"
-ANCHOR_FORMAT = "clinical-pipelines/audit-anchor/v1"
+ANCHOR_FORMAT = "clinical-pipelines/audit-anchor/v2"
 
 
 def leaf_hash(data: bytes) -> bytes:
@@ -83,6 +93,9 @@ def merkle_root_of_event_hashes(hashes_hex: Sequence[str]) -> str:
 
 @dataclass(frozen=True)
 class Anchor:
+    """One anchor. ``signature``: ``{"algorithm", "key_id", "public_key", "signature"}`` (base64);
+    ``tsa``: the RFC 3161 token record of ``timestamp.request_timestamp`` or None."""
+
     from_seq: int
     to_seq: int
     root: str
@@ -91,6 +104,14 @@ class Anchor:
     n_events: int = 0
     tsa: dict[str, Any] | None = field(default=None)
     format: str = ANCHOR_FORMAT
+    signature: dict[str, str] | None = field(default=None)
+
+    def signed_body(self) -> bytes:
+        """The bytes that are signed and time-stamped (everything but the signature and token)."""
+        return canonical_json({
+            "format": self.format, "from_seq": self.from_seq, "to_seq": self.to_seq, "root": self.root,
+            "head_hash": self.head_hash, "n_events": self.n_events, "created_at": self.created_at,
+        })
 
     def to_json_bytes(self) -> bytes:
         return canonical_json(asdict(self))
@@ -109,6 +130,7 @@ class Anchor:
             n_events=int(d.get("n_events", int(d["to_seq"]) - int(d["from_seq"]) + 1)),
             tsa=d.get("tsa"),
             format=str(d.get("format", ANCHOR_FORMAT)),
+            signature=d.get("signature"),
         )
 
     @classmethod
@@ -122,6 +144,23 @@ def anchor_object_path(anchor: Anchor) -> str:
 
 def anchor_tag(anchor: Anchor) -> str:
     return f"anchor-{anchor.to_seq}"
+
+
+def covers(existing: Anchor, new: Anchor) -> bool:
+    """Whether ``existing`` (same ``to_seq``) already anchors the range of ``new``."""
+    if existing.to_seq != new.to_seq:
+        return False
+    return existing.from_seq < new.from_seq or (existing.from_seq == new.from_seq and existing.root == new.root)
+
+
+class AnchorAlreadyWritten(FileExistsError):
+    """An identical anchor (same range end and root) was already written, e.g. by a concurrent
+    writer; ``location`` says where. A *different* anchor at the same place is a plain
+    ``FileExistsError``."""
+
+    def __init__(self, message: str, location: str) -> None:
+        super().__init__(message)
+        self.location = location
 
 
 @runtime_checkable
@@ -139,6 +178,10 @@ class AnchorSink(Protocol):
 
 
 def latest_anchor(source: AnchorSource) -> Anchor | None:
+    """The anchor with the highest ``to_seq`` (``source.latest_anchor()`` when it has a fast path)."""
+    fast = getattr(source, "latest_anchor", None)
+    if callable(fast):
+        return fast()
     anchors = source.list_anchors()
     return max(anchors, key=lambda a: a.to_seq) if anchors else None
 
@@ -148,13 +191,19 @@ class DirectoryAnchorStore:
 
     def __init__(self, directory: str | os.PathLike[str]) -> None:
         self.directory = Path(directory)
+        self.problems: list[str] = []
 
     def write_anchor(self, anchor: Anchor) -> str:
         path = self.directory / anchor_object_path(anchor)
         path.parent.mkdir(parents=True, exist_ok=True)
-        if path.exists():
-            raise FileExistsError(f"anchor {path.name} already exists; anchors are never rewritten")
-        path.write_bytes(anchor.to_json_bytes())
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:
+            if covers(Anchor.from_json_bytes(path.read_bytes()), anchor):
+                raise AnchorAlreadyWritten(f"anchor {path.name} already written", str(path)) from None
+            raise FileExistsError(f"anchor {path.name} already exists; anchors are never rewritten") from None
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(anchor.to_json_bytes())
         return str(path)
 
     def list_anchors(self) -> list[Anchor]:
@@ -164,17 +213,44 @@ class DirectoryAnchorStore:
         return [Anchor.from_json_bytes(p.read_bytes()) for p in sorted(d.glob("*.json"))]
 
 
+def sign_anchor(anchor: Anchor, key: SigningKey) -> Anchor:
+    pub = key.public_key
+    return replace(anchor, signature={
+        "algorithm": ALGORITHM, "key_id": pub.key_id, "public_key": pub.b64,
+        "signature": base64.b64encode(key.sign(anchor.signed_body())).decode("ascii"),
+    })
+
+
+def check_anchor_signature(anchor: Anchor, trusted: Sequence[PublicKey]) -> SignatureCheck:
+    """Is ``anchor`` signed (over its signed body) by one of the ``trusted`` keys?"""
+    sig = anchor.signature
+    if not isinstance(sig, dict) or not sig.get("signature"):
+        return SignatureCheck(False, False, None, "not signed (an unsigned anchor proves nothing: anyone "
+                              "with write access to the anchor store can make one)")
+    if sig.get("algorithm") != ALGORITHM:
+        return SignatureCheck(False, False, None, f"signature algorithm {sig.get('algorithm')!r} is not {ALGORITHM}")
+    try:
+        raw = base64.b64decode(str(sig["signature"]), validate=True)
+        claimed = PublicKey.from_b64(str(sig.get("public_key", "")))
+    except (ValueError, KeyFileError):
+        return SignatureCheck(False, False, None, "signature record is unreadable")
+    return check_signature(raw, anchor.signed_body(), claimed, trusted)
+
+
 def build_next_anchor(
     log: AuditLog,
     last: Anchor | None,
     *,
+    signing_key: SigningKey,
     tsa_url: str | None = None,
+    tsa_roots: Sequence[x509.Certificate] = (),
     now: datetime | None = None,
 ) -> Anchor | None:
-    """The anchor over every event after ``last`` (None when there is nothing new).
+    """The signed (and, with ``tsa_url``, time-stamped) anchor over every event after ``last``.
 
-    Refuses (``AuditIntegrityError``) to anchor a range whose chain does not verify or does not
-    continue from the previous anchor: an anchor must never bless tampered history.
+    None when there is nothing new. Refuses (``AuditIntegrityError``) to anchor a range whose
+    chain does not verify or does not continue from the previous anchor: an anchor must never
+    bless tampered history. A TSA failure raises ``timestamp.TimestampError``.
     """
     from clinical_pipelines.audit.store import AuditIntegrityError
     from clinical_pipelines.audit.verify import verify_chain
@@ -195,71 +271,15 @@ def build_next_anchor(
             f"refusing to anchor seq {from_seq}..{head_seq}: {res.problem}"
         )
     pairs = log.hashes(from_seq, head_seq)
-    root = merkle_root_of_event_hashes([h for _, h in pairs])
-    created = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    tsa = request_timestamp(tsa_url, root) if tsa_url else None
-    return Anchor(
+    anchor = Anchor(
         from_seq=from_seq,
         to_seq=head_seq,
-        root=root,
-        created_at=created,
+        root=merkle_root_of_event_hashes([h for _, h in pairs]),
+        created_at=(now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
         head_hash=pairs[-1][1],
         n_events=len(pairs),
-        tsa=tsa,
     )
-
-
-# ---------------------------------------------------------------------- RFC 3161 (optional)
-def _der_len(n: int) -> bytes:
-    if n < 0x80:
-        return bytes([n])
-    b = n.to_bytes((n.bit_length() + 7) // 8, "big")
-    return bytes([0x80 | len(b)]) + b
-
-
-def _der(tag: int, content: bytes) -> bytes:
-    return bytes([tag]) + _der_len(len(content)) + content
-
-
-def _der_int(v: int) -> bytes:
-    b = v.to_bytes(max(1, (v.bit_length() + 8) // 8), "big", signed=True)
-    return _der(0x02, b)
-
-
-_SHA256_OID = bytes.fromhex("0609608648016503040201")  # 2.16.840.1.101.3.4.2.1
-
-
-def timestamp_request_der(digest: bytes, nonce: int) -> bytes:
-    """DER TimeStampReq (RFC 3161) for a SHA-256 digest, certReq = TRUE."""
-    if len(digest) != 32:
-        raise ValueError("timestamp_request_der expects a 32-byte SHA-256 digest")
-    alg = _der(0x30, _SHA256_OID + b"\x05\x00")
-    imprint = _der(0x30, alg + _der(0x04, digest))
-    body = _der_int(1) + imprint + _der_int(nonce) + b"\x01\x01\xff"
-    return _der(0x30, body)
-
-
-def request_timestamp(url: str, root_hex: str, *, timeout: float = 15.0) -> dict[str, Any]:
-    """Ask the RFC 3161 TSA at ``url`` to timestamp ``root_hex``; the token is stored, not parsed.
-
-    The digest sent is the 32-byte Merkle root itself. Verification of the token (signature,
-    certificate chain) is left to standard tools (``openssl ts -verify``).
-    """
-    nonce = secrets.randbits(63)
-    req = urllib.request.Request(
-        url,
-        data=timestamp_request_der(bytes.fromhex(root_hex), nonce),
-        headers={"Content-Type": "application/timestamp-query"},
-        method="POST",
-    )
-    with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - configured URL
-        body = resp.read()
-        ctype = resp.headers.get("Content-Type", "")
-    if "timestamp-reply" not in ctype:
-        raise RuntimeError(f"TSA at {url} answered with content type {ctype!r}, not a timestamp reply")
-    return {
-        "url": url,
-        "nonce": str(nonce),
-        "response_b64": base64.b64encode(body).decode("ascii"),
-        "response_sha256": hashlib.sha256(body).hexdigest(),
-    }
+    anchor = sign_anchor(anchor, signing_key)
+    if tsa_url:
+        anchor = replace(anchor, tsa=request_timestamp(tsa_url, anchor.signed_body(), roots=tsa_roots))
+    return anchor

@@ -9,18 +9,33 @@ added outside ``AuditLog.append``). It stops at, and names, the first bad event.
 
 A determined attacker with database access can recompute every hash after an edit; that is what
 ``verify_anchors`` catches: the Merkle root of each anchored range, written outside the database,
-no longer matches.
+no longer matches. An attacker who also holds the lakeFS admin key can rewrite the anchors, but
+not sign them: only anchors signed by a trusted anchor key (and, when present, with a valid
+RFC 3161 time-stamp) count, and every publish, promotion and gate event must be covered by one.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from clinical_pipelines.audit.anchor import Anchor, AnchorSource, merkle_root_of_event_hashes
-from clinical_pipelines.audit.store import GENESIS_HASH, AuditLog, event_hash
+from clinical_pipelines.audit.anchor import (
+    Anchor,
+    AnchorSource,
+    check_anchor_signature,
+    merkle_root_of_event_hashes,
+)
+from clinical_pipelines.audit.signing import PublicKey
+from clinical_pipelines.audit.store import GENESIS_HASH, AuditEvent, AuditLog, event_hash
+from clinical_pipelines.audit.timestamp import verify_timestamp
 
-__all__ = ["VerifyResult", "AnchorVerifyResult", "verify_chain", "verify_anchors"]
+if TYPE_CHECKING:
+    from cryptography import x509
+
+__all__ = ["VerifyResult", "AnchorTrust", "AnchorVerifyResult", "verify_chain", "verify_anchors"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +58,17 @@ class VerifyResult:
 
 
 @dataclass(frozen=True)
+class AnchorTrust:
+    """What a verifier trusts: the anchor public key(s), the TSA root certificate(s), and how long a
+    publish / promotion / gate event may stay unanchored (seconds; anchors are written at once)."""
+
+    trusted_keys: Sequence[PublicKey]
+    tsa_roots: Sequence[x509.Certificate] = ()
+    require_timestamp: bool = False
+    decision_grace_seconds: float = 600.0
+
+
+@dataclass(frozen=True)
 class AnchorVerifyResult:
     ok: bool
     n_anchors: int
@@ -50,15 +76,22 @@ class AnchorVerifyResult:
     problems: list[str] = field(default_factory=list)
     first_bad_anchor: Anchor | None = None
     first_bad_seq: int | None = None
+    n_timestamped: int = 0
+    key_ids: list[str] = field(default_factory=list)
+    head_seq: int = 0
 
     def summary(self) -> str:
-        if self.ok:
-            return (
-                f"anchors OK: {self.n_anchors} anchors cover seq 1..{self.covered_to_seq}"
-                if self.n_anchors
-                else "anchors OK: no anchors written yet (nothing anchored)"
-            )
-        return "anchors BROKEN: " + "; ".join(self.problems)
+        if not self.ok:
+            return "anchors BROKEN: " + "; ".join(self.problems)
+        if not self.n_anchors:
+            return "anchors OK: no anchors written yet (nothing anchored)"
+        tail = self.head_seq - self.covered_to_seq
+        return (
+            f"anchors OK: {self.n_anchors} anchors cover seq 1..{self.covered_to_seq}, signed by trusted key "
+            f"{', '.join(self.key_ids)}; {self.n_timestamped} with a verified RFC 3161 time-stamp"
+            + (f"; {tail} later event(s) not yet anchored (within the grace period or not decisions)"
+               if tail > 0 else "")
+        )
 
 
 def _fail(n: int, seq: int | None, problem: str, event_id: str | None = None,
@@ -172,54 +205,115 @@ def verify_chain(
     return VerifyResult(True, n, None, None, None, last_seq, prev)
 
 
-def verify_anchors(log: AuditLog, source: AnchorSource) -> AnchorVerifyResult:
-    """Recompute the Merkle root of every anchored range and compare with the anchor records."""
-    anchors = sorted(source.list_anchors(), key=lambda a: (a.from_seq, a.to_seq))
-    problems: list[str] = []
-    # Sources may report their own integrity problems (e.g. lakeFS: untagged or rewritten anchors).
-    for p in getattr(source, "problems", None) or []:
-        problems.append(str(p))
-    first_bad: Anchor | None = None
-    first_seq: int | None = None
-
-    def bad(a: Anchor | None, seq: int, msg: str) -> None:
-        nonlocal first_bad, first_seq
-        problems.append(msg)
-        if first_seq is None or seq < first_seq:
-            first_bad, first_seq = a, seq
-
-    head_seq, _ = log.head()
-    expected_from = 1
-    covered = 0
-    for a in anchors:
-        name = f"anchor-{a.to_seq} (seq {a.from_seq}..{a.to_seq})"
-        if a.from_seq != expected_from:
-            bad(a, min(a.from_seq, expected_from),
-                f"{name} does not continue the previous anchor (expected from seq {expected_from}):"
-                " an anchor is missing or overlaps")
-        if a.to_seq < a.from_seq:
-            bad(a, a.from_seq, f"{name} has an empty or inverted range")
-            continue
-        pairs = log.hashes(a.from_seq, a.to_seq)
-        seqs = [s for s, _ in pairs]
-        want = list(range(a.from_seq, a.to_seq + 1))
-        if seqs != want:
-            missing = sorted(set(want) - set(seqs))
-            first_missing = missing[0] if missing else a.from_seq
-            bad(a, first_missing,
-                f"{name}: {len(missing)} anchored event(s) missing from the log, first seq "
-                f"{first_missing}")
+def _merge(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(intervals):
+        if out and a <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
         else:
-            root = merkle_root_of_event_hashes([h for _, h in pairs])
-            if root != a.root:
-                bad(a, a.from_seq,
-                    f"{name}: Merkle root {root} differs from the anchored root {a.root}: events in "
-                    "this range changed after anchoring")
-            elif a.head_hash and pairs[-1][1] != a.head_hash:
-                bad(a, a.to_seq, f"{name}: hash of seq {a.to_seq} differs from the anchor")
-        expected_from = a.to_seq + 1
-        covered = max(covered, a.to_seq)
-    if covered > head_seq:
-        bad(None, head_seq + 1,
-            f"the log ends at seq {head_seq} but anchors cover up to seq {covered}: events removed")
-    return AnchorVerifyResult(not problems, len(anchors), covered, problems, first_bad, first_seq)
+            out.append((a, b))
+    return out
+
+
+def _check_one(log: AuditLog, a: Anchor, opts: AnchorTrust) -> tuple[list[tuple[int, str]], str | None]:
+    """Problems of one anchor as (seq, message), and its time-stamp time if verified."""
+    name = f"anchor-{a.to_seq} (seq {a.from_seq}..{a.to_seq})"
+    out: list[tuple[int, str]] = []
+    sig = check_anchor_signature(a, opts.trusted_keys)
+    if not sig.ok:
+        out.append((a.from_seq, f"{name}: {sig.problem}"))
+    gen_time = None
+    if a.tsa:
+        ts = verify_timestamp(a.tsa, a.signed_body(), opts.tsa_roots)
+        if ts.ok:
+            gen_time = ts.gen_time
+        else:
+            out.append((a.from_seq, f"{name}: RFC 3161 time-stamp: {ts.problem}"))
+    elif opts.require_timestamp:
+        out.append((a.from_seq, f"{name}: has no RFC 3161 time-stamp"))
+    if a.to_seq < a.from_seq:
+        return out + [(a.from_seq, f"{name} has an empty or inverted range")], gen_time
+    pairs = log.hashes(a.from_seq, a.to_seq)
+    seqs = [s for s, _ in pairs]
+    want = list(range(a.from_seq, a.to_seq + 1))
+    if seqs != want:
+        missing = sorted(set(want) - set(seqs))
+        first = missing[0] if missing else a.from_seq
+        out.append((first, f"{name}: {len(missing)} anchored event(s) missing from the log, first seq {first}"))
+        return out, gen_time
+    root = merkle_root_of_event_hashes([h for _, h in pairs])
+    if root != a.root:
+        out.append((a.from_seq, f"{name}: Merkle root {root} differs from the anchored root {a.root}: events in "
+                    "this range changed after anchoring"))
+    elif a.head_hash and pairs[-1][1] != a.head_hash:
+        out.append((a.to_seq, f"{name}: hash of seq {a.to_seq} differs from the anchor"))
+    return out, gen_time
+
+
+def _unanchored_decisions(log: AuditLog, covered: list[tuple[int, int]], head_seq: int,
+                          opts: AnchorTrust, now: datetime) -> list[tuple[int, str]]:
+    """Publish / promotion / gate events outside every anchor, older than the grace period."""
+    from clinical_pipelines.audit.anchoring import ANCHOR_TRIGGER_EVENT_TYPES
+
+    gaps, start = [], 1
+    for a, b in covered:
+        if a > start:
+            gaps.append((start, a - 1))
+        start = b + 1
+    if start <= head_seq:
+        gaps.append((start, head_seq))
+    cutoff = (now - timedelta(seconds=opts.decision_grace_seconds)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    late: list[AuditEvent] = []
+    for lo, hi in gaps:
+        for e in log.iter_events(lo, hi):
+            if e.event_type in ANCHOR_TRIGGER_EVENT_TYPES and e.occurred_at <= cutoff:
+                late.append(e)
+    if not late:
+        return []
+    first = late[0]
+    return [(first.seq, f"{len(late)} publish/promotion/gate event(s) are not covered by any valid anchor "
+             f"(first: seq {first.seq}, {first.event_type}, event_id {first.event_id}); they are anchored at "
+             "once when recorded, so their anchors were removed, forged or never written")]
+
+
+def verify_anchors(
+    log: AuditLog,
+    source: AnchorSource,
+    trust: AnchorTrust,
+    *,
+    now: datetime | None = None,
+) -> AnchorVerifyResult:
+    """Check every anchor (signature by a trusted key, RFC 3161 token, Merkle root of its range),
+    that the valid anchors cover the log without gaps, and that no publish, promotion or gate
+    event older than ``trust.decision_grace_seconds`` is left unanchored."""
+    anchors = sorted(source.list_anchors(), key=lambda a: (a.from_seq, a.to_seq))
+    # Sources may report their own integrity problems (e.g. lakeFS: untagged or rewritten anchors).
+    found: list[tuple[int, str, Anchor | None]] = [(0, str(p), None) for p in getattr(source, "problems", None) or []]
+    head_seq, _ = log.head()
+    valid: list[tuple[int, int]] = []
+    key_ids: set[str] = set()
+    n_ts = 0
+    for a in anchors:
+        problems, gen_time = _check_one(log, a, opts=trust)
+        found += [(seq, msg, a) for seq, msg in problems]
+        n_ts += gen_time is not None
+        if not problems:
+            valid.append((a.from_seq, a.to_seq))
+            key_ids.add(str((a.signature or {}).get("key_id")))
+    covered = _merge(valid)
+    bounds = ([(0, 0)] if covered and covered[0][0] > 1 else []) + covered
+    for (_, b), (c, _) in zip(bounds, bounds[1:]):
+        found.append((b + 1, f"events seq {b + 1}..{c - 1} are not covered by any valid anchor: an anchor "
+                      "is missing or invalid", None))
+    covered_to = covered[-1][1] if covered else 0
+    if covered_to > head_seq:
+        found.append((head_seq + 1, f"the log ends at seq {head_seq} but anchors cover up to seq {covered_to}: "
+                      "events removed", None))
+    found += [(s, m, None) for s, m in _unanchored_decisions(log, covered, head_seq, trust, now or datetime.now(UTC))]
+    first = min((f for f in found if f[0] > 0), key=lambda f: f[0], default=None)
+    return AnchorVerifyResult(
+        ok=not found, n_anchors=len(anchors), covered_to_seq=covered_to if covered and covered[0][0] == 1 else 0,
+        problems=[m for _, m, _ in found], first_bad_anchor=first[2] if first else None,
+        first_bad_seq=first[0] if first else None, n_timestamped=n_ts, key_ids=sorted(key_ids),
+        head_seq=head_seq,
+    )

@@ -43,7 +43,12 @@ class AuditLogResource(dg.ConfigurableResource):
         payload: Mapping[str, Any] | None = None,
         actor: str = ACTOR,
     ):
-        return self.log().append(event_type, subject, actor=actor, inputs=tuple(inputs), payload=dict(payload or {}))
+        """Append one event; a publish, promotion or gate decision is anchored at once (signed)."""
+        from clinical_pipelines.audit.anchoring import anchor_after
+
+        event = self.log().append(event_type, subject, actor=actor, inputs=tuple(inputs), payload=dict(payload or {}))
+        anchor_after(self.log(), [event])
+        return event
 
 
 @functools.lru_cache(maxsize=8)

@@ -164,3 +164,26 @@ def tamper(lg: AuditLog, *statements: str) -> None:
 def raw_sql():
     """``raw_sql(log, *statements)``: tamper with the database directly (triggers removed first)."""
     return tamper
+
+
+@pytest.fixture(scope="session")
+def anchor_keys(tmp_path_factory):
+    """The pipeline's anchor key and a forger's key (Ed25519), as (SigningKey, SigningKey, pub path)."""
+    from clinical_pipelines.audit.signing import generate_key_pair, load_signing_key, public_key_path
+
+    d = tmp_path_factory.mktemp("anchor-keys")
+    generate_key_pair(d / "anchor-signing.key")
+    generate_key_pair(d / "forger.key")
+    return load_signing_key(d / "anchor-signing.key"), load_signing_key(d / "forger.key"), \
+        public_key_path(d / "anchor-signing.key")
+
+
+@pytest.fixture
+def anchoring_env(monkeypatch, tmp_path, anchor_keys):
+    """Anchor decisions into ``tmp_path/anchors`` with the pipeline's test key; yields that directory."""
+    d = tmp_path / "anchor-store"
+    monkeypatch.setenv("CLINICAL_PIPELINES_ANCHOR_DIR", str(d))
+    monkeypatch.setenv("CLINICAL_PIPELINES_ANCHOR_SIGNING_KEY_FILE", str(anchor_keys[0].path))
+    monkeypatch.delenv("CLINICAL_PIPELINES_TSA_URL", raising=False)
+    monkeypatch.delenv("CLINICAL_PIPELINES_TSA_CA_FILE", raising=False)
+    return d

@@ -1,23 +1,24 @@
-"""Merkle roots (RFC 6962 known answers), anchors and anchor verification."""
+"""Merkle roots (RFC 6962 known answers), signed anchors and anchor verification."""
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 
 import pytest
 
 from clinical_pipelines.audit import events as ev
 from clinical_pipelines.audit.anchor import (
     Anchor,
+    AnchorAlreadyWritten,
     DirectoryAnchorStore,
     build_next_anchor,
     latest_anchor,
     merkle_root,
     merkle_root_of_event_hashes,
-    timestamp_request_der,
 )
 from clinical_pipelines.audit.store import AuditIntegrityError, AuditLog
-from clinical_pipelines.audit.verify import verify_anchors
+from clinical_pipelines.audit.verify import AnchorTrust, verify_anchors
 
 # Certificate Transparency reference vectors (RFC 6962 Merkle Tree Hash over the first n leaves).
 CT_LEAVES = [
@@ -71,66 +72,133 @@ def _append(log: AuditLog, n: int, start: int = 0) -> None:
         log.append(ev.RUN_FAILED, f"dagster-run:r{i}", actor="t", payload={"i": i})
 
 
-def test_anchors_cover_ranges_and_verify(log: AuditLog, tmp_path) -> None:
+@pytest.fixture
+def key(anchor_keys):
+    return anchor_keys[0]
+
+
+@pytest.fixture
+def trust(anchor_keys) -> AnchorTrust:
+    return AnchorTrust(trusted_keys=[anchor_keys[0].public_key])
+
+
+def test_anchors_cover_ranges_and_verify(log: AuditLog, tmp_path, key, trust) -> None:
     store = DirectoryAnchorStore(tmp_path)
-    assert build_next_anchor(log, None) is None  # nothing to anchor
-    assert verify_anchors(log, store).ok
+    assert build_next_anchor(log, None, signing_key=key) is None  # nothing to anchor
+    assert verify_anchors(log, store, trust).ok
     _append(log, 7)
-    a1 = build_next_anchor(log, None)
+    a1 = build_next_anchor(log, None, signing_key=key)
     assert (a1.from_seq, a1.to_seq, a1.n_events) == (1, 7, 7)
     assert a1.root == merkle_root_of_event_hashes([h for _, h in log.hashes(1, 7)])
     assert a1.head_hash == log.head()[1]
+    assert a1.signature["key_id"] == key.public_key.key_id and a1.tsa is None
     store.write_anchor(a1)
-    assert build_next_anchor(log, latest_anchor(store)) is None
+    assert build_next_anchor(log, latest_anchor(store), signing_key=key) is None
     _append(log, 3, 7)
-    a2 = build_next_anchor(log, latest_anchor(store))
+    a2 = build_next_anchor(log, latest_anchor(store), signing_key=key)
     assert (a2.from_seq, a2.to_seq) == (8, 10)
     store.write_anchor(a2)
-    with pytest.raises(FileExistsError):
+    with pytest.raises(AnchorAlreadyWritten):  # the same anchor again (a concurrent writer)
         store.write_anchor(a2)
-    res = verify_anchors(log, store)
+    with pytest.raises(FileExistsError):  # a different anchor at the same place is never written
+        store.write_anchor(replace(a2, root="0" * 64))
+    res = verify_anchors(log, store, trust)
     assert res.ok and res.n_anchors == 2 and res.covered_to_seq == 10, res.summary()
+    assert res.key_ids == [key.public_key.key_id]
     assert Anchor.from_json_bytes(a2.to_json_bytes()) == a2
 
 
-def test_anchor_detects_edit_and_truncation(log: AuditLog, tmp_path, raw_sql) -> None:
+def test_anchor_detects_edit_and_truncation(log: AuditLog, tmp_path, raw_sql, key, trust) -> None:
     store = DirectoryAnchorStore(tmp_path)
     _append(log, 6)
-    store.write_anchor(build_next_anchor(log, None))
+    store.write_anchor(build_next_anchor(log, None, signing_key=key))
     _append(log, 4, 6)
-    store.write_anchor(build_next_anchor(log, latest_anchor(store)))
+    store.write_anchor(build_next_anchor(log, latest_anchor(store), signing_key=key))
     raw_sql(log, "DELETE FROM audit_events WHERE seq >= 9")
-    res = verify_anchors(log, store)
+    res = verify_anchors(log, store, trust)
     assert not res.ok and res.first_bad_seq == 9
     assert res.first_bad_anchor is not None and res.first_bad_anchor.to_seq == 10
     with pytest.raises(AuditIntegrityError, match="removed"):
-        build_next_anchor(log, latest_anchor(store))
+        build_next_anchor(log, latest_anchor(store), signing_key=key)
 
 
-def test_missing_anchor_file_is_detected(log: AuditLog, tmp_path) -> None:
+def test_missing_anchor_file_is_detected(log: AuditLog, tmp_path, key, trust) -> None:
     store = DirectoryAnchorStore(tmp_path)
     _append(log, 3)
-    a1 = build_next_anchor(log, None)
+    a1 = build_next_anchor(log, None, signing_key=key)
     store.write_anchor(a1)
     _append(log, 3, 3)
-    store.write_anchor(build_next_anchor(log, a1))
+    store.write_anchor(build_next_anchor(log, a1, signing_key=key))
     (tmp_path / "anchors" / "3.json").unlink()
-    res = verify_anchors(log, store)
-    assert not res.ok and "does not continue" in res.problems[0]
+    res = verify_anchors(log, store, trust)
+    assert not res.ok and "events seq 1..3 are not covered by any valid anchor" in res.problems[0]
 
 
-def test_anchor_refuses_to_bless_a_tampered_range(log: AuditLog, raw_sql) -> None:
+def test_overlapping_anchors_of_concurrent_writers_verify(log: AuditLog, tmp_path, key, trust) -> None:
+    store = DirectoryAnchorStore(tmp_path)
+    _append(log, 4)
+    first = build_next_anchor(log, None, signing_key=key)  # writer A saw seq 1..4
+    _append(log, 2, 4)
+    second = build_next_anchor(log, None, signing_key=key)  # writer B, same start, saw seq 1..6
+    store.write_anchor(first)
+    store.write_anchor(second)
+    res = verify_anchors(log, store, trust)
+    assert res.ok and res.covered_to_seq == 6, res.summary()
+
+
+def test_anchor_refuses_to_bless_a_tampered_range(log: AuditLog, raw_sql, key) -> None:
     _append(log, 5)
     raw_sql(log, "UPDATE audit_events SET actor = 'mallory' WHERE seq = 2")
     with pytest.raises(AuditIntegrityError, match="refusing to anchor"):
-        build_next_anchor(log, None)
+        build_next_anchor(log, None, signing_key=key)
 
 
-def test_timestamp_request_is_der() -> None:
-    der = timestamp_request_der(bytes(range(32)), nonce=0x1234)
-    assert der[0] == 0x30 and der[1] == len(der) - 2
-    assert bytes.fromhex("0609608648016503040201") in der  # sha256 OID
-    assert bytes([0x04, 0x20]) + bytes(range(32)) in der
-    assert der.endswith(b"\x01\x01\xff")
-    with pytest.raises(ValueError):
-        timestamp_request_der(b"short", 1)
+def test_unsigned_or_foreign_anchors_are_rejected(log: AuditLog, tmp_path, anchor_keys, trust) -> None:
+    key, forger, _ = anchor_keys
+    _append(log, 4)
+    good = build_next_anchor(log, None, signing_key=key)
+    unsigned = DirectoryAnchorStore(tmp_path / "u")
+    unsigned.write_anchor(replace(good, signature=None))
+    res = verify_anchors(log, unsigned, trust)
+    assert not res.ok and "not signed" in res.problems[0]
+    foreign = DirectoryAnchorStore(tmp_path / "f")
+    foreign.write_anchor(build_next_anchor(log, None, signing_key=forger))
+    res = verify_anchors(log, foreign, trust)
+    assert not res.ok and forger.public_key.key_id in res.problems[0] and "not a trusted key" in res.problems[0]
+    edited = DirectoryAnchorStore(tmp_path / "e")
+    edited.write_anchor(replace(good, n_events=3))  # signature kept, signed body changed
+    res = verify_anchors(log, edited, trust)
+    assert not res.ok and "signature does not verify" in res.problems[0]
+
+
+def test_forged_anchor_over_a_tampered_log_fails(log: AuditLog, tmp_path, raw_sql, anchor_keys, trust) -> None:
+    """The forger holds the audit DB and the anchor store, not the anchor signing key."""
+    key, forger, _ = anchor_keys
+    _append(log, 5)
+    log.append(ev.GATE_BLOCKED, "asset:model_promotion", actor="t", payload={"gate": "calibration_ece"})
+    store = DirectoryAnchorStore(tmp_path)
+    store.write_anchor(build_next_anchor(log, None, signing_key=key))
+    assert verify_anchors(log, store, trust).ok
+    # Remove the blocked gate, recompute the chain head, replace the anchor with a re-made one.
+    raw_sql(log, "DELETE FROM audit_events WHERE seq = 6",
+            f"UPDATE audit_chain_head SET seq = 5, hash = '{log.hashes(5, 5)[0][1]}'")
+    (tmp_path / "anchors" / "6.json").unlink()
+    remade = build_next_anchor(log, None, signing_key=forger)
+    store.write_anchor(remade)
+    res = verify_anchors(log, store, trust)
+    assert not res.ok and "not a trusted key" in " ".join(res.problems)
+    # ... and without any anchor the gate decision would show as unanchored, had it stayed in the log.
+
+
+def test_unanchored_decisions_fail_after_the_grace_period(log: AuditLog, tmp_path, key, anchor_keys) -> None:
+    store = DirectoryAnchorStore(tmp_path)
+    _append(log, 3)
+    store.write_anchor(build_next_anchor(log, None, signing_key=key))
+    log.append(ev.LAKEFS_MERGE, "lakefs:clinical-deid@c1", actor="t", payload={"into": "main"})
+    _append(log, 2, 3)
+    strict = AnchorTrust(trusted_keys=[key.public_key], decision_grace_seconds=0)
+    res = verify_anchors(log, store, strict)
+    assert not res.ok and "seq 4, lakefs.merge" in res.problems[0]
+    relaxed = AnchorTrust(trusted_keys=[key.public_key])  # 600 s: the anchor may still be on its way
+    assert verify_anchors(log, store, relaxed).ok
+    assert not verify_anchors(log, store, AnchorTrust(trusted_keys=[key.public_key], require_timestamp=True)).ok

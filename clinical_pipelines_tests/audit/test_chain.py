@@ -18,7 +18,7 @@ from clinical_pipelines.audit.store import (
     NewEvent,
     event_hash,
 )
-from clinical_pipelines.audit.verify import verify_anchors, verify_chain
+from clinical_pipelines.audit.verify import AnchorTrust, verify_anchors, verify_chain
 from clinical_pipelines.provenance import canonical_json
 
 
@@ -224,12 +224,13 @@ def test_reordered_events_are_named(log: AuditLog, raw_sql) -> None:
     assert res.first_bad_event_id == evs[6].event_id  # the event now sitting at seq 3
 
 
-def test_full_rewrite_escapes_the_chain_but_not_the_anchor(log: AuditLog, raw_sql, tmp_path) -> None:
+def test_full_rewrite_escapes_the_chain_but_not_the_anchor(log: AuditLog, raw_sql, tmp_path, anchor_keys) -> None:
     evs = _fill(log)
     store = DirectoryAnchorStore(tmp_path / "anchors")
-    anchor = build_next_anchor(log, None)
+    anchor = build_next_anchor(log, None, signing_key=anchor_keys[0])
     store.write_anchor(anchor)
-    assert verify_anchors(log, store).ok
+    trust = AnchorTrust([anchor_keys[0].public_key])
+    assert verify_anchors(log, store, trust).ok
     # Attacker edits seq 5 and recomputes every hash after it, and the chain head.
     stmts = []
     prev = evs[3].hash
@@ -246,7 +247,7 @@ def test_full_rewrite_escapes_the_chain_but_not_the_anchor(log: AuditLog, raw_sq
     stmts.append(f"UPDATE audit_chain_head SET hash = {_q(prev)}")
     raw_sql(log, *stmts)
     assert verify_chain(log).ok  # undetectable from inside the database alone ...
-    res = verify_anchors(log, store)  # ... but the external anchor catches it
+    res = verify_anchors(log, store, trust)  # ... but the external anchor catches it
     assert not res.ok and res.first_bad_seq == 1 and "Merkle root" in res.problems[0]
 
 

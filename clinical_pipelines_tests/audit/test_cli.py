@@ -57,12 +57,46 @@ def test_verify_ok_then_tampered(url: str, capsys, raw_sql) -> None:
     assert data["chain"]["first_bad_seq"] == 4 and data["ok"] is False
 
 
-def test_verify_with_anchor_dir(url: str, tmp_path, capsys) -> None:
+def test_verify_with_anchor_dir(url: str, tmp_path, capsys, anchor_keys) -> None:
+    key, forger, pub = anchor_keys
     store = DirectoryAnchorStore(tmp_path / "anchors")
     with AuditLog(url) as lg:
-        store.write_anchor(build_next_anchor(lg, None))
-    assert audit_main(["verify", "--anchors-dir", str(tmp_path / "anchors"), "--db-url", url]) == 0
-    assert "1 anchors cover seq 1..4" in capsys.readouterr().out
+        store.write_anchor(build_next_anchor(lg, None, signing_key=key))
+    args = ["verify", "--anchors-dir", str(tmp_path / "anchors"), "--db-url", url]
+    assert audit_main(args + ["--anchor-public-key", str(pub)]) == 0
+    assert f"1 anchors cover seq 1..4, signed by trusted key {key.public_key.key_id}" in capsys.readouterr().out
+    forger_pub = forger.path.with_suffix(".pub")
+    assert audit_main(args + ["--anchor-public-key", str(forger_pub)]) == 1
+    assert "not a trusted key" in capsys.readouterr().out
+
+
+def test_verify_anchors_needs_a_trusted_key(url: str, tmp_path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("CLINICAL_PIPELINES_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("CLINICAL_PIPELINES_ANCHOR_SIGNING_KEY_FILE", raising=False)
+    assert audit_main(["verify", "--anchors-dir", str(tmp_path), "--db-url", url]) == 2
+    assert "no trusted anchor public key" in capsys.readouterr().err
+    bad = tmp_path / "bad.pem"
+    bad.write_text("not a key")
+    assert audit_main(["verify", "--anchors-dir", str(tmp_path), "--anchor-public-key", str(bad),
+                       "--db-url", url]) == 2
+    err = capsys.readouterr().err
+    assert "not a PEM public key" in err and "Traceback" not in err
+
+
+def test_keygen_creates_key_pairs_apart_from_secrets(tmp_path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("CLINICAL_PIPELINES_HOME", str(tmp_path))
+    monkeypatch.delenv("CLINICAL_PIPELINES_ANCHOR_SIGNING_KEY_FILE", raising=False)
+    monkeypatch.delenv("CLINICAL_PIPELINES_EVIDENCE_SIGNING_KEY_FILE", raising=False)
+    assert audit_main(["keygen"]) == 0
+    assert capsys.readouterr().out.count("signing key created") == 2
+    for name in ("evidence-signing", "anchor-signing"):
+        key = tmp_path / "signing" / f"{name}.key"
+        assert key.stat().st_mode & 0o077 == 0 and (tmp_path / "signing" / f"{name}.pub").is_file()
+    assert (tmp_path / "signing").stat().st_mode & 0o077 == 0
+    before = (tmp_path / "signing" / "anchor-signing.key").read_bytes()
+    assert audit_main(["keygen"]) == 0  # never overwrites
+    assert (tmp_path / "signing" / "anchor-signing.key").read_bytes() == before
+    assert capsys.readouterr().out.count("signing key exists") == 2
 
 
 def test_missing_database_is_a_clear_error(tmp_path, capsys) -> None:
@@ -79,7 +113,7 @@ def test_default_db_url(monkeypatch, tmp_path) -> None:
     assert default_db_url() == f"sqlite:///{tmp_path.resolve() / 'audit' / 'audit.db'}"
 
 
-def test_approval_and_override_are_recorded_in_the_chain_and_queryable(url: str, capsys) -> None:
+def test_approval_and_override_are_recorded_in_the_chain_and_queryable(url: str, capsys, anchoring_env) -> None:
     assert audit_main(["approve", "model:risk/1", "--by", "staff-7", "--role", "clinical-lead",
                        "--reference", "CR-1", "--db-url", url]) == 0
     assert audit_main(["override", "model:risk/1", "--by", "staff-9", "--role", "safety-officer",
@@ -93,6 +127,16 @@ def test_approval_and_override_are_recorded_in_the_chain_and_queryable(url: str,
     listing = capsys.readouterr().out
     assert ev.OVERRIDE_RECORDED in listing and ev.MLFLOW_MODEL_VERSION_REGISTERED in listing
     assert audit_main(["verify", "--db-url", url]) == 0
+    # each decision was anchored at once (signed), so the anchors cover both
+    assert len(DirectoryAnchorStore(anchoring_env).list_anchors()) == 2
+
+
+def test_decision_that_cannot_be_anchored_exits_3(url: str, capsys, anchoring_env, monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("CLINICAL_PIPELINES_ANCHOR_SIGNING_KEY_FILE", str(tmp_path / "absent.key"))
+    assert audit_main(["approve", "model:risk/1", "--by", "staff-7", "--role", "clinical-lead",
+                       "--reference", "CR-1", "--db-url", url]) == 3
+    captured = capsys.readouterr()
+    assert "recorded approval.recorded" in captured.out and "audit anchor" in captured.err
 
 
 def test_approval_needs_an_approver_role_and_reference(url: str) -> None:

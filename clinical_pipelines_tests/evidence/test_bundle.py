@@ -5,7 +5,6 @@ import pytest
 
 from clinical_pipelines.audit.signing import generate_key_pair, load_signing_key
 from clinical_pipelines.evidence.bundle import BundleError, build_bundle, verify_bundle
-from clinical_pipelines.evidence.cli import evidence_main
 
 FILES = {
     "model_card.md": b"# Model card\n",

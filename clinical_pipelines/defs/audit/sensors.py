@@ -12,7 +12,7 @@ Audit events written here:
 - ``run.failed``          subject ``dagster-run:<run_id>``
 Payloads: storage id, run id, asset key, partition, check name/result/severity, failure reason
 and error class, and the numeric / identifier-like metadata entries (never free text or error
-messages).
+messages). Check evaluations (gate decisions) are anchored at once after each tick.
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ from dagster._core.storage.event_log.sql_event_log import SqlEventLogStorage
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
 
 from clinical_pipelines.audit import events as ev
-from clinical_pipelines.audit.store import FORBIDDEN_PAYLOAD_KEYS, AuditLog, NewEvent
+from clinical_pipelines.audit.anchoring import anchor_after
+from clinical_pipelines.audit.store import FORBIDDEN_PAYLOAD_KEYS, AuditEvent, AuditLog, NewEvent
 from clinical_pipelines.defs.resources import AuditLogResource
 
 SENSOR_NAME = "audit_event_log_sensor"
@@ -151,9 +152,14 @@ def logged_high_water(log: AuditLog, audit_type: str) -> int:
 
 def sync_instance_events(instance: dg.DagsterInstance, log: AuditLog,
                          cursor: Mapping[str, int]) -> tuple[dict[str, int], dict[str, int]]:
-    """Append the new events; return (new cursor, counts by cursor key)."""
+    """Append the new events; return (new cursor, counts by cursor key).
+
+    Check evaluations are gate decisions: when any were appended, the log is anchored at once
+    (``audit.anchoring.anchor_after``); a failure to anchor fails the tick.
+    """
     new_cursor = dict(cursor)
     counts: dict[str, int] = {}
+    appended: list[AuditEvent] = []
     for dtype, (key, audit_type) in TRACKED.items():
         after = max(int(cursor.get(key, 0)), logged_high_water(log, audit_type))
         n = 0
@@ -162,13 +168,14 @@ def sync_instance_events(instance: dg.DagsterInstance, log: AuditLog,
             if not records:
                 break
             events = [e for e in (record_to_event(r) for r in records) if e is not None]
-            log.append_many(events)
+            appended += log.append_many(events)
             after = max(int(r.storage_id) for r in records)
             n += len(records)
             if len(records) < BATCH:
                 break
         new_cursor[key] = after
         counts[key] = n
+    anchor_after(log, appended, actor=ACTOR)
     return new_cursor, counts
 
 
