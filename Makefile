@@ -38,7 +38,7 @@ status:
 
 bench: bench-deid bench-risk bench-audit
 bench-deid: setup
-	$(BIN)/python tools/bench/deid_text.py
+	$(BIN)/python tools/bench/deid_text.py $(ARGS)
 bench-risk: setup
 	$(BIN)/python tools/bench/deid_risk.py
 bench-audit: setup
