@@ -14,8 +14,8 @@ Trusted keys: every ``--public-key`` given, else the project's published evidenc
 Exit codes:
   0  intact and authentic (and equal to --manifest-sha256 when given)
   1  not intact, not authentic, or a different manifest SHA-256 than expected (each problem printed)
-  2  usage or configuration error: DIR is not a folder, a public key file is unreadable, or no
-     trusted public key was found (authenticity cannot be decided)
+  2  usage or configuration error: DIR is not a folder, a public key file is unreadable, or the
+     bundle is intact but no trusted public key was found (authenticity cannot be decided)
 """
 
 from __future__ import annotations
