@@ -18,6 +18,7 @@ Local stack
   demo [--patients N] [--no-ui]         set up everything and run the whole graph on synthetic data
 
 Data
+  ingest check DIR [--json]             check raw extract batch folders against the contract (no services)
   generate-cohort --out DIR [...]       write a synthetic cohort as raw extract files
   generate-notes --out-input X --out-gold Y [...]   annotated synthetic notes (benchmark corpus)
   deid-text INPUT.jsonl OUTPUT.jsonl    de-identify clinical notes (one JSON object per line)
@@ -34,6 +35,7 @@ Audit
 # subcommand -> "module:function" taking the remaining argv and returning an exit code
 COMMANDS = {
     "demo": "clinical_pipelines.demo:main",
+    "ingest": "clinical_pipelines.ingest.cli:ingest_main",
     "generate-cohort": "clinical_pipelines.synthetic.cli:generate_cohort_main",
     "generate-notes": "clinical_pipelines.synthetic.cli:generate_notes_main",
     "deid-text": "clinical_pipelines.deid.cli:deid_text_main",

@@ -1,8 +1,9 @@
 """The raw extract contract: which files and columns a source batch must contain, and its manifest.
 
 A batch that breaks the contract is quarantined (its files stay untouched in the landing zone) and
-the problems are described by file and column name and counts only, never by cell values.
-See docs/DATA_CONTRACT.md.
+the problems are described by file, row and column name and counts only, never by cell values.
+The column lists below are the single definition of the extract's columns; value rules are in
+``ingest.rules``, the checks in ``ingest.checks``. See docs/DATA_CONTRACT.md and docs/BAD_INPUTS.md.
 """
 
 from __future__ import annotations
@@ -34,81 +35,54 @@ DESCRIPTOR_FIELDS = ("batch_id", "source_system", "site_id", "extracted_at", "fi
 REQUIRED_FILES = ("encounters.csv", "notes.jsonl", "labels.csv", "extract.json")
 
 
+MAX_PROBLEMS_IN_MESSAGE = 20  # the full list is in the quarantine record
+
+
 class ContractViolation(ValueError):
     """A raw batch does not match the extract contract. The message holds names and counts only."""
 
-    def __init__(self, batch_id: str, problems: list[str]):
+    def __init__(self, batch_id: str, problems: list):
         self.batch_id = batch_id
-        self.problems = problems
+        self.problems = [str(p) for p in problems]
+        shown = self.problems[:MAX_PROBLEMS_IN_MESSAGE]
+        more = len(self.problems) - len(shown)
         super().__init__(
-            f"raw batch {batch_id!r} breaks the extract contract ({len(problems)} problem(s)): "
-            + "; ".join(problems)
+            f"raw batch {batch_id!r} breaks the extract contract ({len(self.problems)} problem(s)): "
+            + "; ".join(shown)
+            + (f"; and {more} more (listed in the quarantine record)" if more > 0 else "")
             + ". The batch was quarantined and its files kept as received; fix the extract at the "
             "source and deliver it again under a new batch id."
         )
 
 
 def _csv_header(data: bytes) -> list[str]:
-    reader = csv.reader(io.StringIO(data.decode("utf-8-sig")))
+    reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
     return next(reader, [])
 
 
 def _csv_row_count(data: bytes) -> int:
-    return max(sum(1 for _ in csv.reader(io.StringIO(data.decode("utf-8-sig")))) - 1, 0)
+    records = sum(1 for r in csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")) if r)
+    return max(records - 1, 0)
 
 
-def _column_problems(name: str, header: list[str], expected: tuple[str, ...]) -> list[str]:
-    problems = []
-    missing = [c for c in expected if c not in header]
-    extra = [c for c in header if c not in expected]
-    if missing:
-        problems.append(f"{name}: missing column(s) {missing}")
-    if extra:
-        problems.append(f"{name}: column(s) not in the contract {extra}")
-    if len(set(header)) != len(header):
-        problems.append(f"{name}: duplicate column names")
-    return problems
+def _jsonl_row_count(data: bytes) -> int:
+    # Records are separated by "\n" only: U+2028 / U+0085 inside JSON strings are not line breaks.
+    return sum(1 for line in data.decode("utf-8").split("\n") if line.strip())
 
 
-def validate_batch(batch_id: str, files: dict[str, bytes]) -> list[str]:
-    """Every way the batch breaks the contract (empty list when it is valid)."""
-    problems: list[str] = []
-    missing_files = [f for f in REQUIRED_FILES if f not in files]
-    if missing_files:
-        problems.append(f"missing file(s) {missing_files}")
-    try:
-        if "encounters.csv" in files:
-            header = _csv_header(files["encounters.csv"])
-            problems += _column_problems("encounters.csv", header, ENCOUNTER_COLUMNS)
-            if _csv_row_count(files["encounters.csv"]) == 0:
-                problems.append("encounters.csv: no rows")
-        if "labels.csv" in files:
-            problems += _column_problems("labels.csv", _csv_header(files["labels.csv"]), LABEL_COLUMNS)
-        if "notes.jsonl" in files:
-            for i, line in enumerate(files["notes.jsonl"].decode("utf-8").splitlines(), start=1):
-                if not line.strip():
-                    continue
-                try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError:
-                    problems.append(f"notes.jsonl: line {i} is not valid JSON")
-                    break
-                missing = [k for k in NOTE_FIELDS if k not in obj]
-                if missing:
-                    problems.append(f"notes.jsonl: line {i} lacks field(s) {missing}")
-                    break
-        if "extract.json" in files:
-            descriptor = json.loads(files["extract.json"])
-            missing = [k for k in DESCRIPTOR_FIELDS if k not in descriptor]
-            if missing:
-                problems.append(f"extract.json: missing field(s) {missing}")
-            elif descriptor["batch_id"] != batch_id:
-                problems.append("extract.json: batch_id does not match the folder name")
-    except UnicodeDecodeError:
-        problems.append("a file is not valid UTF-8")
-    except json.JSONDecodeError:
-        problems.append("extract.json is not valid JSON")
-    return problems
+def check_batch(batch_id: str, files: dict[str, bytes], *, previous_files: dict[str, str] | None = None,
+                now: datetime | None = None):
+    """Every contract problem of the batch as :class:`~clinical_pipelines.ingest.problems.Problem` objects
+    (file, row, column, problem; never a value). See :func:`clinical_pipelines.ingest.checks.check_batch`."""
+    from clinical_pipelines.ingest.checks import check_batch as _check
+
+    return _check(batch_id, files, previous_files=previous_files, now=now)
+
+
+def validate_batch(batch_id: str, files: dict[str, bytes], *, previous_files: dict[str, str] | None = None,
+                   now: datetime | None = None) -> list[str]:
+    """Every way the batch breaks the contract, one sentence each (empty list when it is valid)."""
+    return [str(p) for p in check_batch(batch_id, files, previous_files=previous_files, now=now)]
 
 
 @dataclass(frozen=True)
@@ -154,12 +128,11 @@ def schema_hash(files: dict[str, bytes]) -> str:
 
 
 def build_manifest(batch_id: str, files: dict[str, bytes], *, ingested_at: datetime | None = None) -> BatchManifest:
-    """Manifest of a batch that passed :func:`validate_batch`."""
+    """Manifest of a batch that passed :func:`validate_batch` (raises :class:`ContractViolation` otherwise)."""
     problems = validate_batch(batch_id, files)
     if problems:
         raise ContractViolation(batch_id, problems)
     descriptor = json.loads(files["extract.json"])
-    notes_rows = sum(1 for line in files["notes.jsonl"].decode("utf-8").splitlines() if line.strip())
     return BatchManifest(
         batch_id=batch_id,
         source_system=str(descriptor["source_system"]),
@@ -170,7 +143,7 @@ def build_manifest(batch_id: str, files: dict[str, bytes], *, ingested_at: datet
         row_counts={
             "encounters.csv": _csv_row_count(files["encounters.csv"]),
             "labels.csv": _csv_row_count(files["labels.csv"]),
-            "notes.jsonl": notes_rows,
+            "notes.jsonl": _jsonl_row_count(files["notes.jsonl"]),
         },
         schema_sha256=schema_hash(files),
     )

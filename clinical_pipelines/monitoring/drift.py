@@ -13,6 +13,7 @@ The retraining trigger (share of drifted features) lives in ``policies/validatio
 
 from __future__ import annotations
 
+import html
 import json
 import math
 from dataclasses import dataclass
@@ -27,88 +28,177 @@ BINARY_FEATURES: tuple[str, ...] = ("atrial_fibrillation", "diabetes", "hyperten
 NUMERIC_FEATURES: tuple[str, ...] = tuple(c for c in CLINICAL_FEATURES if c not in BINARY_FEATURES) + (AGE_FEATURE,)
 
 
+MISSING_SUFFIX = "__missing"  # missingness indicator compared alongside each feature that has gaps
+
+
 class DriftInputError(ValueError):
-    """Reference or current data cannot be compared (missing columns, empty frame)."""
+    """Reference or current data lack a model feature column (a schema error, not a data condition)."""
 
 
 @dataclass(frozen=True)
 class DriftResult:
     summary: dict  # numbers and column names only
-    html: bytes    # Evidently's self-contained HTML report
-    json: bytes    # Evidently's JSON snapshot
+    html: bytes    # Evidently's self-contained HTML report (a short page when Evidently could not run)
+    json: bytes    # Evidently's JSON snapshot (``{}`` when it could not run)
 
 
 def _check(frame: pd.DataFrame, columns: list[str], name: str) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise DriftInputError(f"{name} data is missing model feature column(s) {missing}")
-    if frame.empty:
-        raise DriftInputError(f"{name} data has no rows")
 
 
 def _is_pvalue(method: str) -> bool:
     return "p_value" in method.lower()
 
 
-def drift_report(reference: pd.DataFrame, current: pd.DataFrame, *, columns=None,
-                 drift_share: float | None = None) -> DriftResult:
-    """Evidently data-drift report over the model features (default ``training.model.FEATURES``).
+def _numeric(frame: pd.DataFrame, cols: list[str], numeric: list[str]) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Features as floats (binary ones as they are); counts of non-numeric cells per column."""
+    data = frame[cols].copy().reset_index(drop=True)
+    bad: dict[str, int] = {}
+    for c in numeric:
+        values = pd.to_numeric(data[c], errors="coerce")
+        n_bad = int((values.isna() & data[c].notna() & (data[c].astype("string").str.strip() != "")).sum())
+        if n_bad:
+            bad[c] = n_bad
+        data[c] = values.astype(float)
+    return data, bad
 
-    ``drift_share`` only sets the threshold shown in Evidently's own dataset-level test; the
-    retraining decision is ``retraining_recommended(summary, policy)``.
-    """
-    from evidently import DataDefinition, Dataset, Report
-    from evidently.presets import DataDriftPreset
 
-    cols = list(columns) if columns is not None else list(FEATURES)
-    _check(reference, cols, "reference")
-    _check(current, cols, "current")
-    numeric = [c for c in cols if c not in BINARY_FEATURES]
-    categorical = [c for c in cols if c in BINARY_FEATURES]
-    definition = DataDefinition(numerical_columns=numeric, categorical_columns=categorical)
+def _profile(ref: pd.DataFrame, cur: pd.DataFrame, cols: list[str], bad: dict[str, dict[str, int]]) -> tuple[dict, dict]:
+    """Per-column missingness and constancy, and why a column's values cannot be compared."""
+    profile, reasons = {}, {}
+    for c in cols:
+        n_ref, n_cur = int(ref[c].notna().sum()), int(cur[c].notna().sum())
+        profile[c] = {
+            "missing_share_reference": 1 - n_ref / len(ref) if len(ref) else None,
+            "missing_share_current": 1 - n_cur / len(cur) if len(cur) else None,
+            "constant_in_reference": n_ref > 0 and ref[c].nunique(dropna=True) == 1,
+            "constant_in_current": n_cur > 0 and cur[c].nunique(dropna=True) == 1,
+        }
+        for name, counts in bad.items():
+            if c in counts:
+                reasons[c] = f"{counts[c]} non-numeric value(s) in the {name} data"
+        if c in reasons:
+            continue
+        if len(ref) == 0 or len(cur) == 0:
+            reasons[c] = f"the {'reference' if len(ref) == 0 else 'current'} window has no rows"
+        elif n_ref == 0 or n_cur == 0:
+            reasons[c] = f"all values missing in the {'reference' if n_ref == 0 else 'current'} data"
+    return profile, reasons
 
-    def dataset(frame: pd.DataFrame):
-        data = frame[cols].copy()
-        for c in numeric:
-            data[c] = pd.to_numeric(data[c], errors="coerce").astype(float)
-        return Dataset.from_pandas(data.reset_index(drop=True), data_definition=definition)
 
-    preset = DataDriftPreset(columns=cols) if drift_share is None else DataDriftPreset(columns=cols, drift_share=drift_share)
-    snapshot = Report([preset], include_tests=True).run(current_data=dataset(current), reference_data=dataset(reference))
-    raw = snapshot.dict()
-    failed_metric_ids = {
-        (t.get("metric_config") or {}).get("metric_id")
-        for t in raw.get("tests", []) if t.get("status") == "FAIL"
-    }
-    per_column: dict[str, dict] = {}
+def _per_column(raw: dict) -> dict[str, dict]:
+    """Evidently's ValueDrift metrics as {column: {drift_detected, score, method, threshold}}."""
+    failed = {(t.get("metric_config") or {}).get("metric_id") for t in raw.get("tests", []) if t.get("status") == "FAIL"}
+    out: dict[str, dict] = {}
     for m in raw.get("metrics", []):
         cfg = m.get("config", {})
         if not str(cfg.get("type", "")).endswith("ValueDrift"):
             continue
         col, method, threshold, score = cfg.get("column"), str(cfg.get("method")), cfg.get("threshold"), m.get("value")
         score = float(score) if isinstance(score, (int, float)) and math.isfinite(score) else None
-        if m.get("id") in failed_metric_ids:
+        if m.get("id") in failed:
             drifted = True
         elif score is None or threshold is None:
             drifted = False
         else:
             drifted = score < threshold if _is_pvalue(method) else score >= threshold
-        per_column[col] = {"drift_detected": bool(drifted), "score": score, "method": method,
-                           "threshold": float(threshold) if threshold is not None else None}
-    not_evaluated = [c for c in cols if c not in per_column]
+        out[col] = {"drift_detected": bool(drifted), "score": score, "method": method,
+                    "threshold": float(threshold) if threshold is not None else None}
+    return out
+
+
+def _run_evidently(ref: pd.DataFrame, cur: pd.DataFrame, numeric: list[str], categorical: list[str],
+                   drift_share: float | None):
+    from evidently import DataDefinition, Dataset, Report
+    from evidently.presets import DataDriftPreset
+
+    cols = numeric + categorical
+    definition = DataDefinition(numerical_columns=numeric, categorical_columns=categorical)
+    preset = DataDriftPreset(columns=cols) if drift_share is None else DataDriftPreset(columns=cols, drift_share=drift_share)
+    return Report([preset], include_tests=True).run(
+        current_data=Dataset.from_pandas(cur[cols], data_definition=definition),
+        reference_data=Dataset.from_pandas(ref[cols], data_definition=definition),
+    )
+
+
+def _plain_html(reasons: dict[str, str]) -> bytes:
+    items = "".join(f"<li>{html.escape(c)}: {html.escape(r)}</li>" for c, r in sorted(reasons.items()))
+    return (f"<!doctype html><html><head><meta charset='utf-8'><title>Feature drift</title></head><body>"
+            f"<h1>Feature drift not computed</h1><ul>{items}</ul></body></html>").encode("utf-8")
+
+
+def drift_report(reference: pd.DataFrame, current: pd.DataFrame, *, columns=None,
+                 drift_share: float | None = None) -> DriftResult:
+    """Evidently data-drift report over the model features (default ``training.model.FEATURES``).
+
+    Reports instead of raising on data conditions: a feature whose values are all missing in either
+    window, or that holds non-numeric values, is listed in ``columns_not_evaluated`` (with the reason
+    in ``not_evaluated_reasons``), and an empty window leaves every feature not evaluated. For each
+    feature with gaps in either window, the share of missing values is compared too (a missingness
+    indicator tested by Evidently like any binary column): a feature going from 0% to 95% missing is
+    drift (``missingness_drift``). Constant features are listed in ``constant_columns``.
+    ``drift_detected`` of a column = value drift or missingness drift; ``share_drifted_columns`` is
+    over all features. Raises :class:`DriftInputError` only when a feature column is absent.
+    ``drift_share`` only sets the threshold shown in Evidently's own dataset-level test; the
+    retraining decision is ``retraining_recommended(summary, policy)``.
+    """
+    cols = list(columns) if columns is not None else list(FEATURES)
+    _check(reference, cols, "reference")
+    _check(current, cols, "current")
+    numeric = [c for c in cols if c not in BINARY_FEATURES]
+    ref, bad_ref = _numeric(reference, cols, numeric)
+    cur, bad_cur = _numeric(current, cols, numeric)
+    profile, reasons = _profile(ref, cur, cols, {"reference": bad_ref, "current": bad_cur})
+    value_cols = [c for c in cols if c not in reasons]
+    gaps = [c for c in cols if len(ref) and len(cur) and c not in bad_ref and c not in bad_cur
+            and (profile[c]["missing_share_reference"] > 0 or profile[c]["missing_share_current"] > 0)]
+    for c in gaps:
+        ref[c + MISSING_SUFFIX] = ref[c].isna().map({True: "missing", False: "present"})
+        cur[c + MISSING_SUFFIX] = cur[c].isna().map({True: "missing", False: "present"})
+    html_bytes, json_bytes, results = _plain_html(reasons), b"{}", {}
+    if value_cols or gaps:
+        try:
+            snapshot = _run_evidently(ref, cur, [c for c in value_cols if c in numeric],
+                                      [c for c in value_cols if c not in numeric] + [c + MISSING_SUFFIX for c in gaps],
+                                      drift_share)
+            raw = snapshot.dict()
+            results = _per_column(raw)
+            html_bytes = snapshot.get_html_str(as_iframe=False).encode("utf-8")
+            json_bytes = json.dumps(raw, default=str, sort_keys=True).encode("utf-8")
+        except Exception as exc:  # noqa: BLE001 - report, never crash the monitoring run
+            reasons.update({c: f"Evidently could not compute drift ({type(exc).__name__})" for c in value_cols})
+            html_bytes = _plain_html(reasons)
+    per_column: dict[str, dict] = {}
+    for c in cols:
+        value, miss = results.get(c), results.get(c + MISSING_SUFFIX)
+        if value is None and miss is None:
+            continue
+        entry = dict(value or {"drift_detected": False, "score": None, "method": None, "threshold": None})
+        entry.update(profile[c], value_drift=bool(value and value["drift_detected"]),
+                     missingness_drift=bool(miss and miss["drift_detected"]),
+                     missingness_score=miss["score"] if miss else None,
+                     missingness_method=miss["method"] if miss else None)
+        entry["drift_detected"] = entry["value_drift"] or entry["missingness_drift"]
+        per_column[c] = entry
+    not_evaluated = [c for c in cols if c in reasons or c not in results]
     n_drifted = sum(v["drift_detected"] for v in per_column.values())
     summary = {
         "n_columns": len(cols),
-        "n_columns_evaluated": len(per_column),
+        "n_columns_evaluated": len(cols) - len(not_evaluated),
         "columns_not_evaluated": not_evaluated,
+        "not_evaluated_reasons": {c: reasons.get(c, "no drift result") for c in not_evaluated},
         "n_drifted_columns": int(n_drifted),
         "share_drifted_columns": n_drifted / len(cols) if cols else 0.0,
+        "missingness_drift_columns": [c for c in cols if per_column.get(c, {}).get("missingness_drift")],
+        "constant_columns": {"reference": [c for c in cols if profile[c]["constant_in_reference"]],
+                             "current": [c for c in cols if profile[c]["constant_in_current"]]},
         "n_reference_rows": int(len(reference)),
         "n_current_rows": int(len(current)),
         "columns": {c: per_column[c] for c in cols if c in per_column},
     }
-    return DriftResult(summary=summary, html=snapshot.get_html_str(as_iframe=False).encode("utf-8"),
-                       json=json.dumps(raw, default=str, sort_keys=True).encode("utf-8"))
+    return DriftResult(summary=summary, html=html_bytes, json=json_bytes)
 
 
 def retraining_recommended(summary: dict, policy) -> dict:
@@ -129,7 +219,8 @@ def retraining_recommended(summary: dict, policy) -> dict:
     if not_evaluated:
         return {"recommended": True, "share_drifted_columns": float(share), "threshold": threshold,
                 "drifted_columns": drifted,
-                "reason": f"{len(not_evaluated)} model feature(s) could not be evaluated for drift (fail closed)"}
+                "reason": f"{len(not_evaluated)} model feature(s) could not be evaluated for drift (fail closed): "
+                          + ", ".join(not_evaluated[:10]) + (", ..." if len(not_evaluated) > 10 else "")}
     recommended = share > threshold
     reason = (f"share of drifted features {share:.3f} {'exceeds' if recommended else 'is within'} "
               f"the policy limit {threshold:.3f}")

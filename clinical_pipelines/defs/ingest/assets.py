@@ -7,7 +7,9 @@ import dagster as dg
 
 from clinical_pipelines.audit import events as audit_events
 from clinical_pipelines.defs.resources import LakeFSResource
-from clinical_pipelines.ingest.contract import ContractViolation, build_manifest, validate_batch
+from clinical_pipelines.ingest.checks import file_sha256s
+from clinical_pipelines.ingest.contract import ContractViolation, build_manifest, check_batch
+from clinical_pipelines.ingest.problems import Problem
 from clinical_pipelines.settings import LANDING_REPOSITORY
 
 ingest_batches = dg.DynamicPartitionsDefinition(name="ingest_batch")
@@ -24,17 +26,42 @@ def read_batch_files(lakefs: LakeFSResource, batch_id: str, ref: str = "main") -
     }
 
 
-def quarantine(lakefs: LakeFSResource, batch_id: str, problems: list[str], run_id: str) -> str:
-    """Record why a batch was refused, next to its untouched files, and commit (nothing is lost)."""
-    record = {"batch_id": batch_id, "status": "quarantined", "dagster_run_id": run_id, "problems": problems}
-    lakefs.write_bytes(LANDING_REPOSITORY, "main", f"_quarantine/{batch_id}.json", json.dumps(record, indent=2).encode())
+def manifest_path(batch_id: str) -> str:
+    return f"_manifests/{batch_id}.json"
+
+
+def quarantine_path(batch_id: str) -> str:
+    return f"_quarantine/{batch_id}.json"
+
+
+def previous_files(lakefs: LakeFSResource, batch_id: str, ref: str = "main") -> dict[str, str] | None:
+    """name -> SHA-256 of what was received before under this batch id (ingested or quarantined), if anything."""
+    for path in (manifest_path(batch_id), quarantine_path(batch_id)):
+        if path in lakefs.list_paths(LANDING_REPOSITORY, ref, path):
+            record = json.loads(lakefs.read_bytes(LANDING_REPOSITORY, ref, path))
+            if isinstance(record.get("files"), dict):
+                return {str(k): str(v) for k, v in record["files"].items()}
+    return None
+
+
+def quarantine(lakefs: LakeFSResource, batch_id: str, problems: list[Problem], run_id: str,
+               files: dict[str, bytes]) -> str:
+    """Record why a batch was refused, next to its untouched files, and commit (nothing is lost).
+
+    The record lists each problem by file, row and column (never a value) and the SHA-256 of every
+    file received, so a later delivery under the same id with other content is recognised.
+    """
+    record = {"batch_id": batch_id, "status": "quarantined", "dagster_run_id": run_id,
+              "problems": [p.to_dict() for p in problems], "files": file_sha256s(files)}
+    lakefs.write_bytes(LANDING_REPOSITORY, "main", quarantine_path(batch_id), json.dumps(record, indent=2).encode())
     return lakefs.commit(
         LANDING_REPOSITORY,
         "main",
         f"Quarantine batch {batch_id}",
         metadata={"batch_id": batch_id, "status": "quarantined", "problems": str(len(problems)), "dagster_run_id": run_id},
         inputs=[audit_events.batch_subject(batch_id)],
-        audit_payload={"batch_id": batch_id, "status": "quarantined", "n_problems": len(problems)},
+        audit_payload={"batch_id": batch_id, "status": "quarantined", "n_problems": len(problems),
+                       "files_with_problems": sorted({p.file for p in problems})},
     )
 
 
@@ -58,16 +85,16 @@ def raw_extract(context: dg.AssetExecutionContext, lakefs: LakeFSResource) -> dg
             description=f"No files for batch {batch_id!r} under {LANDING_REPOSITORY}/main/{batch_id}/. "
             "Deliver the extract to the landing zone first."
         )
-    problems = validate_batch(batch_id, files)
+    problems = check_batch(batch_id, files, previous_files=previous_files(lakefs, batch_id))
     if problems:
-        commit = quarantine(lakefs, batch_id, problems, context.run.run_id)
+        commit = quarantine(lakefs, batch_id, problems, context.run.run_id, files)
         raise dg.Failure(
             description=str(ContractViolation(batch_id, problems)),
             metadata={"quarantine_commit": commit, "problems": len(problems)},
         )
     manifest = build_manifest(batch_id, files)
     lakefs.write_bytes(
-        LANDING_REPOSITORY, "main", f"_manifests/{batch_id}.json", json.dumps(manifest.to_dict(), indent=2).encode()
+        LANDING_REPOSITORY, "main", manifest_path(batch_id), json.dumps(manifest.to_dict(), indent=2).encode()
     )
     raw_commit = lakefs.commit(
         LANDING_REPOSITORY,

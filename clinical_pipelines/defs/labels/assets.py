@@ -8,7 +8,8 @@ import pandas as pd
 
 from clinical_pipelines.audit import events as audit_events
 from clinical_pipelines.defs.resources import AuditLogResource, LakeFSResource, ValidationPolicyResource
-from clinical_pipelines.labels.agreement import agreement_report, consensus_labels
+from clinical_pipelines.labels.agreement import LabelDataError, agreement_report, consensus_labels
+from clinical_pipelines.labels.ratings import ratings_from_snapshots
 from clinical_pipelines.provenance import canonical_json, sha256_bytes
 from clinical_pipelines.settings import DEID_REPOSITORY
 
@@ -68,10 +69,15 @@ def labels(
     snapshots = released_batches(lakefs, snapshot_commit)
     batches = sorted(snapshots)
     raw = read_all_batches(lakefs, snapshot_commit, batches, "labels")
-    long = raw.rename(columns={"encounter_pid": "item_id"})[["item_id", "rater_id", "label"]].copy()
-    long["label"] = pd.to_numeric(long["label"], errors="raise").astype(int)
-    report = agreement_report(long)
-    consensus = consensus_labels(long).rename(columns={"item_id": "encounter_pid"})
+    try:
+        ratings = ratings_from_snapshots(raw)
+        report = agreement_report(ratings.long)
+        consensus = consensus_labels(ratings.long).rename(columns={"item_id": "encounter_pid"})
+    except LabelDataError as exc:
+        raise dg.Failure(description=f"released labels cannot be used: {exc}") from None
+    report["missing_ratings"] = {"n": ratings.n_missing, "by_batch": ratings.missing_by_batch}
+    if ratings.n_missing:
+        context.log.warning(f"{ratings.n_missing} empty label(s) in released batches treated as missing ratings")
     raters = sorted(raw["rater_id"].astype(str).unique())
     tools = sorted(raw["labeling_tool"].astype(str).unique())
     labels_sha = sha256_bytes(canonical_json(sorted(zip(consensus["encounter_pid"], consensus["label"].astype(int).tolist()))))
@@ -107,6 +113,7 @@ def labels(
         audit_events.ASSET_MATERIALIZED, subject,
         inputs=snapshot_inputs,
         payload={"asset": "labels", "raters": raters, "labeling_tools": tools, "n_labels": int(len(raw)),
+                 "n_missing_ratings": ratings.n_missing,
                  "n_consensus": int(len(consensus)), "krippendorff_alpha": alpha,
                  "kappa": report["fleiss_kappa"]["estimate"],
                  "fleiss_kappa": report["fleiss_kappa"]["estimate"], "lakefs_commit": commit_id,
@@ -122,6 +129,7 @@ def labels(
             "labels_sha256": labels_sha,
             "raters": len(raters),
             "ratings": int(len(raw)),
+            "missing_ratings": ratings.n_missing,
             "consensus_labels": int(len(consensus)),
             "excluded_ties": report["consensus"]["n_unresolved_excluded"],
             "krippendorff_alpha": alpha,

@@ -1,0 +1,139 @@
+"""``clinical-pipelines ingest check DIR``: the extract contract checks, without any service.
+
+    clinical-pipelines ingest check DIR [--json]
+
+``DIR`` is one batch folder (the files of one delivery, folder name = batch id) or a landing folder
+holding batch folders. A batch already received under the same id is recognised, as in the landing
+zone, from ``_manifests/<batch_id>.json`` or ``_quarantine/<batch_id>.json`` next to the batch folder.
+
+Output: one line per problem, ``<batch>/<file>, row N, column C: problem`` (never a value), or one
+``OK`` line per valid batch. Exit codes: 0 every batch valid; 1 a problem or an unreadable path;
+2 usage error. No traceback reaches the terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from clinical_pipelines.ingest.contract import REQUIRED_FILES, check_batch
+from clinical_pipelines.ingest.problems import Problem
+
+MAX_FILE_BYTES = 2 * 1024**3  # a single extract file larger than this is refused, not read into memory
+
+
+@dataclass(frozen=True)
+class BatchCheck:
+    batch_id: str
+    path: str
+    problems: list[Problem]
+
+
+def _read_files(folder: Path) -> tuple[dict[str, bytes], list[Problem]]:
+    files: dict[str, bytes] = {}
+    problems: list[Problem] = []
+    for entry in sorted(folder.iterdir()):
+        if entry.name.startswith("."):
+            continue
+        try:
+            if not entry.is_file():
+                problems.append(Problem(file=entry.name, problem="is not a regular file (a folder inside a batch?)"))
+                continue
+            if entry.stat().st_size > MAX_FILE_BYTES:
+                problems.append(Problem(file=entry.name, problem="is larger than 2 GiB: split the extract"))
+                continue
+            files[entry.name] = entry.read_bytes()
+        except OSError as exc:
+            problems.append(Problem(file=entry.name, problem=f"cannot be read ({_os_reason(exc)})"))
+    return files, problems
+
+
+def _os_reason(exc: OSError) -> str:
+    return exc.strerror.lower() if exc.strerror else type(exc).__name__
+
+
+def _previous(folder: Path) -> dict[str, str] | None:
+    for sub in ("_manifests", "_quarantine"):
+        record_path = folder.parent / sub / f"{folder.name}.json"
+        try:
+            if record_path.is_file():
+                record = json.loads(record_path.read_bytes())
+                if isinstance(record, dict) and isinstance(record.get("files"), dict):
+                    return {str(k): str(v) for k, v in record["files"].items()}
+        except (OSError, ValueError):
+            return {"(previous record unreadable)": ""}  # compare against something that never matches
+    return None
+
+
+def check_folder(folder: Path) -> BatchCheck:
+    """Check one batch folder (folder name = batch id)."""
+    files, problems = _read_files(folder)
+    problems += check_batch(folder.name, files, previous_files=_previous(folder))
+    return BatchCheck(batch_id=folder.name, path=str(folder), problems=problems)
+
+
+def _is_batch_folder(folder: Path) -> bool:
+    try:
+        return any((folder / name).exists() for name in REQUIRED_FILES)
+    except OSError:
+        return False
+
+
+def batch_folders(root: Path) -> list[Path]:
+    """``root`` itself when it is a batch folder, else its batch sub-folders (not ``_*``, not hidden)."""
+    if _is_batch_folder(root):
+        return [root]
+    return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
+
+
+def _check_root(root: Path) -> tuple[list[BatchCheck], str | None]:
+    try:
+        if not root.exists():
+            return [], f"{root}: no such file or directory"
+        if not root.is_dir():
+            return [], f"{root}: not a directory (give the batch folder, not one of its files)"
+        folders = batch_folders(root)
+    except OSError as exc:
+        return [], f"{root}: cannot be read ({_os_reason(exc)})"
+    if not folders:
+        return [], f"{root}: no batch folder found (expected {', '.join(REQUIRED_FILES)})"
+    checks = []
+    for folder in folders:
+        try:
+            checks.append(check_folder(folder))
+        except OSError as exc:
+            checks.append(BatchCheck(folder.name, str(folder), [Problem(file=".", problem=f"cannot be read ({_os_reason(exc)})")]))
+    return checks, None
+
+
+def ingest_main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="clinical-pipelines ingest", description="Raw extract checks.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    check = sub.add_parser("check", help="check batch folders against the extract contract (no services needed)")
+    check.add_argument("dir", help="a batch folder, or a folder of batch folders")
+    check.add_argument("--json", action="store_true", help="print the problems as JSON")
+    args = parser.parse_args(argv)
+    try:
+        checks, error = _check_root(Path(args.dir))
+    except Exception as exc:  # noqa: BLE001 - never a traceback for a user of the CLI
+        checks, error = [], f"{args.dir}: could not be checked ({type(exc).__name__})"
+    if error:
+        print(json.dumps({"error": error}) if args.json else f"error: {error}", file=sys.stdout)
+        return 1
+    if args.json:
+        print(json.dumps([{"batch_id": c.batch_id, "valid": not c.problems,
+                           "problems": [p.to_dict() for p in c.problems]} for c in checks], indent=2))
+    else:
+        for c in checks:
+            if c.problems:
+                for p in c.problems:
+                    print(f"{c.batch_id}/{p}")
+            else:
+                print(f"OK {c.batch_id}: meets the extract contract")
+    return 1 if any(c.problems for c in checks) else 0
+
+
+main = ingest_main

@@ -1,0 +1,165 @@
+"""Reading raw extract files exactly as the snapshot step parses them, reporting problems instead of raising.
+
+- Encoding: UTF-8 (RFC 3629). A UTF-8 byte-order mark is accepted at the start of CSV files and
+  ``extract.json`` (spreadsheet exports write one); JSON Lines must not start with one (RFC 8259
+  section 8.1; pandas' JSON reader refuses it). UTF-16/UTF-32 byte-order marks, invalid UTF-8 and
+  a byte-order mark inside a file (concatenated exports) are problems.
+- File kind: a file whose first bytes are the signature of another format (ZIP/XLSX, gzip, Parquet,
+  PDF, ...) or that holds NUL bytes is not the text file its extension says.
+- CSV (RFC 4180) through Python's ``csv`` module in strict mode; blank lines are skipped, as pandas
+  does. JSON Lines (jsonlines.org): records are separated by ``\\n`` only, so U+2028, U+2029 and
+  U+0085 inside JSON strings are ordinary characters (as for ``pandas.read_json(lines=True)``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from clinical_pipelines.ingest.problems import ProblemLog
+
+UTF8_BOM = b"\xef\xbb\xbf"
+_WIDE_BOMS = ((b"\x00\x00\xfe\xff", "UTF-32"), (b"\xff\xfe\x00\x00", "UTF-32"),
+              (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
+# Leading bytes of formats that are sometimes delivered under a .csv / .json / .jsonl name.
+SIGNATURES = (
+    (b"PK\x03\x04", "a ZIP archive (e.g. an Excel .xlsx workbook)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an OLE2 document (e.g. an Excel .xls workbook)"),
+    (b"\x1f\x8b", "gzip-compressed data"),
+    (b"BZh", "bzip2-compressed data"),
+    (b"\xfd7zXZ\x00", "xz-compressed data"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"PAR1", "an Apache Parquet file"),
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+)
+
+
+def sniff_kind(data: bytes) -> str | None:
+    """What the bytes are when they are not text (``None`` for plausible text)."""
+    for magic, kind in SIGNATURES:
+        if data.startswith(magic):
+            return kind
+    if b"\x00" in data[:65536]:
+        return "binary data (NUL bytes)"
+    return None
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def decode(name: str, data: bytes, log: ProblemLog, *, allow_bom: bool) -> str | None:
+    """The file's text, or ``None`` after logging why it cannot be read as UTF-8 text."""
+    if not data:
+        log.add(name, "is empty (0 bytes): expected at least a header and one record")
+        return None
+    for bom, encoding in _WIDE_BOMS:
+        if data.startswith(bom):
+            log.add(name, f"is encoded as {encoding} (byte-order mark): re-export it as UTF-8")
+            return None
+    kind = sniff_kind(data)
+    if kind is not None:
+        log.add(name, f"is not the text file its extension says: its content is {kind}")
+        return None
+    if data.startswith(UTF8_BOM):
+        if not allow_bom:
+            log.add(name, "starts with a UTF-8 byte-order mark, which JSON does not allow (RFC 8259 8.1): "
+                          "save it as UTF-8 without BOM", row=1)
+            return None
+        data = data[len(UTF8_BOM):]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        log.add(name, "is not valid UTF-8 (first invalid byte on this line): re-export it as UTF-8",
+                row=_line_of(data, exc.start))
+        return None
+    inner = text.find("\ufeff")
+    if inner >= 0:
+        log.add(name, "has a byte-order mark inside the file (were several exports concatenated?)",
+                row=text.count("\n", 0, inner) + 1)
+        return None
+    return text
+
+
+@dataclass(frozen=True)
+class CsvTable:
+    """Header and records of a CSV file; ``records`` pairs each record with the line it starts on."""
+
+    header: list[str]
+    records: list[tuple[int, list[str]]]
+
+
+def read_csv(name: str, text: str, log: ProblemLog) -> CsvTable | None:
+    """Parse CSV text; ``None`` (with a logged problem) when it is malformed or has no header."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records: list[tuple[int, list[str]]] = []
+    start = 1
+    try:
+        for record in reader:
+            if record:  # blank lines are skipped, as pandas.read_csv does
+                records.append((start, record))
+            start = reader.line_num + 1
+    except csv.Error:
+        truncated = " (the file may be truncated)" if not text.endswith(("\n", "\r")) else ""
+        log.add(name, f"is not well-formed CSV from this row on (unbalanced quotes or a stray byte){truncated}",
+                row=start)
+        return None
+    if not records:
+        log.add(name, "has no header row")
+        return None
+    (_, header), *rows = records
+    return CsvTable(header=header, records=rows)
+
+
+class _DuplicateKeys(dict):
+    """``object_pairs_hook`` result that remembers keys given more than once."""
+
+    duplicates: list[str]
+
+
+def _pairs_hook(pairs):
+    obj = _DuplicateKeys(pairs)
+    seen: set[str] = set()
+    obj.duplicates = sorted({k for k, _ in pairs if k in seen or seen.add(k)})
+    return obj
+
+
+def json_lines(name: str, text: str, log: ProblemLog) -> Iterator[tuple[int, dict]]:
+    """Each JSON object of a JSON Lines text with its line number; other lines are logged problems."""
+    lines = text.split("\n")
+    ends_with_newline = text.endswith("\n")
+    for i, line in enumerate(lines, start=1):
+        line = line.removesuffix("\r")
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line, object_pairs_hook=_pairs_hook)
+        except (json.JSONDecodeError, RecursionError):
+            last = i == len(lines) and not ends_with_newline
+            log.add(name, "is not valid JSON" + (" (the file may be truncated)" if last else ""), row=i)
+            continue
+        if not isinstance(obj, dict):
+            log.add(name, "is not a JSON object", row=i)
+            continue
+        for key in getattr(obj, "duplicates", []):
+            log.add(name, "is given more than once in the same object", row=i, column=safe_name(key))
+        yield i, obj
+
+
+def safe_name(name: str) -> str:
+    """A header or field name as it may be shown: a plain identifier, else a neutral placeholder.
+
+    Contract names are shown as they are; an unknown name is shown only if it looks like a column
+    identifier, because a file delivered without its header row puts data values there.
+    """
+    stripped = name.strip()
+    if stripped and len(stripped) <= 64 and stripped.replace("_", "").isascii() and \
+            stripped.replace("_", "").isalnum() and stripped == stripped.lower():
+        return stripped
+    return "(unnamed or non-identifier name)"
