@@ -20,7 +20,9 @@ DRIFT_CHECK = "feature_drift_within_limit"
     description=(
         "Evidently data-drift report of every model feature: training patients (reference) against the most "
         "recent patients (temporal test period). The share of drifted features is compared with the gate "
-        "policy's limit; above it, retraining is recommended (warning check, and the retraining sensor acts)."
+        "policy's limit; above it, retraining is recommended (warning check, and the retraining sensor acts). "
+        "A feature that went missing is drift too; one that cannot be compared (all missing, empty window) "
+        "is reported as not evaluated and also recommends retraining review (fail closed)."
     ),
 )
 def feature_drift(
@@ -49,6 +51,8 @@ def feature_drift(
             "share_drifted_features": result.summary["share_drifted_columns"],
             "drifted_features": ", ".join(decision["drifted_columns"]) or "none",
             "retraining_recommended": bool(decision["recommended"]),
+            "features_not_evaluated": ", ".join(result.summary["columns_not_evaluated"]) or "none",
+            "missingness_drift_features": ", ".join(result.summary["missingness_drift_columns"]) or "none",
             "report_url": dg.MetadataValue.url(
                 f"{mlflow.tracking_uri}/#/experiments/{trained_model['experiment_id']}/runs/{trained_model['mlflow_run_id']}/artifacts"
             ),
