@@ -190,6 +190,8 @@ def _rows(name: str, table: CsvTable, text: str, log: ProblemLog) -> Iterable[tu
 def _check_value(name: str, col: str, value: str, rule: rules.ValueRule, line: int, log: ProblemLog,
                  ctx: BatchContext | None) -> date | None:
     """Log what is wrong with one cell; returns the parsed date of a valid date cell."""
+    if rule.identifier and value.strip() and value != value.strip():
+        log.add(name, "leading or trailing spaces (identifiers are matched exactly across files)", row=line, column=col)
     value = value.strip()
     if not value:
         if rule.required:

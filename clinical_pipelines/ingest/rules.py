@@ -12,6 +12,8 @@ import). Rules, with their sources:
 - clinical measurements are decimal numbers (empty = missing) inside physiological limits: values
   outside are incompatible with life or are unit errors (e.g. Fahrenheit in ``temperature_c``, g/L
   in ``hemoglobin_g_dl``, umol/L in ``creatinine_mg_dl``), and comorbidity flags are 0 or 1;
+- identifiers (``mrn``, ``encounter_id``, ``site_id``, ``note_id``, ``rater_id``) have no surrounding
+  spaces, since they are matched and pseudonymised exactly;
 - ``research_consent`` is ``Y`` or ``N`` and the outcome ``label`` is 0 or 1 (a rater who gives no
   rating leaves the row out: Krippendorff's alpha treats the absent pair as missing).
 """
@@ -45,6 +47,7 @@ class ValueRule:
     unit: str = ""
     choices: tuple[str, ...] = ()
     empty_problem: str = "empty (a value is required)"
+    identifier: bool = False  # matched exactly across files: no surrounding spaces
 
     def describe(self) -> str:
         if self.kind == NUMBER and self.choices:
@@ -60,6 +63,9 @@ def _fmt(x: float | None) -> str:
     return f"{x:g}" if x is not None else "?"
 
 
+ID = ValueRule(required=True, identifier=True)
+
+
 def _num(low: float, high: float, unit: str) -> ValueRule:
     return ValueRule(kind=NUMBER, low=low, high=high, unit=unit)
 
@@ -67,11 +73,11 @@ def _num(low: float, high: float, unit: str) -> ValueRule:
 FLAG = ValueRule(kind=NUMBER, low=0, high=1, choices=("0", "1"))
 
 ENCOUNTER_RULES: dict[str, ValueRule] = {
-    "mrn": ValueRule(required=True),
+    "mrn": ID,
     "birth_date": ValueRule(kind=DATE),
     "research_consent": ValueRule(kind=CHOICE, required=True, choices=("Y", "N")),
-    "encounter_id": ValueRule(required=True, unique=True),
-    "site_id": ValueRule(required=True),
+    "encounter_id": ValueRule(required=True, unique=True, identifier=True),
+    "site_id": ID,
     "admit_date": ValueRule(kind=DATE, required=True),
     "discharge_date": ValueRule(kind=DATE),
     "heart_rate": _num(0, 350, "beats/min"),
@@ -98,15 +104,15 @@ ENCOUNTER_RULES: dict[str, ValueRule] = {
     "current_smoker": FLAG,
 }
 NOTE_RULES: dict[str, ValueRule] = {
-    "note_id": ValueRule(required=True, unique=True),
-    "encounter_id": ValueRule(required=True),
-    "mrn": ValueRule(required=True),
+    "note_id": ValueRule(required=True, unique=True, identifier=True),
+    "encounter_id": ID,
+    "mrn": ID,
     "note_date": ValueRule(kind=DATE),
     "text": ValueRule(required=True, empty_problem="empty note text"),
 }
 LABEL_RULES: dict[str, ValueRule] = {
-    "encounter_id": ValueRule(required=True),
-    "rater_id": ValueRule(required=True),
+    "encounter_id": ID,
+    "rater_id": ID,
     "label": ValueRule(kind=NUMBER, required=True, low=0, high=1, choices=("0", "1"),
                        empty_problem="missing rating (empty label): leave the row out when the rater gave no rating"),
     "labeled_at": ValueRule(kind=DATETIME),

@@ -199,6 +199,9 @@ _KINDS = [
          ((ENC, 2, "research_consent", "outside the allowed set"),), planted=("maybe",)),
     Kind("wrong-type-json", "note_id as a JSON number", lambda: kit.with_note_value(1, "note_id", 17),
          ((NOTES, 2, "note_id", "not a JSON string"),)),
+    Kind("id-with-spaces", "encounter_id ' E2' with a leading space",
+         lambda: kit.with_encounter_value(1, "encounter_id", " E2"),
+         ((ENC, 3, "encounter_id", "leading or trailing spaces"),)),
     Kind("required-value-empty", "empty mrn", lambda: kit.with_encounter_value(1, "mrn", ""),
          ((ENC, 3, "mrn", "a value is required"),)),
     # --- files
