@@ -32,7 +32,7 @@ def ed_triage(b: Builder, rec: Record, rng: random.Random) -> None:
 def nursing_shift(b: Builder, rec: Record, rng: random.Random) -> None:
     start = rng.choice(("0700", "1900", "07:00", "19:00"))
     b.add(f"NURSING SHIFT NOTE {start}-{rng.choice(('1930', '0730', '19:30', '07:30'))}  ", ph.date(rec, rng, time_p=0.0), "\n")
-    b.add("Received pt ", ph.patient(rec, rng), f" from {rng.choice(('night', 'day'))} RN ",
+    b.add("Received ", ph.patient(rec, rng), f" from {rng.choice(('night', 'day'))} RN ",
           name_phrase(rec.staff["tech"], rng, rng.choice(("first", "initials", "lower_first"))), ". ")
     b.add(ph.sentences(rng, 2, 4), "\n")
     b.add(f"NEURO: A&Ox{rng.randint(1, 4)}, follows commands. {rng.choice(filler.EPONYMS)}.\n")

@@ -45,9 +45,9 @@ def progress_soap(b: Builder, rec: Record, rng: random.Random) -> None:
     for i in range(rng.randint(2, 4)):
         b.add(f"{i + 1}. {rng.choice(filler.PROBLEMS).capitalize()}: {filler.med_line(rng)}.\n")
     b.add("Discussed with ", ph.staff(rec.staff["attending"], rng, "md"), " and ", ph.relative(*rng.choice(rec.relatives), rng),
-          ". Dispo: ", rng.choice(("home", "SNF", "rehab at ")))
+          ". Dispo: ", rng.choice(("home", "SNF", "rehab")))
     if rng.random() < 0.4:
-        b.add((rec.other_facility, "ORGANIZATION"))
+        b.add(" at ", (rec.other_facility, "ORGANIZATION"))
     b.add(" when stable.\n", ph.staff(rec.staff["resident"], rng, "md"), ", PGY-", str(rng.randint(1, 3)), "\n")
 
 
@@ -133,7 +133,7 @@ def home_health_intake(b: Builder, rec: Record, rng: random.Random) -> None:
           ph.date(rec, rng, time_p=0.4), "\n")
     b.add("Client: ", name_phrase(rec.patient, rng, rng.choice(("full", "last_first", "viet_order"))), ", ", ph.age(rec, rng), "\n")
     b.add(ph.birth_year(rec, rng), f" in {rng.choice(('Oaxaca', 'Manila', 'Lagos', 'Krakow', 'Hue', 'Izmir', 'Bergen', 'the Azores'))}; ")
-    b.add("moved to ", (rec.place[0], "LOCATION"), ", ", (rec.county, "LOCATION"), " County in ", str(rng.randint(1960, 2015)), ".\n")
+    b.add("moved to ", (rec.place[0], "LOCATION"), ", ", (f"{rec.county} County", "LOCATION"), " in ", str(rng.randint(1960, 2015)), ".\n")
     b.add("Address: ", ph.address(rec, rng, caps=rng.random() < 0.25), "\n")
     b.add("Phone: ", (rec.phone[0], "PHONE"), "   Email: ", (rec.email[0], "EMAIL"), "\n")
     b.add("Household: lives with ", ph.relative(*rng.choice(rec.relatives), rng), "; neighbor ",
