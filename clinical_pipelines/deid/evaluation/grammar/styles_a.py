@@ -115,7 +115,11 @@ def pathology_report(b: Builder, rec: Record, rng: random.Random) -> None:
 def telephone_encounter(b: Builder, rec: Record, rng: random.Random) -> None:
     b.add("TELEPHONE ENCOUNTER  ", ph.date(rec, rng, time_p=0.9), "\n")
     rel, who = rng.choice(rec.relatives)
-    b.add("Caller: ", ph.relative(rel, who, rng), " re: ", ph.patient(rec, rng), "\n")
+    b.add("Caller: ", ph.relative(rel, who, rng), " re: ")
+    if rng.random() < 0.4:
+        b.add(name_phrase(rec.patient, rng, "last_first"), " (", (rec.mrn[0], "MRN"), ")\n")
+    else:
+        b.add(ph.patient(rec, rng), "\n")
     b.add("Callback #: ", (rng.choice((rec.cell, rec.phone))[0], "PHONE"))
     if rng.random() < 0.3:
         b.add(" or pager ", (sid.pager(rng)[0], "PHONE"))
