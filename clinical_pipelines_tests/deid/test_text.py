@@ -32,7 +32,7 @@ def result(engine):
 
 @pytest.mark.parametrize("phi,typ", [
     ("SMITHERS, JOHN A", "NAME"), ("00482913", "MRN"), ("03/02/2024", "DATE"), ("Smithers", "NAME"),
-    ("92-year-old", "AGE"), ("March 4, 2024", "DATE"), ("Karen Smithers", "NAME"), ("217-555-0143", "PHONE"),
+    ("92", "AGE"), ("March 4, 2024", "DATE"), ("Karen Smithers", "NAME"), ("217-555-0143", "PHONE"),
     ("(217) 555-0199", "FAX"), ("1200 Harbor Blvd", "LOCATION"), ("jsmith@example.com", "EMAIL"),
     ("10.2.3.4", "IP"), ("123-45-6789", "SSN"), ("XJH448812993", "HEALTH_PLAN"), ("PM-88231-X", "DEVICE"),
     ("https://portal.example.org/p/1", "URL"), ("Maria Gonzalez", "NAME"),

@@ -1,8 +1,30 @@
-"""Dates and ages over 89: HIPAA Safe Harbor identifier (C), 45 CFR 164.514(b)(2)(i)(C): "all elements of dates
-(except year) for dates directly related to an individual ... and all ages over 89 and all elements of dates
-(including year) indicative of such age".
+"""Dates and times of day: HIPAA Safe Harbor identifier (C), 45 CFR 164.514(b)(2)(i)(C): "all elements of dates
+(except year) for dates directly related to an individual, including birth date, admission date, discharge date,
+date of death". A year alone is not an element to remove and stays ("in 2019"); ages over 89 and the date elements
+that reveal them are in ``ages.py``.
 
-Every finder takes the (NFC-normalised) text and returns ``Candidate`` lists in its coordinates.
+A grammar, not a list of examples. A date is built from
+- numeric parts: day 1-31, month 1-12, four-digit year 1900-2099, two-digit year, apostrophe year ('19);
+- month names: full, three-letter, "Sept", with or without a dot, any case when a day or year is attached,
+  capitalised when alone or with a day only (so "may", "mar", "dec" in prose stay);
+- spelled days: ordinals "first" .. "thirty-first" and cardinals "one" .. "thirty-one" (hyphen, space or joined);
+arranged in every order and separator found in real records: m/d/yy, m/d/yyyy, d/m/yyyy, m-d-yy, d.m.yyyy,
+yyyy-mm-dd (ISO 8601), yyyy/mm/dd, yyyy-mm, m/yyyy, dd-Mon-yyyy, 14Mar2025, 2025Mar14, "March 5th, 2025",
+"5 March 2025", "the fifth of April, 2025", "March twenty-first", "March '19", "spring 2019", holidays, and the
+compact yyyymmdd / mmddyyyy only after a date cue ("DOB", "collected", ...). A month name alone is a date element
+("in March", "mid-April") when a temporal preposition or modifier is attached.
+
+Each date found is then extended by what belongs to it: a weekday before it ("Mon, 3/7/23"), a time of day after or
+before it ("3/7/23 0915", "Feb 11, 2021 14:05", "08/19/2022 @ 2340", "4/2/21 11:02 AM", "2021-02-11T14:05:00Z",
+"at 14:05 on 3/7"), and the other end of a range ("3/4-3/7/2021", "March 3-7, 2021", "3-7 March"). A time of day
+with no date stays.
+
+Month/day without a year ("3/7") collides with clinical fractions (5/5 strength, 2/6 murmur, 1/2 tab, 3/4 of the
+dose, grade 2/4, pain 7/10): it is reported only outside those contexts, and common fractions (1/2, 3/4 ...) and
+equal pairs (2/2) only after a date cue.
+
+Input is the engine's analysis view (``normalize.py``: ASCII dashes, spaces and quotes). Returns ``Candidate``
+lists in the text's coordinates, type ``DATE``.
 """
 from __future__ import annotations
 
@@ -10,73 +32,252 @@ import re
 
 from .spans import Candidate
 
-_MONTH = (r"(?i:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?"
-          r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
-_DAY = r"(?:0?[1-9]|[12]\d|3[01])"
-_MON_NUM = r"(?:0?[1-9]|1[0-2])"
-_ORD = r"(?i:st|nd|rd|th)?"
+# ---------------------------------------------------------------- vocabulary
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+MONTH_ABBRS = ("Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec")
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+UNIT_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+TEEN_WORDS = ("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+              "nineteen")
+UNIT_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
+TEEN_ORDINALS = ("tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
+                 "seventeenth", "eighteenth", "nineteenth")
 
-DATE_RES = [
-    re.compile(rf"\b(?:19|20)\d\d([-/.]){_MON_NUM}\1{_DAY}(?!\d)"),
-    re.compile(rf"\b{_MON_NUM}([/-]){_DAY}\1(?:19|20)?\d\d\b"),
-    re.compile(rf"\b{_DAY}\.{_MON_NUM}\.(?:19|20)\d\d\b"),
-    re.compile(rf"\b{_MONTH}\.?\s+{_DAY}{_ORD}(?:\s*,\s*|\s+)(?:19|20)\d\d\b"),
-    re.compile(rf"\b{_MONTH}\.?\s+{_DAY}{_ORD}\b(?!\s*(?:mg|mcg|units?|ml|%))"),
-    re.compile(rf"\b{_DAY}{_ORD}\s+(?:of\s+)?{_MONTH}\.?(?:\s*,?\s*(?:19|20)\d\d)?\b"),
-    re.compile(rf"\b{_DAY}[-/ ]?{_MONTH}[-/ ]?(?:19|20)?\d\d\b"),
-    re.compile(rf"\b{_MONTH}\.?\s*,?\s+(?:of\s+)?(?:19|20)\d\d\b"),
-    re.compile(rf"\b{_MON_NUM}/(?:19|20)\d\d\b"),
-    re.compile(r"(?<=\b(?i:the)\s)(?:[12]\d|3[01]|0?[1-9])(?i:st|nd|rd|th)\b(?!\s*(?i:percentile|intercostal|ics|digit|"
-               r"toe|finger|cranial|nerve|grade|decile|quartile|rib|vertebra|cervical|lumbar|thoracic|lobe|segment|"
-               r"generation|degree|time|day|dose|cycle|week|month|year|line|floor|edition|ed\b|of\s+\d))"),
-    re.compile(r"\b(?:Christmas(?: Eve| Day)?|Thanksgiving|Easter|New Year'?s(?: Eve| Day)?|Halloween|Independence Day"
-               r"|Memorial Day|Labor Day|Veterans Day|Valentine'?s Day)\b"),
+
+def _alt(words) -> str:
+    """Regex alternation, longest first (so a prefix never wins over the whole word)."""
+    return "(?:" + "|".join(sorted({re.escape(w) for w in words}, key=len, reverse=True)) + ")"
+
+
+def _cap_forms(words) -> list[str]:
+    return [f for w in words for f in (w, w.upper())]
+
+
+_SEP_TU = r"[- ]?"  # twenty-first, twenty first, twentyfirst
+SPELLED_DAY_ORD = (r"(?i:(?:twenty" + _SEP_TU + _alt(UNIT_ORDINALS) + r"|thirty" + _SEP_TU + r"first|twentieth"
+                   r"|thirtieth|" + _alt(TEEN_ORDINALS)[3:-1] + "|" + _alt(UNIT_ORDINALS)[3:-1] + r"))")
+SPELLED_DAY_CARD = (r"(?i:(?:twenty" + _SEP_TU + _alt(UNIT_WORDS) + r"|thirty" + _SEP_TU + r"one|twenty|thirty|"
+                    + _alt(TEEN_WORDS)[3:-1] + "|" + _alt(UNIT_WORDS)[3:-1] + r"))")
+
+_MONTH_WORDS = [*MONTHS, *MONTH_ABBRS]
+# any case (with a day or a year attached); a trailing dot is allowed after every form ("Sept.", "Jan.")
+MONTH_ANY = r"(?i:" + _alt(_MONTH_WORDS)[3:-1] + r")(?![A-Za-z])\.?"
+# Title or upper case (month with a day only, spelled days)
+MONTH_CAP = _alt(_cap_forms(_MONTH_WORDS)) + r"(?![A-Za-z])\.?"
+MONTH_CAP_NO_MAY = _alt([f for f in _cap_forms(_MONTH_WORDS) if f.lower() != "may"]) + r"(?![A-Za-z])\.?"
+# a month alone: full names (any case but "may"), "Sept"
+MONTH_ALONE = (_alt([*_cap_forms([*MONTHS, "Sept"]), *[m.lower() for m in MONTHS if m != "May"]])
+               + r"(?![A-Za-z])")
+WEEKDAY = (_alt(_cap_forms([*WEEKDAYS, "Mon", "Tue", "Tues", "Wed", "Thu", "Thur", "Thurs", "Fri", "Sat", "Sun"]))
+           + r"(?![A-Za-z])\.?")
+SEASON = r"(?i:spring|summer|fall|autumn|winter)"
+HOLIDAY = (r"(?:Christmas(?:[ \t]+(?:Eve|Day))?|X-?mas|Thanksgiving(?:[ \t]+Day)?|Easter(?:[ \t]+Sunday)?"
+           r"|New[ \t]+Year'?s(?:[ \t]+(?:Eve|Day))?|Halloween|Independence[ \t]+Day|Fourth[ \t]+of[ \t]+July"
+           r"|Memorial[ \t]+Day|Labor[ \t]+Day|Veterans'?[ \t]+Day|Valentine'?s[ \t]+Day|Mother'?s[ \t]+Day"
+           r"|Father'?s[ \t]+Day|Good[ \t]+Friday|Juneteenth|St\.?[ \t]+Patrick'?s[ \t]+Day|Yom[ \t]+Kippur"
+           r"|Rosh[ \t]+Hashanah|Hanukkah|Chanukah|Passover|Diwali|Lunar[ \t]+New[ \t]+Year"
+           r"|Chinese[ \t]+New[ \t]+Year|(?:MLK|Martin[ \t]+Luther[ \t]+King(?:,?[ \t]+Jr\.?)?)[ \t]+Day"
+           r"|Presidents'?[ \t]+Day|Columbus[ \t]+Day)(?![A-Za-z])")
+
+# ---------------------------------------------------------------- numeric parts
+DAY = r"(?:3[01]|[12]\d|0?[1-9])"
+DAY2 = r"(?:3[01]|[12]\d|0[1-9])"
+MON = r"(?:1[0-2]|0?[1-9])"
+MON2 = r"(?:1[0-2]|0[1-9])"
+YEAR4 = r"(?:19|20)\d\d"
+YEAR_APOS = r"'\d\d(?!\d)"
+YEAR = rf"(?:{YEAR4}(?!\d)|{YEAR_APOS})"
+ORD = r"(?:st|nd|rd|th|ST|ND|RD|TH)"
+_B = r"(?<![\w/])(?<!\d[.:])"          # not inside a number, a fraction or a decimal
+_E = r"(?![\w/]|[.:]\d)"               # idem after
+_WRAP = r"(?:[ \t]*\n)?[ \t]*"          # spaces, or one line wrap
+_UNIT_AFTER = (r"(?![ \t]*(?:mg|mcg|ug|g|kg|mL|ml|cc|L|units?|u|iu|meq|mmol|mm|cm|%|mmhg|bpm|x|times|tabs?|pills?"
+               r"|caps?|doses?|puffs?|drops?|sprays?|h|hrs?|hours?|min|mins|minutes|days?|wks?|weeks?|mos?|months?"
+               r"|years?|yrs?|dilution|titer|pts|patients|people|persons|beds?|rooms?)\b)")
+
+# ---------------------------------------------------------------- times of day
+_TZ = r"(?:[ \t]*(?:Z(?![A-Za-z])|[+-](?:[01]\d):?[0-5]\d(?!\d)|\(?(?:UTC|GMT|[ECMPA][SD]T|HST|AKST|AKDT)\)?(?![A-Za-z])))?"
+_AMPM = r"(?:[ \t]*(?:[AaPp]\.?[ \t]?[Mm]\.?(?![A-Za-z])|[AaPp](?![A-Za-z])))"
+TIME_COLON = rf"(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:[.,]\d{{1,6}})?)?{_AMPM}?{_TZ}"
+TIME_AMPM = rf"(?:1[0-2]|0?[1-9]){_AMPM}{_TZ}"
+TIME_4 = rf"(?:[01]\d|2[0-3])[0-5]\d(?:[0-5]\d)?(?:[ \t]*(?:h|hrs?|hours)(?![A-Za-z]))?{_TZ}(?![\d:/]|[.,]\d){_UNIT_AFTER}"
+TIME_AFTER_RE = re.compile(rf"(?:[ \t]*(?P<w>,|at|@|-|;)?[ \t]*|T)(?P<t>(?:{TIME_COLON}|{TIME_AMPM})(?![\d:])|{TIME_4})")
+TIME_BEFORE_RE = re.compile(rf"(?<![\w:.-])(?<!to )(?P<t>{TIME_COLON}|{TIME_AMPM}|(?<=@)[ \t]*{TIME_4}|(?<=at ){TIME_4})"
+                            rf"(?:[ \t]?,[ \t]?|[ \t](?:on|of)[ \t]|[ \t]?)$")
+WEEKDAY_BEFORE_RE = re.compile(rf"(?<![A-Za-z]){WEEKDAY}[ \t]*,?[ \t]*(?:the[ \t]+)?$")
+WEEKDAY_AFTER_RE = re.compile(rf"[ \t]*\({WEEKDAY}\)")
+
+# ---------------------------------------------------------------- ranges
+_RANGE_SEP = r"[ \t]*(?:-|to|through|thru|until|till|and|&)[ \t]*"
+RANGE_DAY_AFTER_RE = re.compile(rf"{_RANGE_SEP}{DAY}{ORD}?(?![\w/:]|\.\d){_UNIT_AFTER}"
+                                rf"(?:[ \t]*,?[ \t]*{YEAR})?(?![ \t]*{MONTH_ANY})")
+RANGE_DAY_BEFORE_RE = re.compile(rf"{_B}{DAY}{ORD}?{_RANGE_SEP}$")
+RANGE_MD_BEFORE_RE = re.compile(rf"{_B}{MON}/{DAY}(?:/(?:{YEAR4}|\d\d))?[ \t]*(?:-|to|through|thru|until|till)"
+                                rf"[ \t]*$")
+RANGE_MONTH_BEFORE_RE = re.compile(rf"(?<![A-Za-z]){MONTH_CAP}{_RANGE_SEP}$")
+
+# ---------------------------------------------------------------- date patterns: (regex, kind, score)
+# kind: "md" ends with a day after a month name (forward day range), "dm" starts with a day before a month name
+# (backward day range), "mo" starts with a month name (backward month range), "num" numeric, "" other.
+_DATE_PATTERNS: list[tuple[str, str, float]] = [
+    # m/d/yyyy, d/m/yyyy, m-d-yy ...; d.m.yyyy; dd.mm.yy
+    (rf"{_B}{DAY}([/-]){DAY}\1(?:{YEAR4}|\d\d)(?![\w/]|\.\d){_UNIT_AFTER}", "num", 0.9),
+    (rf"{_B}{DAY}\.{DAY}\.{YEAR4}{_E}", "num", 0.9),
+    (rf"{_B}{DAY2}\.{DAY2}\.\d\d{_E}", "num", 0.85),
+    # yyyy-mm-dd, yyyy/mm/dd, yyyy.mm.dd (ISO 8601 and variants); yyyy-mm
+    (rf"{_B}{YEAR4}([-/.]){MON}\1{DAY}(?=T\d|(?![\w/]|\.\d))", "num", 0.9),
+    (rf"{_B}{YEAR4}[-/]{MON2}(?![\w/-]|\.\d)", "num", 0.8),
+    # m/yyyy, m-yyyy, m/'yy
+    (rf"{_B}(?<!\d:)(?<!titer )(?<!dilution ){MON}[/-](?:{YEAR4}|'\d\d)(?![\w/-]|\.\d){_UNIT_AFTER}", "num", 0.8),
+    # Month day[, year]: "March 5", "Mar. 5th, 2025", "Mar-05-2025", "March the 5th", "Sept 5 '19"
+    (rf"(?<![A-Za-z]){MONTH_ANY}[ \t]*[-/.,]?{_WRAP}(?:the[ \t]+)?{DAY}{ORD}?(?!\d)(?:[ \t]*[,/.-]?[ \t]*{YEAR})",
+     "mdy", 0.9),
+    (rf"(?<![A-Za-z]){MONTH_CAP}[ \t]*[-/.,]?{_WRAP}(?:the[ \t]+)?{DAY}{ORD}?(?![\w/]|[.:]\d){_UNIT_AFTER}", "md", 0.85),
+    # day Month[ year]: "14-Mar-2025", "14Mar2025", "5th of March, 2025", "5 March"
+    (rf"(?<![\w/.:])(?<!\d,){DAY}{ORD}?[ \t]*(?:of[ \t]+)?[-/.]?[ \t]*{MONTH_ANY}[ \t]*[-/.,]?[ \t]*(?:{YEAR}|\d\d(?!\d))",
+     "dm", 0.9),
+    (rf"(?<![\w/.:])(?<!\d,){DAY}{ORD}?[ \t]*(?:of[ \t]+)?[-/.]?[ \t]*{MONTH_CAP}", "dm", 0.85),
+    # yyyy Month day: "2025Mar14", "2025-Mar-14"
+    (rf"{_B}{YEAR4}[ \t]*[-/.]?[ \t]*{MONTH_ANY}[ \t]*[-/.]?[ \t]*{DAY}(?!\d)", "", 0.9),
+    # Month year: "March 2025", "Mar-2025", "March, 2025", "March of 2025", "March '19"
+    (rf"(?<![A-Za-z]){MONTH_ANY}[ \t]*(?:[-/,][ \t]*|of[ \t]+)?{YEAR}", "mo", 0.9),
+    # spelled days: "fifth of April, 2025", "March twenty-first", "April the fifth", "fifth April 2025"
+    (rf"(?<![A-Za-z]){SPELLED_DAY_ORD}[ \t]+(?:day[ \t]+)?of[ \t]+{MONTH_ANY}(?:[ \t]*,?[ \t]*{YEAR})?", "", 0.9),
+    (rf"(?<![A-Za-z]){MONTH_CAP}[ \t]*,?[ \t]*(?:the[ \t]+)?{SPELLED_DAY_ORD}(?![A-Za-z])"
+     rf"(?:[ \t]*,?[ \t]*{YEAR})?", "", 0.85),
+    (rf"(?<![A-Za-z]){MONTH_ANY}[ \t]*,?[ \t]*(?:the[ \t]+)?{SPELLED_DAY_ORD}[ \t]*,?[ \t]*{YEAR}", "", 0.9),
+    (rf"(?<![A-Za-z]){MONTH_CAP_NO_MAY}[ \t]+{SPELLED_DAY_CARD}(?![A-Za-z])(?![ \t-]+(?:times|doses?|tabs?|pills?"
+     rf"|days?|weeks?|months?|years?|hours?|units?|mg|of)\b)(?:[ \t]*,?[ \t]*{YEAR})?", "", 0.8),
+    (rf"(?<![A-Za-z]){SPELLED_DAY_ORD}[ \t]+{MONTH_ANY}[ \t]*,?[ \t]*{YEAR}", "", 0.9),
+    # "the 21st" (day of month) away from anatomy, percentiles and counts
+    (r"(?<=\b(?i:the)\s)(?:[12]\d|3[01]|0?[1-9])(?i:st|nd|rd|th)\b(?!\s*(?i:percentile|intercostal|ics|digit|toe"
+     r"|finger|cranial|nerve|grade|decile|quartile|rib|vertebra|cervical|lumbar|thoracic|lobe|segment|generation"
+     r"|degree|time|day|dose|cycle|week|month|year|line|floor|edition|ed\b|of\s+\d|trimester|hour|minute|birthday"
+     r"|bday|attempt|episode|admission|visit|round|session|fraction|lesion|level|position|space|metatarsal"
+     r"|metacarpal|branch|order|stage|place))", "", 0.8),
+    # seasons and holidays (with an optional year): "spring 2019", "Fall of '19", "Christmas 2019"
+    (rf"(?<![A-Za-z]){SEASON}[ \t]*(?:of[ \t]+|[-,][ \t]*)?(?:{YEAR4}(?:[ \t]*[-/][ \t]*(?:{YEAR4}|\d\d))?(?!\d)"
+     rf"|{YEAR_APOS})", "", 0.85),
+    (rf"(?<![A-Za-z]){HOLIDAY}(?:[ \t]*(?:of[ \t]+|,[ \t]*)?{YEAR})?", "", 0.85),
 ]
-# month/day without a year: only with a date cue nearby (avoids 5/5 strength, 2/6 murmur, 1/2 tab)
-MD_RE = re.compile(rf"(?<![\d/.]){_MON_NUM}/{_DAY}(?![\d/])")
+DATE_RES = [(re.compile(p), kind, score) for p, kind, score in _DATE_PATTERNS]
+# patterns that can match text without a digit (spelled days, holidays): the only ones run on digit-free text
+_WORD_DATE_RES = [(rx, k, s) for rx, k, s in DATE_RES if SPELLED_DAY_ORD in rx.pattern or HOLIDAY in rx.pattern
+                  or SPELLED_DAY_CARD in rx.pattern]
+
+# compact yyyymmdd / mmddyyyy (a random 8-digit identifier has this shape < 0.1% of the time, and is redacted anyway)
+COMPACT_RE = re.compile(rf"(?<![\w.-])(?:{YEAR4}{MON2}{DAY2}|{MON2}{DAY2}{YEAR4})(?:T?(?:[01]\d|2[0-3])[0-5]\d"
+                        rf"(?:[0-5]\d)?)?(?![\w-]|\.\d)")
+DATE_CUE_RE = re.compile(r"\b(?:dates?|dated|dob|d\.o\.b|dos|birth|born|on|since|from|until|through|thru|between"
+                         r"|as\s+of|admit\w*|discharg\w*|seen|visit\w*|collected|drawn|received|reported|resulted"
+                         r"|performed|printed|signed|verified|ordered|scheduled|service|exam|study|procedure"
+                         r"|surgery|specimen|effective|expir\w*|issued|last|next|timestamp|time)\b[^\n\d]{0,16}$",
+                         re.I)
+# a month named alone, after a temporal preposition or modifier: "in March", "mid-April", "end of June"
+MONTH_ALONE_RE = re.compile(rf"\b(?i:in|since|during|until|till|through|thru|last|next|this|early|mid|late|before"
+                            rf"|after|around|past|(?:end|beginning|start|middle|month|rest)[ \t]+of)(?:[ \t]+|-)"
+                            rf"(?:(?i:the[ \t]+)?(?:early|mid|late)[ \t-]*)?({MONTH_ALONE})")
+
+# ---------------------------------------------------------------- month/day without a year
+MD_RE = re.compile(rf"(?<![\w/.,]){MON}/{DAY}(?![\w/]|[.,]\d)")
+DM_RE = re.compile(rf"(?<![\w/.,])(?:1[3-9]|2\d|3[01])/{MON}(?![\w/]|[.,]\d)")
 MD_CUE_RE = re.compile(r"\b(?:on|since|from|until|through|thru|dated?|dos|between|to|by|as\s+of|week\s+of|admit\w*"
                        r"|discharg\w*|seen|well|visit|started|stopped|f/u|follow[- ]?up|pod|hd|drawn|collected|performed"
                        r"|done|prior|last|next|noted|surgery|cath\w*|obtained|clinic|appt|appointment|scheduled|return"
                        r"|rtc|today|post|around|approx\w*|onset|began|presented|returned|placed|removed|implanted"
-                       r"|echo|ecg|ekg|ct|mri|cxr|labs?)\b|[-–,(~]\s*$", re.I)
-MD_PRE_NEG_RE = re.compile(r"(?:grade|strength|power|motor|score|ratio|murmur|pulses?|reflex(?:es)?|apgar|gcs|x|times)"
-                           r"\s*:?\s*$|[\d.]\s*$", re.I)
-MD_NEG_RE = re.compile(r"^\s*(?:strength|murmur|tabs?|pills?|doses?|times|motor|reflex|power|lobes?|vessels?|score"
+                       r"|echo|ecg|ekg|ct|mri|cxr|labs?|date|dob|received|printed|signed|reported|in|service|arrival|arrived)\b[^\n\d]{0,4}$"
+                       r"|[-,(~]\s*$", re.I)
+MD_PRE_NEG_RE = re.compile(r"(?:grade|strength|power|motor|score|ratio|murmur|pulses?|reflex(?:es)?|apgar|gcs|x|times"
+                           r"|pain|scale|rated|rates|severity|intensity|level|fio2|peep|vent|settings|sets?|bottles?"
+                           r"|cultures?|of|titer|dilution|[a-z]\d|rue|lue|rle|lle|ue|le|bilat\w*|grossly)\s*:?\s*$|(?<![\d:])\d[ \t]?$|\+\s*$",
+                           re.I)
+MD_NEG_RE = re.compile(r"[ \t]*(?:strength|murmur|tabs?|pills?|doses?|times|motor|reflex|power|lobes?|vessels?|score"
                        r"|of\b|pulses?|grip|systolic|diastolic|holosystolic|beats?|units?|mg|ml|cm|mm|ejection|harsh"
                        r"|soft|blowing|early|late|mid|pan|crescendo|continuous|sem|hsm|rubs?|gallops?|lesions?|nodes?"
-                       r"|positive|negative|cores?|sites?|views?|criteria|points?|ratio|scale)",
-                       re.I)
+                       r"|positive|negative|cores?|sites?|views?|criteria|points?|ratio|scale|pain|ns\b|nss|normal"
+                       r"|saline|str|bottles?|sets?|cultures?|patients?|pts|cases|days?|weeks?|wks?|months?|mos?"
+                       r"|servings?|packs?|ppd|cigs?|drinks?|dilution|titer|split|fractions?|ratio)", re.I)
+_COMMON_FRACTIONS = {(1, 2), (1, 3), (2, 3), (1, 4), (3, 4), (1, 8), (3, 8), (5, 8), (7, 8), (1, 5), (2, 5),
+                     (3, 5), (4, 5), (1, 6), (5, 6)}
 
-AGE_RES = [
-    re.compile(r"\b(?:9\d|1[0-1]\d)(?:\s*|-)(?:years?|yrs?|y)(?:\s*|-)(?:old|of age|o\b)", re.I),
-    re.compile(r"\b(?:9\d|1[0-1]\d)\s*(?:y/o|y\.o\.?|yo|yrs?|years?)\b(?:[-\s]*(?:old|male|female|man|woman|m|f)\b)?", re.I),
-    re.compile(r"\b(?:9\d|1[0-1]\d)\s*(?:yo)?[MF]\b"),
-    re.compile(r"\b(?:aged?|age:)\s*(?:of\s+)?(9\d|1[0-1]\d)\b", re.I),
-    re.compile(r"\b(?:alive|died|passed(?:\s+away)?|deceased|living|death)\s+(?:at|aged?)\s+(?:age\s+)?(9\d|1[0-1]\d)\b", re.I),
-    re.compile(r"\b(?:9\d|1[0-1]\d)(?=\s*(?:th)?\s*birthday)", re.I),
-    re.compile(r"\bin\s+(?:his|her|their)\s+(?:late\s+|early\s+|mid\s+|mid-)?(?:90s|nineties|100s)\b", re.I),
-    re.compile(r"\b(?:ninety|one hundred)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?[- ]years?[- ]old\b", re.I),
-    re.compile(r"\bnonagenarian|centenarian\b", re.I),
-]
-AGE_DIGITS_RE = re.compile(r"\d+")
+_DIGIT_RE = re.compile(r"\d")
+_DIGIT_FREE_HINT_RE = re.compile(r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|spring|summer|fall|autumn"
+                                 r"|winter|christmas|xmas|thanksgiving|easter|year|halloween|independence|memorial"
+                                 r"|labor|veteran|valentine|mother|father|friday|juneteenth|patrick|kippur|hashanah"
+                                 r"|hanukkah|chanukah|passover|diwali|mlk|king|president|columbus|day)")
 
 
-def find_dates(text: str) -> list[Candidate]:
-    """Dates in numeric, month-name, ordinal and holiday forms; month/day without a year only away from
-    strength / murmur / dose contexts (score 0.75 with a date cue before it, else 0.6)."""
-    out = [Candidate(m.start(), m.end(), "DATE") for rx in DATE_RES for m in rx.finditer(text)]
-    for m in MD_RE.finditer(text):
-        pre = text[max(0, m.start() - 16):m.start()]
-        if MD_NEG_RE.match(text[m.end():m.end() + 14]) or MD_PRE_NEG_RE.search(pre):
-            continue
-        out.append(Candidate(m.start(), m.end(), "DATE", 0.75 if MD_CUE_RE.search(pre) else 0.6))
+_LINE_END_RE = re.compile(r"[.;]?[ \t]*(?:\n|$|\|)")
+
+
+def _month_day_candidates(text: str) -> list[Candidate]:
+    """Month/day without a year, away from fraction, score and strength contexts; common fractions, equal pairs
+    and day/month need a date cue or a time after them (an equal pair may also end its line)."""
+    out = []
+    for rx, day_first in ((MD_RE, False), (DM_RE, True)):
+        for m in rx.finditer(text):
+            pre = text[max(0, m.start() - 24):m.start()]
+            if MD_NEG_RE.match(text, m.end()) or MD_PRE_NEG_RE.search(pre):
+                continue
+            a, b = (int(x) for x in m.group().split("/"))
+            cue = MD_CUE_RE.search(pre) is not None or TIME_AFTER_RE.match(text, m.end()) is not None
+            if (day_first or (a, b) in _COMMON_FRACTIONS or a == b) and not cue:
+                if a != b or not _LINE_END_RE.match(text, m.end()):
+                    continue
+            out.append(Candidate(m.start(), m.end(), "DATE", 0.8 if cue else 0.6))
     return out
 
 
-def find_ages(text: str) -> list[Candidate]:
-    """Ages over 89 (90-119) in numeric and spelled forms."""
+def _extend(text: str, start: int, end: int, kind: str) -> list[tuple[int, int]]:
+    """A date span grown over its weekday, its time of day after it and the other end of its range, plus the span
+    of a time of day written before it ("at 14:05 on 3/7": the time, not the "on")."""
+    window = text[max(0, start - 40):start]
+    off = start - len(window)
+    if kind == "dm" and (m := RANGE_DAY_BEFORE_RE.search(window)):
+        start = off + m.start()
+    elif kind in ("mo", "mdy", "md") and (m := RANGE_MONTH_BEFORE_RE.search(window)):
+        start = off + m.start()
+    elif kind == "num" and (m := RANGE_MD_BEFORE_RE.search(window)):
+        start = off + m.start()
+    if kind == "md" and (m := RANGE_DAY_AFTER_RE.match(text, end)):
+        end = m.end()
+    window = text[max(0, start - 40):start]
+    off = start - len(window)
+    if m := WEEKDAY_BEFORE_RE.search(window):
+        start = off + m.start()
+        window = text[max(0, start - 40):start]
+        off = start - len(window)
+    if m := WEEKDAY_AFTER_RE.match(text, end):
+        end = m.end()
     out = []
-    for rx in AGE_RES:
-        g = 1 if rx.groups else 0
-        out.extend(Candidate(m.start(g), m.end(g), "AGE") for m in rx.finditer(text))
+    if m := TIME_AFTER_RE.match(text, end):
+        if m.group("w") == "at":                 # "3/7/23 at 0915": the date and the time, not the "at"
+            out.append((m.start("t"), m.end("t")))
+        else:
+            end = m.end()
+    out.append((start, end))
+    if m := TIME_BEFORE_RE.search(window):
+        out.append((off + m.start("t"), off + m.end("t")))
+    return out
+
+
+def find_dates(text: str) -> list[Candidate]:
+    """Dates (with their weekday, time of day and range ends) in ``text``: list of ``Candidate(start, end, "DATE",
+    score)``, score 0.9 for full dates, 0.8-0.85 for partial ones, 0.6 for a month/day with no date cue."""
+    has_digit = _DIGIT_RE.search(text) is not None
+    if not has_digit and not _DIGIT_FREE_HINT_RE.search(text):
+        return []
+    out: list[Candidate] = []
+    for rx, kind, score in (DATE_RES if has_digit else _WORD_DATE_RES):
+        for m in rx.finditer(text):
+            out.extend(Candidate(s, e, "DATE", score) for s, e in _extend(text, m.start(), m.end(), kind))
+    for m in MONTH_ALONE_RE.finditer(text):
+        out.extend(Candidate(s, e, "DATE", 0.8) for s, e in _extend(text, m.start(1), m.end(1), "mo"))
+    if has_digit:
+        for c in _month_day_candidates(text):
+            out.extend(Candidate(s, e, "DATE", c.score) for s, e in _extend(text, c.start, c.end, ""))
+        for m in COMPACT_RE.finditer(text):
+            score = 0.85 if DATE_CUE_RE.search(text, max(0, m.start() - 30), m.start()) else 0.7
+            out.extend(Candidate(s, e, "DATE", score) for s, e in _extend(text, m.start(), m.end(), ""))
     return out

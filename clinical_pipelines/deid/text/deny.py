@@ -9,6 +9,7 @@ import re
 from typing import Iterable, Mapping, Sequence
 
 from ..vocab import NON_NAME_TERMS, NOT_NAME_WORDS
+from .ages import birth_year_deny_entries
 from .normalize import fold_value
 from .spans import PHI_TYPES, Span
 
@@ -85,6 +86,8 @@ def deny_entries(known: Mapping[str, Sequence[str]] | None) -> list[tuple[str, s
             if t == "DATE":
                 for dv in _date_variants(v):
                     out.append((r"(?<![\w/])" + re.escape(dv) + r"(?![\w/])", t, dv.lower(), False))
+                if "birth" in kind.lower() or "dob" in kind.lower():  # a birth year implying age > 89 (ages.py)
+                    out.extend(birth_year_deny_entries(v))
                 continue
             if t == "LOCATION" and re.fullmatch(r"\d{5}(?:-\d{4})?", v):
                 out.append((r"(?<!\d)" + re.escape(v[:5]) + r"(?:-\d{4})?(?!\d)", t, v[:5], False))

@@ -9,7 +9,8 @@ from typing import Callable, Sequence
 
 from .addresses import find_locations, find_organizations
 from .contact import find_contacts
-from .dates import find_ages, find_dates
+from .ages import find_ages
+from .dates import find_dates
 from .identifiers import find_identifiers, find_ssn_and_vin
 from .names import find_names
 from .places import find_places
