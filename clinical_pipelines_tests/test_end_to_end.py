@@ -252,6 +252,16 @@ def _weakened_deid_policy(tmp_path: Path) -> str:
     return str(path)
 
 
+def approve_policy(kind: str, path) -> None:
+    """A test policy is change-controlled like any other: approved by a named role before a run uses it."""
+    from clinical_pipelines.audit.cli import audit_main
+    from clinical_pipelines.policy_approval import file_sha256, load_approved_record, policy_subject
+
+    role = load_approved_record().approver_roles[kind][0]
+    assert audit_main(["approve", policy_subject(kind, file_sha256(path)), "--by", "test-reviewer", "--role", role,
+                       "--reference", "CR-TEST"]) == 0
+
+
 def land_small_batch(instance, batch_id: str, seed: int) -> None:
     """A small extra batch under a new batch id, registered as a partition."""
     from clinical_pipelines.synthetic.cohort import CohortSpec, generate_cohort
@@ -273,7 +283,9 @@ def test_residual_phi_gate_keeps_main_unchanged_within_and_across_runs(full_run,
     land_small_batch(instance, "phi-leak-test", seed=99)
     main_before = lakefs.head_commit(DEID_REPOSITORY, "main")
 
-    weak = DeidentificationResource(policy_path=_weakened_deid_policy(tmp_path))
+    weak_path = _weakened_deid_policy(tmp_path)
+    approve_policy("deid", weak_path)
+    weak = DeidentificationResource(policy_path=weak_path)
     result = materialize_snapshot(defs, instance, "phi-leak-test", deid=weak)
     assert not result.success
     assert "residual_phi_scan" in failure_text(result)
@@ -300,6 +312,7 @@ def test_k_anonymity_gate_blocks_a_snapshot_below_the_target_k(full_run, defs, i
     policy["risk"]["enforce_k"] = False      # measure only, do not generalise
     path = tmp_path / "k_policy.yaml"
     path.write_text(yaml.safe_dump(policy))
+    approve_policy("deid", path)
 
     result = materialize_snapshot(defs, instance, "small-k-test", deid=DeidentificationResource(policy_path=str(path)))
     assert not result.success
@@ -322,6 +335,7 @@ def test_failed_validation_gate_keeps_the_champion_alias(full_run, defs, instanc
     strict["thresholds"]["min_auroc_internal"] = 0.99
     path = tmp_path / "strict_gates.yaml"
     path.write_text(yaml.safe_dump(strict))
+    approve_policy("gate", path)
     strict_policy = ValidationPolicyResource(gate_policy_path=str(path))
 
     result = materialize_model(defs, instance, validation_policy=strict_policy)

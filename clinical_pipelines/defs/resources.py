@@ -229,17 +229,32 @@ class MLflowResource(dg.ConfigurableResource):
 
 
 class DeidentificationResource(dg.ConfigurableResource):
-    """Where the de-identification policy, the pseudonym key and the linkage vault are."""
+    """Where the de-identification policy, the pseudonym key and the linkage vault are.
+
+    ``policy_path`` may select only an approved policy (``policy_approval``); any other file stops
+    the run when its resources are set up, before any step does work.
+    """
 
     policy_path: str | None = None  # None: the packaged policy
     pseudonym_key_file: str = dg.EnvVar("CLINICAL_PIPELINES_PSEUDONYM_KEY_FILE")
     linkage_dir: str = dg.EnvVar("CLINICAL_PIPELINES_LINKAGE_DIR")
     linkage_key_file: str = dg.EnvVar("CLINICAL_PIPELINES_LINKAGE_KEY_FILE")
+    audit_db_url: str = dg.EnvVar("CLINICAL_PIPELINES_AUDIT_DB_URL")  # where policy approvals are recorded
 
-    def policy(self):
+    def setup_for_execution(self, context) -> None:
+        _require_approved_policy("deid", self._load, self.audit_db_url, _run_id(context))
+
+    def _load(self):
         from clinical_pipelines.deid.policy import load_deid_policy
 
         return load_deid_policy(self.policy_path)
+
+    def policy(self):
+        return self.approved_policy()[0]
+
+    def approved_policy(self):
+        """(policy, PolicyIdentity); raises ``dg.Failure`` when the policy is not approved."""
+        return _require_approved_policy("deid", self._load, self.audit_db_url, None)
 
     def key(self) -> bytes:
         from clinical_pipelines.deid.pseudonym import load_pseudonym_key
@@ -261,14 +276,56 @@ def _text_engine(policy_path: str, policy_sha256: str, key: bytes):  # noqa: ARG
 
 
 class ValidationPolicyResource(dg.ConfigurableResource):
-    """Which gate policy (thresholds) model validation and promotion use."""
+    """Which gate policy (thresholds) model validation and promotion use: approved policies only."""
 
     gate_policy_path: str | None = None  # None: the packaged policy
+    audit_db_url: str = dg.EnvVar("CLINICAL_PIPELINES_AUDIT_DB_URL")  # where policy approvals are recorded
 
-    def policy(self):
+    def setup_for_execution(self, context) -> None:
+        _require_approved_policy("gate", self._load, self.audit_db_url, _run_id(context))
+
+    def _load(self):
         from clinical_pipelines.validation.gates import load_gate_policy
 
         return load_gate_policy(self.gate_policy_path)
+
+    def policy(self):
+        return self.approved_policy()[0]
+
+    def approved_policy(self):
+        """(policy, PolicyIdentity); raises ``dg.Failure`` when the policy is not approved."""
+        return _require_approved_policy("gate", self._load, self.audit_db_url, None)
+
+
+def _run_id(context) -> str:
+    return context.run.run_id if context.run is not None else "no-run"
+
+
+def _require_approved_policy(kind: str, load, audit_db_url: str, run_id: str | None):
+    """Load a policy and check it is approved (``policy_approval``); at run set-up (``run_id`` given)
+    a refusal is recorded as a ``gate.blocked`` audit event on ``policy:<kind>/<sha256>``."""
+    from clinical_pipelines.deid.errors import PolicyError
+    from clinical_pipelines.policy_approval import (
+        ApprovedRecordError, PolicyNotApproved, load_approved_record, policy_subject, require_approved,
+    )
+    from clinical_pipelines.validation.gates import GatePolicyError
+
+    try:
+        policy = load()
+        record = load_approved_record()
+        log = None if record.entry_for(kind, policy.sha256) else _audit_log(audit_db_url)
+        return policy, require_approved(kind, sha256=policy.sha256, version=policy.version, path=policy.path,
+                                        log=log, record=record)
+    except (PolicyError, GatePolicyError, ApprovedRecordError) as exc:
+        raise dg.Failure(description=f"Refusing to run: {exc}") from None
+    except PolicyNotApproved as exc:
+        if run_id is not None:
+            AuditLogResource(url=audit_db_url).append(
+                audit_events.GATE_BLOCKED, policy_subject(kind, policy.sha256),
+                payload={"stage": "policy_approval", "policy_kind": kind, "policy_version": policy.version,
+                         "policy_sha256": policy.sha256, "dagster_run_id": run_id},
+            )
+        raise dg.Failure(description=f"Refusing to run: {exc}") from None
 
 
 def default_resources() -> dict[str, Any]:
@@ -312,6 +369,7 @@ def resources_for(settings) -> dict[str, Any]:
             pseudonym_key_file=str(settings.pseudonym_key_file),
             linkage_dir=str(settings.linkage_dir),
             linkage_key_file=str(settings.linkage_key_file),
+            audit_db_url=settings.audit_db_url,
         ),
-        "validation_policy": ValidationPolicyResource(),
+        "validation_policy": ValidationPolicyResource(audit_db_url=settings.audit_db_url),
     }
