@@ -1,0 +1,242 @@
+"""Dates, times attached to dates, ages over 89 and birth years implying them (45 CFR 164.514(b)(2)(i)(C)).
+
+Safe Harbor removes every element of a date more specific than the year (day, month, month-and-year),
+every age over 89 and every date element, the year included, that reveals such an age. The grammar
+covers the real-world forms: ISO 8601 (2021-03-04, 20210304), US and day-first numeric dates with
+slashes, dashes or dots and 2- or 4-digit years, month names and abbreviations (with day, year or
+both, any order), ordinal and spelled days ("the fifth of April", "March twenty-first"), apostrophe
+years ("March '19"), day-month-year with any dash ("14-Mar-2025"), and a time of day written after
+the date ("3/7/23 0915", "Feb 11, 2021 14:05", "08/19/2022 @ 2340"), which belongs to the date span.
+Input is folded text (see :mod:`.normalize`): every Unicode dash is "-".
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+MONTHS = {"january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
+          "september": 9, "october": 10, "november": 11, "december": 12}
+_ABBR = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10,
+         "nov": 11, "dec": 12}
+_UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+          "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+         "ninety": 90}
+_ORD_UNITS = ["zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+              "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth",
+              "eighteenth", "nineteenth"]
+_ORD_TENS = {"twentieth": 20, "thirtieth": 30}
+
+
+def _spelled_values() -> dict[str, int]:
+    out: dict[str, int] = {}
+    for i, w in enumerate(_UNITS):
+        out[w] = i
+    for i, w in enumerate(_ORD_UNITS):
+        out[w] = i
+    out.update(_ORD_TENS)
+    out.update(_TENS)
+    for t, tv in _TENS.items():
+        for i in range(1, 10):
+            for sep in ("-", " ", ""):
+                out[f"{t}{sep}{_UNITS[i]}"] = tv + i
+                out[f"{t}{sep}{_ORD_UNITS[i]}"] = tv + i
+    return out
+
+
+SPELLED = _spelled_values()
+_SPELLED_DAY = "|".join(sorted((w for w, v in SPELLED.items() if 1 <= v <= 31), key=len, reverse=True))
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_DAYN = r"(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?"
+_DAY = rf"(?:{_DAYN}|{_SPELLED_DAY})"
+_YEAR4 = r"(?:1[89]\d\d|20\d\d)"
+_YEAR = rf"(?:{_YEAR4}|'\d\d|\d\d)"
+_TIME = (r"(?:(?:[01]?\d|2[0-3])[:h][0-5]\d(?::[0-5]\d)?(?:\s?[ap]\.?m\.?)?|(?:0?[1-9]|1[0-2])\s?[ap]\.?m\.?"
+         r"|(?:[01]\d|2[0-3])[0-5]\d(?:\s?h(?:rs?)?)?)")
+_TIME_GLUE = r"(?:\s*,?\s*(?:at|@|-|T)?\s*|T)"
+_B = r"(?<![\w'])"
+_E = r"(?![\w])"
+
+_NUMERIC = [
+    rf"{_B}{_YEAR4}([-/.])(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12]\d|3[01])(?!(?!T\d)\w)",  # ISO / y-m-d
+    rf"{_B}(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]){_E}",                  # 20210304
+    rf"{_B}(?:0?[1-9]|[12]\d|3[01])([-/.])(?:0?[1-9]|[12]\d|3[01])\2(?:{_YEAR4}|\d\d){_E}(?![-/.]\d)",  # m/d/y, d/m/y
+    rf"{_B}(?:0?[1-9]|1[0-2])[/-]{_YEAR4}{_E}",                                         # 03/2021
+    rf"{_B}{_YEAR4}[/-](?:0[1-9]|1[0-2]){_E}(?![-/]\d)",                                  # 2021-03
+]
+_NAMED = [
+    rf"{_B}(?:the\s+)?{_DAY}(?:\s+of)?[\s,-]*{_MONTH}(?:[\s,-]*(?:of\s+)?{_YEAR})?{_E}",   # 5 Apr 1931, fifth of April
+    rf"{_B}{_MONTH}[\s,-]*(?:the\s+)?{_DAY}(?:[\s,]*(?:of\s+)?{_YEAR})?{_E}",               # April 5th, 1931
+    rf"{_B}{_MONTH}[\s,-]*(?:of\s+)?(?:{_YEAR4}|'\d\d){_E}",                                # March 2021, March '19
+    rf"{_B}{_DAYN}-?{_MONTH}-?{_YEAR4}{_E}",                                                # 14Mar2025
+]
+DATE_RE = re.compile("|".join(f"(?:{p})" for p in _NUMERIC + _NAMED), re.I)
+TIME_AFTER_RE = re.compile(rf"{_TIME_GLUE}({_TIME}){_E}", re.I)
+# Month/day without a year is only a date after a date cue (otherwise it is a fraction, a grade or a ratio).
+MONTH_DAY_RE = re.compile(r"(?<![\w/.])(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])(?![\w/]|\.\d)")
+DATE_CUE_RE = re.compile(r"(?:\b(?:on|since|from|until|till|through|thru|dated?|dos|dob|between|as\s+of|week\s+of|"
+                         r"admit\w*|discharg\w*|seen|visit|appt|appointment|surgery|procedure|returns?|f/?u|"
+                         r"follow[- ]?up|last|next|printed|signed|received|collected|drawn|performed|note|well|d/c|dc|rtc|clinic|"
+                         r"today|tomorrow|yesterday)\b[\s:(-]*$)",
+                         re.I)
+_MAY_GUARD = re.compile(r"^may\b", re.I)
+# "on the 3rd", "last seen well the 19th.": a day of the month alone is a date element
+DAY_ALONE_RE = re.compile(r"\bthe\s+((?:[12]?\d|3[01])(?:st|nd|rd|th))(?=\s*(?:[.,;:)\n]|$|at\b|@|and\b|or\b))", re.I)
+# m/d that is a score, a grade or a fraction: x/4, x/5 (strength), x/6 (murmur), x/10 (pain), x/15 (GCS)
+_FRACTION_DEN = {"2", "5", "6", "15"}
+_NOT_DATE_AFTER_RE = re.compile(r"^\s*(?:mg|mcg|g|ml|tabs?|units?|strength|murmur|sem|holosystolic|systolic|"
+                                r"diastolic|pain|scale|score|ratio|split|dilution|tablet|of\b|x\b)", re.I)
+_NOT_DATE_BEFORE_RE = re.compile(r"(?:\b(?:grade|strength|power|motor|score|ratio|murmur|pain|gcs|apgar|"
+                                 r"pulses?|reflexes?|bp|x|dose|tab|tabs|percocet|norco|vicodin)|/)\s*:?\s*$", re.I)
+
+
+@dataclass(frozen=True)
+class DateMention:
+    start: int
+    end: int
+    year: int | None
+    month: int | None
+    day: int | None
+    alt: tuple[int, int] | None = None  # the other (month, day) reading of an ambiguous numeric date
+
+
+def _month_of(tok: str) -> int | None:
+    t = tok.lower().rstrip(".")
+    return MONTHS.get(t) or _ABBR.get(t)
+
+
+def _year_of(tok: str) -> int | None:
+    t = tok.strip("'")
+    if not t.isdigit():
+        return None
+    y = int(t)
+    if len(t) == 2:
+        y += 2000 if y <= dt.date.today().year % 100 else 1900
+    return y
+
+
+def _day_of(tok: str) -> int | None:
+    t = tok.lower().replace("the", "").strip()
+    m = re.match(r"(\d{1,2})(?:st|nd|rd|th)?$", t)
+    if m:
+        return int(m.group(1))
+    return SPELLED.get(t)
+
+
+def _parse(s: str) -> tuple[int | None, int | None, int | None, tuple[int, int] | None]:
+    """(year, month, day, alternative (month, day)) of one matched date string."""
+    low = s.lower()
+    m = re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", low)
+    if m:
+        return int(m.group(1)), int(m.group(2)), int(m.group(3)), None
+    m = re.fullmatch(r"(\d{4})(\d\d)(\d\d)", low)
+    if m:
+        return int(m.group(1)), int(m.group(2)), int(m.group(3)), None
+    m = re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{2,4})", low)
+    if m:
+        a, b, y = int(m.group(1)), int(m.group(2)), _year_of(m.group(3))
+        if a <= 12:
+            return y, a, b, ((b, a) if b <= 12 and a != b else None)
+        return y, b, a, None
+    m = re.fullmatch(r"(\d{1,2})[/-](\d{4})", low)
+    if m:
+        return int(m.group(2)), int(m.group(1)), None, None
+    m = re.fullmatch(r"(\d{4})[/-](\d{1,2})", low)
+    if m:
+        return int(m.group(1)), int(m.group(2)), None, None
+    month = None
+    for tok in re.findall(r"[a-z]+\.?", low):
+        month = month or _month_of(tok)
+    year = None
+    ym = re.search(r"(?<!\d)(\d{4}|'\d\d)(?!\d)|(?<=[\s,-])(\d\d)$", low)
+    if ym:
+        year = _year_of(ym.group(1) or ym.group(2))
+    rest = low[:ym.start()] if ym else low
+    day = None
+    dm = re.search(rf"(?<![a-z\d])({_DAYN}|{_SPELLED_DAY})(?![a-z\d])", rest)
+    if dm:
+        day = _day_of(dm.group(1))
+    return year, month, day, None
+
+
+def find_dates(text: str) -> list[DateMention]:
+    """Date mentions (with an attached time of day) in folded text; ``text`` may hold masked placeholders."""
+    out: list[DateMention] = []
+    for m in DATE_RE.finditer(text):
+        s = m.group(0)
+        if _MAY_GUARD.match(s) and not re.search(r"\d", s):
+            continue  # "may the first ..." without digits is the verb
+        y, mo, d, alt = _parse(s)
+        if mo is None and d is None:
+            continue
+        end = m.end()
+        t = TIME_AFTER_RE.match(text, end)
+        if t:
+            end = t.end()
+        out.append(DateMention(m.start(), end, y, mo, d, alt))
+    for m in MONTH_DAY_RE.finditer(text):
+        if any(o.start <= m.start() < o.end for o in out):
+            continue
+        before, after = text[max(0, m.start() - 30):m.start()], text[m.end():m.end() + 16]
+        den = m.group(0).split("/")[1]
+        cued = DATE_CUE_RE.search(before) is not None
+        if not cued and (den in _FRACTION_DEN or _NOT_DATE_AFTER_RE.match(after) or _NOT_DATE_BEFORE_RE.search(before)):
+            continue
+        mo, d = (int(x) for x in m.group(0).split("/"))
+        end = m.end()
+        t = TIME_AFTER_RE.match(text, end)
+        if t:
+            end = t.end()
+        out.append(DateMention(m.start(), end, None, mo, d, (d, mo) if d <= 12 else None))
+    for m in DAY_ALONE_RE.finditer(text):
+        if not any(o.start <= m.start(1) < o.end for o in out):
+            out.append(DateMention(m.start(1), m.end(1), None, None, _day_of(m.group(1))))
+    return sorted(out, key=lambda x: x.start)
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Ages over 89
+# ------------------------------------------------------------------------------------------------------------
+_SPELLED_AGE = r"(?:ninety(?:[-\s]?(?:one|two|three|four|five|six|seven|eight|nine))?|one[-\s]hundred(?:[-\s](?:and[-\s])?[a-z]+(?:-[a-z]+)?)?|a\s+hundred)"
+_AGE_NUM = rf"(?:9\d|1[01]\d|{_SPELLED_AGE})"
+_AGE_UNIT = (r"(?:-|\s)?(?:y(?:ears?|rs?|r|o|/o|\.o\.?|\.?)?(?:[-\s]?(?:old|of\s+age))?|years?[-\s]old|yo[fm]?|"
+             r"y/o[fm]?|yr[-\s]?old)")
+AGE_RES = [
+    re.compile(rf"(?<![\w.]){_AGE_NUM}\s?{_AGE_UNIT}(?![a-z])(?:\s?(?:f|m|female|male|woman|man|w|yo))?\b", re.I),
+    re.compile(rf"(?<![\w.])(?:9\d|1[01]\d)\s?(?:yo|y/o|y\.o\.|y)\s?[fm](?![a-z])", re.I),      # 93YOF, 93 yo M
+    re.compile(rf"(?<![\w.])(?:9\d|1[01]\d)\s?/\s?(?:f|m|female|male)\b", re.I),               # 93/F
+    re.compile(rf"\(\s?(?:9\d|1[01]\d)\s?(?:y|yo|yrs?|years?)\s?\)", re.I),                       # (93 y)
+    re.compile(rf"\b(?:aged?|age\s+of|turned|turning|at\s+age)[\s:]*{_AGE_NUM}\b", re.I),          # aged 93
+    re.compile(rf"(?<![\w.])(?:9\d|1[01]\d)(?:st|nd|rd|th)\s+(?:birthday|bday|b-day|year)\b", re.I),  # 93rd birthday
+    re.compile(rf"\b(?:ninet(?:y|ieth)[-\s]?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)?|"
+               rf"ninetieth|hundredth)\s+(?:birthday|bday|year)\b", re.I),
+    re.compile(r"\b(?:in\s+(?:his|her|their)\s+(?:(?:early|mid|late)[-\s])?(?:90s|90's|nineties)|nonagenarian|"
+               r"centenarian|supercentenarian)\b", re.I),
+]
+_AGE_AT_EVENT_RE = re.compile(r"\b(?:alive|living|died|deceased|passed(?:\s+away)?|death|dx|diagnosed|widowed|"
+                              r"retired)\s+(?:at|aged?)\s+(?:age\s+)?(9\d|1[01]\d)\b", re.I)
+_AGE_SEX_RE = re.compile(r"(?<![\w.])(9\d|1[01]\d)\s?[MF]\s+(?=(?:w/|with|presents|presenting|p/w|pmh|hx|who|s/p|"
+                         r"c/o|admitted|here|in|on|and|from)\b)")
+_AGE_HEADER_RE = re.compile(r"\bage(?:/sex)?\s*[:=]?\s*(9\d|1[01]\d)\b", re.I)
+
+
+def find_ages_over_89(text: str) -> list[tuple[int, int]]:
+    spans = [(m.start(), m.end()) for rx in AGE_RES for m in rx.finditer(text)]
+    spans += [(m.start(1), m.end(1)) for m in _AGE_HEADER_RE.finditer(text)]
+    spans += [(m.start(1), m.end(1)) for m in _AGE_AT_EVENT_RE.finditer(text)]
+    spans += [(m.start(), m.end()) for m in _AGE_SEX_RE.finditer(text)]
+    # "(93 y)" may be a duration in other contexts, but a parenthesised bare number is never an age
+    return sorted(set(spans))
+
+
+_BIRTH_YEAR_RE = re.compile(r"\b(?:born(?:\s+(?:in|on|during))?|b\.|birth\s*year|year\s+of\s+birth|yob|dob)"
+                            r"[\s:,]*(?:in\s+)?(?:the\s+year\s+)?(1[89]\d\d|20\d\d)\b", re.I)
+YEAR_RE = re.compile(r"(?<![\w.'/-])(1[89]\d\d|20\d\d)(?![\w/]|-\d|\.\d)")
+
+
+def birth_years_over_89(text: str, reference_year: int) -> list[tuple[int, int]]:
+    """Years written as a birth year ("born in 1931", "YOB 1931") that make the person older than 89."""
+    return [(m.start(1), m.end(1)) for m in _BIRTH_YEAR_RE.finditer(text)
+            if reference_year - int(m.group(1)) > 89]

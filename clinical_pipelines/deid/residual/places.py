@@ -1,0 +1,115 @@
+"""Geographic subdivisions smaller than a state (45 CFR 164.514(b)(2)(i)(B)): street addresses, PO boxes,
+and the city or town written before a state and/or ZIP code.
+
+Street forms follow USPS Publication 28: a house number (digits, a letter, or the hyphenated
+Queens form "37-12"), street-name words, and a street suffix from Appendix C1 ("St", "Ave",
+"Pl", ...), or a numbered route ("Route 9", "County Road 12", "State Hwy 7"); a secondary unit
+(Apt, Suite, Fl, Unit, #) belongs to the address. A city is the run of capitalised words before
+", ST" or a state name when a ZIP code follows or the state is unambiguous; states themselves may stay.
+"""
+from __future__ import annotations
+
+import re
+
+US_STATES = ("Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|Hawaii|"
+             "Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|"
+             "Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey|New Mexico|New York|"
+             "North Carolina|North Dakota|Ohio|Oklahoma|Oregon|Pennsylvania|Rhode Island|South Carolina|"
+             "South Dakota|Tennessee|Texas|Utah|Vermont|Virginia|Washington|West Virginia|Wisconsin|Wyoming|"
+             "District of Columbia|Puerto Rico|Guam")
+STATE_CODES = ("AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC "
+               "ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC PR GU VI AS MP").split()
+# codes that are also clinical abbreviations or credentials (LA left atrium, MS mitral stenosis, MD, PA, ...)
+AMBIGUOUS_CODES = {"MD", "PA", "OK", "IN", "OR", "ME", "HI", "DE", "CO", "LA", "MS", "MA", "ID", "GA", "VA", "SC",
+                   "NE", "AS", "DC", "MI", "PR", "RI", "AL", "CT", "VT", "NC", "SD", "IA", "WA", "WI", "MO", "UT"}
+_SUFFIX = ("Street|St|Avenue|Ave|Av|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Terrace|Ter|Way|"
+           "Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Trail|Trl|Pike|Alley|Aly|Loop|Row|Crescent|Cres|Close|"
+           "Plaza|Plz|Point|Pt|Ridge|Rdg|Run|Path|Walk|Crossing|Xing|Heights|Hts|Commons|Cmns|Green|Grn|Grove|Grv|"
+           "Hollow|Holw|Landing|Lndg|Mews|Park|Pass|Turnpike|Tpke|Expressway|Expy|Freeway|Fwy|Causeway|Cswy")
+_WORD = r"(?:[A-Z][A-Za-z'.-]*|\d+(?:st|nd|rd|th))"
+_HOUSE = r"\d{1,6}(?:-\d{1,5})?[A-Za-z]?(?:\s?1/2)?"
+_UNIT = r"(?:,?[ \t]*(?:Apt|Apartment|Suite|Ste|Unit|Fl|Floor|Rm|Room|Bldg|Building|Lot|#)\.?[ \t]*#?[ \t]*[A-Za-z0-9-]{1,6})*"
+STREET_RE = re.compile(
+    rf"(?<![\w/.:-]){_HOUSE}[ \t]+(?:[NSEW]\.?[ \t]+|(?:North|South|East|West)[ \t]+)?(?:{_WORD}[ \t]+){{1,4}}"
+    rf"(?:{_SUFFIX}|{_SUFFIX.upper()})\b\.?(?:\s+(?:[NSEW]|NE|NW|SE|SW)\b\.?)?{_UNIT}")
+ROUTE_RE = re.compile(
+    rf"(?<![\w/.:-])(?:{_HOUSE}[ \t]+)?(?:(?:State|County|US|U\.S\.|Interstate|Farm[ \t]+to[ \t]+Market|Rural|STATE|"
+    rf"COUNTY|INTERSTATE)[ \t]+)?(?:Route|Rte|Highway|Hwy|Road|ROUTE|RTE|HIGHWAY|HWY|ROAD)\.?[ \t]+\d{{1,4}}[A-Z]?\b{_UNIT}")
+PO_BOX_RE = re.compile(r"\b(?:P\.?\s?O\.?|Post\s+Office)\s*Box\s*#?\s*\d+\b|\bBox\s+\d{2,}\b", re.I)
+_CITY_WORD = r"(?:[A-Z][a-z'.-]+|[A-Z]{2,}|St\.?|Ft\.?|Mt\.?)"
+_CITY = rf"{_CITY_WORD}(?:[ -]{_CITY_WORD}){{0,2}}"
+_ZIP = r"\d{5}(?:-\d{4})?"
+CITY_STATE_RE = re.compile(
+    rf"(?<![\w])({_CITY})(?P<comma>,[ \t]*|[ \t]+)(?P<state>{US_STATES}|{US_STATES.upper()}|{'|'.join(STATE_CODES)})\b\.?"
+    rf"(?P<zip>,?\s*{_ZIP}\b)?")
+_NOT_CITY = {"Dr", "Mr", "Mrs", "Ms", "The", "And", "Or", "Of", "In", "At", "To", "On", "With", "For", "By", "From",
+             "Address", "Home", "Lives", "City", "Town", "State", "Zip", "Mailing", "Street", "Resides", "Born",
+             "Transferred", "Hospital", "Clinic", "Center", "Medical", "MD", "RN", "NP", "DO", "PA", "Suite", "Apt"}
+
+
+COUNTY_RE = re.compile(r"\b(?:[A-Z][a-z'.-]+[ \t]+){1,3}(?:County|Parish|Borough|Township|COUNTY|PARISH)\b|"
+                       r"\b(?:County|Parish|Township)[ \t]+of[ \t]+(?:[A-Z][a-z'.-]+)(?:[ \t]+[A-Z][a-z'.-]+){0,2}")
+# "lives alone in Stonebury", "moved here from Ossipee Flats": a place after a residence word
+RESIDENCE_RE = re.compile(r"\b(?i:lives?|living|resides?|residing|resident|grew\s+up|born|moved|relocated|home|"
+                          r"hometown|native|stays?|staying)\b[^\n;]{0,50}?\b(?i:in|to|from|near)[ \t]+"
+                          r"((?:[A-Z][a-z'-]+|[A-Z]{4,})(?:[ \t-](?:[A-Z][a-z'-]+|[A-Z]{4,})){0,2})(?![\w])")
+RESIDENCE_CUE_RE = re.compile(r"\b(?:lives?|living|resides?|residing|moved|relocated|home|from|in)\b[^.\n;]{0,30}$",
+                              re.I)
+# generic parts of US place names (USGS GNIS feature classes)
+GEO_WORD_RE = re.compile(r"(?i:lake|lakes|falls|glen|corner|corners|prairie|springs?|heights|hills?|valley|creek|river|"
+                         r"ridge|city|town|village|harbou?r|bay|beach|point|crossing|landing|junction|mills?|grove|"
+                         r"forest|woods|meadows?|fields?|ford|ferry|bluffs?|park|station|center|centre|port|haven|"
+                         r"rapids|flats|hollow|mountain|mount|island|shores?|cove|bend|gap|gardens?|acres|estates)$")
+AFTER_STREET_RE = re.compile(r",[ \t]*((?:[A-Z][a-z'-]+|[A-Z]{3,})(?:[ \t](?:[A-Z][a-z'-]+|[A-Z]{3,})){0,2})(?![\w])")
+
+
+def find_streets(text: str) -> list[tuple[int, int]]:
+    spans = [(m.start(), m.end()) for m in STREET_RE.finditer(text)]
+    spans += [(m.start(), m.end()) for m in ROUTE_RE.finditer(text)]
+    spans += [(m.start(), m.end()) for m in PO_BOX_RE.finditer(text)]
+    return sorted(set(spans))
+
+
+def find_places(text: str, is_place_word) -> list[tuple[int, int]]:
+    """Counties, places after a residence word and the town after a street address. ``is_place_word(w)``
+    tells a place name from an ordinary word (out of the vocabulary or a name)."""
+    out = [(m.start(), m.end()) for m in COUNTY_RE.finditer(text)]
+    for m in RESIDENCE_RE.finditer(text):
+        words = re.split(r"[ \t-]", m.group(1))
+        if words[0].lower() in ("a", "an", "the", "his", "her", "their"):
+            continue
+        if not any(is_place_word(w) for w in words) and not (len(words) >= 2 and GEO_WORD_RE.match(words[-1])):
+            continue
+        if not all(w[:1].isupper() for w in words):
+            continue
+        out.append((m.start(1), m.end(1)))
+    for s, e in find_streets(text):
+        m = AFTER_STREET_RE.match(text, e)
+        if m and not re.match(rf"(?:{_SUFFIX}|Apt|Suite|Ste|Unit|Fl|Floor)$", m.group(1)):
+            out.append((m.start(1), m.end(1)))
+    return out
+
+
+def find_cities(text: str) -> list[tuple[int, int]]:
+    """City/town names written before a state (and ZIP). Only the city span is returned."""
+    out = []
+    for m in CITY_STATE_RE.finditer(text):
+        state, zip_ = m.group("state"), m.group("zip")
+        if not zip_ and "," not in m.group("comma") and (len(state) == 2 or m.group(1).isupper()):
+            continue  # "LICENSE NH", "BILLINGS MONTANA" without a ZIP: no city form
+        if state.upper() in AMBIGUOUS_CODES and len(state) == 2 and not zip_:
+            before = text[max(0, m.start() - 1):m.start()]
+            after = text[m.end():m.end() + 1]
+            residence = RESIDENCE_CUE_RE.search(text[max(0, m.start() - 50):m.start()])
+            if not (before == "(" and after == ")") and not residence:
+                continue
+        words = re.split(r"[ -]", m.group(1))
+        while words and (words[0].strip(".") in _NOT_CITY or words[0].upper() == words[0] and len(words[0]) <= 3
+                         and len(words) > 1):
+            words = words[1:]
+        if not words or words[-1].strip(".") in _NOT_CITY:
+            continue
+        city = " ".join(words)
+        start = m.start(1) + m.group(1).rfind(city) if city in m.group(1) else m.start(1)
+        out.append((start, m.end(1)))
+    return out
