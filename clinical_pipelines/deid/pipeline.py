@@ -11,8 +11,7 @@ from .errors import DeidError
 from .policy import DeidPolicy
 from .report import build_report
 from .risk import enforce_k, risk_metrics
-from .scan import (KnownIdentifierIndex, ages_over_limit, full_date_cells, raw_identifier_columns,
-                   restricted_zip3_count, scan_frame_values, scan_texts)
+from .scan import ages_over_limit, full_date_cells, residual_phi_scan, restricted_zip3_count
 from .structured import LINKAGE_COLUMNS, deidentify_table, shifted_column
 from .text import ClinicalTextDeidentifier
 
@@ -81,13 +80,6 @@ def known_identifiers_of(encounters_raw: pd.DataFrame, notes_raw: pd.DataFrame |
             if c in notes_raw.columns:
                 out.setdefault(c, set()).update(str(v).strip() for v in notes_raw[c].dropna().unique() if _nonempty(v))
     return {k: sorted(v) for k, v in out.items()}
-
-
-def _scan_index(known: Mapping[str, Sequence[str]] | Sequence[str]) -> KnownIdentifierIndex:
-    if isinstance(known, Mapping):
-        # birth dates are checked in ISO form; short tokens would be noise, the index ignores them
-        return KnownIdentifierIndex({k: v for k, v in known.items()})
-    return KnownIdentifierIndex(known)
 
 
 def _add_lineage(df: pd.DataFrame, table: str, lineage: RowLineage, consent: pd.Series) -> pd.DataFrame:
@@ -186,34 +178,22 @@ def deidentify_batch(encounters: pd.DataFrame, notes: pd.DataFrame, labels: pd.D
 
 def evaluate_snapshot_checks(encounters: pd.DataFrame, notes: pd.DataFrame, *, policy: DeidPolicy,
                              known_identifiers: Mapping[str, Sequence[str]] | Sequence[str],
-                             text_engine: ClinicalTextDeidentifier) -> list[CheckOutcome]:
-    """Blocking checks on a de-identified snapshot. Metadata holds counts and ids only."""
-    outcomes: list[CheckOutcome] = []
-    index = _scan_index(known_identifiers)
+                             text_engine: ClinicalTextDeidentifier | None = None) -> list[CheckOutcome]:
+    """Blocking checks on a de-identified snapshot. Metadata holds counts and ids only.
 
-    # 1. residual PHI: engine + exact known-identifier search on notes; known search on structured cells
-    text_col = "text" if "text" in notes.columns else None
-    ids = notes["note_pid"].astype(str).tolist() if "note_pid" in notes.columns else None
-    tscan = scan_texts(notes[text_col].tolist() if text_col else [], known=index, text_engine=text_engine, ids=ids)
-    fscan = scan_frame_values(encounters, index, skip=[c for c in encounters.columns if c.startswith("lineage_")])
-    nscan = scan_frame_values(notes.drop(columns=[text_col]) if text_col else notes, index,
-                              skip=[c for c in notes.columns if c.startswith("lineage_")])
-    raw_cols = raw_identifier_columns(encounters) + raw_identifier_columns(notes)
-    md: dict[str, int | float | str] = {"text_findings": tscan["total"], "structured_findings": fscan["total"] + nscan["total"],
-                                        "notes_flagged": len(tscan["flagged_ids"]), "raw_identifier_columns": len(raw_cols),
-                                        "notes_scanned": len(notes)}
-    for k, v in sorted(tscan["by_type"].items()):
-        md[f"text.{k}"] = v
-    for k, v in sorted(tscan["review"].items()):
-        md[f"review.{k}"] = v
-    for k, v in sorted({**fscan["by_type"], **nscan["by_type"]}.items()):
-        md[f"structured.{k}"] = v
-    if tscan["flagged_ids"]:
-        md["flagged_note_pids"] = ",".join(tscan["flagged_ids"][:20])
-    if raw_cols:
-        md["raw_identifier_column_names"] = ",".join(raw_cols)
-    total = tscan["total"] + fscan["total"] + nscan["total"] + len(raw_cols)
-    outcomes.append(CheckOutcome(RESIDUAL_PHI_SCAN, total == 0, md))
+    ``residual_phi_scan`` uses the independent residual scanner (:func:`.scan.residual_phi_scan`); the text
+    engine, when given, is re-run on the output for ``review.engine:*`` counts only.
+    """
+    outcomes: list[CheckOutcome] = []
+    allowed: set[str] = set()
+    if policy.date_mode == "shift":
+        for t in ("encounters", "notes"):
+            allowed |= {shifted_column(c) for c, r in policy.tables[t].items() if r.action == "date"}
+
+    # 1. residual PHI: independent detector on notes and string cells + the batch's known identifiers
+    residual = residual_phi_scan(encounters, notes, known_identifiers=known_identifiers,
+                                 allowed_date_columns=allowed, text_engine=text_engine)
+    outcomes.append(CheckOutcome(RESIDUAL_PHI_SCAN, residual.passed, residual.metadata))
 
     # 2. k-anonymity
     qis = [q for q in policy.risk.quasi_identifiers if q in encounters.columns]
@@ -231,10 +211,6 @@ def evaluate_snapshot_checks(encounters: pd.DataFrame, notes: pd.DataFrame, *, p
                                                                "restricted_prefixes": len(policy.restricted_zip3)}))
     na = ages_over_limit(encounters, policy)
     outcomes.append(CheckOutcome(NO_AGE_OVER_89, na == 0, {"ages_over_limit": na, "max_age": policy.max_age}))
-    allowed: set[str] = set()
-    if policy.date_mode == "shift":
-        for t in ("encounters", "notes"):
-            allowed |= {shifted_column(c) for c, r in policy.tables[t].items() if r.action == "date"}
     fd = {**{f"encounters.{k}": v for k, v in full_date_cells(encounters, policy, allowed).items()},
           **{f"notes.{k}": v for k, v in full_date_cells(notes, policy, allowed).items()}}
     md = {"cells_with_full_date": int(sum(fd.values())), "date_mode": policy.date_mode, **fd}

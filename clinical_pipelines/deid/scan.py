@@ -1,13 +1,20 @@
-"""Residual PHI scan of de-identified outputs. Returns counts by type and ids, never values."""
+"""Residual PHI gate of de-identified outputs, and the structured rule checks. Counts, kinds and ids only.
+
+The residual gate uses a detector independent of the redaction engine (:mod:`.residual`): whatever the
+engine misses is looked for by a different method, so the engine is never the only detector.
+"""
 from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
 import pandas as pd
 
 from .policy import DeidPolicy
+from .residual import KnownIdentifiers, ResidualScanner, scan_frame_known, scan_frame_text, scan_notes
+from .residual.findings import PLACEHOLDER_RE
 from .structured import LINKAGE_COLUMNS
 
 # Output columns that must never appear in a de-identified table.
@@ -16,106 +23,77 @@ RAW_IDENTIFIER_COLUMNS = {"mrn", "patient_name", "ssn", "birth_date", "street_ad
                           "vehicle_plate", "device_serial", "patient_portal_url", "ip_address", "encounter_id",
                           "note_id", "attending_clinician", "facility_name", "author", "identifier"}
 FULL_DATE_RE = re.compile(r"\b(?:19|20)\d\d-\d\d-\d\d\b|\b\d{1,2}/\d{1,2}/(?:19|20)?\d\d\b")
-_DIGITS_KINDS = ("phone", "fax", "ssn", "tel")
+MAX_FLAGGED_IDS = 20
 
 
-def _norm_digits(s: str) -> str:
-    return re.sub(r"\D", "", s)
+@dataclass
+class ResidualScanResult:
+    """Outcome of the ``residual_phi_scan`` gate: ``passed`` and metadata of counts, kinds and ids (never values)."""
+
+    passed: bool
+    metadata: dict[str, int | float | str] = field(default_factory=dict)
 
 
-class KnownIdentifierIndex:
-    """Exact search for a batch's known identifiers: case-insensitive text, normalised digits for phone/SSN."""
-
-    def __init__(self, known: Mapping[str, Iterable[str]] | Iterable[str]):
-        if not isinstance(known, Mapping):
-            known = {"identifier": list(known)}
-        text_vals: dict[str, set[str]] = {}
-        digit_vals: dict[str, set[str]] = {}
-        for kind, vals in known.items():
-            for v in vals:
-                v = str(v).strip()
-                if len(v) < 3:
-                    continue
-                if any(k in kind.lower() for k in _DIGITS_KINDS):
-                    d = _norm_digits(v)
-                    if len(d) >= 7:
-                        digit_vals.setdefault(kind, set()).add(d[-10:] if len(d) > 10 else d)
-                        continue
-                text_vals.setdefault(kind, set()).add(v.lower())
-        self._text = {k: sorted(vs, key=len, reverse=True) for k, vs in text_vals.items() if vs}
-        self._digits = digit_vals
-
-    def find(self, text: str) -> Counter:
-        hits: Counter = Counter()
-        low = text.lower()
-        for kind, vals in self._text.items():
-            n = 0
-            for v in vals:
-                if v in low:  # cheap prefilter, then word-boundary confirmation
-                    n += len(re.findall(r"(?<!\w)" + re.escape(v) + r"(?!\w)", low))
-            if n:
-                hits[kind] += n
-        if self._digits:
-            d = _norm_digits(text)
-            for kind, vals in self._digits.items():
-                n = sum(d.count(v) for v in vals)
-                if n:
-                    hits[kind] += n
-        return hits
+def engine_review_counts(texts: Sequence[str], text_engine) -> Counter:
+    """The redaction engine run again on its own output, as ``engine:<TYPE>`` review counts (never blocking:
+    a detector cannot check itself). Placeholders are masked first so their labels are not read as cues."""
+    masked = [PLACEHOLDER_RE.sub(lambda m: "*" * len(m.group()), "" if t is None else str(t)) for t in texts]
+    counts: Counter = Counter()
+    for t, spans in zip(masked, text_engine.analyze(masked)):
+        for sp in spans:
+            if "*" * 3 not in t[sp.start:sp.end]:
+                counts[f"engine:{sp.type}"] += 1
+    return counts
 
 
-PLACEHOLDER_RE = re.compile(r"\[[A-Z_]+(?:-[0-9a-f]{6})?\]")
-# Engine findings of these types fail the residual scan: format-defined detectors that do not depend on context.
-# NER types (NAME / LOCATION / ORGANIZATION) and context-typed identifiers (MRN, ACCOUNT, ... whose cue words may sit
-# next to a placeholder after redaction) are reported for review; the batch's own names, places and identifier values
-# are caught by the exact known-identifier search, which blocks.
-BLOCKING_ENGINE_TYPES = frozenset({"DATE", "AGE", "PHONE", "FAX", "EMAIL", "SSN", "URL", "IP"})
+def residual_phi_scan(encounters: pd.DataFrame, notes: pd.DataFrame, *,
+                      known_identifiers: Mapping[str, Sequence[str]] | Sequence[str],
+                      allowed_date_columns: Iterable[str] = (), text_engine=None,
+                      scanner: ResidualScanner | None = None) -> ResidualScanResult:
+    """The ``residual_phi_scan`` gate on a de-identified snapshot (HIPAA Safe Harbor, 45 CFR 164.514(b)(2)).
 
+    Blocks on: blocking findings of the independent residual scanner in any note (format grammars, number
+    policy, safe-list names, see :mod:`clinical_pipelines.deid.residual`); the batch's known identifiers found
+    in any note or any string cell after normalisation; format findings in free-text-like cells; raw
+    identifier columns left in the output. ``text_engine``: optional, its re-run on the output is reported as
+    ``review.engine:*`` counts only. Metadata: counts by kind, note pseudonym ids (first 20), never values.
+    """
+    scanner = scanner or ResidualScanner()
+    if not isinstance(known_identifiers, Mapping):
+        known_identifiers = {"identifier": list(known_identifiers)}
+    known = KnownIdentifiers(known_identifiers, name_parts="out_of_vocabulary")
+    text_col = "text" if "text" in notes.columns else None
+    texts = notes[text_col].tolist() if text_col else []
+    ids = notes["note_pid"].astype(str).tolist() if "note_pid" in notes.columns else None
+    tscan = scan_notes(texts, ids, known=known, scanner=scanner)
 
-def scan_texts(texts: Sequence[str], *, known: KnownIdentifierIndex | None = None, text_engine=None,
-               ids: Sequence[str] | None = None, blocking_types: Iterable[str] = BLOCKING_ENGINE_TYPES) -> dict:
-    """Residual scan of (already de-identified) texts; findings overlapping placeholders ("[NAME]") are ignored."""
-    blocking_types = set(blocking_types)
-    by_type: Counter = Counter()
-    review: Counter = Counter()
-    flagged: list[str] = []
-    # placeholders -> same-length neutral filler so their labels ("[MRN]") never act as context cues
-    texts = [PLACEHOLDER_RE.sub(lambda m: "*" * len(m.group()), "" if t is None else str(t)) for t in texts]
-    engine_spans = text_engine.analyze(texts) if text_engine is not None else [[] for _ in texts]
-    for i, (t, spans) in enumerate(zip(texts, engine_spans)):
-        hit = False
-        if spans:
-            ph = bytearray(len(t))
-            for m in re.finditer(r"\*{3,}", t):
-                ph[m.start():m.end()] = b"\x01" * (m.end() - m.start())
-            for sp in spans:
-                if any(ph[sp.start:sp.end]):
-                    continue
-                if sp.type in blocking_types:
-                    by_type[f"engine:{sp.type}"] += 1
-                    hit = True
-                else:
-                    review[f"engine:{sp.type}"] += 1
-        if known is not None:
-            for kind, n in known.find(PLACEHOLDER_RE.sub(" ", t)).items():
-                by_type[f"known:{kind}"] += n
-                hit = True
-        if hit:
-            flagged.append(str(ids[i]) if ids is not None else str(i))
-    return {"by_type": dict(by_type), "total": int(sum(by_type.values())), "flagged_ids": flagged,
-            "review": dict(review)}
+    skip_known = {c for c in list(encounters.columns) + list(notes.columns) if c.startswith("lineage_")}
+    skip_known |= set(allowed_date_columns)
+    skip_text = skip_known | {c for c in list(encounters.columns) + list(notes.columns) if c.endswith("_pid")}
+    structured: Counter = Counter()
+    structured.update(scan_frame_known(encounters, known, skip=skip_known))
+    structured.update(scan_frame_text(encounters, skip=skip_text, scanner=scanner))
+    other_notes = notes.drop(columns=[text_col]) if text_col else notes
+    structured.update(scan_frame_known(other_notes, known, skip=skip_known))
+    structured.update(scan_frame_text(other_notes, skip=skip_text, scanner=scanner))
+    raw_cols = raw_identifier_columns(encounters) + raw_identifier_columns(notes)
 
-
-def scan_frame_values(df: pd.DataFrame, known: KnownIdentifierIndex, skip: Iterable[str] = ()) -> dict:
-    """Exact known-identifier search over every string cell of a structured table."""
-    by_type: Counter = Counter()
-    for col in df.columns:
-        if col in skip or not (pd.api.types.is_object_dtype(df[col]) or pd.api.types.is_string_dtype(df[col])):
-            continue
-        for v in df[col].dropna().astype(str).unique():
-            for kind, n in known.find(v).items():
-                by_type[f"{col}:{kind}"] += n
-    return {"by_type": dict(by_type), "total": int(sum(by_type.values()))}
+    md: dict[str, int | float | str] = {
+        "detector": "independent residual scanner (no NER; format grammars, number policy, safe-list names, "
+                    "normalised known identifiers)",
+        "notes_scanned": tscan.scanned, "notes_flagged": len(tscan.flagged_ids), "text_findings": tscan.total,
+        "structured_findings": int(sum(structured.values())), "raw_identifier_columns": len(raw_cols)}
+    md.update({f"text.{k}": int(v) for k, v in sorted(tscan.blocking.items())})
+    md.update({f"structured.{k}": int(v) for k, v in sorted(structured.items())})
+    md.update({f"review.{k}": int(v) for k, v in sorted(tscan.review.items())})
+    if text_engine is not None and texts:
+        md.update({f"review.{k}": int(v) for k, v in sorted(engine_review_counts(texts, text_engine).items())})
+    if tscan.flagged_ids:
+        md["flagged_note_pids"] = ",".join(tscan.flagged_ids[:MAX_FLAGGED_IDS])
+    if raw_cols:
+        md["raw_identifier_column_names"] = ",".join(raw_cols)
+    total = tscan.total + int(sum(structured.values())) + len(raw_cols)
+    return ResidualScanResult(total == 0, md)
 
 
 def restricted_zip3_count(df: pd.DataFrame, policy: DeidPolicy, column: str = "zip3") -> int:

@@ -72,8 +72,11 @@ def scan_frame_known(df: pd.DataFrame, known: KnownIdentifiers | Mapping[str, It
             continue
         values = df[col].dropna().astype(str)
         for v, n in values.value_counts().items():
-            for h in known.find(fold(v).text):
-                counts[f"{col}:{h.kind}"] += int(n)
+            kept: list = []
+            for h in sorted(known.find(fold(v).text), key=lambda h: h.start - h.end):
+                if not any(h.start < k.end and k.start < h.end for k in kept):
+                    kept.append(h)
+                    counts[f"{col}:{h.kind}"] += int(n)
     return counts
 
 

@@ -97,8 +97,8 @@ class KnownIdentifiers:
         if re.fullmatch(r"\d{1,3}(?:\.\d{1,3}){3}", v):
             self._ips[tuple(int(x) for x in v.split("."))] = kind
             return
-        is_name = any(c in k for c in _NAME_KINDS) and not re.search(r"\d", v)
         is_place = any(c in k for c in _PLACE_KINDS)
+        is_name = any(c in k for c in _NAME_KINDS) and not is_place and not re.search(r"\d", v)
         if re.search(r"\d", v) and not is_place and not is_name:
             key = alnum_key(v)
             if len(key) >= 5:
