@@ -75,6 +75,8 @@ def test_spelled_ordinal_and_decade_ages(text, phrase):
     ("sats in the 90s", "90s"), ("O2 in the mid 90s", "90s"), ("eighty-nine years of age", "eighty-nine"),
     ("aged eighty", "eighty"), ("age 93.5 kg", "93"), ("Platelets 95, WBC 11", "95"), ("89 yo man", "89"),
     ("a 67 year old sister", "67"), ("for ninety minutes", "ninety"), ("BP 95/60", "95"), ("age 90-95", "90"),
+    ("temp of 99 F", "99"), ("fever to 101 F", "101"), ("Tmax 101F", "101"), ("turned 90\u00b0 to the left", "90"),
+    ("T 98.6F", "98"), ("HR 90s overnight", "90s"), ("SBP 90s-100s", "90s"),
 ])
 def test_clinical_numbers_are_not_ages(text, phrase):
     assert not touches(text, phrase)

@@ -41,27 +41,39 @@ SPELLED_AGE_ORD = (rf"(?i:ninetieth|ninety{_SP}{_alt(UNIT_ORDINALS)}|(?:(?:one|a
                    rf"|{_alt(UNIT_ORDINALS)[3:-1]})))")
 _UNIT = r"(?i:y\.?[ \t]?/?[ \t]?o\.?|yrs?\.?|years?|y)"
 _OLD = r"(?:[ \t]*-?[ \t]*(?i:old|of[ \t]+age|o(?![A-Za-z])))"
-_NOT_MEASURE = (r"(?!\d|\.\d|[ \t]*(?:%|percent|degrees?|deg\b|mg|kg|lbs?|pounds|cm|mm|bpm|beats|min|minutes|sec"
+_NOT_MEASURE = (r"(?!\d|\.\d|[ \t]*(?:%|°|percent|degrees?|deg\b|mg|kg|lbs?|pounds|cm|mm|bpm|beats|min|minutes|sec"
                 r"|units?|mmhg|ml|cc|/\d|-\d|x\b|times))")
 _NO_BEFORE_NUMBER = r"(?<![\w.,/-])"
 
-# group "a" is the age itself (digits or number words); digits are extended over glued letters ("93YOF", "99th")
-AGE_RES = [
+# --- at a number 90-125 (matched at the number): group "a" is the number, extended over glued letters ("93YOF")
+AT_NUMBER_RES = [
     # 93YOF, 93yo, 93 y/o, 93 y.o., 93-year-old, 93 years of age, (93 y), 93yF
     re.compile(rf"{_NO_BEFORE_NUMBER}(?P<a>{N90})[ \t]*-?[ \t]*{_UNIT}{_OLD}?(?:[MFmf](?![A-Za-z]))?(?![A-Za-z])"),
-    # 93F, 93 M, 93/F, 93 / female
-    re.compile(rf"{_NO_BEFORE_NUMBER}(?P<a>{N90})(?:[MF]|(?=[ \t]?[MF](?![A-Za-z]))|(?=[ \t]*/[ \t]*(?:[MFmf]|male|female|man"
-               rf"|woman)))(?![A-Za-z])"),
-    # F/93, M / 93
-    re.compile(rf"(?<![A-Za-z])[MF][ \t]*/[ \t]*(?P<a>{N90})(?!\d|\.\d)"),
-    # age cues
-    re.compile(rf"(?<![A-Za-z])(?i:age[ \t]*(?:[:=]|is|was|of)?|aged|ages|at[ \t]+(?:the[ \t]+)?age[ \t]+(?:of[ \t]+)?"
-               rf"|turned|turns|turning|will[ \t]+be)[ \t]*:?[ \t]*(?P<a>{N90}){_NOT_MEASURE}"),
-    re.compile(rf"(?<![A-Za-z])(?i:alive|died|passed(?:[ \t]+away)?|deceased|living|death|expired)[ \t]+(?i:at|aged?)"
-               rf"[ \t]+(?i:age[ \t]+)?(?P<a>{N90}){_NOT_MEASURE}"),
     # 93rd birthday, 92nd bday, 93 birthday, in her 93rd year
     re.compile(rf"{_NO_BEFORE_NUMBER}(?P<a>{N90})(?i:st|nd|rd|th)?(?=[ \t-]*(?i:birthdays?|bday|b-day|b'day)\b)"),
     re.compile(rf"{_NO_BEFORE_NUMBER}(?P<a>{N90})(?i:st|nd|rd|th)(?=[ \t]+(?i:year)(?![A-Za-z]))"),
+]
+# 93F, 93 M, 93/F, 93 / female (not after a temperature, room or size cue)
+SEX_FORM_RE = re.compile(rf"{_NO_BEFORE_NUMBER}(?P<a>{N90})(?:[MF]|(?=[ \t]?[MF](?![A-Za-z]))|(?=[ \t]*/[ \t]*"
+                         rf"(?:[MFmf]|male|female|man|woman)))(?![A-Za-z])")
+_SEX_FORM_NEG_RE = re.compile(r"(?<![A-Za-z])(?i:temp\w*|tmax|tm|t|°|fever\w*|febrile|room|rm|bed|unit|suite|ste"
+                              r"|apt|floor|fl|#|no\.?|size|gauge|fr|french)[ \t]*(?:(?i:of|was|is|to|at|up[ \t]+to"
+                              r"|max|maximum|peak|spiked[ \t]+to)[ \t]+)?[:=]?[ \t]*\Z")
+# --- before a number 90-125 (searched in the 48 characters before it, ending at the number)
+BEFORE_NUMBER_RES = [
+    re.compile(r"(?<![A-Za-z])[MF][ \t]*/[ \t]*\Z"),                      # F/93
+    re.compile(r"(?<![A-Za-z])(?i:age[ \t]*(?:[:=]|is|was|of)?|aged|ages|at[ \t]+(?:the[ \t]+)?age[ \t]+(?:of[ \t]+)?"
+               r"|turned|turns|turning|will[ \t]+be)[ \t]*:?[ \t]*\Z"),     # aged 93, age: 93
+    re.compile(r"(?<![A-Za-z])(?i:alive|died|passed(?:[ \t]+away)?|deceased|living|death|expired)[ \t]+(?i:at|aged?)"
+               r"[ \t]+(?i:age[ \t]+)?\Z"),                               # died at 97
+]
+_AFTER_CUED_NUMBER_RE = re.compile(_NOT_MEASURE)
+# in her mid-90s, in his 90s, in their early 100s (the number is 90 or 100, "s" follows)
+DECADE_BEFORE_RE = re.compile(r"(?<![A-Za-z])(?i:in[ \t]+(?:his|her|their|the[ \t]+patient'?s|pt'?s)[ \t]+)"
+                              r"(?P<a>(?i:(?:early|mid|late|upper)[ \t-]*)?)\Z")
+DECADE_AFTER_RE = re.compile(r"'?s(?![A-Za-z])")
+# --- spelled forms (run only when a number word is present)
+SPELLED_RES = [
     re.compile(rf"(?<![A-Za-z])(?P<a>{SPELLED_AGE_ORD})(?=[ \t-]*(?i:birthdays?|bday|b-day|year)(?![A-Za-z]))"),
     # ninety-three years of age, one hundred and one years old, ninety-year-old
     re.compile(rf"(?<![A-Za-z])(?P<a>{SPELLED_AGE})(?=[ \t]*-?[ \t]*(?i:years?|yrs?|y/o|yo)(?![A-Za-z]))"),
@@ -70,21 +82,20 @@ AGE_RES = [
                rf"|died[ \t]+at|death[ \t]+at)[ \t]+(?P<a>{SPELLED_AGE})(?![A-Za-z])(?![ \t-]*(?i:percent|degrees?))"),
     re.compile(rf"(?<![A-Za-z])(?i:is|was|now)[ \t]+(?P<a>{SPELLED_AGE})(?=[ \t]*(?:[.,;:)]|$|(?i:and|now|today|this"
                rf"|but|with|yet|who|since)\b))", re.M),
-    # in her mid-nineties, in his 90s, in their early 100s
     re.compile(r"(?<![A-Za-z])(?i:in[ \t]+(?:his|her|their|the[ \t]+patient'?s|pt'?s)[ \t]+)(?P<a>(?i:(?:early|mid|late"
-               r"|upper)[ \t-]*)?(?:(?:9|10)0'?s|nineties|hundreds))(?![A-Za-z])"),
+               r"|upper)[ \t-]*)?(?i:nineties|hundreds))(?![A-Za-z])"),
     re.compile(r"(?<![A-Za-z])(?P<a>(?i:(?:super)?centenarians?|nonagenarians?))(?![A-Za-z])"),
 ]
+_SPELLED_WORDS = ("ninet", "hundred", "centenarian", "nonagenarian")
 _GLUED_RE = re.compile(r"[A-Za-z]+")
-# Temperature (93 F), room / bed / unit numbers (Rm 93F) before a "93F"-like token
-_SEX_FORM_NEG_RE = re.compile(r"(?<![A-Za-z])(?i:temp\w*|tmax|tm|t|°|fever|room|rm|bed|unit|suite|ste|apt|floor|fl|#|no\.?|size"
-                              r"|gauge|fr|french)[ \t]*[:=]?[ \t]*$")
+_DIGIT_RUN_RE = re.compile(r"\d+")
 
 _BIRTH_CUE = (r"(?:(?i:born|b\.|dob|d\.o\.b\.?|date[ \t]+of[ \t]+birth|year[ \t]+of[ \t]+birth|yob|birth[ \t]*year"
               r"|birthyear|birth)|b)")
-BIRTH_YEAR_RE = re.compile(rf"(?<![A-Za-z.]){_BIRTH_CUE}[ \t]*(?:\([^()\n]{{0,24}}\)[ \t]*)?[:=#-]?[ \t]*(?:(?i:in|on|during|around|circa|ca\.|c\.|"
-                           rf"approx\.?|approximately|about|early|mid|late|the[ \t]+year|sometime[ \t]+in)[ \t]+)*"
-                           rf"(?P<y>(?:18|19)\d\d|'\d\d)(?![\d/.-]\d|\d)")
+BIRTH_BEFORE_YEAR_RE = re.compile(rf"(?<![A-Za-z.]){_BIRTH_CUE}[ \t]*(?:\([^()\n]{{0,24}}\)[ \t]*)?[:=#-]?[ \t]*"
+                                  r"(?:(?i:in|on|during|around|circa|ca\.|c\.|approx\.?|approximately|about|early|mid"
+                                  r"|late|the[ \t]+year|sometime[ \t]+in)[ \t]+)*'?\Z")
+_AFTER_BIRTH_YEAR_RE = re.compile(r"[\d/.-]\d")
 _YEAR_RE = re.compile(r"(?<!\d)(18\d\d|19\d\d|20\d\d)(?!\d)")
 
 
@@ -108,28 +119,64 @@ def _expand_two_digit_year(yy: str, reference_year: int) -> int:
 def find_birth_years(text: str, reference_year: int | None = None) -> list[Candidate]:
     """Birth years after a birth cue that imply an age over 89 in ``reference_year``; the year only, type AGE."""
     ref = current_year() if reference_year is None else reference_year
+    return [c for run in _DIGIT_RUN_RE.finditer(text) if (c := _birth_year_at(text, run, ref))]
+
+
+def _birth_year_at(text: str, run: re.Match, ref: int) -> Candidate | None:
+    s, e = run.span()
+    digits = run.group()
+    if len(digits) == 4:
+        year = int(digits)
+    elif len(digits) == 2 and s > 0 and text[s - 1] == "'":
+        year, s = _expand_two_digit_year(digits, ref), s - 1
+    else:
+        return None
+    if not birth_year_implies_over_89(year, ref) or _AFTER_BIRTH_YEAR_RE.match(text, e):
+        return None
+    if not BIRTH_BEFORE_YEAR_RE.search(text, max(0, s - 48), run.start()):
+        return None
+    return Candidate(s, e, "AGE", 0.85)
+
+
+def _ages_at_number(text: str, run: re.Match) -> list[Candidate]:
+    s, e = run.span()
     out = []
-    for m in BIRTH_YEAR_RE.finditer(text):
-        y = m.group("y")
-        year = _expand_two_digit_year(y[1:], ref) if y.startswith("'") else int(y)
-        if birth_year_implies_over_89(year, ref):
-            out.append(Candidate(m.start("y"), m.end("y"), "AGE", 0.85))
+    for rx in AT_NUMBER_RES:
+        if m := rx.match(text, s):
+            out.append(Candidate(s, _glued_end(text, e), "AGE", 0.85))
+            break
+    if (m := SEX_FORM_RE.match(text, s)) and not _SEX_FORM_NEG_RE.search(text, max(0, s - 14), s):
+        out.append(Candidate(s, _glued_end(text, e), "AGE", 0.85))
+    window = max(0, s - 48)
+    if _AFTER_CUED_NUMBER_RE.match(text, e) is not None and any(rx.search(text, window, s) for rx in BEFORE_NUMBER_RES):
+        out.append(Candidate(s, e, "AGE", 0.85))
+    if run.group() in ("90", "100") and (d := DECADE_AFTER_RE.match(text, e)) and (
+            m := DECADE_BEFORE_RE.search(text, window, s)):
+        out.append(Candidate(m.start("a"), d.end(), "AGE", 0.85))
     return out
+
+
+def _glued_end(text: str, end: int) -> int:
+    g = _GLUED_RE.match(text, end)
+    return g.end() if g else end
 
 
 def find_ages(text: str, reference_year: int | None = None) -> list[Candidate]:
     """Ages over 89 (90-125) in numeric, spelled, ordinal and decade forms, and birth years implying them:
-    ``Candidate(start, end, "AGE", score)``."""
-    out = []
-    for rx in AGE_RES:
-        for m in rx.finditer(text):
-            s, e = m.span("a")
-            if text[s].isdigit() and (g := _GLUED_RE.match(text, e)):
-                e = g.end()
-            if rx is AGE_RES[1] and _SEX_FORM_NEG_RE.search(text, max(0, s - 14), s):
-                continue
-            out.append(Candidate(s, e, "AGE", 0.85))
-    out.extend(find_birth_years(text, reference_year))
+    ``Candidate(start, end, "AGE", score)``. Patterns run only at digit runs (90-125, or a year) and, for spelled
+    forms, only in notes that contain a number word."""
+    ref = current_year() if reference_year is None else reference_year
+    out: list[Candidate] = []
+    for run in _DIGIT_RUN_RE.finditer(text):
+        n = len(run.group())
+        if n in (2, 3) and 90 <= int(run.group()) <= 125:
+            out.extend(_ages_at_number(text, run))
+        if n in (2, 4) and (c := _birth_year_at(text, run, ref)):
+            out.append(c)
+    low = text.lower()
+    if any(w in low for w in _SPELLED_WORDS):
+        for rx in SPELLED_RES:
+            out.extend(Candidate(m.start("a"), m.end("a"), "AGE", 0.85) for m in rx.finditer(text))
     return out
 
 

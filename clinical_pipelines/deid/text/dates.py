@@ -117,54 +117,76 @@ RANGE_MD_BEFORE_RE = re.compile(rf"{_B}{MON}/{DAY}(?:/(?:{YEAR4}|\d\d))?[ \t]*(?
                                 rf"[ \t]*$")
 RANGE_MONTH_BEFORE_RE = re.compile(rf"(?<![A-Za-z]){MONTH_CAP}{_RANGE_SEP}$")
 
-# ---------------------------------------------------------------- date patterns: (regex, kind, score)
+# ---------------------------------------------------------------- date patterns
 # kind: "md" ends with a day after a month name (forward day range), "dm" starts with a day before a month name
 # (backward day range), "mo" starts with a month name (backward month range), "num" numeric, "" other.
-_DATE_PATTERNS: list[tuple[str, str, float]] = [
+# Speed: no pattern scans the whole text. Numeric patterns are tried at the start of digit runs followed by a
+# separator; patterns with a month name only at the month words found by one anchor scan (patterns that start with
+# the month are matched there, patterns with a prefix - day, year, spelled day - look back for it).
+NUMERIC_PATTERNS: list[tuple[str, str, float]] = [
     # m/d/yyyy, d/m/yyyy, m-d-yy ...; d.m.yyyy; dd.mm.yy
     (rf"{_B}{DAY}([/-]){DAY}\1(?:{YEAR4}|\d\d)(?![\w/]|\.\d){_UNIT_AFTER}", "num", 0.9),
     (rf"{_B}{DAY}\.{DAY}\.{YEAR4}{_E}", "num", 0.9),
     (rf"{_B}{DAY2}\.{DAY2}\.\d\d{_E}", "num", 0.85),
     # yyyy-mm-dd, yyyy/mm/dd, yyyy.mm.dd (ISO 8601 and variants); yyyy-mm
     (rf"{_B}{YEAR4}([-/.]){MON}\1{DAY}(?=T\d|(?![\w/]|\.\d))", "num", 0.9),
-    (rf"{_B}{YEAR4}[-/]{MON2}(?![\w/-]|\.\d)", "num", 0.8),
+    (rf"{_B}{YEAR4}[-/]{MON2}(?![\w/-]|[.:]\d)", "num", 0.8),
     # m/yyyy, m-yyyy, m/'yy
     (rf"{_B}(?<!\d:)(?<!titer )(?<!dilution ){MON}[/-](?:{YEAR4}|'\d\d)(?![\w/-]|\.\d){_UNIT_AFTER}", "num", 0.8),
-    # Month day[, year]: "March 5", "Mar. 5th, 2025", "Mar-05-2025", "March the 5th", "Sept 5 '19"
-    (rf"(?<![A-Za-z]){MONTH_ANY}[ \t]*[-/.,]?{_WRAP}(?:the[ \t]+)?{DAY}{ORD}?(?!\d)(?:[ \t]*[,/.-]?[ \t]*{YEAR})",
-     "mdy", 0.9),
-    (rf"(?<![A-Za-z]){MONTH_CAP}[ \t]*[-/.,]?{_WRAP}(?:the[ \t]+)?{DAY}{ORD}?(?![\w/]|[.:]\d){_UNIT_AFTER}", "md", 0.85),
-    # day Month[ year]: "14-Mar-2025", "14Mar2025", "5th of March, 2025", "5 March"
-    (rf"(?<![\w/.:])(?<!\d,){DAY}{ORD}?[ \t]*(?:of[ \t]+)?[-/.]?[ \t]*{MONTH_ANY}[ \t]*[-/.,]?[ \t]*(?:{YEAR}|\d\d(?!\d))",
-     "dm", 0.9),
-    (rf"(?<![\w/.:])(?<!\d,){DAY}{ORD}?[ \t]*(?:of[ \t]+)?[-/.]?[ \t]*{MONTH_CAP}", "dm", 0.85),
-    # yyyy Month day: "2025Mar14", "2025-Mar-14"
-    (rf"{_B}{YEAR4}[ \t]*[-/.]?[ \t]*{MONTH_ANY}[ \t]*[-/.]?[ \t]*{DAY}(?!\d)", "", 0.9),
-    # Month year: "March 2025", "Mar-2025", "March, 2025", "March of 2025", "March '19"
-    (rf"(?<![A-Za-z]){MONTH_ANY}[ \t]*(?:[-/,][ \t]*|of[ \t]+)?{YEAR}", "mo", 0.9),
-    # spelled days: "fifth of April, 2025", "March twenty-first", "April the fifth", "fifth April 2025"
-    (rf"(?<![A-Za-z]){SPELLED_DAY_ORD}[ \t]+(?:day[ \t]+)?of[ \t]+{MONTH_ANY}(?:[ \t]*,?[ \t]*{YEAR})?", "", 0.9),
-    (rf"(?<![A-Za-z]){MONTH_CAP}[ \t]*,?[ \t]*(?:the[ \t]+)?{SPELLED_DAY_ORD}(?![A-Za-z])"
-     rf"(?:[ \t]*,?[ \t]*{YEAR})?", "", 0.85),
-    (rf"(?<![A-Za-z]){MONTH_ANY}[ \t]*,?[ \t]*(?:the[ \t]+)?{SPELLED_DAY_ORD}[ \t]*,?[ \t]*{YEAR}", "", 0.9),
-    (rf"(?<![A-Za-z]){MONTH_CAP_NO_MAY}[ \t]+{SPELLED_DAY_CARD}(?![A-Za-z])(?![ \t-]+(?:times|doses?|tabs?|pills?"
-     rf"|days?|weeks?|months?|years?|hours?|units?|mg|of)\b)(?:[ \t]*,?[ \t]*{YEAR})?", "", 0.8),
-    (rf"(?<![A-Za-z]){SPELLED_DAY_ORD}[ \t]+{MONTH_ANY}[ \t]*,?[ \t]*{YEAR}", "", 0.9),
-    # "the 21st" (day of month) away from anatomy, percentiles and counts
-    (r"(?<=\b(?i:the)\s)(?:[12]\d|3[01]|0?[1-9])(?i:st|nd|rd|th)\b(?!\s*(?i:percentile|intercostal|ics|digit|toe"
-     r"|finger|cranial|nerve|grade|decile|quartile|rib|vertebra|cervical|lumbar|thoracic|lobe|segment|generation"
-     r"|degree|time|day|dose|cycle|week|month|year|line|floor|edition|ed\b|of\s+\d|trimester|hour|minute|birthday"
-     r"|bday|attempt|episode|admission|visit|round|session|fraction|lesion|level|position|space|metatarsal"
-     r"|metacarpal|branch|order|stage|place))", "", 0.8),
-    # seasons and holidays (with an optional year): "spring 2019", "Fall of '19", "Christmas 2019"
-    (rf"(?<![A-Za-z]){SEASON}[ \t]*(?:of[ \t]+|[-,][ \t]*)?(?:{YEAR4}(?:[ \t]*[-/][ \t]*(?:{YEAR4}|\d\d))?(?!\d)"
-     rf"|{YEAR_APOS})", "", 0.85),
-    (rf"(?<![A-Za-z]){HOLIDAY}(?:[ \t]*(?:of[ \t]+|,[ \t]*)?{YEAR})?", "", 0.85),
 ]
-DATE_RES = [(re.compile(p), kind, score) for p, kind, score in _DATE_PATTERNS]
-# patterns that can match text without a digit (spelled days, holidays): the only ones run on digit-free text
-_WORD_DATE_RES = [(rx, k, s) for rx, k, s in DATE_RES if SPELLED_DAY_ORD in rx.pattern or HOLIDAY in rx.pattern
-                  or SPELLED_DAY_CARD in rx.pattern]
+MONTH_START_PATTERNS: list[tuple[str, str, float]] = [
+    # Month day[, year]: "March 5", "Mar. 5th, 2025", "Mar-05-2025", "March the 5th", "Sept 5 '19"
+    (rf"{MONTH_ANY}[ \t]*[-/.,]?{_WRAP}(?:the[ \t]+)?{DAY}{ORD}?(?!\d)(?:[ \t]*[,/.-]?[ \t]*{YEAR})", "mdy", 0.9),
+    (rf"{MONTH_CAP}[ \t]*[-/.,]?{_WRAP}(?:the[ \t]+)?{DAY}{ORD}?(?![\w/]|[.:]\d){_UNIT_AFTER}", "md", 0.85),
+    # Month year: "March 2025", "Mar-2025", "March, 2025", "March of 2025", "March '19"
+    (rf"{MONTH_ANY}[ \t]*(?:[-/,][ \t]*|of[ \t]+)?{YEAR}", "mo", 0.9),
+    # spelled days after the month: "March twenty-first", "April the fifth, 2025", "March twenty-one"
+    (rf"{MONTH_CAP}[ \t]*,?[ \t]*(?:the[ \t]+)?{SPELLED_DAY_ORD}(?![A-Za-z])(?:[ \t]*,?[ \t]*{YEAR})?", "", 0.85),
+    (rf"{MONTH_ANY}[ \t]*,?[ \t]*(?:the[ \t]+)?{SPELLED_DAY_ORD}[ \t]*,?[ \t]*{YEAR}", "", 0.9),
+    (rf"{MONTH_CAP_NO_MAY}[ \t]+{SPELLED_DAY_CARD}(?![A-Za-z])(?![ \t-]+(?:times|doses?|tabs?|pills?|days?|weeks?"
+     rf"|months?|years?|hours?|units?|mg|of)\b)(?:[ \t]*,?[ \t]*{YEAR})?", "", 0.8),
+]
+# (prefix ending right before the month name, whole pattern from the prefix start, kind, score)
+BEFORE_MONTH_PATTERNS: list[tuple[str, str, str, float]] = [
+    # day Month[ year]: "14-Mar-2025", "14Mar2025", "5th of March, 2025", "5 March"
+    (rf"(?<![\w/.:])(?<!\d,){DAY}{ORD}?[ \t]*(?:of[ \t]+)?[-/.]?[ \t]*$",
+     rf"{DAY}{ORD}?[ \t]*(?:of[ \t]+)?[-/.]?[ \t]*{MONTH_ANY}[ \t]*[-/.,]?[ \t]*(?:{YEAR}|\d\d(?!\d))", "dm", 0.9),
+    (rf"(?<![\w/.:])(?<!\d,){DAY}{ORD}?[ \t]*(?:of[ \t]+)?[-/.]?[ \t]*$",
+     rf"{DAY}{ORD}?[ \t]*(?:of[ \t]+)?[-/.]?[ \t]*{MONTH_CAP}", "dm", 0.85),
+    # yyyy Month day: "2025Mar14", "2025-Mar-14"
+    (rf"{_B}{YEAR4}[ \t]*[-/.]?[ \t]*$", rf"{YEAR4}[ \t]*[-/.]?[ \t]*{MONTH_ANY}[ \t]*[-/.]?[ \t]*{DAY}(?!\d)", "", 0.9),
+    # spelled days before the month: "fifth of April, 2025", "twenty-first of March", "fifth April 2025"
+    (rf"(?<![A-Za-z]){SPELLED_DAY_ORD}[ \t]+(?:day[ \t]+)?of[ \t]+$",
+     rf"{SPELLED_DAY_ORD}[ \t]+(?:day[ \t]+)?of[ \t]+{MONTH_ANY}(?:[ \t]*,?[ \t]*{YEAR})?", "", 0.9),
+    (rf"(?<![A-Za-z]){SPELLED_DAY_ORD}[ \t]+$", rf"{SPELLED_DAY_ORD}[ \t]+{MONTH_ANY}[ \t]*,?[ \t]*{YEAR}", "", 0.9),
+]
+# "the 21st" (day of month) away from anatomy, percentiles and counts
+THE_DAY_RE = re.compile(
+    r"(?<=\b(?i:the)\s)(?:[12]\d|3[01]|0?[1-9])(?i:st|nd|rd|th)\b(?!\s*(?i:percentile|intercostal|ics|digit"
+    r"|toe|finger|cranial|nerve|grade|decile|quartile|rib|vertebra|cervical|lumbar|thoracic|lobe|segment"
+    r"|generation|degree|time|day|dose|cycle|week|month|year|line|floor|edition|ed\b|of\s+\d|trimester|hour"
+    r"|minute|birthday|bday|attempt|episode|admission|visit|round|session|fraction|lesion|level|position|space"
+    r"|metatarsal|metacarpal|branch|order|stage|place))")
+# seasons and holidays (with an optional year): "spring 2019", "Fall of '19", "Christmas 2019"
+SEASON_RE = re.compile(rf"(?<![A-Za-z]){SEASON}[ \t]*(?:of[ \t]+|[-,][ \t]*)?(?:{YEAR4}(?:[ \t]*[-/][ \t]*"
+                       rf"(?:{YEAR4}|\d\d))?(?!\d)|{YEAR_APOS})")
+HOLIDAY_RE = re.compile(rf"(?<![A-Za-z]){HOLIDAY}(?:[ \t]*(?:of[ \t]+|,[ \t]*)?{YEAR})?")
+_SEASON_WORDS = ("spring", "summer", "fall", "autumn", "winter")
+_HOLIDAY_WORDS = ("christmas", "xmas", "x-mas", "thanksgiving", "easter", "new year", "halloween", "independence",
+                  "of july", "memorial", "labor day", "veteran", "valentine", "mother", "father", "good friday",
+                  "juneteenth", "patrick", "kippur", "hashanah", "hanukkah", "chanukah", "passover", "diwali",
+                  "king", "mlk", "president", "columbus")
+NUMERIC_RES = [(re.compile(p), k, s) for p, k, s in NUMERIC_PATTERNS]
+# (separator after the first digit run, its length) -> the numeric patterns that can start there
+_NUMERIC_BY_SHAPE = {(sep, n): [NUMERIC_RES[i] for i in idx]
+                     for sep, short, year in (("/", (0, 5), (3, 4)), ("-", (0, 5), (3, 4)), (".", (1, 2), (3,)))
+                     for n, idx in ((1, short), (2, short), (4, year))}
+MONTH_START_RES = [(re.compile(p), k, s) for p, k, s in MONTH_START_PATTERNS]
+BEFORE_MONTH_RES = [(re.compile(pre), re.compile(p), k, s) for pre, p, k, s in BEFORE_MONTH_PATTERNS]
+# every month word (any case) not inside another word: the anchors of the month patterns
+MONTH_ANCHOR_RE = re.compile(r"(?=[JFMASONDjfmasond])(?<![A-Za-z])(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov"
+                             r"|dec)")
+MONTH_ANCHOR_LOWER_RE = re.compile(r"(?=[jfmasond])(?<![a-z])(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
 
 # compact yyyymmdd / mmddyyyy (a random 8-digit identifier has this shape < 0.1% of the time, and is redacted anyway)
 COMPACT_RE = re.compile(rf"(?<![\w.-])(?:{YEAR4}{MON2}{DAY2}|{MON2}{DAY2}{YEAR4})(?:T?(?:[01]\d|2[0-3])[0-5]\d"
@@ -175,9 +197,10 @@ DATE_CUE_RE = re.compile(r"\b(?:dates?|dated|dob|d\.o\.b|dos|birth|born|on|since
                          r"|surgery|specimen|effective|expir\w*|issued|last|next|timestamp|time)\b[^\n\d]{0,16}$",
                          re.I)
 # a month named alone, after a temporal preposition or modifier: "in March", "mid-April", "end of June"
-MONTH_ALONE_RE = re.compile(rf"\b(?i:in|since|during|until|till|through|thru|last|next|this|early|mid|late|before"
-                            rf"|after|around|past|(?:end|beginning|start|middle|month|rest)[ \t]+of)(?:[ \t]+|-)"
-                            rf"(?:(?i:the[ \t]+)?(?:early|mid|late)[ \t-]*)?({MONTH_ALONE})")
+MONTH_ALONE_RE = re.compile(MONTH_ALONE)
+MONTH_ALONE_CUE_RE = re.compile(r"\b(?i:in|since|during|until|till|through|thru|last|next|this|early|mid|late|before"
+                                r"|after|around|past|(?:end|beginning|start|middle|month|rest)[ \t]+of)(?:[ \t]+|-)"
+                                r"(?:(?i:the[ \t]+)?(?:early|mid|late)[ \t-]*)?$")
 
 # ---------------------------------------------------------------- month/day without a year
 MD_RE = re.compile(rf"(?<![\w/.,]){MON}/{DAY}(?![\w/]|[.,]\d)")
@@ -201,32 +224,29 @@ MD_NEG_RE = re.compile(r"[ \t]*(?:strength|murmur|tabs?|pills?|doses?|times|moto
 _COMMON_FRACTIONS = {(1, 2), (1, 3), (2, 3), (1, 4), (3, 4), (1, 8), (3, 8), (5, 8), (7, 8), (1, 5), (2, 5),
                      (3, 5), (4, 5), (1, 6), (5, 6)}
 
-_DIGIT_RE = re.compile(r"\d")
-_DIGIT_FREE_HINT_RE = re.compile(r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|spring|summer|fall|autumn"
-                                 r"|winter|christmas|xmas|thanksgiving|easter|year|halloween|independence|memorial"
-                                 r"|labor|veteran|valentine|mother|father|friday|juneteenth|patrick|kippur|hashanah"
-                                 r"|hanukkah|chanukah|passover|diwali|mlk|king|president|columbus|day)")
 
 
 _LINE_END_RE = re.compile(r"[.;]?[ \t]*(?:\n|$|\|)")
+_LAYOUT_BEFORE_RE = re.compile(r"(?:^|\n|\||[ \t]{2})[ \t]*\Z")      # alone in a header / table cell
 
 
-def _month_day_candidates(text: str) -> list[Candidate]:
-    """Month/day without a year, away from fraction, score and strength contexts; common fractions, equal pairs
-    and day/month need a date cue or a time after them (an equal pair may also end its line)."""
-    out = []
+def _month_day_at(text: str, start: int) -> Candidate | None:
+    """A month/day without a year starting at ``start``, away from fraction, score and strength contexts; common
+    fractions, equal pairs and day/month need a date cue or a time after them, or must stand alone at the end of a
+    line (an equal pair) or of a header / table cell (a fraction)."""
     for rx, day_first in ((MD_RE, False), (DM_RE, True)):
-        for m in rx.finditer(text):
-            pre = text[max(0, m.start() - 24):m.start()]
-            if MD_NEG_RE.match(text, m.end()) or MD_PRE_NEG_RE.search(pre):
-                continue
-            a, b = (int(x) for x in m.group().split("/"))
-            cue = MD_CUE_RE.search(pre) is not None or TIME_AFTER_RE.match(text, m.end()) is not None
-            if (day_first or (a, b) in _COMMON_FRACTIONS or a == b) and not cue:
-                if a != b or not _LINE_END_RE.match(text, m.end()):
-                    continue
-            out.append(Candidate(m.start(), m.end(), "DATE", 0.8 if cue else 0.6))
-    return out
+        if not (m := rx.match(text, start)):
+            continue
+        pre = text[max(0, m.start() - 24):m.start()]
+        if MD_NEG_RE.match(text, m.end()) or MD_PRE_NEG_RE.search(pre):
+            return None
+        a, b = (int(x) for x in m.group().split("/"))
+        cue = MD_CUE_RE.search(pre) is not None or TIME_AFTER_RE.match(text, m.end()) is not None
+        if (day_first or (a, b) in _COMMON_FRACTIONS or a == b) and not cue:
+            if not _LINE_END_RE.match(text, m.end()) or (a != b and not _LAYOUT_BEFORE_RE.search(pre)):
+                return None
+        return Candidate(m.start(), m.end(), "DATE", 0.8 if cue else 0.6)
+    return None
 
 
 def _extend(text: str, start: int, end: int, kind: str) -> list[tuple[int, int]]:
@@ -262,22 +282,52 @@ def _extend(text: str, start: int, end: int, kind: str) -> list[tuple[int, int]]
     return out
 
 
+_DIGIT_RUN_RE = re.compile(r"\d+")
+_ORD_START = frozenset("sSnNrRtT")
+
+
 def find_dates(text: str) -> list[Candidate]:
     """Dates (with their weekday, time of day and range ends) in ``text``: list of ``Candidate(start, end, "DATE",
-    score)``, score 0.9 for full dates, 0.8-0.85 for partial ones, 0.6 for a month/day with no date cue."""
-    has_digit = _DIGIT_RE.search(text) is not None
-    if not has_digit and not _DIGIT_FREE_HINT_RE.search(text):
-        return []
+    score)``, score 0.9 for full dates, 0.8-0.85 for partial ones, 0.6 for a month/day with no date cue.
+
+    Two anchor scans (month words, digit runs) select where the patterns are tried, so the cost is one pass over
+    the text plus a few matches per anchor."""
+    low = text.lower()
+    if len(low) != len(text):           # a few non-ASCII letters change length when lower-cased
+        low = None
     out: list[Candidate] = []
-    for rx, kind, score in (DATE_RES if has_digit else _WORD_DATE_RES):
-        for m in rx.finditer(text):
-            out.extend(Candidate(s, e, "DATE", score) for s, e in _extend(text, m.start(), m.end(), kind))
-    for m in MONTH_ALONE_RE.finditer(text):
-        out.extend(Candidate(s, e, "DATE", 0.8) for s, e in _extend(text, m.start(1), m.end(1), "mo"))
-    if has_digit:
-        for c in _month_day_candidates(text):
-            out.extend(Candidate(s, e, "DATE", c.score) for s, e in _extend(text, c.start, c.end, ""))
-        for m in COMPACT_RE.finditer(text):
-            score = 0.85 if DATE_CUE_RE.search(text, max(0, m.start() - 30), m.start()) else 0.7
-            out.extend(Candidate(s, e, "DATE", score) for s, e in _extend(text, m.start(), m.end(), ""))
+
+    def add(start: int, end: int, kind: str, score: float) -> None:
+        out.extend(Candidate(s, e, "DATE", score) for s, e in _extend(text, start, end, kind))
+
+    anchors = MONTH_ANCHOR_LOWER_RE.finditer(low) if low is not None else MONTH_ANCHOR_RE.finditer(text)
+    for p in [m.start() for m in anchors]:
+        for rx, kind, score in MONTH_START_RES:
+            if m := rx.match(text, p):
+                add(m.start(), m.end(), kind, score)
+        for pre, rx, kind, score in BEFORE_MONTH_RES:
+            if (b := pre.search(text, max(0, p - 32), p)) and (m := rx.match(text, b.start())):
+                add(m.start(), m.end(), kind, score)
+        if (m := MONTH_ALONE_RE.match(text, p)) and MONTH_ALONE_CUE_RE.search(text, max(0, p - 40), p):
+            add(m.start(), m.end(), "mo", 0.8)
+    n = len(text)
+    for run in _DIGIT_RUN_RE.finditer(text):
+        s, e = run.span()
+        nxt = text[e] if e < n else ""
+        if nxt in ("/", "-", ".") and nxt:
+            for rx, kind, score in _NUMERIC_BY_SHAPE.get((nxt, e - s), ()):
+                if m := rx.match(text, s):
+                    add(m.start(), m.end(), kind, score)
+            if nxt == "/" and e - s <= 2 and (c := _month_day_at(text, s)):
+                add(c.start, c.end, "", c.score)
+        elif nxt in _ORD_START and nxt and (m := THE_DAY_RE.match(text, s)):
+            add(m.start(), m.end(), "", 0.8)
+        if e - s in (8, 12, 14) and (m := COMPACT_RE.match(text, s)):
+            add(m.start(), m.end(), "", 0.85 if DATE_CUE_RE.search(text, max(0, s - 30), s) else 0.7)
+    if low is None or any(w in low for w in _SEASON_WORDS):
+        for m in SEASON_RE.finditer(text):
+            add(m.start(), m.end(), "", 0.85)
+    if low is None or any(w in low for w in _HOLIDAY_WORDS):
+        for m in HOLIDAY_RE.finditer(text):
+            add(m.start(), m.end(), "", 0.85)
     return out
