@@ -9,13 +9,19 @@ import re
 
 from .spans import Candidate, Span
 
-SSN_RE = re.compile(r"(?<![\d-])(?!000|666|9\d\d)\d{3}([- ])(?!00)\d{2}\1(?!0000)\d{4}(?![\d-])")
+SSN_RE = re.compile(r"(?<![\d-])(?!000|666|9\d\d)\d{3}([-./ ]|[ \t]-[ \t])(?!00)\d{2}\1(?!0000)\d{4}(?![\d-])")
+# "xxx-xx-4320", "***-**-4320": the last four digits of a masked SSN are still part of the identifier
+MASKED_SSN_RE = re.compile(r"(?i:[x*#]{3}[-. ]?[x*#]{2}[-. ]?)(\d{4})(?!\d)")
+# a licence plate right after its cue: 2-8 capitals and digits with at most one space or hyphen ("7ABC123",
+# "832 UGB", "4NU Q499"); US plates follow no single national format
+PLATE_RE = re.compile(r"(?i:\b(?:licen[cs]e\s+)?(?:plate|tag)s?\b(?:\s*(?:#|no\.?|number))?)[ \t:#]*"
+                      r"(?=[A-Z0-9 -]{0,9}\d)(?=[A-Z0-9 -]{0,9}[A-Z])([A-Z0-9]{1,4}[ -]?[A-Z0-9]{1,5})(?![\w-])")
 VIN_RE = re.compile(r"\b(?=[A-HJ-NPR-Z0-9]*\d)(?=[A-HJ-NPR-Z0-9]*[A-HJ-NPR-Z])[A-HJ-NPR-Z0-9]{17}\b")
 # generic identifier tokens: >= 4 digits with a letter, or >= 6 digits
 ID_TOKEN_RE = re.compile(r"(?<![\w./-])(?:[A-Za-z]{1,6}[#:-]?)?(?=[A-Za-z0-9#-]*\d)[A-Za-z0-9]+(?:[-#][A-Za-z0-9]+)*(?![\w-])")
 ID_CONTEXT_RE = re.compile(
     r"(?P<MRN>\bmrn\b|\bmr\s*#|medical\s+record|record\s*(?:no|number|#)|\bchart\s*(?:no|number|#)|\bunit\s*(?:no|number))"
-    r"|(?P<SSN>\bssn\b|social\s+security|\bss\s*#)"
+    r"|(?P<SSN>\bssn\b|social\s+security|\bss\s*#|\blast\s+(?:4|four)\b(?:\s+digits)?)"
     r"|(?P<HEALTH_PLAN>member|insurance|insurer|\bpolicy|health\s*plan|subscriber|beneficiary|medicaid|medicare"
     r"|\bgroup\s*(?:no|number|#)|\bplan\s*(?:id|no|#)|\bpayer|\bhmo\b|\bppo\b|blue\s*cross|\bbcbs|aetna|cigna|humana)"
     r"|(?P<ACCOUNT>account|\bacct|billing|invoice|\bfin\b|\bhar\b)"
@@ -34,9 +40,9 @@ def cue_index(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.lastgroup) for m in ID_CONTEXT_RE.finditer(text)]
 
 
-def id_type_from_context(cues: list[tuple[int, int, str]], start: int) -> str | None:
-    """Nearest specific cue (MRN, HEALTH_PLAN, ...) ending within ID_CONTEXT_WINDOW chars before ``start``;
-    the generic ID cue only if no specific one is there."""
+def nearest_cue(cues: list[tuple[int, int, str]], start: int) -> tuple[str, int] | None:
+    """(type, end offset) of the nearest specific cue (MRN, HEALTH_PLAN, ...) ending within ID_CONTEXT_WINDOW chars
+    before ``start``; the nearest generic ID cue only if no specific one is there."""
     lo = start - ID_CONTEXT_WINDOW
     i = bisect.bisect_left(cues, (start,)) - 1
     generic = None
@@ -44,17 +50,33 @@ def id_type_from_context(cues: list[tuple[int, int, str]], start: int) -> str | 
         cs, ce, g = cues[i]
         if ce <= start:
             if g != "ID":
-                return g
-            generic = generic or g
+                return g, ce
+            generic = generic or (g, ce)
         i -= 1
     return generic
 
 
-_PAREN_NUM_RE = re.compile(r"[ \t]*\((\d{2,7})\)")
+# what may stand between a cue and its number: "MRN: ", "Member ID # ", "SSN on file: ", "Acct no. "
+CUE_GAP_RE = re.compile(r"[ \t#:=.,()/-]*(?:(?:ids?|no|num|nbr|numbers?|is|of|on\s+file)\b[ \t#:=.,()/-]*)*\Z", re.I)
+
+
+def cue_adjacent(text: str, cue: tuple[str, int], start: int) -> bool:
+    """The cue ends right before ``start`` (only punctuation and filler words such as "ID", "no." between)."""
+    return bool(CUE_GAP_RE.match(text[cue[1]:start]))
+
+
+def id_type_from_context(cues: list[tuple[int, int, str]], start: int) -> str | None:
+    """The type of ``nearest_cue``, or None."""
+    cue = nearest_cue(cues, start)
+    return cue[0] if cue else None
+
+
+_PAREN_NUM_RE = re.compile(r"[ \t]*\([ \t]*(\d(?:\d|[ \t]?[-./][ \t]?(?=\d)|[ \t](?=\d)){1,24})[ \t]*\)")
 
 
 def ids_after_names(text: str, spans: list[Span]) -> list[Span]:
-    """'Confirmed by GRAY, ANNE (18316)': a number in brackets right after a name is a staff identifier."""
+    """'Confirmed by GRAY, ANNE (18316)', 'Smith, Ola (512-77-903)': a number (2+ digits, any grouping) in brackets
+    right after a name is a staff or record identifier."""
     out = []
     for sp in spans:
         if sp.type == "NAME":
@@ -65,37 +87,50 @@ def ids_after_names(text: str, spans: list[Span]) -> list[Span]:
 
 
 def find_ssn_and_vin(text: str) -> list[Candidate]:
-    """Social Security numbers in the SSA's AAA-GG-SSSS form (never 000/666/9xx areas, 00 groups, 0000 serials)
-    and 17-character vehicle identification numbers (ISO 3779, no I/O/Q)."""
+    """Social Security numbers in the SSA's AAA-GG-SSSS form with any separator (never 000/666/9xx areas, 00 groups,
+    0000 serials), the last four digits of a masked SSN ("xxx-xx-4320"), 17-character vehicle identification
+    numbers (ISO 3779, no I/O/Q) and licence plates after their cue."""
     out = [Candidate(m.start(), m.end(), "SSN", 0.85 if m.group(1) == "-" else 0.6) for m in SSN_RE.finditer(text)]
+    out += [Candidate(m.start(1), m.end(1), "SSN", 0.85) for m in MASKED_SSN_RE.finditer(text)]
     out += [Candidate(m.start(), m.end(), "VEHICLE", 0.8) for m in VIN_RE.finditer(text)]
+    out += [Candidate(m.start(1), m.end(1), "VEHICLE", 0.8) for m in PLATE_RE.finditer(text)]
     return out
 
 
+# hospital room / bed / bay numbers ("Rm 5C-18", "Bed 12B") locate a bed, not a person (not a Safe Harbor number)
+_ROOM_BEFORE_RE = re.compile(r"\b(?:rm|room|bed|bay|cubicle|pod|ward|floor|fl|stall)\.?[ \t]*[#:]?[ \t]*$", re.I)
+# ICD-10-CM ("I21.4", "E11.65"), ICD-9 V/E codes, obstetric G/P notation ("G2P1011"): clinical codes, not ids
+_CLINICAL_CODE_RE = re.compile(r"[A-TV-Z]\d{2}(?=\.\w|\)|$)|[A-TV-Z]\d{2}[A-Z0-9]?|G\d{1,2}P\d{1,4}", re.I)
+
+
 def find_identifiers(text: str) -> list[Candidate]:
-    """Identifier-like tokens (>= 4 digits with a letter, or >= 6 digits; shorter after a specific cue); the type
-    comes from the nearest cue before the token (``id_type_from_context``)."""
+    """Identifier-like tokens with letters: >= 4 digits with a letter anywhere (typed by the nearest cue before
+    it), shorter ones (>= 2 digits, >= 4 characters) only right after a specific cue ("MRN: AB12", "Accession
+    S21-77"). Room / bed numbers and clinical codes (ICD-10-CM, G/P notation) are not identifiers. Digit-only runs
+    in any grouping are the number policy's (``numbers.find_numbers``)."""
     out = []
     cues = cue_index(text)
     for m in ID_TOKEN_RE.finditer(text):
         tok = m.group()
-        cue = id_type_from_context(cues, m.start())
+        if not any(c.isalpha() for c in tok):
+            continue
         pm = ID_CUE_PREFIX_RE.match(tok)
         if pm:  # "MRN#123456" -> only the identifier part
             tok = tok[pm.end():]
+        start = m.end() - len(tok)
+        if not tok or _ROOM_BEFORE_RE.search(text[max(0, start - 12):start]) or _CLINICAL_CODE_RE.fullmatch(tok):
+            continue
         n_digits = sum(c.isdigit() for c in tok)
         n_alpha = sum(c.isalpha() for c in tok)
-        start = m.end() - len(tok)
-        if cue == "IDX":
-            if n_digits >= 2:
-                out.append(Candidate(start, m.end(), "ID", 0.6))
-            continue
-        if RANGE_LIKE_RE.match(tok) and not (cue and cue != "ID"):
+        cue = nearest_cue(cues, start)
+        typ = cue[0] if cue else None
+        adjacent = cue is not None and (pm is not None or cue_adjacent(text, cue, start))
+        if typ == "IDX":
+            typ = "ID"
+        if RANGE_LIKE_RE.match(tok) and not (adjacent and typ != "ID"):
             continue
         if n_digits >= 4 and n_alpha >= 1 or n_digits >= 6:
-            if n_alpha == 0 and n_digits <= 7 and tok.endswith("000") and not cue:
-                continue  # e.g. platelets 150000
-            out.append(Candidate(start, m.end(), cue or "ID", 0.6 if cue else 0.5))
-        elif cue and cue != "ID" and n_digits + n_alpha >= 4 and n_digits >= 2:
-            out.append(Candidate(start, m.end(), cue, 0.6))
+            out.append(Candidate(start, m.end(), typ or "ID", 0.6 if typ else 0.5))
+        elif adjacent and typ and (typ != "ID" or cue[0] == "IDX") and n_digits + n_alpha >= 4 and n_digits >= 2:
+            out.append(Candidate(start, m.end(), typ, 0.6))
     return out

@@ -13,6 +13,7 @@ from .ages import find_ages
 from .dates import find_dates
 from .identifiers import find_identifiers, find_ssn_and_vin
 from .names import find_names
+from .numbers import find_numbers
 from .places import find_places
 from .ner import find_ner_entities
 from .spans import Candidate
@@ -26,6 +27,8 @@ FAMILIES: tuple[tuple[str, tuple[str, ...], Finder], ...] = (
     ("Contact", ("PHONE", "FAX", "EMAIL", "URL", "IP"), find_contacts),
     ("SsnVin", ("SSN", "VEHICLE"), find_ssn_and_vin),
     ("Identifiers", ("MRN", "HEALTH_PLAN", "ACCOUNT", "LICENSE", "VEHICLE", "DEVICE", "SSN", "ID"), find_identifiers),
+    ("NumberPolicy", ("PHONE", "FAX", "SSN", "MRN", "HEALTH_PLAN", "ACCOUNT", "LICENSE", "VEHICLE", "DEVICE", "ID"),
+     find_numbers),
     ("Locations", ("LOCATION",), find_locations),
     ("Places", ("LOCATION",), find_places),
     ("Organizations", ("ORGANIZATION",), find_organizations),

@@ -1,0 +1,378 @@
+"""Deny-by-default number policy: every digit run that could be an identifier is redacted, in any grouping, unless
+it is recognised as a clinical or otherwise safe number. Covers the numeric forms of HIPAA Safe Harbor identifiers
+(D) phone, (E) fax, (G) SSN, (H) medical record, (I) health plan, (J) account, (K) licence, (M) device and (R) any
+other unique number, 45 CFR 164.514(b)(2)(i), when no recogniser of a specific format caught them.
+
+Input: the analysis view of a note (dashes and spaces folded to ASCII, see ``normalize``). Output: ``Candidate``
+spans typed by the nearest identifier cue (``identifiers.nearest_cue``), else by shape (``PHONE`` for NANP and
+E.123 international numbers, ``SSN`` for a valid AAA-GG-SSSS, else ``ID``).
+
+A *chain* is a run of digit groups joined by the separators identifiers are written with: ``-``, ``.``, ``/``, one
+space, a spaced hyphen or slash (" - "), a parenthesised group ("(555) 201") and a leading ``+``. A chain splits
+into *tokens* at whitespace and parentheses ("(555) 201 - 7788" -> 555 | 201 | 7788; "612.40.9981" is one token).
+
+Redacted (thresholds from how identifiers and clinical numbers are written):
+- one run of 6+ digits ("318406552", "00482913"): MRNs hold 6-10 digits, accounts 8-12, SSNs 9, NANP phone numbers
+  10, E.164 numbers up to 15; clinical numbers of 6+ digits are counts with a unit or round laboratory counts
+  (platelets 250000), both kept below. Five digits (ZIP codes, CPT codes, lab values) need a cue.
+- a grouped token of 7+ digits ("512-77-903", "612.40.9981", "414/662-1093"), or 6+ digits in 3+ groups
+  ("12-34-56"): the shortest identifier written grouped is a 7-digit local phone number "201-7788", while grouped
+  clinical numbers are shorter (BP 120/80: 5 digits, ranges 100-200: 6, LOINC codes up to 99999-9: 6) or are
+  recognised (year ranges, clock-time ranges, round and decimal ranges, BP series). Full dates are PHI anyway.
+- space-separated groups with 8+ digits, every group of 3+ digits except a 2-digit first group ("318 406 552",
+  "555 201 7788", "020 7946 0958"): series of readings are mostly 2-digit groups or come after a measurement name.
+- E.123 international numbers "+44 20 7946 0958" (8-15 digits), NANP numbers in any punctuation.
+- 4+ digits in any grouping right after a specific identifier cue ("MRN: 318 406", "SSN 987 65"), 3+ after an
+  accession / order / specimen cue, 5+ right after "ID" or "#".
+Kept, unless the shape is a phone, SSN or international number: a unit right after (doses, lab units, vital units,
+%, counts "x 3 days", "2 tabs", sizes), a measurement name right before (laboratory test, vital sign, score, ECG
+interval), a code-vocabulary cue before (ICD-9/10, CPT, HCPCS, LOINC, NDC, SNOMED CT, RxNorm, DRG), money, a year
+range (2019-2021), a clock-time range (0800-1700), lists of 24-hour times or years, IPv4 addresses (``contact``).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..vocab import STATE_ABBR
+from .identifiers import cue_adjacent, cue_index, nearest_cue
+from .spans import Candidate
+
+_GROUP = r"(?:\(\d{1,5}\)|\d+)"
+_SEP = r"(?:[ \t]*[-/][ \t]*|\.|[ \t]|(?<=\))[ \t]*|[ \t]*\n[ \t]*)"
+CHAIN_RE = re.compile(rf"(?<![\w+])(?<!\d[.,/:-])(?:\+[ \t]?)?{_GROUP}(?:{_SEP}{_GROUP})*(?!\d)")
+_GROUP_RE = re.compile(r"\(?(\d+)\)?")
+EXTENSION_RE = re.compile(r"[ \t]*,?[ \t]*(?:x|ext\.?|extension)[ \t]*\d{1,6}\b", re.I)
+
+MEASUREMENT_NAMES = (
+    # vital signs and bedside measurements
+    "bp|sbp|dbp|map|hr|rr|pulse|temp|tmax|tcurrent|spo2|sp02|sao2|o2\\s*sat|sats?|fio2|peep|wt|weight|ht|height"
+    "|bmi|bsa|i/o|ins|outs|uop|urine\\s+output|intake|output|glucose|fsbg|cbg|bg|fingerstick|accuchecks?|readings?"
+    # laboratory tests (common names and abbreviations)
+    "|na|sodium|k|potassium|cl|chloride|co2|hco3|bicarb|bun|cr|creat|creatinine|glu|ca|calcium|mg|magnesium|phos"
+    "|phosphorus|alb|albumin|protein|ast|alt|alk\\s*phos|alp|t\\.?\\s*bili|bili|bilirubin|ldh|ck|cpk|ck-?mb|trop\\w*"
+    "|tni|tnt|hs-?tn[it]|bnp|nt-?pro-?bnp|pro-?bnp|wbc|rbc|hgb|hb|hct|plt|plts|platelets?|mcv|rdw|anc|alc|inr|ptt"
+    "|aptt|fibrinogen|d-?dimer|lactate|ph|pco2|po2|pao2|paco2|a1c|hba1c|tsh|ft4|t4|t3|ldl|hdl|tg|trigs?"
+    "|triglycerides|chol|cholesterol|crp|hs-?crp|esr|procalcitonin|pct|ferritin|iron|tibc|b12|folate|psa|cea|afp"
+    "|ca-?125|hcg|b-?hcg|lipase|amylase|ammonia|uric\\s+acid|osm\\w*|e?gfr|crcl|cd4|viral\\s+load|vl|copies|titer"
+    "|counts?|level|labs?|bmp|cmp|cbc|panel|ua|sg"
+    # cardiology and other measurements
+    "|ef|lvef|gradient|qtc?|qrs|pr|axis|axes|rvsp|pasp|cvp|pcwp|svr|lvedd|lvesd|tapse|fev1|fvc|dlco|iop|vas"
+    # scores and scales
+    "|gcs|nihss|mmse|moca|phq-?9|gad-?7|apgars?|cha2ds2-?vasc|chads2|has-?bled|timi|grace|wells|curb-?65|q?sofa"
+    "|apache(?:\\s+ii)?|meld(?:-?na)?|child-?pugh|braden|morse|pain(?:\\s+score)?|nyha|mrs|rankin|ecog|kps"
+    "|karnofsky|score|scale|stage|grade|class|steps")
+_MEASURE_BEFORE_RE = re.compile(
+    rf"(?:^|[^\w])(?:{MEASUREMENT_NAMES})(?:\s*\([^)\n]{{0,12}}\))?[ \t:=~<>]*"
+    r"(?:(?:of|is|was|were|at|now|from|to|down|up|->|=)[ \t:=~<>]*)*$", re.I)
+UNITS = (
+    "mg|mcg|ug|µg|g|gm|grams?|kg|kgs|lbs?|pounds?|oz|ml|cc|dl|mmol|meq|iu|units?|mmhg|mm\\s+hg|cmh2o|cm|mm|km|inch"
+    "|inches|in|ft|feet|%|percent|bpm|beats|breaths|/min|per\\s+min\\w*|ms|msec|sec|seconds?|mins?|minutes?|hrs?"
+    "|hours?|days?|wks?|weeks?|mos?|months?|yrs?|years?|copies|cells|k/ul|/ul|/mm3|/hpf|/lpf|x\\s*10|ng|pg|nmol"
+    "|pmol|umol|mosm|kcal|cal|calories|steps|tabs?|tablets?|caps?|capsules?|puffs?|drops?|gtts?|sprays?|patch\\w*"
+    "|doses?|vials?|amps?|times|x\\b|mph|ppm|points?|pts|degrees|deg|°|l/min|lpm|dollars|usd|cents|mL/h\\w*|mg/\\w+")
+_UNIT_AFTER_RE = re.compile(rf"^[ \t]*(?:{UNITS})(?![A-Za-z])", re.I)
+_CODE_CUE_RE = re.compile(
+    r"\b(?:ICD[- ]?(?:9|10|11)?(?:[- ]?(?:CM|PCS))?|CPT|HCPCS|LOINC|NDC|SNOMED(?:[- ]?CT)?|RxNorm|RXCUI|UMLS|CUI"
+    r"|(?:MS-|APR-)?DRG|ATC|UNII|OID|(?:billing|procedure|diagnosis|dx|px|charge|cpt|icd)[ \t]+codes?|modifier)\b(?:[ \t]*(?:codes?|#|no\.?|:|=))*[ \t:#=]*"
+    r"(?:[\w.-]+[ \t]*(?:\([^)\n]{0,40}\))?[ \t]*[,;/][ \t]*){0,6}$", re.I)
+_MONEY_RE = re.compile(r"(?:\$|\bUSD|\bEUR|£|€)[ \t]*$", re.I)
+_GENERIC_CUE_RE = re.compile(r"(?:\bid|#)[ \t:]*$", re.I)
+
+
+@dataclass(frozen=True)
+class Token:
+    """Digit groups of one chain token: ``start``/``end`` in the text, ``groups`` the digit strings, ``seps`` the
+    separators between them ("-", ".", "/"; a spaced " - " counts as "-"), ``plus`` when it starts with "+"."""
+
+    start: int
+    end: int
+    groups: tuple[str, ...]
+    seps: tuple[str, ...]
+    plus: bool = False
+    new_line: bool = False  # a line break before the token (wrapped text)
+
+    @property
+    def digits(self) -> str:
+        return "".join(self.groups)
+
+    @property
+    def plain(self) -> bool:
+        return len(self.groups) == 1
+
+
+def tokens_of(text: str, start: int, end: int) -> list[Token]:
+    """Split the chain ``text[start:end]`` into tokens at bare whitespace and parentheses ("(555) 201 - 7788" ->
+    "(555)" | "201 - 7788"; "612.40.9981" and "318 - 406" are one token each)."""
+    out: list[Token] = []
+    cur: list[tuple[int, int, str]] = []
+    seps: list[str] = []
+    plus = text[start] == "+"
+    new_line = False
+    prev_end = None
+
+    def flush():
+        nonlocal cur, seps, plus
+        if cur:
+            first = start if plus else cur[0][0]  # "+44 ..." keeps its plus sign
+            out.append(Token(first, cur[-1][1], tuple(g for _, _, g in cur), tuple(seps), plus, new_line))
+        cur, seps, plus = [], [], False
+
+    for m in _GROUP_RE.finditer(text, start, end):
+        if prev_end is not None:
+            raw = text[prev_end:m.start()]
+            sep = raw.strip(" \t\n")
+            minus = sep == "-" and raw[0] in " \t\n" and raw[-1] not in " \t\n"  # "47 -17": a minus sign
+            if not sep or minus or "(" in sep or ")" in sep or text[m.start()] == "(" or text[prev_end - 1] == ")":
+                flush()
+                new_line = "\n" in raw
+            else:
+                seps.append(sep)
+        cur.append((m.start(), m.end(), m.group(1)))
+        prev_end = m.end()
+    flush()
+    return out
+
+
+def _is_year(g: str) -> bool:
+    return len(g) == 4 and 1900 <= int(g) <= 2099
+
+
+def _is_hhmm(g: str) -> bool:
+    return len(g) == 4 and int(g[:2]) <= 24 and int(g[2:]) < 60
+
+
+def _times_or_years(groups: tuple[str, ...]) -> bool:
+    return all(_is_hhmm(x) for x in groups) or all(_is_year(x) for x in groups)
+
+
+def nanp_shape(groups: tuple[str, ...]) -> bool:
+    """North American Numbering Plan number: [1] NPA NXX XXXX (area code starting 2-9), written in groups."""
+    sizes = [len(g) for g in groups]
+    if sizes[:1] == [1] and groups[0] == "1":
+        sizes, groups = sizes[1:], groups[1:]
+    return sizes in ([3, 3, 4], [3, 7], [6, 4]) and groups[0][0] in "23456789"
+
+
+def ssn_shape(groups: tuple[str, ...]) -> bool:
+    """AAA GG SSSS with the SSA's validity rules (no 000 / 666 / 9xx area, no 00 group, no 0000 serial)."""
+    return ([len(g) for g in groups] == [3, 2, 4] and groups[0] not in ("000", "666") and groups[0][0] != "9"
+            and groups[1] != "00" and groups[2] != "0000")
+
+
+def international_shape(groups: tuple[str, ...], plus: bool) -> bool:
+    """E.123 international form: "+CC ..." or "00CC ..." with 8-15 digits (E.164), not a list of clock times."""
+    n = len("".join(groups))
+    if plus:
+        return 8 <= n <= 15
+    return bool(re.fullmatch(r"00[1-9]\d{0,2}", groups[0])) and 10 <= n <= 15 and not _times_or_years(groups)
+
+
+def date_shape(tok: Token) -> bool:
+    """m/d/y, d/m/y or y/m/d with one separator and a 2- or 4-digit year: a date, left to the dates family."""
+    g = tok.groups
+    if len(g) != 3 or len(set(tok.seps)) != 1 or tok.seps[0] not in "-/.":
+        return False
+    a, b, c = (int(x) for x in g)
+    if len(g[0]) == 4:
+        return 1 <= b <= 12 and 1 <= c <= 31 and len(g[1]) <= 2 and len(g[2]) <= 2
+    if len(g[2]) not in (2, 4) or len(g[0]) > 2 or len(g[1]) > 2:
+        return False
+    return (1 <= a <= 12 and 1 <= b <= 31) or (1 <= b <= 12 and 1 <= a <= 31)
+
+
+def safe_grouped(tok: Token) -> bool:
+    """Grouped clinical forms: decimals and decimal ranges, IPv4 (left to ``contact``), year and clock-time ranges,
+    round ranges (1000-2000), BP series (120/80-140/90)."""
+    g, seps = tok.groups, tok.seps
+    if seps == (".",):
+        return len(g[1]) <= 3 or len(tok.digits) <= 6  # a decimal ("7799.32923" is not one)
+    if "." in seps and all(s in ".-/" for s in seps) and not _dotted_parts(tok):
+        return True  # range of decimals: each part between "-" or "/" holds at most one "."
+    if len(g) == 4 and all(s == "." for s in seps) and all(len(x) <= 3 for x in g):
+        return True  # IPv4
+    if len(g) == 2 and _times_or_years(g):
+        return True
+    if len(g) == 2 and int(g[0]) < int(g[1]) and g[0].endswith("0") and g[1].endswith("0"):
+        return True
+    return "/" in seps and all(len(x) <= 3 for x in g)
+
+
+def _dotted_parts(tok: Token) -> list[str]:
+    """The token's parts between '-' and '/' separators that hold more than one '.'."""
+    parts, cur = [], [tok.groups[0]]
+    for sep, grp in zip(tok.seps, tok.groups[1:]):
+        if sep == ".":
+            cur.append(grp)
+        else:
+            parts.append(cur)
+            cur = [grp]
+    parts.append(cur)
+    return [".".join(p) for p in parts if len(p) > 2]
+
+
+@dataclass(frozen=True)
+class _Hit:
+    start: int
+    end: int
+    groups: tuple[str, ...]
+    strong: bool  # a phone / SSN / international shape: no unit or measurement context makes it safe
+    kind: str | None = None
+
+
+def _strong_hit(start: int, end: int, groups: tuple[str, ...], plus: bool) -> _Hit | None:
+    if international_shape(groups, plus):
+        return _Hit(start, end, groups, True, "PHONE")
+    if nanp_shape(groups):
+        return _Hit(start, end, groups, True, "PHONE")
+    if ssn_shape(groups):
+        return _Hit(start, end, groups, True, "SSN")
+    return None
+
+
+def _spaced_hit(run: list[Token]) -> _Hit | None:
+    """Single-group tokens separated by spaces ("318 406 552"): 8+ digits in groups of 2+ digits, at most one of
+    them 2 digits long, not a list of clock times or years."""
+    groups = tuple(t.digits for t in run)
+    if len("".join(groups)) < 8 or min(len(x) for x in groups) < 2 or sum(len(x) == 2 for x in groups) > 1:
+        return None
+    if _times_or_years(groups) or all(x.endswith("0") for x in groups):
+        return None  # clock times, years, round readings ("120 130 140 150")
+    return _Hit(run[0].start, run[-1].end, groups, False, None)
+
+
+def _token_hit(tok: Token) -> _Hit | None:
+    g, n = tok.groups, len(tok.digits)
+    strong = _strong_hit(tok.start, tok.end, g, tok.plus)
+    if strong:
+        return strong
+    if tok.plain:
+        if n < 6 or (n <= 7 and tok.digits.endswith("000")):
+            return None  # round laboratory counts: platelets 150000
+        return _Hit(tok.start, tok.end, g, False, None)
+    if safe_grouped(tok) or date_shape(tok):
+        return None
+    if n >= 7 or (len(g) >= 3 and n >= 6):
+        return _Hit(tok.start, tok.end, g, False, None)
+    return None
+
+
+def _cue_hit(text: str, start: int, groups: tuple[str, ...], cue: tuple[str, int] | None) -> bool:
+    """A short number right after a specific identifier cue ("MRN: 4417", "SSN 987 65", "Order # 512")."""
+    if cue is None or not cue_adjacent(text, cue, start):
+        return False
+    typ, d = cue[0], "".join(groups)
+    if typ == "ID":
+        return len(d) >= 5 and bool(_GENERIC_CUE_RE.search(text[max(0, start - 6):start])) and not d.endswith("00")
+    need = 3 if typ == "IDX" else 4
+    # "pacemaker 2015", "Medicaid 2019": a year after a device or plan word is when, not which
+    return len(d) >= need and (typ in ("SSN", "MRN", "IDX") or not (len(groups) == 1 and _is_year(d)))
+
+
+def _context_safe(text: str, start: int, end: int) -> bool:
+    """A unit after, a measurement name or currency sign before."""
+    return bool(_UNIT_AFTER_RE.match(text[end:end + 24]) or _MEASURE_BEFORE_RE.search(text[max(0, start - 48):start])
+                or _MONEY_RE.search(text[max(0, start - 6):start]))
+
+
+def _chain_hits(text: str, toks: list[Token], cues: list) -> list[_Hit]:
+    groups = tuple(x for t in toks for x in t.groups)
+    if len(toks) > 1:  # the whole chain in a phone / SSN / international shape ("(555) 201 - 7788", "+44 20 ...")
+        strong = _strong_hit(toks[0].start, toks[-1].end, groups, toks[0].plus)
+        if strong:
+            return [strong]
+    hits: list[_Hit] = []
+    i = 0
+    while i < len(toks):
+        j = i
+        while j < len(toks) and toks[j].plain:
+            j += 1
+        span = toks[i:j] if j - i >= 2 else toks[i:i + 1]
+        hit = _spaced_hit(span) if len(span) > 1 else _token_hit(span[0])
+        if hit is None and len(span) > 1:
+            span = toks[i:i + 1]
+            hit = _token_hit(span[0])
+        if hit is None:
+            run = toks[i:j] if j - i >= 2 else toks[i:i + 1]
+            cue = nearest_cue(cues, run[0].start)
+            run_groups = tuple(x for t in run for x in t.groups)
+            if _cue_hit(text, run[0].start, run_groups, cue):
+                span, hit = run, _Hit(run[0].start, run[-1].end, run_groups, False, None)
+        if hit is not None:
+            hits.append(hit)
+        i += len(span)
+    return hits
+
+
+def find_numbers(text: str) -> list[Candidate]:
+    """Identifier-like digit runs under the deny-by-default policy of this module (see the module docstring)."""
+    if not any(c.isdigit() for c in text):
+        return []
+    cues = None
+    out: list[Candidate] = []
+    for m in CHAIN_RE.finditer(text):
+        toks = tokens_of(text, m.start(), m.end())
+        if not toks:
+            continue
+        if cues is None:
+            cues = cue_index(text)
+        hits = None
+        if any(t.new_line for t in toks):  # wrapped across lines: one number only in a phone / SSN shape
+            whole = _strong_hit(toks[0].start, toks[-1].end, tuple(x for t in toks for x in t.groups), toks[0].plus)
+            hits = [whole] if whole else None
+        if hits is None:
+            hits = [h for line in _lines(toks) for h in _chain_hits(text, line, cues)]
+        for h in hits:
+            c = _typed(text, h, cues)
+            if c is not None:
+                out.append(c)
+    return out
+
+
+def _lines(toks: list[Token]) -> list[list[Token]]:
+    out: list[list[Token]] = []
+    for t in toks:
+        if t.new_line or not out:
+            out.append([])
+        out[-1].append(t)
+    return out
+
+
+_PREFIX_RE = re.compile(r"\b([A-Z]{1,4})[ \t-]$")
+
+
+def _typed(text: str, h: _Hit, cues) -> Candidate | None:
+    """The hit as a candidate: dropped in a code-vocabulary or clinical context (unless strong), typed by the
+    nearest cue, widened to an extension ("x204") or to a capital-letter prefix right after the cue
+    ("Member ID BGV 208579575")."""
+    start, end = h.start, h.end
+    if _CODE_CUE_RE.search(text[max(0, start - 80):start]):
+        return None
+    if not h.strong and _context_safe(text, start, end):
+        return None
+    cue = nearest_cue(cues, start)
+    if cue is not None and any(c.isdigit() for c in text[cue[1]:start]):
+        cue = None  # the cue names an earlier number
+    pm = _PREFIX_RE.search(text, max(0, start - 6), start)
+    if (pm and cue is not None and cue[0] != "ID" and cue[1] <= pm.start(1) and pm.group(1) not in STATE_ABBR
+            and cue_adjacent(text, cue, pm.start(1))):
+        start = pm.start(1)
+    typ = h.kind
+    if cue is not None and cue[0] not in ("ID", "IDX") and (typ is None or not h.strong):
+        typ = cue[0]
+    elif typ is None and cue is not None and cue[0] == "IDX":
+        typ = "ID"
+    if typ == "PHONE" or (typ is None and _phone_cue(text, start)):
+        typ = "FAX" if re.search(r"\bfax|\bf:\s*$|facsimile", text[max(0, start - 25):start], re.I) else "PHONE"
+        ext = EXTENSION_RE.match(text, end)
+        if ext:
+            end = ext.end()
+    return Candidate(start, end, typ or "ID", 0.85 if h.strong or typ not in (None, "ID") else 0.6)
+
+
+_PHONE_CUE_RE = re.compile(r"\b(?:tel|phone|ph|cell|mobile|call|pager|fax|contact|reach|text|home|work|office)\b"
+                           r"[^\n\d]{0,15}$", re.I)
+
+
+def _phone_cue(text: str, start: int) -> bool:
+    return bool(_PHONE_CUE_RE.search(text[max(0, start - 30):start]))

@@ -1,0 +1,146 @@
+"""Deny-by-default number policy (deid.text.numbers): identifier-like digit runs in any grouping are found, clinical
+numbers are not. All numbers below are invented."""
+import pytest
+
+from clinical_pipelines.deid.text.identifiers import find_identifiers, find_ssn_and_vin, ids_after_names
+from clinical_pipelines.deid.text.normalize import analysis_view
+from clinical_pipelines.deid.text.numbers import find_numbers
+from clinical_pipelines.deid.text.spans import Span
+
+
+def found(text):
+    view = analysis_view(text).text
+    return [(view[c.start:c.end], c.type) for c in find_numbers(view)]
+
+
+def covered(text, value):
+    view = analysis_view(text)
+    i = view.text.index(analysis_view(value).text)
+    mask = set()
+    for c in find_numbers(view.text):
+        mask.update(range(c.start, c.end))
+    return all(k in mask for k in range(i, i + len(analysis_view(value).text)))
+
+
+@pytest.mark.parametrize("text,value", [
+    # record numbers in any grouping, with and without a cue
+    ("MRN: 274 903 118. Chart reviewed.", "274 903 118"),
+    ("Seen: Okafor, Ada (633-41-870) today", "633-41-870"),
+    ("Hosp # 81.22.40917", "81.22.40917"),
+    ("chart 4471/2038/55", "4471/2038/55"),
+    ("Record 00729144 pulled", "00729144"),
+    ("Account 2021-88310472 closed", "2021-88310472"),
+    ("ref 7730 1942 8816 5521", "7730 1942 8816 5521"),
+    ("Unit no. 55-218-09", "55-218-09"),
+    ("pt id 318 52 774", "318 52 774"),
+    ("Acct 31 0042", "31 0042"),
+    ("MRN 4417", "4417"),
+    ("Member ID BQX 771203994 verified", "BQX 771203994"),
+    ("Accession # 512", "512"),
+    ("last 4 of SSN 1987", "1987"),
+    ("SSN ending last four 0424", "0424"),
+    # SSNs with any separator (Unicode dashes fold in the view)
+    ("SSN 521.66.0193 on file", "521.66.0193"),
+    ("Social Security 521 66 0193", "521 66 0193"),
+    ("SS# 521\u201366\u20130193", "521\u201366\u20130193"),
+    ("ssn 521/66/0193", "521/66/0193"),
+    ("SSN 521 - 66 - 0193", "521 - 66 - 0193"),
+    # NANP telephone numbers in every punctuation
+    ("Cell: (312) 407 - 2291 (daughter)", "(312) 407 - 2291"),
+    ("Home 312/407-2291.", "312/407-2291"),
+    ("Phone 312.407.2291", "312.407.2291"),
+    ("call 312 407 2291 after 5", "312 407 2291"),
+    ("Call 1-312-407-2291", "1-312-407-2291"),
+    ("Tel: +1 (312) 407-2291 ext. 14", "+1 (312) 407-2291 ext. 14"),
+    ("reach at +1-312-407-2291 x204", "+1-312-407-2291 x204"),
+    ("Call daughter at 312\u2013407\u20132291.", "312\u2013407\u20132291"),
+    ("Ph 312\u2011407\u20112291", "312\u2011407\u20112291"),
+    ("phone 3124072291", "3124072291"),
+    ("call 407-2291 before noon", "407-2291"),
+    ("or phone +1 312 407\n2291. Thanks", "+1 312 407\n2291"),
+    # E.123 / E.164 international numbers
+    ("Brother in London +44 20 7946 0311", "+44 20 7946 0311"),
+    ("UK +44 (0)20 7946 0311", "+44 (0)20 7946 0311"),
+    ("Lagos 00234 803 555 0199", "00234 803 555 0199"),
+    ("Manila +63 2 8123 4567", "+63 2 8123 4567"),
+    ("Berlin +49-30-1234-5678", "+49-30-1234-5678"),
+    ("E.164 +442079460311", "+442079460311"),
+])
+def test_identifier_numbers_found(text, value):
+    assert covered(text, value)
+
+
+@pytest.mark.parametrize("text,typ", [
+    ("MRN: 274 903 118", "MRN"), ("SSN 521.66.0193", "SSN"), ("Member ID: 55218 0933", "HEALTH_PLAN"),
+    ("Cell (312) 407-2291", "PHONE"), ("Fax: 312.407.2291", "FAX"), ("+44 20 7946 0311", "PHONE"),
+    ("Acct # 2021-88310472", "ACCOUNT"), ("Specimen 8812 009", "ID"), ("Home 521 66 0193", "SSN"),
+])
+def test_types(text, typ):
+    types = {t for _, t in found(text)}
+    assert types == {typ}
+
+
+@pytest.mark.parametrize("text", [
+    # vital signs, scores, ECG intervals
+    "BP 132/84, HR 88, RR 16, SpO2 97% RA, T 98.6 F", "BP 120/80-140/90 overnight", "GCS 15 (E4V5M6), NIHSS 4",
+    "CHA2DS2-VASc 3, HAS-BLED 2", "QTc 452 ms, PR 160 ms, QRS 98", "P-R-T axes 47 -17 -18", "5/5 strength, 2/6 murmur",
+    # doses, lab values with units or after a lab name, ranges, counts, sizes
+    "aspirin 81 mg daily, metoprolol 25 mg bid", "heparin 1000-2000 units/hr", "Plt 250000, WBC 12.4",
+    "platelets 150000-450000", "HIV viral load 1250000 copies/mL", "Glucose 112 108 131 127", "Creatinine 1.24 mg/dL",
+    "Temp 100.5-101.2", "Lesion 3.2 x 4.1 cm", "x3 days, 2 tabs q6h", "fluid restriction 1500-2000 mL",
+    "Walks 10000 steps", "Na 140 K 4.1 Cl 102 HCO3 24 BUN 18 Cr 1.1 Glu 110", "Wt 82 83 81 80 kg",
+    "Readings 120 130 140 150", "EF 35-40%", "TSH 0.012", "dose 0.125 mg",
+    # years, times, ranges of years and clock times
+    "Prior MI in 2019, CABG 2021", "2019-2021 smoker", "Med times 0800 1200 1800 2200", "Shift 0700-1900",
+    "rounds 0915-1130", "seen 1999 2004 2011", "s/p pacemaker 2015", "Medicaid 2019",
+    # code vocabularies with their cue
+    "LOINC 2160-0 and 33914-3", "NDC 0002-3227-30", "CPT 93306, 93320", "SNOMED CT 22298006",
+    "billing code 99223, modifier 25", "ICD-10-CM I21.4", "RxNorm 197361",
+    # money, decimals, dates (left to the dates family), IPv4 (contact family), rooms
+    "copay $125000 balance", "Version 2.3.1", "Admitted 03/02/2024", "Seen 2024-03-02", "on 12-03-24",
+    "IP 10.2.3.4", "Rm 5C-18",
+])
+def test_clinical_numbers_kept(text):
+    assert found(text) == []
+
+
+@pytest.mark.parametrize("text,value", [
+    ("Indication: SOB (I21.4)", None), ("G2P1011 at 32 weeks", None), ("Room 4B-12, bed 2", None),
+    ("MRN: AB1294", "AB1294"), ("Accession S21-77", "S21-77"), ("Serial PM-88231-X", "PM-88231-X"),
+])
+def test_alphanumeric_identifiers(text, value):
+    got = [text[c.start:c.end] for c in find_identifiers(text)]
+    assert got == ([value] if value else [])
+
+
+@pytest.mark.parametrize("text,value", [
+    ("car plate 832 UGB; lot B", "832 UGB"), ("Plate 7ABC123.", "7ABC123"), ("license plate #: QJX-4471", "QJX-4471"),
+    ("SSN xxx-xx-4320", "4320"), ("SSN ***-**-0424", "0424"), ("VIN 1HGCM82633A004352", "1HGCM82633A004352"),
+])
+def test_ssn_vin_plates(text, value):
+    assert value in [text[c.start:c.end] for c in find_ssn_and_vin(text)]
+
+
+@pytest.mark.parametrize("text", ["the plate was fine", "plates 12", "SSN on file"])
+def test_ssn_vin_plates_negative(text):
+    assert find_ssn_and_vin(text) == []
+
+
+@pytest.mark.parametrize("after,value", [
+    (" (18316) on", "18316"), (" (512-77-903) seen", "512-77-903"), (" (79 - 973 - 61)", "79 - 973 - 61"),
+    (" (466 8822)", "466 8822"), (" (7799.32923)", "7799.32923"),
+])
+def test_numbers_in_brackets_after_names(after, value):
+    text = "GRAY, ANNE" + after
+    spans = ids_after_names(text, [Span(0, 10, "NAME")])
+    assert [text[s.start:s.end] for s in spans] == [value]
+
+
+def test_engine_redacts_grouped_numbers_and_keeps_clinical_ones(engine):
+    note = ("Pt: Okafor, Ada (633-41-870). SSN 521.66.0193. Cell: (312) 407 - 2291; alt +44 20 7946 0311.\n"
+            "BP 132/84, HR 88, SpO2 97%. GCS 15. QTc 452 ms. Plt 250000. Aspirin 81 mg. LOINC 2160-0. Prior MI 2019.")
+    out = engine.deidentify([note])[0].text
+    for value in ("633-41-870", "521.66.0193", "407 - 2291", "7946 0311"):
+        assert value not in out
+    for value in ("132/84", "HR 88", "97%", "GCS 15", "452 ms", "250000", "81 mg", "2160-0", "2019"):
+        assert value in out
