@@ -205,13 +205,13 @@ _AGE_UNIT = (r"(?:-|\s)?(?:y(?:ears?|rs?|r|o|/o|\.o\.?|\.?)?(?:[-\s]?(?:old|of\s
              r"y/o[fm]?|yr[-\s]?old)")
 AGE_RES = [
     re.compile(rf"(?<![\w.]){_AGE_NUM}\s?{_AGE_UNIT}(?![a-z])(?:\s?(?:f|m|female|male|woman|man|w|yo))?\b", re.I),
-    re.compile(rf"(?<![\w.])(?:9\d|1[01]\d)\s?(?:yo|y/o|y\.o\.|y)\s?[fm](?![a-z])", re.I),      # 93YOF, 93 yo M
-    re.compile(rf"(?<![\w.])(?:9\d|1[01]\d)\s?/\s?(?:f|m|female|male)\b", re.I),               # 93/F
-    re.compile(rf"\(\s?(?:9\d|1[01]\d)\s?(?:y|yo|yrs?|years?)\s?\)", re.I),                       # (93 y)
+    re.compile(r"(?<![\w.])(?:9\d|1[01]\d)\s?(?:yo|y/o|y\.o\.|y)\s?[fm](?![a-z])", re.I),      # 93YOF, 93 yo M
+    re.compile(r"(?<![\w.])(?:9\d|1[01]\d)\s?/\s?(?:f|m|female|male)\b", re.I),               # 93/F
+    re.compile(r"\(\s?(?:9\d|1[01]\d)\s?(?:y|yo|yrs?|years?)\s?\)", re.I),                       # (93 y)
     re.compile(rf"\b(?:aged?|age\s+of|turned|turning|at\s+age)[\s:]*{_AGE_NUM}\b", re.I),          # aged 93
-    re.compile(rf"(?<![\w.])(?:9\d|1[01]\d)(?:st|nd|rd|th)\s+(?:birthday|bday|b-day|year)\b", re.I),  # 93rd birthday
-    re.compile(rf"\b(?:ninet(?:y|ieth)[-\s]?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)?|"
-               rf"ninetieth|hundredth)\s+(?:birthday|bday|year)\b", re.I),
+    re.compile(r"(?<![\w.])(?:9\d|1[01]\d)(?:st|nd|rd|th)\s+(?:birthday|bday|b-day|year)\b", re.I),  # 93rd birthday
+    re.compile(r"\b(?:ninet(?:y|ieth)[-\s]?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)?|"
+               r"ninetieth|hundredth)\s+(?:birthday|bday|year)\b", re.I),
     re.compile(r"\b(?:in\s+(?:his|her|their)\s+(?:(?:early|mid|late)[-\s])?(?:90s|90's|nineties)|nonagenarian|"
                r"centenarian|supercentenarian)\b", re.I),
 ]

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .findings import MASK_CHAR, Placeholder
+from .findings import Placeholder
 from .lexicon import CLINICAL_SUPPLEMENT, in_vocabulary, is_clinical
 
 TOKEN_RE = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+|-[A-Za-z]+)*\.?")
