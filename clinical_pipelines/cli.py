@@ -19,6 +19,8 @@ Local stack
 
 Data
   ingest check DIR [--json]             check raw extract batch folders against the contract (no services)
+  study check STUDY.yaml [--data DIR]   validate a study spec, and the data against it (no services)
+  study init DATA [--out study.yaml]    draft a study spec from a data file or folder (guesses flagged REVIEW)
   generate-cohort --out DIR [...]       write a synthetic cohort as raw extract files
   generate-notes --out-input X --out-gold Y [...]   annotated synthetic notes (benchmark corpus)
   deid-text INPUT.jsonl OUTPUT.jsonl    de-identify clinical notes (one JSON object per line)
@@ -36,6 +38,7 @@ Audit
 COMMANDS = {
     "demo": "clinical_pipelines.demo:main",
     "ingest": "clinical_pipelines.ingest.cli:ingest_main",
+    "study": "clinical_pipelines.study.cli:study_main",
     "generate-cohort": "clinical_pipelines.synthetic.cli:generate_cohort_main",
     "generate-notes": "clinical_pipelines.synthetic.cli:generate_notes_main",
     "deid-text": "clinical_pipelines.deid.cli:deid_text_main",
