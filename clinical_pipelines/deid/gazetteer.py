@@ -49,6 +49,25 @@ def load_gazetteers() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(first), _read(d / _FILES["last"])
 
 
+@functools.lru_cache(maxsize=1)
+def name_shares() -> dict[str, float]:
+    """Lower-cased census name -> its share of the US population as a name (first names: the list's percentage
+    / 200, as each sex is about half the population; surnames: percentage / 100; the larger share wins)."""
+    d = _data_dir()
+    out: dict[str, float] = {}
+    for key, scale in (("male_first", 200.0), ("female_first", 200.0), ("last", 100.0)):
+        path = d / _FILES[key]
+        _read(path)  # fails closed on a missing or truncated file
+        with path.open(encoding="ascii", errors="ignore") as fh:
+            for line in fh:
+                parts = line.split()
+                if len(parts) >= 2:
+                    w, share = parts[0].lower(), float(parts[1]) / scale
+                    if share > out.get(w, 0.0):
+                        out[w] = share
+    return out
+
+
 def gazetteer_identity() -> dict[str, str]:
     """Name and version of the gazetteer source, for the de-identification report."""
     from importlib.metadata import version

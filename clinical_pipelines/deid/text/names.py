@@ -12,6 +12,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from ..gazetteer import load_gazetteers
 from ..vocab import (AMBIGUOUS_SURNAMES, ANCHOR_STOP, CREDENTIALS, EPONYM_FOLLOWERS, NON_NAME_TERMS, NOT_NAME_WORDS,
                      STATE_ABBR, US_STATES)
+from .name_contexts import find_context_names
 from .spans import Candidate
 
 _NAME_TOKEN = r"(?:[A-Z][a-z'’]*[A-Z]?[a-z'’]+(?:-[A-Za-z][a-z'’]+)?|[A-Z][A-Z'’]+(?:-[A-Z][A-Z'’]+)?)"
@@ -195,7 +196,8 @@ def trim_name(text: str, s: int, e: int, anchored: bool = False, cred: bool = Fa
 
 def find_names(text: str) -> list[Candidate]:
     """Names after titles, roles, field labels and relation words, before credentials (score 0.85); "LAST, FIRST"
-    headers (0.7); census first-name + surname pairs (0.75); sign-off initials (0.7)."""
+    headers (0.7); census first-name + surname pairs (0.75); sign-off initials (0.7); names in any case in the
+    contexts of ``name_contexts`` (0.8-0.85)."""
     out = []
     for rx in (TITLE_NAME_RE, ROLE_NAME_RE, FIELD_NAME_RE, RELATION_NAME_RE, CRED_NAME_RE):
         for m in rx.finditer(text):
@@ -208,4 +210,5 @@ def find_names(text: str) -> list[Candidate]:
             out.append(Candidate(m.start(1), m.end(1), "NAME", 0.7))
     out += [Candidate(s, e, "NAME", 0.75) for s, e in gazetteer_names(text)]
     out += [Candidate(m.start(1), m.end(1), "NAME", 0.7) for m in SIGNED_INITIALS_RE.finditer(text)]
+    out += find_context_names(text)
     return out

@@ -11,10 +11,12 @@ from .addresses import find_locations, find_organizations
 from .contact import find_contacts
 from .ages import find_ages
 from .dates import find_dates
+from .delimited import find_delimited_identifiers
 from .identifiers import find_identifiers, find_ssn_and_vin
 from .names import find_names
 from .numbers import find_numbers
 from .places import find_places
+from .safelist import find_safelist_names
 from .ner import find_ner_entities
 from .spans import Candidate
 
@@ -33,6 +35,8 @@ FAMILIES: tuple[tuple[str, tuple[str, ...], Finder], ...] = (
     ("Places", ("LOCATION",), find_places),
     ("Organizations", ("ORGANIZATION",), find_organizations),
     ("Names", ("NAME",), find_names),
+    ("SafeList", ("NAME",), find_safelist_names),
+    ("DelimitedRows", ("NAME", "LOCATION"), find_delimited_identifiers),
 )
 
 

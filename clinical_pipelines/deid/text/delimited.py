@@ -1,0 +1,135 @@
+"""Identifiers in delimited rows pasted into notes: CSV, semicolon-, tab- and pipe-separated lines
+("Okonkwo,Adaeze,1931-04-05,Tuckahoe", "first<TAB>last<TAB>city"). Names (HIPAA Safe Harbor (A)) and geographic
+subdivisions smaller than a state ((B)), 45 CFR 164.514(b)(2)(i).
+
+A line is a row when it splits on tabs, on two or more pipes, or on two or more commas / semicolons into short cells
+(at most four words each) that are either written without a space after the delimiter (an export) or include a
+number or date cell. In a row, a cell that is not a number, date, header label or made of safe vocabulary words
+(``safelist``) is an identifier. A header row ("first,last,city", "Name|DOB|Town") types the cells of the rows under
+it; without one, cells before the first number / date cell are NAME and cells after it LOCATION, and a census
+name is always NAME. Number and date cells are left to their own recognisers.
+"""
+from __future__ import annotations
+
+import re
+
+from ..vocab import STATE_ABBR, US_STATES
+from .safelist import PROTECTED_WORDS, is_census_name, is_clinical_word, is_safe_word
+from .spans import Candidate
+
+NAME_LABELS = frozenset("""
+name names first last firstname lastname first_name last_name fname lname given family surname middle patient pt
+provider physician clinician attending nurse contact guardian parent mother father spouse emergency_contact nok
+pcp referring author user username
+""".split())
+PLACE_LABELS = frozenset("""
+city town village county place address street addr residence location birthplace hometown municipality
+""".split())
+OTHER_LABELS = frozenset("""
+dob birth birthdate date dos mrn id sex gender age zip zipcode postal state phone tel email fax ssn race ethnicity
+language insurance plan account acct room bed unit dept department visit encounter admit discharge type status
+code result value units unit ref range flag test note comments
+""".split())
+_PLACEHOLDERS = frozenset({"n/a", "na", "none", "unknown", "unk", "-", "--", "?", "null", "declined", "x"})
+_LABEL_WORDS = NAME_LABELS | PLACE_LABELS | OTHER_LABELS
+_WORD_RE = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_CELL_WORD_LIMIT = 4
+_STATE_WORDS = frozenset(w for s in US_STATES for w in s.split())
+
+
+def _split(line: str) -> tuple[str, list[tuple[int, int]]] | None:
+    """(delimiter, [(start, end) of each cell]) when ``line`` is a delimited row, else None."""
+    for delim in ("\t", "|", ";", ","):
+        n = line.count(delim)
+        if n == 0 or (delim != "\t" and n < 2):
+            continue
+        cells, pos = [], 0
+        for part in line.split(delim):
+            cells.append((pos, pos + len(part)))
+            pos += len(part) + 1
+        texts = [line[s:e].strip() for s, e in cells]
+        filled = [t for t in texts if t]
+        if len(filled) < 2 or any(len(t.split()) > _CELL_WORD_LIMIT or len(t) > 48 for t in filled):
+            continue
+        if delim in ",;":
+            tight = sum(1 for s, _ in cells[1:] if s < len(line) and line[s:s + 1] not in " ")
+            has_number = any(any(c.isdigit() for c in t) for t in filled)
+            if not (tight * 2 >= len(cells) - 1 or has_number):
+                continue
+            if any(t.endswith((".", "?", "!")) and len(t.split()) > 2 for t in filled):
+                continue
+        return delim, cells
+    return None
+
+
+def _label(cell: str) -> str | None:
+    words = [w.lower() for w in re.split(r"[\s/_.#-]+", cell) if w]
+    if not words or not all(w in _LABEL_WORDS for w in words):
+        return None
+    if any(w in PLACE_LABELS for w in words):
+        return "LOCATION"
+    if any(w in NAME_LABELS for w in words):
+        return "NAME"
+    return "OTHER"
+
+
+def _identifier_words(cell: str, offset: int) -> tuple[int, int] | None:
+    """The span from the first to the last identifier word of a cell, or None."""
+    hits = []
+    for m in _WORD_RE.finditer(cell):
+        w = m.group()
+        lw = w.lower()
+        if w in STATE_ABBR or lw in _STATE_WORDS or lw in PROTECTED_WORDS or is_clinical_word(w) or (
+                w.isupper() and len(w) <= 4):
+            continue  # states, clinical words, abbreviations
+        if not is_safe_word(w):
+            hits.append((m.start(), m.end()))
+    if not hits:
+        return None
+    return offset + hits[0][0], offset + hits[-1][1]
+
+
+def find_delimited_identifiers(text: str) -> list[Candidate]:
+    """NAME and LOCATION cells of delimited rows: every cell under a name or place header (score 0.8), cells with
+    words outside the safe-list vocabulary elsewhere (0.6)."""
+    if not any(d in text for d in ("\t", "|", ";", ",")):
+        return []
+    out: list[Candidate] = []
+    header: tuple[str, list[str | None]] | None = None
+    pos = 0
+    for line in text.split("\n"):
+        row = _split(line)
+        if row is None:
+            header = None
+            pos += len(line) + 1
+            continue
+        delim, cells = row
+        labels = [_label(line[s:e].strip()) for s, e in cells]
+        if sum(1 for x in labels if x) >= max(2, (len(cells) + 1) // 2):
+            header = (delim, labels)
+            pos += len(line) + 1
+            continue
+        col_types = header[1] if header and header[0] == delim and len(header[1]) == len(cells) else None
+        seen_number = False
+        for i, (s, e) in enumerate(cells):
+            cell = line[s:e]
+            if any(c.isdigit() for c in cell):
+                seen_number = True
+                continue
+            if col_types is not None and col_types[i] in ("NAME", "LOCATION"):
+                # a cell under a name or place header is the identifier, whatever its words
+                stripped = cell.strip()
+                if stripped and stripped.lower() not in _PLACEHOLDERS:
+                    lead = len(cell) - len(cell.lstrip())
+                    out.append(Candidate(pos + s + lead, pos + s + lead + len(stripped), col_types[i], 0.8))
+                continue
+            if col_types is not None and col_types[i] == "OTHER":
+                continue
+            span = _identifier_words(cell, pos + s)
+            if span is None:
+                continue
+            first_word = _WORD_RE.search(cell)
+            named = first_word is not None and is_census_name(first_word.group())
+            out.append(Candidate(span[0], span[1], "NAME" if named or not seen_number else "LOCATION", 0.6))
+        pos += len(line) + 1
+    return out

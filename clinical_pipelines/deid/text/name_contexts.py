@@ -1,0 +1,230 @@
+"""Person names in name contexts, in any case (HIPAA Safe Harbor identifier (A), 45 CFR 164.514(b)(2)(i)(A)):
+after titles and relation words ("d/w dr okafor", "pt's son tomasz", "wife maria"), after roles and credentials
+("RN Minh", "ANP Kowalczyk", "NP: Okafor", "RN: kt"), initials after field labels and agents ("Pt: J.R.", "by KT",
+"cc: JRS"), household members ("Lives with Rose and Hank"), preferred names ("prefers to be called Hanh", "goes by
+Will"), user names in printing / signing footers ("Printed ... by HALVORSEN", "Electronically signed by: okafor_a",
+"User: JSMITH2") and "LAST, FIRST M" after a field label ("Pt: OYELARAN, TEMI K").
+
+A word in a name context is a name when it is not a safe word of the safe-list vocabulary (``safelist``), or when it
+is a capitalised census name that is not a clinical word; stop words, titles and credentials never are. Names
+joined by "and", "&" or commas to a name found in a context are names too ("Rose and Hank").
+"""
+from __future__ import annotations
+
+import re
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from ..vocab import AMBIGUOUS_SURNAMES, CLINICAL_TERMS, CREDENTIALS, NON_NAME_TERMS, STATE_ABBR, TITLE_WORDS
+from .safelist import PROTECTED_WORDS, is_census_name, load_vocabulary, is_clinical_word, is_known_word, is_safe_word, word_zipf
+from .spans import Candidate
+
+_REL = (r"wife|husband|spouse|partner|daughters?|sons?|mother|father|mom|mum|dad|sisters?|brothers?|nieces?|"
+        r"nephews?|grand(?:daughter|son|mother|father|child|children|ma|pa)s?|aunt|uncle|cousins?|friends?|"
+        r"neighbou?rs?|caregivers?|roommate|fianc[ée]e?|boyfriend|girlfriend|step(?:son|daughter|mother|father)|"
+        r"siblings?|child|children|kids?|employer|boss|coworker|co-worker|landlord|guardian|proxy|hcp|poa|nok|"
+        r"next\s+of\s+kin|emergency\s+contact|contact\s+person|interpreter|translator|chaplain|pastor|priest|rabbi|"
+        r"imam|sponsor|case\s+worker|caseworker|social\s+worker|home\s+health\s+aide|aide|sitter|visitor")
+_TITLE = r"dr|drs|mr|mrs|ms|miss|mx|prof|doctor"
+# credentials that are ordinary words or clinical abbreviations in lower case only count in capitals
+_CRED_CAPS = r"RN|NP|ANP|FNP|ACNP|AGACNP|PNP|PA|PA-C|MD|DO|LPN|LVN|CNA|RT|RRT|CRNA|APRN|DNP|PharmD|RPh|SW|LCSW|MSW|" \
+             r"CM|PT|OT|SLP|RD|CNS|CNM|CNP|MA|EMT|NA|NT|PCT|UC|HUC|CCRN|MBBS|DPT|OTR|LICSW"
+_CRED_ANY = r"rn|np|anp|fnp|acnp|lpn|lvn|crna|aprn|lcsw|msw|licsw|pharmd|charge\s+nurse|bedside\s+nurse|" \
+            r"primary\s+nurse|nurse|tech|resident|intern|fellow|attending|hospitalist|intensivist|" \
+            r"scribe|sonographer|therapist|pharmacist|dietitian|case\s+manager"
+_AGENT = r"by|per"
+_WITH = r"with|to|from|w/|d/w|s/w|c/w"
+_FOOTER = (r"(?:printed|signed|e-?signed|electronically\s+signed|entered|edited|last\s+edited|modified|last\s+modified|"
+           r"created|verified|performed|cosigned|co-signed|documented|completed|updated|last\s+updated|authored|"
+           r"dictated|transcribed|reviewed|approved|released|filed|scanned|faxed|accessed|opened)(?:\s+by)?|"
+           r"user(?:\s*(?:name|id))?|username|userid|login|logon|operator|author|workstation\s+user|printed\s+for")
+_FIELD = (r"pt|patient|patient\s+name|pt\s+name|name|cc|attn|to|from|contact|author|provider|pcp|attending|"
+          r"referring|surgeon|informant|caller|source|historian|initials|staff|requested\s+by|ordered\s+by|client|"
+          r"resident|member|subscriber|insured|guarantor|recipient|consumer|participant|subject|employer|"
+          r"emergency\s+contact|responsible\s+party|witness")
+_HOUSEHOLD = (r"lives\s+(?:with|w/)|living\s+(?:with|w/)|resides\s+with|stays\s+with|staying\s+with|here\s+with|"
+              r"at\s+bedside\s+with|accompanied\s+by|visited\s+by|brought\s+in\s+by|brought\s+by|visit\s+from|"
+              r"married\s+to|divorced\s+from|separated\s+from|cared\s+for\s+by|care\s+provided\s+by")
+_PREFERRED = (r"prefers\s+to\s+be\s+called|prefers\s+to\s+go\s+by|likes\s+to\s+be\s+called|wants\s+to\s+be\s+called|"
+              r"goes\s+by|known\s+as|nicknamed|nickname|a\.?k\.?a\.?|calls\s+(?:him|her|them)self|preferred\s+name")
+
+_DOTTED = r"[A-Za-z]\.(?:[ ]?[A-Za-z]\.){1,2}"
+_WORD = r"[A-Za-z][A-Za-z'-]*[A-Za-z]"
+_TOKEN = rf"{_DOTTED}|{_WORD}|[A-Za-z]"
+_USER_ID = r"[A-Za-z][A-Za-z0-9]*(?:[._][A-Za-z0-9]+)+|[A-Za-z]+\d+[A-Za-z0-9]*"
+_ANY = rf"{_DOTTED}|{_USER_ID}|{_WORD}|[A-Za-z]"
+_SEP = r"(?:[ \t]*(?::|-|,|\(|\bis\b|\bwas\b|\bnamed\b|\bname\s+is\b|\bcalled\b)[ \t]*|[ \t]+)"
+
+CONTEXT_RES: tuple[tuple[str, re.Pattern], ...] = (
+    ("title", re.compile(rf"(?<![\w/])(?i:{_TITLE})\.?[ \t]+({_TOKEN})")),
+    ("relation", re.compile(rf"(?<![\w-])(?i:{_REL})(?:'s)?{_SEP}({_TOKEN})")),
+    ("relation_after", re.compile(rf"(?<![\w'-])({_WORD})[ \t]*\((?i:{_REL})\)")),
+    ("role", re.compile(rf"(?<![\w-])(?:{_CRED_CAPS}|(?i:{_CRED_ANY}))(?:[ \t]*[,-])?[ \t]+({_ANY})")),
+    ("role_colon", re.compile(rf"(?<![\w-])(?i:{_CRED_CAPS}|{_CRED_ANY})[ \t]*:[ \t]*({_ANY})")),
+    ("footer", re.compile(rf"(?<![\w-])(?i:{_FOOTER})[ \t]*:?[ \t]*(?:(?i:dr|mr|mrs|ms)\.?[ \t]+)?({_ANY})")),
+    ("printed_by", re.compile(rf"(?<![\w-])(?i:printed|faxed|scanned|exported|generated|copied)\b[^\n|]{{0,48}}?"
+                              rf"\b(?i:by)[ \t]*:?[ \t]+({_ANY})")),
+    ("agent", re.compile(rf"(?<![\w/-])(?i:{_AGENT})[ \t]*:?[ \t]+({_ANY})")),
+    ("with", re.compile(rf"(?<![\w/-])(?i:{_WITH})[ \t]+({_WORD})")),
+    ("field", re.compile(rf"(?<![\w-])(?i:{_FIELD})[ \t]*:[ \t]*({_TOKEN})")),
+    ("household", re.compile(rf"(?<![\w-])(?i:{_HOUSEHOLD})[ \t]+(?:(?i:his|her|their|my)[ \t]+)?({_TOKEN})")),
+    ("preferred", re.compile(rf"(?<![\w-])(?i:{_PREFERRED})[ \t]*:?[ \t]*[\"']?({_TOKEN})")),
+)
+# One pass finds every position where a cue of some kind starts; only there are the kind patterns tried.
+_CUES = (_TITLE, _REL, _CRED_CAPS, _CRED_ANY, _FOOTER, r"printed|faxed|scanned|exported|generated|copied", _AGENT,
+         _WITH, _FIELD, _HOUSEHOLD, _PREFERRED)
+# matched on the lower-cased text (same offsets): case-sensitive matching is several times faster
+_CUE_START_RE = re.compile(r"(?<![\w'])(?=(?:" + "|".join(f"(?:{c})" for c in _CUES).lower() + r")(?![a-z]))")
+_CUE_START_ANY_CASE_RE = re.compile(r"(?<![\w'])(?=(?i:" + "|".join(f"(?:{c})" for c in _CUES) + r")(?![A-Za-z]))")
+_NEXT_TOKEN_RE = re.compile(rf"[ \t]+({_TOKEN})")
+_COORD_RE = re.compile(rf"[ \t]*(?:,[ \t]*(?:and[ \t]+|&[ \t]*)?|[ \t]+(?:and|&|or)[ \t]+)({_TOKEN})")
+_LAST_FIRST_TAIL_RE = re.compile(rf",[ \t]*({_TOKEN})(?:[ \t]+([A-Za-z])\.?(?![A-Za-z]))?")
+_INITIALS_CAPS_RE = re.compile(r"[A-Z]{2,3}")
+_DOTTED_INITIALS_RE = re.compile(r"[A-Za-z]\.(?:[ ]?[A-Za-z]\.){1,2}")
+_USER_ID_RE = re.compile(_USER_ID)
+_NOT_INITIALS = frozenset("""
+AM PM OK NO US IT IS AT ON IN OR TO BY OF AN AS BE DO GO HE ME MY SO UP WE ID IV PO IM SQ SC PR PRN BID TID QID QD
+HS AC PC ER ED OR ICU CT MRI EKG ECG CXR US RN MD DO NP PA TTE TEE EEG EMG ENT GI GU OB BMP CBC CMP INR PTT BNP
+ABG VBG UA UCX BCX LP CVC PICC ETT NGT OGT PEG JP ROS HPI PMH PSH FHX SHX CC EMS EMT CPR DNR DNI DNAR POLST MOLST
+AMA FYI ASAP NPO NKA NKDA PT OT ST SLP RT LAB LABS CATH TBD NA NAD WNL RRR CTA SOB DOE CP HA LOC MVA MVC GSW
+AKI CKD ESRD HD PD CHF CAD MI DM HTN COPD OSA PE DVT UTI SBO GIB TIA CVA BPH HIV HCV HBV TB RSV MRSA VRE ASA
+KCL NS LR D5W TPN PRBC FFP PLT WBC RBC HGB HCT BUN CR NA MG CA PHOS ALT AST ALP LDH CK TSH PTH LDL HDL TG
+LV RV LA RA AV MV TV PV EF LAD LCX RCA PDA OM SVG LIMA IVC SVC AAA SBP DBP MAP HR RR BP SPO FIO PEEP CPAP BIPAP
+MWF TTS QAM QPM QHS AKA BKA ORIF TKA THA TKR THR CABG PCI DES BMS ICD PPM CRT TAVR EVD VP EVAL LE RLE LLE UE
+RUE LUE NV AMS AF SVT VT VF ARF HF GYN ENT OBG PMR CTS ECT PET DXA DEXA NM IR EP CV CVS RN BSN ICN NICU PICU
+PGY DKA HHS RVR NSR SR AFL ACS NSTEMI STEMI POB PO BOX APT STE FL RM BLDG DEPT SNF LTC ALF ICF IRF LTAC VA
+HT WT KG LB LBS BMI BSA CM MM ML
+""".split())
+
+
+_DOTTED_NOT_INITIALS = frozenset("US PO AM PM IV IM OD OS OU AC PC HS QD QID TID BID ID DC NA OK AKA ER DR MR MS".split())
+_PERSONAL_KINDS = ("relation", "relation_after", "household", "preferred", "title")
+_ROLE_KINDS = ("role", "role_colon")
+_INITIALS_KINDS = ("role", "role_colon", "agent", "field", "footer", "printed_by")
+_CRED_WORDS = frozenset(w.lower() for w in _CRED_CAPS.split("|")) | CREDENTIALS
+_PLACEHOLDER_END_RE = re.compile(r"[ \t]*(?:$|[|,.;:)\]]|\b(?:at|by|on|to|for|re)\b)", re.M)
+
+
+def _clinical_in_context(w: str) -> bool:
+    lw = w.lower()
+    return is_clinical_word(w) and lw not in PROTECTED_WORDS and lw not in AMBIGUOUS_SURNAMES
+
+
+def _stop(w: str) -> bool:
+    lw = w.lower().rstrip(".")
+    return lw in STOP_WORDS or lw in TITLE_WORDS or lw in CREDENTIALS
+
+
+def _initials_ok(tok: str, kind: str) -> bool:
+    if kind not in _INITIALS_KINDS or tok in _NOT_INITIALS or tok.lower() in _CRED_WORDS or tok.lower() in TITLE_WORDS:
+        return False
+    if tok in STATE_ABBR and kind not in _ROLE_KINDS:
+        return False
+    return tok.lower() not in CLINICAL_TERMS
+
+
+def accept_token(tok: str, kind: str, caps_cue: bool = True, ends: bool = False) -> bool:
+    """Is ``tok``, found right after a cue of ``kind``, a person name, initials or a user name? ``caps_cue``: the
+    cue was a credential in capitals ("RN", not "nurse"); ``ends``: the token ends the phrase (line end,
+    punctuation, "at", "by"...)."""
+    if _DOTTED_INITIALS_RE.fullmatch(tok):
+        return kind not in ("preferred", "with") and tok.replace(".", "").replace(" ", "").upper() not in _DOTTED_NOT_INITIALS
+    if _USER_ID_RE.fullmatch(tok):
+        return kind in ("footer", "printed_by", "role", "role_colon", "agent")
+    letters = tok.replace("'", "").replace("-", "")
+    if len(letters) == 1:
+        return False
+    lw = tok.lower()
+    if tok.isupper() and len(letters) <= 3:
+        return _initials_ok(tok, kind)
+    if tok.istitle() and lw in load_vocabulary().first_names and lw not in NON_NAME_TERMS and (
+            kind in _PERSONAL_KINDS or (kind in _ROLE_KINDS and caps_cue and ends)):
+        return True  # "Goes by Will", "daughter May", "RN May." stay names
+    if _stop(tok):
+        return False
+    if tok.islower():
+        if len(letters) <= 3:  # lower-case initials after "RN", "RN:", "Signed:", "dr"
+            return ((kind in _ROLE_KINDS and caps_cue) or kind in ("footer", "title", "field")) and (
+                word_zipf(tok) < (4.5 if kind == "field" else 5.0) and not _clinical_in_context(tok))
+        if kind in ("agent", "with", "footer", "printed_by", "role"):
+            return not is_known_word(tok)
+        return not is_safe_word(tok) and not _clinical_in_context(tok)
+    if _clinical_in_context(tok):
+        return False
+    if tok.isupper() and kind in ("agent", "with", "footer", "printed_by"):
+        if kind == "printed_by":
+            return True
+        if len(letters) <= 4:  # short capitals are mostly abbreviations ("with ADHF"); dominant names still count
+            return not is_safe_word(tok) and kind != "with"
+        return not is_known_word(tok) or (kind != "with" and not is_safe_word(tok))
+    if kind in ("agent", "with"):
+        return not is_known_word(tok) or not is_safe_word(tok)
+    return not is_safe_word(tok) or is_census_name(tok)
+
+
+def _extend(text: str, end: int, first: str) -> int:
+    """Grow a name over following words of the same casing that are names too ("Nguyen Thi Hong")."""
+    for _ in range(3):
+        m = _NEXT_TOKEN_RE.match(text, end)
+        if not m:
+            break
+        tok = m.group(1)
+        same_case = (tok.isupper() == first.isupper()) and (tok[:1].isupper() == first[:1].isupper())
+        if not same_case or len(tok) < 2 or _stop(tok) or _clinical_in_context(tok) or "." in tok:
+            break
+        if first.islower():
+            ok = not is_known_word(tok)
+        elif tok.isupper() and len(tok) <= 3:
+            ok = False
+        else:
+            ok = not is_safe_word(tok) or is_census_name(tok)
+        if not ok:
+            break
+        end = m.end(1)
+    return end
+
+
+def _last_first(text: str, kind: str, tok: str, e: int) -> int | None:
+    """End of a "LAST, FIRST [M]" name that starts with ``tok`` after a field label, or None."""
+    if kind not in ("field", "role_colon", "footer", "printed_by") or "." in tok or len(tok) < 2:
+        return None
+    lf = _LAST_FIRST_TAIL_RE.match(text, e)
+    if not lf or lf.group(1)[:1].isupper() != tok[:1].isupper() or lf.group(1).isupper() != tok.isupper():
+        return None
+    if _stop(tok) or _clinical_in_context(lf.group(1)) or not accept_token(lf.group(1), "relation"):
+        return None
+    return lf.end()
+
+
+def find_context_names(text: str) -> list[Candidate]:
+    """Names in the contexts of the module docstring (score 0.85); coordinated names (0.8)."""
+    out: list[Candidate] = []
+    low = text.lower()
+    scan = _CUE_START_RE.finditer(low) if len(low) == len(text) else _CUE_START_ANY_CASE_RE.finditer(text)
+    starts = [m.start() for m in scan]
+    for kind, rx in CONTEXT_RES:
+        matches = rx.finditer(text) if kind == "relation_after" else filter(None, (rx.match(text, p) for p in starts))
+        for m in matches:
+            tok = m.group(1)
+            s, e = m.start(1), m.end(1)
+            lf_end = _last_first(text, kind, tok, e)
+            if lf_end is not None:
+                out.append(Candidate(s, lf_end, "NAME", 0.85))
+                continue
+            cue = text[m.start():s].strip(" \t:,-")
+            ends = bool(_PLACEHOLDER_END_RE.match(text, e))
+            if not accept_token(tok, kind, caps_cue=cue.isupper(), ends=ends):
+                continue
+            if len(tok) > 3 and not _USER_ID_RE.fullmatch(tok) and not _DOTTED_INITIALS_RE.fullmatch(tok):
+                e = _extend(text, e, tok)
+            out.append(Candidate(s, e, "NAME", 0.85))
+            if tok[:1].isupper() and kind in ("relation", "household", "title", "role", "preferred"):
+                pos = e
+                for _ in range(3):
+                    c = _COORD_RE.match(text, pos)
+                    if not c or not c.group(1)[:1].isupper() or not accept_token(c.group(1), "relation"):
+                        break
+                    ce = _extend(text, c.end(1), c.group(1))
+                    out.append(Candidate(c.start(1), ce, "NAME", 0.8))
+                    pos = ce
+    return out

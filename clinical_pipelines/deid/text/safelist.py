@@ -1,0 +1,293 @@
+"""The safe-list name pass (the method of Philter: Norgeot et al., "Protected Health Information filter (Philter):
+accurately and securely de-identifying free-text clinical notes", npj Digit. Med. 3, 57 (2020)): a word that is
+not in a vocabulary of English and clinical words is treated as a person name (HIPAA Safe Harbor identifier (A),
+45 CFR 164.514(b)(2)(i)(A)) when it is capitalised in running text or sits in a name context.
+
+The vocabulary (built once per process, ``load_vocabulary``) is the union of
+- Philter's own safe list ("nonames": English and clinical words with names removed, UCSF, BSD-3-Clause),
+  shipped by the pinned ``philter-lite`` package;
+- every English word with a Zipf frequency >= ``COMMON_ZIPF`` in the pinned ``wordfreq`` list;
+- drug names and brands (DrugBank, MeSH, MedlinePlus) shipped by the pinned ``drug-named-entity-recognition``
+  package, and the project's clinical word lists (``deid.vocab``) and ``CLINICAL_SUPPLEMENT`` below;
+- words built from standard Greek/Latin medical affixes and WHO INN drug stems (``MED_AFFIX_RE``).
+
+Name-dominant words: a 1990 US Census first name or surname (``deid.gazetteer``) whose share of the population as a
+name is at least ``NAME_DOMINANCE`` times its frequency as an English word ("hank", "rose", "brown", "nguyen"; not
+"will", "may", "hope") is a known word but not a *safe* one: capitalised inside a sentence it is a name. Clinical
+words (drugs, eponyms, US states, months, ``PROTECTED_WORDS``) are never name-dominant.
+
+Where "capitalised" applies (``find_safelist_names``): a Title-case word inside a sentence that is not safe, or a
+Title-case word at the start of a sentence, line, list item or field value that is not known at all. ALL-CAPS
+words (headers, abbreviations) and lower-case words count only in name contexts (``names.py``). A word followed by
+an eponym noun ("Parkinson's disease", "Foley catheter") or by a dose ("Entresto 49/51 mg") is never a name.
+Fails closed (``DeidError``) when a source package or file is missing or truncated.
+"""
+from __future__ import annotations
+
+import bz2
+import functools
+import importlib.util
+import math
+import pickle
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import DeidError
+from ..gazetteer import load_gazetteers, name_shares
+from ..vocab import (CALENDAR_WORDS, CLINICAL_TERMS, COUNTRIES, CREDENTIALS, EPONYM_FOLLOWERS, NOT_NAME_WORDS,
+                     TITLE_WORDS, US_STATES)
+from .spans import Candidate
+
+COMMON_ZIPF = 3.0
+NAME_DOMINANCE = 4.0
+STRONG_NAME_DOMINANCE = 50.0
+SAFELIST_PACKAGE = "philter_lite"
+DRUG_PACKAGE = "drug_named_entity_recognition"
+WORDLIST_PACKAGE = "wordfreq"
+
+# Greek/Latin medical affixes and WHO INN stems ("The use of stems in the selection of INN", WHO 2018): clinical
+# words that general word lists miss ("hypokinesis", "cardiomegaly", "empagliflozin").
+_MED_SUFFIX = (
+    "itis|emia|aemia|osis|ectomy|otomy|ostomy|oscopy|plasty|graphy|gram|pathy|algia|megaly|penia|cytosis|uria|"
+    "trophy|plegia|paresis|rrhea|rrhage|lysis|stasis|genic|ectasia|spasm|phagia|phasia|pnea|kinesis|kalemia|"
+    "natremia|calcemia|glycemia|lipidemia|ology|ologist|oma|omas|"
+    "olol|alol|ilol|pril|sartan|statin|parin|xaban|gatran|grel|dipine|afil|azole|cillin|mycin|micin|floxacin|"
+    "cycline|vir|mab|nib|tide|gliflozin|gliptin|glitazone|profen|fenac|coxib|caine|dronate|lukast|setron|prazole|"
+    "tidine|semide|thiazide|tropium|terol|olone|asone|onide|zepam|zolam|barbital|oxetine|triptyline|pramine|"
+    "triptan|peridol|apine|idone|oxacin|stigmine|curonium|fibrate|teplase|kinase|ercept|poetin|grastim|pressin|"
+    "farin|tiazem|thyroxine")
+_MED_PREFIX = (
+    "cardi|hepat|nephr|neur|gastr|pulmon|pneum|hemat|haemat|arteri|thromb|embol|cerebr|crani|lymph|leuk|erythr|"
+    "electro|esophag|laryng|trache|bronch|ophthalm|encephal|ventricul|aort|myocard|pericard|endocard|hyper|hypo|"
+    "tachy|brady|dys")
+MED_AFFIX_RE = re.compile(rf"[a-z]{{3,}}(?:{_MED_SUFFIX})|(?:{_MED_PREFIX})[a-z]{{4,}}")
+
+# Clinical abbreviations, devices and brands that the sources above rank low or miss.
+CLINICAL_SUPPLEMENT = frozenset("""
+tapse lvot lvedd lvesd lvidd rvsp hfref hfpef hfmref tavr tavi savr mitraclip watchman impella ecmo iabp lvad
+crrt cvvh cvvhd picc ptca pcwp svr nstemi stemi nyha cha2ds2 hasbled tele trop lytes bmp cmp cbc abg vbg inr ptt
+nkda nka perrla perrl eomi ctab rrr wnl nad nontender nondistended afebrile diaphoretic normocephalic atraumatic
+anicteric supple euvolemic rhonchi rales crackles wheezes orthopnea presyncope stented edematous tachypneic
+ambulating ambulates ambulatory dispo meds vitals labs prn bid tid qid qhs qd qod po npo iv im sq subq
+medicare medicaid tricare aetna cigna humana anthem kaiser bcbs wellcare molina centene ambetter optum highmark
+amerigroup unitedhealthcare epic cerner meditech pyxis omnicell lexiscan cardiolite myoview definity optison
+""".split())
+
+# English words that are also common census names but are clinical or demographic descriptors in notes.
+PROTECTED_WORDS = frozenset("""
+white black young grace bell gross colon rash chin cheek heel tan sheets scales stamps sharp rush mobility
+""".split())
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Lower-case, accent-folded word sets: ``known`` (every English or clinical word), ``name_dominant`` (census
+    names used far more as names than as words; known but not safe), ``strong_names`` (name-dominant by a factor of
+    ``STRONG_NAME_DOMINANCE``: names even at the start of a sentence), ``clinical`` (never names outside a name
+    context), ``first_names`` / ``surnames`` (1990 US Census)."""
+    known: frozenset[str]
+    name_dominant: frozenset[str]
+    strong_names: frozenset[str]
+    clinical: frozenset[str]
+    first_names: frozenset[str]
+    surnames: frozenset[str]
+
+
+def _package_file(package: str, relative: str) -> Path:
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise DeidError(f"safe-list vocabulary package '{package}' is not installed; install the pinned version from "
+                        "requirements.lock")
+    path = Path(list(spec.submodule_search_locations)[0]) / relative
+    if not path.is_file():
+        raise DeidError(f"safe-list vocabulary file '{relative}' is missing from package '{package}'; reinstall it")
+    return path
+
+
+_QUOTED_RE = re.compile(r'"([^"\\]*)"')
+
+
+def _philter_safe_list() -> frozenset[str]:
+    """Philter's "nonames" safe list from ``philter_lite/filters/set.toml`` (read without a TOML parser: the array
+    holds only plain quoted words)."""
+    text = _package_file(SAFELIST_PACKAGE, "filters/set.toml").read_text(encoding="utf-8")
+    m = re.search(r"^nonames\s*=\s*\[(.*?)\]\s*$", text, re.M | re.S)
+    words = frozenset(w.lower() for w in _QUOTED_RE.findall(m.group(1)) if w.isalpha()) if m else frozenset()
+    if len(words) < 100_000:
+        raise DeidError(f"Philter safe list in '{SAFELIST_PACKAGE}' has {len(words)} words (expected > 100,000); "
+                        "reinstall the pinned package")
+    return words
+
+
+def _drug_words() -> frozenset[str]:
+    """One-word drug names and brands of ``drug_named_entity_recognition/drug_ner_dictionary.pkl.bz2``."""
+    path = _package_file(DRUG_PACKAGE, "drug_ner_dictionary.pkl.bz2")
+    with bz2.open(path, "rb") as fh:
+        data = pickle.load(fh)  # the pinned package's own data file, as the package itself loads it
+    variants = data.get("drug_variant_to_canonical", {}) if isinstance(data, dict) else {}
+    words = frozenset(w for w in variants if isinstance(w, str) and len(w) >= 3 and w.isalpha())
+    if len(words) < 10_000:
+        raise DeidError(f"drug dictionary in '{DRUG_PACKAGE}' has {len(words)} one-word names (expected > 10,000); "
+                        "reinstall the pinned package")
+    return words
+
+
+def _english() -> dict[str, float]:
+    _package_file(WORDLIST_PACKAGE, "__init__.py")
+    from wordfreq import get_frequency_dict
+
+    freqs = get_frequency_dict("en", wordlist="large")
+    if len(freqs) < 100_000:
+        raise DeidError(f"wordfreq English list has {len(freqs)} words (expected > 100,000); reinstall 'wordfreq'")
+    return freqs
+
+
+def _project_clinical_words() -> frozenset[str]:
+    from .ner import NER_COMMON_STARTERS, NER_HEADER_WORDS
+
+    words = set(CLINICAL_SUPPLEMENT) | PROTECTED_WORDS | NER_HEADER_WORDS | NER_COMMON_STARTERS
+    for group in (CLINICAL_TERMS, CREDENTIALS, EPONYM_FOLLOWERS, CALENDAR_WORDS, US_STATES, COUNTRIES, TITLE_WORDS,
+                  NOT_NAME_WORDS):
+        for term in group:
+            words.update(p for p in re.split(r"[^a-z]+", term.lower()) if len(p) >= 2)
+    return frozenset(words)
+
+
+@functools.lru_cache(maxsize=1)
+def load_vocabulary() -> Vocabulary:
+    """The safe-list vocabulary (see the module docstring); built once per process (about 2 s)."""
+    freqs = _english()
+    floor = 10 ** (COMMON_ZIPF - 9)
+    english = {w for w, f in freqs.items() if f >= floor and w.isalpha()}
+    first_names, surnames = load_gazetteers()
+    drugs = _drug_words()
+    # a drug brand that is also a census first name ("Heather", "Camila" are contraceptives) stays a name candidate
+    clinical = (_project_clinical_words() | {w for w in drugs if w not in first_names}) - {""}
+    known = frozenset(_philter_safe_list() | english | drugs | clinical)
+    shares = name_shares()
+    dominant = frozenset(w for w, share in shares.items()
+                         if share >= NAME_DOMINANCE * freqs.get(w, 0.0) and w not in clinical)
+    strong = frozenset(w for w in dominant if shares[w] >= STRONG_NAME_DOMINANCE * freqs.get(w, 0.0))
+    return Vocabulary(known=known, name_dominant=dominant, strong_names=strong, clinical=frozenset(clinical),
+                      first_names=first_names, surnames=surnames)
+
+
+def _fold(word: str) -> str:
+    w = word.lower().strip("'.-")
+    if w.endswith("'s"):
+        w = w[:-2]
+    return w
+
+
+def is_known_word(word: str) -> bool:
+    """True when ``word`` (any case, possessive stripped) is an English or clinical word, name-dominant or not.
+    A hyphenated word is known when every part is."""
+    w = _fold(word)
+    if not w:
+        return True
+    v = load_vocabulary()
+    if w in v.known or (len(w) >= 6 and MED_AFFIX_RE.fullmatch(w)):
+        return True
+    parts = [p for p in w.split("-") if p]
+    if len(parts) > 1:
+        return all(p in v.known for p in parts)
+    return _derived_word(w, v)
+
+
+_SUFFIXES = ("ing", "ed", "es", "s", "d", "ly", "er", "ers", "ness", "ment", "ments")
+_PREFIXES = ("co", "re", "un", "non", "pre", "post", "anti", "sub", "over", "under", "inter", "intra", "semi",
+             "multi", "mis", "dis", "de", "self")
+
+
+def _derived_word(w: str, v: Vocabulary) -> bool:
+    """An inflected or prefixed form of a known word that is not itself a census name: "cosigned", "rechecked",
+    "nonsmoker" (Philter's list holds few derived forms)."""
+    if len(w) < 6 or w in v.first_names or w in v.surnames:
+        return False
+    stems = [w[:-len(x)] for x in _SUFFIXES if w.endswith(x)] + [w]
+    for stem in stems:
+        if len(stem) >= 4 and stem != w and (stem in v.known or stem + "e" in v.known):
+            return True
+        for pre in _PREFIXES:
+            rest = stem[len(pre):]
+            if stem.startswith(pre) and len(rest) >= 4 and (rest in v.known or rest + "e" in v.known) and (
+                    rest not in v.surnames and rest not in v.first_names):
+                return True
+    return False
+
+
+def is_safe_word(word: str) -> bool:
+    """True when ``word`` is known and not name-dominant: what the safe-list pass never calls a name."""
+    w = _fold(word)
+    if w in load_vocabulary().name_dominant:
+        return False
+    if "-" in w:
+        return all(is_safe_word(p) for p in w.split("-") if p)
+    return is_known_word(w)
+
+
+def is_clinical_word(word: str) -> bool:
+    """Drug names, clinical terms, eponyms, US states, calendar words and affix-built medical words."""
+    w = _fold(word)
+    if "-" in w:
+        return all(is_clinical_word(p) for p in w.split("-") if p)
+    return w in load_vocabulary().clinical or (len(w) >= 6 and bool(MED_AFFIX_RE.fullmatch(w)))
+
+
+def is_census_name(word: str) -> bool:
+    v = load_vocabulary()
+    w = _fold(word)
+    return w in v.first_names or w in v.surnames
+
+
+def word_zipf(word: str) -> float:
+    """Zipf frequency of ``word`` in the wordfreq English list (0 when absent)."""
+    f = _english().get(word.lower(), 0.0)
+    return math.log10(f) + 9 if f > 0 else 0.0
+
+
+# Title-case words: "Okafor", "O'Brien", "McKenna", "Bello-Okonkwo"; not camel case ("MitraClip"), not e-mail or
+# path parts, not words glued to digits.
+TITLE_WORD_RE = re.compile(
+    r"(?<![\w@/\\.'-])(?:Mc|Mac|O'|D')?[A-Z][a-z]+(?:-[A-Z][a-z]+)*(?![A-Za-z0-9@/\\]|-[A-Za-z]|'(?!s\b)[A-Za-z]|\.\w)")
+# What precedes a sentence-, line-, list- or field-initial word (on the same line).
+_INITIAL_BEFORE_RE = re.compile(r"(?:^|[.!?:;|>*#=\"(\[{•·-]|\d[.)]|\b[a-z][.)])[ \t]*$")
+_DOSE_AFTER_RE = re.compile(
+    r"(?:'s)?[ \t]*(?:\(|XR|ER|SR|XL|CR|HCT|\d+(?:[.,/]\d+)*[ \t]*(?:mg|mcg|g|gm|units?|u|ml|mL|meq|mEq|%|tabs?|"
+    r"caps?|puffs?|drops?|mg/kg|mcg/kg|mg/ml|mg/mL)\b)", re.I)
+_NUMBER_AFTER_RE = re.compile(r"[ \t]?#?\d")
+_FOLLOWER_RE = re.compile(r"(?:'s|'|s')?[ \t]*-?[ \t]*([a-z]+)", re.I)
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    lo = text.rfind("\n", 0, start) + 1
+    return bool(_INITIAL_BEFORE_RE.search(text[max(lo, start - 12):start]))
+
+
+def followed_by_eponym_noun(text: str, end: int) -> bool:
+    """'Parkinson's disease', 'Foley catheter', 'Wernicke encephalopathy': the word names a disease, sign or device
+    (an eponym noun, or a medical word built from Greek/Latin affixes follows), not a person."""
+    m = _FOLLOWER_RE.match(text, end, min(len(text), end + 32))
+    if not m:
+        return False
+    nxt = m.group(1).lower()
+    return nxt in EPONYM_FOLLOWERS or (m.group(1).islower() and len(nxt) >= 6 and bool(MED_AFFIX_RE.fullmatch(nxt)))
+
+
+def find_safelist_names(text: str) -> list[Candidate]:
+    """Title-case words that are not safe words inside a sentence, or not known words (or strongly name-dominant
+    ones, "Nguyen", "Smith") at the start of a sentence, line, list item or field value (score 0.5). Eponym use and drug doses are skipped."""
+    out = []
+    for m in TITLE_WORD_RE.finditer(text):
+        w = m.group()
+        if len(w) < 3 or is_safe_word(w) or ("-" in w and any(is_safe_word(p) for p in w.split("-"))):
+            continue  # "Anti-Xa", "Swan-Ganz": a hyphenated word is a name only when no part is a safe word
+        if _starts_sentence(text, m.start()) and is_known_word(w) and _fold(w) not in load_vocabulary().strong_names:
+            continue
+        if followed_by_eponym_noun(text, m.end()) or _DOSE_AFTER_RE.match(text, m.end()):
+            continue
+        if _NUMBER_AFTER_RE.match(text, m.end()) and is_known_word(w):
+            continue  # a model or series number: "Mark 2 device", "Grade 3"
+        out.append(Candidate(m.start(), m.end(), "NAME", 0.5))
+    return out
