@@ -25,6 +25,8 @@ Data
   generate-notes --out-input X --out-gold Y [...]   annotated synthetic notes (benchmark corpus)
   deid-text INPUT.jsonl OUTPUT.jsonl    de-identify clinical notes (one JSON object per line)
   deid-risk INPUT --quasi-identifiers A B ... [--sensitive S]   re-identification risk metrics
+  fhir import EXPORT_DIR --out DIR [--map MAP.yaml]   flatten a FHIR R4 Bulk Data export into study tables
+  fhir synthesize --out DIR [--patients N]   write a synthetic Bulk Data export (fake PHI)
 
 Audit
   audit trace MODEL VERSION [--json]    which data, transforms, labels, code made this model
@@ -43,6 +45,7 @@ COMMANDS = {
     "generate-notes": "clinical_pipelines.synthetic.cli:generate_notes_main",
     "deid-text": "clinical_pipelines.deid.cli:deid_text_main",
     "deid-risk": "clinical_pipelines.deid.cli:deid_risk_main",
+    "fhir": "clinical_pipelines.fhir.cli:fhir_main",
     "audit": "clinical_pipelines.audit.cli:audit_main",
     "evidence": "clinical_pipelines.evidence.cli:evidence_main",
 }
