@@ -121,6 +121,21 @@ def test_delimited_rows_are_redacted_end_to_end(engine):
     assert left_over(engine, text, ["Lucinda", "Abernathy", "Mamaroneck"]) == []
 
 
-def test_context_names_propagate_to_other_mentions(engine):
-    text = "d/w dr brzezinski re: heparin. Later Brzezinski agreed to stop it."
-    assert left_over(engine, text, ["brzezinski", "Brzezinski"]) == []
+@pytest.mark.parametrize("text,must_go", [
+    ("d/w dr brzezinski re: heparin. later brzezinski agreed to stop it.", ["brzezinski"]),
+    ("pt's son wojtek at bedside. WOJTEK signed consent.", ["wojtek", "WOJTEK"]),
+    ("Lives with Hank. Hank drives her to dialysis.", ["Hank"]),
+])
+def test_context_names_propagate_to_other_mentions(engine, text, must_go):
+    assert left_over(engine, text, must_go) == []
+
+
+def test_propagation_is_case_insensitive_only_for_words_outside_the_vocabulary():
+    from clinical_pipelines.deid.text.completion import propagate_names
+    from clinical_pipelines.deid.text.spans import Span
+
+    text = "son Will visited; will call back. dr okafor_a; Okafor agreed."
+    s, o = text.index("Will"), text.index("okafor")
+    out = propagate_names(text, [Span(s, s + 4, "NAME"), Span(o, o + 6, "NAME")])
+    found = sorted({(x.start, text[x.start:x.end]) for x in out})
+    assert [w for _, w in found] == ["Will", "okafor", "Okafor"]  # lower-case "will" stays

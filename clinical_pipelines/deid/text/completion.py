@@ -11,22 +11,31 @@ from ..gazetteer import load_gazetteers
 from ..vocab import (AMBIGUOUS_SURNAMES, ANCHOR_STOP, CALENDAR_WORDS, COUNTRIES, CREDENTIALS, EPONYM_FOLLOWERS,
                      NAME_PARTICLES, NON_NAME_TERMS, NOT_NAME_WORDS, STATE_ABBR, TITLE_WORDS, US_STATES)
 from .names import WORD_RE, hyphenated_first_name
+from .safelist import is_known_word
 from .ner import NER_ABBREVIATIONS, NER_COMMON_STARTERS, NER_HEADER_WORDS
 from .spans import Span
 
 def propagate_names(text: str, spans: list[Span]) -> list[Span]:
-    """Every other occurrence of a detected name token in the same note is a name too."""
-    toks = set()
+    """Every other occurrence of a detected name token in the same note is a name too: capitalised tokens as
+    written, and tokens outside the safe-list vocabulary (``safelist.is_known_word``) in any case ("dr okafor" ...
+    "Okafor", "okafor_a")."""
+    toks, folded = set(), set()
     for sp in spans:
         if sp.type != "NAME":
             continue
         for w in WORD_RE.findall(text[sp.start:sp.end]):
             w = w.rstrip("'’s") if w.endswith(("'s", "’s")) else w
-            if len(w) >= 3 and w[0].isupper() and w.lower() not in NOT_NAME_WORDS and w.lower() not in NON_NAME_TERMS:
+            if len(w) < 3 or w.lower() in NOT_NAME_WORDS or w.lower() in NON_NAME_TERMS:
+                continue
+            if not is_known_word(w):
+                folded.add(w.lower())
+            elif w[0].isupper():
                 toks.add(w)
-    if not toks:
+    if not toks and not folded:
         return spans
-    rx = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(t) for t in sorted(toks, key=len, reverse=True)) + r")(?![\w])")
+    alts = [re.escape(t) for t in sorted(toks, key=len, reverse=True)]
+    alts += [f"(?i:{re.escape(t)})" for t in sorted(folded, key=len, reverse=True)]
+    rx = re.compile(r"(?<![^\W_])(?:" + "|".join(alts) + r")(?![^\W_])")
     extra = []
     for m in rx.finditer(text):
         nxt = re.match(r"(?:'s|’s|')?\s*([a-z]+)", text[m.end():m.end() + 20])
