@@ -28,7 +28,7 @@ NUMERIC_FORMS = ["{a}YOF", "{a}yom", "{a}yo F", "{a} yo F", "{a} y/o", "{a} y.o.
                  "{a} years old", "{a} yrs", "{a} years of age", "({a} y)", "{a}y", "{a}F", "{a} M", "{a}/F",
                  "{a} / M", "F/{a}", "aged {a}", "age: {a}", "Age {a}", "AGE={a}", "at the age of {a}",
                  "{a}{ord} birthday", "{a}{ord} bday", "{a}{ord} b-day", "turned {a}", "died at {a}",
-                 "passed away at age {a}", "in her {a}{ord} year", "{a}-yr-old", "{a} YR"]
+                 "passed away at age {a}", "in her {a}{ord} year", "{a}-yr-old", "{a} YR", "Age(yrs): {a}"]
 
 
 def ordinal(n: int) -> str:
@@ -87,6 +87,7 @@ def test_clinical_numbers_are_not_ages(text, phrase):
     ("DOB 1931", "1931"), ("DOB: 1930", "1930"), ("Year of birth: 1930", "1930"), ("YOB 1929", "1929"),
     ("born circa 1935 in Hue", "1935"), ("born in '31", "'31"), ("DOB (year only): 1929 in Izmir", "1929"),
     ("b.1931", "1931"), ("born sometime in 1925", "1925"), ("Birth year 1936.", "1936"),
+    ("born in the 1920s in Lagos", "1920s"),
 ])
 def test_birth_year_implying_over_89(text, year):
     assert covers(text, year)

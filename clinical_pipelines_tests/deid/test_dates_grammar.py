@@ -127,6 +127,9 @@ def test_ranges(text, phrase):
     ("Echo 6/7 showed EF 40%.", "6/7"), ("Prior MI in 6/8.", "6/8"), ("Date of service: 2/22\nPatient: x", "2/22"),
     ("NURSING NOTE 19:00-07:30  10/26\nReceived pt", "10/26"), ("Admitted 3/7, discharged 3/9.", "3/9"),
     ("Seen on 12/12.", "12/12"), ("Last seen well Feb\n5. Initial vitals", "Feb\n5"),
+    ("NURSING NOTE 1900-07:30  1/2\nReceived pt", "1/2"), ("Seen 3/7/23 at noon.", "noon"),
+    ("Called 3/7/23 9.15am.", "3/7/23 9.15am"), ("Seen the 7th day of March.", "7th day of March"),
+    ("Worse the first week of March.", "March"), ("Echo on 4/5 showed EF 40%.", "4/5"),
     ("Echo on 14\u2013Mar\u20132025.", "14\u2013Mar\u20132025"), ("Name,dob\nCook,08-MAY-97,Provo", "08-MAY-97"),
 ])
 def test_partial_dates_and_contexts(text, phrase):
@@ -148,6 +151,11 @@ def test_partial_dates_and_contexts(text, phrase):
     ("20/20 vision", "20/20"), ("ANA 1/2000 dilution", "1/2000"), ("Hgb 9.1 on arrival", "9.1"),
     ("Dec 2 pts seen", "Dec 2"), ("Marcus 12 today", "12"), ("Augustine 5", "5"), ("late Jan follow-up", "Jan"),
     ("On 3/7/23 1500 mL given", "1500"), ("Gave 1 1/2 tabs", "1/2"), ("Score 2/3 criteria", "2/3"),
+    ("Pain 6/10 -> 2/10 after morphine", "2/10"), ("I/O 1200/800", "1200/800"), ("ABG 7.32/48/78", "7.32/48/78"),
+    ("Vent 500/14/5/40%", "14/5"), ("MMSE 27/30", "27/30"), ("APGAR 8/9", "8/9"), ("CVP 10-12", "10-12"),
+    ("NDC 0093-7146-56", "0093-7146-56"), ("Sats 90-94%", "90-94"), ("Version 2.1.3 of the protocol", "2.1.3"),
+    ("Tab 1-2 q6h", "1-2"), ("95% CI 1.02-1.53", "1.02-1.53"), ("May 2 doses be given?", "May 2"),
+    ("Dec 12 mm lesion", "Dec 12"), ("April showers", "April"), ("NURSING NOTE 1900-07:30 today", "1900-07"),
 ])
 def test_clinical_values_survive(text, phrase):
     assert not any_date_in(text, phrase), phrase

@@ -62,7 +62,7 @@ _SEX_FORM_NEG_RE = re.compile(r"(?<![A-Za-z])(?i:temp\w*|tmax|tm|t|°|fever\w*|f
 # --- before a number 90-125 (searched in the 48 characters before it, ending at the number)
 BEFORE_NUMBER_RES = [
     re.compile(r"(?<![A-Za-z])[MF][ \t]*/[ \t]*\Z"),                      # F/93
-    re.compile(r"(?<![A-Za-z])(?i:age[ \t]*(?:[:=]|is|was|of)?|aged|ages|at[ \t]+(?:the[ \t]+)?age[ \t]+(?:of[ \t]+)?"
+    re.compile(r"(?<![A-Za-z])(?i:age[ \t]*(?:\([^()\n]{0,12}\)[ \t]*)?(?:[:=]|is|was|of)?|aged|ages|at[ \t]+(?:the[ \t]+)?age[ \t]+(?:of[ \t]+)?"
                r"|turned|turns|turning|will[ \t]+be)[ \t]*:?[ \t]*\Z"),     # aged 93, age: 93
     re.compile(r"(?<![A-Za-z])(?i:alive|died|passed(?:[ \t]+away)?|deceased|living|death|expired)[ \t]+(?i:at|aged?)"
                r"[ \t]+(?i:age[ \t]+)?\Z"),                               # died at 97
@@ -94,7 +94,7 @@ _BIRTH_CUE = (r"(?:(?i:born|b\.|dob|d\.o\.b\.?|date[ \t]+of[ \t]+birth|year[ \t]
               r"|birthyear|birth)|b)")
 BIRTH_BEFORE_YEAR_RE = re.compile(rf"(?<![A-Za-z.]){_BIRTH_CUE}[ \t]*(?:\([^()\n]{{0,24}}\)[ \t]*)?[:=#-]?[ \t]*"
                                   r"(?:(?i:in|on|during|around|circa|ca\.|c\.|approx\.?|approximately|about|early|mid"
-                                  r"|late|the[ \t]+year|sometime[ \t]+in)[ \t]+)*'?\Z")
+                                  r"|late|the[ \t]+year|the|sometime[ \t]+in)[ \t]+)*'?\Z")
 _AFTER_BIRTH_YEAR_RE = re.compile(r"[\d/.-]\d")
 _YEAR_RE = re.compile(r"(?<!\d)(18\d\d|19\d\d|20\d\d)(?!\d)")
 
@@ -135,7 +135,7 @@ def _birth_year_at(text: str, run: re.Match, ref: int) -> Candidate | None:
         return None
     if not BIRTH_BEFORE_YEAR_RE.search(text, max(0, s - 48), run.start()):
         return None
-    return Candidate(s, e, "AGE", 0.85)
+    return Candidate(s, e + (text[e:e + 1] == "s"), "AGE", 0.85)       # "born in the 1920s"
 
 
 def _ages_at_number(text: str, run: re.Match) -> list[Candidate]:

@@ -100,7 +100,7 @@ _UNIT_AFTER = (r"(?![ \t]*(?:mg|mcg|ug|g|kg|mL|ml|cc|L|units?|u|iu|meq|mmol|mm|c
 _TZ = r"(?:[ \t]*(?:Z(?![A-Za-z])|[+-](?:[01]\d):?[0-5]\d(?!\d)|\(?(?:UTC|GMT|[ECMPA][SD]T|HST|AKST|AKDT)\)?(?![A-Za-z])))?"
 _AMPM = r"(?:[ \t]*(?:[AaPp]\.?[ \t]?[Mm]\.?(?![A-Za-z])|[AaPp](?![A-Za-z])))"
 TIME_COLON = rf"(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:[.,]\d{{1,6}})?)?{_AMPM}?{_TZ}"
-TIME_AMPM = rf"(?:1[0-2]|0?[1-9]){_AMPM}{_TZ}"
+TIME_AMPM = rf"(?:1[0-2]|0?[1-9])(?:\.[0-5]\d)?{_AMPM}{_TZ}|(?i:noon|midnight)(?![A-Za-z])"
 TIME_4 = rf"(?:[01]\d|2[0-3])[0-5]\d(?:[0-5]\d)?(?:[ \t]*(?:h|hrs?|hours)(?![A-Za-z]))?{_TZ}(?![\d:/]|[.,]\d){_UNIT_AFTER}"
 TIME_AFTER_RE = re.compile(rf"(?:[ \t]*(?P<w>,|at|@|-|;)?[ \t]*|T)(?P<t>(?:{TIME_COLON}|{TIME_AMPM})(?![\d:])|{TIME_4})")
 TIME_BEFORE_RE = re.compile(rf"(?<![\w:.-])(?<!to )(?P<t>{TIME_COLON}|{TIME_AMPM}|(?<=@)[ \t]*{TIME_4}|(?<=at ){TIME_4})"
@@ -147,12 +147,13 @@ MONTH_START_PATTERNS: list[tuple[str, str, float]] = [
      rf"|months?|years?|hours?|units?|mg|of)\b)(?:[ \t]*,?[ \t]*{YEAR})?", "", 0.8),
 ]
 # (prefix ending right before the month name, whole pattern from the prefix start, kind, score)
+_OF = r"(?:(?:day[ \t]+)?of[ \t]+)?"
 BEFORE_MONTH_PATTERNS: list[tuple[str, str, str, float]] = [
     # day Month[ year]: "14-Mar-2025", "14Mar2025", "5th of March, 2025", "5 March"
-    (rf"(?<![\w/.:])(?<!\d,){DAY}{ORD}?[ \t]*(?:of[ \t]+)?[-/.]?[ \t]*$",
-     rf"{DAY}{ORD}?[ \t]*(?:of[ \t]+)?[-/.]?[ \t]*{MONTH_ANY}[ \t]*[-/.,]?[ \t]*(?:{YEAR}|\d\d(?!\d))", "dm", 0.9),
-    (rf"(?<![\w/.:])(?<!\d,){DAY}{ORD}?[ \t]*(?:of[ \t]+)?[-/.]?[ \t]*$",
-     rf"{DAY}{ORD}?[ \t]*(?:of[ \t]+)?[-/.]?[ \t]*{MONTH_CAP}", "dm", 0.85),
+    (rf"(?<![\w/.:])(?<!\d,){DAY}{ORD}?[ \t]*{_OF}[-/.]?[ \t]*$",
+     rf"{DAY}{ORD}?[ \t]*{_OF}[-/.]?[ \t]*{MONTH_ANY}[ \t]*[-/.,]?[ \t]*(?:{YEAR}|\d\d(?!\d))", "dm", 0.9),
+    (rf"(?<![\w/.:])(?<!\d,){DAY}{ORD}?[ \t]*{_OF}[-/.]?[ \t]*$", rf"{DAY}{ORD}?[ \t]*{_OF}[-/.]?[ \t]*{MONTH_CAP}",
+     "dm", 0.85),
     # yyyy Month day: "2025Mar14", "2025-Mar-14"
     (rf"{_B}{YEAR4}[ \t]*[-/.]?[ \t]*$", rf"{YEAR4}[ \t]*[-/.]?[ \t]*{MONTH_ANY}[ \t]*[-/.]?[ \t]*{DAY}(?!\d)", "", 0.9),
     # spelled days before the month: "fifth of April, 2025", "twenty-first of March", "fifth April 2025"
@@ -199,7 +200,7 @@ DATE_CUE_RE = re.compile(r"\b(?:dates?|dated|dob|d\.o\.b|dos|birth|born|on|since
 # a month named alone, after a temporal preposition or modifier: "in March", "mid-April", "end of June"
 MONTH_ALONE_RE = re.compile(MONTH_ALONE)
 MONTH_ALONE_CUE_RE = re.compile(r"\b(?i:in|since|during|until|till|through|thru|last|next|this|early|mid|late|before"
-                                r"|after|around|past|(?:end|beginning|start|middle|month|rest)[ \t]+of)(?:[ \t]+|-)"
+                                r"|after|around|past|(?:end|beginning|start|middle|month|rest|week|weeks)[ \t]+of)(?:[ \t]+|-)"
                                 r"(?:(?i:the[ \t]+)?(?:early|mid|late)[ \t-]*)?$")
 
 # ---------------------------------------------------------------- month/day without a year
@@ -209,8 +210,9 @@ MD_CUE_RE = re.compile(r"\b(?:on|since|from|until|through|thru|dated?|dos|betwee
                        r"|discharg\w*|seen|well|visit|started|stopped|f/u|follow[- ]?up|pod|hd|drawn|collected|performed"
                        r"|done|prior|last|next|noted|surgery|cath\w*|obtained|clinic|appt|appointment|scheduled|return"
                        r"|rtc|today|post|around|approx\w*|onset|began|presented|returned|placed|removed|implanted"
-                       r"|echo|ecg|ekg|ct|mri|cxr|labs?|date|dob|received|printed|signed|reported|in|service|arrival|arrived)\b[^\n\d]{0,4}$"
+                       r"|echo|ecg|ekg|ct|mri|cxr|labs?|date|dob|received|printed|signed|reported|in|service|arrival|arrived|note|pn)\b[^\n\d]{0,4}$"
                        r"|[-,(~]\s*$", re.I)
+MD_AFTER_CUE_RE = re.compile(r"[ \t]*[,(]?[ \t]*(?i:hd|pod|hospital[ \t]+day|day)[ \t]*#?[ \t]*\d")  # 2/6 HD#1
 MD_PRE_NEG_RE = re.compile(r"(?:grade|strength|power|motor|score|ratio|murmur|pulses?|reflex(?:es)?|apgar|gcs|x|times"
                            r"|pain|scale|rated|rates|severity|intensity|level|fio2|peep|vent|settings|sets?|bottles?"
                            r"|cultures?|of|titer|dilution|[a-z]\d|rue|lue|rle|lle|ue|le|bilat\w*|grossly)\s*:?\s*$|(?<![\d:])\d[ \t]?$|\+\s*$",
@@ -221,6 +223,7 @@ MD_NEG_RE = re.compile(r"[ \t]*(?:strength|murmur|tabs?|pills?|doses?|times|moto
                        r"|positive|negative|cores?|sites?|views?|criteria|points?|ratio|scale|pain|ns\b|nss|normal"
                        r"|saline|str|bottles?|sets?|cultures?|patients?|pts|cases|days?|weeks?|wks?|months?|mos?"
                        r"|servings?|packs?|ppd|cigs?|drinks?|dilution|titer|split|fractions?|ratio)", re.I)
+_SCALE_MAX = {4, 5, 6, 10}     # murmur grades /4 /6, strength /5, pain and other scales /10
 _COMMON_FRACTIONS = {(1, 2), (1, 3), (2, 3), (1, 4), (3, 4), (1, 8), (3, 8), (5, 8), (7, 8), (1, 5), (2, 5),
                      (3, 5), (4, 5), (1, 6), (5, 6)}
 
@@ -232,7 +235,7 @@ _LAYOUT_BEFORE_RE = re.compile(r"(?:^|\n|\||[ \t]{2})[ \t]*\Z")      # alone in 
 
 def _month_day_at(text: str, start: int) -> Candidate | None:
     """A month/day without a year starting at ``start``, away from fraction, score and strength contexts; common
-    fractions, equal pairs and day/month need a date cue or a time after them, or must stand alone at the end of a
+    fractions, scale-like pairs (n/4, n/5, n/6, n/10), equal pairs and day/month need a date cue or a time after them, or must stand alone at the end of a
     line (an equal pair) or of a header / table cell (a fraction)."""
     for rx, day_first in ((MD_RE, False), (DM_RE, True)):
         if not (m := rx.match(text, start)):
@@ -241,8 +244,9 @@ def _month_day_at(text: str, start: int) -> Candidate | None:
         if MD_NEG_RE.match(text, m.end()) or MD_PRE_NEG_RE.search(pre):
             return None
         a, b = (int(x) for x in m.group().split("/"))
-        cue = MD_CUE_RE.search(pre) is not None or TIME_AFTER_RE.match(text, m.end()) is not None
-        if (day_first or (a, b) in _COMMON_FRACTIONS or a == b) and not cue:
+        cue = (MD_CUE_RE.search(pre) is not None or TIME_AFTER_RE.match(text, m.end()) is not None
+               or MD_AFTER_CUE_RE.match(text, m.end()) is not None)
+        if (day_first or (a, b) in _COMMON_FRACTIONS or a == b or (b in _SCALE_MAX and a <= b)) and not cue:
             if not _LINE_END_RE.match(text, m.end()) or (a != b and not _LAYOUT_BEFORE_RE.search(pre)):
                 return None
         return Candidate(m.start(), m.end(), "DATE", 0.8 if cue else 0.6)
