@@ -155,9 +155,10 @@ class TableReader:
         return self.path.open("r", encoding="utf-8-sig" if codec == "utf-8" else codec, errors="strict",
                               newline=newline)
 
-    def _decode_problem(self, line: int) -> None:
-        self.problems.add(self.name, f"is not valid {self.table.encoding} text from about this row on (declare "
-                                     "the file's real encoding, e.g. latin-1 or cp1252)", row=line)
+    def _decode_problem(self) -> None:
+        self.problems.add(self.name, f"is not valid {self.table.encoding} text (first invalid byte on this line; "
+                                     "declare the file's real encoding, e.g. latin-1 or cp1252)",
+                          row=first_invalid_line(self.path, codec_name(self.table.encoding)))
 
     # ------------------------------------------------------------------ CSV
     def _csv(self) -> Iterator[Chunk]:
@@ -192,7 +193,7 @@ class TableReader:
                 self.problems.add(self.name, "is not well-formed CSV from this row on (unbalanced quotes or a "
                                              f"wrong quotechar){last}", row=start)
             except UnicodeDecodeError:
-                self._decode_problem(start)
+                self._decode_problem()
             if index is None and not self.problems.has(self.name):
                 self.problems.add(self.name, "has no header row and no records")
             elif batch:
@@ -278,7 +279,7 @@ class TableReader:
                         yield self._chunk(batch, rows, declared)
                         batch, rows = [], []
             except UnicodeDecodeError:
-                self._decode_problem(line + 1)
+                self._decode_problem()
         for col in declared:
             if col not in seen and (batch or self.rows_read):
                 self.problems.add(self.name, "declared in the spec but in no record of the file", column=col)
@@ -345,6 +346,20 @@ class TableReader:
             self.problems.add(self.name, f"cannot be read past record {done} ({type(exc).__name__})")
         if done == 0 and not self.problems.has(self.name):
             self.problems.add(self.name, "has no records")
+
+
+def first_invalid_line(path: Path, codec: str) -> int | None:
+    """1-based line of the first byte that is not valid in ``codec`` (``None`` if the file decodes)."""
+    decoder = codecs.getincrementaldecoder(codec)()
+    lines = 1
+    with path.open("rb") as fh:
+        while block := fh.read(1 << 20):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                return lines + block.count(b"\n", 0, max(exc.start, 0))
+            lines += block.count(b"\n")
+    return None
 
 
 class _Obj(dict):

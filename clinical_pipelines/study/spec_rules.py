@@ -129,7 +129,8 @@ def _dates(ctx: _Ctx, folder: Path):
         if table is not None and col.format is None and table.format != "parquet":
             yield ("tables", t, "columns", c, "format"), (f"a {col.role} column of a {table.format} file needs its "
                                                           "date format, e.g. '%Y-%m-%d' or '%d/%m/%Y'")
-        if col.role == R.DATE and col.handling == "birth_date" and not ctx.with_role(R.EVENT_TIME):
+        if col.role == R.DATE and col.handling == "birth_date" and not ctx.with_role(R.EVENT_TIME) \
+                and not ctx.parts.broken_columns:
             yield ("tables", t, "columns", c, "handling"), ("birth_date needs an event_time column in the study "
                                                             "(age is measured at the event time)")
 
