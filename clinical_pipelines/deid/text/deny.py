@@ -1,116 +1,314 @@
 """Known-identifier deny lists: the record's own structured identifiers (and the batch's clinicians, facilities and
-places) searched for in its notes, in the spellings they take in free text (digits in any grouping for numbers,
-date formats for dates, each name token alone). Values are never logged.
+places) searched for in its notes in every spelling they take in free text. Values are never logged.
+
+Matching is after normalisation (both the values and the note are in the folded analysis view, ``normalize``):
+- numbers (phone, fax, SSN, MRN, plan, account, licence, plate, serial, other ids): the value's letters and digits
+  in order with any separators between them ("318406552" matches "318 406 552", "318-406-552", "318.406.552";
+  "987-65-4320" matches "987 65 4320" and "987.65.4320"), leading zeros optional, case-insensitive; phone numbers
+  also with or without the country code ("+1", or the E.123 national form "0..." of an international number) and
+  the 7-digit local part of a NANP number; the last four digits of a known SSN after an SSN cue;
+- dates: every written form of the date (numeric m/d/y, d/m/y, y-m-d with "/", "-" or "." and 2- or 4-digit years,
+  yyyymmdd, month names and abbreviations, ordinal and spelled days "the fifth of April", apostrophe years
+  "April 5 '31", month + year, day + month) and, for a birth date implying an age over 89, the bare year
+  (``ages.birth_year_deny_entries``, Safe Harbor (C));
+- names: the whole name and each name token alone (case and accent folded, apostrophes optional, hyphenated
+  parts alone), possessives;
+- e-mail, URL, IP: the address as written and spelled out ("name at example dot com"), the username of the
+  address alone, a URL with or without scheme and "www.", an IPv4 address zero-padded or not;
+- ZIP codes with or without the +4 extension; street addresses with USPS suffix abbreviations (Publication 28)
+  and without the unit designator.
 """
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Mapping, NamedTuple, Sequence
 
 from ..vocab import NON_NAME_TERMS, NOT_NAME_WORDS
 from .ages import birth_year_deny_entries
 from .normalize import fold_value
 from .spans import PHI_TYPES, Span
 
+
+class DenyEntry(NamedTuple):
+    """One deny pattern: ``pattern`` (regex; a named group ``v`` marks the part to redact), HIPAA ``type``, and a
+    ``probe`` that must occur in the text for the pattern to be able to match: a lower-cased literal
+    (``probe_kind`` "text"), or a string searched in the text's digits only ("digits", also ``True``) or in its
+    lower-cased letters and digits only ("alnum")."""
+
+    pattern: str
+    type: str
+    probe: str
+    probe_kind: str | bool = "text"
+
+
+# kind names are matched on their words ("ip_address" -> IP, "zip" -> LOCATION, "relationship" -> nothing)
 _KIND_TYPES = [
-    ("email", "EMAIL"), ("fax", "FAX"), ("phone", "PHONE"), ("tel", "PHONE"), ("ssn", "SSN"), ("mrn", "MRN"),
-    ("health_plan", "HEALTH_PLAN"), ("plan", "HEALTH_PLAN"), ("insurance", "HEALTH_PLAN"), ("account", "ACCOUNT"),
-    ("licen", "LICENSE"), ("vehicle", "VEHICLE"), ("plate", "VEHICLE"), ("vin", "VEHICLE"), ("device", "DEVICE"),
-    ("serial", "DEVICE"), ("url", "URL"), ("portal", "URL"), ("ip", "IP"), ("zip", "LOCATION"),
-    ("address", "LOCATION"), ("street", "LOCATION"), ("city", "LOCATION"), ("county", "LOCATION"),
-    ("facility", "ORGANIZATION"), ("hospital", "ORGANIZATION"), ("organization", "ORGANIZATION"),
-    ("employer", "ORGANIZATION"), ("date", "DATE"), ("dob", "DATE"), ("birth", "DATE"), ("name", "NAME"),
-    ("clinician", "NAME"), ("author", "NAME"), ("provider", "NAME"), ("relative", "NAME"), ("person", "NAME"),
-    ("staff", "NAME"), ("age", "AGE"),
+    ("email", "EMAIL"), ("fax", "FAX"), ("phone", "PHONE"), ("tel", "PHONE"), ("cell", "PHONE"),
+    ("mobile", "PHONE"), ("pager", "PHONE"), ("ssn", "SSN"), ("social", "SSN"), ("mrn", "MRN"), ("record", "MRN"),
+    ("health", "HEALTH_PLAN"), ("plan", "HEALTH_PLAN"), ("insurance", "HEALTH_PLAN"), ("member", "HEALTH_PLAN"),
+    ("account", "ACCOUNT"), ("acct", "ACCOUNT"), ("licen", "LICENSE"), ("drivers", "LICENSE"), ("vehicle", "VEHICLE"),
+    ("plate", "VEHICLE"), ("vin", "VEHICLE"), ("device", "DEVICE"), ("serial", "DEVICE"), ("url", "URL"),
+    ("portal", "URL"), ("website", "URL"), ("ip", "IP"), ("zip", "LOCATION"), ("postal", "LOCATION"),
+    ("address", "LOCATION"), ("street", "LOCATION"), ("city", "LOCATION"), ("town", "LOCATION"),
+    ("county", "LOCATION"), ("facility", "ORGANIZATION"), ("hospital", "ORGANIZATION"),
+    ("organization", "ORGANIZATION"), ("organisation", "ORGANIZATION"), ("employer", "ORGANIZATION"),
+    ("date", "DATE"), ("dob", "DATE"), ("birth", "DATE"), ("name", "NAME"), ("clinician", "NAME"),
+    ("author", "NAME"), ("provider", "NAME"), ("relative", "NAME"), ("person", "NAME"), ("staff", "NAME"),
+    ("age", "AGE"),
 ]
 BATCH_WIDE_CUES = ("clinician", "author", "provider", "staff", "facility", "hospital", "organization", "city",
                    "county")
+NUMBER_TYPES = ("PHONE", "FAX", "SSN", "MRN", "HEALTH_PLAN", "ACCOUNT", "LICENSE", "VEHICLE", "DEVICE", "ID")
 
 
 def kind_to_type(kind: str) -> str:
-    k = kind.lower()
-    if k.upper() in PHI_TYPES:
-        return k.upper()
+    """The HIPAA type of a known-identifier kind ("phone", "ip_address", "birth_date", "MRN"); "ID" if unknown."""
+    if kind.upper() in PHI_TYPES:
+        return kind.upper()
+    words = [w for w in re.split(r"[^a-z]+", kind.lower()) if w]
     for cue, t in _KIND_TYPES:
-        if cue in k:
+        if any(w.startswith(cue) for w in words):
             return t
     return "ID"
 
 
-def _digits_pattern(value: str) -> str | None:
+# -- numbers ------------------------------------------------------------------------------------------------------
+_NUM_SEP = r"[\s().\-/]{0,3}"
+
+
+def _chars_pattern(chars: str) -> str:
+    return _NUM_SEP.join(re.escape(c) for c in chars)
+
+
+def number_entries(value: str, typ: str) -> list[DenyEntry]:
+    """A number in any grouping: its letters and digits in order with separators between them."""
+    alnum = re.sub(r"[^0-9A-Za-z]", "", value)
     digits = re.sub(r"\D", "", value)
-    if len(digits) < 7:
-        return None
-    if len(digits) == 11 and digits.startswith("1"):
-        digits = digits[1:]
-    return r"(?<!\d)(?:\+?1[\s.-]?)?" + r"[\s().-]{0,2}".join(digits) + r"(?!\d)"
-
-
-def _date_variants(value: str) -> list[str]:
-    m = re.match(r"^\s*(\d{4})-(\d{2})-(\d{2})", value)
-    if not m:
-        return [value]
-    y, mo, d = m.group(1), int(m.group(2)), int(m.group(3))
-    months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-              "November", "December"]
-    if not 1 <= mo <= 12:
-        return [value]
-    name = months[mo - 1]
-    return [value, f"{mo:02d}/{d:02d}/{y}", f"{mo}/{d}/{y}", f"{mo:02d}/{d:02d}/{y[2:]}", f"{mo}/{d}/{y[2:]}",
-            f"{mo}-{d}-{y}", f"{mo:02d}-{d:02d}-{y}", f"{name} {d}, {y}", f"{name[:3]} {d}, {y}", f"{d} {name} {y}",
-            f"{name} {d}", f"{name[:3]} {d}", f"{mo}/{d}", f"{mo:02d}/{d:02d}"]
-
-
-def deny_entries(known: Mapping[str, Sequence[str]] | None) -> list[tuple[str, str, str, bool]]:
-    """(regex, type, probe, probe_on_digits) for one record's known identifiers. ``probe`` is a lower-cased literal
-    (or a digit string, matched against the text's digits only) that must occur in the text for the regex to be
-    able to match, so only the few patterns that can match are compiled and run. Values are never logged."""
-    out: list[tuple[str, str, str, bool]] = []
-    if not known:
+    if len(alnum) < 4 or not digits:
+        return []
+    if digits == alnum:  # digits only
+        core = digits.lstrip("0") or "0"
+        if len(core) < 4:
+            return [DenyEntry(r"(?<!\d)" + _chars_pattern(digits) + r"(?!\d)", typ, digits, "digits")]
+        lead = r"(?:0" + _NUM_SEP + r")*"  # leading zeros written or dropped either way
+        plus = r"(?:\+|00)?" if value.strip().startswith(("+", "00")) and typ in ("PHONE", "FAX") else ""
+        out = [DenyEntry(r"(?<![\dA-Za-z+])" + plus + lead + _chars_pattern(core) + r"(?!\d)", typ, core, "digits")]
+        if typ in ("PHONE", "FAX"):
+            out += _phone_entries(value, digits, typ)
+        if typ == "SSN" and len(digits) == 9:
+            out.append(DenyEntry(r"(?i:\bssn\b|social\s+security|\blast\s+(?:4|four)\b)[^\n\d]{0,24}(?<!\d)(?P<v>"
+                                 + digits[5:] + r")(?!\d)", typ, digits[5:], "digits"))
         return out
-    for kind, values in known.items():
+    return [DenyEntry(r"(?<![\dA-Za-z])" + _chars_pattern(alnum) + r"(?![\dA-Za-z])", typ, alnum.lower(), "alnum")]
+
+
+def _phone_entries(value: str, digits: str, typ: str) -> list[DenyEntry]:
+    """Country-code variants of a phone number: NANP with or without "+1" and its 7-digit local part; an
+    international "+CC..." number in its national form "0..." (country codes of 1-3 digits, E.164)."""
+    out = []
+    if len(digits) == 11 and digits[0] == "1":
+        digits = digits[1:]
+    if len(digits) == 10 and not value.strip().startswith(("+", "00")) or value.strip().startswith(("+1", "001")):
+        nat = digits[-10:]
+        out.append(DenyEntry(r"(?<!\d)(?:\+?1" + _NUM_SEP + r")?" + _chars_pattern(nat) + r"(?!\d)", typ, nat, "digits"))
+        out.append(DenyEntry(r"(?<![\d(])" + _chars_pattern(nat[3:6]) + r"[ \t]?[-.][ \t]?" + _chars_pattern(nat[6:])
+                             + r"(?![\d-])", typ, nat[3:], "digits"))
+    elif value.strip().startswith(("+", "00")):
+        intl = digits[2:] if value.strip().startswith("00") else digits
+        for cc in (1, 2, 3):
+            rest = intl[cc:]
+            if len(rest) >= 8:
+                out.append(DenyEntry(r"(?<!\d)0" + _NUM_SEP + _chars_pattern(rest) + r"(?!\d)", typ, "0" + rest,
+                                     "digits"))
+    return out
+
+
+# -- dates --------------------------------------------------------------------------------------------------------
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+_ORDINAL_UNITS = ("", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+                  "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth",
+                  "eighteenth", "nineteenth")
+_CARDINAL_UNITS = ("", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def _day_words(d: int) -> str:
+    """Spelled ordinal of a day of the month: "fifth", "twenty-first" (hyphen, space or none)."""
+    if d < 20:
+        return _ORDINAL_UNITS[d]
+    tens = "twenty" if d < 30 else "thirty"
+    if d % 10 == 0:
+        return tens[:-1] + "ieth"
+    return tens + r"[\s-]?" + _ORDINAL_UNITS[d % 10]
+
+
+def parse_known_date(value: str) -> dt.date | None:
+    """A known date value in ISO 8601 (optionally with a time), m/d/yyyy, or "Month d, yyyy"; None otherwise."""
+    v = value.strip()
+    m = re.match(r"(\d{4})-(\d{1,2})-(\d{1,2})", v) or re.match(r"(\d{4})/(\d{1,2})/(\d{1,2})$", v)
+    try:
+        if m:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", v)
+        if m:
+            return dt.date(int(m.group(3)), int(m.group(1)), int(m.group(2)))
+        m = re.fullmatch(r"([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})", v)
+        if m:
+            months = [x.lower()[:3] for x in _MONTHS]
+            if m.group(1).lower()[:3] in months:
+                return dt.date(int(m.group(3)), months.index(m.group(1).lower()[:3]) + 1, int(m.group(2)))
+    except ValueError:
+        return None
+    return None
+
+
+@functools.lru_cache(maxsize=20_000)
+def date_entries(day: dt.date) -> tuple[DenyEntry, ...]:
+    """Every written form of ``day`` (see the module docstring) as deny entries of type DATE."""
+    y4, y2, mo, d = f"{day.year:04d}", f"{day.year % 100:02d}", day.month, day.day
+    year = rf"(?:{y4}|'{y2})"
+    numeric = []
+    for s, yr in ((r"/", f"(?:{y4}|{y2})"), (r"-", f"(?:{y4}|{y2})"), (r"\.", f"(?:{y4}|{y2})"), (r"[ \t]", y4)):
+        numeric += [rf"0?{mo}{s}0?{d}{s}{yr}", rf"0?{d}{s}0?{mo}{s}{yr}", rf"{y4}{s}0?{mo}{s}0?{d}"]
+    numeric += [rf"{y4}{mo:02d}{d:02d}", rf"{mo:02d}{d:02d}{y4}", rf"0?{mo}/{y4}", rf"{y4}-{mo:02d}(?!-\d)"]
+    name = _MONTHS[mo - 1]
+    abbr = {9: "Sept?", 5: "May"}.get(mo, name[:3])
+    mon = rf"(?:{name}|{abbr}\.?)" if mo != 5 else r"(?:May|MAY)"
+    dayw = rf"(?:0?{d}(?:st|nd|rd|th)?|{_day_words(d)})"
+    named = [rf"{mon}[\s,-]*(?:the\s+)?{dayw}(?:[\s,-]+(?:of\s+)?{year})?",
+             rf"(?:the\s+)?{dayw}(?:\s+of|\s*-)?[\s,-]*{mon}(?:[\s,-]*{year})?",
+             rf"{dayw}{abbr}{y4}", rf"{mon}[\s,]+(?:of\s+)?{y4}", rf"{mon}\s*'{y2}"]
+    if mo == 5:
+        named = [p.replace("(?:May|MAY)", "(?-i:May|MAY)") for p in named]
+    return (DenyEntry(r"(?<![\w/.-])(?:" + "|".join(numeric) + r")(?![\w/]|[.-]\d)", "DATE", y2, "digits"),
+            DenyEntry(rf"(?<![\w/.-]){mo:02d}/{d:02d}(?![\w/]|[.-]\d)(?!\s*(?:strength|murmur|power|reflex|pulses?))",
+                      "DATE", f"{mo:02d}{d:02d}", "digits"),
+            DenyEntry(r"(?<![\w'])(?:" + "|".join(named) + r")(?![\w'])", "DATE", name[:3].lower(), "text"))
+
+
+# -- contact details ------------------------------------------------------------------------------------------------
+_AT = r"(?:\s*@\s*|\s*[\[({<]\s*at\s*[\])}>]\s*|\s+at\s+)"
+_DOT = r"(?:\s*\.\s*|\s*[\[({<]\s*dot\s*[\])}>]\s*|\s+dot\s+)"
+
+
+def email_entries(value: str) -> list[DenyEntry]:
+    """An e-mail address as written or spelled out, and a username-like local part alone."""
+    if "@" not in value:
+        return []
+    local, _, domain = value.strip().partition("@")
+    labels = [lb for lb in domain.split(".") if lb]
+    if not local or not labels:
+        return []
+    pat = re.escape(local) + _AT + _DOT.join(re.escape(lb) for lb in labels)
+    out = [DenyEntry(r"(?<![\w.])" + pat + r"(?![\w])", "EMAIL", local.lower(), "text")]
+    if len(local) >= 4 and (re.search(r"[\d._-]", local) or len(local) >= 6) and local.lower() not in NOT_NAME_WORDS:
+        out.append(DenyEntry(r"(?<![\w.@])" + re.escape(local) + r"(?![\w@]|\.\w)", "EMAIL", local.lower(), "text"))
+    return out
+
+
+def url_entries(value: str) -> list[DenyEntry]:
+    """A URL with or without its scheme and "www.", with or without a trailing slash."""
+    core = re.sub(r"^[a-z][a-z0-9+.-]*://", "", value.strip(), flags=re.I)
+    core = re.sub(r"^www\.", "", core, flags=re.I).rstrip("/")
+    if len(core) < 4:
+        return []
+    return [DenyEntry(r"(?<![\w.])(?:[a-z][a-z0-9+.-]*://)?(?:www\.)?" + re.escape(core) + r"/?(?![\w/])", "URL",
+                      core.lower(), "text")]
+
+
+def ip_entries(value: str) -> list[DenyEntry]:
+    """An IPv4 address with or without zero padding; any other address as written."""
+    m = re.fullmatch(r"\s*(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\s*", value)
+    if not m:
+        return [DenyEntry(r"(?<![\w:.])" + re.escape(value.strip()) + r"(?![\w:])", "IP", value.strip().lower())]
+    octets = [str(int(g)) for g in m.groups()]
+    pat = r"\.".join(r"0{0,2}" + o if o != "0" else r"0{1,3}" for o in octets)
+    return [DenyEntry(r"(?<![\d.])" + pat + r"(?![\d]|\.\d)", "IP", octets[-1], "digits")]
+
+
+# -- places and names --------------------------------------------------------------------------------------------
+_USPS = {"street": "st", "avenue": "ave", "road": "rd", "boulevard": "blvd", "drive": "dr", "lane": "ln",
+         "court": "ct", "place": "pl", "terrace": "ter", "circle": "cir", "parkway": "pkwy", "highway": "hwy",
+         "square": "sq", "trail": "trl", "route": "rte", "north": "n", "south": "s", "east": "e", "west": "w",
+         "apartment": "apt", "suite": "ste", "floor": "fl"}
+_USPS_ALT = {**{k: f"(?:{k}|{v})" for k, v in _USPS.items()}, **{v: f"(?:{k}|{v})" for k, v in _USPS.items()}}
+_UNIT_RE = re.compile(r"[\s,]+(?:apt|apartment|unit|suite|ste|fl|floor|rm|room|#)\b.*$", re.I)
+
+
+def words_pattern(value: str, usps: bool = False) -> str | None:
+    parts = [p for p in re.split(r"[\s,.-]+", value) if p]
+    if not parts:
+        return None
+    alts = [_USPS_ALT.get(p.lower(), re.escape(p)) if usps else re.escape(p) for p in parts]
+    return r"(?<!\w)" + r"[\s,.-]*".join(alts) + r"\.?(?!\w)" if usps else r"(?<!\w)" + r"[\s,.-]*".join(alts) + r"(?!\w)"
+
+
+def name_entries(value: str) -> list[DenyEntry]:
+    out = []
+    for tok in re.findall(r"[A-Za-z][A-Za-z'-]+", value):
+        for part in {tok, *tok.split("-")}:
+            low = part.lower()
+            if len(part) < 2 or low in NOT_NAME_WORDS or low in NON_NAME_TERMS:
+                continue
+            pat = re.escape(part).replace("'", "'?")
+            probe = max(low.split("'"), key=len)[:4]
+            out.append(DenyEntry(r"(?<!\w)" + pat + r"(?:'s)?(?!\w)", "NAME", probe))
+    return out
+
+
+def deny_entries(known: Mapping[str, Sequence[str]] | None) -> list[DenyEntry]:
+    """Deny entries for one record's known identifiers (``{kind: [values]}``; see the module docstring).
+    Values are folded like the analysis view and never logged."""
+    out: list[DenyEntry] = []
+    for kind, values in (known or {}).items():
         t = kind_to_type(kind)
         if isinstance(values, str):
             values = [values]
-        for v in values or ():
-            v = fold_value(str(v)).strip()
+        for raw in values or ():
+            v = fold_value(str(raw)).strip()
             if len(v) < 2:
                 continue
-            if t in ("PHONE", "FAX", "SSN"):
-                dp = _digits_pattern(v)
-                if dp:
-                    digits = re.sub(r"\D", "", v)
-                    out.append((dp, t, digits[-7:], True))
-                    continue
-            if t == "DATE":
-                for dv in _date_variants(v):
-                    out.append((r"(?<![\w/])" + re.escape(dv) + r"(?![\w/])", t, dv.lower(), False))
-                if "birth" in kind.lower() or "dob" in kind.lower():  # a birth year implying age > 89 (ages.py)
-                    out.extend(birth_year_deny_entries(v))
-                continue
-            if t == "LOCATION" and re.fullmatch(r"\d{5}(?:-\d{4})?", v):
-                out.append((r"(?<!\d)" + re.escape(v[:5]) + r"(?:-\d{4})?(?!\d)", t, v[:5], False))
-                continue
-            parts = [p for p in re.split(r"[\s,.-]+", v) if p]
-            if not parts:
-                continue
-            esc = r"[\s,.-]*".join(re.escape(p) for p in parts)
-            out.append((r"(?<!\w)" + esc + r"(?!\w)", t, parts[0].lower(), False))
-            if t == "NAME":
-                for tok in re.findall(r"[A-Za-z][A-Za-z'’-]+", v):
-                    if len(tok) >= 2 and tok.lower() not in NOT_NAME_WORDS and tok.lower() not in NON_NAME_TERMS:
-                        out.append((r"(?<!\w)" + re.escape(tok) + r"(?:'s|’s)?(?!\w)", t, tok.lower(), False))
-            elif t in ("MRN", "HEALTH_PLAN", "ACCOUNT", "LICENSE", "VEHICLE", "DEVICE", "ID"):
-                compact = re.sub(r"[\s-]", "", v)
-                if compact != v and len(compact) >= 4:
-                    out.append((r"(?<!\w)" + re.escape(compact) + r"(?!\w)", t, compact.lower(), False))
+            out.extend(_value_entries(kind, t, v))
+    return out
+
+
+def _value_entries(kind: str, t: str, v: str) -> list[DenyEntry]:
+    if t == "DATE":
+        day = parse_known_date(v)
+        out = list(date_entries(day)) if day else []
+        out.append(DenyEntry(r"(?<![\w/])" + re.escape(v) + r"(?![\w/])", t, v.lower()))
+        if "birth" in kind.lower() or "dob" in kind.lower():  # a birth year implying age > 89 (ages.py)
+            out.extend(DenyEntry(*e) for e in birth_year_deny_entries(v))
+        return out
+    if t == "EMAIL" and "@" in v:
+        return email_entries(v)
+    if t == "URL":
+        return url_entries(v)
+    if t == "IP":
+        return ip_entries(v)
+    if t == "LOCATION" and re.fullmatch(r"\d{5}(?:-?\d{4})?", v):
+        return [DenyEntry(r"(?<!\d)" + v[:5] + r"(?:\s?-\s?\d{4})?(?!\d)", t, v[:5], "digits")]
+    if t in NUMBER_TYPES or (t not in ("NAME", "LOCATION", "ORGANIZATION") and re.search(r"\d", v)):
+        entries = number_entries(v, t)
+        if entries:
+            return entries
+    usps = t == "LOCATION" and bool(re.match(r"\d", v))
+    out = []
+    for variant in dict.fromkeys([v, _UNIT_RE.sub("", v)] if usps else [v]):
+        pat = words_pattern(variant, usps)
+        if pat:
+            first = re.split(r"[\s,.-]+", variant.strip())[0].lower()
+            out.append(DenyEntry(pat, t, first))
+    if t == "NAME":
+        out += name_entries(v)
     return out
 
 
 def build_deny_patterns(known: Mapping[str, Sequence[str]] | None) -> list[tuple[str, str]]:
     """(regex, type) pairs for one record's known identifiers. Values are never logged."""
-    return [(p, t) for p, t, _, _ in deny_entries(known)]
+    return [(e[0], e[1]) for e in deny_entries(known)]
 
 
 @functools.lru_cache(maxsize=50_000)
@@ -119,24 +317,33 @@ def _compiled(pattern: str) -> re.Pattern:
 
 
 _NON_DIGIT_RE = re.compile(r"\D+")
+_NON_ALNUM_RE = re.compile(r"[^0-9a-z]+")
 
 
 class DenyMatcher:
-    """Known-identifier patterns, each compiled once (cached) and run only when its literal probe occurs in the
-    text (case-insensitive)."""
+    """Known-identifier patterns, each compiled once (cached) and run only when its probe occurs in the text."""
 
-    def __init__(self, entries: Iterable[tuple[str, str, str, bool]]):
-        self.entries = list(dict.fromkeys(entries))
+    def __init__(self, entries: Iterable[tuple]):
+        self.entries = [DenyEntry(*e) for e in dict.fromkeys(tuple(e) for e in entries)]
 
     def find(self, text: str) -> list[Span]:
-        lower, digits, out = text.lower(), None, []
-        for p, t, probe, on_digits in self.entries:
-            if on_digits:
+        lower = text.lower()
+        digits = alnum = None
+        out = []
+        for p, t, probe, kind in self.entries:
+            if kind is True or kind == "digits":
                 if digits is None:
                     digits = _NON_DIGIT_RE.sub("", text)
-                if probe not in digits:
-                    continue
-            elif probe not in lower:
+                hay = digits
+            elif kind == "alnum":
+                if alnum is None:
+                    alnum = _NON_ALNUM_RE.sub("", lower)
+                hay = alnum
+            else:
+                hay = lower
+            if probe not in hay:
                 continue
-            out.extend(Span(m.start(), m.end(), t) for m in _compiled(p).finditer(text) if m.end() > m.start())
+            rx = _compiled(p)
+            g = "v" if "v" in rx.groupindex else 0
+            out.extend(Span(m.start(g), m.end(g), t) for m in rx.finditer(text) if m.end(g) > m.start(g))
         return out
