@@ -27,18 +27,19 @@ from __future__ import annotations
 import datetime as _dt
 import re
 
-from .dates import TEEN_ORDINALS, TEEN_WORDS, UNIT_ORDINALS, UNIT_WORDS, _alt
+from .dates import TEEN_ORDINALS, TEEN_WORDS, UNIT_ORDINALS, UNIT_WORDS, alternation
 from .spans import Candidate
 
 MAX_AGE = 89                      # Safe Harbor: ages above this are identifiers
 N90 = r"(?:12[0-5]|1[01]\d|9\d)"  # 90-125
-_UNITS = _alt(UNIT_WORDS)[3:-1]
+_UNITS = alternation(UNIT_WORDS)[3:-1]
 _SP = r"[- ]?"
 SPELLED_AGE = (rf"(?i:ninety(?:{_SP}(?:{_UNITS}))?|(?:(?:one|a){_SP})?hundred(?:(?:[- ]and)?[- ](?:twenty(?:{_SP}"
-               rf"(?:one|two|three|four|five))?|{_alt(TEEN_WORDS)[3:-1]}|{_UNITS}))?)")
-SPELLED_AGE_ORD = (rf"(?i:ninetieth|ninety{_SP}{_alt(UNIT_ORDINALS)}|(?:(?:one|a){_SP})?hundred(?:th|(?:[- ]and)?"
-                   rf"[- ](?:twentieth|twenty{_SP}(?:first|second|third|fourth|fifth)|{_alt(TEEN_ORDINALS)[3:-1]}"
-                   rf"|{_alt(UNIT_ORDINALS)[3:-1]})))")
+               rf"(?:one|two|three|four|five))?|{alternation(TEEN_WORDS)[3:-1]}|{_UNITS}))?)")
+SPELLED_AGE_ORD = (rf"(?i:ninetieth|ninety{_SP}{alternation(UNIT_ORDINALS)}|(?:(?:one|a){_SP})?hundred(?:th"
+                   rf"|(?:[- ]and)?[- ](?:twentieth|twenty{_SP}(?:first|second|third|fourth|fifth)"
+                   rf"|{alternation(TEEN_ORDINALS)[3:-1]}"
+                   rf"|{alternation(UNIT_ORDINALS)[3:-1]})))")
 _UNIT = r"(?i:y\.?[ \t]?/?[ \t]?o\.?|yrs?\.?|years?|y)"
 _OLD = r"(?:[ \t]*-?[ \t]*(?i:old|of[ \t]+age|o(?![A-Za-z])))"
 _NOT_MEASURE = (r"(?!\d|\.\d|[ \t]*(?:%|°|percent|degrees?|deg\b|mg|kg|lbs?|pounds|cm|mm|bpm|beats|min|minutes|sec"
@@ -62,7 +63,8 @@ _SEX_FORM_NEG_RE = re.compile(r"(?<![A-Za-z])(?i:temp\w*|tmax|tm|t|°|fever\w*|f
 # --- before a number 90-125 (searched in the 48 characters before it, ending at the number)
 BEFORE_NUMBER_RES = [
     re.compile(r"(?<![A-Za-z])[MF][ \t]*/[ \t]*\Z"),                      # F/93
-    re.compile(r"(?<![A-Za-z])(?i:age[ \t]*(?:\([^()\n]{0,12}\)[ \t]*)?(?:[:=]|is|was|of)?|aged|ages|at[ \t]+(?:the[ \t]+)?age[ \t]+(?:of[ \t]+)?"
+    re.compile(r"(?<![A-Za-z])(?i:age[ \t]*(?:\([^()\n]{0,12}\)[ \t]*)?(?:[:=]|is|was|of)?|aged|ages"
+               r"|at[ \t]+(?:the[ \t]+)?age[ \t]+(?:of[ \t]+)?"
                r"|turned|turns|turning|will[ \t]+be)[ \t]*:?[ \t]*\Z"),     # aged 93, age: 93
     re.compile(r"(?<![A-Za-z])(?i:alive|died|passed(?:[ \t]+away)?|deceased|living|death|expired)[ \t]+(?i:at|aged?)"
                r"[ \t]+(?i:age[ \t]+)?\Z"),                               # died at 97
@@ -78,7 +80,8 @@ SPELLED_RES = [
     # ninety-three years of age, one hundred and one years old, ninety-year-old
     re.compile(rf"(?<![A-Za-z])(?P<a>{SPELLED_AGE})(?=[ \t]*-?[ \t]*(?i:years?|yrs?|y/o|yo)(?![A-Za-z]))"),
     # aged ninety-two, at the age of ninety, turned one hundred, she is ninety-one.
-    re.compile(rf"(?<![A-Za-z])(?i:aged?|age[ \t]+of|at[ \t]+(?:the[ \t]+)?age[ \t]+of|turned|turns|turning|will[ \t]+be"
+    re.compile(rf"(?<![A-Za-z])(?i:aged?|age[ \t]+of|at[ \t]+(?:the[ \t]+)?age[ \t]+of|turned|turns|turning"
+               rf"|will[ \t]+be"
                rf"|died[ \t]+at|death[ \t]+at)[ \t]+(?P<a>{SPELLED_AGE})(?![A-Za-z])(?![ \t-]*(?i:percent|degrees?))"),
     re.compile(rf"(?<![A-Za-z])(?i:is|was|now)[ \t]+(?P<a>{SPELLED_AGE})(?=[ \t]*(?:[.,;:)]|$|(?i:and|now|today|this"
                rf"|but|with|yet|who|since)\b))", re.M),

@@ -11,8 +11,9 @@ A grammar, not a list of examples. A date is built from
 arranged in every order and separator found in real records: m/d/yy, m/d/yyyy, d/m/yyyy, m-d-yy, d.m.yyyy,
 yyyy-mm-dd (ISO 8601), yyyy/mm/dd, yyyy-mm, m/yyyy, dd-Mon-yyyy, 14Mar2025, 2025Mar14, "March 5th, 2025",
 "5 March 2025", "the fifth of April, 2025", "March twenty-first", "March '19", "spring 2019", holidays, and the
-compact yyyymmdd / mmddyyyy only after a date cue ("DOB", "collected", ...). A month name alone is a date element
-("in March", "mid-April") when a temporal preposition or modifier is attached.
+compact yyyymmdd / mmddyyyy (a random 8-digit number has that shape well under 1% of the time, and is an identifier
+to redact anyway). A month name alone is a date element ("in March", "mid-April") when a temporal preposition or
+modifier is attached.
 
 Each date found is then extended by what belongs to it: a weekday before it ("Mon, 3/7/23"), a time of day after or
 before it ("3/7/23 0915", "Feb 11, 2021 14:05", "08/19/2022 @ 2340", "4/2/21 11:02 AM", "2021-02-11T14:05:00Z",
@@ -20,8 +21,12 @@ before it ("3/7/23 0915", "Feb 11, 2021 14:05", "08/19/2022 @ 2340", "4/2/21 11:
 with no date stays.
 
 Month/day without a year ("3/7") collides with clinical fractions (5/5 strength, 2/6 murmur, 1/2 tab, 3/4 of the
-dose, grade 2/4, pain 7/10): it is reported only outside those contexts, and common fractions (1/2, 3/4 ...) and
-equal pairs (2/2) only after a date cue.
+dose, grade 2/4, pain 7/10): it is reported only outside those contexts, and common fractions (1/2, 3/4 ...),
+scale-like pairs (n/4, n/5, n/6, n/10), equal pairs (2/2) and day/month (14/3) only with a date cue ("on", "seen",
+"DOS", a time after it, "HD#2" ...) or standing alone in a header.
+
+Speed: the patterns never scan the whole note. One pass finds the month words and one the digit runs; each pattern is
+tried only at the anchors it can start from (plus a look back for a prefix).
 
 Input is the engine's analysis view (``normalize.py``: ASCII dashes, spaces and quotes). Returns ``Candidate``
 lists in the text's coordinates, type ``DATE``.
@@ -45,7 +50,7 @@ TEEN_ORDINALS = ("tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fi
                  "seventeenth", "eighteenth", "nineteenth")
 
 
-def _alt(words) -> str:
+def alternation(words) -> str:
     """Regex alternation, longest first (so a prefix never wins over the whole word)."""
     return "(?:" + "|".join(sorted({re.escape(w) for w in words}, key=len, reverse=True)) + ")"
 
@@ -55,21 +60,22 @@ def _cap_forms(words) -> list[str]:
 
 
 _SEP_TU = r"[- ]?"  # twenty-first, twenty first, twentyfirst
-SPELLED_DAY_ORD = (r"(?i:(?:twenty" + _SEP_TU + _alt(UNIT_ORDINALS) + r"|thirty" + _SEP_TU + r"first|twentieth"
-                   r"|thirtieth|" + _alt(TEEN_ORDINALS)[3:-1] + "|" + _alt(UNIT_ORDINALS)[3:-1] + r"))")
-SPELLED_DAY_CARD = (r"(?i:(?:twenty" + _SEP_TU + _alt(UNIT_WORDS) + r"|thirty" + _SEP_TU + r"one|twenty|thirty|"
-                    + _alt(TEEN_WORDS)[3:-1] + "|" + _alt(UNIT_WORDS)[3:-1] + r"))")
+SPELLED_DAY_ORD = (r"(?i:(?:twenty" + _SEP_TU + alternation(UNIT_ORDINALS) + r"|thirty" + _SEP_TU + r"first|twentieth"
+                   r"|thirtieth|" + alternation(TEEN_ORDINALS)[3:-1] + "|" + alternation(UNIT_ORDINALS)[3:-1] + r"))")
+SPELLED_DAY_CARD = (r"(?i:(?:twenty" + _SEP_TU + alternation(UNIT_WORDS) + r"|thirty" + _SEP_TU + r"one|twenty|thirty|"
+                    + alternation(TEEN_WORDS)[3:-1] + "|" + alternation(UNIT_WORDS)[3:-1] + r"))")
 
 _MONTH_WORDS = [*MONTHS, *MONTH_ABBRS]
 # any case (with a day or a year attached); a trailing dot is allowed after every form ("Sept.", "Jan.")
-MONTH_ANY = r"(?i:" + _alt(_MONTH_WORDS)[3:-1] + r")(?![A-Za-z])\.?"
+MONTH_ANY = r"(?i:" + alternation(_MONTH_WORDS)[3:-1] + r")(?![A-Za-z])\.?"
 # Title or upper case (month with a day only, spelled days)
-MONTH_CAP = _alt(_cap_forms(_MONTH_WORDS)) + r"(?![A-Za-z])\.?"
-MONTH_CAP_NO_MAY = _alt([f for f in _cap_forms(_MONTH_WORDS) if f.lower() != "may"]) + r"(?![A-Za-z])\.?"
+MONTH_CAP = alternation(_cap_forms(_MONTH_WORDS)) + r"(?![A-Za-z])\.?"
+MONTH_CAP_NO_MAY = alternation([f for f in _cap_forms(_MONTH_WORDS) if f.lower() != "may"]) + r"(?![A-Za-z])\.?"
 # a month alone: full names (any case but "may"), "Sept"
-MONTH_ALONE = (_alt([*_cap_forms([*MONTHS, "Sept"]), *[m.lower() for m in MONTHS if m != "May"]])
+MONTH_ALONE = (alternation([*_cap_forms([*MONTHS, "Sept"]), *[m.lower() for m in MONTHS if m != "May"]])
                + r"(?![A-Za-z])")
-WEEKDAY = (_alt(_cap_forms([*WEEKDAYS, "Mon", "Tue", "Tues", "Wed", "Thu", "Thur", "Thurs", "Fri", "Sat", "Sun"]))
+_WEEKDAY_ABBRS = ("Mon", "Tue", "Tues", "Wed", "Thu", "Thur", "Thurs", "Fri", "Sat", "Sun")
+WEEKDAY = (alternation(_cap_forms([*WEEKDAYS, *_WEEKDAY_ABBRS]))
            + r"(?![A-Za-z])\.?")
 SEASON = r"(?i:spring|summer|fall|autumn|winter)"
 HOLIDAY = (r"(?:Christmas(?:[ \t]+(?:Eve|Day))?|X-?mas|Thanksgiving(?:[ \t]+Day)?|Easter(?:[ \t]+Sunday)?"
@@ -97,13 +103,17 @@ _UNIT_AFTER = (r"(?![ \t]*(?:mg|mcg|ug|g|kg|mL|ml|cc|L|units?|u|iu|meq|mmol|mm|c
                r"|years?|yrs?|dilution|titer|pts|patients|people|persons|beds?|rooms?)\b)")
 
 # ---------------------------------------------------------------- times of day
-_TZ = r"(?:[ \t]*(?:Z(?![A-Za-z])|[+-](?:[01]\d):?[0-5]\d(?!\d)|\(?(?:UTC|GMT|[ECMPA][SD]T|HST|AKST|AKDT)\)?(?![A-Za-z])))?"
+_TZ = (r"(?:[ \t]*(?:Z(?![A-Za-z])|[+-](?:[01]\d):?[0-5]\d(?!\d)"
+       r"|\(?(?:UTC|GMT|[ECMPA][SD]T|HST|AKST|AKDT)\)?(?![A-Za-z])))?")
 _AMPM = r"(?:[ \t]*(?:[AaPp]\.?[ \t]?[Mm]\.?(?![A-Za-z])|[AaPp](?![A-Za-z])))"
 TIME_COLON = rf"(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:[.,]\d{{1,6}})?)?{_AMPM}?{_TZ}"
 TIME_AMPM = rf"(?:1[0-2]|0?[1-9])(?:\.[0-5]\d)?{_AMPM}{_TZ}|(?i:noon|midnight)(?![A-Za-z])"
-TIME_4 = rf"(?:[01]\d|2[0-3])[0-5]\d(?:[0-5]\d)?(?:[ \t]*(?:h|hrs?|hours)(?![A-Za-z]))?{_TZ}(?![\d:/]|[.,]\d){_UNIT_AFTER}"
-TIME_AFTER_RE = re.compile(rf"(?:[ \t]*(?P<w>,|at|@|-|;)?[ \t]*|T)(?P<t>(?:{TIME_COLON}|{TIME_AMPM})(?![\d:])|{TIME_4})")
-TIME_BEFORE_RE = re.compile(rf"(?<![\w:.-])(?<!to )(?P<t>{TIME_COLON}|{TIME_AMPM}|(?<=@)[ \t]*{TIME_4}|(?<=at ){TIME_4})"
+TIME_4 = (rf"(?:[01]\d|2[0-3])[0-5]\d(?:[0-5]\d)?(?:[ \t]*(?:h|hrs?|hours)(?![A-Za-z]))?{_TZ}(?![\d:/]|[.,]\d)"
+          rf"{_UNIT_AFTER}")
+TIME_AFTER_RE = re.compile(rf"(?:[ \t]*(?P<w>,|at|@|-|;)?[ \t]*|T)"
+                           rf"(?P<t>(?:{TIME_COLON}|{TIME_AMPM})(?![\d:])|{TIME_4})")
+TIME_BEFORE_RE = re.compile(rf"(?<![\w:.-])(?<!to )"
+                            rf"(?P<t>{TIME_COLON}|{TIME_AMPM}|(?<=@)[ \t]*{TIME_4}|(?<=at ){TIME_4})"
                             rf"(?:[ \t]?,[ \t]?|[ \t](?:on|of)[ \t]|[ \t]?)$")
 WEEKDAY_BEFORE_RE = re.compile(rf"(?<![A-Za-z]){WEEKDAY}[ \t]*,?[ \t]*(?:the[ \t]+)?$")
 WEEKDAY_AFTER_RE = re.compile(rf"[ \t]*\({WEEKDAY}\)")
@@ -155,7 +165,8 @@ BEFORE_MONTH_PATTERNS: list[tuple[str, str, str, float]] = [
     (rf"(?<![\w/.:])(?<!\d,){DAY}{ORD}?[ \t]*{_OF}[-/.]?[ \t]*$", rf"{DAY}{ORD}?[ \t]*{_OF}[-/.]?[ \t]*{MONTH_CAP}",
      "dm", 0.85),
     # yyyy Month day: "2025Mar14", "2025-Mar-14"
-    (rf"{_B}{YEAR4}[ \t]*[-/.]?[ \t]*$", rf"{YEAR4}[ \t]*[-/.]?[ \t]*{MONTH_ANY}[ \t]*[-/.]?[ \t]*{DAY}(?!\d)", "", 0.9),
+    (rf"{_B}{YEAR4}[ \t]*[-/.]?[ \t]*$",
+     rf"{YEAR4}[ \t]*[-/.]?[ \t]*{MONTH_ANY}[ \t]*[-/.]?[ \t]*{DAY}(?!\d)", "", 0.9),
     # spelled days before the month: "fifth of April, 2025", "twenty-first of March", "fifth April 2025"
     (rf"(?<![A-Za-z]){SPELLED_DAY_ORD}[ \t]+(?:day[ \t]+)?of[ \t]+$",
      rf"{SPELLED_DAY_ORD}[ \t]+(?:day[ \t]+)?of[ \t]+{MONTH_ANY}(?:[ \t]*,?[ \t]*{YEAR})?", "", 0.9),
@@ -200,22 +211,26 @@ DATE_CUE_RE = re.compile(r"\b(?:dates?|dated|dob|d\.o\.b|dos|birth|born|on|since
 # a month named alone, after a temporal preposition or modifier: "in March", "mid-April", "end of June"
 MONTH_ALONE_RE = re.compile(MONTH_ALONE)
 MONTH_ALONE_CUE_RE = re.compile(r"\b(?i:in|since|during|until|till|through|thru|last|next|this|early|mid|late|before"
-                                r"|after|around|past|(?:end|beginning|start|middle|month|rest|week|weeks)[ \t]+of)(?:[ \t]+|-)"
+                                r"|after|around|past|(?:end|beginning|start|middle|month|rest|weeks?)[ \t]+of)"
+                                r"(?:[ \t]+|-)"
                                 r"(?:(?i:the[ \t]+)?(?:early|mid|late)[ \t-]*)?$")
 
 # ---------------------------------------------------------------- month/day without a year
 MD_RE = re.compile(rf"(?<![\w/.,]){MON}/{DAY}(?![\w/]|[.,]\d)")
 DM_RE = re.compile(rf"(?<![\w/.,])(?:1[3-9]|2\d|3[01])/{MON}(?![\w/]|[.,]\d)")
 MD_CUE_RE = re.compile(r"\b(?:on|since|from|until|through|thru|dated?|dos|between|to|by|as\s+of|week\s+of|admit\w*"
-                       r"|discharg\w*|seen|well|visit|started|stopped|f/u|follow[- ]?up|pod|hd|drawn|collected|performed"
+                       r"|discharg\w*|seen|well|visit|started|stopped|f/u|follow[- ]?up|pod|hd|drawn|collected"
+                       r"|performed"
                        r"|done|prior|last|next|noted|surgery|cath\w*|obtained|clinic|appt|appointment|scheduled|return"
                        r"|rtc|today|post|around|approx\w*|onset|began|presented|returned|placed|removed|implanted"
-                       r"|echo|ecg|ekg|ct|mri|cxr|labs?|date|dob|received|printed|signed|reported|in|service|arrival|arrived|note|pn)\b[^\n\d]{0,4}$"
+                       r"|echo|ecg|ekg|ct|mri|cxr|labs?|date|dob|received|printed|signed|reported|in|service|arrival"
+                       r"|arrived|note|pn)\b[^\n\d]{0,4}$"
                        r"|[-,(~]\s*$", re.I)
 MD_AFTER_CUE_RE = re.compile(r"[ \t]*[,(]?[ \t]*(?i:hd|pod|hospital[ \t]+day|day)[ \t]*#?[ \t]*\d")  # 2/6 HD#1
 MD_PRE_NEG_RE = re.compile(r"(?:grade|strength|power|motor|score|ratio|murmur|pulses?|reflex(?:es)?|apgar|gcs|x|times"
                            r"|pain|scale|rated|rates|severity|intensity|level|fio2|peep|vent|settings|sets?|bottles?"
-                           r"|cultures?|of|titer|dilution|[a-z]\d|rue|lue|rle|lle|ue|le|bilat\w*|grossly)\s*:?\s*$|(?<![\d:])\d[ \t]?$|\+\s*$",
+                           r"|cultures?|of|titer|dilution|[a-z]\d|rue|lue|rle|lle|ue|le|bilat\w*|grossly)\s*:?\s*$"
+                           r"|(?<![\d:])\d[ \t]?$|\+\s*$",
                            re.I)
 MD_NEG_RE = re.compile(r"[ \t]*(?:strength|murmur|tabs?|pills?|doses?|times|motor|reflex|power|lobes?|vessels?|score"
                        r"|of\b|pulses?|grip|systolic|diastolic|holosystolic|beats?|units?|mg|ml|cm|mm|ejection|harsh"
@@ -235,8 +250,8 @@ _LAYOUT_BEFORE_RE = re.compile(r"(?:^|\n|\||[ \t]{2})[ \t]*\Z")      # alone in 
 
 def _month_day_at(text: str, start: int) -> Candidate | None:
     """A month/day without a year starting at ``start``, away from fraction, score and strength contexts; common
-    fractions, scale-like pairs (n/4, n/5, n/6, n/10), equal pairs and day/month need a date cue or a time after them, or must stand alone at the end of a
-    line (an equal pair) or of a header / table cell (a fraction)."""
+    fractions, scale-like pairs (n/4, n/5, n/6, n/10), equal pairs and day/month need a date cue or a time after
+    them, or must stand alone at the end of a line (an equal pair) or of a header / table cell (a fraction)."""
     for rx, day_first in ((MD_RE, False), (DM_RE, True)):
         if not (m := rx.match(text, start)):
             continue
