@@ -155,13 +155,13 @@ class _DataCheck:
             self.log.add(prefix + safe_file_name(extra), "is not a file the study spec declares")
         if self.study.batch_descriptor:
             self._descriptor(folder, prefix)
-        order = sorted(self.study.tables, key=lambda t: not self._is_encounter_table(t))
+        order = sorted(self.study.tables, key=lambda t: t != self.encounter_table)
         known_encounters: set | None = None
         for name in order:
             table = self.study.tables[name]
             reader = TableReader(table, folder / table.file, name=prefix + table.file, problems=self.log)
             encounters = self._table(name, reader, known_encounters)
-            if self._is_encounter_table(name):
+            if name == self.encounter_table and reader.rows_read:
                 known_encounters = encounters
 
     def _descriptor(self, folder: Path, prefix: str) -> None:
@@ -180,9 +180,13 @@ class _DataCheck:
         if text is not None and not ok:
             self.log.add(name, "is not a JSON object")
 
-    def _is_encounter_table(self, name: str) -> bool:
-        cols = self.study.tables[name].columns.values()
-        return {R.PATIENT_ID, R.ENCOUNTER_ID} <= {c.role for c in cols}
+    @property
+    def encounter_table(self) -> str | None:
+        """The table that defines encounters: patient and encounter id, keyed by the encounter id if any is."""
+        both = [t for t, spec in self.study.tables.items()
+                if {R.PATIENT_ID, R.ENCOUNTER_ID} <= {c.role for c in spec.columns.values()}]
+        keyed = [t for t in both if self.study.tables[t].primary_key == self.study.encounter_id(t)]
+        return (keyed or both or [None])[0]
 
     def _table(self, name: str, reader: TableReader, known_encounters: set | None) -> set:
         table = self.study.tables[name]
@@ -196,7 +200,7 @@ class _DataCheck:
                 self._unique(name, reader.name, table.primary_key, frame[table.primary_key], rows)
             if enc_col and enc_col in frame:
                 ids = frame[enc_col].dropna().astype(str)
-                if self._is_encounter_table(name):
+                if name == self.encounter_table:
                     encounters.update(ids)
                 elif known_encounters is not None:
                     unknown = (~frame[enc_col].astype("string").isin(known_encounters).fillna(True)
@@ -270,11 +274,11 @@ class _DataCheck:
     def _after(self) -> None:
         labels = self.study.labels
         if isinstance(labels, RaterLabels):
-            few = 0
-            for by_rater in self.ratings.values():
+            few: dict[str, int] = defaultdict(int)
+            for (batch, _), by_rater in self.ratings.items():
                 given = list(by_rater.values())
                 if len(given) < labels.min_raters:
-                    few += 1
+                    few[batch] += 1
                     continue
                 pos = sum(v == labels.positive for v in given)
                 if pos * 2 == len(given):
@@ -282,9 +286,10 @@ class _DataCheck:
                 else:
                     self.outcome.units += 1
                     self.outcome.events += int(pos * 2 > len(given))
-            if few:
-                self.log.add(self.study.tables[labels.table].file, f"{few} unit(s) have fewer than min_raters = {labels.min_raters} ratings",
-                             column=labels.rater_column, count=few)
+            file = self.study.tables[labels.table].file
+            for batch, n in few.items():
+                self.log.add(f"{batch}/{file}" if batch else file, f"{n} unit(s) have fewer than min_raters = "
+                             f"{labels.min_raters} ratings", column=labels.rater_column, count=n)
         self._design()
         self._enough()
 
