@@ -99,6 +99,11 @@ def test_types(text, typ):
     # money, decimals, dates (left to the dates family), IPv4 (contact family), rooms
     "copay $125000 balance", "Version 2.3.1", "Admitted 03/02/2024", "Seen 2024-03-02", "on 12-03-24",
     "IP 10.2.3.4", "Rm 5C-18",
+    # more everyday clinical numbers
+    "I/O 2400/1800", "net 2400/1800 today", "Pain 7/10, vision 20/400", "Ref 3.5 - 5.0", "Hgb 13.2 (ref 12.0-15.5)",
+    "BMP: 140/4.0/102/24/18/1.0/95", "Glucose goal 100 - 200 - 300", "QT/QTc 380/452", "Titer 1:2560",
+    "HR 60-100, SBP 100-140", "0.9% NS 1000 mL", "from 2000-2005", "1-2 puffs q4-6h prn", "at 13:45 and 1:30 PM",
+    "25-30 cm H2O", "ICD 410.71 414.01", "CPT 99213 99214", "Room 4123, Bed 12", "Apgars 8 and 9, EBL 500 mL",
 ])
 def test_clinical_numbers_kept(text):
     assert found(text) == []

@@ -183,7 +183,7 @@ def date_shape(tok: Token) -> bool:
 
 def safe_grouped(tok: Token) -> bool:
     """Grouped clinical forms: decimals and decimal ranges, IPv4 (left to ``contact``), year and clock-time ranges,
-    round ranges (1000-2000), BP series (120/80-140/90)."""
+    round values (1000-2000, 2400/1800), BP series (120/80-140/90)."""
     g, seps = tok.groups, tok.seps
     if seps == (".",):
         return len(g[1]) <= 3 or len(tok.digits) <= 6  # a decimal ("7799.32923" is not one)
@@ -193,8 +193,8 @@ def safe_grouped(tok: Token) -> bool:
         return True  # IPv4
     if len(g) == 2 and _times_or_years(g):
         return True
-    if len(g) == 2 and int(g[0]) < int(g[1]) and g[0].endswith("0") and g[1].endswith("0"):
-        return True
+    if all(x.endswith("0") for x in g):
+        return True  # round values: ranges and ratios (1000-2000, I/O 2400/1800, 100 - 200 - 300)
     return "/" in seps and all(len(x) <= 3 for x in g)
 
 
@@ -296,7 +296,8 @@ def _chain_hits(text: str, toks: list[Token], cues: list) -> list[_Hit]:
             run = toks[i:j] if j - i >= 2 else toks[i:i + 1]
             cue = nearest_cue(cues, run[0].start)
             run_groups = tuple(x for t in run for x in t.groups)
-            if _cue_hit(text, run[0].start, run_groups, cue):
+            clinical = any(not t.plain and (safe_grouped(t) or date_shape(t)) for t in run)  # "ref 12.0-15.5"
+            if not clinical and _cue_hit(text, run[0].start, run_groups, cue):
                 span, hit = run, _Hit(run[0].start, run[-1].end, run_groups, False, None)
         if hit is not None:
             hits.append(hit)
