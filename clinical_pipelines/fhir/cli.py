@@ -3,7 +3,7 @@
     clinical-pipelines fhir import EXPORT_DIR --out DIR [--map MAP.yaml] [--accept-quarantine] [--json]
     clinical-pipelines fhir synthesize --out DIR [--patients N] [--seed S] [--no-problems]
 
-``import`` writes ``DIR/encounters.csv``, ``DIR/notes.jsonl`` and ``DIR/_fhir_import/`` (report,
+``import`` writes ``DIR/encounters.csv``, ``DIR/notes.jsonl`` and ``DIR/.fhir_import/`` (report,
 quarantine, the study ``tables:`` section) and prints counts per resource type and every problem
 (file, line, FHIR element, reason; never a value). Exit codes: 0 imported with no problem (or with
 quarantined resources accepted by ``--accept-quarantine``); 1 the export or map cannot be read, or

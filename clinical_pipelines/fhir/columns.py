@@ -35,16 +35,19 @@ def _date(handling: str, role: str = "date") -> dict[str, Any]:
 
 _ENCOUNTER_HEAD = (
     ColumnDef("encounter_id", "Encounter.id", {"role": "encounter_id"}),
-    ColumnDef("patient_id", "Patient.id (Encounter.subject)", {"role": "patient_id"}),
+    ColumnDef("patient_id", "Patient.id (Encounter.subject)", {"role": "patient_id", "safe_harbor": "R"}),
 )
 _ENCOUNTER_TAIL = (
     ColumnDef("patient_name", "Patient.name (use official, else usual, else first): given + family",
               {"role": "direct_identifier", "safe_harbor": "A"}),
-    ColumnDef("birth_date", "Patient.birthDate (day precision; coarser left empty)", _date("birth_date")),
-    ColumnDef("gender", "Patient.gender (male | female | other | unknown)",
-              {"role": "quasi_identifier", "generalization": ["suppress"]}),
+    ColumnDef("birth_date", "Patient.birthDate (day precision; coarser left empty)",
+              {**_date("birth_date"), "generalization": ["band5", "band10", "band20"],
+               "feature": {"type": "numeric", "unit": "years"}}),
+    ColumnDef("gender", "Patient.gender (AdministrativeGender)",
+              {"role": "quasi_identifier", "generalization": [],
+               "feature": {"type": "categorical", "categories": ["female", "male", "other", "unknown"]}}),
     ColumnDef("postal_code", "Patient.address (use home, else first).postalCode",
-              {"role": "quasi_identifier", "safe_harbor": "B", "generalization": ["zip3"]}),
+              {"role": "quasi_identifier", "safe_harbor": "B", "generalization": ["zip3", "suppress"]}),
     ColumnDef("phone", "Patient.telecom where system = phone (lowest rank, else first).value",
               {"role": "direct_identifier", "safe_harbor": "D"}),
     ColumnDef("email", "Patient.telecom where system = email (lowest rank, else first).value",
@@ -62,7 +65,7 @@ NOTE_COLUMNS = (
     ColumnDef("note_id", "DocumentReference.id (+ '-<n>' for the n-th text attachment when several)",
               {"role": "record_id"}),
     ColumnDef("encounter_id", "DocumentReference.context.encounter[0] (or linked by date)", {"role": "encounter_id"}),
-    ColumnDef("patient_id", "DocumentReference.subject", {"role": "patient_id"}),
+    ColumnDef("patient_id", "DocumentReference.subject", {"role": "patient_id", "safe_harbor": "R"}),
     ColumnDef("note_date", "DocumentReference.date, else context.period.start (date part)", _date("year_only")),
     ColumnDef("author", "DocumentReference.author[0].display", {"role": "direct_identifier", "safe_harbor": "A"}),
     ColumnDef("note_type", "DocumentReference.type.coding[0].code (LOINC document ontology)", {"role": "keep"}),

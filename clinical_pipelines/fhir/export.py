@@ -21,14 +21,14 @@ import gzip
 import hashlib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
 MANIFEST_NAME = "manifest.json"
 NDJSON_SUFFIXES = (".ndjson", ".ndjson.gz")
-TYPE_NAME = re.compile(r"^[A-Z][A-Za-z]{1,63}$")
+from clinical_pipelines.fhir.resources import TYPE_NAME, is_known_type
 
 
 class ExportError(ValueError):
@@ -97,10 +97,11 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def type_from_name(name: str, known: frozenset[str]) -> str | None:
+def type_from_name(name: str, is_known: Callable[[str], bool] = is_known_type) -> str | None:
+    """The first token of a file name that is a FHIR resource type (``1.Observation.000.ndjson``)."""
     stem = name.removesuffix(".gz").removesuffix(".ndjson")
     for token in re.split(r"[._\-]", stem):
-        if token in known:
+        if is_known(token):
             return token
     return None
 
@@ -136,7 +137,7 @@ def _read_manifest(path: Path) -> dict:
     return data
 
 
-def list_export(folder: Path, known_types: frozenset[str]) -> ExportListing:
+def list_export(folder: Path) -> ExportListing:
     """Find the export's files (see the module docstring). Raises :class:`ExportError`."""
     if not folder.is_dir():
         raise ExportError(f"{folder}: is not a folder; give the folder holding the export's NDJSON files")
@@ -145,7 +146,7 @@ def list_export(folder: Path, known_types: frozenset[str]) -> ExportListing:
     if not manifest_path.is_file():
         listing = ExportListing(manifest=Manifest(found=False))
         for path in local:
-            rtype = type_from_name(path.name, known_types) or _peek_type(path)
+            rtype = type_from_name(path.name) or _peek_type(path)
             listing.files.append(ExportFile(path, rtype, is_error_file=rtype == "OperationOutcome"))
         if not local:
             raise ExportError(f"{folder}: holds no *.ndjson file and no {MANIFEST_NAME}")

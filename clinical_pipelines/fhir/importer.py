@@ -12,13 +12,14 @@ Output folder (the raw zone: the tables hold identifiers and note text):
 - ``encounters.csv``: one row per imported Encounter (columns: :mod:`clinical_pipelines.fhir.columns`),
   UTF-8, comma-separated, RFC 4180 quoting, header row, ``\\n`` line ends;
 - ``notes.jsonl``: one JSON object per decoded note text, every field a string;
-- ``_fhir_import/report.json``: counts per resource type and reason, problems (file, line, FHIR
+- ``.fhir_import/report.json``: counts per resource type and reason, problems (file, line, FHIR
   element, reason; never a value), notices, value counts per column, file SHA-256s;
-- ``_fhir_import/quarantine.ndjson``: the raw quarantined lines with file, line and reason;
-- ``_fhir_import/study_tables.yaml``: the ``tables:`` section of a study spec for these files.
+- ``.fhir_import/quarantine.ndjson``: the raw quarantined lines with file, line and reason;
+- ``.fhir_import/study_tables.yaml``: the ``tables:`` section of a study spec for these files.
 
-The tables are written under temporary names and renamed at the end, so a failed run leaves no
-half-written table.
+The report folder is hidden (``.fhir_import``) because a batch folder holds only the files its study
+spec declares; ``study check`` and ``ingest check`` skip hidden names. The tables are written
+under temporary (hidden) names and renamed at the end, so a failed run leaves no half-written table.
 """
 
 from __future__ import annotations
@@ -35,15 +36,16 @@ import yaml
 from clinical_pipelines.fhir.columns import ENCOUNTERS_FILE, NOTES_FILE, encounter_columns, study_tables
 from clinical_pipelines.fhir.conditions import ConditionFlags, ConditionHit, condition_time, matched_columns, verification
 from clinical_pipelines.fhir.demographics import encounter_values, flatten_encounter, flatten_patient
-from clinical_pipelines.fhir.export import TYPE_NAME, ExportFile, ExportListing, iter_lines, list_export, sha256_file
+from clinical_pipelines.fhir.export import ExportFile, ExportListing, iter_lines, list_export, sha256_file
 from clinical_pipelines.fhir.links import Link, Registry
 from clinical_pipelines.fhir.mapping import ImportMap, load_map
 from clinical_pipelines.fhir.notes import decode_texts, note_rows, note_time
 from clinical_pipelines.fhir.observations import OBSERVATION_STATUSES, FeatureMatcher, FeatureValues, format_value, observation_time
 from clinical_pipelines.fhir.report import ImportReport
-from clinical_pipelines.fhir.resources import FHIR_LIBRARY, IMPORT_ORDER, SUPPORTED, decode_line, instant, known_types, parse
+from clinical_pipelines.fhir.resources import (FHIR_LIBRARY, IMPORT_ORDER, SUPPORTED, TYPE_NAME, decode_line, instant,
+                                               is_known_type, parse)
 
-REPORT_DIR = "_fhir_import"
+REPORT_DIR = ".fhir_import"
 _OUTCOME_SEVERITIES = frozenset({"fatal", "error", "warning", "information"})
 
 
@@ -150,7 +152,7 @@ class _Importer:
         line = _Line(ef.name, number, raw, shown)
         if ef.is_error_file:
             self._operation_outcome(obj, line)
-        elif shown not in known_types():
+        elif not is_known_type(shown):
             self.report.quarantine(ef.name, number, shown, "unknown resource type (not FHIR R4)", raw, "resourceType")
         elif shown not in SUPPORTED:
             self.report.skip(shown, "resource type not imported")
@@ -362,7 +364,7 @@ def import_export(export_dir: Path, out_dir: Path, import_map: ImportMap | None 
     ``MapError`` (with file and fix) when the export or map cannot be read at all; everything
     else is counted in the report."""
     import_map = import_map or load_map(None)
-    listing = list_export(Path(export_dir), known_types())
+    listing = list_export(Path(export_dir))
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     imp = _Importer(out_dir, import_map)

@@ -33,6 +33,7 @@ FHIR_LIBRARY = f"fhir.resources {fhir.resources.__version__} (fhir.resources.R4B
 SUPPORTED = {"Patient": Patient, "Encounter": Encounter, "Observation": Observation,
              "Condition": Condition, "DocumentReference": DocumentReference}
 IMPORT_ORDER = ("Patient", "Encounter", "Observation", "Condition", "DocumentReference")
+TYPE_NAME = re.compile(r"^[A-Z][A-Za-z]{1,63}$")
 _ABSTRACT = frozenset({"Resource", "DomainResource", "CanonicalResource", "MetadataResource"})
 _SAFE_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 _GENDERS = frozenset({"male", "female", "other", "unknown"})  # AdministrativeGender (required binding)
@@ -63,13 +64,9 @@ R4_ONLY_TYPES = frozenset((
     "MedicinalProductPackaged MedicinalProductPharmaceutical MedicinalProductUndesirableEffect").split())
 
 
-@lru_cache(maxsize=1)
-def known_types() -> frozenset[str]:
-    """Every FHIR R4 / R4B resource type name."""
-    from fhir.resources.R4B import fhirtypes
-
-    names = (n.removesuffix("Type") for n in dir(fhirtypes) if n.endswith("Type") and n[0].isupper())
-    return frozenset(n for n in names if n and is_fhir_type(n)) | R4_ONLY_TYPES
+def is_known_type(name: str) -> bool:
+    """True for a FHIR R4 / R4B resource type name (imports only that type's model module)."""
+    return name in R4_ONLY_TYPES or (bool(TYPE_NAME.match(name)) and is_fhir_type(name))
 
 
 def decode_line(raw: bytes) -> tuple[dict[str, Any] | None, LineError | None]:
