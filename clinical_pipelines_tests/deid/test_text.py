@@ -61,7 +61,8 @@ def test_spans_in_input_coordinates(result):
 
 
 def test_record_aware_deny_list(engine):
-    text = "seen with zorblat quimby today; quimby tolerated diet"
+    # lower-case, with no name context (after "seen with" the safe-list pass would take them as names anyway)
+    text = "zorblat quimby seen today; quimby tolerated diet"
     plain = engine.deidentify([text])[0]
     assert "quimby" in plain.text
     res = engine.deidentify([text], [{"patient_name": ["Zorblat Quimby"]}])[0]

@@ -4,10 +4,11 @@ subdivisions smaller than a state ((B)), 45 CFR 164.514(b)(2)(i).
 
 A line is a row when it splits on tabs, on two or more pipes, or on two or more commas / semicolons into short cells
 (at most four words each) that are either written without a space after the delimiter (an export) or include a
-number or date cell. In a row, a cell that is not a number, date, header label or made of safe vocabulary words
-(``safelist``) is an identifier. A header row ("first,last,city", "Name|DOB|Town") types the cells of the rows under
-it; without one, cells before the first number / date cell are NAME and cells after it LOCATION, and a census
-name is always NAME. Number and date cells are left to their own recognisers.
+date or a long number (an MRN, phone or ZIP). A header row ("first,last,city", "Name|DOB|Town") types the columns
+under it: every cell under a name or place label is an identifier. Elsewhere a cell with words outside the safe-list
+vocabulary (``safelist``; not clinical words, states or abbreviations) is one: NAME before the row's first number
+or date cell (or when it starts with a census name), LOCATION after it. Number and date cells are left to their
+own recognisers.
 """
 from __future__ import annotations
 
@@ -34,6 +35,8 @@ _PLACEHOLDERS = frozenset({"n/a", "na", "none", "unknown", "unk", "-", "--", "?"
 _LABEL_WORDS = NAME_LABELS | PLACE_LABELS | OTHER_LABELS
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _CELL_WORD_LIMIT = 4
+# a date or a long number (an MRN, a phone, a ZIP) makes a spaced comma / semicolon list a record row
+_RECORD_VALUE_RE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4}|\d{5,}")
 _STATE_WORDS = frozenset(w for s in US_STATES for w in s.split())
 
 
@@ -53,8 +56,8 @@ def _split(line: str) -> tuple[str, list[tuple[int, int]]] | None:
             continue
         if delim in ",;":
             tight = sum(1 for s, _ in cells[1:] if s < len(line) and line[s:s + 1] not in " ")
-            has_number = any(any(c.isdigit() for c in t) for t in filled)
-            if not (tight * 2 >= len(cells) - 1 or has_number):
+            has_record_value = any(_RECORD_VALUE_RE.search(t) for t in filled)
+            if not (tight * 2 >= len(cells) - 1 or has_record_value):
                 continue
             if any(t.endswith((".", "?", "!")) and len(t.split()) > 2 for t in filled):
                 continue

@@ -16,7 +16,8 @@ import re
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from ..vocab import AMBIGUOUS_SURNAMES, CLINICAL_TERMS, CREDENTIALS, NON_NAME_TERMS, STATE_ABBR, TITLE_WORDS
-from .safelist import PROTECTED_WORDS, is_census_name, load_vocabulary, is_clinical_word, is_known_word, is_safe_word, word_zipf
+from .safelist import (PROTECTED_WORDS, followed_by_eponym_noun, is_census_name, is_clinical_word, is_known_word,
+                       is_safe_word, load_vocabulary, word_zipf)
 from .spans import Candidate
 
 _REL = (r"wife|husband|spouse|partner|daughters?|sons?|mother|father|mom|mum|dad|sisters?|brothers?|nieces?|"
@@ -97,7 +98,8 @@ HT WT KG LB LBS BMI BSA CM MM ML
 """.split())
 
 
-_DOTTED_NOT_INITIALS = frozenset("US PO AM PM IV IM OD OS OU AC PC HS QD QID TID BID ID DC NA OK AKA ER DR MR MS".split())
+_DOTTED_NOT_INITIALS = frozenset("US PO AM PM IV IM OD OS OU AC PC HS QD QID TID BID ID DC NA OK AKA ER DR MR MS"
+                                 .split())
 _PERSONAL_KINDS = ("relation", "relation_after", "household", "preferred", "title")
 _ROLE_KINDS = ("role", "role_colon")
 _INITIALS_KINDS = ("role", "role_colon", "agent", "field", "footer", "printed_by")
@@ -128,7 +130,8 @@ def accept_token(tok: str, kind: str, caps_cue: bool = True, ends: bool = False)
     cue was a credential in capitals ("RN", not "nurse"); ``ends``: the token ends the phrase (line end,
     punctuation, "at", "by"...)."""
     if _DOTTED_INITIALS_RE.fullmatch(tok):
-        return kind not in ("preferred", "with") and tok.replace(".", "").replace(" ", "").upper() not in _DOTTED_NOT_INITIALS
+        letters_only = tok.replace(".", "").replace(" ", "").upper()
+        return kind not in ("preferred", "with") and letters_only not in _DOTTED_NOT_INITIALS
     if _USER_ID_RE.fullmatch(tok):
         return kind in ("footer", "printed_by", "role", "role_colon", "agent")
     letters = tok.replace("'", "").replace("-", "")
@@ -215,6 +218,8 @@ def find_context_names(text: str) -> list[Candidate]:
             ends = bool(_PLACEHOLDER_END_RE.match(text, e))
             if not accept_token(tok, kind, caps_cue=cue.isupper(), ends=ends):
                 continue
+            if kind in ("with", "agent", "role") and followed_by_eponym_noun(text, e):
+                continue  # "with Kerley B lines", "by Doppler study"
             if len(tok) > 3 and not _USER_ID_RE.fullmatch(tok) and not _DOTTED_INITIALS_RE.fullmatch(tok):
                 e = _extend(text, e, tok)
             out.append(Candidate(s, e, "NAME", 0.85))

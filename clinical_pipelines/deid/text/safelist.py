@@ -257,7 +257,14 @@ _DOSE_AFTER_RE = re.compile(
     r"(?:'s)?[ \t]*(?:\(|XR|ER|SR|XL|CR|HCT|\d+(?:[.,/]\d+)*[ \t]*(?:mg|mcg|g|gm|units?|u|ml|mL|meq|mEq|%|tabs?|"
     r"caps?|puffs?|drops?|mg/kg|mcg/kg|mg/ml|mg/mL)\b)", re.I)
 _NUMBER_AFTER_RE = re.compile(r"[ \t]?#?\d")
-_FOLLOWER_RE = re.compile(r"(?:'s|'|s')?[ \t]*-?[ \t]*([a-z]+)", re.I)
+_FOLLOWER_RE = re.compile(r"(?:'s|'|s')?[ \t]*-?[ \t]*(?:[A-Z]{1,3}[ \t]+)?([a-z]+)", re.I)
+# Nouns that follow an eponym or brand naming a device, test, stage or product ("Hoyer lift", "Kerley B lines",
+# "Tanner stage", "Amsler grid", "Zio patch"), beside the shared eponym nouns of ``deid.vocab``.
+DEVICE_NOUNS = frozenset("""
+stage stages staging line lines lift grid patch nail boot boots injector inhaler stockings hose mask valve shunt
+stent device pouch bag splint brace collar frame cast chart screen screening sling pessary ring pump needle clamp
+drain forceps retractor tube tubes cream lotion ointment drops spray kit booster vaccine prosthesis implant
+""".split())
 
 
 def _starts_sentence(text: str, start: int) -> bool:
@@ -272,12 +279,14 @@ def followed_by_eponym_noun(text: str, end: int) -> bool:
     if not m:
         return False
     nxt = m.group(1).lower()
-    return nxt in EPONYM_FOLLOWERS or (m.group(1).islower() and len(nxt) >= 6 and bool(MED_AFFIX_RE.fullmatch(nxt)))
+    return (nxt in EPONYM_FOLLOWERS or nxt in DEVICE_NOUNS
+            or (m.group(1).islower() and len(nxt) >= 6 and bool(MED_AFFIX_RE.fullmatch(nxt))))
 
 
 def find_safelist_names(text: str) -> list[Candidate]:
     """Title-case words that are not safe words inside a sentence, or not known words (or strongly name-dominant
-    ones, "Nguyen", "Smith") at the start of a sentence, line, list item or field value (score 0.5). Eponym use and drug doses are skipped."""
+    ones, "Nguyen", "Smith") at the start of a sentence, line, list item or field value (score 0.5). Eponym use,
+    device nouns, drug doses and model numbers are skipped."""
     out = []
     for m in TITLE_WORD_RE.finditer(text):
         w = m.group()
