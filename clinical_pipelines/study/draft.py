@@ -81,7 +81,7 @@ class Guess:
 
 
 def _norm(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", re.sub(r"([a-z])([A-Z])", r"\1_\2", name)).strip("_").lower()
+    return re.sub(r"[^a-z0-9]+", "_", re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()).strip("_")
 
 
 def _pct(x: float) -> str:
@@ -163,7 +163,7 @@ def _from_content(col: ColumnProfile) -> Guess:
         if p.get(pattern, 0) >= 0.8:
             return Guess(col.name, "direct_identifier", {"safe_harbor": letter},
                          f"content ({_pct(p[pattern])} of {present} values are {pattern}-like)", True)
-    if p.get("name", 0) >= 0.5 and (col.distinct >= 20 or col.unique_share >= 0.5):
+    if p.get("name", 0) >= 0.5:
         return Guess(col.name, "direct_identifier", {"safe_harbor": "A"},
                      f"content ({_pct(p['name'])} of {present} values look like census person names)", True)
     if col.date_formats and (col.numeric_share < 0.5 or _DATE_NAME.search(_norm(col.name))):
@@ -176,7 +176,7 @@ def _from_content(col: ColumnProfile) -> Guess:
     if col.unique_share >= 0.95 and present >= 20:
         return Guess(col.name, "direct_identifier", {"safe_harbor": "R"},
                      f"content ({_pct(col.unique_share)} of {present} values are distinct: identifier-like)", True)
-    if 2 <= col.distinct <= 20 and col.distinct <= max(2, present // 2):
+    if 2 <= col.distinct <= 20 and col.distinct <= max(2, present // 2) and p.get("name", 0) < 0.2:
         return Guess(col.name, "feature", {"type": "categorical", "categories": list(col.categories)},
                      f"content ({col.distinct} distinct values)", False)
     return Guess(col.name, "drop", {}, f"content (text, {col.distinct} distinct values; not released unless you "

@@ -267,6 +267,15 @@ def parts_of(study: S.Study) -> Parts:
                       "batch_descriptor": study.batch_descriptor})
 
 
+def _placeholders(value, path: tuple) -> list[tuple]:
+    """Key paths of text values that still say REVIEW (left by ``study init`` for a person to fill in)."""
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _placeholders(v, path + (k,))]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _placeholders(v, path + (i,))]
+    return [path] if isinstance(value, str) and "REVIEW" in value else []
+
+
 def validate(path: Path) -> tuple[S.Study | None, list[SpecProblem]]:
     """(study or ``None``, every problem) of one study file; never raises for a bad file."""
     from clinical_pipelines.study.spec_rules import cross_field_problems
@@ -279,6 +288,8 @@ def validate(path: Path) -> tuple[S.Study | None, list[SpecProblem]]:
     if not isinstance(src.data, dict):
         return None, problems + [SpecProblem(file, "", "must be a YAML mapping of keys (see docs/STUDY_SPEC.md)",
                                              src.line_of(()))]
+    problems += [SpecProblem(file, _join(p), "still holds a REVIEW placeholder from `study init`: replace it with "
+                                             "the real value", src.line_of(p)) for p in _placeholders(src.data, ())]
     study = None
     try:
         study = S.Study.model_validate(src.data)
