@@ -42,6 +42,32 @@ def test_every_shared_case_is_blocked_on_raw_text(case):
     assert uncovered == 0, f"{uncovered} expected strings not inside a blocking finding"
 
 
+CLINICAL_PROSE = [
+    "HPI: [NAME] is a 67 y/o M with h/o CAD s/p CABG x3 (LIMA-LAD, SVG-OM, SVG-PDA), HFrEF (EF 25-30%), AFib on "
+    "Eliquis 5 mg BID, CKD stage 3b (baseline Cr 1.8), T2DM (HbA1c 8.1%), presents with 2 days of DOE.",
+    "In the ED, VS: T 98.2 HR 112 BP 146/92 RR 24 SpO2 89% RA -> 95% on 4L NC. BNP 2,340, Trop-I 0.08 -> 0.09.",
+    "ECG: AFib with RVR at 118, LBBB (old), QRS 156 ms, QTc 492 ms. Lungs: bibasilar crackles 1/3 up.",
+    "Echo: LVEF 20-25%, moderate MR, severe TR, RVSP 55 mmHg, LA 4.8 cm. ICD placed 2018 (Medtronic Evera).",
+    "Discharge Diagnoses: Acute on chronic systolic heart failure (I50.23); AKI on CKD 3b (N17.9, N18.32).",
+    "[NAME], MD  Pager [PHONE]\nElectronically signed [DATE] 14:32",
+    "PROCEDURE: Transfemoral TAVR with 26 mm Sapien 3 Ultra valve. Right femoral access with 14 Fr eSheath. "
+    "Perclose ProGlide x2. Fluoro time 12.4 min, dose 410 mGy.",
+    "I/O: 1450/2100. Lines: PIV x2, R radial A-line. Former smoker, 30 pack-years, quit 1995.",
+    "NURSING FLOWSHEET 0700-1900\n0800: A&Ox4, pain 3/10, oxycodone 5 mg PO. VS 98.9-82-18-132/76-97% 2L.",
+    "1000: Ambulated 200 ft with RN and PT. Incentive spirometer 1250 mL x10. BG 182, 4 units lispro.",
+    "FINDINGS: 8 mm RUL nodule (series 4, image 112), previously 6 mm. Degenerative changes T6-T9. "
+    "Recommend PET-CT per Fleischner Society 2017 guidelines.",
+    "Spoke with pt's daughter ([NAME]) who reports pt more confused. Pt's PCP Dr. [NAME] notified via staff message.",
+    "MSE: Mood \"fine\". MoCA 26/30. PHQ-9 = 14 (moderate). GAD-7 = 9. He HAS capacity (Appelbaum criteria).",
+    "Mild MR. Color Doppler shows no AR. Murmur 2/6 SEM. Strength 5/5. GCS 15. NYHA class III.",
+]
+
+
+@pytest.mark.parametrize("text", CLINICAL_PROSE)
+def test_clinical_prose_of_other_styles_does_not_block(text):
+    assert not [f for f in ResidualScanner().scan_text(text) if f.blocking]
+
+
 def test_correctly_redacted_notes_raise_no_blocking_finding():
     """Synthetic notes with every annotated identifier replaced by a placeholder: nothing may block."""
     from clinical_pipelines.synthetic.cohort import CohortSpec, generate_cohort

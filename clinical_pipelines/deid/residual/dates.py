@@ -85,7 +85,7 @@ _MAY_GUARD = re.compile(r"^may\b", re.I)
 # "on the 3rd", "last seen well the 19th.": a day of the month alone is a date element
 DAY_ALONE_RE = re.compile(r"\bthe\s+((?:[12]?\d|3[01])(?:st|nd|rd|th))(?=\s*(?:[.,;:)\n]|$|at\b|@|and\b|or\b))", re.I)
 # m/d that is a score, a grade or a fraction: x/4, x/5 (strength), x/6 (murmur), x/10 (pain), x/15 (GCS)
-_FRACTION_DEN = {"2", "5", "6", "15"}
+_FRACTION_DEN = {"2", "3", "4", "5", "6", "15"}
 _NOT_DATE_AFTER_RE = re.compile(r"^\s*(?:mg|mcg|g|ml|tabs?|units?|strength|murmur|sem|holosystolic|systolic|"
                                 r"diastolic|pain|scale|score|ratio|split|dilution|tablet|of\b|x\b)", re.I)
 _NOT_DATE_BEFORE_RE = re.compile(r"(?:\b(?:grade|strength|power|motor|score|ratio|murmur|pain|gcs|apgar|"

@@ -60,7 +60,7 @@ rca rll rml rn rr rrr rrt rue rul rv sbp sc sob spo2 stemi svt tavr tee tele tia
 vt wbc wnl xarelto plavix lasix lipitor coumadin lovenox toprol coreg norvasc zocor crestor entresto jardiance
 farxiga ozempic synthroid protonix zofran tylenol percocet dilaudid ativan haldol seroquel zoloft lexapro
 augmentin zithromax levaquin flagyl bactrim flomax aetna cigna humana medicare medicaid tricare anthem kaiser
-tufts humira keytruda eval apgar ccds rdcs rcs rvt nontender nondistended nonfocal nonlabored unlabored rhonchi rales crackles wheezes
+tufts humira keytruda eval apgar ccds rdcs rcs rvt pager beeper rvsp tapse lvot lvidd nontender nondistended nonfocal nonlabored unlabored rhonchi rales crackles wheezes
 orthopnea presyncope stented diaphoretic diaphoresis edematous tachypneic afebrile normocephalic atraumatic
 anicteric supple euvolemic hypervolemic hypovolemic telemetry troponin troponins
 """.split())
@@ -139,6 +139,16 @@ def zipf(word: str) -> float:
 def is_name_dominant(word: str) -> bool:
     """True for a census first name or surname that is used much more as a name than as an English word."""
     return word.lower() in _tables()[1]
+
+
+@functools.lru_cache(maxsize=1)
+def _census_set() -> frozenset[str]:
+    return frozenset(_census_names())
+
+
+def is_census_name(word: str) -> bool:
+    """In the 1990 US Census first-name or surname lists (whatever its use as an English word)."""
+    return word.lower() in _census_set()
 
 
 def is_clinical(word: str) -> bool:

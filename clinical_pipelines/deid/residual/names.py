@@ -22,17 +22,21 @@ import re
 from dataclasses import dataclass
 
 from .findings import Placeholder
-from .lexicon import CLINICAL_SUPPLEMENT, in_vocabulary, is_clinical
+from .lexicon import CLINICAL_SUPPLEMENT, in_vocabulary, is_census_name, is_clinical
 
 TOKEN_RE = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+|-[A-Za-z]+)*\.?")
 STOP = frozenset("""a an the and or but of in on at to for with by from as is was are were be been has had have he she
 they his her their him them it its this that who which not no yes per via re pt patient patients s also will would
 can could may might should must shall do did does done am pm mg ml iv po prn bid tid qid qd qhs q md np rn pa ok
 all any each one two some none same other new old see seen mr mrs ms dr""".split())
-TITLES = r"(?:dr|doctor|mr|mrs|ms|mx|miss|prof|professor|mister|madam|sr|sra|srta|fr|rev)"
+# case-sensitive: "ms" is milliseconds, "MS" after a grade is mitral stenosis (checked below)
+TITLES = (r"(?:Dr|DR|dr|Doctor|DOCTOR|doctor|Mr|MR|mr|Mrs|MRS|mrs|Ms|MS|Mx|MX|Miss|MISS|Prof|PROF|prof|Professor|"
+          r"Mister|Madam|Sra|Srta)")
 _CREDS_CI = (r"(?:rn|lpn|lvn|np|anp|fnp|agnp|acnp|cnp|aprn|cns|cnm|crna|cna|rrt|pharmd|rph|msw|lcsw|dnp|bsn|msn|pa-c|"
              r"ccds|rdcs|rcs|rvt|rcis|cct|ceps|ccrn|cpht)")
 _CREDS_CS = r"(?:MD|M\.D\.|DO|D\.O\.|PA|PhD|FACC|FACP|FAHA|MPH|OT|SLP|EMT|NRP|CCRN|RD)"
+# credentials that also precede a name ("PA Fenwick", "OT Lewis"); MD/DO/PhD follow it
+_CREDS_BEFORE_CS = r"(?:PA|PA-C|OT|SLP|EMT|NRP|RD)"
 _ROLES = (r"(?:interpreter|translator|nurse|attending|resident|fellow|intern|surgeon|physician|provider|pcp|"
           r"cardiologist|hospitalist|intensivist|clinician|therapist|pharmacist|technician|tech|sonographer|scribe|"
           r"chaplain|caller|guardian|poa|proxy|witness|author|cosigner|co-signer|preceptor|student|coordinator|"
@@ -54,9 +58,9 @@ _FIELDS = (r"(?:patient(?:\s+name)?|pt(?:\s+name)?|name|full\s+name|emergency\s+
 
 VALVE_GRADE_RE = re.compile(r"(?i:\b(?:mild|moderate|severe|trace|trivial|minimal|no|significant|functional|"
                             r"eccentric|central|residual|worsening|new|and|with|of)|\d\+?|[-+/])[ \t]*$")
-TITLE_RE = re.compile(rf"\b{TITLES}\b\.?[ \t]+", re.I)
+TITLE_RE = re.compile(rf"\b{TITLES}\b\.?[ \t]+")
 ROLE_RE = re.compile(rf"(?:\b{_CREDS_CI}\b|\b{_ROLES}\b)\.?[ \t]*:?[ \t]*", re.I)
-ROLE_CS_RE = re.compile(rf"(?<![\w./]){_CREDS_CS}(?![\w/])[ \t]*:?[ \t]*")
+ROLE_CS_RE = re.compile(rf"(?<![\w./]){_CREDS_BEFORE_CS}(?![\w/])[ \t]*:?[ \t]*")
 CRED_AFTER_RE = re.compile(rf",?[ \t]+(?:(?i:{_CREDS_CI})|{_CREDS_CS})(?![\w])")
 NOT_NAME_RE = re.compile(r"(?i:hospital|clinic|center|centre|medical|medicine|health|department|dept|unit|service|"
                          r"services|institute|associates|group|practice|university|college|county|city|school|"
@@ -249,7 +253,12 @@ def find_names(text: str, placeholders: list[Placeholder] | None = None) -> list
     for m in INTRO_RE.finditer(text):
         scan.run(scan.token_at(m.start(1)), "introduced_by_age", max_tokens=4)
     for m in ALLCAPS_PAIR_RE.finditer(text):
-        if _mixed_case_line(text, m.start()) and _last_first_ok(m.group(1), m.group(2)):
+        a, b = m.group(1), m.group(2)
+        # inside mixed-case prose an all-caps pair is a name only with a census name or two long unknown words
+        # ("KING, ZOE"; not "LIMA-LAD, SVG-OM", "TR, RVSP")
+        strong = any(len(w) >= 3 and "-" not in w and is_census_name(w) for w in (a, b)) or \
+            all(len(w) >= 5 and "-" not in w for w in (a, b))
+        if strong and _mixed_case_line(text, m.start()) and _last_first_ok(a, b):
             for g in (1, 2):
                 scan.out.append(NameSpan(m.start(g), m.end(g), "last_first"))
     for m in ROLE_RE.finditer(text):

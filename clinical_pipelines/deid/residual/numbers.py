@@ -50,6 +50,7 @@ STATE_ZIP_CUE_RE = re.compile(r"(?:\b[A-Z]{2}|\b(?:zip|postal)(?:\s*code)?|[a-z]
 
 STATE_BEFORE_RE = re.compile(r"[A-Za-z][a-z]+,?[ \t]+(?:[A-Z]{2}|[A-Z][a-z]+(?:[ \t][A-Z][a-z]+)?|[A-Z]{4,}(?:[ \t][A-Z]{4,})?)"
                              r"\.?,?[ \t]*$")
+_HHMM_RE = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d")
 VIN_RE = re.compile(r"(?<![\w-])(?=[A-HJ-NPR-Z0-9]*\d)(?=[A-HJ-NPR-Z0-9]*[A-HJ-NPR-Z])[A-HJ-NPR-Z0-9]{17}(?![\w-])")
 _GAP_RE = re.compile(r"^(?:[ ]{1,2}|[ ]?[-./][ ]?|\)[ ]?|\)[ ]?[-.][ ]?[ ]?|[ ]{1,2}-[ ]{1,2}|[ ]?\()$")
 
@@ -117,8 +118,12 @@ def _classify(text: str, chain: list[re.Match]) -> str | None:
     if cue and d >= (3 if re.search(r"\bbox\s*#?\s*$", before, re.I) else 4):
         return _name_kind(sizes, plus, paren, before)
     zip_like = sizes in ((5,), (5, 4)) and STATE_BEFORE_RE.search(before) is not None
-    if not zip_like and (UNIT_AFTER_RE.match(text[end:end + 12]) or (d <= 6 and MEASURE_BEFORE_RE.search(before[-24:]))):
+    measured = UNIT_AFTER_RE.match(text[end:end + 12]) or (
+        d <= (6 if n == 1 else 8) and MEASURE_BEFORE_RE.search(before[-24:]))
+    if measured and not zip_like:
         return None
+    if n == 2 and all(_HHMM_RE.fullmatch(g.group()) for g in chain) and kinds <= {"dash", "space"}:
+        return None  # 0700-1900: a shift, a time range
     if plus and d >= 7:
         return "phone"
     if n == 1:
@@ -126,7 +131,7 @@ def _classify(text: str, chain: list[re.Match]) -> str | None:
     if kinds == {"dot"}:
         return None if n == 2 else ("id_number" if d >= 6 else None)
     if kinds == {"slash"}:
-        return ("id_number" if d >= 8 else None) if n == 2 else ("id_number" if d >= 6 else None)
+        return ("id_number" if d >= 9 else None) if n == 2 else ("id_number" if d >= 6 else None)
     if kinds == {"space"}:
         ok = (n == 2 and (d >= 8 or sizes == (3, 4))) or (n >= 3 and d >= 8 and max(sizes) >= 3)
         return _name_kind(sizes, plus, paren, before) if ok else None
