@@ -47,6 +47,8 @@ NOT_NAMES = [
     "Follow up: PCP [NAME] MD ([ORGANIZATION]) within 1-2 weeks", "daughter ([NAME]) nearby",
     "Insurance: Medicare", "Referred to Cardiology, MD office", "Confirmed by [NAME] ([ID]) on [DATE]",
     "CC: SHORTNESS OF BREATH", "CC: near-syncope", "Husband at bedside.", "Called daughter, no answer.",
+    "Interpreter: Amharic, by phone.", "Interpreter: Tigrinya", "Living with Parkinson's disease for 10 years.",
+    "QTc 492 ms. Lungs clear.", "14 Fr eSheath placed", "(LIMA-LAD, SVG-OM)", "severe TR, RVSP 55 mmHg",
 ]
 
 

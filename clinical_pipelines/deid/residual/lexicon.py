@@ -66,6 +66,15 @@ anicteric supple euvolemic hypervolemic hypovolemic telemetry troponin troponins
 """.split())
 
 
+# Languages most requested for medical interpretation in the US (not names: "Interpreter: Amharic").
+LANGUAGES = frozenset("""
+amharic tigrinya somali oromo kreyol creole tagalog ilocano farsi dari pashto swahili hmong lao khmer
+marshallese chuukese igbo hausa yoruba twi wolof fulani akan ewe lingala kinyarwanda kirundi tigre nuer dinka
+karen chin burmese nepali bengali gujarati marathi telugu tamil malayalam kannada sinhala mixtec zapotec
+quechua kiche mam triqui asl
+""".split())
+
+
 def _package_dir(package: str) -> Path:
     spec = importlib.util.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
@@ -115,7 +124,7 @@ def _tables() -> tuple[frozenset[str], frozenset[str]]:
     dominant = frozenset(w for w, share in census.items()
                          if share > 0 and share >= NAME_DOMINANCE * freqs.get(w, 0.0))
     common = {w for w, f in freqs.items() if f >= floor and w.isalpha()}
-    vocab = frozenset((common - dominant) | CLINICAL_SUPPLEMENT)
+    vocab = frozenset((common - dominant) | CLINICAL_SUPPLEMENT | LANGUAGES)
     return vocab, dominant
 
 

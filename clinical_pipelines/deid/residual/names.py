@@ -161,6 +161,9 @@ class _Scan:
             w = t.word
             if w.lower() in ("and",):
                 continue
+            if not any_titlecase and t.text.lower().endswith("'s") and k + 1 < len(self.toks) \
+                    and self.toks[k + 1].text[:1].islower():
+                break  # "living with Parkinson's disease": a possessive eponym, not a name
             name = is_name_word(w) and (_is_cap(w) or (k == i and first_lower) or w.isupper())
             ini = is_initials(w, lower_ok=initials_lower and k == i) or (
                 len(w) == 1 and w.isupper() and t.text.endswith("."))
