@@ -252,7 +252,11 @@ def start_lakefs(settings: Settings) -> None:
     config = settings.lakefs_dir / "config.yaml"
     config.write_text(lakefs_config(settings))
     os.chmod(config, 0o600)
-    env = dict(os.environ, LAKEFS_STATS_ENABLED="false")
+    # The pre-merge gate hook reads its key from the server's environment (lakefs_protection).
+    from clinical_pipelines.lakefs_protection import SERVER_KEY_ENV
+
+    gate_key = settings.ensure_secret_file(settings.gate_attestation_key_file).read_text().strip()
+    env = dict(os.environ, LAKEFS_STATS_ENABLED="false", **{SERVER_KEY_ENV: gate_key})
     proc = _spawn(settings, "lakefs", [str(binary), "run", "--config", str(config)], env, settings.lakefs_dir)
     _wait_healthy(settings, "lakefs", proc)
 

@@ -131,6 +131,14 @@ class Settings:
         env = os.environ.get("CLINICAL_PIPELINES_ANCHOR_SIGNING_KEY_FILE", "").strip()
         return Path(env) if env else self.signing_dir / "anchor-signing.key"
 
+    @property
+    def gate_attestation_key_file(self) -> Path:
+        """HMAC key with which the pipeline attests gated merges into lakeFS main; the lakeFS server
+        holds the same key for its pre-merge hook (``lakefs_protection``). Kept apart from the lakeFS
+        admin key and the audit database."""
+        env = os.environ.get("CLINICAL_PIPELINES_GATE_KEY_FILE", "").strip()
+        return Path(env) if env else self.signing_dir / "gate-attestation.key"
+
     # --- secrets -------------------------------------------------------------------------
     def lakefs_credentials(self, *, create: bool = False) -> tuple[str, str]:
         """The lakeFS admin key pair of this data directory (created once by ``services up``)."""
@@ -165,6 +173,7 @@ class Settings:
         from clinical_pipelines.deid.linkage import create_vault_key
 
         self.ensure_secret_file(self.pseudonym_key_file)
+        self.ensure_secret_file(self.gate_attestation_key_file)
         if not self.linkage_key_file.exists():
             create_vault_key(self.linkage_key_file)
         from clinical_pipelines.audit.signing import generate_key_pair
@@ -190,6 +199,7 @@ class Settings:
             "CLINICAL_PIPELINES_LINKAGE_KEY_FILE": str(self.linkage_key_file),
             "CLINICAL_PIPELINES_EVIDENCE_SIGNING_KEY_FILE": str(self.evidence_signing_key_file),
             "CLINICAL_PIPELINES_ANCHOR_SIGNING_KEY_FILE": str(self.anchor_signing_key_file),
+            "CLINICAL_PIPELINES_GATE_KEY_FILE": str(self.gate_attestation_key_file),
             "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR": "false",
             "MLFLOW_DISABLE_TELEMETRY": "true",
             "DAGSTER_DISABLE_TELEMETRY": "true",

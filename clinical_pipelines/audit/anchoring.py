@@ -61,7 +61,7 @@ __all__ = [
 # blocked publications) and human decisions: each is anchored as soon as it is recorded.
 ANCHOR_TRIGGER_EVENT_TYPES: frozenset[str] = frozenset({
     ev.LAKEFS_MERGE, ev.LAKEFS_TAG, ev.MLFLOW_ALIAS_SET, ev.CHECK_EVALUATED, ev.GATE_BLOCKED,
-    ev.APPROVAL_RECORDED, ev.OVERRIDE_RECORDED,
+    ev.APPROVAL_RECORDED, ev.OVERRIDE_RECORDED, ev.PUBLISHED_STATE_DIVERGED,
 })
 ANCHOR_DIR_ENV = "CLINICAL_PIPELINES_ANCHOR_DIR"
 ANCHOR_REPOSITORY_ENV = "CLINICAL_PIPELINES_ANCHOR_REPOSITORY"
@@ -94,8 +94,11 @@ def lakefs_client_from_env() -> Any:
 def _ensured_repository(client: Any, name: str) -> Any:
     import lakefs
 
+    from clinical_pipelines.lakefs_protection import protect_repository
+
     repo = lakefs.Repository(name, client=client)
     repo.create(storage_namespace=f"local://{name}", default_branch="main", exist_ok=True)
+    protect_repository(repo, install_hook=False)  # main takes anchor merges only
     return repo
 
 

@@ -17,6 +17,7 @@ APPROVAL_RECORDED = "approval.recorded"
 OVERRIDE_RECORDED = "override.recorded"
 LINKAGE_ACCESSED = "linkage.accessed"
 ANCHOR_WRITTEN = "anchor.written"
+PUBLISHED_STATE_DIVERGED = "published_state.diverged"  # lakeFS main / MLflow alias changed outside a gated step
 
 EVENT_TYPES: frozenset[str] = frozenset(
     {
@@ -33,6 +34,7 @@ EVENT_TYPES: frozenset[str] = frozenset(
         OVERRIDE_RECORDED,
         LINKAGE_ACCESSED,
         ANCHOR_WRITTEN,
+        PUBLISHED_STATE_DIVERGED,
     }
 )
 

@@ -51,6 +51,9 @@ class AuditLogResource(dg.ConfigurableResource):
         return event
 
 
+_PROTECTED: set[tuple[str, str]] = set()  # (endpoint, repository) whose main protection was ensured
+
+
 @functools.lru_cache(maxsize=8)
 def _audit_log(url: str) -> AuditLog:
     return AuditLog(url)
@@ -65,6 +68,8 @@ class LakeFSResource(dg.ConfigurableResource):
     audit_log: AuditLogResource
     # Where commit metadata links back to (the Dagster UI that shows the run).
     dagster_ui_url: str = dg.EnvVar("DAGSTER_UI_URL")
+    # HMAC key for gate attestations on merges into main (None: Settings.gate_attestation_key_file).
+    gate_key_file: str | None = None
 
     def dagster_run_url(self, run_id: str) -> str:
         return f"{self.dagster_ui_url.rstrip('/')}/runs/{run_id}"
@@ -72,11 +77,41 @@ class LakeFSResource(dg.ConfigurableResource):
     def client(self) -> lakefs.Client:
         return lakefs.Client(username=self.access_key_id, password=self.secret_access_key, host=self.endpoint)
 
-    def repository(self, name: str, *, create: bool = True) -> lakefs.Repository:
+    def repository(self, name: str, *, create: bool = True, protection: str | None = None) -> lakefs.Repository:
+        """The repository; with ``create``, created if missing and its ``main`` protected once per process
+        (``protection``: "hook", "protect" or "none"; default ``lakefs_protection.protection_for(name)``)."""
         repo = lakefs.Repository(name, client=self.client())
         if create:
             repo.create(storage_namespace=f"local://{name}", default_branch="main", exist_ok=True)
+            self._protect(repo, protection)
         return repo
+
+    def gate_key(self) -> str:
+        from clinical_pipelines.lakefs_protection import load_gate_key
+        from clinical_pipelines.settings import Settings
+
+        return load_gate_key(self.gate_key_file or Settings.from_env().gate_attestation_key_file)
+
+    def _protect(self, repo: lakefs.Repository, protection: str | None) -> None:
+        from clinical_pipelines.lakefs_protection import GateKeyError, protect_repository, protection_for
+
+        done = (self.endpoint, repo.id)
+        if done in _PROTECTED:
+            return
+        mode = protection or protection_for(repo.id)
+        if mode != "none":
+            try:
+                key = self.gate_key()
+            except GateKeyError:
+                key = None  # only needed to repair a hook behind protection; that path says so
+            setup_commit = protect_repository(repo, install_hook=mode == "hook", gate_key=key)
+            if setup_commit:
+                self.audit_log.append(
+                    audit_events.LAKEFS_COMMIT, audit_events.lakefs_subject(repo.id, setup_commit),
+                    payload={"repository": repo.id, "branch": "main", "commit_id": setup_commit,
+                             "purpose": "gate-attestation hook installed"},
+                )
+        _PROTECTED.add(done)
 
     def s3(self):
         return boto3.client(
@@ -154,19 +189,33 @@ class LakeFSResource(dg.ConfigurableResource):
         message: str,
         metadata: Mapping[str, str],
         audit_payload: Mapping[str, Any] | None = None,
+        gates: Iterable[str] | None = None,
+        gates_run_id: str | None = None,
     ) -> str:
+        """Merge the commit ``source_branch`` points at now (a branch, tag or commit id) into ``into``.
+
+        The merge carries the pipeline's gate attestation for exactly that commit (``gates``: the
+        gates the caller verified, default the ``gates``/``gate`` metadata; ``gates_run_id``: the run
+        that evaluated them, default ``gates_run_id``/``dagster_run_id``); lakeFS's pre-merge hook
+        refuses the merge without it (``lakefs_protection``).
+        """
+        from clinical_pipelines.lakefs_protection import attest
+
         repo = self.repository(repository, create=False)
         source_commit = repo.ref(source_branch).get_commit().id
-        repo.branch(source_branch).merge_into(
-            repo.branch(into), message=message, metadata={str(k): str(v) for k, v in metadata.items()},
-            allow_empty=True,
-        )
-        merge_commit = repo.ref(into).get_commit().id
+        md = {str(k): str(v) for k, v in metadata.items()}
+        gate_names = list(gates) if gates is not None else [g for g in (md.get("gates") or md.get("gate") or "").split(",") if g]
+        run_id = gates_run_id or md.get("gates_run_id") or md.get("dagster_run_id", "")
+        md.update(attest(self.gate_key(), repository=repository, branch=into, source_commit=source_commit,
+                         gates=gate_names, gates_run_id=run_id))
+        merge_commit = repo.ref(source_commit).merge_into(repo.branch(into), message=message, metadata=md,
+                                                          allow_empty=True)
         self.audit_log.append(
             audit_events.LAKEFS_MERGE,
             audit_events.lakefs_subject(repository, merge_commit),
             inputs=[audit_events.lakefs_subject(repository, source_commit)],
-            payload={"repository": repository, "into": into, "source_commit": source_commit, **(audit_payload or {})},
+            payload={"repository": repository, "into": into, "source_commit": source_commit, "gates": gate_names,
+                     **(audit_payload or {})},
         )
         return merge_commit
 
@@ -362,7 +411,7 @@ def resources_for(settings) -> dict[str, Any]:
         "audit_log": audit,
         "lakefs": LakeFSResource(
             endpoint=settings.lakefs_endpoint, access_key_id=key_id, secret_access_key=secret, audit_log=audit,
-            dagster_ui_url=settings.dagster_url,
+            dagster_ui_url=settings.dagster_url, gate_key_file=str(settings.gate_attestation_key_file),
         ),
         "mlflow": MLflowResource(tracking_uri=settings.mlflow_uri, audit_log=audit),
         "deid": DeidentificationResource(

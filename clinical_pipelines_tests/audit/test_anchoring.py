@@ -21,7 +21,7 @@ from clinical_pipelines.defs.resources import AuditLogResource
 
 def test_trigger_types_are_publish_promotion_and_gate_decisions() -> None:
     assert {ev.LAKEFS_MERGE, ev.LAKEFS_TAG, ev.MLFLOW_ALIAS_SET, ev.CHECK_EVALUATED, ev.GATE_BLOCKED,
-            ev.APPROVAL_RECORDED, ev.OVERRIDE_RECORDED} == ANCHOR_TRIGGER_EVENT_TYPES
+            ev.APPROVAL_RECORDED, ev.OVERRIDE_RECORDED, ev.PUBLISHED_STATE_DIVERGED} == ANCHOR_TRIGGER_EVENT_TYPES
     assert ev.ANCHOR_WRITTEN not in ANCHOR_TRIGGER_EVENT_TYPES  # no anchor loop
 
 

@@ -1,0 +1,1 @@
+"""Watch the published state (lakeFS main heads, MLflow champion alias) against the audit log."""

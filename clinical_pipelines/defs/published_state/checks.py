@@ -1,0 +1,77 @@
+"""``published_state_check``: lakeFS main heads and the MLflow champion alias vs the audit log.
+
+A failing check (and one ``published_state.diverged`` audit event per new finding) means the
+published state holds a change no gated step made: a hand merge or reset of ``main``, a write past
+lifted branch protection, a removed gate hook, or a direct move of the ``champion`` alias. The
+comparison is ``clinical_pipelines.published_state``; ``published_state_sensor`` evaluates it every
+minute and the hourly ``audit_anchor`` job runs this check as well.
+"""
+
+
+import json
+
+import dagster as dg
+
+from clinical_pipelines.defs.resources import AuditLogResource, LakeFSResource, MLflowResource
+from clinical_pipelines.published_state import PublishedStateReport, check_published_state, record_findings
+from clinical_pipelines.settings import (
+    CHAMPION_ALIAS, DEID_REPOSITORY, EVIDENCE_REPOSITORY, LANDING_REPOSITORY, REGISTERED_MODEL_NAME,
+)
+
+CHECK_NAME = "published_state_check"
+CHECK_ASSET = dg.AssetKey("audit_anchor")
+WATCHED_REPOSITORIES = (LANDING_REPOSITORY, DEID_REPOSITORY, EVIDENCE_REPOSITORY)
+ACTOR = "dagster:published_state"
+DESCRIPTION = (
+    "lakeFS main of every repository (and the anchors repository) and the MLflow 'champion' alias are "
+    "exactly what the last gated step recorded in the audit log; main is branch-protected and carries the "
+    "gate-attestation hook. Fails, and records an audit event, on any change no gated step made."
+)
+
+
+def anchor_repositories() -> tuple[str, ...]:
+    from clinical_pipelines.audit.anchoring import AnchoringConfig
+
+    cfg = AnchoringConfig.from_env()
+    return () if cfg.directory is not None else (cfg.repository,)
+
+
+def evaluate(lakefs: LakeFSResource, mlflow: MLflowResource, audit_log: AuditLogResource,
+             *, settle_seconds: float = 2.0) -> tuple[PublishedStateReport, list]:
+    """Compare and record: (report, the audit events appended for new findings)."""
+    log = audit_log.log()
+    report = check_published_state(
+        lakefs.client(), mlflow.client(), log, repositories=WATCHED_REPOSITORIES,
+        anchor_repositories=anchor_repositories(), model_name=REGISTERED_MODEL_NAME, alias=CHAMPION_ALIAS,
+        settle_seconds=settle_seconds,
+    )
+    new = record_findings(log, report, actor=ACTOR,
+                          append=lambda t, s, payload: audit_log.append(t, s, payload=payload, actor=ACTOR))
+    return report, new
+
+
+def result_fields(report: PublishedStateReport) -> dict:
+    """passed / severity / description / metadata of the check (ids and hashes only)."""
+    return {
+        "passed": report.ok,
+        "severity": dg.AssetCheckSeverity.ERROR,
+        "description": report.summary(),
+        "metadata": {
+            "findings": len(report.findings),
+            "checked": ", ".join(report.checked),
+            "report_digest": report.digest,
+            "details": dg.MetadataValue.json(report.to_dict()["findings"]),
+        },
+    }
+
+
+@dg.asset_check(asset=CHECK_ASSET, name=CHECK_NAME, blocking=False, description=DESCRIPTION)
+def published_state_check(
+    lakefs: LakeFSResource, mlflow: MLflowResource, audit_log: AuditLogResource,
+) -> dg.AssetCheckResult:
+    report, _ = evaluate(lakefs, mlflow, audit_log)
+    return dg.AssetCheckResult(**result_fields(report))
+
+
+def report_json(report: PublishedStateReport) -> str:
+    return json.dumps(report.to_dict(), sort_keys=True)
