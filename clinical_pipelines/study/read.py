@@ -183,10 +183,10 @@ class TableReader:
                         self.problems.add(self.name, "has a different number of fields than the header (a cut row, "
                                                      "an unquoted delimiter or a wrong delimiter?)", row=line)
                         continue
-                    batch.append([record[i] for i in index.values()])
+                    batch.append(record)
                     rows.append(line)
                     if len(batch) >= self.chunk_rows:
-                        yield self._chunk(batch, rows, list(index))
+                        yield self._chunk(batch, rows, index)
                         batch, rows = [], []
             except csv.Error:
                 last = "" if fh.read(1) else " (the file may be truncated)"
@@ -197,7 +197,7 @@ class TableReader:
             if index is None and not self.problems.has(self.name):
                 self.problems.add(self.name, "has no header row and no records")
             elif batch:
-                yield self._chunk(batch, rows, list(index))
+                yield self._chunk(batch, rows, index)
             if index is not None and self.rows_read == 0 and not batch:
                 self.problems.add(self.name, "has no records")
 
@@ -244,14 +244,22 @@ class TableReader:
         self.columns_found = list(index)
         return index
 
-    def _chunk(self, records: list, rows: list[int], columns: list[str]) -> Chunk:
-        frame = pd.DataFrame(records, columns=columns, dtype=object)
+    def _chunk(self, records: list, rows: list[int], index: dict[str, int] | list[str]) -> Chunk:
+        """A frame of the declared columns (``index``: column -> field position, or the frame's column names).
+
+        A value equal to one of the table's ``missing_values`` becomes ``None`` (exact match: a value of
+        spaces is a value, and is reported where it breaks a rule).
+        """
+        frame = pd.DataFrame(records, dtype=object)
+        if isinstance(index, dict):
+            frame = frame[list(index.values())]
+            frame.columns = list(index)
+        else:
+            frame.columns = index
         missing = list(self.table.missing_values)
         for c in frame.columns:
             col = frame[c]
             blank = col.isin(missing)
-            if "" in missing:
-                blank |= col.str.strip().eq("")
             if blank.any():
                 frame[c] = col.where(~blank, None)
         return Chunk(frame, np.asarray(rows, dtype=np.int64))
@@ -311,8 +319,7 @@ class TableReader:
         if value is None:
             return None
         if isinstance(value, str):
-            return None if value in self.table.missing_values or ("" in self.table.missing_values
-                                                                  and not value.strip()) else value
+            return None if value in self.table.missing_values else value
         if isinstance(value, (dict, list)):
             self.problems.add(self.name, "is an object or array, not a plain value", row=line, column=column)
             return None

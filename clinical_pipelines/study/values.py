@@ -5,8 +5,8 @@ Per role (see :mod:`clinical_pipelines.study.roles`):
 - ``date`` / ``event_time``: parsed with the declared strftime ``format`` (pandas, exact match) to
   ``datetime64``; a value that does not parse (wrong format, no such calendar day, outside the
   representable years 1677-2262) is a problem counted per column. Never a silent ``NaT``.
-- numeric features: plain decimals with ``.`` (no units, no decimal comma, no ``NaN``/``inf`` text)
-  to ``float64``; values outside the declared plausible ``range`` are a problem (kept as read).
+- numeric features: decimals with ``.`` (no units, no decimal comma, no ``NaN``/``inf`` text;
+  surrounding spaces tolerated) to ``float64``; values outside the declared plausible ``range`` are a problem (kept as read).
 - binary / categorical features and consent flags: values outside the declared categories (or
   granted/refused values) are a problem; numeric categories match numerically (``1`` = ``1.0``).
 - ``patient_id`` / ``encounter_id`` / ``record_id``: required, without surrounding spaces (they are
@@ -57,11 +57,14 @@ def parse_dates(s: pd.Series, fmt: str | None, rows: np.ndarray, name: str, col:
     if pd.api.types.is_datetime64_any_dtype(s):
         return s
     present = _present(s)
+    if not present.any():
+        return pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
     if fmt is None:
         problems.add_rows(name, "holds text dates, but the spec gives no date format for this column (add format)",
                           rows[present.to_numpy()], column=col)
         return pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
-    text = s.astype("string")
+    text = s if pd.api.types.is_object_dtype(s) else s.astype(object).where(present, None)
+    text = text.where(text.map(type).eq(str) | ~present, text.astype(str))
     parsed = pd.to_datetime(text, format=fmt, errors="coerce")
     bad = (present & parsed.isna()).to_numpy()
     problems.add_rows(name, f"not a date in the declared format {fmt} (or no such calendar day, or outside the "
@@ -72,8 +75,8 @@ def parse_dates(s: pd.Series, fmt: str | None, rows: np.ndarray, name: str, col:
 def _identifiers(s: pd.Series, rows: np.ndarray, name: str, col: str, problems: ProblemCounter) -> None:
     present = _present(s)
     problems.add_rows(name, "empty identifier (every row needs one)", rows[(~present).to_numpy()], column=col)
-    text = s[present].astype("string")
-    spaced = (text != text.str.strip()).fillna(False).to_numpy(dtype=bool)
+    text = s[present].astype(str)
+    spaced = (text != text.str.strip()).to_numpy(dtype=bool)
     problems.add_rows(name, "leading or trailing spaces (identifiers are matched exactly across files)",
                       rows[present.to_numpy()][spaced], column=col)
 
@@ -85,11 +88,11 @@ def numbers(s: pd.Series, rows: np.ndarray, name: str, col: str, problems: Probl
     if pd.api.types.is_numeric_dtype(s):
         return s.astype(float)
     present = _present(s)
-    text = s.astype("string").str.strip()
-    ok = text.str.fullmatch(DECIMAL_RE.pattern).fillna(False).astype(bool)
-    bad = (present & ~ok).to_numpy()
-    problems.add_rows(name, "not a number (a plain decimal with '.'; no units, no decimal comma)", rows[bad], column=col)
-    return pd.to_numeric(text.where(ok), errors="coerce").astype(float)
+    x = pd.to_numeric(s, errors="coerce").astype(float)
+    bad = present & (x.isna() | np.isinf(x))  # "NaN", "inf" and "Infinity" texts are not numbers either
+    problems.add_rows(name, "not a number (a plain decimal with '.'; no units, no decimal comma)",
+                      rows[bad.to_numpy()], column=col)
+    return x.where(~bad)
 
 
 def type_feature(s: pd.Series, feature: FeatureSpec, rows: np.ndarray, name: str, col: str,
@@ -109,10 +112,9 @@ def type_feature(s: pd.Series, feature: FeatureSpec, rows: np.ndarray, name: str
 def _allowed(s: pd.Series, allowed: list[str], rows: np.ndarray, name: str, col: str, problems: ProblemCounter,
              what: str) -> None:
     present = _present(s)
-    text = s.astype("string").str.strip()
     if all(DECIMAL_RE.match(a) for a in allowed):
-        ok = pd.to_numeric(text, errors="coerce").isin([float(a) for a in allowed])
+        ok = pd.to_numeric(s, errors="coerce").isin([float(a) for a in allowed])
     else:
-        ok = text.isin(allowed).fillna(False).astype(bool)
+        ok = s.isin(allowed) if pd.api.types.is_object_dtype(s) else s.astype(str).isin(allowed)
     bad = (present & ~ok).to_numpy()
     problems.add_rows(name, f"outside the {what} {{{', '.join(allowed)}}}", rows[bad], column=col)
