@@ -62,7 +62,7 @@ _ENCOUNTER_TAIL = (
 FIXED_ENCOUNTER_COLUMNS = tuple(c.name for c in (*_ENCOUNTER_HEAD, *_ENCOUNTER_TAIL))
 
 NOTE_COLUMNS = (
-    ColumnDef("note_id", "DocumentReference.id (+ '-<n>' for the n-th text attachment when several)",
+    ColumnDef("note_id", "DocumentReference.id (+ '-<i>', i = content[] index, when several text attachments)",
               {"role": "record_id"}),
     ColumnDef("encounter_id", "DocumentReference.context.encounter[0] (or linked by date)", {"role": "encounter_id"}),
     ColumnDef("patient_id", "DocumentReference.subject", {"role": "patient_id", "safe_harbor": "R"}),

@@ -47,6 +47,7 @@ from clinical_pipelines.fhir.resources import (FHIR_LIBRARY, IMPORT_ORDER, SUPPO
 
 REPORT_DIR = ".fhir_import"
 _OUTCOME_SEVERITIES = frozenset({"fatal", "error", "warning", "information"})
+_DOC_STATUSES = frozenset({"current", "superseded", "entered-in-error"})  # DocumentReferenceStatus
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,8 @@ class _Importer:
             self.report.quarantine(ef.name, number, shown, "unknown resource type (not FHIR R4)", raw, "resourceType")
         elif shown not in SUPPORTED:
             self.report.skip(shown, "resource type not imported")
+        elif shown == "Observation" and not self.map.observations.parse_unmapped and not self.matcher.mentioned(obj):
+            self.report.skip(shown, "code not in the map (not parsed: parse_unmapped is false)")
         else:
             model, perr = parse(shown, obj)
             if perr is not None:
@@ -287,7 +290,8 @@ class _Importer:
 
     def _document(self, doc: Any, line: _Line) -> None:
         if doc.status != "current":
-            self.report.skip("DocumentReference", f"status {doc.status} (only current is imported)")
+            status = doc.status if doc.status in _DOC_STATUSES else "not in DocumentReferenceStatus"
+            self.report.skip("DocumentReference", f"status {status} (only current is imported)")
             return
         if not self._new_id(doc, line, self.note_ids):
             return

@@ -178,6 +178,8 @@ class EncounterOptions(_Strict):
 class ObservationOptions(_Strict):
     statuses: list[str] = ["final", "amended", "corrected"]
     link_by_time: bool = True
+    parse_unmapped: bool = Field(True, description="false: Observations whose codes the map does not name are "
+                                 "counted without FHIR validation (faster on large exports)")
 
 
 class NoteOptions(_Strict):

@@ -68,6 +68,16 @@ class FeatureMatcher:
             for code in rule.loinc:
                 self.by_code[code].append(column)
 
+    def mentioned(self, obj: dict[str, Any]) -> bool:
+        """Whether a raw Observation (JSON object) names a mapped LOINC code in code or component.code."""
+        concepts = [obj.get("code")] + [c.get("code") for c in obj.get("component") or [] if isinstance(c, dict)]
+        for concept in concepts:
+            codings = concept.get("coding") if isinstance(concept, dict) else None
+            for coding in codings if isinstance(codings, list) else []:
+                if isinstance(coding, dict) and coding.get("system") == LOINC_SYSTEM and coding.get("code") in self.by_code:
+                    return True
+        return False
+
     def _targets(self, obs: Any) -> list[tuple[str, Any]]:
         """``(column, holder)`` pairs; holder is the Observation or the matching component."""
         out = []

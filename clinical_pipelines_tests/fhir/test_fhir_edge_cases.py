@@ -258,3 +258,16 @@ def test_resources_without_id_are_quarantined(rtype, make_export):
                                "Encounter.ndjson": [res] if rtype == "Encounter" else []})
     result = import_export(folder, out)
     assert _res(result, rtype)["quarantined_by_reason"] == {"no id": 1}
+
+
+def test_unmapped_observations_can_be_counted_without_validation(tmp_path, make_export):
+    bad_unmapped = observation("u1", "2345-7", valueQuantity={"value": "1,5"})  # invalid, but not in the map
+    folder, out = make_export({"Patient.ndjson": [patient()], "Encounter.ndjson": [encounter()],
+                               "Observation.ndjson": [bad_unmapped, observation("o1", "8867-4", 70, "/min")]})
+    strict = import_export(folder, out)
+    assert sum(_res(strict, "Observation")["quarantined_by_reason"].values()) == 1
+    fast = import_export(folder, out.with_name("fast"), _map(tmp_path, 'features: {heart_rate: {loinc: ["8867-4"], '
+                                                             'unit: "/min"}}\nobservations: {parse_unmapped: false}\n'))
+    assert _res(fast, "Observation")["skipped_by_reason"] == {
+        "code not in the map (not parsed: parse_unmapped is false)": 1}
+    assert _table(fast)["e1"]["heart_rate"] == "70"

@@ -39,3 +39,14 @@ def test_study_check_accepts_an_imported_synthetic_export(imported, tmp_path):
     assert report.spec_problems == [] and [str(p) for p in report.data_problems] == []
     assert report.rows == {"encounters": result.encounters, "notes": result.notes}
     assert report.outcome is not None and 0 < report.outcome.events < report.outcome.units
+
+
+def test_docs_mapping_table_lists_every_column_with_its_role():
+    from clinical_pipelines.fhir.columns import NOTE_COLUMNS, encounter_columns
+
+    doc = (TEMPLATE.parents[2] / "docs" / "FHIR_IMPORT.md").read_text(encoding="utf-8")
+    rows = {line.split("|")[2].strip(" `"): line.split("|")[3].strip() for line in doc.splitlines()
+            if line.startswith("| ") and line.count("|") == 4 and "`" in line.split("|")[2]}
+    for column in [*encounter_columns(load_map()), *NOTE_COLUMNS]:
+        assert column.name in rows, column.name
+        assert rows[column.name].startswith(column.role["role"]), column.name
