@@ -262,3 +262,15 @@ def test_load_study_raises_with_every_problem(tmp_path):
     with pytest.raises(StudySpecError) as err:
         load_study(write_spec(tmp_path, spec))
     assert len(err.value.problems) == 2 and "title" in str(err.value) and "owners" in str(err.value)
+
+
+def test_the_documented_example_is_valid_and_uses_every_role(tmp_path):
+    import re
+    from pathlib import Path
+
+    from clinical_pipelines.study.roles import ROLES
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "STUDY_SPEC.md").read_text(encoding="utf-8")
+    example = re.findall(r"```yaml\n(.*?)```", doc, re.S)[0]
+    study = load_study(write_spec(tmp_path, example))
+    assert {c.role for t in study.tables.values() for c in t.columns.values()} == set(ROLES)
