@@ -72,7 +72,11 @@ _NAMED = [
     rf"{_B}{_MONTH}[\s,-]*(?:of\s+)?(?:{_YEAR4}|'\d\d){_E}",                                # March 2021, March '19
     rf"{_B}{_DAYN}-?{_MONTH}-?{_YEAR4}{_E}",                                                # 14Mar2025
 ]
-DATE_RE = re.compile("|".join(f"(?:{p})" for p in _NUMERIC + _NAMED), re.I)
+# cheap first-character test before the full alternation (speed only: every alternative starts like this)
+_DATE_START = (r"(?=\d|the\b|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|first|second|third|fourth|fifth|"
+               r"sixth|seventh|eighth|ninth|tenth|eleven|twel|thirt|fourt|fift|sixt|sevent|eight|ninet|twent|one|"
+               r"two|three|four|five|six|seven|nine|ten)")
+DATE_RE = re.compile(_DATE_START + "(?:" + "|".join(f"(?:{p})" for p in _NUMERIC + _NAMED) + ")", re.I)
 TIME_AFTER_RE = re.compile(rf"{_TIME_GLUE}({_TIME}){_E}", re.I)
 # Month/day without a year is only a date after a date cue (otherwise it is a fraction, a grade or a ratio).
 MONTH_DAY_RE = re.compile(r"(?<![\w/.])(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])(?![\w/]|\.\d)")

@@ -52,10 +52,10 @@ def drop_overlapping(findings: list[ResidualFinding]) -> list[ResidualFinding]:
     ranked = sorted(findings, key=lambda f: (not f.blocking, not f.kind.startswith("known."), -(f.end - f.start),
                                              f.start))
     kept: list[ResidualFinding] = []
+    taken: set[int] = set()
     for f in ranked:
-        if f.end <= f.start:
-            continue
-        if any(f.start < k.end and k.start < f.end for k in kept):
+        if f.end <= f.start or any(p in taken for p in range(f.start, f.end)):
             continue
         kept.append(f)
+        taken.update(range(f.start, f.end))
     return sorted(kept)

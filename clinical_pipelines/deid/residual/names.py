@@ -300,15 +300,16 @@ def find_names(text: str, placeholders: list[Placeholder] | None = None) -> list
         i = scan.token_at(p.end)
         if i is not None and text[p.end:scan.toks[i].start] == " " and _beside_placeholder_ok(scan.toks[i].word):
             scan.run(i, "next_to_placeholder", max_tokens=2)
-        prev = [t for t in scan.toks if t.end == p.start - 1 and text[t.end] == " "]
+        k = ends.get(p.start - 1)
+        prev = [scan.toks[k]] if k is not None and text[p.start - 1] == " " else []
         if prev and _beside_placeholder_ok(prev[0].word) and is_name_word(prev[0].word) \
                 and not prev[0].word.lower().endswith("'s"):  # "Parkinson's [NAME]": an eponym, not a name
             scan.out.append(NameSpan(prev[0].start, prev[0].start + len(prev[0].word), "next_to_placeholder"))
     _delimited_rows(scan)
-    blocked = [(s.start, s.end) for s in scan.out]
+    blocked = {pos for s in scan.out for pos in range(s.start, s.end)}
     for i, t in enumerate(scan.toks):
         w = t.word
-        if not _is_cap(w) or (w.isupper() and len(w) <= 4) or any(a <= t.start < b for a, b in blocked):
+        if not _is_cap(w) or (w.isupper() and len(w) <= 4) or t.start in blocked:
             continue
         sentence_start = i == 0 or re.search(r"[.!?:\n]\s*$", text[max(0, t.start - 3):t.start]) is not None
         if not sentence_start and is_name_word(w):
