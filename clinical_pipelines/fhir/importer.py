@@ -142,9 +142,12 @@ class _Importer:
             self.report.read(file_type)
             self.report.quarantine(ef.name, number, file_type, error.reason, raw)
             return
-        rtype = obj.get("resourceType")
-        shown = rtype if isinstance(rtype, str) and TYPE_NAME.match(rtype) else "(invalid resourceType)"
-        if ef.declared_type is not None and rtype != ef.declared_type:
+        shown = obj.get("resourceType")
+        if not isinstance(shown, str) or not TYPE_NAME.match(shown):
+            self.report.read(file_type)
+            self.report.quarantine(ef.name, number, file_type, "no valid resourceType", raw, "resourceType")
+            return
+        if ef.declared_type is not None and shown != ef.declared_type:
             self.report.read(file_type)
             self.report.quarantine(ef.name, number, file_type, "resourceType differs from the file's type", raw,
                                    "resourceType")

@@ -30,6 +30,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from clinical_pipelines.fhir.columns import FIXED_ENCOUNTER_COLUMNS
+
 DEFAULT_MAP_PATH = Path(__file__).with_name("default_map.yaml")
 
 LOINC_SYSTEM = "http://loinc.org"
@@ -202,8 +204,6 @@ class ImportMap(_Strict):
 
     @model_validator(mode="after")
     def _names(self) -> ImportMap:
-        from clinical_pipelines.fhir.columns import FIXED_ENCOUNTER_COLUMNS
-
         seen: set[str] = set(FIXED_ENCOUNTER_COLUMNS)
         names = [*self.identifiers, *self.features, *self.conditions]
         if self.outcome is not None:

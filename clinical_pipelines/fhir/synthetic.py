@@ -52,9 +52,8 @@ def _coding(system: str, code: str, display: str = "") -> dict[str, Any]:
     return {"system": system, "code": code, **({"display": display} if display else {})}
 
 
-def _qty(value: Decimal | float, unit: str) -> dict[str, Any]:
-    return {"value": float(value) if not isinstance(value, Decimal) else float(value), "unit": unit,
-            "system": UCUM, "code": unit}
+def _qty(value: Decimal | int, unit: str) -> dict[str, Any]:
+    return {"value": float(value), "unit": unit, "system": UCUM, "code": unit}
 
 
 def _obs(oid: str, pid: str, eid: str | None, when: dt.datetime, code: str, **value: Any) -> dict[str, Any]:

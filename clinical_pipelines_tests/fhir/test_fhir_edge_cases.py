@@ -271,3 +271,9 @@ def test_unmapped_observations_can_be_counted_without_validation(tmp_path, make_
     assert _res(fast, "Observation")["skipped_by_reason"] == {
         "code not in the map (not parsed: parse_unmapped is false)": 1}
     assert _table(fast)["e1"]["heart_rate"] == "70"
+
+
+def test_lines_without_resource_type_are_quarantined(make_export):
+    folder, out = make_export({"Patient.ndjson": [patient(), {"id": "p2"}, {"resourceType": 7}]})
+    result = import_export(folder, out)
+    assert _res(result, "Patient")["quarantined_by_reason"] == {"no valid resourceType": 2}
