@@ -22,6 +22,7 @@ from typing import Iterable, Mapping
 from . import dates as D
 from .lexicon import in_vocabulary, is_common_word
 from .normalize import alnum_key, fold
+from .numbers import MEASURE_BEFORE_RE, UNIT_AFTER_RE
 
 _DATE_KINDS = ("date", "dob", "birth", "death", "admit", "discharge")
 _NAME_KINDS = ("name", "clinician", "author", "physician", "provider", "relative", "contact", "nok", "guardian",
@@ -179,7 +180,8 @@ class KnownIdentifiers:
                 if len(key) > 40:
                     break
                 kind = self._ids.get(key)
-                if kind and (len(key) >= 7 or _short_key_ok(text, groups, i, j)):
+                if kind and (len(key) >= 7 or (_short_key_ok(text, groups, i, j)
+                                               and not _measurement(text, groups[i].start(), groups[j].end()))):
                     hits.append(KnownHit(groups[i].start(), groups[j].end(), kind))
         return hits
 
@@ -214,6 +216,11 @@ def _short_key_ok(text: str, groups: list, i: int, j: int) -> bool:
     if i == j:
         return True
     return j == i + 1 and text[groups[i].end():groups[j].start()] == "-" and len(groups[j].group()) == 4
+
+
+def _measurement(text: str, start: int, end: int) -> bool:
+    """A short value (a ZIP) written as a measurement or code: "CPT 93306", "12000 pg/mL"."""
+    return bool(UNIT_AFTER_RE.match(text[end:end + 12]) or MEASURE_BEFORE_RE.search(text[max(0, start - 24):start]))
 
 
 def _canon(w: str) -> str:
