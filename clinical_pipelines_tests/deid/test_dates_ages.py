@@ -62,6 +62,7 @@ def test_ages_up_to_89_stay(form, age):
     ("She is ninety-one. Lives alone.", "ninety-one"), ("a woman in her mid-nineties", "mid-nineties"),
     ("a man in his 90s", "90s"), ("in her early 90's", "early 90's"), ("in his late nineties", "late nineties"),
     ("a nonagenarian with AF", "nonagenarian"), ("centenarian, lives with son", "centenarian"),
+    ("a 90-something-year-old man", "90"), ("ninety-something years old", "ninety-something"),
     ("a 101-year-old man", "101"), ("She celebrated her 93rd birthday", "93rd"), ("celebrated 92nd bday", "92nd"),
     ("HPI: 93YOF with CHF", "93YOF"), ("(93 y) for evaluation", "93"), ("mother died at 95.", "95"),
 ])
@@ -87,7 +88,7 @@ def test_clinical_numbers_are_not_ages(text, phrase):
     ("DOB 1931", "1931"), ("DOB: 1930", "1930"), ("Year of birth: 1930", "1930"), ("YOB 1929", "1929"),
     ("born circa 1935 in Hue", "1935"), ("born in '31", "'31"), ("DOB (year only): 1929 in Izmir", "1929"),
     ("b.1931", "1931"), ("born sometime in 1925", "1925"), ("Birth year 1936.", "1936"),
-    ("born in the 1920s in Lagos", "1920s"),
+    ("born in the 1920s in Lagos", "1920s"), ("DOB: ~1931", "1931"),
 ])
 def test_birth_year_implying_over_89(text, year):
     assert covers(text, year)

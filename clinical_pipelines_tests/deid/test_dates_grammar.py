@@ -130,6 +130,8 @@ def test_ranges(text, phrase):
     ("NURSING NOTE 1900-07:30  1/2\nReceived pt", "1/2"), ("Seen 3/7/23 at noon.", "noon"),
     ("Called 3/7/23 9.15am.", "3/7/23 9.15am"), ("Seen the 7th day of March.", "7th day of March"),
     ("Worse the first week of March.", "March"), ("Echo on 4/5 showed EF 40%.", "4/5"),
+    ("Seen 0915 on 3/7/23.", "0915"), ("Seen on the twenty-first.", "twenty-first"),
+    ("Better since the third, per wife.", "third"), ("Seen Sun 3/7", "Sun 3/7"), ("Seen (Wed.) 3/7/23", "3/7/23"),
     ("Echo on 14\u2013Mar\u20132025.", "14\u2013Mar\u20132025"), ("Name,dob\nCook,08-MAY-97,Provo", "08-MAY-97"),
 ])
 def test_partial_dates_and_contexts(text, phrase):
@@ -156,6 +158,8 @@ def test_partial_dates_and_contexts(text, phrase):
     ("NDC 0093-7146-56", "0093-7146-56"), ("Sats 90-94%", "90-94"), ("Version 2.1.3 of the protocol", "2.1.3"),
     ("Tab 1-2 q6h", "1-2"), ("95% CI 1.02-1.53", "1.02-1.53"), ("May 2 doses be given?", "May 2"),
     ("Dec 12 mm lesion", "Dec 12"), ("April showers", "April"), ("NURSING NOTE 1900-07:30 today", "1900-07"),
+    ("on the fifth floor", "fifth"), ("by the second week", "second"), ("the first of many", "first"),
+    ("Decreased marked septic novel augmented", "Decreased"), ("UOP 1200 mL overnight", "1200"),
 ])
 def test_clinical_values_survive(text, phrase):
     assert not any_date_in(text, phrase), phrase

@@ -49,7 +49,8 @@ _NO_BEFORE_NUMBER = r"(?<![\w.,/-])"
 # --- at a number 90-125 (matched at the number): group "a" is the number, extended over glued letters ("93YOF")
 AT_NUMBER_RES = [
     # 93YOF, 93yo, 93 y/o, 93 y.o., 93-year-old, 93 years of age, (93 y), 93yF
-    re.compile(rf"{_NO_BEFORE_NUMBER}(?P<a>{N90})[ \t]*-?[ \t]*{_UNIT}{_OLD}?(?:[MFmf](?![A-Za-z]))?(?![A-Za-z])"),
+    re.compile(rf"{_NO_BEFORE_NUMBER}(?P<a>{N90})(?:[ \t-]*(?i:something|odd|ish))?[ \t]*-?[ \t]*{_UNIT}{_OLD}?"
+               rf"(?:[MFmf](?![A-Za-z]))?(?![A-Za-z])"),
     # 93rd birthday, 92nd bday, 93 birthday, in her 93rd year
     re.compile(rf"{_NO_BEFORE_NUMBER}(?P<a>{N90})(?i:st|nd|rd|th)?(?=[ \t-]*(?i:birthdays?|bday|b-day|b'day)\b)"),
     re.compile(rf"{_NO_BEFORE_NUMBER}(?P<a>{N90})(?i:st|nd|rd|th)(?=[ \t]+(?i:year)(?![A-Za-z]))"),
@@ -78,7 +79,8 @@ DECADE_AFTER_RE = re.compile(r"'?s(?![A-Za-z])")
 SPELLED_RES = [
     re.compile(rf"(?<![A-Za-z])(?P<a>{SPELLED_AGE_ORD})(?=[ \t-]*(?i:birthdays?|bday|b-day|year)(?![A-Za-z]))"),
     # ninety-three years of age, one hundred and one years old, ninety-year-old
-    re.compile(rf"(?<![A-Za-z])(?P<a>{SPELLED_AGE})(?=[ \t]*-?[ \t]*(?i:years?|yrs?|y/o|yo)(?![A-Za-z]))"),
+    re.compile(rf"(?<![A-Za-z])(?P<a>{SPELLED_AGE}(?:[ \t-]*(?i:something|odd|ish))?)"
+               rf"(?=[ \t]*-?[ \t]*(?i:years?|yrs?|y/o|yo)(?![A-Za-z]))"),
     # aged ninety-two, at the age of ninety, turned one hundred, she is ninety-one.
     re.compile(rf"(?<![A-Za-z])(?i:aged?|age[ \t]+of|at[ \t]+(?:the[ \t]+)?age[ \t]+of|turned|turns|turning"
                rf"|will[ \t]+be"
@@ -95,7 +97,7 @@ _DIGIT_RUN_RE = re.compile(r"\d+")
 
 _BIRTH_CUE = (r"(?:(?i:born|b\.|dob|d\.o\.b\.?|date[ \t]+of[ \t]+birth|year[ \t]+of[ \t]+birth|yob|birth[ \t]*year"
               r"|birthyear|birth)|b)")
-BIRTH_BEFORE_YEAR_RE = re.compile(rf"(?<![A-Za-z.]){_BIRTH_CUE}[ \t]*(?:\([^()\n]{{0,24}}\)[ \t]*)?[:=#-]?[ \t]*"
+BIRTH_BEFORE_YEAR_RE = re.compile(rf"(?<![A-Za-z.]){_BIRTH_CUE}[ \t]*(?:\([^()\n]{{0,24}}\)[ \t]*)?[:=#~-]?[ \t]*~?"
                                   r"(?:(?i:in|on|during|around|circa|ca\.|c\.|approx\.?|approximately|about|early|mid"
                                   r"|late|the[ \t]+year|the|sometime[ \t]+in)[ \t]+)*'?\Z")
 _AFTER_BIRTH_YEAR_RE = re.compile(r"[\d/.-]\d")

@@ -113,8 +113,9 @@ TIME_4 = (rf"(?:[01]\d|2[0-3])[0-5]\d(?:[0-5]\d)?(?:[ \t]*(?:h|hrs?|hours)(?![A-
 TIME_AFTER_RE = re.compile(rf"(?:[ \t]*(?P<w>,|at|@|-|;)?[ \t]*|T)"
                            rf"(?P<t>(?:{TIME_COLON}|{TIME_AMPM})(?![\d:])|{TIME_4})")
 TIME_BEFORE_RE = re.compile(rf"(?<![\w:.-])(?<!to )"
-                            rf"(?P<t>{TIME_COLON}|{TIME_AMPM}|(?<=@)[ \t]*{TIME_4}|(?<=at ){TIME_4})"
-                            rf"(?:[ \t]?,[ \t]?|[ \t](?:on|of)[ \t]|[ \t]?)$")
+                            rf"(?:(?P<t>{TIME_COLON}|{TIME_AMPM}|(?<=@)[ \t]*{TIME_4}|(?<=at ){TIME_4})"
+                            rf"(?:[ \t]?,[ \t]?|[ \t](?:on|of)[ \t]|[ \t]?)"
+                            rf"|(?P<t4>(?:[01]\d|2[0-3])[0-5]\d(?:[ \t]*(?:h|hrs?|hours))?)[ \t]on[ \t])$")
 WEEKDAY_BEFORE_RE = re.compile(rf"(?<![A-Za-z]){WEEKDAY}[ \t]*,?[ \t]*(?:the[ \t]+)?$")
 WEEKDAY_AFTER_RE = re.compile(rf"[ \t]*\({WEEKDAY}\)")
 
@@ -179,6 +180,10 @@ THE_DAY_RE = re.compile(
     r"|generation|degree|time|day|dose|cycle|week|month|year|line|floor|edition|ed\b|of\s+\d|trimester|hour"
     r"|minute|birthday|bday|attempt|episode|admission|visit|round|session|fraction|lesion|level|position|space"
     r"|metatarsal|metacarpal|branch|order|stage|place))")
+# "on the twenty-first." (a spelled day of month with no month), only when nothing follows but punctuation
+THE_SPELLED_DAY_RE = re.compile(rf"(?i:the)[ \t]+(?P<d>{SPELLED_DAY_ORD})(?=[ \t]*(?:[.,;:)]|$|(?i:and|or|at|in|when)\b"
+                                rf"|(?i:of[ \t]+(?:this|last|next|the)[ \t]+month)))", re.M)
+THE_SPELLED_DAY_CUE_RE = re.compile(r"(?<![A-Za-z])(?i:on|by|until|till|since|before|after|from|through)[ \t]+\Z")
 # seasons and holidays (with an optional year): "spring 2019", "Fall of '19", "Christmas 2019"
 SEASON_RE = re.compile(rf"(?<![A-Za-z]){SEASON}[ \t]*(?:of[ \t]+|[-,][ \t]*)?(?:{YEAR4}(?:[ \t]*[-/][ \t]*"
                        rf"(?:{YEAR4}|\d\d))?(?!\d)|{YEAR_APOS})")
@@ -196,9 +201,10 @@ _NUMERIC_BY_SHAPE = {(sep, n): [NUMERIC_RES[i] for i in idx]
 MONTH_START_RES = [(re.compile(p), k, s) for p, k, s in MONTH_START_PATTERNS]
 BEFORE_MONTH_RES = [(re.compile(pre), re.compile(p), k, s) for pre, p, k, s in BEFORE_MONTH_PATTERNS]
 # every month word (any case) not inside another word: the anchors of the month patterns
-MONTH_ANCHOR_RE = re.compile(r"(?=[JFMASONDjfmasond])(?<![A-Za-z])(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov"
-                             r"|dec)")
-MONTH_ANCHOR_LOWER_RE = re.compile(r"(?=[jfmasond])(?<![a-z])(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
+_MONTH_WORD_LOWER = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+                     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![a-z])")
+MONTH_ANCHOR_RE = re.compile(r"(?=[JFMASONDjfmasond])(?<![A-Za-z])(?i:" + _MONTH_WORD_LOWER + ")")
+MONTH_ANCHOR_LOWER_RE = re.compile(r"(?=[jfmasond])(?<![a-z])" + _MONTH_WORD_LOWER)
 
 # compact yyyymmdd / mmddyyyy (a random 8-digit identifier has this shape < 0.1% of the time, and is redacted anyway)
 COMPACT_RE = re.compile(rf"(?<![\w.-])(?:{YEAR4}{MON2}{DAY2}|{MON2}{DAY2}{YEAR4})(?:T?(?:[01]\d|2[0-3])[0-5]\d"
@@ -268,22 +274,55 @@ def _month_day_at(text: str, start: int) -> Candidate | None:
     return None
 
 
+_RANGE_TAILS = (" to", "through", " thru", "until", " till", " and")
+_WEEKDAY_TAILS = frozenset(w.lower() for w in (*WEEKDAYS, *_WEEKDAY_ABBRS))
+
+
+def _range_tail(window: str) -> bool:
+    """Cheap test: does the text before a date end with a range word or sign ("-", "&", "to", "through" ...)?"""
+    tail = window.rstrip(" \t")
+    return tail[-1:] in ("-", "&") or tail[-8:].lower().endswith(_RANGE_TAILS)
+
+
+def _last_word(tail: str) -> str:
+    j = len(tail)
+    while j > 0 and tail[j - 1].isalpha():
+        j -= 1
+    return tail[j:]
+
+
+def _weekday_tail(window: str) -> bool:
+    """Cheap test: does the text before a date end with a weekday (optionally "the", a comma or a dot)?"""
+    tail = window.rstrip(" \t,").lower()
+    if tail.endswith("the") and _last_word(tail) == "the":
+        tail = tail[:-3].rstrip(" \t,")
+    return _last_word(tail.rstrip(".")) in _WEEKDAY_TAILS
+
+
+_TIME_TAIL_RE = re.compile(r"\d|(?i:noon|night)")
+
+
+def _time_tail(window: str) -> bool:
+    return _TIME_TAIL_RE.search(window, max(0, len(window) - 18)) is not None
+
+
 def _extend(text: str, start: int, end: int, kind: str) -> list[tuple[int, int]]:
     """A date span grown over its weekday, its time of day after it and the other end of its range, plus the span
     of a time of day written before it ("at 14:05 on 3/7": the time, not the "on")."""
     window = text[max(0, start - 40):start]
     off = start - len(window)
-    if kind == "dm" and (m := RANGE_DAY_BEFORE_RE.search(window)):
-        start = off + m.start()
-    elif kind in ("mo", "mdy", "md") and (m := RANGE_MONTH_BEFORE_RE.search(window)):
-        start = off + m.start()
-    elif kind == "num" and (m := RANGE_MD_BEFORE_RE.search(window)):
-        start = off + m.start()
+    if _range_tail(window):
+        if kind == "dm" and (m := RANGE_DAY_BEFORE_RE.search(window)):
+            start = off + m.start()
+        elif kind in ("mo", "mdy", "md") and (m := RANGE_MONTH_BEFORE_RE.search(window)):
+            start = off + m.start()
+        elif kind == "num" and (m := RANGE_MD_BEFORE_RE.search(window)):
+            start = off + m.start()
+        window = text[max(0, start - 40):start]
+        off = start - len(window)
     if kind == "md" and (m := RANGE_DAY_AFTER_RE.match(text, end)):
         end = m.end()
-    window = text[max(0, start - 40):start]
-    off = start - len(window)
-    if m := WEEKDAY_BEFORE_RE.search(window):
+    if _weekday_tail(window) and (m := WEEKDAY_BEFORE_RE.search(window)):
         start = off + m.start()
         window = text[max(0, start - 40):start]
         off = start - len(window)
@@ -296,13 +335,25 @@ def _extend(text: str, start: int, end: int, kind: str) -> list[tuple[int, int]]
         else:
             end = m.end()
     out.append((start, end))
-    if m := TIME_BEFORE_RE.search(window):
-        out.append((off + m.start("t"), off + m.end("t")))
+    if _time_tail(window) and (m := TIME_BEFORE_RE.search(window)):
+        g = "t" if m.group("t") else "t4"
+        out.append((off + m.start(g), off + m.end(g)))
     return out
 
 
-_DIGIT_RUN_RE = re.compile(r"\d+")
+# digit runs a numeric date can start with: followed by a separator or an ordinal suffix, or 8/12/14 digits long
+_DIGIT_ANCHOR_RE = re.compile(r"(?<!\d)\d+(?=[/.-]|(?:st|nd|rd|th|ST|ND|RD|TH)(?![A-Za-z]))"
+                              r"|(?<!\d)\d{8}(?:\d{4}(?:\d\d)?)?(?!\d)")
 _ORD_START = frozenset("sSnNrRtT")
+
+
+def _word_starts(low: str, word: str):
+    """Start offsets of ``word`` (lower case) followed by a space or tab in a lower-cased text (C-speed find)."""
+    i = low.find(word)
+    while i >= 0:
+        if low[i + len(word):i + len(word) + 1] in (" ", "\t") and (i == 0 or not low[i - 1].isalpha()):
+            yield i
+        i = low.find(word, i + 1)
 
 
 def find_dates(text: str) -> list[Candidate]:
@@ -330,7 +381,7 @@ def find_dates(text: str) -> list[Candidate]:
         if (m := MONTH_ALONE_RE.match(text, p)) and MONTH_ALONE_CUE_RE.search(text, max(0, p - 40), p):
             add(m.start(), m.end(), "mo", 0.8)
     n = len(text)
-    for run in _DIGIT_RUN_RE.finditer(text):
+    for run in _DIGIT_ANCHOR_RE.finditer(text):
         s, e = run.span()
         nxt = text[e] if e < n else ""
         if nxt in ("/", "-", ".") and nxt:
@@ -343,6 +394,9 @@ def find_dates(text: str) -> list[Candidate]:
             add(m.start(), m.end(), "", 0.8)
         if e - s in (8, 12, 14) and (m := COMPACT_RE.match(text, s)):
             add(m.start(), m.end(), "", 0.85 if DATE_CUE_RE.search(text, max(0, s - 30), s) else 0.7)
+    for i in _word_starts(low if low is not None else text.lower(), "the"):
+        if (m := THE_SPELLED_DAY_RE.match(text, i)) and THE_SPELLED_DAY_CUE_RE.search(text, max(0, i - 12), i):
+            add(m.start("d"), m.end("d"), "", 0.75)
     if low is None or any(w in low for w in _SEASON_WORDS):
         for m in SEASON_RE.finditer(text):
             add(m.start(), m.end(), "", 0.85)
