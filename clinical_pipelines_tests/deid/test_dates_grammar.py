@@ -130,6 +130,7 @@ def test_ranges(text, phrase):
     ("NURSING NOTE 1900-07:30  1/2\nReceived pt", "1/2"), ("Seen 3/7/23 at noon.", "noon"),
     ("Called 3/7/23 9.15am.", "3/7/23 9.15am"), ("Seen the 7th day of March.", "7th day of March"),
     ("Worse the first week of March.", "March"), ("Echo on 4/5 showed EF 40%.", "4/5"),
+    ("pt seen april 5 in clinic", "april 5"), ("seen 5 october", "5 october"), ("seen on april fifth", "april fifth"),
     ("Seen 0915 on 3/7/23.", "0915"), ("Seen on the twenty-first.", "twenty-first"),
     ("Better since the third, per wife.", "third"), ("Seen Sun 3/7", "Sun 3/7"), ("Seen (Wed.) 3/7/23", "3/7/23"),
     ("Echo on 14\u2013Mar\u20132025.", "14\u2013Mar\u20132025"), ("Name,dob\nCook,08-MAY-97,Provo", "08-MAY-97"),

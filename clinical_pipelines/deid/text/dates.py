@@ -5,8 +5,8 @@ that reveal them are in ``ages.py``.
 
 A grammar, not a list of examples. A date is built from
 - numeric parts: day 1-31, month 1-12, four-digit year 1900-2099, two-digit year, apostrophe year ('19);
-- month names: full, three-letter, "Sept", with or without a dot, any case when a day or year is attached,
-  capitalised when alone or with a day only (so "may", "mar", "dec" in prose stay);
+- month names: full, three-letter, "Sept", with or without a dot, any case when a year is attached; with a day
+  only, capitalised or a full name in lower case (so "may", "mar", "dec" in prose stay);
 - spelled days: ordinals "first" .. "thirty-first" and cardinals "one" .. "thirty-one" (hyphen, space or joined);
 arranged in every order and separator found in real records: m/d/yy, m/d/yyyy, d/m/yyyy, m-d-yy, d.m.yyyy,
 yyyy-mm-dd (ISO 8601), yyyy/mm/dd, yyyy-mm, m/yyyy, dd-Mon-yyyy, 14Mar2025, 2025Mar14, "March 5th, 2025",
@@ -70,6 +70,9 @@ _MONTH_WORDS = [*MONTHS, *MONTH_ABBRS]
 MONTH_ANY = r"(?i:" + alternation(_MONTH_WORDS)[3:-1] + r")(?![A-Za-z])\.?"
 # Title or upper case (month with a day only, spelled days)
 MONTH_CAP = alternation(_cap_forms(_MONTH_WORDS)) + r"(?![A-Za-z])\.?"
+# with a day only: Title / upper case, or a full month name in lower case ("seen april 5"; never "may")
+MONTH_WITH_DAY = (alternation([*_cap_forms(_MONTH_WORDS), *(m.lower() for m in MONTHS if m != "May")])
+                  + r"(?![A-Za-z])\.?")
 MONTH_CAP_NO_MAY = alternation([f for f in _cap_forms(_MONTH_WORDS) if f.lower() != "may"]) + r"(?![A-Za-z])\.?"
 # a month alone: full names (any case but "may"), "Sept"
 MONTH_ALONE = (alternation([*_cap_forms([*MONTHS, "Sept"]), *[m.lower() for m in MONTHS if m != "May"]])
@@ -148,11 +151,11 @@ NUMERIC_PATTERNS: list[tuple[str, str, float]] = [
 MONTH_START_PATTERNS: list[tuple[str, str, float]] = [
     # Month day[, year]: "March 5", "Mar. 5th, 2025", "Mar-05-2025", "March the 5th", "Sept 5 '19"
     (rf"{MONTH_ANY}[ \t]*[-/.,]?{_WRAP}(?:the[ \t]+)?{DAY}{ORD}?(?!\d)(?:[ \t]*[,/.-]?[ \t]*{YEAR})", "mdy", 0.9),
-    (rf"{MONTH_CAP}[ \t]*[-/.,]?{_WRAP}(?:the[ \t]+)?{DAY}{ORD}?(?![\w/]|[.:]\d){_UNIT_AFTER}", "md", 0.85),
+    (rf"{MONTH_WITH_DAY}[ \t]*[-/.,]?{_WRAP}(?:the[ \t]+)?{DAY}{ORD}?(?![\w/]|[.:]\d){_UNIT_AFTER}", "md", 0.85),
     # Month year: "March 2025", "Mar-2025", "March, 2025", "March of 2025", "March '19"
     (rf"{MONTH_ANY}[ \t]*(?:[-/,][ \t]*|of[ \t]+)?{YEAR}", "mo", 0.9),
     # spelled days after the month: "March twenty-first", "April the fifth, 2025", "March twenty-one"
-    (rf"{MONTH_CAP}[ \t]*,?[ \t]*(?:the[ \t]+)?{SPELLED_DAY_ORD}(?![A-Za-z])(?:[ \t]*,?[ \t]*{YEAR})?", "", 0.85),
+    (rf"{MONTH_WITH_DAY}[ \t]*,?[ \t]*(?:the[ \t]+)?{SPELLED_DAY_ORD}(?![A-Za-z])(?:[ \t]*,?[ \t]*{YEAR})?", "", 0.85),
     (rf"{MONTH_ANY}[ \t]*,?[ \t]*(?:the[ \t]+)?{SPELLED_DAY_ORD}[ \t]*,?[ \t]*{YEAR}", "", 0.9),
     (rf"{MONTH_CAP_NO_MAY}[ \t]+{SPELLED_DAY_CARD}(?![A-Za-z])(?![ \t-]+(?:times|doses?|tabs?|pills?|days?|weeks?"
      rf"|months?|years?|hours?|units?|mg|of)\b)(?:[ \t]*,?[ \t]*{YEAR})?", "", 0.8),
@@ -163,7 +166,7 @@ BEFORE_MONTH_PATTERNS: list[tuple[str, str, str, float]] = [
     # day Month[ year]: "14-Mar-2025", "14Mar2025", "5th of March, 2025", "5 March"
     (rf"(?<![\w/.:])(?<!\d,){DAY}{ORD}?[ \t]*{_OF}[-/.]?[ \t]*$",
      rf"{DAY}{ORD}?[ \t]*{_OF}[-/.]?[ \t]*{MONTH_ANY}[ \t]*[-/.,]?[ \t]*(?:{YEAR}|\d\d(?!\d))", "dm", 0.9),
-    (rf"(?<![\w/.:])(?<!\d,){DAY}{ORD}?[ \t]*{_OF}[-/.]?[ \t]*$", rf"{DAY}{ORD}?[ \t]*{_OF}[-/.]?[ \t]*{MONTH_CAP}",
+    (rf"(?<![\w/.:])(?<!\d,){DAY}{ORD}?[ \t]*{_OF}[-/.]?[ \t]*$", rf"{DAY}{ORD}?[ \t]*{_OF}[-/.]?[ \t]*{MONTH_WITH_DAY}",
      "dm", 0.85),
     # yyyy Month day: "2025Mar14", "2025-Mar-14"
     (rf"{_B}{YEAR4}[ \t]*[-/.]?[ \t]*$",
