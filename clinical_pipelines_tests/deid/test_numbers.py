@@ -37,6 +37,8 @@ def covered(text, value):
     ("MRN 4417", "4417"),
     ("Member ID BQX 771203994 verified", "BQX 771203994"),
     ("Accession # 512", "512"),
+    ("sent to security envelope 268000.", "268000"),
+    ("Account 176.593.698.752", "176.593.698.752"),
     ("last 4 of SSN 1987", "1987"),
     ("SSN ending last four 0424", "0424"),
     # SSNs with any separator (Unicode dashes fold in the view)
@@ -119,14 +121,15 @@ def test_alphanumeric_identifiers(text, value):
 
 
 @pytest.mark.parametrize("text,value", [
-    ("car plate 832 UGB; lot B", "832 UGB"), ("Plate 7ABC123.", "7ABC123"), ("license plate #: QJX-4471", "QJX-4471"),
+    ("car plate 832 UGB; lot B", "832 UGB"), ("plate (NY) ABC-1234.", "ABC-1234"), ("vehicle tag 7abc123 in lot", "7abc123"), ("Plate 7ABC123.", "7ABC123"), ("license plate #: QJX-4471", "QJX-4471"),
     ("SSN xxx-xx-4320", "4320"), ("SSN ***-**-0424", "0424"), ("VIN 1HGCM82633A004352", "1HGCM82633A004352"),
 ])
 def test_ssn_vin_plates(text, value):
     assert value in [text[c.start:c.end] for c in find_ssn_and_vin(text)]
 
 
-@pytest.mark.parametrize("text", ["the plate was fine", "plates 12", "SSN on file"])
+@pytest.mark.parametrize("text", ["the plate was fine", "plates 12", "SSN on file", "tag 2 of 3", "name tag",
+                                  "came by car. T 37.2, RR 24, BP 162/90"])
 def test_ssn_vin_plates_negative(text):
     assert find_ssn_and_vin(text) == []
 
@@ -149,3 +152,11 @@ def test_engine_redacts_grouped_numbers_and_keeps_clinical_ones(engine):
         assert value not in out
     for value in ("132/84", "HR 88", "97%", "GCS 15", "452 ms", "250000", "81 mg", "2160-0", "2019"):
         assert value in out
+
+
+def test_engine_keeps_vitals_next_to_vehicle_words(engine):
+    note = "Arrived by private car. T 37.2, RR 24, BP 162/90, HR 131, BMI 42. Car plate 832 UGB in the visitor lot."
+    res = engine.deidentify([note])[0]
+    for value in ("37.2", "RR 24", "162/90", "HR 131", "BMI 42"):
+        assert value in res.text
+    assert "832 UGB" not in res.text

@@ -14,8 +14,11 @@ SSN_RE = re.compile(r"(?<![\d-])(?!000|666|9\d\d)\d{3}([-./ ]|[ \t]-[ \t])(?!00)
 MASKED_SSN_RE = re.compile(r"(?i:[x*#]{3}[-. ]?[x*#]{2}[-. ]?)(\d{4})(?!\d)")
 # a licence plate right after its cue: 2-8 capitals and digits with at most one space or hyphen ("7ABC123",
 # "832 UGB", "4NU Q499"); US plates follow no single national format
-PLATE_RE = re.compile(r"(?i:\b(?:licen[cs]e\s+)?(?:plate|tag)s?\b(?:\s*(?:#|no\.?|number))?)[ \t:#]*"
-                      r"(?=[A-Z0-9 -]{0,9}\d)(?=[A-Z0-9 -]{0,9}[A-Z])([A-Z0-9]{1,4}[ -]?[A-Z0-9]{1,5})(?![\w-])")
+PLATE_RE = re.compile(
+    r"(?i:\b(?:licen[cs]e\s+|lic\.?\s+|vehicle\s+|registration\s+)?(?:plate|tag)s?\b(?:\s*(?:#|no\.?|number))?)"
+    r"[ \t:#]*(?:\(?[A-Z]{2}\)?[ \t:]+)?"  # an optional state: "plate (NY) ABC-1234"
+    r"((?=[A-Z0-9 -]{0,9}\d)(?=[A-Z0-9 -]{0,9}[A-Z])[A-Z0-9]{1,4}[ -]?[A-Z0-9]{1,5}"
+    r"|(?=[a-z0-9]{0,7}\d)(?=[a-z0-9]{0,7}[a-z])[a-z0-9]{5,8})(?![\w-])")
 VIN_RE = re.compile(r"\b(?=[A-HJ-NPR-Z0-9]*\d)(?=[A-HJ-NPR-Z0-9]*[A-HJ-NPR-Z])[A-HJ-NPR-Z0-9]{17}\b")
 # generic identifier tokens: >= 4 digits with a letter, or >= 6 digits
 ID_TOKEN_RE = re.compile(r"(?<![\w./-])(?:[A-Za-z]{1,6}[#:-]?)?(?=[A-Za-z0-9#-]*\d)[A-Za-z0-9]+(?:[-#][A-Za-z0-9]+)*(?![\w-])")

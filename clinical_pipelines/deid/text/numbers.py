@@ -13,7 +13,7 @@ into *tokens* at whitespace and parentheses ("(555) 201 - 7788" -> 555 | 201 | 7
 
 Redacted (thresholds from how identifiers and clinical numbers are written):
 - one run of 6+ digits ("318406552", "00482913"): MRNs hold 6-10 digits, accounts 8-12, SSNs 9, NANP phone numbers
-  10, E.164 numbers up to 15; clinical numbers of 6+ digits are counts with a unit or round laboratory counts
+  10, E.164 numbers up to 15; clinical numbers of 6+ digits are counts with a unit or after a laboratory name
   (platelets 250000), both kept below. Five digits (ZIP codes, CPT codes, lab values) need a cue.
 - a grouped token of 7+ digits ("512-77-903", "612.40.9981", "414/662-1093"), or 6+ digits in 3+ groups
   ("12-34-56"): the shortest identifier written grouped is a 7-digit local phone number "201-7788", while grouped
@@ -189,7 +189,7 @@ def safe_grouped(tok: Token) -> bool:
         return len(g[1]) <= 3 or len(tok.digits) <= 6  # a decimal ("7799.32923" is not one)
     if "." in seps and all(s in ".-/" for s in seps) and not _dotted_parts(tok):
         return True  # range of decimals: each part between "-" or "/" holds at most one "."
-    if len(g) == 4 and all(s == "." for s in seps) and all(len(x) <= 3 for x in g):
+    if len(g) == 4 and all(s == "." for s in seps) and all(len(x) <= 3 and int(x) <= 255 for x in g):
         return True  # IPv4
     if len(g) == 2 and _times_or_years(g):
         return True
@@ -247,8 +247,8 @@ def _token_hit(tok: Token) -> _Hit | None:
     if strong:
         return strong
     if tok.plain:
-        if n < 6 or (n <= 7 and tok.digits.endswith("000")):
-            return None  # round laboratory counts: platelets 150000
+        if n < 6:
+            return None
         return _Hit(tok.start, tok.end, g, False, None)
     if safe_grouped(tok) or date_shape(tok):
         return None

@@ -1,10 +1,10 @@
 """The clinical recogniser registry for Presidio: each identifier family's finder wrapped as a Presidio
-``LocalRecognizer``, plus three context-boosted pattern recognisers (ZIP, licence plate, 9-digit SSN) whose scores
-rise only when their cue words are near (Presidio's lemma context enhancer).
+``LocalRecognizer``, plus two context-boosted pattern recognisers (ZIP, 9-digit SSN) whose scores rise only when
+their cue words are near (Presidio's lemma context enhancer). Licence plates are found right after their cue
+(``identifiers.PLATE_RE``): a plate pattern boosted by any vehicle word nearby also took vitals ("RR 24", "BP 162").
 """
 from __future__ import annotations
 
-import re
 from typing import Callable, Sequence
 
 from .addresses import find_locations, find_organizations
@@ -76,11 +76,6 @@ def build_recognizers() -> list:
         PatternRecognizer(supported_entity="LOCATION", name="ZipWithContext",
                           patterns=[Pattern("zip5", r"(?<![\d-])\d{5}(?:-\d{4})?(?![\d-])", 0.1)],
                           context=["zip", "zipcode", "postal", "address", "lives", "resides", "city", "town"]),
-        PatternRecognizer(supported_entity="VEHICLE", name="PlateWithContext",
-                          patterns=[Pattern("plate", r"\b(?!(?:VIN|DL|ID|NO|TAG|LIC)\b)(?=[A-Z0-9 -]{0,9}\d)"
-                                                     r"(?=[A-Z0-9 -]{0,9}[A-Z])[A-Z0-9]{1,4}[- ]?[A-Z0-9]{2,5}\b", 0.1)],
-                          context=["plate", "vehicle", "tag", "registration", "car", "truck", "motorcycle"],
-                          global_regex_flags=re.DOTALL | re.MULTILINE),
         PatternRecognizer(supported_entity="SSN", name="SsnWithContext",
                           patterns=[Pattern("ssn9", r"(?<![\w-])\d{9}(?![\w-])", 0.1)],
                           context=["ssn", "social", "security"]),
