@@ -80,6 +80,12 @@ def test_vocabulary_is_built_once():
     assert not (v.name_dominant & v.clinical)
 
 
+def test_identity_names_sources_and_counts_only():
+    ident = safelist.safelist_identity()
+    assert "philter-lite 0.6.0" in ident["packages"] and "wordfreq 3.1.1" in ident["packages"]
+    assert int(ident["known_words"]) > 150_000 and int(ident["name_dominant_words"]) > 1000
+
+
 def test_missing_source_package_fails_closed(monkeypatch):
     import importlib.util
 

@@ -173,6 +173,20 @@ def load_vocabulary() -> Vocabulary:
                       first_names=first_names, surnames=surnames)
 
 
+def safelist_identity() -> dict[str, str]:
+    """Sources and size of the safe-list vocabulary, for the de-identification report (no words, counts only).
+    Builds the vocabulary, so it also fails closed on a missing source."""
+    from importlib.metadata import version
+
+    v = load_vocabulary()
+    return {"packages": ", ".join(f"{dist} {version(dist)}" for dist in
+                                  ("philter-lite", "wordfreq", "drug-named-entity-recognition", "names")),
+            "common_zipf": str(COMMON_ZIPF), "name_dominance": str(NAME_DOMINANCE), "known_words": str(len(v.known)),
+            "name_dominant_words": str(len(v.name_dominant)),
+            "source": "Philter safe list (UCSF), wordfreq English, DrugBank/MeSH/MedlinePlus drug names, "
+                      "1990 US Census name lists"}
+
+
 def _fold(word: str) -> str:
     w = word.lower().strip("'.-")
     if w.endswith("'s"):
