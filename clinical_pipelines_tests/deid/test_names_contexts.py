@@ -60,6 +60,9 @@ KINDS = {
         ("Patient: ABERNATHY, LUCINDA R    MRN 00912233", ["ABERNATHY", "LUCINDA"]),
         ("Name: okonjo, chidi", ["okonjo", "chidi"]),
         ("Client: Szymanski,Bartosz, 64 y/o", ["Szymanski", "Bartosz"]),
+        ("Patient: LINDGREN, ASA   MRN 0081234", ["LINDGREN", "ASA"]),      # a first name that is a drug abbreviation
+        ("Patient: VO,THUY|MRN: 0037", ["VO", "THUY"]),
+        ("Dictated for Nandini Okereke, M.D.\nCardiology", ["Nandini", "Okereke"]),
     ],
     "Vietnamese and other names with folded accents": [
         ("Interpreter: Trần Văn Dũng present for consent.", ["Trần", "Dũng"]),
@@ -85,6 +88,7 @@ def test_names_in_context_are_redacted(engine, kind, text, must_go):
     "RN aware. NP to see. PT eval pending. RN: ok to discharge.",
     "Atrial fibrillation with RVR; started on diltiazem. HT 176 CM WT 106 KG.",
     "Pt: alert and oriented x3. Pt: no acute distress. CC: chest pain.",
+    "Pt: Alert, Oriented x3. Patient: Stable. Provider: Cardiology. Contact: Sister. Historian: Reliable.",
     "Hjordis Yoon, DO, PGY-2",
     "Printed by EPIC on 3/2/24",
 ])

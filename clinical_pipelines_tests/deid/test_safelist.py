@@ -49,6 +49,7 @@ def test_clinical_words_are_clinical(word):
     ("Nguyen reports chest pain.", ["Nguyen"]),                      # sentence-initial, strongly a name
     ("Message left for Hank about the results.", ["Hank"]),         # inside a sentence, name-dominant
     ("Family meeting: Adaeze, Tomasz present.", ["Adaeze", "Tomasz"]),
+    ("Received Venkatesh Chaudhary from day shift.", ["Venkatesh Chaudhary"]),   # one span per run of words
     ("Discussed plan with Bello-Okonkwo today.", ["Bello-Okonkwo"]),
     ("Okafor's daughter called.", ["Okafor"]),
     ("Given to O'Halloran and McKinnley.", ["O'Halloran", "McKinnley"]),

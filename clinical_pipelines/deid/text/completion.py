@@ -158,13 +158,22 @@ def _complete_span(text: str, s: int, e: int) -> tuple[int, int]:
 
 
 def complete_names(text: str, spans: list[Span]) -> list[Span]:
-    """Grow NAME spans over adjacent plausible name parts (see above); other spans are unchanged. Spans stay in
-    input coordinates and keep their type; overlaps are resolved later by ``merge_spans``."""
-    out = []
+    """Grow NAME spans over adjacent plausible name parts (see above) and join NAME spans that only a space or tab
+    separates ("[Aoife] [D'Angelo]" -> one name); other spans are unchanged. Spans stay in input coordinates and
+    keep their type; overlaps are resolved later by ``merge_spans``."""
+    out, names = [], []
     for sp in spans:
         if sp.type == "NAME":
             s, e = _complete_span(text, sp.start, sp.end)
-            if (s, e) != (sp.start, sp.end):
-                sp = Span(s, e, "NAME")
-        out.append(sp)
-    return out
+            names.append(Span(s, e, "NAME"))
+        else:
+            out.append(sp)
+    names.sort()
+    joined: list[Span] = []
+    for sp in names:
+        if joined and sp.start - joined[-1].end <= 2 and not text[joined[-1].end:sp.start].strip(" \t"):
+            last = joined[-1]
+            joined[-1] = Span(last.start, max(last.end, sp.end), "NAME")
+        else:
+            joined.append(sp)
+    return joined + out

@@ -98,7 +98,7 @@ HT WT KG LB LBS BMI BSA CM MM ML
 """.split())
 
 
-_DOTTED_NOT_INITIALS = frozenset("US PO AM PM IV IM OD OS OU AC PC HS QD QID TID BID ID DC NA OK AKA ER DR MR MS"
+_DOTTED_NOT_INITIALS = frozenset("US PO AM PM IV IM AC PC HS QD QID TID BID ID DC NA OK AKA ER DR MR MS"
                                  .split())
 _PERSONAL_KINDS = ("relation", "relation_after", "household", "preferred", "title")
 _ROLE_KINDS = ("role", "role_colon")
@@ -162,7 +162,8 @@ def accept_token(tok: str, kind: str, caps_cue: bool = True, ends: bool = False)
         return not is_known_word(tok) or (kind != "with" and not is_safe_word(tok))
     if kind in ("agent", "with"):
         return not is_known_word(tok) or not is_safe_word(tok)
-    return not is_safe_word(tok) or is_census_name(tok)
+    # a safe word counts only as a census first name ("Grant", "Faith"), never as a surname only ("Alert")
+    return not is_safe_word(tok) or lw in load_vocabulary().first_names
 
 
 def _extend(text: str, end: int, first: str) -> int:
@@ -194,7 +195,16 @@ def _last_first(text: str, kind: str, tok: str, e: int) -> int | None:
     lf = _LAST_FIRST_TAIL_RE.match(text, e)
     if not lf or lf.group(1)[:1].isupper() != tok[:1].isupper() or lf.group(1).isupper() != tok.isupper():
         return None
-    if _stop(tok) or _clinical_in_context(lf.group(1)) or not accept_token(lf.group(1), "relation"):
+    first = lf.group(1)
+    if not is_known_word(first) and len(first) >= 3:
+        return lf.end()  # a first name outside the vocabulary: "DO, NGOC" is a name whatever "DO" means elsewhere
+    if not is_known_word(tok) and not _stop(first) and not _clinical_in_context(first):
+        return lf.end()  # a surname outside the vocabulary: "Takahashi, Seo-yeon"
+    if _stop(tok) or not accept_token(first, "relation"):
+        # a census first name that is also a clinical word still counts after a surname: "HAKANSSON, ASA"
+        if not (not is_safe_word(tok) and first.lower() in load_vocabulary().first_names):
+            return None
+    elif _clinical_in_context(first):
         return None
     return lf.end()
 

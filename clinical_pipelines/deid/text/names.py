@@ -44,7 +44,7 @@ RELATION_NAME_RE = re.compile(
     rf"(?:'s)?)[ \t]*(?:[,:(][ \t]*|[ \t]+(?i:is|was|named|name\s+is|called)[ \t]+)?({_ANY_NAME})")
 CRED_NAME_RE = re.compile(
     rf"(?<![A-Za-z])({_ANY_NAME}),?[ \t]+(?:MD|M\.D\.|DO|D\.O\.|RN|NP|PA-C|PA|PhD|MBBS|FACC|CNP|APRN|PharmD|LCSW|MSW"
-    rf"|DNP|CRNA|FNP|ANP|LPN|CNA|RT|RRT|PT|OT|SLP|RD|CCRN|RDCS|CCDS|RCS|RVT)\b")
+    rf"|DNP|CRNA|FNP|ANP|LPN|CNA|RT|RRT|PT|OT|SLP|RD|CCRN|RDCS|CCDS|RCS|RVT)(?![A-Za-z])")
 # "LAST, FIRST M" as a header/footer item: followed by 2+ spaces, a bar, a bracket, a field cue or end of line
 LAST_FIRST_RE = re.compile(
     rf"(?<![A-Za-z])({_LAST_FIRST})(?=[ \t]{{2,}}|[ \t]*(?:\||\(|$|\n|\bMD\b|\bDOB\b|\bMRN\b|\bMR#|\bID\b|\bMed\b|\bAge\b))",

@@ -312,5 +312,8 @@ def find_safelist_names(text: str) -> list[Candidate]:
             continue
         if _NUMBER_AFTER_RE.match(text, m.end()) and is_known_word(w):
             continue  # a model or series number: "Mark 2 device", "Grade 3"
-        out.append(Candidate(m.start(), m.end(), "NAME", 0.5))
+        if out and m.start() - out[-1].end <= 2 and not text[out[-1].end:m.start()].strip(" \t"):
+            out[-1] = Candidate(out[-1].start, m.end(), "NAME", 0.5)  # one span per run: "Aoife D'Angelo"
+        else:
+            out.append(Candidate(m.start(), m.end(), "NAME", 0.5))
     return out
