@@ -31,7 +31,8 @@ def test_known_identifiers_in_other_spellings(text, needle, kind):
 
 
 @pytest.mark.parametrize("text", ["BP 054/01", "zip3 054", "Born in 1971.", "lucid and calm", "8 Birch trees",
-                                  "MRN 318406553", "seen 1931 hours", "CPT 05401", "BNP 05401 pg/mL"])
+                                  "MRN 318406553", "seen 1931 hours", "CPT 05401", "BNP 05401 pg/mL",
+                                  "pid 9f3a05401c2e", "pid 05401ab"])
 def test_near_misses_do_not_match(text):
     assert not [k for k in kinds(text, KNOWN) if k.startswith("known.")]
 

@@ -212,10 +212,15 @@ _TIME_POSITION_RE = re.compile(r"(?:\x1a|\d)[ \t]*(?:@|at)?[ \t]*$")
 
 
 def _short_key_ok(text: str, groups: list, i: int, j: int) -> bool:
-    """A key under 7 characters (a ZIP) matches one whole group, or a ZIP+4 written with a dash."""
+    """A key under 7 characters (a ZIP) matches one whole token (not digits inside "a3f05401c"), or a ZIP+4
+    written with a dash."""
+    start, end = groups[i].start(), groups[j].end()
+    if (start and text[start - 1].isalnum()) or (i == j and end < len(text) and text[end].isalnum()):
+        return False
     if i == j:
         return True
-    return j == i + 1 and text[groups[i].end():groups[j].start()] == "-" and len(groups[j].group()) == 4
+    return j == i + 1 and text[groups[i].end():groups[j].start()] == "-" and len(groups[j].group()) == 4 and not (
+        end < len(text) and text[end].isalnum())
 
 
 def _measurement(text: str, start: int, end: int) -> bool:
