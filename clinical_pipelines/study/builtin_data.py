@@ -15,7 +15,7 @@ a changed upload fails closed. One documented correction restores UCI's site cou
 :data:`HEART_DISEASE_CORRECTIONS`). One batch per site, as UCI distributes one file per site:
 ``<site>-1988-07-extract/{heart_disease_uci.csv, extract.json}`` (1988-07 is the donation date).
 
-Output on stdout and in errors is counts, file names and ids of the source, never a cell value.
+Output on stdout and in errors is counts, file names, batch ids and site names, never a record.
 """
 
 from __future__ import annotations
@@ -63,7 +63,8 @@ class PackagedFile:
                                    f"needs {pin} (pinned in requirements.lock): pip install {pin}")
         path = Path(str(dist.locate_file(self.member)))
         if not path.is_file():
-            raise BuiltinDataError(f"{pin} has no file {self.member}: reinstall it (pip install --force-reinstall {pin})")
+            raise BuiltinDataError(f"{pin} has no file {self.member}: reinstall it "
+                                   f"(pip install --force-reinstall {pin})")
         return path
 
     def read(self, path: Path | None = None) -> bytes:
