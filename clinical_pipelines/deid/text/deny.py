@@ -34,8 +34,9 @@ from .spans import PHI_TYPES, Span
 class DenyEntry(NamedTuple):
     """One deny pattern: ``pattern`` (regex; a named group ``v`` marks the part to redact), HIPAA ``type``, and a
     ``probe`` that must occur in the text for the pattern to be able to match: a lower-cased literal
-    (``probe_kind`` "text"), or a string searched in the text's digits only ("digits", also ``True``) or in its
-    lower-cased letters and digits only ("alnum")."""
+    (``probe_kind`` "text"; "any-text": any of several joined by NUL), or a string searched in the text's digits
+    only ("digits", also ``True``). For
+    ``probe_kind`` "seq-digits" / "seq-alnum" the pattern is a character sequence (``sequence_spans``)."""
 
     pattern: str
     type: str
@@ -63,6 +64,7 @@ BATCH_WIDE_CUES = ("clinician", "author", "provider", "staff", "facility", "hosp
 NUMBER_TYPES = ("PHONE", "FAX", "SSN", "MRN", "HEALTH_PLAN", "ACCOUNT", "LICENSE", "VEHICLE", "DEVICE", "ID")
 
 
+@functools.lru_cache(maxsize=1024)
 def kind_to_type(kind: str) -> str:
     """The HIPAA type of a known-identifier kind ("phone", "ip_address", "birth_date", "MRN"); "ID" if unknown."""
     if kind.upper() in PHI_TYPES:
@@ -75,53 +77,64 @@ def kind_to_type(kind: str) -> str:
 
 
 # -- numbers ------------------------------------------------------------------------------------------------------
-_NUM_SEP = r"[\s().\-/]{0,3}"
-
-
-def _chars_pattern(chars: str) -> str:
-    return _NUM_SEP.join(re.escape(c) for c in chars)
+_SEQ_GAP = frozenset(" \t\n().-/")  # what may stand between two characters of a number: up to 3 of these
 
 
 def number_entries(value: str, typ: str) -> list[DenyEntry]:
-    """A number in any grouping: its letters and digits in order with separators between them."""
+    """A number in any grouping: its letters and digits in order with up to three separators between two of them
+    (``probe_kind`` "seq-digits" / "seq-alnum": matched by ``sequence_spans``, no regex to compile)."""
     alnum = re.sub(r"[^0-9A-Za-z]", "", value)
     digits = re.sub(r"\D", "", value)
     if len(alnum) < 4 or not digits:
         return []
-    if digits == alnum:  # digits only
-        core = digits.lstrip("0") or "0"
-        if len(core) < 4:
-            return [DenyEntry(r"(?<!\d)" + _chars_pattern(digits) + r"(?!\d)", typ, digits, "digits")]
-        lead = r"(?:0" + _NUM_SEP + r")*"  # leading zeros written or dropped either way
-        plus = r"(?:\+|00)?" if value.strip().startswith(("+", "00")) and typ in ("PHONE", "FAX") else ""
-        out = [DenyEntry(r"(?<![\dA-Za-z+])" + plus + lead + _chars_pattern(core) + r"(?!\d)", typ, core, "digits")]
-        if typ in ("PHONE", "FAX"):
-            out += _phone_entries(value, digits, typ)
-        if typ == "SSN" and len(digits) == 9:
-            out.append(DenyEntry(r"(?i:\bssn\b|social\s+security|\blast\s+(?:4|four)\b)[^\n\d]{0,24}(?<!\d)(?P<v>"
-                                 + digits[5:] + r")(?!\d)", typ, digits[5:], "digits"))
-        return out
-    return [DenyEntry(r"(?<![\dA-Za-z])" + _chars_pattern(alnum) + r"(?![\dA-Za-z])", typ, alnum.lower(), "alnum")]
+    if digits != alnum:
+        return [DenyEntry(alnum.lower(), typ, alnum.lower(), "seq-alnum")]
+    core = digits.lstrip("0") or "0"
+    out = [DenyEntry(core if len(core) >= 4 else digits, typ, core if len(core) >= 4 else digits, "seq-digits")]
+    if typ in ("PHONE", "FAX"):
+        out += _phone_entries(value, digits, typ)
+    if typ == "SSN" and len(digits) == 9:
+        out.append(DenyEntry(r"(?i:\bssn\b|social\s+security|\blast\s+(?:4|four)\b)[^\n\d]{0,24}(?<!\d)(?P<v>"
+                             + digits[5:] + r")(?!\d)", typ, digits[5:], "digits"))
+    return out
 
 
 def _phone_entries(value: str, digits: str, typ: str) -> list[DenyEntry]:
-    """Country-code variants of a phone number: NANP with or without "+1" and its 7-digit local part; an
+    """Country-code variants of a phone number: a NANP number without its "1" and its 7-digit local part; an
     international "+CC..." number in its national form "0..." (country codes of 1-3 digits, E.164)."""
-    out = []
+    v = value.strip()
     if len(digits) == 11 and digits[0] == "1":
         digits = digits[1:]
-    if len(digits) == 10 and not value.strip().startswith(("+", "00")) or value.strip().startswith(("+1", "001")):
+    if len(digits) == 10 and not v.startswith(("+", "00")) or v.startswith(("+1", "001")):
         nat = digits[-10:]
-        out.append(DenyEntry(r"(?<!\d)(?:\+?1" + _NUM_SEP + r")?" + _chars_pattern(nat) + r"(?!\d)", typ, nat, "digits"))
-        out.append(DenyEntry(r"(?<![\d(])" + _chars_pattern(nat[3:6]) + r"[ \t]?[-.][ \t]?" + _chars_pattern(nat[6:])
-                             + r"(?![\d-])", typ, nat[3:], "digits"))
-    elif value.strip().startswith(("+", "00")):
-        intl = digits[2:] if value.strip().startswith("00") else digits
-        for cc in (1, 2, 3):
-            rest = intl[cc:]
-            if len(rest) >= 8:
-                out.append(DenyEntry(r"(?<!\d)0" + _NUM_SEP + _chars_pattern(rest) + r"(?!\d)", typ, "0" + rest,
-                                     "digits"))
+        return [DenyEntry(nat, typ, nat, "seq-digits"),
+                DenyEntry(r"(?<![\d(])" + nat[3:6] + r"[ \t]?[-.][ \t]?" + nat[6:] + r"(?![\d-])", typ, nat[3:],
+                          "digits")]
+    if v.startswith(("+", "00")):
+        intl = digits[2:] if v.startswith("00") else digits
+        return [DenyEntry("0" + intl[cc:], typ, "0" + intl[cc:], "seq-digits") for cc in (1, 2, 3)
+                if len(intl[cc:]) >= 8]
+    return []
+
+
+def sequence_spans(text: str, chars: str, positions: list[int], seq: str, digits_only: bool) -> list[tuple[int, int]]:
+    """Where ``seq`` occurs in ``chars`` (the text's digits, or its lower-cased letters and digits, at
+    ``positions``) with at most three separator characters between consecutive characters and no digit (letter or
+    digit for "seq-alnum") glued on either side; leading zeros before a digit sequence are taken along."""
+    out = []
+    n, i = len(seq), chars.find(seq)
+    while i >= 0:
+        ps = positions[i:i + n]
+        if all(b - a <= 4 and all(c in _SEQ_GAP for c in text[a + 1:b]) for a, b in zip(ps, ps[1:])):
+            k = i
+            while digits_only and k > 0 and chars[k - 1] == "0" and positions[k] - positions[k - 1] <= 4 and all(
+                    c in _SEQ_GAP for c in text[positions[k - 1] + 1:positions[k]]):
+                k -= 1
+            start, end = positions[k], ps[-1] + 1
+            glued = (lambda c: c.isdigit()) if digits_only else (lambda c: c.isalnum())
+            if not (start > 0 and glued(text[start - 1])) and not (end < len(text) and glued(text[end])):
+                out.append((start, end))
+        i = chars.find(seq, i + 1)
     return out
 
 
@@ -169,10 +182,14 @@ def date_entries(day: dt.date) -> tuple[DenyEntry, ...]:
     """Every written form of ``day`` (see the module docstring) as deny entries of type DATE."""
     y4, y2, mo, d = f"{day.year:04d}", f"{day.year % 100:02d}", day.month, day.day
     year = rf"(?:{y4}|'{y2})"
-    numeric = []
-    for s, yr in ((r"/", f"(?:{y4}|{y2})"), (r"-", f"(?:{y4}|{y2})"), (r"\.", f"(?:{y4}|{y2})"), (r"[ \t]", y4)):
-        numeric += [rf"0?{mo}{s}0?{d}{s}{yr}", rf"0?{d}{s}0?{mo}{s}{yr}", rf"{y4}{s}0?{mo}{s}0?{d}"]
-    numeric += [rf"{y4}{mo:02d}{d:02d}", rf"{mo:02d}{d:02d}{y4}", rf"0?{mo}/{y4}", rf"{y4}-{mo:02d}(?!-\d)"]
+    # numeric forms in three entries whose probes (digits the form always holds in a row) rarely all occur
+    full, mdy2, dmy2 = [], [], []
+    for s in (r"/", r"-", r"\.", r"[ \t]"):
+        full += [rf"0?{mo}{s}0?{d}{s}{y4}", rf"0?{d}{s}0?{mo}{s}{y4}", rf"{y4}{s}0?{mo}{s}0?{d}"]
+        if s != r"[ \t]":
+            mdy2.append(rf"0?{mo}{s}0?{d}{s}{y2}")
+            dmy2.append(rf"0?{d}{s}0?{mo}{s}{y2}")
+    full += [rf"{y4}{mo:02d}{d:02d}", rf"{mo:02d}{d:02d}{y4}", rf"0?{mo}/{y4}", rf"{y4}-{mo:02d}(?!-\d)"]
     name = _MONTHS[mo - 1]
     abbr = {9: "Sept?", 5: "May"}.get(mo, name[:3])
     mon = rf"(?:{name}|{abbr}\.?)" if mo != 5 else r"(?:May|MAY)"
@@ -182,7 +199,12 @@ def date_entries(day: dt.date) -> tuple[DenyEntry, ...]:
              rf"{dayw}{abbr}{y4}", rf"{mon}[\s,]+(?:of\s+)?{y4}", rf"{mon}\s*'{y2}"]
     if mo == 5:
         named = [p.replace("(?:May|MAY)", "(?-i:May|MAY)") for p in named]
-    return (DenyEntry(r"(?<![\w/.-])(?:" + "|".join(numeric) + r")(?![\w/]|[.-]\d)", "DATE", y2, "digits"),
+    def numeric(forms: list[str]) -> str:
+        return r"(?<![\w/.-])(?:" + "|".join(forms) + r")(?![\w/]|[.-]\d)"
+
+    return (DenyEntry(numeric(full), "DATE", y4, "digits"),
+            DenyEntry(numeric(mdy2), "DATE", f"{d}{y2}", "digits"),
+            DenyEntry(numeric(dmy2), "DATE", f"{mo}{y2}", "digits"),
             DenyEntry(rf"(?<![\w/.-]){mo:02d}/{d:02d}(?![\w/]|[.-]\d)(?!\s*(?:strength|murmur|power|reflex|pulses?))",
                       "DATE", f"{mo:02d}{d:02d}", "digits"),
             DenyEntry(r"(?<![\w'])(?:" + "|".join(named) + r")(?![\w'])", "DATE", name[:3].lower(), "text"))
@@ -246,16 +268,19 @@ def words_pattern(value: str, usps: bool = False) -> str | None:
 
 
 def name_entries(value: str) -> list[DenyEntry]:
-    out = []
+    """Each name token alone (hyphenated parts too, apostrophes optional, possessive), one entry per name."""
+    pats, probes = [], []
     for tok in re.findall(r"[A-Za-z][A-Za-z'-]+", value):
-        for part in {tok, *tok.split("-")}:
+        for part in dict.fromkeys([tok, *tok.split("-")]):
             low = part.lower()
             if len(part) < 2 or low in NOT_NAME_WORDS or low in NON_NAME_TERMS:
                 continue
-            pat = re.escape(part).replace("'", "'?")
-            probe = max(low.split("'"), key=len)[:4]
-            out.append(DenyEntry(r"(?<!\w)" + pat + r"(?:'s)?(?!\w)", "NAME", probe))
-    return out
+            pats.append(re.escape(part).replace("'", "'?"))
+            probes.append(max(low.split("'"), key=len)[:4])
+    if not pats:
+        return []
+    return [DenyEntry(r"(?<!\w)(?:" + "|".join(dict.fromkeys(pats)) + r")(?:'s)?(?!\w)", "NAME",
+                      "\x00".join(dict.fromkeys(probes)), "any-text")]
 
 
 def deny_entries(known: Mapping[str, Sequence[str]] | None) -> list[DenyEntry]:
@@ -274,7 +299,12 @@ def deny_entries(known: Mapping[str, Sequence[str]] | None) -> list[DenyEntry]:
     return out
 
 
-def _value_entries(kind: str, t: str, v: str) -> list[DenyEntry]:
+@functools.lru_cache(maxsize=50_000)
+def _value_entries(kind: str, t: str, v: str) -> tuple[DenyEntry, ...]:
+    return tuple(_entries_of_value(kind, t, v))
+
+
+def _entries_of_value(kind: str, t: str, v: str) -> list[DenyEntry]:
     if t == "DATE":
         day = parse_known_date(v)
         out = list(date_entries(day)) if day else []
@@ -316,8 +346,8 @@ def _compiled(pattern: str) -> re.Pattern:
     return re.compile(pattern, re.I)
 
 
-_NON_DIGIT_RE = re.compile(r"\D+")
-_NON_ALNUM_RE = re.compile(r"[^0-9a-z]+")
+_DIGIT_RE = re.compile(r"\d")
+_ALNUM_RE = re.compile(r"[0-9a-z]")
 
 
 class DenyMatcher:
@@ -331,17 +361,28 @@ class DenyMatcher:
         digits = alnum = None
         out = []
         for p, t, probe, kind in self.entries:
-            if kind is True or kind == "digits":
+            if kind is True or kind in ("digits", "seq-digits"):
                 if digits is None:
-                    digits = _NON_DIGIT_RE.sub("", text)
+                    dpos = [m.start() for m in _DIGIT_RE.finditer(text)]
+                    digits = "".join(text[i] for i in dpos)
                 hay = digits
-            elif kind == "alnum":
+            elif kind == "seq-alnum":
                 if alnum is None:
-                    alnum = _NON_ALNUM_RE.sub("", lower)
+                    apos = [m.start() for m in _ALNUM_RE.finditer(lower)]
+                    alnum = "".join(lower[i] for i in apos)
                 hay = alnum
             else:
                 hay = lower
-            if probe not in hay:
+            if kind == "any-text":
+                if not any(x in hay for x in probe.split("\x00")):
+                    continue
+            elif probe not in hay:
+                continue
+            if kind == "seq-digits":
+                out.extend(Span(s, e, t) for s, e in sequence_spans(text, digits, dpos, p, True))
+                continue
+            if kind == "seq-alnum":
+                out.extend(Span(s, e, t) for s, e in sequence_spans(lower, alnum, apos, p, False))
                 continue
             rx = _compiled(p)
             g = "v" if "v" in rx.groupindex else 0

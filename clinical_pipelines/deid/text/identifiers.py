@@ -5,6 +5,7 @@ the nearest cue word before a number (``MRN:``, ``Member ID`` ...); a number wit
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 
 from .spans import Candidate, Span
@@ -23,6 +24,7 @@ VIN_RE = re.compile(r"\b(?=[A-HJ-NPR-Z0-9]*\d)(?=[A-HJ-NPR-Z0-9]*[A-HJ-NPR-Z])[A
 # generic identifier tokens: >= 4 digits with a letter, or >= 6 digits
 ID_TOKEN_RE = re.compile(r"(?<![\w./-])(?:[A-Za-z]{1,6}[#:-]?)?(?=[A-Za-z0-9#-]*\d)[A-Za-z0-9]+(?:[-#][A-Za-z0-9]+)*(?![\w-])")
 ID_CONTEXT_RE = re.compile(
+    r"(?<![A-Za-z])(?=[A-Za-z#])(?:"  # cues start a word ("remember" holds no "member"); also a fast scan
     r"(?P<MRN>\bmrn\b|\bmr\s*#|medical\s+record|record\s*(?:no|number|#)|\bchart\s*(?:no|number|#)|\bunit\s*(?:no|number))"
     r"|(?P<SSN>\bssn\b|social\s+security|\bss\s*#|\blast\s+(?:4|four)\b(?:\s+digits)?)"
     r"|(?P<HEALTH_PLAN>member|insurance|insurer|\bpolicy|health\s*plan|subscriber|beneficiary|medicaid|medicare"
@@ -33,13 +35,16 @@ ID_CONTEXT_RE = re.compile(
     r"|(?P<DEVICE>serial|\bs/?n\b|device|\budi\b|implant|pacemaker|defibrillator|\bicd\b|\bpump\b|\blot\b|model\s*(?:no|#)|\bcrt-?d\b|\bgenerator|\blead\b)"
     r"|(?P<IDX>accession|\bacc\b|specimen|sample|\border\s*(?:#|no\b|number|id\b)|\bcase\b|requisition|encounter|visit|\bcsn\b|badge|employee"
     r"|staff\s*(?:id|no|#)|\bref\b|reference|\bhosp\s*#|unit\s*no|confirmation|claim|ticket|tracking|voucher)"
-    r"|(?P<ID>\bid\b|\bno\b|number|\bnum\b|#)",
+    r"|(?P<ID>\bid\b|\bno\b|number|\bnum\b|#)"
+    r")",
     re.I)
 ID_CONTEXT_WINDOW = 40
 ID_CUE_PREFIX_RE = re.compile(r"(?i:mrn|mr|acct|acc|id|no|dl|sn|s/n|ssn|lic|hosp|unit|ref|csn|fin|har)[#:]+")
 RANGE_LIKE_RE = re.compile(r"^\d+(?:[-/]\d+)+[a-z]{0,3}$|^\d+(?:\.\d+)?[a-z]{1,4}$")
 
+@functools.lru_cache(maxsize=8)
 def cue_index(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, type) of every identifier cue in ``text`` (cached: several finders ask for the same note)."""
     return [(m.start(), m.end(), m.lastgroup) for m in ID_CONTEXT_RE.finditer(text)]
 
 
