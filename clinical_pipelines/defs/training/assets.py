@@ -8,7 +8,8 @@ import dagster as dg
 import pandas as pd
 
 from clinical_pipelines.audit import events as audit_events
-from clinical_pipelines.defs.labels.assets import read_all_batches
+from clinical_pipelines.defs.gates import require_gates_passed
+from clinical_pipelines.defs.labels.assets import LABEL_AGREEMENT_GATE, read_all_batches
 from clinical_pipelines.defs.resources import AuditLogResource, LakeFSResource, MLflowResource
 from clinical_pipelines.provenance import code_version, environment_digest, sha256_bytes
 from clinical_pipelines.settings import DEID_REPOSITORY, REGISTERED_MODEL_NAME
@@ -31,6 +32,19 @@ class TrainingConfig(dg.Config):
     temporal_holdout_years: int = 1
     class_weight: str | None = None
     regularization_c: float = 1.0
+
+
+def snapshot_policies(snapshots: dict, log) -> list[dict]:
+    """Identity of each de-identification policy the snapshots were made under (name, version, hash,
+    approval, warning when not the default), once per hash."""
+    from clinical_pipelines.policy_approval import identify
+
+    seen: dict[str, dict] = {}
+    for snap in snapshots.values():
+        sha = snap.get("policy_sha256")
+        if sha and sha not in seen:
+            seen[sha] = identify("deid", sha256=sha, version=str(snap.get("policy_version", "?")), log=log).to_dict()
+    return list(seen.values())
 
 
 def admission_date(df: pd.DataFrame) -> pd.Series:
@@ -60,6 +74,9 @@ def training_dataset(
     lakefs: LakeFSResource,
     audit_log: AuditLogResource,
 ):
+    # The labels gate holds across runs: a later run must not train on labels whose agreement failed.
+    require_gates_passed(context, dg.AssetKey("labels"), [LABEL_AGREEMENT_GATE], labels["run_id"],
+                         what=f"a training dataset built on labels {labels['labels_sha256'][:12]}")
     ref = labels["released_commit"]
     encounters = read_all_batches(lakefs, ref, labels["batches"], "encounters")
     consensus = lakefs.read_parquet(DEID_REPOSITORY, ref, "labels/consensus.parquet")
@@ -202,7 +219,8 @@ def trained_model(
         inputs=[f"dataset:{ds['dataset_sha256']}", audit_events.lakefs_subject(ds['repository'], ds['commit_id'])],
         payload={"run_id": run_id, "lakefs_repository": ds["repository"], "lakefs_commit": ds["commit_id"],
                  "transform_hash": tags["transform_hash"], "code_version": code, "environment_digest": env["digest"],
-                 "dataset_sha256": ds["dataset_sha256"], "dagster_run_id": context.run.run_id},
+                 "dataset_sha256": ds["dataset_sha256"], "dagster_run_id": context.run.run_id,
+                 "policies": snapshot_policies(training_dataset["snapshots"], mlflow.audit_log.log())},
     )
     # Back-link: a lakeFS commit whose metadata points at the MLflow run and model version.
     branch = f"model-link-{context.run.run_id[:8]}"

@@ -3,8 +3,10 @@
 ``model_validation`` scores the internal, temporal and external test splits with the exact
 registered model version, computes discrimination, calibration, subgroup and safety metrics,
 and evaluates every promotion gate of the gate policy as a blocking asset check in the same step.
-``model_promotion`` sets the MLflow alias only after verifying, from the Dagster event log, that
-every gate passed for that exact validation run; otherwise the alias stays where it was.
+``model_promotion`` promotes the latest validated version recorded in the Dagster event log and
+sets the MLflow alias only after re-verifying every gate of that version's lineage (de-id gates of
+each snapshot, label agreement, patient-disjoint split, promotion gates; ``lineage.py``) and that
+every policy in it is approved; otherwise the alias stays where it was.
 """
 
 
@@ -14,8 +16,12 @@ import dagster as dg
 import pandas as pd
 
 from clinical_pipelines.audit import events as audit_events
-from clinical_pipelines.defs.gates import require_gates_passed
+from clinical_pipelines.defs.deid.assets import SNAPSHOT_GATES
+from clinical_pipelines.defs.gates import GateNotPassed, latest_materialization
+from clinical_pipelines.defs.labels.assets import LABEL_AGREEMENT_GATE
 from clinical_pipelines.defs.resources import AuditLogResource, LakeFSResource, MLflowResource, ValidationPolicyResource
+from clinical_pipelines.defs.training.assets import PATIENT_DISJOINT_GATE
+from clinical_pipelines.defs.validation.lineage import verify_lineage
 from clinical_pipelines.settings import CHAMPION_ALIAS
 from clinical_pipelines.training import split as splitting
 from clinical_pipelines.training.model import prepare_features
@@ -55,10 +61,13 @@ def model_validation(
     lakefs: LakeFSResource,
     mlflow: MLflowResource,
     validation_policy: ValidationPolicyResource,
+    audit_log: AuditLogResource,
 ):
     import mlflow as mlflow_api
 
-    policy = validation_policy.policy()
+    policy, identity = validation_policy.approved_policy()
+    if identity.warning:
+        context.log.warning(identity.warning)
     ds = training_dataset
     df = lakefs.read_parquet(ds["repository"], ds["commit_id"], ds["path"])
     evaluation = df[df[splitting.SPLIT_COL].isin(splitting.EVALUATION_SPLITS)].copy()
@@ -85,18 +94,28 @@ def model_validation(
                                  "gates_passed" if passed_all else "gates_failed")
     client.set_model_version_tag(trained_model["model_name"], trained_model["version"], "gate_policy_sha256", policy.sha256)
 
+    audit_log.append(
+        audit_events.ASSET_MATERIALIZED, audit_events.model_subject(trained_model["model_name"], trained_model["version"]),
+        payload={"asset": "model_validation", "gates_passed": sum(r.passed for r in results),
+                 "gates_failed": [r.name for r in results if not r.passed], "policies": [identity.to_dict()],
+                 "dagster_run_id": context.run.run_id},
+    )
     internal = metrics["splits"].get("internal_test", {})
     yield dg.Output(
         {"model_name": trained_model["model_name"], "version": trained_model["version"],
          "mlflow_run_id": trained_model["mlflow_run_id"], "metrics": metrics,
          "gates": [r.to_dict() for r in results], "gate_policy_sha256": policy.sha256,
-         "gate_policy_version": policy.version, "plots": sorted(plots), "run_id": context.run.run_id},
+         "gate_policy_version": policy.version, "gate_policy": identity.to_dict(),
+         "plots": sorted(plots), "run_id": context.run.run_id},
         metadata={
             "mlflow_model_version": trained_model["version"],
             "mlflow_model_url": dg.MetadataValue.url(mlflow.model_version_url(trained_model["model_name"], trained_model["version"])),
             "gates_passed": sum(r.passed for r in results),
             "gates_failed": sum(not r.passed for r in results),
             "gate_policy_sha256": policy.sha256,
+            "gate_policy_version": policy.version,
+            "gate_policy_name": identity.name,
+            "gate_policy_warning": identity.warning or "none (the default policy)",
             **{f"auroc_{s}": m.get("auroc") for s, m in metrics["splits"].items()},
             "ece_internal": internal.get("ece"),
             "calibration_plot_internal": dg.MetadataValue.md(
@@ -125,42 +144,66 @@ def _png_image(png: bytes):
     kinds={"mlflow"},
     owners=[OWNER],
     description=(
-        f"Promotion: sets the MLflow alias '{CHAMPION_ALIAS}' on the validated model version, only after checking "
-        "in the Dagster event log that every promotion gate passed for that exact validation run. A failed or "
-        "missing gate leaves the alias where it was and fails the run, naming the gate."
+        f"Promotion: sets the MLflow alias '{CHAMPION_ALIAS}' on the latest validated model version recorded in the "
+        "Dagster event log, only after re-verifying every gate of its exact lineage: the de-identification gates of "
+        "each snapshot it was trained on, label agreement, the patient-disjoint split and every promotion gate, and "
+        "that each policy in force was approved. Anything missing or failed leaves the alias where it was, fails "
+        "the run naming the gate, and is recorded in the audit log."
     ),
 )
 def model_promotion(
     context: dg.AssetExecutionContext,
     model_validation: dict,
+    lakefs: LakeFSResource,
     mlflow: MLflowResource,
     audit_log: AuditLogResource,
 ) -> dg.Output[dict]:
-    v = model_validation
-    subject = audit_events.model_subject(v['model_name'], v['version'])
-    try:
-        require_gates_passed(
-            context, dg.AssetKey("model_validation"), ALL_GATES, v["run_id"],
-            what=f"model {v['model_name']} version {v['version']}",
-        )
-    except dg.Failure:
+    latest = latest_materialization(context.instance, dg.AssetKey("model_validation"))
+    if latest is None:
+        raise GateNotPassed(description="Refusing to promote: no model_validation is recorded in the event log.")
+    run_id, md = latest
+    name, version = model_validation["model_name"], str(md.get("mlflow_model_version"))
+    subject = audit_events.model_subject(name, version)
+    lineage = verify_lineage(
+        context.instance, lakefs, mlflow.client(), audit_log.log(), model_name=name, version=version,
+        validation_run_id=run_id, snapshot_gates=SNAPSHOT_GATES, label_gate=LABEL_AGREEMENT_GATE,
+        split_gate=PATIENT_DISJOINT_GATE, validation_gates=ALL_GATES,
+        gate_policy=(md.get("gate_policy_sha256"), md.get("gate_policy_version")),
+    )
+    problems = lineage.problems
+    if (model_validation["version"], model_validation["run_id"]) != (version, run_id):
+        problems.insert(0, f"the validation passed to this step (version {model_validation['version']}, run "
+                           f"{model_validation['run_id']}) is not the latest recorded one (version {version}, run {run_id})")
+    if problems:
         audit_log.append(audit_events.GATE_BLOCKED, subject,
-                         payload={"stage": "model_promotion", "validation_run_id": v["run_id"],
-                                  "failed_gates": [g["name"] for g in v["gates"] if not g["passed"]]})
-        raise
-    previous = mlflow.alias_version(v["model_name"], CHAMPION_ALIAS)
-    mlflow.set_alias(v["model_name"], CHAMPION_ALIAS, v["version"],
-                     payload={"gates": list(ALL_GATES), "validation_run_id": v["run_id"],
-                              "gate_policy_sha256": v["gate_policy_sha256"], "previous_version": previous})
+                         payload={"stage": "model_promotion", "validation_run_id": run_id,
+                                  "failed_stages": lineage.failed_stages, "n_problems": len(problems),
+                                  "policies": lineage.policies})
+        raise GateNotPassed(
+            description=f"Refusing to promote model {name} version {version}: " + "; ".join(problems)
+            + ". Fix the cause and re-run the failed step; promotion follows only a lineage whose gates all passed.",
+            metadata={"failed_stages": ", ".join(lineage.failed_stages), "validation_run_id": run_id},
+        )
+    for identity in lineage.policies:
+        if identity.get("warning"):
+            context.log.warning(identity["warning"])
+    previous = mlflow.alias_version(name, CHAMPION_ALIAS)
+    mlflow.set_alias(name, CHAMPION_ALIAS, version,
+                     payload={"gates": list(ALL_GATES), "lineage_gates": lineage.gates_verified(),
+                              "validation_run_id": run_id, "gate_policy_sha256": md.get("gate_policy_sha256"),
+                              "policies": lineage.policies, "previous_version": previous})
     client = mlflow.client()
-    client.set_model_version_tag(v["model_name"], v["version"], "promoted_by_dagster_run", context.run.run_id)
+    client.set_model_version_tag(name, version, "promoted_by_dagster_run", context.run.run_id)
     return dg.Output(
-        {**v, "alias": CHAMPION_ALIAS, "previous_version": previous},
+        {**model_validation, "alias": CHAMPION_ALIAS, "previous_version": previous, "policies": lineage.policies,
+         "lineage": lineage.to_dict()},
         metadata={
             "alias": CHAMPION_ALIAS,
-            "mlflow_model_version": v["version"],
+            "mlflow_model_version": version,
             "previous_champion": previous or "none",
-            "mlflow_model_url": dg.MetadataValue.url(mlflow.model_version_url(v["model_name"], v["version"])),
+            "mlflow_model_url": dg.MetadataValue.url(mlflow.model_version_url(name, version)),
             "gates_verified": json.dumps(list(ALL_GATES)),
+            "lineage_stages_verified": len(lineage.stages),
+            "policy_warnings": sum(1 for p in lineage.policies if p.get("warning")),
         },
     )
