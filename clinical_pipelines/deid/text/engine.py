@@ -26,6 +26,7 @@ from .model import load_verified_model
 from .normalize import analysis_view
 from .ner import light_artifacts, make_enhancer, map_entities, ner_regions
 from .recognizers import build_recognizers
+from .safelist import safelist_identity
 from .spans import Span, TextResult, merge_spans, strip_spans, to_engine_type
 
 
@@ -62,6 +63,8 @@ class ClinicalTextDeidentifier:
                                       f"{tp.ner_model.version}")
         gz = gazetteer_identity()  # fails closed if the pinned gazetteer package is missing
         self.model_identity["name_gazetteer"] = f"{gz['package']} {gz['version']} ({gz['source']})"
+        sl = safelist_identity()  # builds the safe-list vocabulary now: a missing source fails at start-up
+        self.model_identity["safe_list"] = f"{sl['packages']} ({sl['known_words']} known words)"
         nlp = self.nlp
 
         class _PreloadedSpacyEngine(SpacyNlpEngine):

@@ -10,6 +10,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from ..vocab import AMBIGUOUS_SURNAMES, COUNTRIES, EPONYM_FOLLOWERS, NON_NAME_TERMS, NOT_NAME_WORDS, STATE_ABBR, US_STATES
 from .names import trim_name
+from .safelist import is_census_name, is_clinical_word, is_safe_word
 from .spans import Candidate
 
 def keep_ner_entity(text: str, ent, t: str) -> bool:
@@ -37,6 +38,8 @@ def keep_ner_entity(text: str, ent, t: str) -> bool:
     nxt = re.match(r"(?:'s|’s|')?\s*([a-z]+)", following)
     if nxt and nxt.group(1) in EPONYM_FOLLOWERS:
         return False  # Parkinson's disease, Wolff-Parkinson-White syndrome
+    if t == "NAME" and all(is_clinical_word(w) or (is_safe_word(w) and not is_census_name(w)) for w in toks):
+        return False  # "Unasyn", "Foley", "Alert": clinical or ordinary words that are no one's name
     if t == "ORGANIZATION" and len(toks) == 1 and toks[0] in AMBIGUOUS_SURNAMES:
         return False
     if t == "ORGANIZATION" and len(toks) < 2:
