@@ -37,6 +37,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from clinical_pipelines.ingest.rules import DECIMAL_RE
 from clinical_pipelines.ingest.textfile import sniff_kind
 from clinical_pipelines.study.problems import ProblemCounter
 from clinical_pipelines.study.spec import Table
@@ -90,6 +91,8 @@ class TableReader:
         self.problems = problems if problems is not None else ProblemCounter()
         self.rows_read = 0
         self.columns_found: list[str] = []
+        self.missing: dict[str, int] = {}  # column -> values read as missing (empty, absent or a missing code)
+        self._codes = {c: missing_codes(table.missing_for(c)) for c in table.columns}
 
     def __iter__(self) -> Iterator[Chunk]:
         from clinical_pipelines.study.values import type_chunk
@@ -99,6 +102,8 @@ class TableReader:
         reader = {"csv": self._csv, "jsonl": self._jsonl, "parquet": self._parquet}[self.table.format]
         for chunk in reader():
             self.rows_read += len(chunk.frame)
+            for c in chunk.frame.columns:
+                self.missing[c] = self.missing.get(c, 0) + int(chunk.frame[c].isna().sum())
             yield type_chunk(self.table, chunk, self.name, self.problems) if self.typed else chunk
 
     def read_all(self) -> pd.DataFrame:
@@ -247,8 +252,9 @@ class TableReader:
     def _chunk(self, records: list, rows: list[int], index: dict[str, int] | list[str]) -> Chunk:
         """A frame of the declared columns (``index``: column -> field position, or the frame's column names).
 
-        A value equal to one of the table's ``missing_values`` becomes ``None`` (exact match: a value of
-        spaces is a value, and is reported where it breaks a rule).
+        A value equal to one of the column's missing codes (:meth:`Table.missing_for`) becomes ``None``
+        (exact match, and numeric codes also by value: ``0`` matches ``0.0``; a value of spaces is a
+        value, and is reported where it breaks a rule).
         """
         frame = pd.DataFrame(records, dtype=object)
         if isinstance(index, dict):
@@ -256,13 +262,20 @@ class TableReader:
             frame.columns = list(index)
         else:
             frame.columns = index
-        missing = list(self.table.missing_values)
         for c in frame.columns:
-            col = frame[c]
-            blank = col.isin(missing)
-            if blank.any():
-                frame[c] = col.where(~blank, None)
+            self._blank(frame, c)
         return Chunk(frame, np.asarray(rows, dtype=np.int64))
+
+    def _blank(self, frame: pd.DataFrame, c: str) -> None:
+        """Set the values of column ``c`` that are missing codes to ``None`` (``NaN`` in a numeric column)."""
+        texts, numbers = self._codes.get(c, ((), ()))
+        col = frame[c]
+        numeric = pd.api.types.is_numeric_dtype(col)
+        blank = col.isin(numbers) if numeric else col.isin(texts)
+        if numbers and not numeric:
+            blank |= pd.to_numeric(col.where(col.map(type).eq(str), None), errors="coerce").isin(numbers)
+        if blank.any():
+            frame[c] = col.mask(blank) if numeric else col.where(~blank, None)
 
     # ------------------------------------------------------------------ JSON Lines
     def _jsonl(self) -> Iterator[Chunk]:
@@ -319,7 +332,7 @@ class TableReader:
         if value is None:
             return None
         if isinstance(value, str):
-            return None if value in self.table.missing_values else value
+            return None if value in self.table.missing_values else value  # column codes: applied by _chunk
         if isinstance(value, (dict, list)):
             self.problems.add(self.name, "is an object or array, not a plain value", row=line, column=column)
             return None
@@ -342,10 +355,9 @@ class TableReader:
         try:
             for batch in pf.iter_batches(batch_size=self.chunk_rows, columns=list(index)):
                 frame = batch.to_pandas(date_as_object=False)
-                text_cols = [c for c in frame.columns if frame[c].dtype == object]
-                for c in text_cols:
-                    col = frame[c]
-                    frame[c] = col.mask(col.isin(self.table.missing_values))
+                for c in frame.columns:
+                    if frame[c].dtype == object or pd.api.types.is_numeric_dtype(frame[c]):
+                        self._blank(frame, c)
                 rows = np.arange(done + 1, done + len(frame) + 1, dtype=np.int64)
                 done += len(frame)
                 yield Chunk(frame, rows)
@@ -353,6 +365,12 @@ class TableReader:
             self.problems.add(self.name, f"cannot be read past record {done} ({type(exc).__name__})")
         if done == 0 and not self.problems.has(self.name):
             self.problems.add(self.name, "has no records")
+
+
+def missing_codes(codes: list[str]) -> tuple[tuple[str, ...], tuple[float, ...]]:
+    """(texts matched exactly, numbers matched by value) of a column's missing codes (``"0"`` -> 0.0 as well)."""
+    numbers = tuple(float(c) for c in codes if DECIMAL_RE.match(c))
+    return tuple(codes), numbers
 
 
 def first_invalid_line(path: Path, codec: str) -> int | None:

@@ -27,8 +27,13 @@ drop                 not released                                              d
 
 A quasi-identifier, a sensitive attribute or a birth date can also be a model input: it then
 carries a ``feature:`` block (``sex``, ``age`` from the birth date) while keeping its one role.
-Derived attributes: a ``date`` column with ``handling: birth_date`` yields ``age`` (whole years at
-the study's event time, ages over 89 top-coded "90+", Safe Harbor C) and ``age_band``.
+
+The **age source** of a study (at most one, :func:`age_source`): a ``date`` column with
+``handling: birth_date`` (age in whole years at the study's event time) or, in extracts that give
+the age itself, a ``quasi_identifier`` with ``age: true`` (age in whole years). Either way the age
+is released as attribute ``age`` with ages over 89 top-coded "90+" (Safe Harbor C), generalised by
+its band ladder for k-anonymity, and yields the derived attributes ``age`` and ``age_band``
+(usable as subgroups; a ``feature:`` block makes it a model input named ``age``).
 
 Safe Harbor letters follow 45 CFR 164.514(b)(2)(i)(A)-(R).
 """
@@ -89,10 +94,14 @@ DATE_HANDLING: tuple[str, ...] = ("shift", "year_only", "birth_date")
 LADDER_STEPS: tuple[str, ...] = ("band5", "band10", "band20", "zip3", "year", "suppress")
 FEATURE_TYPES: tuple[str, ...] = ("numeric", "binary", "categorical")
 AGE, AGE_BAND = "age", "age_band"
+AGE_TOP_CODE = 90  # Safe Harbor C: ages over 89 are aggregated into "90 or older", released as "90+"
+AGE_FROM_BIRTH_DATE, AGE_IN_YEARS = "birth_date", "years"
 DERIVED_ATTRIBUTES: tuple[str, ...] = (AGE, AGE_BAND)
 SUBGROUP_ROLES: tuple[str, ...] = (QUASI_IDENTIFIER, SENSITIVE_ATTRIBUTE, SITE)
 
-# De-identification action of each role (the `action` of a de-id policy column).
+# De-identification action of each role (the `action` of a de-id policy column). Two actions depend on
+# more than the role: "zip3" (a quasi-identifier whose ladder starts with zip3), "birth_date" (a birth
+# date -> age at the event time, 90+) and "age" (an age in years, released as `age` with 90+ top-coding).
 DEID_ACTION: dict[str, str] = {
     PATIENT_ID: "pseudonymize", ENCOUNTER_ID: "pseudonymize", RECORD_ID: "pseudonymize",
     DIRECT_IDENTIFIER: "drop", DROP: "drop", FREE_TEXT: "text", DATE: "date", EVENT_TIME: "date",
@@ -165,6 +174,22 @@ class Feature:
 
 
 @dataclass(frozen=True)
+class AgeSource:
+    """The study's age: ``kind`` ``birth_date`` (age at the event time) or ``years`` (an age column).
+
+    Released as attribute ``age`` in whole years, ages over 89 as "90+" (:data:`AGE_TOP_CODE`,
+    45 CFR 164.514(b)(2)(i)(C)); ``ladder`` is its k-anonymity band ladder; ``feature`` whether the
+    age is a model input.
+    """
+
+    table: str
+    column: str
+    kind: str
+    ladder: tuple[str, ...]
+    feature: bool
+
+
+@dataclass(frozen=True)
 class DateColumn:
     """A date of the individual: ``handling`` shift | year_only | birth_date; ``format`` is strftime
     (``None`` only for native Parquet dates); ``event_time`` marks the temporal-split time."""
@@ -215,11 +240,11 @@ def direct_identifiers(study: Study) -> list[DirectIdentifier]:
 
 
 def quasi_identifiers(study: Study) -> list[QuasiIdentifier]:
-    """Quasi-identifier columns, plus ``age`` for each birth date (its ladder is the birth date's)."""
+    """Quasi-identifier columns (attribute ``age`` for an age column), plus ``age`` for a birth date."""
     out = []
     for t, c, col in _columns(study):
         if col.role == QUASI_IDENTIFIER:
-            out.append(QuasiIdentifier(t, c, c, tuple(col.generalization), col.safe_harbor))
+            out.append(QuasiIdentifier(t, c, AGE if col.age else c, tuple(col.generalization), col.safe_harbor))
         elif col.role == DATE and col.handling == "birth_date":
             out.append(QuasiIdentifier(t, c, AGE, tuple(col.generalization), "C"))
     return out
@@ -236,10 +261,27 @@ def features(study: Study) -> list[Feature]:
         spec = col if col.role == FEATURE else getattr(col, "feature", None)
         if spec is None:
             continue
-        name = AGE if col.role == DATE else c
+        name = AGE if col.role == DATE or getattr(col, "age", False) else c
         out.append(Feature(t, c, name, spec.type, spec.unit, tuple(spec.range) if spec.range else None,
                            tuple(str(x) for x in spec.categories or ()), col.role))
     return out
+
+
+def age_sources(study: Study) -> list[AgeSource]:
+    """Every age source (birth dates and ``age: true`` quasi-identifiers); a valid study has at most one."""
+    out = []
+    for t, c, col in _columns(study):
+        if col.role == DATE and col.handling == "birth_date":
+            out.append(AgeSource(t, c, AGE_FROM_BIRTH_DATE, tuple(col.generalization), col.feature is not None))
+        elif col.role == QUASI_IDENTIFIER and col.age:
+            out.append(AgeSource(t, c, AGE_IN_YEARS, tuple(col.generalization), col.feature is not None))
+    return out
+
+
+def age_source(study: Study) -> AgeSource | None:
+    """The study's age source, or ``None`` when it has none (then ``age`` / ``age_band`` do not exist)."""
+    found = age_sources(study)
+    return found[0] if found else None
 
 
 def date_columns(study: Study) -> list[DateColumn]:
@@ -279,7 +321,8 @@ def deid_actions(study: Study) -> list[DeidAction]:
     """The de-identification action of every raw column, derived from its role.
 
     Quasi-identifiers whose ladder starts with ``zip3`` are released as ZIP3 (Safe Harbor B);
-    birth dates become ages (``birth_date``); other dates follow their ``handling``.
+    birth dates become ages (``birth_date``); an age column (``age: true``) is released as ``age``
+    with ages over 89 as "90+" (``age``); other dates follow their ``handling``.
     """
     out = []
     for t, c, col in _columns(study):
@@ -288,6 +331,8 @@ def deid_actions(study: Study) -> list[DeidAction]:
             action = "zip3"
         elif col.role == DATE and col.handling == "birth_date":
             action = "birth_date"
+        elif col.role == QUASI_IDENTIFIER and col.age:
+            action = AGE
         namespace = PSEUDONYM_NAMESPACE.get(col.role, t) if action == "pseudonymize" else None
         out.append(DeidAction(t, c, action, namespace))
     return out

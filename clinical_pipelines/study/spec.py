@@ -13,247 +13,21 @@ the line, the key path (``tables.encounters.columns.zip.generalization``) and wh
 from __future__ import annotations
 
 import codecs
-import re
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag, ValidationError, field_validator, \
-    model_validator
+from pydantic import Discriminator, Field, PrivateAttr, Tag, ValidationError, field_validator, model_validator
 
 from clinical_pipelines.study import roles as R
+from clinical_pipelines.study.columns import (  # noqa: F401 - re-exported: the spec's column models live there
+    AGE_STEPS, BOOL_HINT, COLUMN_MODELS, ROLE_MODEL, Column, ConsentColumn, DateRoleColumn, DirectIdentifierColumn,
+    DropColumn, EncounterIdColumn, EventTimeColumn, FeatureColumn, FeatureSpec, FreeTextColumn, KeepColumn,
+    LadderStep, OutcomeColumn, PatientIdColumn, QuasiIdentifierColumn, RaterColumn, RecordIdColumn, SafeHarborLetter,
+    SensitiveAttributeColumn, SiteColumn, _Model, _values, check_date_format, is_year_only)
 
-SafeHarborLetter = Literal["A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M", "N", "O", "P", "Q", "R"]
-LadderStep = Literal["band5", "band10", "band20", "zip3", "year", "suppress"]
 NAME_RE = r"^[a-z][a-z0-9_]{0,62}$"
 STUDY_ID_RE = r"^[a-z][a-z0-9-]{1,40}$"
-_DIRECTIVES = set("aAbBcdfGHIjmMpSuUVwWxXyYzZ%")
-BOOL_HINT = "YAML reads unquoted yes/no/on/off/true/false as booleans: quote the value (e.g. 'yes')"
-
-
-def _values(v):
-    """A list of data values as strings (ints and floats as written); booleans are refused."""
-    if not isinstance(v, list):
-        raise ValueError("must be a list of values")
-    out = []
-    for x in v:
-        if isinstance(x, bool):
-            raise ValueError(BOOL_HINT)
-        if not isinstance(x, (str, int, float)):
-            raise ValueError("must be a list of plain values (text or numbers)")
-        out.append(str(x))
-    if len(set(out)) != len(out):
-        raise ValueError("lists the same value more than once")
-    return out
-
-
-def check_date_format(fmt: str) -> str:
-    """A strftime/strptime format with a year, a month and a day (``%j`` day-of-year counts for both)."""
-    directives = re.findall(r"%(.)", fmt)
-    unknown = sorted({d for d in directives if d not in _DIRECTIVES})
-    if unknown:
-        raise ValueError(f"unknown strftime directive(s) {', '.join('%' + d for d in unknown)}; "
-                         "use e.g. '%Y-%m-%d', '%d/%m/%Y', '%m/%d/%Y %H:%M'")
-    has = set(directives)
-    if not has & {"Y", "y", "G"}:
-        raise ValueError("has no year (%Y): a date format needs a year, a month and a day, e.g. '%Y-%m-%d'")
-    if not (has & {"m", "b", "B"} and has & {"d"}) and "j" not in has:
-        raise ValueError("needs a month (%m, %b or %B) and a day (%d), e.g. '%Y-%m-%d'")
-    return fmt
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class FeatureSpec(_Model):
-    """How a model input is typed: numeric (unit, plausible range), binary or categorical."""
-
-    type: Literal["numeric", "binary", "categorical"]
-    unit: str | None = None
-    range: tuple[float, float] | None = None
-    categories: list[str] | None = None
-
-    @field_validator("categories", mode="before")
-    @classmethod
-    def check_categories(cls, v):
-        return v if v is None else _values(v)
-
-    @model_validator(mode="after")
-    def _by_type(self):
-        if self.type != "numeric" and (self.unit is not None or self.range is not None):
-            raise ValueError(f"unit and range are for numeric features only (this one is {self.type})")
-        if self.range is not None and not self.range[0] < self.range[1]:
-            raise ValueError("range must be [low, high] with low < high")
-        if self.type == "numeric" and self.categories is not None:
-            raise ValueError("categories are for binary or categorical features only")
-        if self.type == "categorical" and (self.categories is None or len(self.categories) < 2):
-            raise ValueError("a categorical feature needs categories: [at least two values as written in the data]")
-        if self.type == "binary" and self.categories is not None and len(self.categories) != 2:
-            raise ValueError("a binary feature has exactly two categories (default [0, 1])")
-        return self
-
-    @property
-    def allowed(self) -> list[str] | None:
-        """Allowed values as written in the data (binary default ``0``/``1``); ``None`` for numeric."""
-        if self.type == "binary":
-            return self.categories or ["0", "1"]
-        return self.categories
-
-
-class _Column(_Model):
-    description: str | None = None
-
-
-class PatientIdColumn(_Column):
-    role: Literal["patient_id"]
-    safe_harbor: SafeHarborLetter | None = None  # default H (medical record number)
-
-
-class EncounterIdColumn(_Column):
-    role: Literal["encounter_id"]
-    safe_harbor: SafeHarborLetter | None = None  # default R
-
-
-class RecordIdColumn(_Column):
-    role: Literal["record_id"]
-    safe_harbor: SafeHarborLetter | None = None  # default R
-
-
-class DirectIdentifierColumn(_Column):
-    role: Literal["direct_identifier"]
-    safe_harbor: SafeHarborLetter
-
-
-def _check_ladder(steps: list[str]) -> list[str]:
-    if len(set(steps)) != len(steps):
-        raise ValueError("a generalisation step is listed twice")
-    if "zip3" in steps and steps[0] != "zip3":
-        raise ValueError("zip3 must be the first step (it is the Safe Harbor release form of a ZIP code)")
-    if "suppress" in steps and steps[-1] != "suppress":
-        raise ValueError("suppress must be the last step")
-    bands = [s for s in steps if s.startswith("band")]
-    if bands != sorted(bands, key=lambda s: int(s[4:])):
-        raise ValueError("age bands must widen step by step (band5, band10, band20)")
-    return steps
-
-
-class QuasiIdentifierColumn(_Column):
-    role: Literal["quasi_identifier"]
-    generalization: list[LadderStep] = []
-    safe_harbor: SafeHarborLetter | None = None
-    feature: FeatureSpec | None = None
-
-    @field_validator("generalization")
-    @classmethod
-    def check_ladder(cls, v):
-        return _check_ladder(v)
-
-    @model_validator(mode="after")
-    def _geography(self):
-        if self.safe_harbor == "B" and self.generalization[:1] not in (["zip3"], ["suppress"]):
-            raise ValueError("a Safe Harbor B (geographic) quasi-identifier must start its generalization with zip3 "
-                             "or suppress: Safe Harbor keeps at most the first three ZIP digits")
-        return self
-
-
-class DateRoleColumn(_Column):
-    role: Literal["date"]
-    handling: Literal["shift", "year_only", "birth_date"]
-    format: str | None = None
-    generalization: list[Literal["band5", "band10", "band20", "suppress"]] = []
-    feature: FeatureSpec | None = None
-
-    @field_validator("format")
-    @classmethod
-    def check_format(cls, v):
-        return v if v is None else check_date_format(v)
-
-    @field_validator("generalization")
-    @classmethod
-    def check_ladder(cls, v):
-        return _check_ladder(v)
-
-    @model_validator(mode="after")
-    def _birth_date_only(self):
-        if self.handling != "birth_date" and (self.generalization or self.feature is not None):
-            raise ValueError("generalization and feature apply to the age derived from a birth date: "
-                             "only with handling: birth_date")
-        if self.feature is not None and self.feature.type != "numeric":
-            raise ValueError("the age derived from a birth date is a numeric feature (type: numeric)")
-        if self.handling == "birth_date" and self.format and "%y" in self.format:
-            raise ValueError("a two-digit year (%y) is ambiguous for birth dates (1950 or 2050?): use %Y")
-        return self
-
-
-class EventTimeColumn(_Column):
-    role: Literal["event_time"]
-    handling: Literal["shift", "year_only"]
-    format: str | None = None
-
-    @field_validator("format")
-    @classmethod
-    def check_format(cls, v):
-        return v if v is None else check_date_format(v)
-
-
-class FreeTextColumn(_Column):
-    role: Literal["free_text"]
-
-
-class SiteColumn(_Column):
-    role: Literal["site"]
-
-
-class ConsentColumn(_Column):
-    role: Literal["consent"]
-    granted: list[str] = Field(min_length=1)
-    refused: list[str] = []
-
-    @field_validator("granted", "refused", mode="before")
-    @classmethod
-    def check_values(cls, v):
-        return _values(v)
-
-    @model_validator(mode="after")
-    def _disjoint(self):
-        if set(self.granted) & set(self.refused):
-            raise ValueError("a value cannot be both granted and refused")
-        return self
-
-
-class OutcomeColumn(_Column):
-    role: Literal["outcome"]
-
-
-class RaterColumn(_Column):
-    role: Literal["rater"]
-
-
-class FeatureColumn(FeatureSpec):
-    role: Literal["feature"]
-    description: str | None = None
-
-
-class SensitiveAttributeColumn(_Column):
-    role: Literal["sensitive_attribute"]
-    feature: FeatureSpec | None = None
-
-
-class KeepColumn(_Column):
-    role: Literal["keep"]
-
-
-class DropColumn(_Column):
-    role: Literal["drop"]
-
-
-COLUMN_MODELS = (PatientIdColumn, EncounterIdColumn, RecordIdColumn, DirectIdentifierColumn, QuasiIdentifierColumn,
-                 DateRoleColumn, EventTimeColumn, FreeTextColumn, SiteColumn, ConsentColumn, OutcomeColumn,
-                 RaterColumn, FeatureColumn, SensitiveAttributeColumn, KeepColumn, DropColumn)
-Column = Annotated[Union[COLUMN_MODELS], Field(discriminator="role")]  # noqa: UP007
-ROLE_MODEL = {m.model_fields["role"].annotation.__args__[0]: m for m in COLUMN_MODELS}
-assert tuple(ROLE_MODEL) == R.ROLES, "roles.ROLES and the column models must list the same roles"
 
 
 class Table(_Model):
@@ -301,6 +75,12 @@ class Table(_Model):
     @property
     def has_header(self) -> bool:
         return True if self.header is None else self.header
+
+    def missing_for(self, column: str) -> list[str]:
+        """The codes that mean "missing" in ``column``: the table's ``missing_values``, then the column's own."""
+        spec = self.columns.get(column)
+        own = list(getattr(spec, "missing_values", []) or [])
+        return list(self.missing_values) + [v for v in own if v not in self.missing_values]
 
 
 class NotApplicable(_Model):
@@ -438,6 +218,9 @@ class Study(_Model):
 
     def features(self) -> list[R.Feature]:
         return R.features(self)
+
+    def age_source(self) -> R.AgeSource | None:
+        return R.age_source(self)
 
     def date_columns(self) -> list[R.DateColumn]:
         return R.date_columns(self)

@@ -78,6 +78,9 @@ ALLOWED = {
     "labels": "{table, encounter_column, rater_column, label_column, allowed, positive, min_raters} or "
               "{not_applicable: <reason>}",
     "granted": "the values that mean consent was given, e.g. [Y]",
+    "missing_values": "a list of codes as written in the data that mean missing, e.g. ['', '?', 'NA'] (a column's "
+                      "own list adds to the table's; numbers such as 0 or -999 also match 0.0 / -999.0)",
+    "age": "true for an age in whole years (Safe Harbor C: ages over 89 released as 90+), or false",
 }
 
 

@@ -60,7 +60,7 @@ def cross_field_problems(parts: Parts | None, folder: Path) -> list[tuple[tuple,
         return []
     ctx = _Ctx(parts)
     out: list[tuple[tuple, str]] = []
-    for rule in (_top, _tables, _patients, _dates, _outcome, _labels, _evaluation, _features):
+    for rule in (_top, _tables, _patients, _dates, _ages, _outcome, _labels, _evaluation, _features):
         out.extend(rule(ctx, folder))
     return out
 
@@ -214,14 +214,27 @@ def _evaluation(ctx: _Ctx, folder: Path):
     if isinstance(ev.subgroups, list):
         if len(set(ev.subgroups)) != len(ev.subgroups):
             yield ("evaluation", "subgroups"), "lists an attribute more than once"
-        births = [f for f in ctx.with_role(R.DATE) if f[2].handling == "birth_date"]
+        ages = _age_sources(ctx)
         for i, attr in enumerate(ev.subgroups):
             if attr in R.DERIVED_ATTRIBUTES:
-                if not births and not ctx.parts.broken_columns:
-                    yield ("evaluation", "subgroups", i), f"{attr} is derived from a birth date, and no date column " \
-                                                          "has handling: birth_date"
+                if not ages and not ctx.parts.broken_columns:
+                    yield ("evaluation", "subgroups", i), (f"{attr} is derived from the study's age, and it has none: "
+                                                           "give a birth date (role date, handling: birth_date) or "
+                                                           "an age in years (role quasi_identifier, age: true)")
                 continue
             yield from _one_ref(ctx, attr, ("evaluation", "subgroups", i), R.SUBGROUP_ROLES)
+
+
+def _age_sources(ctx: _Ctx) -> list[Found]:
+    return [f for f in ctx.columns() if (f[2].role == R.DATE and f[2].handling == "birth_date")
+            or (f[2].role == R.QUASI_IDENTIFIER and f[2].age)]
+
+
+def _ages(ctx: _Ctx, folder: Path):
+    ages = _age_sources(ctx)
+    if len(ages) > 1:
+        yield ("tables",), (f"has {len(ages)} age sources ({', '.join(f'{t}.{c}' for t, c, _ in ages)}): a study has "
+                            "at most one (a birth date, or an age in years with age: true); give the others role drop")
 
 
 def _one_ref(ctx: _Ctx, ref: str, key: tuple, roles: tuple[str, ...]):

@@ -12,10 +12,14 @@ Per role (see :mod:`clinical_pipelines.study.roles`):
 - ``patient_id`` / ``encounter_id`` / ``record_id``: required, without surrounding spaces (they are
   matched and pseudonymised exactly).
 
-Missing values (the table's ``missing_values``) are ``None``/``NaN`` and never a problem here.
+Ages (``age: true``): Safe Harbor's top code written as text (``90+``, ``>89``, ``90 or older``) is read as 90.
+
+Missing values (the table's and the column's ``missing_values``) are ``None``/``NaN`` and never a problem here.
 """
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import pandas as pd
@@ -42,9 +46,23 @@ def type_chunk(table: Table, chunk, name: str, problems: ProblemCounter):
         elif spec.role == R.CONSENT:
             _allowed(s, list(spec.granted) + list(spec.refused), rows, name, col, problems, "consent values")
         feature = spec if spec.role == R.FEATURE else getattr(spec, "feature", None)
+        if getattr(spec, "age", False):
+            s = top_coded_ages(s)
         if feature is not None and spec.role not in R.DATE_ROLES:
             frame[col] = type_feature(s, feature, rows, name, col, problems)
     return Chunk(frame, chunk.rows)
+
+
+_TOP_CODED = re.compile(r"^\s*(90\s*\+|>\s*89|>=\s*90|≥\s*90|90 (years )?(or|and) (older|over))\s*$", re.IGNORECASE)
+
+
+def top_coded_ages(s: pd.Series) -> pd.Series:
+    """An age column with Safe Harbor's top code written as text ("90+", ">89", ">=90", "90 or older")
+    read as 90 (:data:`~clinical_pipelines.study.roles.AGE_TOP_CODE`); other values unchanged."""
+    if not pd.api.types.is_object_dtype(s):
+        return s
+    coded = s.map(lambda v: isinstance(v, str) and bool(_TOP_CODED.match(v)))
+    return s.where(~coded, str(R.AGE_TOP_CODE)) if coded.any() else s
 
 
 def _present(s: pd.Series) -> pd.Series:

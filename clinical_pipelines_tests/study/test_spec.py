@@ -147,14 +147,15 @@ def test_external_sites_need_a_list_or_a_reason(tmp_path):
     assert na["labels"] == "outcome recorded in the extract, single source"
 
 
-def test_age_band_needs_a_birth_date(tmp_path):
+def test_age_band_needs_an_age_source(tmp_path):
     spec = base()
     del cols(spec)["dob"]
-    one(problems_of(tmp_path, spec), "evaluation.subgroups[1]", "age_band is derived from a birth date")
+    one(problems_of(tmp_path, spec), "evaluation.subgroups[1]", "age_band is derived from the study's age",
+        "age: true")
 
 
 @pytest.mark.parametrize("fmt,fragment", [("%m/%d", "has no year"), ("%Y-%q-%d", "unknown strftime directive(s) %q"),
-                                          ("%Y", "needs a month")])
+                                          ("%Y-%m", "needs a month")])
 def test_bad_date_format(tmp_path, fmt, fragment):
     spec = base()
     cols(spec)["visit_date"]["format"] = fmt
