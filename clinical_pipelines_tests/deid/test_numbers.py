@@ -121,7 +121,8 @@ def test_alphanumeric_identifiers(text, value):
 
 
 @pytest.mark.parametrize("text,value", [
-    ("car plate 832 UGB; lot B", "832 UGB"), ("plate (NY) ABC-1234.", "ABC-1234"), ("vehicle tag 7abc123 in lot", "7abc123"), ("Plate 7ABC123.", "7ABC123"), ("license plate #: QJX-4471", "QJX-4471"),
+    ("car plate 832 UGB; lot B", "832 UGB"), ("plate (NY) ABC-1234.", "ABC-1234"),
+    ("vehicle tag 7abc123 in lot", "7abc123"), ("Plate 7ABC123.", "7ABC123"), ("license plate #: QJX-4471", "QJX-4471"),
     ("SSN xxx-xx-4320", "4320"), ("SSN ***-**-0424", "0424"), ("VIN 1HGCM82633A004352", "1HGCM82633A004352"),
 ])
 def test_ssn_vin_plates(text, value):
@@ -160,3 +161,51 @@ def test_engine_keeps_vitals_next_to_vehicle_words(engine):
     for value in ("37.2", "RR 24", "162/90", "HR 131", "BMI 42"):
         assert value in res.text
     assert "832 UGB" not in res.text
+
+
+CLINICAL_PARAGRAPH_LINES = [
+    'Tdap 2019, PPSV23 2020, Shingrix x2. Hep B surface Ab 1000+. CD4 350 cells/mm3, VL <20.',
+    'A1c 7.2% (6/2023).',
+    'Troponin 0.04 -> 0.12 -> 0.35. HCT 32.1/Hgb 10.4. Lipid panel: TC 210 TG 150 HDL 45 LDL 135.',
+    'Urine output 1250 mL/24h.',
+    'Dialysis MWF 0600-1000. Insulin glargine 22 units qHS, lispro 4-6-8 units with meals.',
+    'O2 2L NC, FiO2 40%, PEEP 5, TV 450.',
+    'ABG 7.32/48/65/24. Echo: LVEF 55-60%, LVIDd 5.2 cm, RVSP 35 mmHg. Cath: LAD 90% -> DES 3.0 x 18 mm.',
+    'Weight 180 -> 175 lbs.',
+    'Blood cultures 2/2 positive. Spine L4-5, C5-C6. Wound 3 x 2 x 0.5 cm.',
+    'EKG: rate 72, PR 0.16, QRS 0.08, QT 0.40.',
+    'Serial troponins 12 -> 34 -> 56 ng/L. BMI 32.4 kg/m2. GFR >60. Follow up in 2-3 weeks.',
+    'Scheduled for 0730 tomorrow.',
+    'Chest tube output 150 cc/8h. Hgb 7.2 -> transfused 2 units -> 9.1. Page 4 of 12.',
+    'Dose 5000 units heparin SQ q8h.',
+    'Vitamin D 50,000 IU weekly. Ferritin 1234 ng/mL. Time of death 0342.',
+    'Weight-based heparin 80 units/kg bolus.',
+    'AST/ALT 120/245. BUN/Cr 45/2.1. ESR/CRP 110/15.2. PT/INR 14.2/1.1.',
+    'Urine culture >100000 CFU/mL of E. coli.',
+    'Urine culture 100000 colonies. Viral load 1200000. HCV RNA 2340000 IU/mL.',
+    'Fluid balance +1500 mL, net +2.3 L.',
+    'Blood loss 1200-1500 mL. Gleason 3+4=7. TNM T2N0M0. Steps 12000/day. Holter 24 h: 1234 PVCs.',
+    'Hearing loss at 4000 Hz.',
+    'RA lead 0.5V @ 0.4ms, battery 8.5 years. Pacemaker Medtronic model 5076-52, implanted 2019.',
+    'ICD shock x 2.',
+    'Weight 92.3 kg (203 lb). GFR 45 mL/min/1.73m2. BP 150s-160s/90s. Tidal volume 6-8 mL/kg. EEG 8-9 Hz.',
+    'Hb 8.1 g/dL (ref 13.5-17.5). PSA 4.5 ng/mL in 2022, 6.2 in 2024. MRI 2.1 x 1.8 x 1.5 cm.',
+    'Smoker 1 ppd x 40 years.',
+    'Labs 3/14: WBC 11.2, Hgb 9.8, Plt 412. Cr trend 1.1 1.4 1.9 2.3. Glucose log: 182 215 167 244 198.',
+    'Na 128 -> 131 -> 134 over 48 hours. CK 12450 U/L. D-dimer 2350 ng/mL FEU. BNP 12500 pg/mL.',
+    'NT-proBNP 35000.',
+    'Fluids: 1000 mL NS at 125 mL/h. Total 24h intake 2850, output 3100.',
+    'Platelets 1200000 (thrombocytosis).',
+    'Neuro: pupils 4->2 mm. MAP 65-70. Sats 88-92%. FEV1 1.25 L (45% predicted), FVC 2.10 L.',
+    'Started 2019-2020, stopped 2021. Years 1995-2005 smoker. 2 of 3 blood cultures. Apgar 8/9. G3P2103.',
+    'Head CT 2023 was normal. HIV 1/2 Ab negative. Hep C Ab 0.12 S/CO. Vaccinated x3 (2021, 2021, 2022).',
+    'Insulin sliding scale: 151-200: 2 units; 201-250: 4 units; 251-300: 6 units; 301-350: 8 units.',
+    'Medication times 0600 1400 2200. Monitoring q4h 0000 0400 0800 1200 1600 2000.',
+    'Oxygen 15 L NRB. Lactate 4.2 -> 2.1. pH 7.21 pCO2 58 pO2 62 HCO3 22. Anion gap 18.',
+    'Heparin drip 1250 units/hr, aPTT 65-85. Tacrolimus level 8.2 (goal 8-10). Vanc trough 15-20.',
+]
+
+
+@pytest.mark.parametrize("line", CLINICAL_PARAGRAPH_LINES)
+def test_clinical_paragraph_has_no_identifier_numbers(line):
+    assert found(line) == [] and find_identifiers(line) == [] and find_ssn_and_vin(line) == []

@@ -264,7 +264,7 @@ def words_pattern(value: str, usps: bool = False) -> str | None:
     if not parts:
         return None
     alts = [_USPS_ALT.get(p.lower(), re.escape(p)) if usps else re.escape(p) for p in parts]
-    return r"(?<!\w)" + r"[\s,.-]*".join(alts) + r"\.?(?!\w)" if usps else r"(?<!\w)" + r"[\s,.-]*".join(alts) + r"(?!\w)"
+    return r"(?<!\w)" + r"[\s,.-]*".join(alts) + (r"\.?(?!\w)" if usps else r"(?!\w)")
 
 
 def name_entries(value: str) -> list[DenyEntry]:

@@ -40,7 +40,7 @@ ID_CONTEXT_RE = re.compile(
     re.I)
 ID_CONTEXT_WINDOW = 40
 ID_CUE_PREFIX_RE = re.compile(r"(?i:mrn|mr|acct|acc|id|no|dl|sn|s/n|ssn|lic|hosp|unit|ref|csn|fin|har)[#:]+")
-RANGE_LIKE_RE = re.compile(r"^\d+(?:[-/]\d+)+[a-z]{0,3}$|^\d+(?:\.\d+)?[a-z]{1,4}$")
+RANGE_LIKE_RE = re.compile(r"^\d+s?(?:[-/]\d+s?)+[a-z]{0,3}$|^\d+(?:\.\d+)?[a-z]{1,4}$")  # 5-10mg, 150s-160s
 
 @functools.lru_cache(maxsize=8)
 def cue_index(text: str) -> list[tuple[int, int, str]]:

@@ -55,7 +55,7 @@ MEASUREMENT_NAMES = (
     "|aptt|fibrinogen|d-?dimer|lactate|ph|pco2|po2|pao2|paco2|a1c|hba1c|tsh|ft4|t4|t3|ldl|hdl|tg|trigs?"
     "|triglycerides|chol|cholesterol|crp|hs-?crp|esr|procalcitonin|pct|ferritin|iron|tibc|b12|folate|psa|cea|afp"
     "|ca-?125|hcg|b-?hcg|lipase|amylase|ammonia|uric\\s+acid|osm\\w*|e?gfr|crcl|cd4|viral\\s+load|vl|copies|titer"
-    "|counts?|level|labs?|bmp|cmp|cbc|panel|ua|sg"
+    "|counts?|level|labs?|bmp|cmp|cbc|panel|ua|sg|culture"
     # cardiology and other measurements
     "|ef|lvef|gradient|qtc?|qrs|pr|axis|axes|rvsp|pasp|cvp|pcwp|svr|lvedd|lvesd|tapse|fev1|fvc|dlco|iop|vas"
     # scores and scales
@@ -63,18 +63,21 @@ MEASUREMENT_NAMES = (
     "|apache(?:\\s+ii)?|meld(?:-?na)?|child-?pugh|braden|morse|pain(?:\\s+score)?|nyha|mrs|rankin|ecog|kps"
     "|karnofsky|score|scale|stage|grade|class|steps")
 _MEASURE_BEFORE_RE = re.compile(
-    rf"(?:^|[^\w])(?:{MEASUREMENT_NAMES})(?:\s*\([^)\n]{{0,12}}\))?[ \t:=~<>]*"
+    rf"(?:^|[^\w])(?:{MEASUREMENT_NAMES})(?!\w)(?:\s*\([^)\n]{{0,12}}\))?[ \t:=~<>]*"
+    r"(?:(?-i:[a-z]+)[ \t:]+){0,2}"  # "Glucose log: 182 215", "Cr trend 1.1 1.4", "CD4 count was 1200"
     r"(?:(?:of|is|was|were|at|now|from|to|down|up|->|=)[ \t:=~<>]*)*$", re.I)
 UNITS = (
     "mg|mcg|ug|µg|g|gm|grams?|kg|kgs|lbs?|pounds?|oz|ml|cc|dl|mmol|meq|iu|units?|mmhg|mm\\s+hg|cmh2o|cm|mm|km|inch"
     "|inches|in|ft|feet|%|percent|bpm|beats|breaths|/min|per\\s+min\\w*|ms|msec|sec|seconds?|mins?|minutes?|hrs?"
     "|hours?|days?|wks?|weeks?|mos?|months?|yrs?|years?|copies|cells|k/ul|/ul|/mm3|/hpf|/lpf|x\\s*10|ng|pg|nmol"
     "|pmol|umol|mosm|kcal|cal|calories|steps|tabs?|tablets?|caps?|capsules?|puffs?|drops?|gtts?|sprays?|patch\\w*"
-    "|doses?|vials?|amps?|times|x\\b|mph|ppm|points?|pts|degrees|deg|°|l/min|lpm|dollars|usd|cents|mL/h\\w*|mg/\\w+")
+    "|doses?|vials?|amps?|times|x\\b|cfu|colonies|organisms|mph|ppm|points?|pts|degrees|deg|°|l/min|lpm|dollars"
+    "|usd|cents|mL/h\\w*|mg/\\w+")
 _UNIT_AFTER_RE = re.compile(rf"^[ \t]*(?:{UNITS})(?![A-Za-z])", re.I)
 _CODE_CUE_RE = re.compile(
     r"\b(?:ICD[- ]?(?:9|10|11)?(?:[- ]?(?:CM|PCS))?|CPT|HCPCS|LOINC|NDC|SNOMED(?:[- ]?CT)?|RxNorm|RXCUI|UMLS|CUI"
-    r"|(?:MS-|APR-)?DRG|ATC|UNII|OID|(?:billing|procedure|diagnosis|dx|px|charge|cpt|icd)[ \t]+codes?|modifier)\b(?:[ \t]*(?:codes?|#|no\.?|:|=))*[ \t:#=]*"
+    r"|(?:MS-|APR-)?DRG|ATC|UNII|OID|(?:billing|procedure|diagnosis|dx|px|charge|cpt|icd)[ \t]+codes?|modifier)\b"
+    r"(?:[ \t]*(?:codes?|#|no\.?|:|=))*[ \t:#=]*"
     r"(?:[\w.-]+[ \t]*(?:\([^)\n]{0,40}\))?[ \t]*[,;/][ \t]*){0,6}$", re.I)
 _MONEY_RE = re.compile(r"(?:\$|\bUSD|\bEUR|£|€)[ \t]*$", re.I)
 _GENERIC_CUE_RE = re.compile(r"(?:\bid|#)[ \t:]*$", re.I)
