@@ -37,6 +37,10 @@ def found(text):
     ("or jdoe at example.net", "jdoe at example.net", "EMAIL"),
     ("ingrid1976 at proton dot me", "ingrid1976 at proton dot me", "EMAIL"),
     ("mail J.Doe@Example.ORG", "J.Doe@Example.ORG", "EMAIL"),
+    ("maria at gmail.com", "maria at gmail.com", "EMAIL"),
+    ("email: john at example.com", "john at example.com", "EMAIL"),
+    ("john at gmail dot com", "john at gmail dot com", "EMAIL"),
+    ("see bit.ly/3xYz12", "bit.ly/3xYz12", "URL"),
     ("Portal: portal.example-health.org/u/123", "portal.example-health.org/u/123", "URL"),
     ("log in at mychart.example.com.", "mychart.example.com", "URL"),
     ("see https://portal.example.org/p/1?x=2", "https://portal.example.org/p/1?x=2", "URL"),
@@ -58,6 +62,7 @@ def test_contact_found(text, value, typ):
     "U.S. citizen, e.g. this, i.e. that",
     "file report.doc attached",
     "seen at home. Then left",
+    "meet at noon dot then",
     "Meds at 0030 1200 1800",               # 24-hour times, not a "00" international number
     "Time 12:30:45",                        # not IPv6
     "BP 132/84, HR 88, aspirin 81 mg",

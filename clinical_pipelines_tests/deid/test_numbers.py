@@ -32,6 +32,10 @@ def covered(text, value):
     ("Account 2021-88310472 closed", "2021-88310472"),
     ("ref 7730 1942 8816 5521", "7730 1942 8816 5521"),
     ("Unit no. 55-218-09", "55-218-09"),
+    ("card 4111 1111 1111 1111", "4111 1111 1111 1111"),
+    ("DL# 123 456 789", "123 456 789"),
+    ("Cell (608)2334190", "(608)2334190"),
+    ("call 608 2334190", "608 2334190"),
     ("pt id 318 52 774", "318 52 774"),
     ("Acct 31 0042", "31 0042"),
     ("MRN 4417", "4417"),
@@ -114,6 +118,8 @@ def test_clinical_numbers_kept(text):
 @pytest.mark.parametrize("text,value", [
     ("Indication: SOB (I21.4)", None), ("G2P1011 at 32 weeks", None), ("Room 4B-12, bed 2", None),
     ("MRN: AB1294", "AB1294"), ("Accession S21-77", "S21-77"), ("Serial PM-88231-X", "PM-88231-X"),
+    ("monitor MAC 00:1A:2B:3C:4D:5E paired", "00:1A:2B:3C:4D:5E"), ("hub 001a.2b3c.4d5e", "001a.2b3c.4d5e"),
+    ("Medicare 1EG4-TE5-MK73", "1EG4-TE5-MK73"), ("DL D123-4567-8901", "D123-4567-8901"),
 ])
 def test_alphanumeric_identifiers(text, value):
     got = [text[c.start:c.end] for c in find_identifiers(text)]

@@ -36,7 +36,7 @@ PHONE_SHORT_RE = re.compile(r"(?:\b(?:pager|beeper|pgr|page|ext|x|tel|phone|ph|c
 FAX_CUE_RE = re.compile(r"\bfax\w*\b|\bf:\s*$|\bfacsimile\b", re.I)
 
 EMAIL_RE = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b")
-_GTLD = r"com|org|net|edu|gov|mil|int|io|health|care|clinic|info|biz|app|online"
+_GTLD = r"com|org|net|edu|gov|mil|int|io|health|care|clinic|info|biz|app|online|ly|gl"
 _CCTLD = r"us|uk|ca|au|de|fr|nl|ie|nz|eu|ch"
 _TLD = _GTLD + "|" + _CCTLD
 _KNOWN_TLD_RE = re.compile(rf"(?i:{_TLD}|me|co)")
@@ -65,7 +65,14 @@ def _common_word(word: str) -> bool:
     return zipf_frequency(word, "en") >= 3.5
 
 
-def _spelled_email(m: re.Match) -> bool:
+# widely used mailbox providers: "maria at gmail.com" is an address although "maria" is a common word
+_MAIL_PROVIDER_RE = re.compile(r"(?:[ \t]+at[ \t]+)(?:gmail|googlemail|yahoo|ymail|hotmail|outlook|live|msn|aol|icloud"
+                               r"|me|mac|proton|protonmail|pm|gmx|mail|comcast|att|verizon|sbcglobal|charter|cox|zoho)\b",
+                               re.I)
+_EMAIL_CUE_RE = re.compile(r"\be-?mail(?:ed)?\b|\bemail\s+address\b|\bcontact\b", re.I)
+
+
+def _spelled_email(m: re.Match, text: str) -> bool:
     at, dot, local = m.group("at"), m.group("dot"), m.group("local")
     if "@" in at and "@" in m.group() and EMAIL_RE.fullmatch(m.group()):
         return False  # the plain form, already found
@@ -73,7 +80,9 @@ def _spelled_email(m: re.Match) -> bool:
         return True  # an obfuscated form is always an address
     if dot.strip() == "." and not _KNOWN_TLD_RE.fullmatch(m.group("tld")):
         return False  # "at ease.Then": a plain "at" needs a real top-level domain
-    return bool(re.search(r"[\d._%+-]", local)) or not _common_word(local.lower())
+    if re.search(r"[\d._%+-]", local) or _MAIL_PROVIDER_RE.match(m.group(), len(local)):
+        return True
+    return bool(_EMAIL_CUE_RE.search(text, max(0, m.start() - 24), m.start())) or not _common_word(local.lower())
 
 
 def _international(number: str) -> bool:
@@ -115,7 +124,8 @@ def find_contacts(text: str) -> list[Candidate]:
         out += [Candidate(m.start(), m.end(), "IP", 0.9) for m in IPV4_RE.finditer(text)]
     if "@" in text:
         out += [Candidate(m.start(), m.end(), "EMAIL", 0.95) for m in EMAIL_RE.finditer(text)]
-    out += [Candidate(m.start(), m.end(), "EMAIL", 0.9) for m in EMAIL_SPELLED_RE.finditer(text) if _spelled_email(m)]
+    out += [Candidate(m.start(), m.end(), "EMAIL", 0.9) for m in EMAIL_SPELLED_RE.finditer(text)
+            if _spelled_email(m, text)]
     out += [Candidate(m.start(), m.end(), "URL", 0.85) for m in URL_RE.finditer(text)
             if "@" not in text[max(0, m.start() - 1):m.start()]]
     if ":" in text:

@@ -20,6 +20,9 @@ PLATE_RE = re.compile(
     r"[ \t:#]*(?:\(?[A-Z]{2}\)?[ \t:]+)?"  # an optional state: "plate (NY) ABC-1234"
     r"((?=[A-Z0-9 -]{0,9}\d)(?=[A-Z0-9 -]{0,9}[A-Z])[A-Z0-9]{1,4}[ -]?[A-Z0-9]{1,5}"
     r"|(?=[a-z0-9]{0,7}\d)(?=[a-z0-9]{0,7}[a-z])[a-z0-9]{5,8})(?![\w-])")
+# IEEE 802 MAC addresses of a patient's device ("00:1A:2B:3C:4D:5E", "00-1A-...", "001a.2b3c.4d5e")
+MAC_RE = re.compile(r"(?<![\w:.-])(?:[0-9A-Fa-f]{2}([:-])(?:[0-9A-Fa-f]{2}\1){4}[0-9A-Fa-f]{2}"
+                    r"|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4})(?![\w:.-])")
 VIN_RE = re.compile(r"\b(?=[A-HJ-NPR-Z0-9]*\d)(?=[A-HJ-NPR-Z0-9]*[A-HJ-NPR-Z])[A-HJ-NPR-Z0-9]{17}\b")
 # generic identifier tokens: >= 4 digits with a letter, or >= 6 digits
 ID_TOKEN_RE = re.compile(r"(?<![\w./-])(?:[A-Za-z]{1,6}[#:-]?)?(?=[A-Za-z0-9#-]*\d)[A-Za-z0-9]+(?:[-#][A-Za-z0-9]+)*(?![\w-])")
@@ -115,8 +118,9 @@ def find_identifiers(text: str) -> list[Candidate]:
     """Identifier-like tokens with letters: >= 4 digits with a letter anywhere (typed by the nearest cue before
     it), shorter ones (>= 2 digits, >= 4 characters) only right after a specific cue ("MRN: AB12", "Accession
     S21-77"). Room / bed numbers and clinical codes (ICD-10-CM, G/P notation) are not identifiers. Digit-only runs
-    in any grouping are the number policy's (``numbers.find_numbers``)."""
-    out = []
+    in any grouping are the number policy's (``numbers.find_numbers``). MAC addresses are device identifiers."""
+    out = [Candidate(m.start(), m.end(), "DEVICE", 0.8) for m in MAC_RE.finditer(text)] if ":" in text or "." in text \
+        or "-" in text else []
     cues = cue_index(text)
     for m in ID_TOKEN_RE.finditer(text):
         tok = m.group()
