@@ -7,9 +7,11 @@ role; values parse as declared (dates, numbers, ranges, categories, consent valu
 primary keys are unique across batches; encounter references resolve inside their batch; the
 outcome is evaluable (expression or rater table: allowed labels, at least ``min_raters`` per
 unit); external sites occur in the site column; a temporal design has data on both sides of
-the cut-off; and there are enough outcome-evaluable units, events and non-events for the
-validation gates (``subgroups.min_n`` / ``min_events`` of the gate policy). Messages name file,
-row and column with counts, never a value of the data.
+the cut-off; there are enough outcome-evaluable units, events and non-events for the validation
+gates (``subgroups.min_n`` / ``min_events`` of the gate policy), in all, in every external site and
+in the subgroups (:mod:`clinical_pipelines.study.check_sizes`). Missing values (empty, absent, or a
+declared missing code) are counted per column. Messages name file, row and column with counts,
+never a value of the data (site names, age bands and declared categories are spec values).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from clinical_pipelines.ingest.problems import Problem, ProblemLog
 from clinical_pipelines.ingest.textfile import decode
 from clinical_pipelines.study import expression
 from clinical_pipelines.study import roles as R
+from clinical_pipelines.study.check_sizes import SizeCollector
 from clinical_pipelines.study.problems import ProblemCounter
 from clinical_pipelines.study.read import TableReader
 from clinical_pipelines.study.spec import RaterLabels, Study, Temporal, parse_study
@@ -62,6 +65,9 @@ class CheckReport:
     rows: dict[str, int] = field(default_factory=dict)
     outcome: OutcomeCounts | None = None
     years: tuple[int, int] | None = None
+    missing: dict[str, int] = field(default_factory=dict)  # "table.column" -> missing values read
+    sizes: dict = field(default_factory=dict)  # external_sites / subgroups -> group -> {units, events}
+    notes: list[str] = field(default_factory=list)  # findings that do not fail the check
 
     @property
     def ok(self) -> bool:
@@ -75,7 +81,8 @@ class CheckReport:
                 "not_applicable": self.not_applicable, "batches": self.batches, "rows": self.rows,
                 "outcome": None if self.outcome is None else {"units": self.outcome.units, "events": self.outcome.events,
                                                               "unknown": self.outcome.unknown},
-                "event_years": list(self.years) if self.years else None}
+                "event_years": list(self.years) if self.years else None, "missing": self.missing,
+                "sizes": self.sizes, "notes": self.notes}
 
 
 def role_rows(study: Study) -> list[RoleRow]:
@@ -129,6 +136,11 @@ class _DataCheck:
         self.years: list[int] = []
         self.event_times: list[pd.Series] = []
         self.rows: dict[str, int] = defaultdict(int)
+        self.missing: dict[str, int] = defaultdict(int)
+        self.consensus: dict[tuple[str, str], bool] = {}
+        raters = isinstance(study.labels, RaterLabels)
+        unit_table = self.encounter_table if raters else study.outcome.table
+        self.sizes = SizeCollector(study, unit_table, study.encounter_id(unit_table) if raters and unit_table else None)
 
     def run(self) -> None:
         if not self.data.is_dir():
@@ -160,7 +172,7 @@ class _DataCheck:
         for name in order:
             table = self.study.tables[name]
             reader = TableReader(table, folder / table.file, name=prefix + table.file, problems=self.log)
-            encounters = self._table(name, reader, known_encounters)
+            encounters = self._table(name, reader, known_encounters, folder.name if prefix else "")
             if name == self.encounter_table and reader.rows_read:
                 known_encounters = encounters
 
@@ -188,7 +200,7 @@ class _DataCheck:
         keyed = [t for t in both if self.study.tables[t].primary_key == self.study.encounter_id(t)]
         return (keyed or both or [None])[0]
 
-    def _table(self, name: str, reader: TableReader, known_encounters: set | None) -> set:
+    def _table(self, name: str, reader: TableReader, known_encounters: set | None, batch: str) -> set:
         table = self.study.tables[name]
         enc_col = self.study.encounter_id(name)
         site_col = next(iter(c.column for c in self.study.columns_with_role(R.SITE, table=name)), None)
@@ -209,8 +221,11 @@ class _DataCheck:
                                       rows[unknown], column=enc_col)
             if site_col and site_col in frame:
                 self.sites.update(frame[site_col].dropna().astype(str).unique())
-            self._outcome_chunk(name, reader.name, frame, rows)
+            decided = self._outcome_chunk(name, reader.name, frame, rows)
+            self.sizes.add(name, batch, frame, decided)
             self._temporal_chunk(name, frame)
+        for col, n in reader.missing.items():
+            self.missing[f"{name}.{col}"] += n
         return encounters
 
     def _unique(self, table: str, file: str, col: str, values: pd.Series, rows) -> None:
@@ -225,7 +240,8 @@ class _DataCheck:
         self.log.add_rows(file, "duplicate primary key (already used on an earlier row or batch)", dup, column=col)
 
     # ------------------------------------------------------------------ outcome and design
-    def _outcome_chunk(self, name: str, file: str, frame: pd.DataFrame, rows) -> None:
+    def _outcome_chunk(self, name: str, file: str, frame: pd.DataFrame, rows) -> pd.Series | None:
+        """Count the chunk's outcome; the decided outcome per row of a ``source: column`` outcome table."""
         outcome, labels = self.study.outcome, self.study.labels
         if outcome.source == "column" and name == outcome.table and outcome.column in frame:
             result = expression.parse(outcome.definition).evaluate(frame)
@@ -239,6 +255,7 @@ class _DataCheck:
             self.log.add_rows(file, "no outcome value (the outcome column is empty)", rows[missing],
                               column=outcome.column)
             self.outcome.unknown += int(result.values.isna().sum())
+            return result.values
         elif isinstance(labels, RaterLabels) and name == labels.table:
             cols = (labels.encounter_column, labels.rater_column, labels.label_column)
             if not all(c in frame for c in cols):
@@ -259,6 +276,7 @@ class _DataCheck:
                                  column=labels.rater_column)
                     continue
                 given[rater] = value
+        return None
 
     def _temporal_chunk(self, name: str, frame: pd.DataFrame) -> None:
         temporal = self.study.evaluation.temporal
@@ -275,7 +293,7 @@ class _DataCheck:
         labels = self.study.labels
         if isinstance(labels, RaterLabels):
             few: dict[str, int] = defaultdict(int)
-            for (batch, _), by_rater in self.ratings.items():
+            for (batch, _unit), by_rater in self.ratings.items():
                 given = list(by_rater.values())
                 if len(given) < labels.min_raters:
                     few[batch] += 1
@@ -286,10 +304,12 @@ class _DataCheck:
                 else:
                     self.outcome.units += 1
                     self.outcome.events += int(pos * 2 > len(given))
+                    self.consensus[(batch, _unit)] = pos * 2 > len(given)
             file = self.study.tables[labels.table].file
             for batch, n in few.items():
                 self.log.add(f"{batch}/{file}" if batch else file, f"{n} unit(s) have fewer than min_raters = "
                              f"{labels.min_raters} ratings", column=labels.rater_column, count=n)
+            self.sizes.finish(self.consensus)
         self._design()
         self._enough()
 
@@ -330,8 +350,15 @@ class _DataCheck:
             self.log.add(self.spec, f"too few rows for the validation gates: {n} units with an outcome ({events} events, "
                                f"{non} non-events); the gate policy needs at least {policy.min_subgroup_n} units and "
                                f"{policy.min_subgroup_events} events and non-events")
+        problems, notes, sizes = self.sizes.judge(policy.min_subgroup_n, policy.min_subgroup_events,
+                                                  tuple(policy.subgroup_attributes))
+        for message in problems:
+            self.log.add(self.spec, message)
+        self.report.notes += notes
+        self.report.sizes = sizes
 
     def _finish(self) -> None:
         self.report.data_problems = self.log.problems()
         self.report.rows = dict(self.rows)
+        self.report.missing = {k: v for k, v in self.missing.items() if v}
         self.report.outcome = self.outcome

@@ -98,6 +98,7 @@ def render(report, *, data_checked: bool) -> str:
                        f"{o.unknown} undecided")
         if report.years:
             out.append(f"event years: {report.years[0]}-{report.years[1]}")
+        out += _size_lines(report)
     problems = [str(p) for p in report.spec_problems] + [str(p) for p in report.data_problems]
     if problems:
         out.append(f"{len(problems)} problem(s):")
@@ -106,6 +107,22 @@ def render(report, *, data_checked: bool) -> str:
             out.append("  (the data is checked once the spec is valid)")
     out.append("result: OK" if report.ok else "result: FAILED")
     return "\n".join(out)
+
+
+def _size_lines(report) -> list[str]:
+    """Missing values per column, external-site and subgroup sizes, notes (counts and spec values only)."""
+    out = []
+    if report.missing:
+        out.append(_wrap("missing values: " + ", ".join(f"{k} {n}" for k, n in report.missing.items()), 4))
+    sites = report.sizes.get("external_sites", {})
+    if sites:
+        out.append(_wrap("external sites: " + ", ".join(f"{s} {v['units']} units ({v['events']} events)"
+                                                       for s, v in sites.items()), 4))
+    for attr, groups in report.sizes.get("subgroups", {}).items():
+        out.append(_wrap(f"subgroup {attr}: " + ", ".join(f"{g} {v['units']} ({v['events']} events)"
+                                                         for g, v in sorted(groups.items())), 4))
+    out += [_wrap(f"note: {n}", 4) for n in report.notes]
+    return out
 
 
 # --------------------------------------------------------------------------- init

@@ -1,205 +1,44 @@
 """``study init``: a draft study spec from file profiles, with every guess flagged for review.
 
-Roles are suggested from the column name first (word lists below: HIPAA Safe Harbor identifier
-kinds, 45 CFR 164.514(b)(2)(i), and common clinical extract names), then confirmed or found from
-content (:mod:`clinical_pipelines.study.profile`: identifier patterns, census names, dates with
-their format, numbers with their range, few categories, long text). An unrecognised column that
-looks like an identifier becomes ``direct_identifier`` (R), and unrecognised text becomes ``drop``:
-the draft errs towards not releasing.
+Per column, :mod:`clinical_pipelines.study.guess` suggests a role. Over all columns the draft then
+decides what a person would decide first, each marked ``# REVIEW``:
+
+- **the patient key**: a study needs a ``patient_id``. When no column is named like one, a generic
+  id column (``id``, ``record_no``, ...) becomes it: repeated values mean a patient with several
+  records; unique values mean a record-level data set where each row is one patient (UCI-style
+  public data sets). Other id columns stay ``record_id`` / ``direct_identifier``.
+- **the event time**: the first date whose name sounds like an admission / visit (else the first
+  date); an admission year (``%Y``) counts.
+- **the outcome**: the first column named like one, with ``x == <yes>`` for a yes/no column and
+  ``x > 0`` for numbers.
+- **the design**: held-out site = the smallest site whose own size meets the validation gate
+  minimums (``subgroups.min_n`` / ``min_events`` of ``policies/validation_gates.yaml``, events by the
+  drafted outcome) and leaves enough for development; subgroups are the demographic
+  quasi-identifiers, ``age_band`` when the study has an age, and the site.
+- **missing-value codes** seen in a file (``?``, ``NA``, ...) become the table's ``missing_values``.
 
 Every column line carries ``# REVIEW: guessed from ...`` (the name, or pattern shares and counts;
-never a value). The draft always carries ``draft: true``, which ``study check`` refuses: the roles
-of identifiers, the outcome and the evaluation design are decisions a person must make, so a
-draft never passes until someone has reviewed it and deleted that line (docs/STUDY_SPEC.md).
+never a value of a likely identifier). The draft always carries ``draft: true``, which ``study
+check`` refuses: the roles of identifiers, the outcome and the evaluation design are decisions a
+person must make, so a draft never passes until someone has reviewed it and deleted that line
+(docs/STUDY_SPEC.md).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections import Counter
 from datetime import date
 
+import pandas as pd
 import yaml
 
-from clinical_pipelines.study.profile import ColumnProfile, FileProfile
+from clinical_pipelines.study.guess import Guess, guess, norm, pct
+from clinical_pipelines.study.profile import FileProfile
 
-# name words -> (role, extra keys, why)
-_NAME_RULES: list[tuple[str, str, dict]] = [
-    (r"^(mrn|medical_record(_number|_no)?|patient_?id|pat_?id|subject_?id|person_?id|patient_number)$",
-     "patient_id", {}),
-    (r"^(encounter|visit|admission|hadm|stay|episode|csn|case)_?(id|number|no)$", "encounter_id", {}),
-    (r"(^|_)(ssn|social_security(_number)?)($|_)", "direct_identifier", {"safe_harbor": "G"}),
-    (r"(^|_)(e_?mail)($|_)", "direct_identifier", {"safe_harbor": "F"}),
-    (r"(^|_)fax($|_)", "direct_identifier", {"safe_harbor": "E"}),
-    (r"(^|_)(phone|tel|telephone|mobile|cell)($|_)", "direct_identifier", {"safe_harbor": "D"}),
-    (r"(^|_)(zip|zipcode|zip_code|postal|postcode|postal_code)($|_)", "quasi_identifier",
-     {"safe_harbor": "B", "generalization": ["zip3", "suppress"]}),
-    (r"(^|_)(ip|ip_address|ipaddr)($|_)", "direct_identifier", {"safe_harbor": "O"}),
-    (r"(^|_)(site|site_id|hospital|centre|center|institution|facility_id|dataset|source_site)$", "site", {}),
-    (r"(^|_)(rater|annotator|reviewer|abstractor|coder)(_?id)?$", "rater", {}),
-    (r"(^|_)(address|street|addr|city|town|county|precinct)($|_)", "direct_identifier", {"safe_harbor": "B"}),
-    (r"(^|_)(dob|birth|birthdate|birth_date|date_of_birth)($|_)", "date", {"handling": "birth_date"}),
-    (r"(^|_)(facility|hospital|institution|clinic)_name$", "direct_identifier", {"safe_harbor": "R"}),
-    (r"(^|_)(name|names|surname|first_?name|last_?name|given_?name|family_?name|full_?name|middle_?name|maiden|"
-     r"author|physician|doctor|provider|attending|clinician|nurse|guardian|next_of_kin|emergency_contact)($|_)",
-     "direct_identifier", {"safe_harbor": "A"}),
-    (r"(^|_)(insurance|health_?plan|member_id|beneficiary|medicaid|medicare|policy_number)($|_)",
-     "direct_identifier", {"safe_harbor": "I"}),
-    (r"(^|_)(account|acct)($|_)", "direct_identifier", {"safe_harbor": "J"}),
-    (r"(^|_)(license|licence|dea|npi|certificate)($|_)", "direct_identifier", {"safe_harbor": "K"}),
-    (r"(^|_)(plate|vin|vehicle)($|_)", "direct_identifier", {"safe_harbor": "L"}),
-    (r"(^|_)(device|serial|udi|imei)($|_)", "direct_identifier", {"safe_harbor": "M"}),
-    (r"(^|_)(url|website|portal|link)($|_)", "direct_identifier", {"safe_harbor": "N"}),
-    (r"(^|_)(photo|image|fingerprint|voiceprint|biometric)($|_)", "direct_identifier", {"safe_harbor": "P"}),
-]
-_OTHER_RULES: list[tuple[str, str, dict]] = [
-    (r"^(age|age_years|age_at_\w+)$", "quasi_identifier", {"generalization": ["band5", "band10", "band20"]}),
-    (r"^(sex|gender)$", "quasi_identifier", {"generalization": []}),
-    (r"^(race|ethnicity|ethnic_group|ethnic)$", "quasi_identifier", {"generalization": ["suppress"]}),
-    (r"(^|_)consent", "consent", {}),
-    (r"(^|_)(note|notes|text|comment|comments|narrative|report|summary)($|_)", "free_text", {}),
-    (r"^(state|country|province)$", "keep", {}),
-    (r"^(label|outcome|target|class|num|event|died|death|mortality|readmitted|readmission)$", "outcome", {}),
-]
-_EVENT_WORDS = re.compile(r"(admi|visit|encounter|service|event|index|start|arrival|presentation|procedure)")
-_DATE_NAME = re.compile(r"(^|_)(date|dt|time|timestamp|datetime|day)($|_)|_(at|on)$")
-_YES = ("y", "yes", "1", "true", "granted", "consented")
-_NO = ("n", "no", "0", "false", "refused", "withdrawn", "declined")
-_CONTENT_IDS = (("ssn", "G"), ("email", "F"), ("phone", "D"), ("url", "N"), ("ip", "O"))
+EVENT_WORDS = re.compile(r"(admi|visit|encounter|service|event|index|start|arrival|presentation|procedure)")
 
 
-@dataclass
-class Guess:
-    """The suggested role of one column and why (``why`` never holds a value)."""
-
-    column: str
-    role: str
-    keys: dict
-    why: str
-    identifier: bool  # likely identifier: its values are never shown
-    definition: str | None = None  # outcome expression suggested for an outcome column
-
-
-def _norm(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()).strip("_")
-
-
-def _pct(x: float) -> str:
-    return f"{round(100 * x)}%"
-
-
-def guess(col: ColumnProfile) -> Guess:
-    """Role of one column: identifier names, then date names with dates, generic ids, other names, content."""
-    name = _norm(col.name)
-    for pattern, role, keys in _NAME_RULES:
-        if re.search(pattern, name):
-            return _refine(col, role, dict(keys), _why(name, role))
-    if _DATE_NAME.search(name) and col.date_formats:
-        return _date(col, "year_only", f'the name ("{name}") and content (date-like values)')
-    if re.search(r"(^|_)(id|identifier|key|uuid|guid|number|no)$", name):
-        if col.unique_share >= 0.99:
-            return Guess(col.name, "record_id", {}, f'the name ("{name}") and content (every sampled value distinct)',
-                         True)
-        return Guess(col.name, "direct_identifier", {"safe_harbor": "R"},
-                     f'the name ("{name}" sounds like an identifier; not released unless you choose another role)', True)
-    for pattern, role, keys in _OTHER_RULES:
-        if re.search(pattern, name):
-            if role == "free_text" and not (col.mean_length >= 20 and col.spaced_share >= 0.1):
-                break  # a short code under a text-like name: decide from content
-            return _refine(col, role, dict(keys), _why(name, role))
-    return _from_content(col)
-
-
-def _why(name: str, role: str) -> str:
-    return f'the name ("{name}" matches {role.replace("_", " ")} names)'
-
-
-def _refine(col: ColumnProfile, role: str, keys: dict, why: str) -> Guess:
-    if role in ("date",) or (role == "keep" and col.date_formats):
-        return _date(col, keys.get("handling", "year_only"), why)
-    definition = None
-    if role == "quasi_identifier" and keys.get("generalization", [])[:1] == ["band5"]:
-        if col.numeric_share >= 0.95:
-            keys["feature"] = {"type": "numeric", "unit": "years"}
-    elif role == "quasi_identifier" and keys.get("generalization") == [] and 2 <= col.distinct <= 10:
-        keys["feature"] = {"type": "categorical", "categories": list(col.categories)}
-    if role == "consent":
-        keys["granted"] = [c for c in col.categories if c.lower() in _YES] or ["REVIEW"]
-        keys["refused"] = [c for c in col.categories if c.lower() in _NO]
-        why += "; check the values that mean consent granted / refused"
-    if role == "outcome":
-        why += f"; {col.distinct} distinct value(s)"
-        name = col.name if col.name.isidentifier() else "REVIEW_column_name_not_usable_in_an_expression"
-        binary = set(col.categories) <= {"0", "1"} and col.distinct == 2
-        definition = f"{name} == 1" if binary else (f"{name} > 0" if col.numeric_share >= 0.98 else
-                                                   f"{name} == 'REVIEW'")
-    identifier = role in ("patient_id", "encounter_id", "record_id", "direct_identifier") or \
-        keys.get("safe_harbor") is not None
-    return Guess(col.name, role, keys, why, identifier, definition)
-
-
-def _date(col: ColumnProfile, handling: str, why: str) -> Guess:
-    keys: dict = {"handling": handling}
-    formats = [f for f in col.date_formats if f != "native"]
-    if formats:
-        keys["format"] = formats[0]
-        why += f"; all sampled values parse as {formats[0]}"
-        if len(formats) > 1:
-            why += f" (also as {', '.join(formats[1:3])}: ambiguous, check the day/month order)"
-    elif "native" not in col.date_formats:
-        keys["format"] = "%Y-%m-%d"
-        why += "; no date format fits every sampled value: set format"
-    if handling == "birth_date":
-        keys["generalization"] = ["band5", "band10", "band20"]
-    return Guess(col.name, "date", keys, why, identifier=True)
-
-
-def _from_content(col: ColumnProfile) -> Guess:
-    p = col.patterns
-    present = col.present
-    if present == 0:
-        return Guess(col.name, "drop", {}, "content: the column is empty in the sample", False)
-    for pattern, letter in _CONTENT_IDS:
-        if p.get(pattern, 0) >= 0.8:
-            return Guess(col.name, "direct_identifier", {"safe_harbor": letter},
-                         f"content ({_pct(p[pattern])} of {present} values are {pattern}-like)", True)
-    if p.get("name", 0) >= 0.5:
-        return Guess(col.name, "direct_identifier", {"safe_harbor": "A"},
-                     f"content ({_pct(p['name'])} of {present} values look like census person names)", True)
-    if col.date_formats and (col.numeric_share < 0.5 or _DATE_NAME.search(_norm(col.name))):
-        return _date(col, "year_only", "content (date-like values)")
-    if col.mean_length >= 40 and col.spaced_share >= 0.3:
-        return Guess(col.name, "free_text", {}, f"content (mean length {col.mean_length:.0f} characters, prose)",
-                     False)
-    if col.numeric_share >= 0.98:
-        return _numeric(col)
-    if col.unique_share >= 0.95 and present >= 20:
-        return Guess(col.name, "direct_identifier", {"safe_harbor": "R"},
-                     f"content ({_pct(col.unique_share)} of {present} values are distinct: identifier-like)", True)
-    if 2 <= col.distinct <= 20 and col.distinct <= max(2, present // 2) and p.get("name", 0) < 0.2:
-        return Guess(col.name, "feature", {"type": "categorical", "categories": list(col.categories)},
-                     f"content ({col.distinct} distinct values)", False)
-    return Guess(col.name, "drop", {}, f"content (text, {col.distinct} distinct values; not released unless you "
-                                       "choose another role)", False)
-
-
-def _numeric(col: ColumnProfile) -> Guess:
-    if set(col.categories) <= {"0", "1"} and col.distinct == 2:
-        return Guess(col.name, "feature", {"type": "binary"}, "content (values 0 and 1)", False)
-    if col.integer and col.unique_share >= 0.95 and col.present >= 20 and (col.low or 0) >= 0 \
-            and col.high is not None and col.high >= 1000:
-        return Guess(col.name, "direct_identifier", {"safe_harbor": "R"},
-                     f"content (whole numbers, {_pct(col.unique_share)} distinct: identifier-like)", True)
-    keys = {"type": "numeric", "range": [_round(col.low), _round(col.high)]}
-    return Guess(col.name, "feature", keys, f"content (numbers; range is the observed range of {col.present} "
-                                            "values: widen it to the plausible range and add the unit)", False)
-
-
-def _round(x: float | None) -> float | int | None:
-    return None if x is None else (int(x) if float(x).is_integer() else round(x, 6))
-
-
-# --------------------------------------------------------------------------- writing the draft
 def _flow(value) -> str:
     return yaml.safe_dump(value, default_flow_style=True, width=10_000, sort_keys=False).strip().removesuffix(
         "\n...").strip()
@@ -213,7 +52,9 @@ def _key(name: str) -> str:
 def draft_spec(profiles: list[FileProfile], study_id: str = "my-study") -> tuple[str, list[tuple[str, Guess]]]:
     """(YAML text of the draft, the guesses per table) for profiles of one study's files."""
     guesses = [(p.table, guess(c)) for p in profiles for c in p.columns]
+    _patient_key(guesses)
     _event_time(guesses)
+    _one_outcome(guesses)
     lines = [
         f"# Draft study spec written by `clinical-pipelines study init` on {date.today().isoformat()} from "
         f"{len(profiles)} file(s).",
@@ -231,21 +72,59 @@ def draft_spec(profiles: list[FileProfile], study_id: str = "my-study") -> tuple
         "tables:",
     ]
     for p in profiles:
-        lines += [f"  {p.table}:", f"    file: {_flow(p.path.name)}", f"    format: {p.format}"]
-        if p.format != "parquet":
-            lines.append(f"    encoding: {p.encoding}                 # REVIEW: detected from the first MiB")
-        if p.format == "csv":
-            lines += [f"    delimiter: {_flow(p.delimiter)}", "    quotechar: '\"'",
-                      "    header: true                       # REVIEW: the first row is taken as the header"
-                      if p.header else "    header: false                      # REVIEW: the first row looks like "
-                      "data (numbers, dates or identifiers): columns are named column_1, column_2, ... in order"]
-        lines.append("    columns:")
-        for t, g in guesses:
-            if t == p.table:
-                body = _flow({"role": g.role, **g.keys})
-                lines.append(f"      {_key(g.column)}: {body}   # REVIEW: guessed from {g.why}")
-    lines += [""] + _outcome_lines(guesses) + [""] + _evaluation_lines(guesses)
+        lines += _table_lines(p, [g for t, g in guesses if t == p.table])
+    outcome = _outcome_lines(guesses)
+    lines += [""] + outcome + [""] + _evaluation_lines(profiles, guesses)
     return "\n".join(lines) + "\n", guesses
+
+
+def _table_lines(p: FileProfile, guesses: list[Guess]) -> list[str]:
+    lines = [f"  {p.table}:", f"    file: {_flow(p.path.name)}", f"    format: {p.format}"]
+    if p.format != "parquet":
+        lines.append(f"    encoding: {p.encoding}                 # REVIEW: detected from the first MiB")
+    if p.format == "csv":
+        lines += [f"    delimiter: {_flow(p.delimiter)}", "    quotechar: '\"'",
+                  "    header: true                       # REVIEW: the first row is taken as the header"
+                  if p.header else "    header: false                      # REVIEW: the first row looks like "
+                  "data (numbers, dates or identifiers): columns are named column_1, column_2, ... in order"]
+    codes: Counter = Counter()
+    columns: Counter = Counter()
+    for c in p.columns:
+        codes.update(c.codes)
+        columns.update(c.codes.keys())
+    if codes:
+        seen = ", ".join(f"{_flow(k)} ({n} values in {columns[k]} column(s))" for k, n in codes.most_common())
+        lines.append(f"    missing_values: {_flow([''] + [k for k, _ in codes.most_common()])}   # REVIEW: "
+                     f"missing-value codes seen: {seen}")
+    lines.append("    columns:")
+    for g in guesses:
+        body = _flow({"role": g.role, **g.keys})
+        lines.append(f"      {_key(g.column)}: {body}   # REVIEW: guessed from {g.why}")
+    return lines
+
+
+def _patient_key(guesses: list[tuple[str, Guess]]) -> None:
+    """Without a column named like a patient id, make a generic id column of each unlinked table the patient key."""
+    if any(g.role == "patient_id" for _, g in guesses):
+        return
+    for table in dict.fromkeys(t for t, _ in guesses):
+        mine = [g for t, g in guesses if t == table]
+        if any(g.role in ("patient_id", "encounter_id") for g in mine):
+            continue
+        candidates = [g for g in mine if g.key_candidate and g.profile is not None]
+        if not candidates:
+            continue
+        repeated = [g for g in candidates if g.profile.unique_share < 0.99]
+        pick = repeated[0] if repeated else min(candidates, key=lambda g: norm(g.column) != "id")
+        name = norm(pick.column)
+        if repeated:
+            pick.why = (f'the name ("{name}") and content (values repeat: {pct(1 - pick.profile.unique_share)} of '
+                        "the sampled values are repeats); no other column is a patient key: taken as the patient id, "
+                        "a patient with several records")
+        else:
+            pick.why = (f'the name ("{name}") and content (every sampled value distinct); no other column is a '
+                        "patient key: a record-level data set, each row one patient, so this is the patient id")
+        pick.role, pick.keys, pick.key_candidate = "patient_id", {}, False
 
 
 def _event_time(guesses: list[tuple[str, Guess]]) -> None:
@@ -253,39 +132,102 @@ def _event_time(guesses: list[tuple[str, Guess]]) -> None:
     dates = [g for _, g in guesses if g.role == "date" and g.keys.get("handling") != "birth_date"]
     if not dates:
         return
-    pick = next((g for g in dates if _EVENT_WORDS.search(_norm(g.column))), dates[0])
+    pick = next((g for g in dates if EVENT_WORDS.search(norm(g.column))), dates[0])
     pick.role = "event_time"
     pick.why += "; taken as the event time of the temporal split"
 
 
+def _one_outcome(guesses) -> None:
+    """The first outcome-named column is the outcome; others named like one are kept, not model inputs."""
+    for _, g in [(t, g) for t, g in guesses if g.role == "outcome"][1:]:
+        g.role, g.keys, g.why = "keep", {}, g.why + "; another column was taken as the outcome"
+
+
 def _outcome_lines(guesses) -> list[str]:
     outcomes = [(t, g) for t, g in guesses if g.role == "outcome"]
-    for _, g in outcomes[1:]:
-        g.role, g.why = "keep", g.why + "; another column was taken as the outcome"
     if not outcomes:
         return ["outcome:                               # REVIEW: no outcome column recognised: set it",
                 "  name: outcome", "  source: column", "  table: REVIEW", "  column: REVIEW",
                 '  definition: "REVIEW"', "labels: {not_applicable: \"outcome recorded in the extract, single source\"}"]
     t, g = outcomes[0]
     return ["outcome:                               # REVIEW: which column, and what counts as an event",
-            f"  name: {_norm(g.column)}", "  source: column", f"  table: {t}", f"  column: {_key(g.column)}",
+            f"  name: {norm(g.column)}", "  source: column", f"  table: {t}", f"  column: {_key(g.column)}",
             f"  definition: {_flow(g.definition or 'REVIEW')}     # REVIEW: e.g. 'x == 1', \"x in ['died']\"",
             'labels: {not_applicable: "outcome recorded in the extract, single source"}   # REVIEW: or a rater table']
 
 
-def _evaluation_lines(guesses) -> list[str]:
+def _evaluation_lines(profiles: list[FileProfile], guesses) -> list[str]:
     event = next((g for _, g in guesses if g.role == "event_time"), None)
-    site = next((g for _, g in guesses if g.role == "site"), None)
-    births = any(g.role == "date" and g.keys.get("handling") == "birth_date" for _, g in guesses)
+    ages = any(g.keys.get("age") is True or (g.role == "date" and g.keys.get("handling") == "birth_date")
+               for _, g in guesses)
     subgroups = [g.column for _, g in guesses if g.role == "quasi_identifier" and g.keys.get("safe_harbor") is None
-                 and g.keys.get("generalization", [])[:1] != ["band5"]]
-    subgroups += ["age_band"] if births else [g.column for _, g in guesses if g.role == "quasi_identifier"
-                                               and g.keys.get("generalization", [])[:1] == ["band5"]]
-    subgroups += [site.column] if site else []
+                 and not g.keys.get("age")]
+    subgroups += ["age_band"] if ages else []
+    site = next(((t, g) for t, g in guesses if g.role == "site"), None)
+    subgroups += [site[1].column] if site else []
     temporal = (f"{{column: {_key(event.column)}, holdout: last_year}}" if event
                 else '{not_applicable: "no dates in the extract"}')
-    sites = ('{not_applicable: "REVIEW: list the held-out sites, or say why there are none"}' if site
-             else '{not_applicable: "one site only"}')
+    sites = _external_sites(profiles, guesses, site)
     groups = _flow(subgroups) if subgroups else '{not_applicable: "REVIEW: no subgroup attribute recognised"}'
     return ["evaluation:                             # REVIEW: the validation design",
             f"  temporal: {temporal}", f"  external_sites: {sites}", f"  subgroups: {groups}"]
+
+
+def _external_sites(profiles: list[FileProfile], guesses, site) -> str:
+    """The held-out site: the smallest one meeting the gate minimums by itself and leaving enough to develop on."""
+    if site is None:
+        return '{not_applicable: "one site only"}   # REVIEW: no site column recognised'
+    table, g = site
+    sample = next((p.sample for p in profiles if p.table == table), None)
+    if sample is None or g.column not in sample:
+        return '{not_applicable: "REVIEW: list the held-out sites, or say why there are none"}'
+    sites = sample[g.column].dropna().astype(str).str.strip()
+    counts = sites[sites != ""].value_counts()
+    if len(counts) < 2:
+        return '{not_applicable: "one site only"}   # REVIEW: the site column holds one value'
+    events = _events(sample, guesses, table)
+    min_n, min_events = _minimums()
+    sizes = []
+    for s, n in sorted(counts.items(), key=lambda kv: (kv[1], kv[0])):
+        ev = int(events[sites.index[sites == s]].sum()) if events is not None else None
+        decided = int(events[sites.index[sites == s]].notna().sum()) if events is not None else int(n)
+        sizes.append((s, int(n), decided, ev))
+    total_n = sum(d for _, _, d, _ in sizes)
+    total_ev = sum(e or 0 for _, _, _, e in sizes)
+
+    def enough(n, ev):
+        return n >= min_n and (ev is None or (ev >= min_events and n - ev >= min_events))
+
+    pick = next((s for s, _, d, ev in sizes
+                 if enough(d, ev) and enough(total_n - d, None if ev is None else total_ev - ev)), None)
+    listed = ", ".join(f"{s} {n}" + (f" ({ev} events)" if ev is not None else "") for s, n, _, ev in sizes)
+    rule = (f"the smallest site with >= {min_n} units and >= {min_events} events and non-events by the drafted "
+            "outcome (policies/validation_gates.yaml subgroups)")
+    if pick is None:
+        return (f'{{not_applicable: "REVIEW: no site meets the gate minimums on its own"}}   # REVIEW: {rule}; '
+                f"sites: {listed}")
+    return f"{_flow([pick])}   # REVIEW: held out as the external site: {rule}; sites: {listed}"
+
+
+def _events(sample: pd.DataFrame, guesses, table: str) -> pd.Series | None:
+    """Drafted outcome per sampled row (1.0 / 0.0 / NaN), or ``None`` when it cannot be evaluated here."""
+    from clinical_pipelines.study import expression
+
+    outcome = next((g for t, g in guesses if g.role == "outcome" and t == table), None)
+    if outcome is None or not outcome.definition or "REVIEW" in outcome.definition:
+        return None
+    try:
+        result = expression.parse(outcome.definition).evaluate(sample)
+    except Exception:  # noqa: BLE001 - a definition the sample cannot evaluate leaves the counts out
+        return None
+    return result.values.astype("Float64").astype(float)
+
+
+def _minimums() -> tuple[int, int]:
+    try:
+        from clinical_pipelines.validation.gates import load_gate_policy
+
+        policy = load_gate_policy()
+        return policy.min_subgroup_n, policy.min_subgroup_events
+    except Exception:  # noqa: BLE001 - without the policy, any site with rows qualifies (still marked REVIEW)
+        return 1, 0

@@ -53,7 +53,7 @@ def type_chunk(table: Table, chunk, name: str, problems: ProblemCounter):
     return Chunk(frame, chunk.rows)
 
 
-_TOP_CODED = re.compile(r"^\s*(90\s*\+|>\s*89|>=\s*90|≥\s*90|90 (years )?(or|and) (older|over))\s*$", re.IGNORECASE)
+TOP_CODED_RE = re.compile(r"^\s*(90\s*\+|>\s*89|>=\s*90|≥\s*90|90 (years )?(or|and) (older|over))\s*$", re.IGNORECASE)
 
 
 def top_coded_ages(s: pd.Series) -> pd.Series:
@@ -61,7 +61,7 @@ def top_coded_ages(s: pd.Series) -> pd.Series:
     read as 90 (:data:`~clinical_pipelines.study.roles.AGE_TOP_CODE`); other values unchanged."""
     if not pd.api.types.is_object_dtype(s):
         return s
-    coded = s.map(lambda v: isinstance(v, str) and bool(_TOP_CODED.match(v)))
+    coded = s.map(lambda v: isinstance(v, str) and bool(TOP_CODED_RE.match(v)))
     return s.where(~coded, str(R.AGE_TOP_CODE)) if coded.any() else s
 
 

@@ -21,7 +21,7 @@ def cohort(tmp_path_factory) -> Path:
     from clinical_pipelines.synthetic.cohort import CohortSpec, generate_cohort
 
     out = tmp_path_factory.mktemp("cohort")
-    for batch in generate_cohort(CohortSpec(n_patients=200, seed=7)):
+    for batch in generate_cohort(CohortSpec(n_patients=1200, seed=7)):  # every external site and subgroup large enough
         (out / batch.batch_id).mkdir()
         for name, data in batch.files.items():
             (out / batch.batch_id / name).write_bytes(data)
@@ -49,7 +49,8 @@ def test_mace_spec_passes_on_one_batch_folder(cohort):
     # one site's batch is too small for the gates and holds only one site: both are reported, nothing else
     kinds = {p.problem.split(":")[0] for p in report.data_problems}
     assert report.batches == [batch.name] and report.rows["encounters"] > 0
-    assert all(k.startswith(("too few rows", "every site is an external site", "external site")) for k in kinds), kinds
+    assert all(k.startswith(("too few rows", "every site is an external site", "external site", "subgroup"))
+               for k in kinds), kinds
 
 
 def _broken_batch(cohort: Path, tmp_path: Path) -> tuple[Path, dict]:
@@ -95,12 +96,14 @@ def test_data_problems_are_named_and_counted(cohort, tmp_path, capsys):
 def test_generic_study_passes_and_reports_counts(tmp_path, capsys):
     spec = write_spec(tmp_path / "s", base())
     (tmp_path / "d").mkdir()
-    (tmp_path / "d" / "visits.csv").write_text(visits_csv(120), encoding="utf-8")
+    (tmp_path / "d" / "visits.csv").write_text(visits_csv(480), encoding="utf-8")
     code, out = run(capsys, "check", spec, "--data", tmp_path / "d", "--json")
     report = json.loads(out)
     assert code == 0 and report["ok"], report["data_problems"]
-    assert report["rows"] == {"visits": 120} and report["outcome"]["units"] == 120
-    assert 20 <= report["outcome"]["events"] <= 40 and report["event_years"] == [2021, 2022]
+    assert report["rows"] == {"visits": 480} and report["outcome"]["units"] == 480
+    assert report["outcome"]["events"] == 180 and report["event_years"] == [2021, 2022]
+    assert report["sizes"]["external_sites"] == {"west": {"units": 160, "events": 60}}
+    assert set(report["sizes"]["subgroups"]) == {"sex", "age_band", "site"}
 
 
 def test_design_and_size_problems(tmp_path):

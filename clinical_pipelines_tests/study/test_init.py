@@ -10,6 +10,8 @@ import yaml
 
 from clinical_pipelines.cli import main
 
+from .helpers import review
+
 FIRST = ["Mary", "James", "Linda", "Robert", "Patricia", "Michael", "Barbara", "William", "Susan", "David"]
 LAST = ["Johnson", "Smith", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Wilson", "Moore"]
 NOTE = "Patient seen in clinic today, reports chest pain on exertion for two weeks, no syncope."
@@ -89,7 +91,7 @@ def test_init_flags_identifiers_and_every_guess(tmp_path, capsys):
 
 
 def test_the_draft_fails_check_until_reviewed(tmp_path, capsys):
-    text, _ = patients_csv()
+    text, _ = patients_csv(300)
     data = tmp_path / "data"
     data.mkdir()
     (data / "clinic.csv").write_text(text, encoding="utf-8")
@@ -98,17 +100,12 @@ def test_the_draft_fails_check_until_reviewed(tmp_path, capsys):
     code, printed = run(capsys, "check", out, "--data", data)
     assert code == 1 and "draft: this spec is a draft" in " ".join(printed.split())
     assert "REVIEW placeholder" in printed and "intended_use" in printed
-    # the review: decide the design, fill the placeholders, write the intended use, delete `draft: true`
-    spec = yaml.safe_load(out.read_text(encoding="utf-8"))
-    del spec["draft"]
-    spec["title"], spec["owners"] = "Clinic deaths", ["team:clinic"]
-    spec["evaluation"]["external_sites"] = ["A"]
-    (out.parent / "intended_use.yaml").write_text("intended_use: {purpose: test}\n", encoding="utf-8")
-    out.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+    review(out)  # the one review: title, owners, intended use, delete `draft: true`; nothing else left to fill in
     code, printed = run(capsys, "check", out, "--data", data, "--json")
     report = json.loads(printed)
     assert code == 0, report
-    assert report["rows"] == {"clinic": 120} and report["outcome"]["events"] == 30
+    assert report["rows"] == {"clinic": 300} and report["outcome"]["events"] == 75
+    assert report["sizes"]["external_sites"] == {"B": {"units": 100, "events": 25}}  # drafted: smallest site that suffices
 
 
 def test_headerless_file_and_folder_of_files(tmp_path, capsys):
