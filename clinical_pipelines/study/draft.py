@@ -55,6 +55,7 @@ def draft_spec(profiles: list[FileProfile], study_id: str = "my-study") -> tuple
     _patient_key(guesses)
     _event_time(guesses)
     _one_outcome(guesses)
+    _single_per_table(guesses)
     lines = [
         f"# Draft study spec written by `clinical-pipelines study init` on {date.today().isoformat()} from "
         f"{len(profiles)} file(s).",
@@ -104,17 +105,21 @@ def _table_lines(p: FileProfile, guesses: list[Guess]) -> list[str]:
 
 
 def _patient_key(guesses: list[tuple[str, Guess]]) -> None:
-    """Without a column named like a patient id, make a generic id column of each unlinked table the patient key."""
+    """Without a column named like a patient id, make a generic id column of each table the patient key.
+
+    A repeated id is a patient with several records (preferred); a unique one, in a table without an
+    encounter id, is a record-level data set where each row is one patient.
+    """
     if any(g.role == "patient_id" for _, g in guesses):
         return
     for table in dict.fromkeys(t for t, _ in guesses):
         mine = [g for t, g in guesses if t == table]
-        if any(g.role in ("patient_id", "encounter_id") for g in mine):
-            continue
         candidates = [g for g in mine if g.key_candidate and g.profile is not None]
+        repeated = [g for g in candidates if g.profile.unique_share < 0.99]
+        if any(g.role == "encounter_id" for g in mine):
+            candidates = repeated  # one row per encounter: only a repeated id can be the patient
         if not candidates:
             continue
-        repeated = [g for g in candidates if g.profile.unique_share < 0.99]
         pick = repeated[0] if repeated else min(candidates, key=lambda g: norm(g.column) != "id")
         name = norm(pick.column)
         if repeated:
@@ -125,6 +130,22 @@ def _patient_key(guesses: list[tuple[str, Guess]]) -> None:
             pick.why = (f'the name ("{name}") and content (every sampled value distinct); no other column is a '
                         "patient key: a record-level data set, each row one patient, so this is the patient id")
         pick.role, pick.keys, pick.key_candidate = "patient_id", {}, False
+
+
+# A table has at most one column of these roles (spec rule); later ones become:
+_SECOND = {"patient_id": ("direct_identifier", {"safe_harbor": "H"}), "encounter_id": ("direct_identifier",
+           {"safe_harbor": "R"}), "site": ("keep", {}), "consent": ("keep", {})}
+
+
+def _single_per_table(guesses: list[tuple[str, Guess]]) -> None:
+    seen: set[tuple[str, str]] = set()
+    for table, g in guesses:
+        if g.role in _SECOND:
+            if (table, g.role) in seen:
+                role = g.role
+                g.role, g.keys = _SECOND[role][0], dict(_SECOND[role][1])
+                g.why += f"; another column of this table was taken as the {role.replace('_', ' ')}"
+            seen.add((table, g.role))
 
 
 def _event_time(guesses: list[tuple[str, Guess]]) -> None:

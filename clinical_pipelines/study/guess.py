@@ -22,8 +22,8 @@ from clinical_pipelines.study.profile_values import number_text
 
 # name pattern -> (role, extra keys)
 NAME_RULES: list[tuple[str, str, dict]] = [
-    (r"^(mrn|medical_record(_number|_no)?|(patient|pat|subject|person|participant|pt)_?(id|no|num|nbr|number|key|"
-     r"code)|patient|subject|participant)$", "patient_id", {}),
+    (r"^(mrn|pid|ptid|medical_record(_number|_no)?|(patient|pat|subject|person|participant|pt)_?(id|no|num|nbr|"
+     r"number|key|code)|patient|subject|participant)$", "patient_id", {}),
     (r"^(encounter|visit|admission|hadm|stay|episode|csn|case)_?(id|number|no|nbr)$", "encounter_id", {}),
     (r"(^|_)(ssn|social_security(_number)?)($|_)", "direct_identifier", {"safe_harbor": "G"}),
     (r"(^|_)(e_?mail)($|_)", "direct_identifier", {"safe_harbor": "F"}),
@@ -32,7 +32,9 @@ NAME_RULES: list[tuple[str, str, dict]] = [
     (r"(^|_)(zip|zipcode|zip_code|postal|postcode|postal_code)($|_)", "quasi_identifier",
      {"safe_harbor": "B", "generalization": ["zip3", "suppress"]}),
     (r"(^|_)(ip|ip_address|ipaddr)($|_)", "direct_identifier", {"safe_harbor": "O"}),
-    (r"(^|_)(site|site_id|hospital|hospital_id|centre|center|institution|facility_id|dataset|source_site)$", "site", {}),
+    (r"^((study|source|treating|admitting|enrolling|recruiting|data|collection)_)?(site|site_id|site_code|hospital|"
+     r"hospital_id|hospital_code|centre|center|centre_id|center_id|institution|institution_id|facility_id|dataset)$",
+     "site", {}),
     (r"(^|_)(rater|annotator|reviewer|abstractor|coder)(_?id)?$", "rater", {}),
     (r"(^|_)(address|street|addr|city|town|county|precinct)($|_)", "direct_identifier", {"safe_harbor": "B"}),
     (r"(^|_)(birth_?year|year_of_birth|yob)($|_)", "birth_year", {}),
