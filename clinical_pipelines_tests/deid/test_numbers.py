@@ -42,6 +42,8 @@ def covered(text, value):
     ("Member ID BQX 771203994 verified", "BQX 771203994"),
     ("Accession # 512", "512"),
     ("sent to security envelope 268000.", "268000"),
+    ("glucose and mrn 318406552", "318406552"),
+    ("Ins: 318406552", "318406552"),
     ("Account 176.593.698.752", "176.593.698.752"),
     ("last 4 of SSN 1987", "1987"),
     ("SSN ending last four 0424", "0424"),

@@ -9,7 +9,8 @@ E.123 international numbers, ``SSN`` for a valid AAA-GG-SSSS, else ``ID``).
 
 A *chain* is a run of digit groups joined by the separators identifiers are written with: ``-``, ``.``, ``/``, one
 space, a spaced hyphen or slash (" - "), a parenthesised group ("(555) 201") and a leading ``+``. A chain splits
-into *tokens* at whitespace and parentheses ("(555) 201 - 7788" -> 555 | 201 | 7788; "612.40.9981" is one token).
+into *tokens* at bare whitespace and parentheses ("(555) 201 - 7788" -> "(555)" | "201 - 7788"; "612.40.9981" is
+one token). A chain may wrap onto the next line only as a whole phone, SSN or international number.
 
 Redacted (thresholds from how identifiers and clinical numbers are written):
 - one run of 6+ digits ("318406552", "00482913"): MRNs hold 6-10 digits, accounts 8-12, SSNs 9, NANP phone numbers
@@ -19,15 +20,18 @@ Redacted (thresholds from how identifiers and clinical numbers are written):
   ("12-34-56"): the shortest identifier written grouped is a 7-digit local phone number "201-7788", while grouped
   clinical numbers are shorter (BP 120/80: 5 digits, ranges 100-200: 6, LOINC codes up to 99999-9: 6) or are
   recognised (year ranges, clock-time ranges, round and decimal ranges, BP series). Full dates are PHI anyway.
-- space-separated groups with 8+ digits, every group of 3+ digits except a 2-digit first group ("318 406 552",
-  "555 201 7788", "020 7946 0958"): series of readings are mostly 2-digit groups or come after a measurement name.
+- space-separated groups with 8+ digits, at most one of them 2 digits long and none shorter ("318 406 552",
+  "794 52 541", "020 7946 0958"): series of readings are mostly 2-digit groups, round, or come after a
+  measurement name.
 - E.123 international numbers "+44 20 7946 0958" (8-15 digits), NANP numbers in any punctuation.
 - 4+ digits in any grouping right after a specific identifier cue ("MRN: 318 406", "SSN 987 65"), 3+ after an
   accession / order / specimen cue, 5+ right after "ID" or "#".
-Kept, unless the shape is a phone, SSN or international number: a unit right after (doses, lab units, vital units,
-%, counts "x 3 days", "2 tabs", sizes), a measurement name right before (laboratory test, vital sign, score, ECG
-interval), a code-vocabulary cue before (ICD-9/10, CPT, HCPCS, LOINC, NDC, SNOMED CT, RxNorm, DRG), money, a year
-range (2019-2021), a clock-time range (0800-1700), lists of 24-hour times or years, IPv4 addresses (``contact``).
+Kept, unless the shape is a phone, SSN or international number or a specific cue stands right before it: a unit
+after it (doses, lab units, vital units, %, counts "x 3 days", "2 tabs", sizes), a measurement name before it
+(laboratory test, vital sign, score, ECG interval; up to two lower-case words between: "Glucose log: 182 215"), a
+code-vocabulary cue (ICD-9/10, CPT, HCPCS, LOINC, NDC, SNOMED CT, RxNorm, DRG), money, year ranges (2019-2021),
+clock-time ranges (0800-1700), lists of 24-hour times or years, round values (I/O 2400/1800), decimals, dates (the
+dates family's), IPv4 addresses (``contact``).
 """
 from __future__ import annotations
 
@@ -47,7 +51,7 @@ EXTENSION_RE = re.compile(r"[ \t]*,?[ \t]*(?:x|ext\.?|extension)[ \t]*\d{1,6}\b"
 MEASUREMENT_NAMES = (
     # vital signs and bedside measurements
     "bp|sbp|dbp|map|hr|rr|pulse|temp|tmax|tcurrent|spo2|sp02|sao2|o2\\s*sat|sats?|fio2|peep|wt|weight|ht|height"
-    "|bmi|bsa|i/o|ins|outs|uop|urine\\s+output|intake|output|glucose|fsbg|cbg|bg|fingerstick|accuchecks?|readings?"
+    "|bmi|bsa|i/o|uop|urine\\s+output|intake|output|glucose|fsbg|cbg|bg|fingerstick|accuchecks?|readings?"
     # laboratory tests (common names and abbreviations)
     "|na|sodium|k|potassium|cl|chloride|co2|hco3|bicarb|bun|cr|creat|creatinine|glu|ca|calcium|mg|magnesium|phos"
     "|phosphorus|alb|albumin|protein|ast|alt|alk\\s*phos|alp|t\\.?\\s*bili|bili|bilirubin|ldh|ck|cpk|ck-?mb|trop\\w*"
@@ -352,11 +356,12 @@ def _typed(text: str, h: _Hit, cues) -> Candidate | None:
     start, end = h.start, h.end
     if _CODE_CUE_RE.search(text[max(0, start - 80):start]):
         return None
-    if not h.strong and _context_safe(text, start, end):
-        return None
     cue = nearest_cue(cues, start)
     if cue is not None and any(c.isdigit() for c in text[cue[1]:start]):
         cue = None  # the cue names an earlier number
+    named = cue is not None and cue[0] != "ID" and cue_adjacent(text, cue, start)  # "glucose and mrn 318406552"
+    if not h.strong and not named and _context_safe(text, start, end):
+        return None
     pm = _PREFIX_RE.search(text, max(0, start - 6), start)
     if (pm and cue is not None and cue[0] != "ID" and cue[1] <= pm.start(1) and pm.group(1) not in STATE_ABBR
             and cue_adjacent(text, cue, pm.start(1))):
