@@ -185,3 +185,29 @@ def test_run_config_with_an_unapproved_policy_fails_before_any_step(tmp_path, au
         assert sorted(STARTED) == ["first_step", "uses_gate_policy"]
         STARTED.clear()
         assert _run(instance, None).success  # the packaged default needs no audit approval
+
+
+# ------------------------------------------------------------------ where the identity is shown
+def test_model_card_and_trace_name_the_policies_and_warn_when_not_default(tmp_path, audit_env):
+    from clinical_pipelines.audit.trace import trace_model
+    from clinical_pipelines.evidence.documents import model_card
+
+    relaxed = load_gate_policy(relaxed_gate_policy(tmp_path))
+    approve(audit_env, "gate", relaxed.sha256, role="clinical-lead", by="staff-0009")
+    default = load_deid_policy()
+    with AuditLog(audit_env) as log:
+        policies = [identify("deid", sha256=default.sha256, version=default.version, log=log).to_dict(),
+                    identify("gate", sha256=relaxed.sha256, version=relaxed.version, path="relaxed_gates.yaml",
+                             log=log).to_dict()]
+        log.append(ev.MLFLOW_ALIAS_SET, ev.model_subject("risk", 4), actor="dagster:test",
+                   payload={"alias": "champion", "policies": policies})
+        trace = trace_model(log, "risk", 4)
+    card = model_card(model={"name": "risk", "version": "4"}, intended_use={"purpose": "test"}, policies=policies)
+    assert "## Policies in force" in card
+    assert f"| deid | deid_policy | {default.version} | {default.sha256} | default |" in card
+    assert relaxed.sha256 in card and "NOT DEFAULT" in card and "**Warning:**" in card
+    assert card.count("**Warning:**") == 1  # the default de-id policy carries none
+    text = trace.to_text()
+    assert f"gate relaxed_gates version {relaxed.version} sha256 {relaxed.sha256} (NOT DEFAULT" in text
+    assert any("not the default" in w for w in trace.warnings) and "WARNINGS:" in text
+    assert "human:staff-0009" in text

@@ -44,6 +44,8 @@ class Trace:
     labeling_tools: list[str] = field(default_factory=list)
     transform_hashes: list[str] = field(default_factory=list)
     policy_hashes: list[str] = field(default_factory=list)
+    # identities of the policies in force (policy_approval.PolicyIdentity dicts from event payloads)
+    policies: list[dict[str, Any]] = field(default_factory=list)
     code_versions: list[str] = field(default_factory=list)
     environment_digests: list[Any] = field(default_factory=list)
     dagster_runs: list[str] = field(default_factory=list)
@@ -117,6 +119,9 @@ class Trace:
         w(f"Labeling tools:    {', '.join(self.labeling_tools) or '-'}")
         w(f"Transform hashes:  {', '.join(self.transform_hashes) or '-'}")
         w(f"Policy hashes:     {', '.join(self.policy_hashes) or '-'}")
+        for p in self.policies:
+            w(f"Policy:            {p.get('kind')} {p.get('name')} version {p.get('version')} sha256 "
+              f"{p.get('sha256')} ({'default' if p.get('is_default') else 'NOT DEFAULT'}; {p.get('approval')})")
         w(f"Code versions:     {', '.join(self.code_versions) or '-'}")
         w("Environments:      " + (", ".join(
             f"{e.get('kind', '?')}:{e.get('digest', '?')}" if isinstance(e, dict) else str(e)
@@ -146,6 +151,18 @@ def _add_env(lst: list[Any], value: Any) -> None:
     key = canonical_json(value)
     if all(canonical_json(v) != key for v in lst):
         lst.append(value)
+
+
+def _add_policies(trace: Trace, policies: Any) -> None:
+    """Collect policy identities (once per kind and hash); a non-default policy adds its warning."""
+    for p in policies if isinstance(policies, list) else []:
+        if not isinstance(p, dict) or any(q.get("kind") == p.get("kind") and q.get("sha256") == p.get("sha256")
+                                          for q in trace.policies):
+            continue
+        trace.policies.append(p)
+        _add(trace.policy_hashes, p.get("sha256"))
+        if p.get("warning"):
+            _add(trace.warnings, f"policy: {p['warning']}")
 
 
 def _evrec(e: AuditEvent) -> dict[str, Any]:
@@ -204,6 +221,7 @@ def trace_model(log: AuditLog, model_name: str, version: str | int) -> Trace:
         kind = ev.subject_kind(e.subject)
         p = dict(e.payload)
         rec = _evrec(e)
+        _add_policies(trace, p.get("policies"))
         if e.event_type == ev.MLFLOW_MODEL_VERSION_REGISTERED:
             trace.registrations.append(rec)
             _add(trace.transform_hashes, p.get("transform_hash"))

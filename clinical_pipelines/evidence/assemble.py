@@ -71,6 +71,7 @@ def bundle_files(
             model=model_info, intended_use=facts["intended_use"], performance=validation["metrics"],
             gate_results=gate_results, limitations=facts["limitations"], human_ai_team=facts["human_ai_team"],
             coefficients=coefficients, planned_changes=facts.get("planned_changes"),
+            policies=promotion.get("policies"),
         ).encode(),
         "clinician_summary.md": documents.clinician_summary(
             model=model_info, intended_use=facts["intended_use"], performance=validation["metrics"],

@@ -126,12 +126,27 @@ def _subgroup_tables(metrics: dict | None) -> str:
     return "\n\n".join(parts)
 
 
+def _policy_section(policies) -> str:
+    """Policies in force (``policy_approval.PolicyIdentity`` dicts): one row each, then a warning line
+    for every policy that is not the packaged default."""
+    if not policies:
+        return NOT_PROVIDED
+    rows = [[p.get("kind"), p.get("name"), p.get("version"), p.get("sha256"),
+             "default" if p.get("is_default") else "NOT DEFAULT", p.get("approval")] for p in policies]
+    warnings = [f"- **Warning:** {p['warning']}" for p in policies if p.get("warning")]
+    return _table(["Kind", "Name", "Version", "SHA-256", "Default", "Approval"], rows) + (
+        "\n\n" + "\n".join(warnings) if warnings else "")
+
+
 # --------------------------------------------------------------------------- documents
 def model_card(*, model: dict, intended_use: dict, performance: dict | None = None, gate_results=None,
                limitations: list[str] | None = None, human_ai_team: dict | None = None,
-               coefficients: dict | None = None, planned_changes: str | None = None) -> str:
+               coefficients: dict | None = None, planned_changes: str | None = None,
+               policies: list[dict] | None = None) -> str:
     """Model card. ``model``: name, version, type, provider, created_at, operating_threshold, features...
-    ``intended_use``: purpose, intended_users, setting, population, output_meaning, out_of_scope (list)."""
+    ``intended_use``: purpose, intended_users, setting, population, output_meaning, out_of_scope (list).
+    ``policies``: identities of the de-identification and gate policies in force (name, version, SHA-256,
+    approval), each not-default policy with a warning."""
     iu = dict(intended_use or {})
     out_of_scope = iu.pop("out_of_scope", None)
     output_meaning = iu.pop("output_meaning", None)
@@ -149,6 +164,7 @@ def model_card(*, model: dict, intended_use: dict, performance: dict | None = No
                 if coefficients else NOT_PROVIDED),
         Section("Performance summary", "TRIPOD+AI 23; GMLP 8; AI Act IV 3", _performance_table(performance)),
         Section("Promotion gates", "PCCP MP-c; GMLP 8; AI Act IV 4", _gate_table(gate_results)),
+        Section("Policies in force", "PCCP version control; GMLP 2; AI Act IV 2, 6", _policy_section(policies)),
         Section("Interpretation and limitations", "TRIPOD+AI 25, 26; AI Act IV 3; GMLP 9", _bullets(limitations)),
         Section("Planned changes", "PCCP DoM; AI Act IV 2, 6", _text(planned_changes)),
     ]

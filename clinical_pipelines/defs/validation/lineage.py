@@ -8,13 +8,13 @@ Protocol (a) and (c)):
    the MLflow version tag must agree;
 2. ``training_dataset``: the run named in that commit's metadata materialized exactly that commit,
    and ``patient_disjoint_split`` passed in it;
-3. ``labels``: the commit that last wrote ``labels/consensus.parquet`` before the dataset commit
-   was materialized by a run whose ``label_agreement`` passed; its label hash is the dataset's, and
-   ``labels/`` is unchanged between the two commits;
-4. every snapshot in the dataset commit (``batches/<batch>/``): the commit that last wrote its
-   manifest was materialized as ``deidentified_snapshot`` of that batch by a run whose
-   de-identification gates all passed, ``batches/<batch>/`` is unchanged since, and its de-id
-   policy is approved;
+3. ``labels``: the last commit before the dataset commit that changed ``labels/`` was materialized
+   by a run whose ``label_agreement`` passed; its label hash is the dataset's, and ``labels/`` is
+   unchanged between the two commits;
+4. every snapshot in the dataset commit (``batches/<batch>/``): the last commit that changed that
+   folder was materialized as ``deidentified_snapshot`` of that batch by a run whose
+   de-identification gates all passed, the folder is unchanged since, and its de-id policy is
+   approved;
 5. ``model_validation``: the run named is the latest validation in the event log, it validated this
    version, every promotion gate passed in it, and its gate policy is approved.
 
@@ -34,7 +34,7 @@ from clinical_pipelines.audit import events as audit_events
 from clinical_pipelines.defs.gates import gate_problems, latest_materialization, materialization_in_run
 from clinical_pipelines.policy_approval import identify
 
-CONSENSUS_PATH = "labels/consensus.parquet"
+LABELS_PREFIX = "labels/"
 
 
 @dataclass(frozen=True)
@@ -87,8 +87,9 @@ def _unchanged(repo, gated_commit: str, commit: str, prefix: str) -> list[str]:
     return [f"{changed} object(s) under {prefix} differ from the gated commit {gated_commit[:12]}"] if changed else []
 
 
-def _writer(repo, ref: str, path: str):
-    commits = list(repo.ref(ref).log(max_amount=1, objects=[path]))
+def _writer(repo, ref: str, prefix: str):
+    """The latest commit in the history of ``ref`` that changed anything under ``prefix``."""
+    commits = list(repo.ref(ref).log(max_amount=1, prefixes=[prefix]))
     return commits[0] if commits else None
 
 
@@ -123,9 +124,9 @@ def _snapshot_stages(instance, repo, dataset_commit: str, snapshot_gates, log, p
         return [LineageStage("snapshots", None, None, (), ("the dataset commit holds no released snapshot",))]
     stages = []
     for batch in batches:
-        writer = _writer(repo, dataset_commit, f"batches/{batch}/manifest.json")
+        writer = _writer(repo, dataset_commit, f"batches/{batch}/")
         if writer is None:
-            stages.append(LineageStage(f"snapshot {batch}", None, None, (), ("no commit wrote its manifest",)))
+            stages.append(LineageStage(f"snapshot {batch}", None, None, (), ("no commit wrote it",)))
             continue
         md = writer.metadata or {}
         run_id = md.get("dagster_run_id")
@@ -146,7 +147,7 @@ def _manifest_version(repo, commit: str, batch: str) -> str | None:
 
 
 def _labels_stage(instance, repo, dataset_commit: str, dataset_md: dict, gate: str) -> LineageStage:
-    writer = _writer(repo, dataset_commit, CONSENSUS_PATH)
+    writer = _writer(repo, dataset_commit, LABELS_PREFIX)
     if writer is None:
         return LineageStage("labels", None, None, (gate,), ("no commit wrote the consensus labels",))
     md = writer.metadata or {}
@@ -156,7 +157,7 @@ def _labels_stage(instance, repo, dataset_commit: str, dataset_md: dict, gate: s
         problems += gate_problems(instance, dg.AssetKey("labels"), [gate], run_id)
     if md.get("labels_sha256") != dataset_md.get("labels_sha256"):
         problems.append("the dataset's label hash is not the hash of the consensus labels it contains")
-    problems += _unchanged(repo, writer.id, dataset_commit, "labels/")
+    problems += _unchanged(repo, writer.id, dataset_commit, LABELS_PREFIX)
     return LineageStage("labels", run_id, writer.id, (gate,), tuple(problems))
 
 
