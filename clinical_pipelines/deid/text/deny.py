@@ -3,10 +3,11 @@ places) searched for in its notes in every spelling they take in free text. Valu
 
 Matching is after normalisation (both the values and the note are in the folded analysis view, ``normalize``):
 - numbers (phone, fax, SSN, MRN, plan, account, licence, plate, serial, other ids): the value's letters and digits
-  in order with any separators between them ("318406552" matches "318 406 552", "318-406-552", "318.406.552";
-  "987-65-4320" matches "987 65 4320" and "987.65.4320"), leading zeros optional, case-insensitive; phone numbers
-  also with or without the country code ("+1", or the E.123 national form "0..." of an international number) and
-  the 7-digit local part of a NANP number; the last four digits of a known SSN after an SSN cue;
+  in order with up to three separators (space, line break, ".", "-", "/", parentheses) between two of them
+  ("318406552" matches "318 406 552", "318-406-552", "318.406.552"; "987-65-4320" matches "987 65 4320" and
+  "987.65.4320"), leading zeros written or dropped, case-insensitive, never inside a longer digit run; a NANP phone
+  number without its "1"/"+1" and its 7-digit local part, an international one in its E.123 national form "0...";
+  the last four digits of a known SSN after an SSN cue;
 - dates: every written form of the date (numeric m/d/y, d/m/y, y-m-d with "/", "-" or "." and 2- or 4-digit years,
   yyyymmdd, month names and abbreviations, ordinal and spelled days "the fifth of April", apostrophe years
   "April 5 '31", month + year, day + month) and, for a birth date implying an age over 89, the bare year
