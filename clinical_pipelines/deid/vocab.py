@@ -149,7 +149,12 @@ ORG_KEYWORDS = ("Rehabilitation|Orthopedics|Orthopaedics|Apothecary|Rx|Drugs?|El
                 "|Cardiology|Group|Partners|Services|Church|Bank|Market|Hardware|Foods|Farms?|Factory|Mills?|Motors"
                 "|Construction|Logistics|Transit|Police\\s+Department|Fire\\s+Department|Dental|Dentistry|Imaging"
                 "|Radiology|Dialysis|Home\\s+Health|Home\\s+Care|Residence|Lodge|Shelter|Ministries|Store|Diner"
-                "|Restaurant|Hotel|Industries|Enterprises|Solutions|Systems|Technologies|Airlines|Railroad|Trucking")
+                "|Restaurant|Hotel|Industries|Enterprises|Solutions|Systems|Technologies|Airlines|Railroad|Trucking"
+                # practices named by specialty: "Prairie Wind Pulmonology", "Canyon Kidney Care"
+                "|Pulmonology|Pediatrics|Oncology|Hematology|Nephrology|Neurology|Urology|Gastroenterology"
+                "|Dermatology|Endocrinology|Rheumatology|Psychiatry|Obstetrics|Gynecology|Women's\\s+Health"
+                "|Kidney\\s+Care|Heart\\s+Care|Eye\\s+Care|Vein\\s+Care|Wound\\s+Care|Wellness|Specialists|Surgeons"
+                "|Laboratories|Diagnostics|Physical\\s+Therapy|Pharmacy|Drugstore")
 
 # Name-span completion (text.py ``_complete_names``): lower-case surname particles that may join a name span
 # ("Anneliese van der Berg"), titles that never do ("Dr", "Nurse"), and calendar words that are also census

@@ -59,3 +59,43 @@ def test_place_index_pairs_need_the_right_state():
 
 def test_places_are_a_registered_family():
     assert "Places" in {name for name, _, _ in FAMILIES}
+
+
+@pytest.mark.parametrize("text, secret", [
+    ("Wound Clinic\n532 Cottonwood Ln Floor 12\nRapid City", "532 Cottonwood Ln Floor 12"),
+    ("Address: 647 N RIDGE PL. FLOOR 7, LAREDO", "647 N RIDGE PL. FLOOR 7"),
+    ("lives at 139 E Calle del Sol Dr, Medford", "139 E Calle del Sol Dr"),
+    ("Hilltop Apothecary, RR 5 Box 734 Floor 5, Santa Fe", "RR 5 Box 734 Floor 5"),
+    ("Mail: PO Box 12 Suite 4", "PO Box 12 Suite 4"),
+])
+def test_units_and_particles_stay_in_the_address(text, secret):
+    got = _found(text)
+    i = text.index(secret)
+    assert got[i:i + len(secret)] == secret
+
+
+@pytest.mark.parametrize("text, org", [
+    ("Ordering provider: Doctor Farouk  Dayton Memorial Hospital", "Dayton Memorial Hospital"),
+    ("Ordering provider: dr takahashi  Good Samaritan Rapid City", "Good Samaritan Rapid City"),
+    ("C. Little, MD  Sacred Heart Pueblo (Pueblo, CO)", "Sacred Heart Pueblo"),
+    ("C. Hill, MD  Wenatchee General in Wenatchee", "Wenatchee General"),
+    ("FOLLOW-UP: Mei Kim, DO at Prairie Wind Pulmonology on 3/4", "Prairie Wind Pulmonology"),
+    ("Canyon Kidney Care\n1357 NW Kensington Ln", "Canyon Kidney Care"),
+    ("Referred to Bluebonnet Pediatrics for follow-up.", "Bluebonnet Pediatrics"),
+    ("Transferred from St. Elizabeth's Medical Center.", "St. Elizabeth's Medical Center"),
+])
+def test_organisations_are_found_whole(text, org):
+    from clinical_pipelines.deid.text.organizations import find_organizations
+
+    mask = [" "] * len(text)
+    for c in find_organizations(text):
+        mask[c.start:c.end] = text[c.start:c.end]
+    i = text.index(org)
+    assert "".join(mask)[i:i + len(org)].strip() == org
+
+
+@pytest.mark.parametrize("text", ["Pt seen in General Surgery clinic.", "Mercy was shown.", "St. John's wort 300 mg"])
+def test_clinical_text_is_not_an_organisation(text):
+    from clinical_pipelines.deid.text.organizations import find_organizations
+
+    assert [text[c.start:c.end] for c in find_organizations(text)] == []

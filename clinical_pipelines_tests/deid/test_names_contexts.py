@@ -102,7 +102,9 @@ def test_clinical_text_gives_no_context_names(text):
     ("last\tfirst\ttown\nSzymanski\tBartosz\tHoboken",
      {("Szymanski", "NAME"), ("Bartosz", "NAME"), ("Hoboken", "LOCATION")}),
     ("Name|DOB|City\nThuy Okereke|1950-01-09|Poughkeepsie", {("Thuy Okereke", "NAME"), ("Poughkeepsie", "LOCATION")}),
-    ("id,first,zip\nM22,Min-jun,06320", {("Min-jun", "NAME")}),
+    ("id,first,zip\nM22,Min-jun,06320", {("Min-jun", "NAME"), ("06320", "LOCATION")}),
+    ("41050242;Xu;mohammed;58501\nn/a;Guimaraes;Goncalo;58501",
+     {("Xu", "NAME"), ("mohammed", "NAME"), ("Guimaraes", "NAME"), ("Goncalo", "NAME"), ("58501", "LOCATION")}),
 ])
 def test_delimited_rows_give_names_and_places(text, cells):
     assert {(text[c.start:c.end], c.type) for c in find_delimited_identifiers(text)} == cells

@@ -31,8 +31,10 @@ dob birth birthdate date dos mrn id sex gender age zip zipcode postal state phon
 language insurance plan account acct room bed unit dept department visit encounter admit discharge type status
 code result value units unit ref range flag test note comments
 """.split())
+ZIP_LABELS = frozenset({"zip", "zipcode", "postal", "postcode"})
+_ZIP_CELL_RE = re.compile(r"\d{5}(?:-\d{4})?")
 _PLACEHOLDERS = frozenset({"n/a", "na", "none", "unknown", "unk", "-", "--", "?", "null", "declined", "x"})
-_LABEL_WORDS = NAME_LABELS | PLACE_LABELS | OTHER_LABELS
+_LABEL_WORDS = NAME_LABELS | PLACE_LABELS | OTHER_LABELS | ZIP_LABELS
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _CELL_WORD_LIMIT = 4
 # a date or a long number (an MRN, a phone, a ZIP) makes a spaced comma / semicolon list a record row
@@ -69,6 +71,8 @@ def _label(cell: str) -> str | None:
     words = [w.lower() for w in re.split(r"[\s/_.#-]+", cell) if w]
     if not words or not all(w in _LABEL_WORDS for w in words):
         return None
+    if any(w in ZIP_LABELS for w in words):
+        return "ZIP"
     if any(w in PLACE_LABELS for w in words):
         return "LOCATION"
     if any(w in NAME_LABELS for w in words):
@@ -114,10 +118,16 @@ def find_delimited_identifiers(text: str) -> list[Candidate]:
             continue
         col_types = header[1] if header and header[0] == delim and len(header[1]) == len(cells) else None
         seen_number = False
+        found_before = len(out)
+        zip_cells = []
         for i, (s, e) in enumerate(cells):
             cell = line[s:e]
             if any(c.isdigit() for c in cell):
                 seen_number = True
+                stripped = cell.strip()
+                if _ZIP_CELL_RE.fullmatch(stripped) and (col_types is None or col_types[i] == "ZIP"):
+                    lead = len(cell) - len(cell.lstrip())
+                    zip_cells.append((pos + s + lead, pos + s + lead + len(stripped), col_types is not None))
                 continue
             if col_types is not None and col_types[i] in ("NAME", "LOCATION"):
                 # a cell under a name or place header is the identifier, whatever its words
@@ -134,5 +144,7 @@ def find_delimited_identifiers(text: str) -> list[Candidate]:
             first_word = _WORD_RE.search(cell)
             named = first_word is not None and is_census_name(first_word.group())
             out.append(Candidate(span[0], span[1], "NAME" if named or not seen_number else "LOCATION", 0.6))
+        # a five-digit cell is a ZIP code under a ZIP header, or in a row that holds a name or place
+        out += [Candidate(zs, ze, "LOCATION", 0.8) for zs, ze, headed in zip_cells if headed or len(out) > found_before]
         pos += len(line) + 1
     return out

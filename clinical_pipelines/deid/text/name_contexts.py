@@ -145,6 +145,13 @@ def accept_token(tok: str, kind: str, caps_cue: bool = True, ends: bool = False)
         return True  # "Goes by Will", "daughter May", "RN May." stay names
     if _stop(tok):
         return False
+    census_first = lw in load_vocabulary().first_names
+    first_name = census_first and lw not in NON_NAME_TERMS
+    if first_name and tok.islower() and len(letters) >= 3 and (
+            kind in _PERSONAL_KINDS or (kind == "role_colon" and caps_cue and ends and word_zipf(tok) < 5.0)):
+        return True  # "wife joy", "mother summer", "RN: grace"
+    if census_first and tok.istitle() and kind in ("agent", "footer"):
+        return True  # "verified by Asa" (also an abbreviation of aspirin)
     if tok.islower():
         if len(letters) <= 3:  # lower-case initials after "RN", "RN:", "Signed:", "dr"
             return ((kind in _ROLE_KINDS and caps_cue) or kind in ("footer", "title", "field")) and (

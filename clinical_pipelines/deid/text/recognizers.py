@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
-from .addresses import find_locations, find_organizations
+from .addresses import find_locations
+from .organizations import find_organizations
 from .contact import find_contacts
 from .ages import find_ages
 from .dates import find_dates

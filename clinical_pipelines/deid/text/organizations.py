@@ -1,0 +1,164 @@
+"""Organisations: named hospitals, clinics, practices, pharmacies and employers. Safe Harbor does not list
+organisations, but a small hospital, a practice or an employer narrows a patient down like a town does (identifier
+(R), "any other unique identifying ... characteristic"), so the project's policy redacts them. Recognised by an
+organisation keyword at the end of a capitalised run ("Prairie Wind Pulmonology", "Dayton Memorial Hospital"), by a
+hospital-name prefix ("Good Samaritan", "Sacred Heart", "St. Mary's") with a place or facility word after it, by a
+place followed by General / Memorial / Regional, and by employment and transfer cues.
+"""
+from __future__ import annotations
+
+import re
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from ..vocab import CLINICAL_TERMS, GENERIC_FACILITY_WORDS, NOT_NAME_WORDS, ORG_KEYWORDS, STATE_ABBR
+from .places import is_place
+from .spans import Candidate
+
+FACILITY_RE = re.compile(
+    r"\b(?:(?:St\.?|Saint|Mount|Mt\.?)\s+)?(?:[A-Z][A-Za-z'.&-]+(?:[ \t]|[ \t]*\n[ \t]*)(?:of[ \t]+|&[ \t]+|and[ \t]+)?){1,5}?"
+    r"(?i:Hospital|Medical\s+Center|Med\s+Ctr|Health\s+Center|Healthcare|Health\s+System|Health|Clinic|Infirmary"
+    r"|Nursing\s+Home|Nursing\s+Facility|Rehabilitation\s+(?:Center|Hospital|Facility)|Rehab(?:\s+Center)?|Hospice"
+    r"|Pharmacy|Medical\s+Group|Memorial|Physicians|Associates|Care\s+Center|Urgent\s+Care|Surgery\s+Center"
+    r"|Cancer\s+Center|Heart\s+Institute|Institute|University|College|Assisted\s+Living|Senior\s+Living"
+    r"|Manor|Village|Corporation|Corp\.?|Inc\.?|LLC|Company|Co\.|Medical\s+Associates|Primary\s+Care"
+    r"|Family\s+Medicine|Health\s+Partners|Cardiology\s+Associates|Heart\s+Center|Laboratory)\b(?:\s+(?:of|at)\s+[A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+)?)?")
+
+_ORG_KW_ANY = ORG_KEYWORDS + "|" + re.sub(r"(?<!\\)[a-z]", lambda m: m.group().upper(), ORG_KEYWORDS)  # + capitals
+_ORG_TAIL = r"(?:[ \t]+(?:Unit|Department|Dept|Center|Centre|Clinic|Program|UNIT|DEPARTMENT|DEPT|CENTER|CLINIC|PROGRAM"
+_ORG_TAIL += rf"|{_ORG_KW_ANY}))*"
+ORG_KEYWORD_RE = re.compile(
+    rf"\b(?:[A-Z][A-Za-z'.&-]+(?:[ \t]+|[ \t]*\n[ \t]*)(?:of[ \t]+|&[ \t]+|and[ \t]+|OF[ \t]+|AND[ \t]+)?){{1,4}}?"
+    rf"(?:{_ORG_KW_ANY})\b{_ORG_TAIL}\b")
+_ORG_TAIL_WORDS_RE = re.compile(rf"(?:{_ORG_KW_ANY}|Unit|Department|Dept|Hospital|Clinic|Center|Centre|Health|Care"
+                                rf"|Medical|Institute|Associates|Partners|Group)(?:\s+\S+){{0,2}}", re.I)
+ORG_CONTEXT_RE = re.compile(
+    r"(?i:\bworks?\b(?:[ \t]+[a-z-]+){0,4}?[ \t]+(?:at|for)|\bemployed[ \t]+(?:at|by)|\bretired[ \t]+from|\bworked[ \t]+"
+    r"(?:at|for)|\bjob[ \t]+at|\bvolunteers?[ \t]+at|\bd/c[ \t]+to|\bdischarged?[ \t]+to|\btransfer(?:red)?[ \t]+"
+    r"(?:to|from)|\badmitted[ \t]+to|\bpharmacy[ \t]*:|\blocation[ \t]*:|\bfacility[ \t]*:|\bsite[ \t]*:|\bhospital[ \t]*:"
+    r"|\bemployer[ \t]*:|\bimplanted[ \t]+(?:\S+[ \t]+){0,4}?at|\bseen[ \t]+at|\bfollowed[ \t]+at|\bresides[ \t]+at"
+    r"|\blives[ \t]+at)[ \t]+"
+    r"((?:[A-Z][A-Za-z'.&-]*[A-Za-z](?:[ \t]+(?:of|&|and|at)(?=[ \t]+[A-Z]))?(?:[ \t]*\n?[ \t]*)){1,6})")
+ORG_ABBR_RE = re.compile(r"(?m)^[ \t]*([A-Z]{2,5})[ \t]*$|^([A-Z]{2,5})(?=[ \t]{2,})|(?<=\bat )([A-Z]{2,5})\b"
+                         r"|(?<=\bAT )([A-Z]{2,5})\b|^[^\n]{0,60}\(([A-Z]{2,5})\)[ \t]*$")
+
+_NUMBER_WORDS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twelve"}  # Two Rivers
+_FACILITY_LEAD_SKIP = NOT_NAME_WORDS - {"hospital", "clinic", "medical", "center"}
+_ORG_LEAD_WORDS = {"county", "general", "regional", "memorial", "university", "community", "st.", "saint"}
+
+
+# Facility words that may follow a matched name: "Dayton Memorial| Hospital", "St. Mary's| Medical Center".
+_FACILITY_TAIL_RE = re.compile(r"(?:[ \t](?:Hospital|Medical|Center|Centre|Clinic|Health|Healthcare|System|Campus"
+                               r"|Pavilion|Institute|Foundation|Group|Associates|Pharmacy|Care))+\b")
+# Hospital names that start with a religious or charitable prefix: "Good Samaritan", "Sacred Heart", "St. Mary's".
+HOSPITAL_PREFIX_RE = re.compile(
+    r"\b(?:(Good[ \t]Samaritan|Sacred[ \t]Heart|Holy[ \t](?:Cross|Family|Spirit|Name|Redeemer|Trinity)|Our[ \t]Lady"
+    r"(?:[ \t]of[ \t][A-Z][a-z]+)+)|(Mercy|Providence|Presbyterian|Methodist|Baptist|Adventist|Lutheran|Kaiser"
+    r"(?:[ \t]Permanente)?|(?:St\.?|Saint)[ \t][A-Z][a-z]+(?:'s)?))((?:[ \t][A-Z][A-Za-z'.-]+){0,3})")
+# "<Place> General", "<Place> Memorial", "<Place> Regional", "<Place> Community": hospitals named after their town.
+PLACE_HOSPITAL_RE = re.compile(r"\b([A-Z][a-z]+(?:[ \t][A-Z][a-z]+)?)[ \t](General|Memorial|Regional|Community)\b"
+                               r"(?![ \t]+(?:Surgery|Medicine|Anesthesia|Pediatrics|Practice|Internal|Hospitalist|Ward))")
+
+
+def _place_or_facility_words(words: str) -> int:
+    """How many leading words of ``words`` are a place ("Rapid City", "Pueblo") or facility words."""
+    toks = words.split()
+    for k in range(len(toks), 0, -1):
+        head = " ".join(toks[:k])
+        if is_place(head) or all(_FACILITY_TAIL_RE.fullmatch(" " + t) for t in toks[:k]):
+            return len(" ".join(toks[:k])) + 1
+    return 0
+
+
+def find_named_hospitals(text: str) -> list[Candidate]:
+    """Hospital names with a charitable / religious prefix or a town name before General, Memorial, Regional."""
+    out = []
+    for m in HOSPITAL_PREFIX_RE.finditer(text):
+        tail = _place_or_facility_words(m.group(3)) if m.group(3) else 0
+        if m.group(1) or tail:
+            out.append(Candidate(m.start(), m.end(2) if m.group(2) else m.end(1), "ORGANIZATION", 0.8))
+            if tail:
+                out.append(Candidate(m.start(3), m.start(3) + tail, "ORGANIZATION", 0.8))
+    for m in PLACE_HOSPITAL_RE.finditer(text):
+        if is_place(m.group(1)) or is_place(m.group(1).split()[-1]):
+            end = m.end()
+            t = _FACILITY_TAIL_RE.match(text, end)
+            out.append(Candidate(m.start(), t.end() if t else end, "ORGANIZATION", 0.8))
+    return out
+
+
+def trim_org(text: str, s: int, e: int) -> tuple[int, int]:
+    """Drop leading stop/clinical words and trailing non-name words from an organisation candidate."""
+    nl = text.rfind("\n", s, e)
+    if nl >= 0 and (not text[text.rfind("\n", 0, s) + 1:s].strip() or all(
+            w.lower().strip(".,:") in CLINICAL_TERMS or w.lower() in STOP_WORDS for w in text[s:nl].split())):
+        # the candidate starts a line, or its first line holds only a credential / clinical word ("..., MD"):
+        # the lines are separate items (header block), not a wrapped name
+        s = nl + 1
+    words = [(m.start() + s, m.end() + s, m.group()) for m in re.finditer(r"\S+", text[s:e])]
+    for k in range(1, len(words)):  # a following field label ("Device:", "Serial #") ends the name
+        nxt = text[words[k][1]:words[k][1] + 3].lstrip(" \t")
+        if words[k][2].endswith(":") or nxt.startswith(("#", ":")) or (
+                "\n" in text[words[k - 1][1]:words[k][0]] and words[k][2].lower().strip(".,:") in CLINICAL_TERMS
+                and not _ORG_TAIL_WORDS_RE.fullmatch(" ".join(w[2] for w in words[k:]))):
+            words = words[:k]
+            break
+    while words and ((words[0][2].lower() in STOP_WORDS and not (words[0][2].lower() in _NUMBER_WORDS and len(words) > 1))
+                     or not words[0][2][0].isupper()
+                     or (words[0][2].lower().strip(".,:") in CLINICAL_TERMS
+                         and not (words[0][2].lower() in _ORG_LEAD_WORDS and len(words) > 1))):
+        words.pop(0)
+    while words and (words[-1][2].lower() in STOP_WORDS or not words[-1][2][0].isupper()):
+        words.pop()
+    for k in range(len(words) - 1, 0, -1):  # sentence boundary inside: keep the part after it
+        if words[k - 1][2].endswith(".") and words[k - 1][2].lower() not in ("st.", "mt.", "ft.") and len(words[k - 1][2]) > 2:
+            words = words[k:]
+            break
+    if not words:
+        return s, s
+    if all(w[2].lower().strip(".,:") in GENERIC_FACILITY_WORDS for w in words):
+        return s, s
+    return words[0][0], words[-1][1]
+
+
+def find_organizations(text: str) -> list[Candidate]:
+    """Facilities and employers: capitalised names ending in an organisation keyword, names after employment /
+    transfer cues, short all-caps site codes in header positions, and named hospitals / clinics."""
+    out: list[Candidate] = []
+    for m in ORG_KEYWORD_RE.finditer(text):
+        fs, fe = trim_org(text, m.start(), m.end())
+        if fe > fs:
+            out.append(Candidate(fs, fe, "ORGANIZATION", 0.6))
+    for m in ORG_CONTEXT_RE.finditer(text):
+        fs, fe = trim_org(text, m.start(1), m.end(1))
+        if fe > fs:
+            out.append(Candidate(fs, fe, "ORGANIZATION", 0.6))
+    for m in ORG_ABBR_RE.finditer(text):
+        g = next(i for i in range(1, 6) if m.group(i))
+        if m.group(g).lower() not in CLINICAL_TERMS and m.group(g) not in STATE_ABBR:
+            out.append(Candidate(m.start(g), m.end(g), "ORGANIZATION", 0.6))
+    for m in FACILITY_RE.finditer(text):
+        fs = m.start()
+        for w in re.finditer(r"\S+", m.group()):
+            lw = w.group().lower()
+            if (lw in STOP_WORDS and lw not in _NUMBER_WORDS) or lw in _FACILITY_LEAD_SKIP:
+                fs = m.start() + w.end()
+                while fs < m.end() and text[fs].isspace():
+                    fs += 1
+            else:
+                break
+        nl = text.rfind("\n", fs, m.end())
+        if nl >= 0:  # wrapped onto the next line: keep the first line's part only if it looks like a name
+            head = text[fs:nl].rstrip()
+            if not head or head[-1] in ".:;," or not text[text.rfind("\n", 0, fs) + 1:fs].strip() or any(
+                    w.lower().strip(".,:") in CLINICAL_TERMS or w.lower() in STOP_WORDS for w in head.split()):
+                fs = nl + 1
+                while fs < m.end() and text[fs].isspace():
+                    fs += 1
+        words = [w.lower().strip(".") for w in text[fs:m.end()].split()]
+        if any(w not in GENERIC_FACILITY_WORDS and w not in ("of", "and", "&", "at", "st", "saint")
+               and len(w) > 1 for w in words[:-1]):
+            t = _FACILITY_TAIL_RE.match(text, m.end())
+            out.append(Candidate(fs, t.end() if t else m.end(), "ORGANIZATION", 0.8))
+    out += find_named_hospitals(text)
+    return out
