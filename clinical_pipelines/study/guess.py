@@ -115,9 +115,10 @@ def _guess(col: ColumnProfile) -> Guess:
     if YEAR_NAME.search(name) and _years(col):
         return Guess(col.name, "date", {"handling": "year_only", "format": "%Y"},
                      f'the name ("{name}") and content (whole numbers that are years)', True)
-    if CODE_ID.search(name) and 2 <= col.distinct <= 20 and col.unique_share < 0.5:
+    if (CODE_ID.search(name) and 2 <= col.distinct <= 20 and col.unique_share < 0.5) or \
+            (GENERIC_ID.search(name) and col.flag is not None):
         g = _from_content(col)
-        g.why = f'the name ("{name}" is a code of a kind, with {col.distinct} distinct values) and {g.why}'
+        g.why = f'the name ("{name}": codes or flags, {col.distinct} distinct values, not an identifier) and {g.why}'
         return g
     if GENERIC_ID.search(name):
         if col.unique_share >= 0.99:
