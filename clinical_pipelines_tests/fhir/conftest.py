@@ -15,7 +15,7 @@ from clinical_pipelines.fhir.synthetic import write_export
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory):
     root = tmp_path_factory.mktemp("fhir")
-    truth = write_export(root / "export", patients=30, seed=11)
+    truth = write_export(root / "export", patients=120, seed=11)  # enough per site and age band for the gate minimums
     result = import_export(root / "export", root / "out")
     return truth, result
 
