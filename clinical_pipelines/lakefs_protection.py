@@ -46,7 +46,7 @@ local hmac = require("crypto/hmac")
 local hex = require("encoding/hex")
 local key = args.key
 if key == nil or #key < __MIN_KEY__ then
-  hook.fail("merge refused: the gate-attestation key is not configured on this lakeFS server (__ENV__); restart lakeFS with `clinical-pipelines services up`")
+  hook.fail("merge refused: the gate-attestation key is not configured on this lakeFS server (__ENV__); restart lakeFS (`clinical-pipelines services down` then `services up`) or set it in the server's environment")
 end
 local md = action.commit.metadata or {}
 local claimed = md["__ATTESTATION__"]

@@ -205,7 +205,8 @@ def check_published_state(lakefs_client: Any, mlflow_client: Any, log: Any, *, r
 def record_findings(log: Any, report: PublishedStateReport, *, actor: str,
                     append: Callable[..., Any] | None = None) -> list[Any]:
     """Append one ``published_state.diverged`` event per finding unless the latest event of that kind
-    on that subject records the same expected and actual state; returns the new events. ``append`` defaults to ``log.append``."""
+    on that subject records the same expected and actual state; returns the new events.
+    ``append`` defaults to ``log.append``."""
     write = append or (lambda *a, **k: log.append(*a, actor=actor, **k))
     new = []
     for f in report.findings:

@@ -28,7 +28,8 @@ def res(tmp_path_factory):
 def _tick(res, cursor=None):
     from clinical_pipelines.defs.published_state.sensors import published_state_sensor
 
-    with dg.build_sensor_context(cursor=cursor, resources={k: res[k] for k in ("lakefs", "mlflow", "audit_log")}) as ctx:
+    resources = {k: res[k] for k in ("lakefs", "mlflow", "audit_log")}
+    with dg.build_sensor_context(cursor=cursor, resources=resources) as ctx:
         return published_state_sensor(ctx)
 
 
@@ -77,7 +78,8 @@ def test_sensor_and_check_report_changes_no_gated_step_made(res, tmp_path):
     assert {e.payload["kind"] for e in diverged} == {HEAD, HOOK, ALIAS}
 
     # the same comparison as an asset check (on demand / in the hourly audit job): fails, records nothing new
-    result = dg.materialize([audit_anchor, published_state_check], selection=dg.AssetSelection.checks(published_state_check),
+    result = dg.materialize([audit_anchor, published_state_check],
+                            selection=dg.AssetSelection.checks(published_state_check),
                             resources={k: res[k] for k in ("lakefs", "mlflow", "audit_log")}, raise_on_error=False)
     (check,) = result.get_asset_check_evaluations()
     assert not check.passed and check.metadata["findings"].value == 3

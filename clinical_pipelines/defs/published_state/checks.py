@@ -8,8 +8,6 @@ minute and the hourly ``audit_anchor`` job runs this check as well.
 """
 
 
-import json
-
 import dagster as dg
 
 from clinical_pipelines.defs.resources import AuditLogResource, LakeFSResource, MLflowResource
@@ -71,7 +69,3 @@ def published_state_check(
 ) -> dg.AssetCheckResult:
     report, _ = evaluate(lakefs, mlflow, audit_log)
     return dg.AssetCheckResult(**result_fields(report))
-
-
-def report_json(report: PublishedStateReport) -> str:
-    return json.dumps(report.to_dict(), sort_keys=True)

@@ -173,7 +173,8 @@ def model_promotion(
     problems = lineage.problems
     if (model_validation["version"], model_validation["run_id"]) != (version, run_id):
         problems.insert(0, f"the validation passed to this step (version {model_validation['version']}, run "
-                           f"{model_validation['run_id']}) is not the latest recorded one (version {version}, run {run_id})")
+                           f"{model_validation['run_id']}) is not the latest recorded one (version {version}, "
+                           f"run {run_id})")
     if problems:
         audit_log.append(audit_events.GATE_BLOCKED, subject,
                          payload={"stage": "model_promotion", "validation_run_id": run_id,

@@ -186,7 +186,8 @@ def verify_lineage(instance, lakefs, mlflow_client, log, *, model_name: str, ver
     problems = []
     latest = latest_materialization(instance, dg.AssetKey("model_validation"))
     if latest is None or latest[0] != validation_run_id:
-        problems.append(f"run {validation_run_id} is not the latest validation in the event log; re-run model_validation")
+        problems.append(f"run {validation_run_id} is not the latest validation in the event log; "
+                        "re-run model_validation")
     problems += _bound_run(instance, "model_validation", validation_run_id, version, key="mlflow_model_version")
     problems += gate_problems(instance, dg.AssetKey("model_validation"), list(validation_gates), validation_run_id)
     problems += _policy("gate", gate_policy[0], gate_policy[1], log, result.policies)
