@@ -63,7 +63,8 @@ OTHER_RULES: list[tuple[str, str, dict]] = [
      r"\w+_outcome|outcome_\w+|death_\w+|mortality_\w+)$", "outcome", {}),
 ]
 GENERIC_ID = re.compile(r"(^|_)(id|identifier|key|uuid|guid|number|no|nbr)$")
-CODE_ID = re.compile(r"(^|_)(type|source|code|category|class|status|disposition|group|kind|level|grade|stage)_?(id|no)$")
+CODE_ID = re.compile(r"(^|_)(type|source|code|category|class|status|disposition|group|kind|level|grade|stage)"
+                     r"_?(id|no)$")
 DATE_NAME = re.compile(r"(^|_)(date|dt|time|timestamp|datetime|day)($|_)|_(at|on)$")
 YEAR_NAME = re.compile(r"(^|_)(year|yr)($|_)")
 YES = ("y", "yes", "1", "true", "granted", "consented")
@@ -125,8 +126,8 @@ def _guess(col: ColumnProfile) -> Guess:
             return Guess(col.name, "record_id", {}, f'the name ("{name}") and content (every sampled value distinct)',
                          True, key_candidate=True)
         return Guess(col.name, "direct_identifier", {"safe_harbor": "R"},
-                     f'the name ("{name}" sounds like an identifier; not released unless you choose another role)', True,
-                     key_candidate=True)
+                     f'the name ("{name}" sounds like an identifier; not released unless you choose another role)',
+                     True, key_candidate=True)
     if AGE_NAME.search(name):
         return _age(col, name)
     for pattern, role, keys in OTHER_RULES:
@@ -251,7 +252,8 @@ def _from_content(col: ColumnProfile) -> Guess:
 def _flag(col: ColumnProfile) -> Guess:
     flag = col.flag
     categories = [int(c) if re.fullmatch(r"\d+", c) else c for c in flag.categories]
-    keys = _with_codes(col, {"type": "binary"} if categories == [0, 1] else {"type": "binary", "categories": categories})
+    keys = _with_codes(col, {"type": "binary"} if categories == [0, 1] else
+                       {"type": "binary", "categories": categories})
     why = "content (yes/no values; categories are [no, yes]: the second is coded 1"
     if flag.categories[0] == "2" or flag.categories[1] == "2":
         why += "; 1/2 coding read as 1 = yes, 2 = no (NHANES/BRFSS convention): check the codebook"

@@ -281,4 +281,10 @@ def parse_study(path: Path) -> tuple[Study | None, list]:
 
 
 __all__ = ["Study", "Table", "Outcome", "RaterLabels", "NotApplicable", "Temporal", "Evaluation", "FeatureSpec",
-           "Column", "StudySpecError", "load_study", "parse_study", "ValidationError"]
+           "Column", "StudySpecError", "load_study", "parse_study", "ValidationError",
+           # column models (clinical_pipelines.study.columns), re-exported
+           "AGE_STEPS", "BOOL_HINT", "COLUMN_MODELS", "ROLE_MODEL", "ConsentColumn", "DateRoleColumn",
+           "DirectIdentifierColumn", "DropColumn", "EncounterIdColumn", "EventTimeColumn", "FeatureColumn",
+           "FreeTextColumn", "KeepColumn", "LadderStep", "OutcomeColumn", "PatientIdColumn", "QuasiIdentifierColumn",
+           "RaterColumn", "RecordIdColumn", "SafeHarborLetter", "SensitiveAttributeColumn", "SiteColumn",
+           "check_date_format", "is_year_only"]

@@ -106,7 +106,8 @@ def test_column_missing_values_in_jsonl_and_parquet(tmp_path):
     reader = TableReader(parquet, tmp_path / "t.parquet")
     frame = reader.read_all()
     assert not reader.problems, [str(p) for p in reader.problems.problems()]
-    assert frame["hr"].isna().tolist() == [True, False, True] and frame["smoker"].isna().tolist() == [True, False, False]
+    assert frame["hr"].isna().tolist() == [True, False, True]
+    assert frame["smoker"].isna().tolist() == [True, False, False]
 
 
 @pytest.mark.parametrize("value,fragment", [([True], "quote the value"), ("?", "must be a list"),

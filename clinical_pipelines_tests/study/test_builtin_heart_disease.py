@@ -7,7 +7,6 @@ Assertions compare counts, column names and declared values; no test output show
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -56,6 +55,9 @@ def test_the_study_is_built_in_and_valid(study):
     assert report.ok, [str(p) for p in report.spec_problems]
     assert set(study.not_applicable()) == {"labels", "evaluation.temporal"}
     assert study.event_time() is None and study.date_columns() == []
+    source = study.age_source()
+    assert (source.column, source.kind) == ("age", "years"), "the age column is the study's age source"
+    assert study.evaluation.subgroups == ["sex", "age_band", "dataset"]
 
 
 def test_one_batch_per_site_with_ucis_counts_and_a_descriptor(study, batches):
@@ -78,6 +80,9 @@ def test_study_check_passes_on_the_written_batches(batches):
     assert len(report.batches) == 4 and report.rows == {"patients": 920}
     assert (report.outcome.units, report.outcome.events, report.outcome.unknown) == (920, 509, 0)
     assert report.years is None  # no dates: temporal validation is declared not applicable
+    assert report.missing["patients.chol"] == 202, "172 zeros (not measured, declared missing_values: [0]) + 30 empty"
+    assert report.sizes["external_sites"] == {"VA Long Beach": {"units": 200, "events": 149}}
+    assert set(report.sizes["subgroups"]) == {"sex", "age_band", "dataset"}
 
 
 def test_numeric_features_lie_in_their_declared_ranges(study, frame):

@@ -105,7 +105,8 @@ def test_the_draft_fails_check_until_reviewed(tmp_path, capsys):
     report = json.loads(printed)
     assert code == 0, report
     assert report["rows"] == {"clinic": 300} and report["outcome"]["events"] == 75
-    assert report["sizes"]["external_sites"] == {"B": {"units": 100, "events": 25}}  # drafted: smallest site that suffices
+    # the drafted held-out site: the smallest one that meets the gate minimums
+    assert report["sizes"]["external_sites"] == {"B": {"units": 100, "events": 25}}
 
 
 def test_headerless_file_and_folder_of_files(tmp_path, capsys):
