@@ -70,7 +70,10 @@ def draft_spec(profiles: list[FileProfile], study_id: str = "my-study") -> tuple
         'owners: ["REVIEW: team or person responsible"]',
         "draft: true                            # delete after review: `study check` refuses a draft",
         "",
-        "tables:",
+        "tables:" + ("" if any(g.role == "patient_id" for _, g in guesses) else
+                     "                                # REVIEW: no column can be the patient identifier: a study "
+                     "needs one; add an id column to the extract (one value per patient, or a row number when "
+                     "each row is one patient)"),
     ]
     for p in profiles:
         lines += _table_lines(p, [g for t, g in guesses if t == p.table])

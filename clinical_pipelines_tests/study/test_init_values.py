@@ -104,6 +104,14 @@ def test_patient_key_of_record_level_data(tmp_path):
     }
 
 
+def test_a_file_without_any_id_column_is_told_to_add_one(tmp_path):
+    folder = write(tmp_path, "noid", "glucose,bmi,age,outcome", [f"{80 + i},{20 + i % 15},{30 + i % 40},{i % 2}"
+                                                                 for i in range(60)])
+    text, guesses = draft_spec(profile_path(folder))
+    assert not any(g.role == "patient_id" for _, g in guesses)
+    assert "tables:" in text and "no column can be the patient identifier" in text.split("tables:")[1].splitlines()[0]
+
+
 def test_constant_columns_never_get_an_invalid_range(tmp_path, capsys):
     rows = [f"{i},{'FM'[i % 2]},5,0,{60 + i % 50},{int(i % 3 == 0)}" for i in range(200)]
     data = write(tmp_path, "const", "id,sex,version,flag,hr,died", rows)
