@@ -90,16 +90,18 @@ def run_vanilla(batch, texts: list[str]) -> list[list[tuple[int, int, str]]]:
     return [[(r.start, r.end, r.entity_type) for r in rs] for rs in res]
 
 
-def timed(fn, passes: int, label: str) -> tuple[object, list[float]]:
-    out, secs = None, []
+def interleaved(fns: dict, passes: int) -> tuple[dict, dict]:
+    """Run each system once per round, alternating (ours, vanilla, ours, ...), so that a change of machine load
+    hits both; returns (first-pass output, list of seconds) per system."""
+    outs, secs = {}, {k: [] for k in fns}
     for i in range(passes):
-        t0 = time.perf_counter()
-        r = fn()
-        secs.append(time.perf_counter() - t0)
-        progress(f"  {label} pass {i + 1}/{passes}: {secs[-1]:.2f}s")
-        if out is None:
-            out = r
-    return out, secs
+        for name, fn in fns.items():
+            t0 = time.perf_counter()
+            r = fn()
+            secs[name].append(time.perf_counter() - t0)
+            progress(f"  {name} pass {i + 1}/{passes}: {secs[name][-1]:.2f}s")
+            outs.setdefault(name, r)
+    return outs, secs
 
 
 def evaluate(cols: list[Column], ours, van, passes: int) -> None:
@@ -108,15 +110,18 @@ def evaluate(cols: list[Column], ours, van, passes: int) -> None:
         texts = [n.text for n in notes]
         known = [dict(n.known_identifiers or {}) for n in notes]
         progress(f"{col.corpus.name}: {len(notes)} notes")
+        fns = {"ours": lambda: ours.deidentify(texts, known)}
         ours.deidentify(texts[:10], known[:10])  # warm-up
-        col.results, secs = timed(lambda: ours.deidentify(texts, known), passes, "ours")
-        col.ours_rate = median_rate(len(texts), secs)
-        col.ours = score_corpus(notes, [r.spans for r in col.results])
         if van is not None:
             run_vanilla(van, texts[:10])
-            vres, vsecs = timed(lambda: run_vanilla(van, texts), passes, "vanilla")
-            col.van_rate = median_rate(len(texts), vsecs)
-            col.vanilla = score_corpus(notes, [[(s, e) for s, e, _ in r] for r in vres])
+            fns["vanilla"] = lambda: run_vanilla(van, texts)
+        outs, secs = interleaved(fns, passes)
+        col.results = outs["ours"]
+        col.ours_rate = median_rate(len(texts), secs["ours"])
+        col.ours = score_corpus(notes, [r.spans for r in col.results])
+        if van is not None:
+            col.van_rate = median_rate(len(texts), secs["vanilla"])
+            col.vanilla = score_corpus(notes, [[(s, e) for s, e, _ in r] for r in outs["vanilla"]])
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -261,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     for line in notes_out:
         print(line)
     print(f"systems: ours = ClinicalTextDeidentifier.deidentify (known identifiers passed); vanilla = Presidio "
-          f"BatchAnalyzerEngine, default recognizers, spaCy model {model}; {args.passes} timed passes, median")
+          f"BatchAnalyzerEngine, default recognizers, spaCy model {model}; {args.passes} interleaved timed passes, median")
     shared_cases_line(ours, van, Path(args.cases))
     if not args.skip_residual:
         residual_section(cols)
