@@ -146,7 +146,7 @@ CREDENTIALS = {"md", "do", "rn", "np", "pa", "pa-c", "phd", "mbbs", "facc", "cnp
                "dnp", "crna", "fnp", "anp", "lpn", "cna", "rt", "rrt", "slp", "rd", "ccrn", "rdcs", "ccds", "rcs"}
 ORG_KEYWORDS = ("Rehabilitation|Orthopedics|Orthopaedics|Apothecary|Rx|Drugs?|Elementary|School|High\\s+School|Academy|Co-op|Cooperative"
                 "|Ambulance|EMS|Center|Centre|Skilled\\s+Nursing|Internal\\s+Medicine|Family\\s+Practice|Practice"
-                "|Cardiology|Group|Partners|Services|Church|Bank|Market|Hardware|Foods|Farms?|Factory|Mills?|Motors"
+                "|Cardiology|Group|Partners|Services?|Rescue(?:\\s+Squad)?|Squad|Church|Bank|Market|Hardware|Foods|Farms?|Factory|Mills?|Motors"
                 "|Construction|Logistics|Transit|Police\\s+Department|Fire\\s+Department|Dental|Dentistry|Imaging"
                 "|Radiology|Dialysis|Home\\s+Health|Home\\s+Care|Residence|Lodge|Shelter|Ministries|Store|Diner"
                 "|Restaurant|Hotel|Industries|Enterprises|Solutions|Systems|Technologies|Airlines|Railroad|Trucking"

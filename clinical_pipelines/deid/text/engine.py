@@ -24,10 +24,17 @@ from .deny import BATCH_WIDE_CUES, DenyMatcher, deny_entries
 from .identifiers import ids_after_names
 from .model import load_verified_model
 from .normalize import analysis_view
-from .ner import light_artifacts, make_enhancer, map_entities, ner_regions
+from .ner import find_ner_entities, light_artifacts, make_enhancer, map_entities, ner_regions
 from .recognizers import build_recognizers
 from .safelist import safelist_identity
 from .spans import Span, TextResult, merge_spans, strip_spans, to_engine_type
+
+
+def _mask(n: int, spans: Sequence[Span]) -> bytearray:
+    m = bytearray(n)
+    for sp in spans:
+        m[sp.start:sp.end] = b"\x01" * (sp.end - sp.start)
+    return m
 
 
 def _batch_matcher(known_identifiers: Sequence[Mapping[str, Sequence[str]]] | None) -> DenyMatcher | None:
@@ -90,30 +97,41 @@ class ClinicalTextDeidentifier:
             raise DeidError(f"known_identifiers has {len(known_identifiers)} entries for {len(texts)} texts")
         batch_matcher = _batch_matcher(known_identifiers)
         views = [analysis_view(t) for t in texts]
-        regions = [ner_regions(v.text, self.ner_window_words) for v in views]
+        # 1. patterns, safe list, gazetteers and deny lists on every note
+        found = [self._pattern_spans(v.text, batch_matcher, known_identifiers[i] if known_identifiers else None)
+                 for i, v in enumerate(views)]
+        # 2. NER (one batched spaCy pass) only around candidate words that step 1 left uncovered
+        regions = [ner_regions(v.text, self.ner_window_words, _mask(len(v.text), spans))
+                   for v, spans in zip(views, found)]
         sub_texts = ["\n".join(v.text[s:e] for s, e in regs) for v, regs in zip(views, regions)]
-        results: list[list[Span]] = []
         docs = self.nlp.pipe(sub_texts, batch_size=self.batch_size,
                              n_process=self.n_process if len(texts) >= 4 * self.batch_size else 1)
-        for i, (view, doc) in enumerate(zip(views, docs)):
+        results: list[list[Span]] = []
+        for view, spans, regs, doc in zip(views, found, regions, docs):
             text = view.text
-            if not text.strip():
-                results.append([])
-                continue
-            artifacts = light_artifacts(text, map_entities(text, regions[i], doc), self.nlp_engine)
-            res = self.analyzer.analyze(text, language="en", nlp_artifacts=artifacts)
-            spans = [Span(r.start, r.end, to_engine_type(r.entity_type)) for r in res]
-            if batch_matcher is not None:
-                spans += batch_matcher.find(text)
-            if known_identifiers is not None:
-                entries = deny_entries(known_identifiers[i])
-                if entries:
-                    spans += DenyMatcher(entries).find(text)
+            if regs:
+                spans += [Span(c.start, c.end, c.type) for c in find_ner_entities(text, map_entities(text, regs, doc))
+                          if c.score >= self.score_threshold]
+            # 3. name completion and propagation, identifiers after names, merge, back to the caller's offsets
             spans = complete_names(text, strip_spans(text, spans))
             spans = propagate_names(text, spans)
             spans += ids_after_names(text, spans)
             results.append(merge_spans(view.to_original(merge_spans(strip_spans(text, spans)))))
         return results
+
+    def _pattern_spans(self, text: str, batch_matcher: DenyMatcher | None,
+                       known: Mapping[str, Sequence[str]] | None) -> list[Span]:
+        """Presidio with the recogniser families (no NER) plus the batch's and the record's deny lists."""
+        if not text.strip():
+            return []
+        res = self.analyzer.analyze(text, language="en", nlp_artifacts=light_artifacts(text, [], self.nlp_engine))
+        spans = [Span(r.start, r.end, to_engine_type(r.entity_type)) for r in res]
+        if batch_matcher is not None:
+            spans += batch_matcher.find(text)
+        entries = deny_entries(known) if known else None
+        if entries:
+            spans += DenyMatcher(entries).find(text)
+        return spans
 
     def deidentify(self, texts: Sequence[str], known_identifiers: Sequence[Mapping[str, Sequence[str]]] | None = None
                    ) -> list[TextResult]:

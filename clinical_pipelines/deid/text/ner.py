@@ -10,7 +10,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from ..vocab import AMBIGUOUS_SURNAMES, COUNTRIES, EPONYM_FOLLOWERS, NON_NAME_TERMS, NOT_NAME_WORDS, STATE_ABBR, US_STATES
 from .names import trim_name
-from .safelist import is_census_name, is_clinical_word, is_safe_word
+from .safelist import is_census_name, is_clinical_word, is_safe_word, word_zipf
 from .spans import Candidate
 
 def keep_ner_entity(text: str, ent, t: str) -> bool:
@@ -86,11 +86,13 @@ NER_COMMON_STARTERS = frozenset("""
     transmission pacing events lungs valves diastolic systolic psychosocial education video telehealth virtual
     sex phone email ext address location accession license insurance referral obs""".split())
 _ROMAN_RE = re.compile(r"[IVX]+")
+NER_COMMON_ZIPF = 3.5  # wordfreq Zipf frequency from which a safe word is too common to be a rare place or surname
 
 
 def ner_candidate(word: str) -> bool:
     """A capitalised word the NER filters could keep: not a stop word, clinical term, common non-name word or
-    NER non-starter (see ``NER_HEADER_WORDS``, ``NER_ABBREVIATIONS``, ``NER_COMMON_STARTERS``)."""
+    NER non-starter (see ``NER_HEADER_WORDS``, ``NER_ABBREVIATIONS``, ``NER_COMMON_STARTERS``), and either outside
+    the safe-list vocabulary, a census name or a rare word (wordfreq Zipf below ``NER_COMMON_ZIPF``)."""
     global _NER_SKIP_WORDS
     if _NER_SKIP_WORDS is None:
         _NER_SKIP_WORDS = frozenset(NON_NAME_TERMS | NOT_NAME_WORDS | STOP_WORDS | NER_COMMON_STARTERS)
@@ -104,7 +106,9 @@ def ner_candidate(word: str) -> bool:
         return False
     if "-" in w:  # "P-R-T", "I-II": a hyphenated token is a candidate only if one of its parts is
         return any(p[:1].isupper() and ner_candidate(p) for p in w.split("-"))
-    return True
+    # a common English or clinical word that is no one's name ("Service", "Freight", "Heart") cannot make an
+    # entity worth keeping: the safe-list pass, the patterns and the gazetteers cover names and places made of them
+    return not (is_safe_word(w) and not is_census_name(w) and (word_zipf(w) >= NER_COMMON_ZIPF or is_clinical_word(w)))
 
 
 def _has_ner_candidate(s: str) -> bool:
@@ -116,9 +120,11 @@ def _has_ner_candidate(s: str) -> bool:
     return False
 
 
-def ner_regions(text: str, window: int) -> list[tuple[int, int]]:
+def ner_regions(text: str, window: int, covered: bytearray | None = None) -> list[tuple[int, int]]:
     """Character ranges on which NER must run: ``window`` whitespace tokens either side of every candidate
-    capitalised word, within a line, merged. ``window`` 0 means the whole text.
+    capitalised word, within a line, merged. ``window`` 0 means the whole text. ``covered``: a mask of characters
+    already inside a span of another recogniser; a candidate word starting there opens no window (it is redacted
+    whatever NER says).
 
     Lossless with respect to the NER filter in ``_keep_ner_entity``: an entity is only kept when it holds a
     capitalised word that is not a stop word / clinical term, and every such word is inside a region."""
@@ -131,7 +137,8 @@ def ner_regions(text: str, window: int) -> list[tuple[int, int]]:
             toks = [(m.start() + pos, m.end() + pos, m.group()) for m in _WS_TOKEN_RE.finditer(line)]
             for i, (_, _, w) in enumerate(toks):
                 cm = _CAP_WORD_RE.search(w)
-                if cm is None or not ner_candidate(cm.group()):
+                if cm is None or (covered is not None and covered[toks[i][0] + cm.start()]) or \
+                        not ner_candidate(cm.group()):
                     continue
                 s0, e0 = toks[max(0, i - window)][0], toks[min(len(toks) - 1, i + window)][1]
                 if out and s0 <= out[-1][1]:

@@ -37,7 +37,7 @@ ORG_CONTEXT_RE = re.compile(
     r"(?:at|for)|\bjob[ \t]+at|\bvolunteers?[ \t]+at|\bd/c[ \t]+to|\bdischarged?[ \t]+to|\btransfer(?:red)?[ \t]+"
     r"(?:to|from)|\badmitted[ \t]+to|\bpharmacy[ \t]*:|\blocation[ \t]*:|\bfacility[ \t]*:|\bsite[ \t]*:|\bhospital[ \t]*:"
     r"|\bemployer[ \t]*:|\bimplanted[ \t]+(?:\S+[ \t]+){0,4}?at|\bseen[ \t]+at|\bfollowed[ \t]+at|\bresides[ \t]+at"
-    r"|\blives[ \t]+at)[ \t]+"
+    r"|\blives[ \t]+at|\bbrought[ \t]+(?:in[ \t]+)?by|\btransported[ \t]+by|\bvia)(?:[ \t]+|[ \t]*\n[ \t]*)"
     r"((?:[A-Z][A-Za-z'.&-]*[A-Za-z](?:[ \t]+(?:of|&|and|at)(?=[ \t]+[A-Z]))?(?:[ \t]*\n?[ \t]*)){1,6})")
 ORG_ABBR_RE = re.compile(r"(?m)^[ \t]*([A-Z]{2,5})[ \t]*$|^([A-Z]{2,5})(?=[ \t]{2,})|(?<=\bat )([A-Z]{2,5})\b"
                          r"|(?<=\bAT )([A-Z]{2,5})\b|^[^\n]{0,60}\(([A-Z]{2,5})\)[ \t]*$")

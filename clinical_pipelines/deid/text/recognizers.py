@@ -18,7 +18,6 @@ from .names import find_names
 from .numbers import find_numbers
 from .places import find_places
 from .safelist import find_safelist_names
-from .ner import find_ner_entities
 from .spans import Candidate
 
 Finder = Callable[[str], list[Candidate]]
@@ -42,7 +41,8 @@ FAMILIES: tuple[tuple[str, tuple[str, ...], Finder], ...] = (
 
 
 def build_recognizers() -> list:
-    """Presidio recogniser instances: the family finders, the NER entity filter and the context recognisers."""
+    """Presidio recogniser instances: the family finders and the context recognisers (NER runs in the engine,
+    after them, only where they left candidate words uncovered)."""
     from presidio_analyzer import LocalRecognizer, Pattern, PatternRecognizer, RecognizerResult
 
     class FinderRecognizer(LocalRecognizer):
@@ -58,21 +58,6 @@ def build_recognizers() -> list:
         def analyze(self, text, entities, nlp_artifacts=None):
             return [RecognizerResult(c.type, c.start, c.end, c.score) for c in self._finder(text)]
 
-    class NerRecognizer(LocalRecognizer):
-        """spaCy NER entities carried on the NLP artifacts (``tokens.ents``), filtered for clinical text."""
-
-        def __init__(self):
-            super().__init__(supported_entities=["NAME", "LOCATION", "ORGANIZATION"], name="ClinicalNer")
-
-        def load(self):
-            pass
-
-        def analyze(self, text, entities, nlp_artifacts=None):
-            if nlp_artifacts is None or nlp_artifacts.entities is None:
-                return []
-            return [RecognizerResult(c.type, c.start, c.end, c.score)
-                    for c in find_ner_entities(text, nlp_artifacts.entities)]
-
     ctx_recognizers = [
         PatternRecognizer(supported_entity="LOCATION", name="ZipWithContext",
                           patterns=[Pattern("zip5", r"(?<![\d-])\d{5}(?:-\d{4})?(?![\d-])", 0.1)],
@@ -81,4 +66,4 @@ def build_recognizers() -> list:
                           patterns=[Pattern("ssn9", r"(?<![\w-])\d{9}(?![\w-])", 0.1)],
                           context=["ssn", "social", "security"]),
     ]
-    return [FinderRecognizer(name, ents, fn) for name, ents, fn in FAMILIES] + [NerRecognizer(), *ctx_recognizers]
+    return [FinderRecognizer(name, ents, fn) for name, ents, fn in FAMILIES] + ctx_recognizers
