@@ -35,7 +35,7 @@ ROUTE_ADDRESS_RE = re.compile(
     rf"(?:(?i:Route|Rte|Rt|Highway|Hwy|Road|Rd|Pike)\.?[ \t]*#?|(?:US|SR|CR|FM|RR|I)[ \t]*-[ \t]*|(?:SR|CR|FM)[ \t]+)"
     rf"\d{{1,4}}[A-Za-z]?\b{_UNITS}")
 # PO boxes and rural routes: "P.O. Box 12", "PO BOX 4471", "POB 9", "Post Office Box 3", "RR 2 Box 14", "HC 1 Box 5".
-PO_BOX_RE = re.compile(r"(?:\b(?:P\.?[ \t]?O\.?|Post[ \t]+Office|POB)[ \t]*(?:Box|Drawer)?[ \t]*#?[ \t]*\d+\b"
+PO_BOX_RE = re.compile(r"(?:\b(?:(?:P\.?[ \t]?O\.?|Post[ \t]+Office)[ \t]*(?:Box|Drawer)|POB)[ \t]*#?[ \t]*\d+\b"
                        r"|\b(?:RR|R\.R\.|Rural[ \t]+Route|HC|Star[ \t]+Route)[ \t]*\d+[ \t,]*Box[ \t]*#?\d+\b)"
                        + _UNITS, re.I)
 ZIP4_RE = re.compile(r"(?<![\w-])\d{5}-\d{4}(?![\w-])")
@@ -51,14 +51,24 @@ def _add(out: list, s: int, e: int, t: str, score: float = 0.9) -> None:
     out.append(Candidate(s, e, t, score))
 
 
+_STREET_PARTICLES = {"de", "del", "la", "las", "los", "el", "von", "van"}
+# words that follow a count, not a house number
+_NOT_A_STREET_START = {"minutes", "minute", "min", "mins", "hours", "hour", "hrs", "hr", "days", "day", "weeks", "week",
+                       "months", "month", "years", "year", "yrs", "yr", "cm", "mm", "mic", "mcg", "mg", "ml", "cc",
+                       "units", "unit", "times", "tabs", "way", "point", "pt", "pts", "patients", "beats", "breaths"}
+
+
 def find_locations(text: str) -> list[Candidate]:
     """Street addresses (number + name + USPS suffix, unit, city, state, ZIP), PO boxes, "City, ST 12345",
     "City, State", ZIP codes after a state or a ZIP cue."""
     out: list[Candidate] = []
     for m in ADDRESS_RE.finditer(text):
         # "2 MM ST elevation": the street name needs a real word (not a unit / clinical abbreviation)
-        name_words = [w.lower() for w in re.findall(r"[A-Za-z]{3,}", m.group(1))]
-        if any(w not in CLINICAL_TERMS and w not in STOP_WORDS for w in name_words):
+        name_words = [w.lower() for w in re.findall(r"[A-Za-z]{2,}", m.group(1))]
+        if name_words and (name_words[0] in _NOT_A_STREET_START or any(
+                w in STOP_WORDS and w not in _STREET_PARTICLES for w in name_words)):
+            continue  # "45 MINUTES ENCOURAGING PT", "3 WAY FOLEY IN PLACE": a count and a sentence, not a street
+        if any(w not in CLINICAL_TERMS and w not in STOP_WORDS for w in name_words if len(w) >= 3):
             _add(out, m.start(), m.end(), "LOCATION", 0.85)
     for rx in (ROUTE_ADDRESS_RE, PO_BOX_RE, CITY_STATE_ZIP_RE, ZIP4_RE):
         for m in rx.finditer(text):

@@ -43,6 +43,10 @@ ID_CONTEXT_RE = re.compile(
     re.I)
 ID_CONTEXT_WINDOW = 40
 ID_CUE_PREFIX_RE = re.compile(r"(?i:mrn|mr|acct|acc|id|no|dl|sn|s/n|ssn|lic|hosp|unit|ref|csn|fin|har)[#:]+")
+# Measurements written as one token: ventilator settings and sizes "700x10", "3x4x2cm", doses "1200U", "100-200CC".
+MEASUREMENT_TOKEN_RE = re.compile(r"\d+(?:\.\d+)?(?:[x*]\d+(?:\.\d+)?)+[a-z]{0,3}|\d+(?:\.\d+)?(?:-\d+(?:\.\d+)?)?"
+                                  r"(?i:u|units?|cc|ml|mg|mcg|g|kg|l|meq|mmol|mm|cm|hr|hrs|min|mins|x|iu|cal|kcal|mmhg)",
+                                  re.I)
 RANGE_LIKE_RE = re.compile(r"^\d+s?(?:[-/]\d+s?)+[a-z]{0,3}$|^\d+(?:\.\d+)?[a-z]{1,4}$")  # 5-10mg, 150s-160s
 
 @functools.lru_cache(maxsize=8)
@@ -139,7 +143,7 @@ def find_identifiers(text: str) -> list[Candidate]:
         adjacent = cue is not None and (pm is not None or cue_adjacent(text, cue, start))
         if typ == "IDX":
             typ = "ID"
-        if RANGE_LIKE_RE.match(tok) and not (adjacent and typ != "ID"):
+        if (RANGE_LIKE_RE.match(tok) or MEASUREMENT_TOKEN_RE.fullmatch(tok)) and not (adjacent and typ != "ID"):
             continue
         if n_digits >= 4 and n_alpha >= 1 or n_digits >= 6:
             out.append(Candidate(start, m.end(), typ or "ID", 0.6 if typ else 0.5))

@@ -13,6 +13,7 @@ from ..gazetteer import load_gazetteers
 from ..vocab import (AMBIGUOUS_SURNAMES, ANCHOR_STOP, CREDENTIALS, EPONYM_FOLLOWERS, NON_NAME_TERMS, NOT_NAME_WORDS,
                      STATE_ABBR, US_STATES)
 from .name_contexts import find_context_names
+from .safelist import is_safe_word
 from .spans import Candidate
 
 _NAME_TOKEN = r"(?:[A-Z][a-z'’]*[A-Z]?[a-z'’]+(?:-[A-Za-z][a-z'’]+)?|[A-Z][A-Z'’]+(?:-[A-Z][A-Z'’]+)?)"
@@ -209,6 +210,19 @@ def find_names(text: str) -> list[Candidate]:
         if not any(w in NON_NAME_TERMS or w in NOT_NAME_WORDS for w in words[:2]):
             out.append(Candidate(m.start(1), m.end(1), "NAME", 0.7))
     out += [Candidate(s, e, "NAME", 0.75) for s, e in gazetteer_names(text)]
+    out = [c for c in out if not _caps_common_words(text[c.start:c.end])]
     out += [Candidate(m.start(1), m.end(1), "NAME", 0.7) for m in SIGNED_INITIALS_RE.finditer(text)]
-    out += find_context_names(text)
-    return out
+    return out + [c for c in find_context_names(text) if not _caps_stop_words(text[c.start:c.end])]
+
+
+def _caps_stop_words(span: str) -> bool:
+    """An ALL-CAPS context name that is only function words ("PT WAS", "RN TO"): not a name."""
+    words = WORD_RE.findall(span)
+    return bool(words) and span.isupper() and all(w.lower() in STOP_WORDS for w in words)
+
+
+def _caps_common_words(span: str) -> bool:
+    """An ALL-CAPS candidate made only of ordinary words ("WIFE WAS IN", "FOLEY DRAINING CLEAR URINE" in notes
+    typed in capitals): not a name. A caps word outside the safe list or a name-dominant word keeps it."""
+    words = WORD_RE.findall(span)
+    return bool(words) and span.isupper() and all(len(w) > 1 and is_safe_word(w) for w in words)

@@ -13,6 +13,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from ..vocab import CLINICAL_TERMS, GENERIC_FACILITY_WORDS, NOT_NAME_WORDS, ORG_KEYWORDS, STATE_ABBR
 from .places import is_place
+from .safelist import is_safe_word
 from .spans import Candidate
 
 FACILITY_RE = re.compile(
@@ -161,4 +162,11 @@ def find_organizations(text: str) -> list[Candidate]:
             t = _FACILITY_TAIL_RE.match(text, m.end())
             out.append(Candidate(fs, t.end() if t else m.end(), "ORGANIZATION", 0.8))
     out += find_named_hospitals(text)
-    return out
+    return [c for c in out if not _caps_common_words(text[c.start:c.end])]
+
+
+def _caps_common_words(span: str) -> bool:
+    """An ALL-CAPS candidate made only of ordinary words ("PLEASANT & COOPERATIVE", "AT HOME" in notes typed in
+    capitals): not an organisation name."""
+    words = re.findall(r"[A-Za-z]{2,}", span)
+    return bool(words) and span.isupper() and all(is_safe_word(w) for w in words)

@@ -80,7 +80,12 @@ PLACE_CUE_RE = re.compile(
     r"(?i:\b(?:lives?|living|resides?|residing|resident|moved|relocated|relocating|born|raised|grew[ \t]+up|native"
     r"|visiting|visited|travel+ed|trip|vacation(?:ed|ing)?|hometown|home[ \t]+town|commutes?|drove|works?)"
     r"(?:[ \t]+(?:here[ \t]+)?(?:in|to|from|of|at|near|outside(?:[ \t]+of)?))"
-    r"|\b(?:town|city|village|borough|township|county)[ \t]+of)[ \t]+")
+    r"|\b(?:town|city|village|borough|township|county)[ \t]+of"
+    r"|\b(?:lives?|living|resides?|residing)\b[^.\n;:]{0,40}?\b(?:in|near|outside(?:[ \t]+of)?))[ \t]+")
+# Place-type words that complete a town name: "Ossipee Flats", "Harlow Falls", "Cedar Springs".
+_PLACE_TAIL_RE = re.compile(r"(?:[ \t](?i:Falls|Flats|Springs|Heights|Hills|Park|Beach|Valley|Junction|Lake|Creek|Bay"
+                            r"|Harbor|Harbour|Point|Landing|Crossing|Ridge|Grove|Mills|Station|City|Town|Village"
+                            r"|Township|Center|Centre|Corners|Bluffs|Shores|Woods|Forge|Gap|Glen)\b)+")
 COUNTY_RE = re.compile(r"(?<![\w-])((?:[A-Z][a-z]+[ \t]){0,2}[A-Z][a-z]+)[ \t]+(?:County|Parish|COUNTY|PARISH)\b")
 
 
@@ -111,7 +116,8 @@ def find_places(text: str) -> list[Candidate]:
         for k in range(len(words), 0, -1):  # the longest head that is a known place
             name = " ".join(words[:k])
             if is_place(name) or name.lower() in place_index()[2]:
-                out.append(Candidate(m.end(), m.end() + len(name), "LOCATION", 0.8))
+                tail = _PLACE_TAIL_RE.match(text, m.end() + len(name))
+                out.append(Candidate(m.end(), tail.end() if tail else m.end() + len(name), "LOCATION", 0.8))
                 break
     for m in COUNTY_RE.finditer(text):
         if m.group(1).lower() in place_index()[2]:

@@ -1,0 +1,36 @@
+"""Notes typed in capitals (common in nursing and older systems): ordinary words after a name cue, organisation
+keywords, counts with units and ventilator settings are not identifiers; real names and places in capitals still are."""
+import pytest
+
+from clinical_pipelines.deid.text.addresses import find_locations
+from clinical_pipelines.deid.text.identifiers import find_identifiers
+from clinical_pipelines.deid.text.names import find_names
+from clinical_pipelines.deid.text.organizations import find_organizations
+from clinical_pipelines.deid.text.places import find_places
+
+
+@pytest.mark.parametrize("text", [
+    "WIFE WAS IN TO VISIT AND HAS QUESTIONS.", "SON HAD CALLED; DAUGHTER WANTS UPDATE.",
+    "SEEN BY HOUSE OFFICER, PLAN DISCUSSED.", "PT WAS PLEASANT & COOPERATIVE WITH CARE.",
+    "FAMILY AT HOME, WILL CALL BACK.", "VENT 700X10 PEEP 5, HEPARIN 1200U/HR, UO 100-200CC/HR.",
+    "SLEPT 45 MINUTES ENCOURAGING PT TO REST.", "3 WAY FOLEY IN PLACE DRAINING CLEAR URINE.",
+    "PO2 88 ON 4L; PO4 2.1.", "TIDAL VOLUMES 600X12, SUCTIONED X3.",
+])
+def test_ordinary_capitals_are_not_identifiers(text):
+    found = [text[c.start:c.end] for fn in (find_names, find_organizations, find_identifiers, find_locations)
+             for c in fn(text) if c.score >= 0.4]
+    assert found == []
+
+
+@pytest.mark.parametrize("text, secret", [
+    ("SIGNED: FL, PAGER 4411", "FL"), ("SEEN BY DR. HALVORSEN THIS AM.", "HALVORSEN"),
+    ("TRANSFERRED FROM CALVERT HOSPITAL ER.", "CALVERT HOSPITAL"), ("WIFE MARGARET AT BEDSIDE.", "MARGARET"),
+    ("LIVES W/ NEIGHBOR IN OSSIPEE FLATS.", "OSSIPEE FLATS"), ("MAILING: PO BOX 4471", "PO BOX 4471"),
+])
+def test_identifiers_in_capitals_are_still_found(text, secret):
+    mask = [" "] * len(text)
+    for fn in (find_names, find_organizations, find_locations, find_places):
+        for c in fn(text):
+            mask[c.start:c.end] = text[c.start:c.end]
+    i = text.index(secret)
+    assert "".join(mask)[i:i + len(secret)] == secret
