@@ -27,7 +27,9 @@ CATEGORY_TYPES = {"PTName": "NAME", "PTNameInitial": "NAME", "RelativeProxyName"
 NOT_SCORED = {"DateYear"}
 SOURCE = ("PhysioNet deid 1.1 gold standard (id.text, id-phi.phrase); Neamatullah et al. 2008, "
           "doi:10.1186/1472-6947-8-32")
-LICENCE = "GNU GPL 2.0 (deid 1.1 README); not redistributed by this project"
+LICENCE = "GNU GPL 2.0 (deid 1.1 README, COPYING); kept unchanged in tools/bench/data/physionet-deid/ for the benchmark"
+# The benchmark's copy (repository checkouts only; the installed package does not ship it).
+BUNDLED_DIR = Path(__file__).resolve().parents[3] / "tools" / "bench" / "data" / "physionet-deid"
 MAPPING = ("PTName/PTNameInitial/RelativeProxyName/HCPName->NAME, Date->DATE, Age(>89)->AGE, Location->LOCATION, "
            "Phone->PHONE, Other->ID; DateYear not scored")
 
@@ -35,9 +37,12 @@ _RECORD_RE = re.compile(r"START_OF_RECORD=(\d+)\|\|\|\|(\d+)\|\|\|\|\r?\n(.*?)\|
 
 
 def physionet_dir(explicit: str | None = None) -> Path | None:
-    """The configured corpus folder (argument, else ``$CLINICAL_PIPELINES_PHYSIONET_DEID``), or None."""
+    """The configured corpus folder (argument, else ``$CLINICAL_PIPELINES_PHYSIONET_DEID``, else the copy in the
+    repository's ``tools/bench/data/physionet-deid``), or None."""
     value = explicit or os.environ.get(ENV_VAR)
-    return Path(value) if value else None
+    if value:
+        return Path(value)
+    return BUNDLED_DIR if (BUNDLED_DIR / "id.text").is_file() else None
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
