@@ -1,9 +1,9 @@
 """Loader for the PhysioNet deid gold-standard corpus (2,434 ICU nursing notes re-identified with surrogate PHI).
 
 Source: PhysioNet, "De-identification: software and test data" (deid 1.1; Neamatullah et al., BMC Med Inform
-Decis Mak 2008;8:32). Its README gives the licence as GNU GPL 2.0. The project does not ship the files: download
-the deid 1.1 package from PhysioNet and point ``CLINICAL_PIPELINES_PHYSIONET_DEID`` (or the bench's
-``--physionet-deid``) at the folder holding ``id.text`` and ``id-phi.phrase``.
+Decis Mak 2008;8:32). Its README gives the licence as GNU GPL 2.0. The repository keeps an unchanged copy for the
+benchmark in ``tools/bench/data/physionet-deid`` (see its SOURCE.md); ``CLINICAL_PIPELINES_PHYSIONET_DEID`` (or the
+bench's ``--physionet-deid``) points at another copy.
 
 Formats: ``id.text`` holds records ``START_OF_RECORD=<pid>||||<note>||||`` + newline, the note text, then
 ``||||END_OF_RECORD``; ``id-phi.phrase`` has one PHI per line: ``<pid> <note> <start> <end> <category> <text>``
