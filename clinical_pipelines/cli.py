@@ -33,7 +33,9 @@ Audit
   audit verify [--anchors]              check the hash chain (and anchors) of the audit log
   audit events [--type T] [--subject S] list recorded lifecycle events
   audit approve|override SUBJECT --by ID --role R --reference CR   record a human decision
-  evidence verify DIR                   verify an evidence bundle offline
+  audit anchor | keygen                 write a signed anchor now | create the local signing key pairs
+  evidence verify DIR [--public-key PEM]   verify an evidence bundle offline (intact and authentic)
+  evidence public-key                   print the published evidence signing key
 """
 
 # subcommand -> "module:function" taking the remaining argv and returning an exit code
