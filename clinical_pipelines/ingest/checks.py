@@ -1,5 +1,13 @@
 """Every check of the extract contract over one raw batch (docs/DATA_CONTRACT.md, docs/BAD_INPUTS.md).
 
+The contract is the study spec (``studies/<study_id>/study.yaml``; default: the built-in study
+:data:`~clinical_pipelines.study.builtin.DEFAULT_STUDY_ID`): the files of a batch are the tables'
+files and the batch descriptor; columns and value rules follow from the roles
+(:mod:`clinical_pipelines.ingest.rules`, :mod:`clinical_pipelines.ingest.tables`). Across files:
+records that name an encounter refer to an encounter of the batch's encounter table (the table whose
+primary key is its ``encounter_id`` column) and carry that encounter's patient; a rater rates an
+encounter once; the ``site`` column holds the descriptor's site.
+
 :func:`check_batch` never raises: whatever the bytes are, it returns the list of problems (empty
 when the batch is valid), each naming file, row and column, never a value. The same function
 serves the ``raw_extract`` asset (which quarantines a failing batch) and the services-free
@@ -11,64 +19,78 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from collections.abc import Mapping
+from datetime import datetime, timezone
 
-from clinical_pipelines.ingest import contract, rules
+from clinical_pipelines.ingest import rules
 from clinical_pipelines.ingest.problems import Problem, ProblemLog
-from clinical_pipelines.ingest.textfile import CsvTable, decode, json_lines, read_csv, safe_name
+from clinical_pipelines.ingest.tables import CLOCK_SKEW, BatchContext, TableIds, check_table
+from clinical_pipelines.ingest.textfile import decode
+from clinical_pipelines.study import roles as R
+from clinical_pipelines.study.builtin import study_or_default
+from clinical_pipelines.study.spec import RaterLabels, Study
 
-ENCOUNTERS, NOTES, LABELS, DESCRIPTOR = "encounters.csv", "notes.jsonl", "labels.csv", "extract.json"
-CLOCK_SKEW = timedelta(hours=1)  # tolerance for an extract time slightly ahead of this machine's clock
-
-
-@dataclass(frozen=True)
-class BatchContext:
-    """What the descriptor tells the other checks (``None`` when it could not be read)."""
-
-    batch_id: str
-    site_id: str | None
-    extract_date: date  # dates after it are in the future; today (UTC) when extracted_at is unusable
-    now: datetime  # naive UTC
+# The batch descriptor's fields (docs/DATA_CONTRACT.md): written by the source system.
+DESCRIPTOR_FIELDS = ("batch_id", "source_system", rules.DESCRIPTOR_SITE, rules.DESCRIPTOR_DATETIME, "files")
+DESCRIPTOR_TEXT_FIELDS = DESCRIPTOR_FIELDS[:4]
 
 
-@dataclass(frozen=True)
-class EncounterIndex:
-    mrn_by_encounter: dict[str, str]
+def required_files(study: Study | None = None) -> tuple[str, ...]:
+    """The files of every batch: each table's file, then the batch descriptor (when the study has one)."""
+    study = study_or_default(study)
+    files = tuple(t.file for t in study.tables.values())
+    return files + ((study.batch_descriptor,) if study.batch_descriptor else ())
+
+
+def encounter_table(study: Study) -> str | None:
+    """The table that defines the batch's encounters: its primary key has role ``encounter_id``
+    (else the first table with both an ``encounter_id`` and a ``patient_id`` column); ``None`` if none."""
+    for name, table in study.tables.items():
+        key = table.columns.get(table.primary_key or "")
+        if key is not None and key.role == R.ENCOUNTER_ID:
+            return name
+    return next((n for n in study.tables if study.encounter_id(n) and study.patient_id(n)), None)
 
 
 def check_batch(batch_id: str, files: Mapping[str, bytes], *, previous_files: Mapping[str, str] | None = None,
-                now: datetime | None = None) -> list[Problem]:
-    """All contract problems of one batch (``files``: name -> raw bytes as delivered).
+                now: datetime | None = None, study: Study | None = None) -> list[Problem]:
+    """All contract problems of one batch (``files``: name -> raw bytes as delivered) against ``study``.
 
     ``previous_files`` is the name -> SHA-256 map of a batch already ingested (or quarantined)
     under the same id; any difference is a reused batch id. ``now`` is naive UTC (default: the clock).
     """
+    study = study_or_default(study)
     log = ProblemLog()
     now = now or datetime.now(timezone.utc).replace(tzinfo=None)
-    for name in contract.REQUIRED_FILES:
+    expected = required_files(study)
+    for name in expected:
         if name not in files:
             log.add(name, "is missing from the batch (a required file)")
-    for name in sorted(set(files) - set(contract.REQUIRED_FILES)):
+    for name in sorted(set(files) - set(expected)):
         log.add(safe_file_name(name), "is not a file of the extract contract (an interrupted or misplaced upload?)")
-    ctx = _guarded(log, DESCRIPTOR, lambda: _check_descriptor(batch_id, files, log, now), now=now, batch_id=batch_id)
-    index = _guarded(log, ENCOUNTERS, lambda: _check_encounters(files, log, ctx), now=now, batch_id=batch_id)
-    _guarded(log, NOTES, lambda: _check_notes(files, log, ctx, index), now=now, batch_id=batch_id)
-    _guarded(log, LABELS, lambda: _check_labels(files, log, ctx, index), now=now, batch_id=batch_id)
+    descriptor = study.batch_descriptor
+    fallback = BatchContext(batch_id=batch_id, site_id=None, extract_date=now.date(), now=now,
+                            descriptor=descriptor or "")
+    ctx = fallback
+    if descriptor:
+        ctx = _guarded(log, descriptor, lambda: _check_descriptor(batch_id, files, log, fallback)) or fallback
+    ids: dict[str, TableIds | None] = {}
+    order = sorted(study.tables, key=lambda t: t != encounter_table(study))  # the encounter table first
+    for table in order:
+        file = study.tables[table].file
+        ids[table] = _guarded(log, file, lambda t=table: check_table(study, t, files, log, ctx))
+    _guarded(log, expected[0], lambda: _check_references(study, ids, log))
     if previous_files is not None:
         log.extend(reuse_problems(files, previous_files))
     return log.problems()
 
 
-def _guarded(log: ProblemLog, name: str, fn, *, now: datetime, batch_id: str):
+def _guarded(log: ProblemLog, name: str, fn):
     """Run one file's checks; an unexpected error becomes a problem (fail closed), never a traceback."""
     try:
         return fn()
     except Exception as exc:  # noqa: BLE001 - any failure to check is itself a reason to refuse the batch
         log.add(name, f"could not be checked ({type(exc).__name__}); the batch is refused")
-        if name == DESCRIPTOR:
-            return BatchContext(batch_id=batch_id, site_id=None, extract_date=now.date(), now=now)
         return None
 
 
@@ -89,264 +111,84 @@ def reuse_problems(files: Mapping[str, bytes], previous_files: Mapping[str, str]
             for n in changed]
 
 
-# --------------------------------------------------------------------------- extract.json
-def _check_descriptor(batch_id: str, files: Mapping[str, bytes], log: ProblemLog, now: datetime) -> BatchContext:
-    fallback = BatchContext(batch_id=batch_id, site_id=None, extract_date=now.date(), now=now)
-    if DESCRIPTOR not in files:
+# --------------------------------------------------------------------------- batch descriptor
+def _check_descriptor(batch_id: str, files: Mapping[str, bytes], log: ProblemLog,
+                      fallback: BatchContext) -> BatchContext:
+    name, now = fallback.descriptor, fallback.now
+    if name not in files:
         return fallback
-    text = decode(DESCRIPTOR, files[DESCRIPTOR], log, allow_bom=True)
+    text = decode(name, files[name], log, allow_bom=True)
     if text is None:
         return fallback
     try:
         desc = json.loads(text)
     except (json.JSONDecodeError, RecursionError):
-        log.add(DESCRIPTOR, "is not valid JSON")
+        log.add(name, "is not valid JSON")
         return fallback
     if not isinstance(desc, dict):
-        log.add(DESCRIPTOR, "is not a JSON object")
+        log.add(name, "is not a JSON object")
         return fallback
-    for key in contract.DESCRIPTOR_FIELDS:
+    for key in DESCRIPTOR_FIELDS:
         if key not in desc:
-            log.add(DESCRIPTOR, "missing field", column=key)
-    for key in ("batch_id", "source_system", "site_id", "extracted_at"):
+            log.add(name, "missing field", column=key)
+    for key in DESCRIPTOR_TEXT_FIELDS:
         if key in desc and (not isinstance(desc[key], str) or not desc[key].strip()):
-            log.add(DESCRIPTOR, "must be a non-empty JSON string", column=key)
+            log.add(name, "must be a non-empty JSON string", column=key)
     if isinstance(desc.get("batch_id"), str) and desc["batch_id"] != batch_id:
-        log.add(DESCRIPTOR, "batch_id does not match the folder name", column="batch_id")
+        log.add(name, "batch_id does not match the folder name", column="batch_id")
     extract_date = now.date()
-    if isinstance(desc.get("extracted_at"), str) and desc["extracted_at"].strip():
-        extracted, problem = rules.parse_datetime(desc["extracted_at"].strip())
+    extracted_at = desc.get(rules.DESCRIPTOR_DATETIME)
+    if isinstance(extracted_at, str) and extracted_at.strip():
+        extracted, problem = rules.parse_datetime(extracted_at.strip())
         if problem:
-            log.add(DESCRIPTOR, problem, column="extracted_at")
+            log.add(name, problem, column=rules.DESCRIPTOR_DATETIME)
         elif extracted > now + CLOCK_SKEW:
-            log.add(DESCRIPTOR, "is in the future", column="extracted_at")
+            log.add(name, "is in the future", column=rules.DESCRIPTOR_DATETIME)
         else:
             extract_date = extracted.date()
     listed = desc.get("files")
     if "files" in desc and not (isinstance(listed, list) and all(isinstance(f, str) for f in listed)):
-        log.add(DESCRIPTOR, "must be a list of file names", column="files")
+        log.add(name, "must be a list of file names", column="files")
     elif isinstance(listed, list):
-        for name in listed:
-            if name not in files:
-                log.add(DESCRIPTOR, f"lists {safe_file_name(name)}, which was not delivered (incomplete delivery?)",
+        for listed_name in listed:
+            if listed_name not in files:
+                log.add(name, f"lists {safe_file_name(listed_name)}, which was not delivered (incomplete delivery?)",
                         column="files")
-    site = desc.get("site_id") if isinstance(desc.get("site_id"), str) and desc["site_id"].strip() else None
-    return BatchContext(batch_id=batch_id, site_id=site, extract_date=extract_date, now=now)
+    site = desc.get(rules.DESCRIPTOR_SITE)
+    site = site if isinstance(site, str) and site.strip() else None
+    return BatchContext(batch_id=batch_id, site_id=site, extract_date=extract_date, now=now, descriptor=name)
 
 
-# --------------------------------------------------------------------------- CSV headers and values
-def _normal(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", name.lower())
-
-
-def header_index(name: str, header: list[str], expected: tuple[str, ...], log: ProblemLog) -> dict[str, int] | None:
-    """Contract column -> position; logs missing, renamed, unknown and repeated columns.
-
-    ``None`` when the header does not look like this file's header at all (then no value check runs
-    and no header name is shown: a file without its header row has data values there).
-    """
-    known = [h for h in header if h in expected]
-    if len(set(known)) < len(expected) / 2:
-        log.add(name, f"header row does not match the contract ({len(set(known))} of {len(expected)} "
-                      "contract columns found): is the header row missing, or is this another extract?", row=1)
-        return None
-    index: dict[str, int] = {}
-    for pos, h in enumerate(header):
-        if h in expected:
-            if h in index:
-                log.add(name, "appears more than once in the header", row=1, column=h)
-            else:
-                index[h] = pos
-    unknown = {pos: h for pos, h in enumerate(header) if h not in expected}
-    for col in expected:
-        if col in index:
+# --------------------------------------------------------------------------- across files
+def _check_references(study: Study, ids: Mapping[str, TableIds | None], log: ProblemLog) -> None:
+    """Encounter references, patient agreement and one rating per (encounter, rater)."""
+    index_table = encounter_table(study)
+    index = ids.get(index_table) if index_table else None
+    patient_of: dict[str, str] = {}
+    if index is not None:
+        for _, linked in index.rows:
+            if linked.get(R.ENCOUNTER_ID):
+                patient_of.setdefault(linked[R.ENCOUNTER_ID], linked.get(R.PATIENT_ID, ""))
+    index_patient = study.patient_id(index_table) if index_table else None
+    raters = study.labels if isinstance(study.labels, RaterLabels) else None
+    for table, found in ids.items():
+        if found is None or table == index_table:
             continue
-        renamed = next((pos for pos, h in unknown.items() if _normal(h) == _normal(col)), None)
-        if renamed is not None:
-            log.add(name, f"appears renamed: header column {renamed + 1} differs from this contract name only in "
-                          "case, spaces or punctuation", row=1, column=col)
-            unknown.pop(renamed)
-        else:
-            log.add(name, "missing column", row=1, column=col)
-    for pos, h in unknown.items():
-        log.add(name, f"is not a column of the contract (header column {pos + 1})", row=1, column=safe_name(h))
-    return index
-
-
-def _rows(name: str, table: CsvTable, text: str, log: ProblemLog) -> Iterable[tuple[int, list[str]]]:
-    """Records with the header's number of fields; the others are logged."""
-    if not table.records:
-        log.add(name, "has a header but no records (header only)")
-    width = len(table.header)
-    for i, (line, record) in enumerate(table.records):
-        if len(record) != width:
-            last = i == len(table.records) - 1 and not text.endswith(("\n", "\r"))
-            hint = "the file may be truncated" if last else "a cut row or an unquoted comma?"
-            log.add(name, f"has a different number of fields than the header ({hint})", row=line)
-            continue
-        yield line, record
-
-
-def _check_value(name: str, col: str, value: str, rule: rules.ValueRule, line: int, log: ProblemLog,
-                 ctx: BatchContext | None) -> date | None:
-    """Log what is wrong with one cell; returns the parsed date of a valid date cell."""
-    if rule.identifier and value.strip() and value != value.strip():
-        log.add(name, "leading or trailing spaces (identifiers are matched exactly across files)", row=line, column=col)
-    value = value.strip()
-    if not value:
-        if rule.required:
-            log.add(name, rule.empty_problem, row=line, column=col)
-        return None
-    if rule.kind == rules.DATE:
-        parsed, problem = rules.parse_date(value)
-        if problem:
-            log.add(name, problem, row=line, column=col)
-            return None
-        if parsed < rules.EARLIEST_DATE:
-            log.add(name, f"impossible date (before {rules.EARLIEST_DATE.isoformat()})", row=line, column=col)
-        elif ctx is not None and parsed > ctx.extract_date:
-            log.add(name, "future date (after the extract date in extract.json)", row=line, column=col)
-        return parsed
-    if rule.kind == rules.DATETIME:
-        parsed_dt, problem = rules.parse_datetime(value)
-        if problem:
-            log.add(name, problem, row=line, column=col)
-        elif ctx is not None and parsed_dt > ctx.now + CLOCK_SKEW:
-            log.add(name, "future date-time (after the time of this check)", row=line, column=col)
-        return None
-    problem = rules.value_problem(value, rule)
-    if problem:
-        log.add(name, problem, row=line, column=col)
-    return None
-
-
-def _age_years(birth: date, at: date) -> int:
-    return at.year - birth.year - ((at.month, at.day) < (birth.month, birth.day))
-
-
-# --------------------------------------------------------------------------- encounters.csv
-def _check_encounters(files: Mapping[str, bytes], log: ProblemLog, ctx: BatchContext) -> EncounterIndex | None:
-    if ENCOUNTERS not in files:
-        return None
-    text = decode(ENCOUNTERS, files[ENCOUNTERS], log, allow_bom=True)
-    table = read_csv(ENCOUNTERS, text, log) if text is not None else None
-    if table is None:
-        return None
-    index = header_index(ENCOUNTERS, table.header, contract.ENCOUNTER_COLUMNS, log)
-    if index is None:
-        return None
-    mrn_by_encounter: dict[str, str] = {}
-    seen: dict[str, set[str]] = {}
-    for line, record in _rows(ENCOUNTERS, table, text, log):
-        dates: dict[str, date | None] = {}
-        for col, rule in rules.ENCOUNTER_RULES.items():
-            if col not in index:
-                continue
-            value = record[index[col]]
-            dates[col] = _check_value(ENCOUNTERS, col, value, rule, line, log, ctx)
-            if rule.unique and value.strip():
-                if value.strip() in seen.setdefault(col, set()):
-                    log.add(ENCOUNTERS, "duplicate id (already used on an earlier row)", row=line, column=col)
-                seen[col].add(value.strip())
-        _check_encounter_row(record, index, dates, line, log, ctx)
-        if "encounter_id" in index and "mrn" in index:
-            mrn_by_encounter.setdefault(record[index["encounter_id"]].strip(), record[index["mrn"]].strip())
-    return EncounterIndex(mrn_by_encounter=mrn_by_encounter)
-
-
-def _check_encounter_row(record: list[str], index: dict[str, int], dates: dict[str, date | None], line: int,
-                         log: ProblemLog, ctx: BatchContext) -> None:
-    birth, admit, discharge = dates.get("birth_date"), dates.get("admit_date"), dates.get("discharge_date")
-    if admit and discharge and discharge < admit:
-        log.add(ENCOUNTERS, "impossible date (discharge before admission)", row=line, column="discharge_date")
-    if birth and admit:
-        if birth > admit:
-            log.add(ENCOUNTERS, "impossible date (birth after admission)", row=line, column="birth_date")
-        elif _age_years(birth, admit) > rules.MAX_AGE_YEARS:
-            log.add(ENCOUNTERS, f"absurd age: over {rules.MAX_AGE_YEARS} years at admission", row=line,
-                    column="birth_date")
-    if ctx.site_id is not None and "site_id" in index:
-        site = record[index["site_id"]].strip()
-        if site and site != ctx.site_id:
-            log.add(ENCOUNTERS, "unknown site: not the site_id of this batch in extract.json", row=line,
-                    column="site_id")
-
-
-# --------------------------------------------------------------------------- notes.jsonl
-def _check_notes(files: Mapping[str, bytes], log: ProblemLog, ctx: BatchContext, index: EncounterIndex | None) -> None:
-    if NOTES not in files:
-        return
-    text = decode(NOTES, files[NOTES], log, allow_bom=False)
-    if text is None:
-        return
-    if text.lstrip().startswith("["):
-        log.add(NOTES, "is not the text file its extension says: it is one JSON array, not JSON Lines "
-                       "(one object per line)")
-        return
-    n_records = 0
-    seen_ids: set[str] = set()
-    for line, obj in json_lines(NOTES, text, log):
-        n_records += 1
-        for field in contract.NOTE_FIELDS:
-            if field not in obj:
-                log.add(NOTES, "missing field", row=line, column=field)
-        for key in obj:
-            if key not in contract.NOTE_FIELDS:
-                log.add(NOTES, "is not a field of the contract", row=line, column=safe_name(key))
-        values = {}
-        for field in contract.NOTE_FIELDS:
-            if field not in obj:
-                continue
-            if obj[field] is None:
-                log.add(NOTES, "is null: use an empty string for an unknown value", row=line, column=field)
-            elif not isinstance(obj[field], str):
-                log.add(NOTES, "wrong type: not a JSON string", row=line, column=field)
-            else:
-                values[field] = obj[field]
-        for field, rule in rules.NOTE_RULES.items():
-            if field in values:
-                _check_value(NOTES, field, values[field], rule, line, log, ctx)
-        note_id = values.get("note_id", "").strip()
-        if note_id:
-            if note_id in seen_ids:
-                log.add(NOTES, "duplicate id (already used on an earlier line)", row=line, column="note_id")
-            seen_ids.add(note_id)
-        encounter = values.get("encounter_id", "").strip()
-        if index is not None and encounter:
-            if encounter not in index.mrn_by_encounter:
-                log.add(NOTES, "unknown encounter (not in encounters.csv)", row=line, column="encounter_id")
-            elif values.get("mrn", "").strip() and values["mrn"].strip() != index.mrn_by_encounter[encounter]:
-                log.add(NOTES, "does not match the mrn of its encounter in encounters.csv", row=line, column="mrn")
-    if n_records == 0 and not log_has(log, NOTES):
-        log.add(NOTES, "has no records")
-
-
-def log_has(log: ProblemLog, name: str) -> bool:
-    return name in log.files()
-
-
-# --------------------------------------------------------------------------- labels.csv
-def _check_labels(files: Mapping[str, bytes], log: ProblemLog, ctx: BatchContext, index: EncounterIndex | None) -> None:
-    if LABELS not in files:
-        return
-    text = decode(LABELS, files[LABELS], log, allow_bom=True)
-    table = read_csv(LABELS, text, log) if text is not None else None
-    if table is None:
-        return
-    cols = header_index(LABELS, table.header, contract.LABEL_COLUMNS, log)
-    if cols is None:
-        return
-    rated: set[tuple[str, str]] = set()
-    for line, record in _rows(LABELS, table, text, log):
-        for col, rule in rules.LABEL_RULES.items():
-            if col in cols:
-                _check_value(LABELS, col, record[cols[col]], rule, line, log, ctx)
-        encounter = record[cols["encounter_id"]].strip() if "encounter_id" in cols else ""
-        rater = record[cols["rater_id"]].strip() if "rater_id" in cols else ""
-        if index is not None and encounter and encounter not in index.mrn_by_encounter:
-            log.add(LABELS, "unknown encounter (not in encounters.csv)", row=line, column="encounter_id")
-        if encounter and rater:
-            if (encounter, rater) in rated:
-                log.add(LABELS, "duplicate rating: this rater already rated this encounter on an earlier row",
-                        row=line, column="rater_id")
-            rated.add((encounter, rater))
+        encounter_col, patient_col = study.encounter_id(table), study.patient_id(table)
+        rated: set[tuple[str, str]] = set()
+        for line, linked in found.rows:
+            encounter = linked.get(R.ENCOUNTER_ID, "")
+            if index is not None and encounter_col and encounter:
+                if encounter not in patient_of:
+                    log.add(found.file, f"unknown encounter (not in {study.tables[index_table].file})", row=line,
+                            column=encounter_col)
+                elif patient_col and index_patient and linked.get(R.PATIENT_ID) and \
+                        linked[R.PATIENT_ID] != patient_of[encounter]:
+                    log.add(found.file, f"does not match the {index_patient} of its encounter in "
+                                        f"{study.tables[index_table].file}", row=line, column=patient_col)
+            rater = linked.get(R.RATER, "")
+            if raters is not None and table == raters.table and encounter and rater:
+                if (encounter, rater) in rated:
+                    log.add(found.file, "duplicate rating: this rater already rated this encounter on an earlier row",
+                            row=line, column=raters.rater_column)
+                rated.add((encounter, rater))

@@ -1,10 +1,11 @@
 """``clinical-pipelines ingest check DIR``: the extract contract checks, without any service.
 
-    clinical-pipelines ingest check DIR [--json]
+    clinical-pipelines ingest check DIR [--study STUDY.yaml] [--json]
 
 ``DIR`` is one batch folder (the files of one delivery, folder name = batch id) or a landing folder
 holding batch folders. A batch already received under the same id is recognised, as in the landing
 zone, from ``_manifests/<batch_id>.json`` or ``_quarantine/<batch_id>.json`` next to the batch folder.
+The contract is the study spec given by ``--study`` (default: the built-in study).
 
 Output: one line per problem, ``<batch>/<file>, row N, column C: problem`` (never a value), or one
 ``OK`` line per valid batch. Exit codes: 0 every batch valid; 1 a problem or an unreadable path;
@@ -19,8 +20,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from clinical_pipelines.ingest.contract import REQUIRED_FILES, check_batch
+from clinical_pipelines.ingest.contract import check_batch, required_files
 from clinical_pipelines.ingest.problems import Problem
+from clinical_pipelines.study.builtin import study_or_default
+from clinical_pipelines.study.spec import Study, StudySpecError, load_study
 
 MAX_FILE_BYTES = 2 * 1024**3  # a single extract file larger than this is refused, not read into memory
 
@@ -68,42 +71,42 @@ def _previous(folder: Path) -> dict[str, str] | None:
     return None
 
 
-def check_folder(folder: Path) -> BatchCheck:
-    """Check one batch folder (folder name = batch id)."""
+def check_folder(folder: Path, study: Study | None = None) -> BatchCheck:
+    """Check one batch folder (folder name = batch id) against ``study`` (default: the built-in study)."""
     files, problems = _read_files(folder)
-    problems += check_batch(folder.name, files, previous_files=_previous(folder))
+    problems += check_batch(folder.name, files, previous_files=_previous(folder), study=study)
     return BatchCheck(batch_id=folder.name, path=str(folder), problems=problems)
 
 
-def _is_batch_folder(folder: Path) -> bool:
+def _is_batch_folder(folder: Path, study: Study | None = None) -> bool:
     try:
-        return any((folder / name).exists() for name in REQUIRED_FILES)
+        return any((folder / name).exists() for name in required_files(study))
     except OSError:
         return False
 
 
-def batch_folders(root: Path) -> list[Path]:
+def batch_folders(root: Path, study: Study | None = None) -> list[Path]:
     """``root`` itself when it is a batch folder, else its batch sub-folders (not ``_*``, not hidden)."""
-    if _is_batch_folder(root):
+    if _is_batch_folder(root, study):
         return [root]
     return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
 
 
-def _check_root(root: Path) -> tuple[list[BatchCheck], str | None]:
+def _check_root(root: Path, study: Study | None = None) -> tuple[list[BatchCheck], str | None]:
     try:
         if not root.exists():
             return [], f"{root}: no such file or directory"
         if not root.is_dir():
             return [], f"{root}: not a directory (give the batch folder, not one of its files)"
-        folders = batch_folders(root)
+        folders = batch_folders(root, study)
     except OSError as exc:
         return [], f"{root}: cannot be read ({_os_reason(exc)})"
     if not folders:
-        return [], f"{root}: no batch folder found (expected {', '.join(REQUIRED_FILES)})"
+        return [], f"{root}: no batch folder found (expected {', '.join(required_files(study))})"
     checks = []
     for folder in folders:
         try:
-            checks.append(check_folder(folder))
+            checks.append(check_folder(folder, study))
         except OSError as exc:
             checks.append(BatchCheck(folder.name, str(folder), [Problem(file=".", problem=f"cannot be read ({_os_reason(exc)})")]))
     return checks, None
@@ -114,10 +117,14 @@ def ingest_main(argv: list[str]) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("check", help="check batch folders against the extract contract (no services needed)")
     check.add_argument("dir", help="a batch folder, or a folder of batch folders")
+    check.add_argument("--study", help="the study spec (study.yaml) the batches follow (default: the built-in study)")
     check.add_argument("--json", action="store_true", help="print the problems as JSON")
     args = parser.parse_args(argv)
     try:
-        checks, error = _check_root(Path(args.dir))
+        study = study_or_default(load_study(args.study) if args.study else None)
+        checks, error = _check_root(Path(args.dir), study)
+    except StudySpecError as exc:
+        checks, error = [], f"{args.study}: {exc}"
     except Exception as exc:  # noqa: BLE001 - never a traceback for a user of the CLI
         checks, error = [], f"{args.dir}: could not be checked ({type(exc).__name__})"
     if error:

@@ -1,9 +1,16 @@
 """The raw extract contract: which files and columns a source batch must contain, and its manifest.
 
+The contract of a batch is its study's spec (``studies/<study_id>/study.yaml``, docs/STUDY_SPEC.md):
+one file per table with the declared columns, plus the batch descriptor; every function takes an
+optional ``study`` (default: the built-in study, :func:`~clinical_pipelines.study.builtin.load_builtin_study`).
 A batch that breaks the contract is quarantined (its files stay untouched in the landing zone) and
 the problems are described by file, row and column name and counts only, never by cell values.
-The column lists below are the single definition of the extract's columns; value rules are in
-``ingest.rules``, the checks in ``ingest.checks``. See docs/DATA_CONTRACT.md and docs/BAD_INPUTS.md.
+Value rules are in ``ingest.rules``, the checks in ``ingest.checks``. See docs/DATA_CONTRACT.md and
+docs/BAD_INPUTS.md.
+
+``ENCOUNTER_COLUMNS``, ``NOTE_FIELDS``, ``LABEL_COLUMNS``, ``REQUIRED_FILES`` and ``DESCRIPTOR_FIELDS``
+remain importable: they are read from the built-in study's spec on first use (its ``encounters``,
+``notes`` and ``labels`` tables), for the synthetic generator of that study's extract.
 """
 
 from __future__ import annotations
@@ -16,23 +23,30 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from clinical_pipelines.provenance import canonical_json, sha256_bytes
+from clinical_pipelines.study.builtin import load_builtin_study, study_or_default
+from clinical_pipelines.study.spec import Study, Table
 
-ENCOUNTER_COLUMNS = (
-    "mrn", "patient_name", "ssn", "birth_date", "street_address", "city", "county", "zip", "phone",
-    "fax", "email", "health_plan_id", "account_number", "drivers_license", "vehicle_plate",
-    "device_serial", "patient_portal_url", "ip_address",
-    "state", "sex", "race", "ethnicity", "research_consent",
-    "encounter_id", "site_id", "admit_date", "discharge_date", "attending_clinician", "facility_name",
-    "heart_rate", "systolic_bp", "diastolic_bp", "resp_rate", "temperature_c", "spo2",
-    "creatinine_mg_dl", "potassium_mmol_l", "sodium_mmol_l", "troponin_ng_l", "hemoglobin_g_dl",
-    "wbc_10e9_l", "bnp_pg_ml", "qrs_ms", "qtc_ms", "pr_ms", "st_deviation_mm", "atrial_fibrillation",
-    "diabetes", "hypertension", "prior_mi", "current_smoker",
-)
-NOTE_FIELDS = ("note_id", "encounter_id", "mrn", "note_date", "author", "note_type", "text")
-LABEL_COLUMNS = ("encounter_id", "rater_id", "label", "labeled_at", "labeling_tool")
-DESCRIPTOR_FIELDS = ("batch_id", "source_system", "site_id", "extracted_at", "files")
+_BUILTIN_TABLES = {"ENCOUNTER_COLUMNS": "encounters", "NOTE_FIELDS": "notes", "LABEL_COLUMNS": "labels"}
 
-REQUIRED_FILES = ("encounters.csv", "notes.jsonl", "labels.csv", "extract.json")
+
+def __getattr__(name: str):
+    """The built-in study's column lists and files under their former constant names (read from its spec)."""
+    if name in _BUILTIN_TABLES:
+        return tuple(load_builtin_study().tables[_BUILTIN_TABLES[name]].columns)
+    if name == "REQUIRED_FILES":
+        return required_files()
+    if name == "DESCRIPTOR_FIELDS":
+        from clinical_pipelines.ingest.checks import DESCRIPTOR_FIELDS
+
+        return DESCRIPTOR_FIELDS
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def required_files(study: Study | None = None) -> tuple[str, ...]:
+    """Every file of a batch of ``study``: the tables' files, then its batch descriptor."""
+    from clinical_pipelines.ingest.checks import required_files as _required
+
+    return _required(study)
 
 
 MAX_PROBLEMS_IN_MESSAGE = 20  # the full list is in the quarantine record
@@ -55,34 +69,53 @@ class ContractViolation(ValueError):
         )
 
 
-def _csv_header(data: bytes) -> list[str]:
-    reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
-    return next(reader, [])
+def _text(data: bytes, table: Table) -> str:
+    codec = table.encoding
+    return data.decode("utf-8-sig" if codec.lower().replace("_", "-") in ("utf-8", "utf8") else codec)
 
 
-def _csv_row_count(data: bytes) -> int:
-    records = sum(1 for r in csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")) if r)
-    return max(records - 1, 0)
+def _csv_records(data: bytes, table: Table) -> list[list[str]]:
+    reader = csv.reader(io.StringIO(_text(data, table), newline=""), delimiter=table.csv_delimiter,
+                        quotechar=table.csv_quotechar)
+    return [r for r in reader if r]
 
 
-def _jsonl_row_count(data: bytes) -> int:
-    # Records are separated by "\n" only: U+2028 / U+0085 inside JSON strings are not line breaks.
-    return sum(1 for line in data.decode("utf-8").split("\n") if line.strip())
+def _row_count(data: bytes, table: Table) -> int:
+    if table.format == "csv":
+        return max(len(_csv_records(data, table)) - (1 if table.has_header else 0), 0)
+    if table.format == "jsonl":
+        # Records are separated by "\n" only: U+2028 / U+0085 inside JSON strings are not line breaks.
+        return sum(1 for line in _text(data, table).split("\n") if line.strip())
+    import pyarrow.parquet as pq
+
+    return int(pq.ParquetFile(io.BytesIO(data)).metadata.num_rows)
+
+
+def _schema(data: bytes, table: Table) -> list[str]:
+    """The columns as delivered: a csv header row; the declared fields (sorted) of a jsonl table."""
+    if table.format == "csv" and table.has_header:
+        records = _csv_records(data, table)
+        return records[0] if records else []
+    if table.format == "parquet":
+        import pyarrow.parquet as pq
+
+        return list(pq.ParquetFile(io.BytesIO(data)).schema_arrow.names)
+    return sorted(table.columns) if table.format == "jsonl" else list(table.columns)
 
 
 def check_batch(batch_id: str, files: dict[str, bytes], *, previous_files: dict[str, str] | None = None,
-                now: datetime | None = None):
+                now: datetime | None = None, study: Study | None = None):
     """Every contract problem of the batch as :class:`~clinical_pipelines.ingest.problems.Problem` objects
     (file, row, column, problem; never a value). See :func:`clinical_pipelines.ingest.checks.check_batch`."""
     from clinical_pipelines.ingest.checks import check_batch as _check
 
-    return _check(batch_id, files, previous_files=previous_files, now=now)
+    return _check(batch_id, files, previous_files=previous_files, now=now, study=study)
 
 
 def validate_batch(batch_id: str, files: dict[str, bytes], *, previous_files: dict[str, str] | None = None,
-                   now: datetime | None = None) -> list[str]:
+                   now: datetime | None = None, study: Study | None = None) -> list[str]:
     """Every way the batch breaks the contract, one sentence each (empty list when it is valid)."""
-    return [str(p) for p in check_batch(batch_id, files, previous_files=previous_files, now=now)]
+    return [str(p) for p in check_batch(batch_id, files, previous_files=previous_files, now=now, study=study)]
 
 
 @dataclass(frozen=True)
@@ -118,32 +151,32 @@ class BatchManifest:
         return sha256_bytes(canonical_json(self.to_dict()))
 
 
-def schema_hash(files: dict[str, bytes]) -> str:
-    schema = {
-        "encounters.csv": _csv_header(files["encounters.csv"]),
-        "labels.csv": _csv_header(files["labels.csv"]),
-        "notes.jsonl": sorted(NOTE_FIELDS),
-    }
+def schema_hash(files: dict[str, bytes], study: Study | None = None) -> str:
+    """SHA-256 of the columns of every table file as delivered (file name -> column list)."""
+    study = study_or_default(study)
+    schema = {t.file: _schema(files[t.file], t) for t in study.tables.values()}
     return hashlib.sha256(canonical_json(schema)).hexdigest()
 
 
-def build_manifest(batch_id: str, files: dict[str, bytes], *, ingested_at: datetime | None = None) -> BatchManifest:
-    """Manifest of a batch that passed :func:`validate_batch` (raises :class:`ContractViolation` otherwise)."""
-    problems = validate_batch(batch_id, files)
+def build_manifest(batch_id: str, files: dict[str, bytes], *, ingested_at: datetime | None = None,
+                   study: Study | None = None) -> BatchManifest:
+    """Manifest of a batch that passed :func:`validate_batch` (raises :class:`ContractViolation` otherwise).
+
+    Source system, site and extract time come from the batch descriptor (empty without one)."""
+    study = study_or_default(study)
+    problems = validate_batch(batch_id, files, study=study)
     if problems:
         raise ContractViolation(batch_id, problems)
-    descriptor = json.loads(files["extract.json"])
+    from clinical_pipelines.ingest import rules
+
+    descriptor = json.loads(files[study.batch_descriptor]) if study.batch_descriptor else {}
     return BatchManifest(
         batch_id=batch_id,
-        source_system=str(descriptor["source_system"]),
-        site_id=str(descriptor["site_id"]),
-        extracted_at=str(descriptor["extracted_at"]),
+        source_system=str(descriptor.get("source_system", "")),
+        site_id=str(descriptor.get(rules.DESCRIPTOR_SITE, "")),
+        extracted_at=str(descriptor.get(rules.DESCRIPTOR_DATETIME, "")),
         ingested_at=(ingested_at or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
         files={name: sha256_bytes(data) for name, data in sorted(files.items())},
-        row_counts={
-            "encounters.csv": _csv_row_count(files["encounters.csv"]),
-            "labels.csv": _csv_row_count(files["labels.csv"]),
-            "notes.jsonl": _jsonl_row_count(files["notes.jsonl"]),
-        },
-        schema_sha256=schema_hash(files),
+        row_counts={t.file: _row_count(files[t.file], t) for t in sorted(study.tables.values(), key=lambda t: t.file)},
+        schema_sha256=schema_hash(files, study),
     )

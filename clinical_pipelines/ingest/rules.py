@@ -1,21 +1,28 @@
-"""Value rules of the extract contract: types, formats and plausible ranges per column.
+"""Value rules of the extract contract: what each column of a study's tables may hold, from its role.
 
-The columns themselves are defined once, in :mod:`clinical_pipelines.ingest.contract`; this module
-only attaches rules to some of them (a rule for a name that is not a contract column fails at
-import). Rules, with their sources:
+The columns, their types, formats and plausible ranges come from the study spec
+(``studies/<study_id>/study.yaml``, docs/STUDY_SPEC.md); :func:`rules_for` turns each column's role
+into a :class:`ValueRule`. Rules, with their sources:
 
-- dates are ISO 8601 calendar dates ``YYYY-MM-DD`` (ISO 8601-1:2019, 5.2.2), datetimes ISO 8601
-  with a ``T`` or space separator and optional offset; no date before 1900-01-01, none after the
-  extract time (``extract.json`` ``extracted_at``), no discharge before admission, no birth after
-  admission;
-- age at admission is at most 122 years (the oldest verified human lifespan, 122 years 164 days);
-- clinical measurements are decimal numbers (empty = missing) inside physiological limits: values
-  outside are incompatible with life or are unit errors (e.g. Fahrenheit in ``temperature_c``, g/L
-  in ``hemoglobin_g_dl``, umol/L in ``creatinine_mg_dl``), and comorbidity flags are 0 or 1;
-- identifiers (``mrn``, ``encounter_id``, ``site_id``, ``note_id``, ``rater_id``) have no surrounding
-  spaces, since they are matched and pseudonymised exactly;
-- ``research_consent`` is ``Y`` or ``N`` and the outcome ``label`` is 0 or 1 (a rater who gives no
-  rating leaves the row out: Krippendorff's alpha treats the absent pair as missing).
+- dates (roles ``date``, ``event_time``) in the declared format: ``%Y-%m-%d`` is read strictly as an
+  ISO 8601 calendar date ``YYYY-MM-DD`` (ISO 8601-1:2019, 5.2.2), any other declared strftime format
+  exactly as declared; no date before 1900-01-01, none after the extract time (``extracted_at`` of the
+  batch descriptor); a date is never before the column its ``not_before`` names; a birth date is not
+  after the event time, and the age at the event time is at most 122 years (the oldest verified human
+  lifespan, 122 years 164 days); the event time is required;
+- kept date-times (``keep`` with ``type: datetime``) and the descriptor's ``extracted_at`` are ISO 8601
+  date-times with a ``T`` or space separator and optional offset, not in the future;
+- numeric features are decimal numbers (empty or a declared missing code = missing) inside the
+  declared plausible range: values outside are incompatible with life or are unit errors (e.g.
+  Fahrenheit in a Celsius column, g/L in a g/dL column); binary features are 0 or 1 (or their two
+  declared categories), categorical features one of their declared categories; an age in years
+  (``age: true``) may be Safe Harbor's top code written as text (``90+``);
+- identifiers (roles ``patient_id``, ``encounter_id``, ``record_id``, ``site``, ``rater``) are
+  required and have no surrounding spaces, since they are matched and pseudonymised exactly; the
+  table's ``primary_key`` is unique in its file;
+- the consent flag holds one of its declared granted/refused values; a rater's label is one of the
+  allowed labels (a rater who gives no rating leaves the row out: Krippendorff's alpha treats the
+  absent pair as missing); free text is not blank.
 """
 
 from __future__ import annotations
@@ -24,20 +31,29 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from clinical_pipelines.ingest import contract
+from clinical_pipelines.study import roles as R
+from clinical_pipelines.study.spec import RaterLabels, Study
 
 DATE, DATETIME, NUMBER, CHOICE, TEXT = "date", "datetime", "number", "choice", "text"
 
 EARLIEST_DATE = date(1900, 1, 1)
 MAX_AGE_YEARS = 122
+ISO_FORMAT = "%Y-%m-%d"  # a declared date format read strictly as ISO 8601 (zero-padded, no time)
 ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ISO_DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$")
 DECIMAL_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+ID_ROLES = (R.PATIENT_ID, R.ENCOUNTER_ID, R.RECORD_ID, R.SITE, R.RATER)
 
 
 @dataclass(frozen=True)
 class ValueRule:
-    """What one column may hold. ``low``/``high`` bound numbers (inclusive), in ``unit``."""
+    """What one column may hold. ``low``/``high`` bound numbers (inclusive), in ``unit``.
+
+    ``date_format``: the declared strftime format of a date (``%Y-%m-%d`` = strict ISO 8601);
+    ``missing``/``missing_numbers``: values that mean "missing" (exact text / numeric value);
+    ``not_before``: a date column of the same row this date never precedes; ``birth``: a birth date
+    (checked against the event time); ``event_time``: the study's event time of this table.
+    """
 
     kind: str = TEXT
     required: bool = False  # an empty value is a problem
@@ -48,6 +64,13 @@ class ValueRule:
     choices: tuple[str, ...] = ()
     empty_problem: str = "empty (a value is required)"
     identifier: bool = False  # matched exactly across files: no surrounding spaces
+    date_format: str = ISO_FORMAT
+    missing: tuple[str, ...] = ("",)
+    missing_numbers: tuple[float, ...] = ()
+    top_coded_age: bool = False
+    not_before: str | None = None
+    birth: bool = False
+    event_time: bool = False
 
     def describe(self) -> str:
         if self.kind == NUMBER and self.choices:
@@ -56,74 +79,83 @@ class ValueRule:
             return f"{_fmt(self.low)} to {_fmt(self.high)} {self.unit}".strip()
         if self.kind == CHOICE:
             return " or ".join(self.choices)
-        return {DATE: "ISO 8601 date YYYY-MM-DD", DATETIME: "ISO 8601 date-time"}.get(self.kind, "text")
+        if self.kind == DATE:
+            return "ISO 8601 date YYYY-MM-DD" if self.date_format == ISO_FORMAT else f"date {self.date_format}"
+        return {DATETIME: "ISO 8601 date-time"}.get(self.kind, "text")
+
+    def is_missing(self, value: str) -> bool:
+        """``value`` (stripped) is empty or one of the column's missing codes."""
+        if value in self.missing:
+            return True
+        return bool(self.missing_numbers) and bool(DECIMAL_RE.match(value)) and float(value) in self.missing_numbers
 
 
 def _fmt(x: float | None) -> str:
     return f"{x:g}" if x is not None else "?"
 
 
-ID = ValueRule(required=True, identifier=True)
+def _num(low: float | None, high: float | None, unit: str | None) -> ValueRule:
+    return ValueRule(kind=NUMBER, low=low, high=high, unit=unit or "")
 
 
-def _num(low: float, high: float, unit: str) -> ValueRule:
-    return ValueRule(kind=NUMBER, low=low, high=high, unit=unit)
+def _choices(allowed: list[str]) -> ValueRule:
+    """Allowed values: numbers compared by value when they are all numbers (``1`` = ``1.0``)."""
+    if all(DECIMAL_RE.match(a) for a in allowed):
+        return ValueRule(kind=NUMBER, choices=tuple(allowed))
+    return ValueRule(kind=CHOICE, choices=tuple(allowed))
 
 
-FLAG = ValueRule(kind=NUMBER, low=0, high=1, choices=("0", "1"))
+def _feature_rule(feature) -> ValueRule:
+    if feature.type == "numeric":
+        low, high = feature.range if feature.range else (None, None)
+        return _num(low, high, feature.unit)
+    return _choices(list(feature.allowed or []))
 
-ENCOUNTER_RULES: dict[str, ValueRule] = {
-    "mrn": ID,
-    "birth_date": ValueRule(kind=DATE),
-    "research_consent": ValueRule(kind=CHOICE, required=True, choices=("Y", "N")),
-    "encounter_id": ValueRule(required=True, unique=True, identifier=True),
-    "site_id": ID,
-    "admit_date": ValueRule(kind=DATE, required=True),
-    "discharge_date": ValueRule(kind=DATE),
-    "heart_rate": _num(0, 350, "beats/min"),
-    "systolic_bp": _num(0, 350, "mmHg"),
-    "diastolic_bp": _num(0, 250, "mmHg"),
-    "resp_rate": _num(0, 80, "breaths/min"),
-    "temperature_c": _num(10, 46, "degrees C"),
-    "spo2": _num(0, 100, "%"),
-    "creatinine_mg_dl": _num(0, 40, "mg/dL"),
-    "potassium_mmol_l": _num(0.5, 15, "mmol/L"),
-    "sodium_mmol_l": _num(80, 220, "mmol/L"),
-    "troponin_ng_l": _num(0, 1_000_000, "ng/L"),
-    "hemoglobin_g_dl": _num(0, 25, "g/dL"),
-    "wbc_10e9_l": _num(0, 1000, "10^9/L"),
-    "bnp_pg_ml": _num(0, 100_000, "pg/mL"),
-    "qrs_ms": _num(20, 400, "ms"),
-    "qtc_ms": _num(150, 900, "ms"),
-    "pr_ms": _num(0, 1000, "ms"),
-    "st_deviation_mm": _num(-20, 20, "mm"),
-    "atrial_fibrillation": FLAG,
-    "diabetes": FLAG,
-    "hypertension": FLAG,
-    "prior_mi": FLAG,
-    "current_smoker": FLAG,
-}
-NOTE_RULES: dict[str, ValueRule] = {
-    "note_id": ValueRule(required=True, unique=True, identifier=True),
-    "encounter_id": ID,
-    "mrn": ID,
-    "note_date": ValueRule(kind=DATE),
-    "text": ValueRule(required=True, empty_problem="empty note text"),
-}
-LABEL_RULES: dict[str, ValueRule] = {
-    "encounter_id": ID,
-    "rater_id": ID,
-    "label": ValueRule(kind=NUMBER, required=True, low=0, high=1, choices=("0", "1"),
-                       empty_problem="missing rating (empty label): leave the row out when the rater gave no rating"),
-    "labeled_at": ValueRule(kind=DATETIME),
-}
+
+def _base_rule(study: Study, table: str, column: str, spec) -> ValueRule:
+    role = spec.role
+    pk = study.tables[table].primary_key == column
+    if role in ID_ROLES:
+        return ValueRule(required=True, unique=pk, identifier=True)
+    if role in R.DATE_ROLES:
+        return ValueRule(kind=DATE, required=role == R.EVENT_TIME, date_format=spec.format or ISO_FORMAT,
+                         not_before=getattr(spec, "not_before", None),
+                         birth=getattr(spec, "handling", None) == "birth_date", event_time=role == R.EVENT_TIME)
+    if role == R.CONSENT:
+        return ValueRule(kind=CHOICE, required=True, choices=tuple(spec.granted) + tuple(spec.refused))
+    if role == R.FREE_TEXT:
+        return ValueRule(required=True, empty_problem="empty free text (a value is required)")
+    if role == R.OUTCOME and isinstance(study.labels, RaterLabels) and \
+            (study.labels.table, study.labels.label_column) == (table, column):
+        rule = _choices(list(study.labels.allowed))
+        return ValueRule(kind=rule.kind, choices=rule.choices, required=True,
+                         empty_problem="missing rating (empty label): leave the row out when the rater gave no rating")
+    if role == R.KEEP and spec.type == "datetime":
+        return ValueRule(kind=DATETIME)
+    feature = spec if role == R.FEATURE else getattr(spec, "feature", None)
+    if feature is not None:
+        rule = _feature_rule(feature)
+        return ValueRule(kind=rule.kind, low=rule.low, high=rule.high, unit=rule.unit, choices=rule.choices,
+                         top_coded_age=bool(getattr(spec, "age", False)), unique=pk)
+    return ValueRule(unique=pk)
+
+
+def rules_for(study: Study, table: str) -> dict[str, ValueRule]:
+    """Column -> :class:`ValueRule` of every column of ``table``, in spec order (KeyError for an unknown table)."""
+    spec = study.tables[table]
+    out = {}
+    for column, col in spec.columns.items():
+        codes = tuple(spec.missing_for(column))
+        numbers = tuple(float(c) for c in codes if DECIMAL_RE.match(c))
+        rule = _base_rule(study, table, column, col)
+        out[column] = ValueRule(**{**rule.__dict__, "missing": tuple(dict.fromkeys(("",) + codes)),
+                                   "missing_numbers": numbers})
+    return out
+
+
+# Fields of the batch descriptor (``batch_descriptor`` of the study, e.g. extract.json) the checks read.
 DESCRIPTOR_DATETIME = "extracted_at"
-
-for _rules, _columns in ((ENCOUNTER_RULES, contract.ENCOUNTER_COLUMNS), (NOTE_RULES, contract.NOTE_FIELDS),
-                         (LABEL_RULES, contract.LABEL_COLUMNS)):
-    _unknown = sorted(set(_rules) - set(_columns))
-    if _unknown:  # pragma: no cover - a programming error caught by any import
-        raise RuntimeError(f"value rules name column(s) that are not in the contract: {_unknown}")
+DESCRIPTOR_SITE = "site_id"
 
 
 def parse_date(value: str) -> tuple[date | None, str | None]:
@@ -134,6 +166,17 @@ def parse_date(value: str) -> tuple[date | None, str | None]:
         return date.fromisoformat(value), None
     except ValueError:
         return None, "impossible date (no such calendar day)"
+
+
+def parse_declared_date(value: str, fmt: str = ISO_FORMAT) -> tuple[date | None, str | None]:
+    """(date, None) for a value in the declared strftime format (``%Y-%m-%d``: strict ISO 8601), else
+    (None, problem). A format holding only a year (``%Y``) gives 1 January of that year."""
+    if fmt == ISO_FORMAT:
+        return parse_date(value)
+    try:
+        return datetime.strptime(value, fmt).date(), None
+    except ValueError:
+        return None, f"not a date in the declared format {fmt} (or no such calendar day)"
 
 
 def parse_datetime(value: str) -> tuple[datetime | None, str | None]:
@@ -154,6 +197,11 @@ def parse_datetime(value: str) -> tuple[datetime | None, str | None]:
 
 def number_problem(value: str, rule: ValueRule) -> str | None:
     """Why ``value`` breaks a numeric rule (``None`` when it is fine)."""
+    if rule.top_coded_age:
+        from clinical_pipelines.study.values import TOP_CODED_RE
+
+        if TOP_CODED_RE.match(value):
+            return None
     if not DECIMAL_RE.match(value):
         if rule.choices:
             return f"outside the allowed set {{{', '.join(rule.choices)}}}"
@@ -167,13 +215,13 @@ def number_problem(value: str, rule: ValueRule) -> str | None:
 
 
 def value_problem(value: str, rule: ValueRule) -> str | None:
-    """Why a non-empty ``value`` breaks ``rule`` (dates are checked by :func:`parse_date`)."""
+    """Why a non-empty ``value`` breaks ``rule`` (dates: :func:`parse_declared_date`)."""
     if rule.kind == NUMBER:
         return number_problem(value, rule)
     if rule.kind == CHOICE and value not in rule.choices:
         return f"outside the allowed set {{{', '.join(rule.choices)}}}"
     if rule.kind == DATE:
-        return parse_date(value)[1]
+        return parse_declared_date(value, rule.date_format)[1]
     if rule.kind == DATETIME:
         return parse_datetime(value)[1]
     return None

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -87,6 +88,34 @@ def decode(name: str, data: bytes, log: ProblemLog, *, allow_bom: bool) -> str |
     return text
 
 
+def decode_declared(name: str, data: bytes, log: ProblemLog, *, encoding: str, allow_bom: bool) -> str | None:
+    """The file's text in its declared encoding (UTF-8: :func:`decode`), or ``None`` after logging why not."""
+    codec = codecs.lookup(encoding).name
+    if codec == "utf-8":
+        return decode(name, data, log, allow_bom=allow_bom)
+    if not data:
+        log.add(name, "is empty (0 bytes): expected at least a header and one record")
+        return None
+    wide = codec.startswith(("utf-16", "utf-32"))
+    for bom, enc in _WIDE_BOMS:
+        if data.startswith(bom) and not wide:
+            log.add(name, f"is encoded as {enc} (byte-order mark), but the study declares {encoding}")
+            return None
+    kind = None if wide else sniff_kind(data)
+    if kind is not None:
+        log.add(name, f"is not the text file its extension says: its content is {kind}")
+        return None
+    if data.startswith(UTF8_BOM):
+        log.add(name, f"starts with a UTF-8 byte-order mark, but the study declares {encoding}", row=1)
+        return None
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as exc:
+        log.add(name, f"is not valid {encoding} text (first invalid byte on this line)", row=_line_of(data, exc.start))
+        return None
+    return text.removeprefix("\ufeff") if wide else text
+
+
 @dataclass(frozen=True)
 class CsvTable:
     """Header and records of a CSV file; ``records`` pairs each record with the line it starts on."""
@@ -95,9 +124,13 @@ class CsvTable:
     records: list[tuple[int, list[str]]]
 
 
-def read_csv(name: str, text: str, log: ProblemLog) -> CsvTable | None:
-    """Parse CSV text; ``None`` (with a logged problem) when it is malformed or has no header."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+def read_csv(name: str, text: str, log: ProblemLog, *, delimiter: str = ",", quotechar: str = '"',
+             header: bool = True) -> CsvTable | None:
+    """Parse CSV text; ``None`` (with a logged problem) when it is malformed or has no header.
+
+    ``header=False``: there is no header row; ``CsvTable.header`` is then the first record (for its width)
+    and ``records`` holds every record."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar=quotechar, strict=True)
     records: list[tuple[int, list[str]]] = []
     start = 1
     try:
@@ -111,10 +144,12 @@ def read_csv(name: str, text: str, log: ProblemLog) -> CsvTable | None:
                 row=start)
         return None
     if not records:
-        log.add(name, "has no header row")
+        log.add(name, "has no header row" if header else "has no records")
         return None
-    (_, header), *rows = records
-    return CsvTable(header=header, records=rows)
+    if not header:
+        return CsvTable(header=records[0][1], records=records)
+    (_, first), *rows = records
+    return CsvTable(header=first, records=rows)
 
 
 class _DuplicateKeys(dict):

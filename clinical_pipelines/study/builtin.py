@@ -10,10 +10,16 @@ exists (editable install, checkout), else the installed one, else fails closed.
 from __future__ import annotations
 
 import sysconfig
+from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from clinical_pipelines.study.spec import Study
 
 SOURCE_DIR = Path(__file__).resolve().parents[2] / "studies"
 INSTALLED_DIR = Path(sysconfig.get_path("data")) / "share" / "clinical-pipelines" / "studies"
+DEFAULT_STUDY_ID = "mace"  # the study a consumer uses when it is given none (the synthetic MACE cohort)
 
 
 class BuiltinStudyError(LookupError):
@@ -38,3 +44,17 @@ def builtin_study_path(study_id: str) -> Path:
     if not path.is_file():
         raise BuiltinStudyError(f"no built-in study {study_id!r}; built-in studies: {', '.join(builtin_study_ids())}")
     return path
+
+
+@lru_cache(maxsize=None)
+def load_builtin_study(study_id: str = DEFAULT_STUDY_ID) -> Study:
+    """The validated spec of a built-in study (loaded once; :class:`~clinical_pipelines.study.spec.Study` is
+    immutable). Raises BuiltinStudyError when absent, StudySpecError when the spec has problems."""
+    from clinical_pipelines.study.spec import load_study
+
+    return load_study(builtin_study_path(study_id))
+
+
+def study_or_default(study: Study | None) -> Study:
+    """``study``, or the default built-in study (:data:`DEFAULT_STUDY_ID`) when ``None``."""
+    return load_builtin_study() if study is None else study

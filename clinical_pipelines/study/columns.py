@@ -190,9 +190,13 @@ class QuasiIdentifierColumn(_Column):
 
 
 class DateRoleColumn(_Column):
+    """A date of the individual. ``not_before`` names another date of the same table (``date`` or
+    ``event_time``) this one never precedes in a row (a discharge is not before its admission)."""
+
     role: Literal["date"]
     handling: Literal["shift", "year_only", "birth_date"]
     format: str | None = None
+    not_before: str | None = None
     generalization: list[Literal["band5", "band10", "band20", "suppress"]] = []
     feature: FeatureSpec | None = None
 
@@ -290,7 +294,11 @@ class SensitiveAttributeColumn(_Column):
 
 
 class KeepColumn(_Column):
+    """Released as is. ``type: datetime``: an ISO 8601 date-time that is not a date of the individual
+    (e.g. when a rater labelled), checked at ingest (it parses and is not in the future)."""
+
     role: Literal["keep"]
+    type: Literal["text", "datetime"] = "text"
 
 
 class DropColumn(_Column):

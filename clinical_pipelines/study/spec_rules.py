@@ -129,6 +129,11 @@ def _dates(ctx: _Ctx, folder: Path):
         if table is not None and col.format is None and table.format != "parquet":
             yield ("tables", t, "columns", c, "format"), (f"a {col.role} column of a {table.format} file needs its "
                                                           "date format, e.g. '%Y-%m-%d' or '%d/%m/%Y'")
+        if getattr(col, "not_before", None) is not None and not ctx.broken(t, col.not_before):
+            other = ctx.tables[t].columns.get(col.not_before) if t in ctx.tables else None
+            if other is None or other.role not in R.DATE_ROLES or col.not_before == c:
+                yield ("tables", t, "columns", c, "not_before"), (f"names {col.not_before}, which is not another "
+                                                                   f"date or event_time column of table {t}")
         if col.role == R.DATE and col.handling == "birth_date" and not ctx.with_role(R.EVENT_TIME) \
                 and not ctx.parts.broken_columns:
             yield ("tables", t, "columns", c, "handling"), ("birth_date needs an event_time column in the study "

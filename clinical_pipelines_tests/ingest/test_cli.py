@@ -113,3 +113,22 @@ def test_console_script_usage_and_errors_without_traceback(tmp_path):
         res = subprocess.run([str(exe), *args], capture_output=True, text=True, timeout=120, check=False)
         assert res.returncode == code, (args, res.returncode)
         assert "Traceback" not in res.stdout + res.stderr
+
+
+def test_study_option_checks_batches_against_that_spec(tmp_path, capsys):
+    from clinical_pipelines.study.builtin import builtin_study_path
+
+    spec = tmp_path / "other" / "study.yaml"
+    spec.parent.mkdir()
+    spec.write_text(builtin_study_path("mace").read_text(encoding="utf-8").replace("labels.csv", "ratings.csv"),
+                    encoding="utf-8")
+    (spec.parent / "intended_use.yaml").write_bytes((builtin_study_path("mace").parent / "intended_use.yaml").read_bytes())
+    files = kit.build(desc=kit.descriptor(files=["encounters.csv", "notes.jsonl", "ratings.csv", "extract.json"]))
+    files["ratings.csv"] = files.pop("labels.csv")
+    folder = _write(tmp_path / "landing", files)
+    code, lines = _run(capsys, folder, "--study", spec)
+    assert code == 0 and lines == [f"OK {kit.BATCH_ID}: meets the extract contract"]
+    code, lines = _run(capsys, folder)  # the built-in study wants labels.csv
+    assert code == 1 and any("labels.csv is missing from the batch" in line for line in lines)
+    code, lines = _run(capsys, folder, "--study", tmp_path / "nowhere.yaml")
+    assert code == 1 and lines and lines[0].startswith("error:")

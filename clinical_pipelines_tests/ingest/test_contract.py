@@ -4,10 +4,11 @@ from datetime import datetime
 import pytest
 
 from clinical_pipelines.ingest import rules
-from clinical_pipelines.ingest.contract import (
-    ENCOUNTER_COLUMNS, LABEL_COLUMNS, NOTE_FIELDS, ContractViolation, build_manifest, validate_batch,
-)
+from clinical_pipelines.ingest.contract import ENCOUNTER_COLUMNS, ContractViolation, build_manifest, validate_batch
+from clinical_pipelines.study.builtin import load_builtin_study
 from clinical_pipelines_tests.ingest import batchkit as kit
+
+ENCOUNTER_RULES = rules.rules_for(load_builtin_study(), "encounters")
 
 
 def test_valid_batch_gets_a_manifest_with_hashes_and_counts():
@@ -41,14 +42,15 @@ def test_batch_id_mismatch_and_bad_json_are_problems():
     assert any("not valid JSON" in p for p in problems)
 
 
-def test_value_rules_only_name_contract_columns():
-    assert set(rules.ENCOUNTER_RULES) <= set(ENCOUNTER_COLUMNS)
-    assert set(rules.NOTE_RULES) <= set(NOTE_FIELDS)
-    assert set(rules.LABEL_RULES) <= set(LABEL_COLUMNS)
+def test_value_rules_cover_exactly_the_study_columns():
+    study = load_builtin_study()
+    for table, spec in study.tables.items():
+        assert tuple(rules.rules_for(study, table)) == tuple(spec.columns)
+    assert tuple(ENCOUNTER_RULES) == ENCOUNTER_COLUMNS
 
 
 def test_every_numeric_range_has_a_unit_and_low_below_high():
-    for col, rule in rules.ENCOUNTER_RULES.items():
+    for col, rule in ENCOUNTER_RULES.items():
         if rule.kind == rules.NUMBER and not rule.choices:
             assert rule.unit and rule.low < rule.high, col
 
@@ -74,11 +76,11 @@ def test_datetimes_with_an_offset_are_compared_in_utc():
 
 @pytest.mark.parametrize("value", ["nan", "inf", "1,5", "1.5.2", "--1", "0x10", "", " "])
 def test_numbers_are_plain_decimals(value):
-    assert rules.number_problem(value, rules.ENCOUNTER_RULES["heart_rate"]) is not None
+    assert rules.number_problem(value, ENCOUNTER_RULES["heart_rate"]) is not None
 
 
 def test_flags_accept_zero_one_written_as_decimals():
-    flag = rules.ENCOUNTER_RULES["diabetes"]
+    flag = ENCOUNTER_RULES["diabetes"]
     assert rules.number_problem("1", flag) is None and rules.number_problem("0.0", flag) is None
     assert "allowed set" in rules.number_problem("2", flag)
 
@@ -101,5 +103,5 @@ def test_documented_ranges_are_the_rules():
 
     doc = (REPO_ROOT / "docs" / "DATA_CONTRACT.md").read_text(encoding="utf-8")
     documented = dict(re.findall(r"^\| `(\w+)` \| ([^|]+?) \|$", doc, flags=re.M))
-    numeric = {c: r.describe() for c, r in rules.ENCOUNTER_RULES.items() if r.kind == rules.NUMBER}
+    numeric = {c: r.describe() for c, r in ENCOUNTER_RULES.items() if r.kind == rules.NUMBER}
     assert documented == numeric
