@@ -11,6 +11,7 @@ GATE_BLOCKED = "gate.blocked"
 LAKEFS_COMMIT = "lakefs.commit"
 LAKEFS_MERGE = "lakefs.merge"
 LAKEFS_TAG = "lakefs.tag"
+LAKEFS_BRANCH_QUARANTINED = "lakefs.branch.quarantined"  # a run branch recorded in _quarantine/ and deleted
 MLFLOW_MODEL_VERSION_REGISTERED = "mlflow.model_version.registered"
 MLFLOW_ALIAS_SET = "mlflow.alias.set"
 APPROVAL_RECORDED = "approval.recorded"
@@ -28,6 +29,7 @@ EVENT_TYPES: frozenset[str] = frozenset(
         LAKEFS_COMMIT,
         LAKEFS_MERGE,
         LAKEFS_TAG,
+        LAKEFS_BRANCH_QUARANTINED,
         MLFLOW_MODEL_VERSION_REGISTERED,
         MLFLOW_ALIAS_SET,
         APPROVAL_RECORDED,

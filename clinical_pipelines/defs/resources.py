@@ -71,6 +71,16 @@ class LakeFSResource(dg.ConfigurableResource):
     # HMAC key for gate attestations on merges into main (None: Settings.gate_attestation_key_file).
     gate_key_file: str | None = None
 
+    def setup_for_execution(self, context) -> None:
+        """Tag the run with the worker process that makes its branches, so a branch whose run
+        crashed (worker gone, run still 'started') is known for an orphan (``lakefs_branches``)."""
+        from clinical_pipelines.lakefs_branches import RUN_PREFIX_TAG, RUN_PREFIX_CHARS, WORKER_TAG, worker_identity
+
+        run, instance = getattr(context, "run", None), getattr(context, "instance", None)
+        if run is not None and instance is not None and instance.get_run_by_id(run.run_id) is not None:
+            instance.add_run_tags(run.run_id, {WORKER_TAG: worker_identity(),
+                                               RUN_PREFIX_TAG: run.run_id[:RUN_PREFIX_CHARS]})
+
     def dagster_run_url(self, run_id: str) -> str:
         return f"{self.dagster_ui_url.rstrip('/')}/runs/{run_id}"
 
@@ -191,18 +201,28 @@ class LakeFSResource(dg.ConfigurableResource):
         audit_payload: Mapping[str, Any] | None = None,
         gates: Iterable[str] | None = None,
         gates_run_id: str | None = None,
+        gated_commit: str | None = None,
     ) -> str:
-        """Merge the commit ``source_branch`` points at now (a branch, tag or commit id) into ``into``.
+        """Merge into ``into`` the commit whose gates were verified.
 
+        With ``gated_commit`` (the commit the gates checked), exactly that commit is merged, and
+        only while ``source_branch`` still points at it with nothing uncommitted: otherwise
+        ``lakefs_branches.BranchMoved`` (or ``BranchMissing``) is raised and nothing is merged.
+        Without it, the commit ``source_branch`` (a branch, tag or commit id) points at now.
         The merge carries the pipeline's gate attestation for exactly that commit (``gates``: the
         gates the caller verified, default the ``gates``/``gate`` metadata; ``gates_run_id``: the run
         that evaluated them, default ``gates_run_id``/``dagster_run_id``); lakeFS's pre-merge hook
         refuses the merge without it (``lakefs_protection``).
         """
+        from clinical_pipelines.lakefs_branches import require_unmoved
         from clinical_pipelines.lakefs_protection import attest
 
         repo = self.repository(repository, create=False)
-        source_commit = repo.ref(source_branch).get_commit().id
+        if gated_commit is not None:
+            require_unmoved(repo, source_branch, gated_commit)
+            source_commit = gated_commit
+        else:
+            source_commit = repo.ref(source_branch).get_commit().id
         md = {str(k): str(v) for k, v in metadata.items()}
         gate_names = list(gates) if gates is not None else [g for g in (md.get("gates") or md.get("gate") or "").split(",") if g]
         run_id = gates_run_id or md.get("gates_run_id") or md.get("dagster_run_id", "")
@@ -232,6 +252,21 @@ class LakeFSResource(dg.ConfigurableResource):
 
     def delete_branch(self, repository: str, branch: str) -> None:
         self.repository(repository, create=False).branch(branch).delete()
+
+    def quarantine_branch(self, repository: str, branch: str, *, reason, recorded_by: str,
+                          gated_commit: str | None = None, failed_gates: Iterable[str] = ()):
+        """Record why a run branch goes (``_quarantine/branches/<branch>.json``, ids and counts), delete
+        it, and append a ``lakefs.branch.quarantined`` audit event. Returns the record, or None when
+        the branch no longer exists (``lakefs_branches.quarantine_branch``)."""
+        from clinical_pipelines.lakefs_branches import quarantine_branch
+
+        record = quarantine_branch(self.repository(repository, create=False), branch, reason=reason,
+                                   recorded_by=recorded_by, gated_commit=gated_commit, failed_gates=failed_gates)
+        if record is not None:
+            self.audit_log.append(audit_events.LAKEFS_BRANCH_QUARANTINED,
+                                  audit_events.lakefs_subject(repository, record.head_commit),
+                                  payload=record.audit_payload())
+        return record
 
 
 class MLflowResource(dg.ConfigurableResource):

@@ -3,9 +3,15 @@
 ``deidentified_snapshot`` writes the de-identified tables, notes and the de-identification report
 to a per-run branch of the ``clinical-deid`` repository, commits it with its provenance, and
 evaluates the blocking de-identification gates on exactly that commit (in the same step, so the
-check results are bound to this materialization). ``released_snapshot`` merges the branch into
-``main`` and tags it, but only after it has verified, from the Dagster event log, that every gate
-passed for the materialization it is about to release. A failed gate leaves ``main`` untouched.
+check results, each naming the commit it checked, are bound to this materialization). A snapshot
+whose gates fail is quarantined at once: its branch is recorded in ``_quarantine/`` and deleted.
+
+``released_snapshot`` reads from the Dagster event log (not from the stored step output) the latest
+materialization of the batch, its commit and the gate results of that run, and merges exactly that
+gated commit into ``main``, tagged, only if every gate passed for it and the branch has not moved
+since (a commit or upload after the gates quarantines the branch). Every refusal leaves ``main``
+untouched and is recorded as a ``gate.blocked`` audit event. Branch rules:
+``clinical_pipelines.lakefs_branches``; event-log reads and the orphan sweep: ``branches.py``.
 """
 
 
@@ -18,10 +24,13 @@ import pandas as pd
 from clinical_pipelines.deid import pipeline as deid_pipeline
 from clinical_pipelines.deid.linkage import LinkageVault
 from clinical_pipelines.deid.report import render_markdown
-from clinical_pipelines.defs.gates import require_gates_passed
+from clinical_pipelines.defs.deid.branches import RecordedSnapshot, recorded_snapshot, sweep_run_branches
+from clinical_pipelines.defs.gates import GateNotPassed
 from clinical_pipelines.defs.ingest.assets import ingest_batches, read_batch_files
 from clinical_pipelines.defs.resources import AuditLogResource, DeidentificationResource, LakeFSResource
 from clinical_pipelines.audit import events as audit_events
+from clinical_pipelines.lakefs_branches import BranchMissing, BranchMoved, DisposalReason, deid_branch_name
+from clinical_pipelines.lakefs_protection import GATED_COMMIT
 from clinical_pipelines.provenance import code_version, environment_digest, transform_code_hash
 from clinical_pipelines.settings import DEID_REPOSITORY, LANDING_REPOSITORY
 
@@ -71,6 +80,7 @@ def deidentified_snapshot(
     audit_log: AuditLogResource,
 ):
     batch_id = context.partition_key
+    _clean_orphans(context, lakefs)
     policy = deid.policy()
     key = deid.key()
     engine = deid.text_engine()
@@ -99,7 +109,7 @@ def deidentified_snapshot(
     )
     vault.store(result.linkage_rows, batch_id=batch_id, purpose="deidentification")
 
-    branch = f"deid-{batch_id}-{context.run.run_id[:8]}"
+    branch = deid_branch_name(batch_id, context.run.run_id)
     lakefs.create_branch(DEID_REPOSITORY, branch)
     base = f"batches/{batch_id}"
     manifest = {
@@ -164,6 +174,11 @@ def deidentified_snapshot(
     )
     passed = {o.name: o.passed for o in outcomes}
     missing = [g for g in SNAPSHOT_GATES if g not in passed]
+    failed = [g for g in SNAPSHOT_GATES if not passed.get(g, False)]
+    if failed:  # never released: nothing of it stays reachable
+        lakefs.quarantine_branch(DEID_REPOSITORY, branch, reason=DisposalReason.GATE_FAILED, gated_commit=commit_id,
+                                 failed_gates=failed, recorded_by=audit_events.run_subject(context.run.run_id))
+        context.log.warning(f"gate(s) {', '.join(failed)} failed: branch {branch} quarantined and deleted")
     if missing:
         raise dg.Failure(description=f"de-identification gates not evaluated: {missing} (fail closed)")
 
@@ -196,8 +211,19 @@ def deidentified_snapshot(
             check_name=outcome.name,
             passed=outcome.passed,
             severity=dg.AssetCheckSeverity.ERROR,
-            metadata=dict(outcome.metadata),
+            metadata={**dict(outcome.metadata), GATED_COMMIT: commit_id},
         )
+
+
+def _clean_orphans(context: dg.AssetExecutionContext, lakefs: LakeFSResource) -> None:
+    """Quarantine the de-identification branches earlier runs left behind (crashed, failed, superseded)."""
+    result = sweep_run_branches(
+        context.instance, lakefs, repositories=[DEID_REPOSITORY], kinds=["deid"], gate_names=SNAPSHOT_GATES,
+        recorded_by=audit_events.run_subject(context.run.run_id), skip_run_prefixes=[context.run.run_id[:8]],
+    )
+    if result.quarantined or result.errors:
+        context.log.warning(f"orphan sweep: {result.summary()}"
+                            + (f" ({'; '.join(result.errors)})" if result.errors else ""))
 
 
 @dg.asset(
@@ -206,50 +232,95 @@ def deidentified_snapshot(
     kinds={"lakefs"},
     owners=[OWNER],
     description=(
-        "The de-identified snapshot merged into lakeFS main and tagged `snapshot-<batch>`. Published only "
-        "after verifying that every de-identification gate passed for that exact commit; otherwise main is "
-        "left unchanged and the run fails naming the gate."
+        "The de-identified snapshot merged into lakeFS main and tagged `snapshot-<batch>-<commit>`. Merges "
+        "the gated commit recorded with the gate results in the Dagster event log, only if every "
+        "de-identification gate passed for that exact commit and its branch has not moved since; otherwise "
+        "main is left unchanged, a moved branch is quarantined, and the run fails naming the reason."
     ),
 )
 def released_snapshot(
     context: dg.AssetExecutionContext, deidentified_snapshot: dict, lakefs: LakeFSResource, audit_log: AuditLogResource
 ) -> dg.Output[dict]:
-    snap = deidentified_snapshot
-    try:
-        require_gates_passed(
-            context, dg.AssetKey("deidentified_snapshot"), SNAPSHOT_GATES, snap["run_id"],
-            what=f"de-identified snapshot {snap['commit_id'][:12]} of batch {snap['batch_id']}",
-        )
-    except dg.Failure:
-        audit_log.append(
-            audit_events.GATE_BLOCKED,
-            audit_events.lakefs_subject(DEID_REPOSITORY, snap['commit_id']),
-            payload={"stage": "snapshot_release", "batch_id": snap["batch_id"], "upstream_run_id": snap["run_id"]},
-        )
-        raise
-    merge_commit = lakefs.merge(
-        DEID_REPOSITORY,
-        snap["branch"],
-        into="main",
-        message=f"Release de-identified snapshot of batch {snap['batch_id']}",
-        metadata={
-            "batch_id": snap["batch_id"],
-            "snapshot_commit": snap["commit_id"],
-            "gates": ",".join(SNAPSHOT_GATES),
-            "gates_run_id": snap["run_id"],
-            "dagster_run_id": context.run.run_id,
-        },
-        audit_payload={"batch_id": snap["batch_id"], "gates": list(SNAPSHOT_GATES)},
-    )
-    tag = f"snapshot-{snap['batch_id']}-{snap['commit_id'][:8]}"
-    lakefs.tag(DEID_REPOSITORY, tag, merge_commit)
-    lakefs.delete_branch(DEID_REPOSITORY, snap["branch"])
+    batch_id = context.partition_key
+    snap = recorded_snapshot(context.instance, batch_id)
+    refuse = _refusal(context, audit_log, batch_id, snap)
+    if snap is None:
+        raise refuse("no_materialization", [f"no materialization of deidentified_snapshot is recorded for batch {batch_id}"])
+    stored = deidentified_snapshot
+    differs = [k for k, v in (("commit_id", snap.commit_id), ("run_id", snap.run_id), ("branch", snap.branch))
+               if stored.get(k) != v]
+    if differs:
+        raise refuse("stored_value_mismatch", [f"the stored snapshot value differs from the recorded materialization in "
+                                               f"{', '.join(differs)}"])
+    problems = snap.problems(SNAPSHOT_GATES)
+    if problems:
+        raise refuse("gates_not_passed", problems)
+    tag = f"snapshot-{batch_id}-{snap.commit_id[:8]}"
+    merge_commit = _released_by(lakefs, tag, snap)
+    if merge_commit is None:
+        try:
+            merge_commit = lakefs.merge(
+                DEID_REPOSITORY, snap.branch, into="main", gated_commit=snap.commit_id, gates=SNAPSHOT_GATES,
+                gates_run_id=snap.run_id, message=f"Release de-identified snapshot of batch {batch_id}",
+                metadata={"batch_id": batch_id, "snapshot_commit": snap.commit_id, "gates": ",".join(SNAPSHOT_GATES),
+                          "gates_run_id": snap.run_id, "dagster_run_id": context.run.run_id},
+                audit_payload={"batch_id": batch_id, "gates": list(SNAPSHOT_GATES)},
+            )
+        except BranchMoved as exc:
+            lakefs.quarantine_branch(DEID_REPOSITORY, snap.branch, reason=DisposalReason.MOVED_AFTER_GATES,
+                                     gated_commit=snap.commit_id,
+                                     recorded_by=audit_events.run_subject(context.run.run_id))
+            raise refuse("moved_after_gates", [f"{exc}; the branch was quarantined and deleted"],
+                         head_commit=exc.head_commit, uncommitted=exc.uncommitted) from None
+        except BranchMissing as exc:
+            raise refuse("branch_missing", [str(exc)]) from None
+        lakefs.tag(DEID_REPOSITORY, tag, merge_commit)
+        lakefs.delete_branch(DEID_REPOSITORY, snap.branch)
     return dg.Output(
-        {**snap, "merge_commit": merge_commit, "tag": tag},
+        {**stored, "merge_commit": merge_commit, "tag": tag},
         metadata={
             "lakefs_commit": merge_commit,
             "lakefs_tag": tag,
             "lakefs_url": dg.MetadataValue.url(lakefs.ui_url(DEID_REPOSITORY, tag)),
-            "snapshot_commit": snap["commit_id"],
+            "snapshot_commit": snap.commit_id,
         },
     )
+
+
+def _refusal(context: dg.AssetExecutionContext, audit_log: AuditLogResource, batch_id: str,
+             snap: RecordedSnapshot | None):
+    """A function (reason, problems, **ids) -> GateNotPassed that first records ``gate.blocked``."""
+
+    def refuse(reason: str, problems: list[str], **ids) -> GateNotPassed:
+        subject = (audit_events.lakefs_subject(DEID_REPOSITORY, snap.commit_id) if snap and snap.commit_id
+                   else audit_events.batch_subject(batch_id))
+        audit_log.append(audit_events.GATE_BLOCKED, subject, payload={
+            "stage": "snapshot_release", "reason": reason, "batch_id": batch_id,
+            "upstream_run_id": snap.run_id if snap else None, "gated_commit": snap.commit_id if snap else None,
+            "branch": snap.branch if snap else None, "n_problems": len(problems), "dagster_run_id": context.run.run_id,
+            **ids,
+        })
+        what = f"de-identified snapshot {snap.commit_id[:12] if snap else ''} of batch {batch_id}"
+        return GateNotPassed(
+            description=(f"Refusing to publish {what} ({reason}): " + "; ".join(problems) + ". main is unchanged; "
+                         "re-materialize deidentified_snapshot: publication only follows a run whose gates all "
+                         "passed for the commit it publishes."),
+            metadata={"reason": reason, "problems": len(problems)},
+        )
+
+    return refuse
+
+
+def _released_by(lakefs: LakeFSResource, tag: str, snap: RecordedSnapshot) -> str | None:
+    """The merge commit of an earlier release of exactly this gated commit (a re-run makes no new commit)."""
+    from lakefs.exceptions import NotFoundException
+
+    from clinical_pipelines.lakefs_protection import verify_attestation
+
+    try:
+        commit = lakefs.repository(DEID_REPOSITORY, create=False).tag(tag).get_commit()
+    except NotFoundException:
+        return None
+    attested = verify_attestation(lakefs.gate_key(), repository=DEID_REPOSITORY, branch="main",
+                                  source_commit=snap.commit_id, metadata=commit.metadata or {})
+    return commit.id if attested else None
