@@ -119,6 +119,7 @@ def _hits(text: str, values: list[str]) -> int:
     return sum(v in text for v in values)
 
 
+@pytest.mark.services
 def test_a_gate_failed_snapshot_leaves_no_branch_with_its_identifiers(env):
     from clinical_pipelines_tests.test_residual_gate_services import _no_span_engine_class
     from clinical_pipelines.defs.resources import DeidentificationResource
@@ -181,6 +182,7 @@ dg.materialize(list(defs().assets), selection=["deidentified_snapshot"], instanc
 '''
 
 
+@pytest.mark.services
 def test_the_orphan_of_a_killed_run_is_quarantined_by_the_next_run(env, tmp_path):
     batch_id = _land(env["lakefs"], plain_notes(env["raw"]), "killed")
     assert _materialize(env, batch_id, ["raw_extract"]).success
@@ -226,6 +228,7 @@ def _run_record(instance, status, *, worker: str | None) -> str:
     return run_id
 
 
+@pytest.mark.services
 def test_the_cleanup_sensor_quarantines_orphans_and_keeps_live_work(env):
     from clinical_pipelines.defs.deid.sensors import run_branch_cleanup_sensor
     from clinical_pipelines.defs.resources import default_resources
