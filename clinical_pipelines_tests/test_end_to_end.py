@@ -246,7 +246,7 @@ def _weakened_deid_policy(tmp_path: Path) -> str:
 
     policy = yaml.safe_load(DEFAULT_POLICY_PATH.read_text())
     policy["version"] = policy["version"] + "-misconfigured"
-    policy["tables"]["encounters"]["patient_name"] = {"action": "keep"}
+    policy["text"]["score_threshold"] = 1.01  # the text engine keeps every finding below a score it never gives
     path = tmp_path / "weak_policy.yaml"
     path.write_text(yaml.safe_dump(policy))
     return str(path)

@@ -1,18 +1,28 @@
-"""The interface the Dagster asset calls: de-identify one raw batch, and evaluate the snapshot's blocking checks."""
+"""The interface the Dagster asset calls: de-identify one raw batch, and evaluate the snapshot's blocking checks.
+
+What each column is comes from the study spec (default: the built-in study); how it is treated from the
+policy (:mod:`.study_rules`). :func:`deidentify_tables` and :func:`evaluate_checks` work on a study's
+tables by name; :func:`deidentify_batch` and :func:`evaluate_snapshot_checks` keep the three-table
+interface of the built-in study's extract (encounters, notes, labels).
+"""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
 
 import pandas as pd
+
+from clinical_pipelines.study import roles as R
+from clinical_pipelines.study.spec import Study
 
 from .errors import DeidError
 from .policy import DeidPolicy
 from .report import build_report
 from .risk import enforce_k, risk_metrics
 from .scan import ages_over_limit, full_date_cells, residual_phi_scan, restricted_zip3_count
-from .structured import LINKAGE_COLUMNS, deidentify_table, shifted_column
+from .structured import LINKAGE_COLUMNS, deidentify_table, shifted_column  # noqa: F401 - shifted_column re-exported
+from .study_rules import ZIP3_OUTPUT, StudyDeidRules, deid_rules
 from .text import ClinicalTextDeidentifier
 
 RESIDUAL_PHI_SCAN = "residual_phi_scan"
@@ -21,13 +31,8 @@ NO_RESTRICTED_ZIP3 = "no_restricted_zip3"
 NO_AGE_OVER_89 = "no_age_over_89"
 NO_FULL_DATES = "no_full_dates"
 CHECK_NAMES = (RESIDUAL_PHI_SCAN, K_ANONYMITY, NO_RESTRICTED_ZIP3, NO_AGE_OVER_89, NO_FULL_DATES)
-
-SOURCE_FILES = {"encounters": "encounters.csv", "notes": "notes.jsonl", "labels": "labels.csv"}
-# raw encounter columns that identify the patient (used as the record's deny list and for the residual scan)
-PATIENT_IDENTIFIER_COLUMNS = ["patient_name", "mrn", "ssn", "birth_date", "street_address", "city", "county", "zip",
-                              "phone", "fax", "email", "health_plan_id", "account_number", "drivers_license",
-                              "vehicle_plate", "device_serial", "patient_portal_url", "ip_address"]
-BATCH_IDENTIFIER_COLUMNS = ["attending_clinician", "facility_name"]
+# The built-in study's tables in the order of the three-table interface.
+BATCH_TABLES = ("encounters", "notes", "labels")
 
 
 @dataclass
@@ -40,12 +45,27 @@ class RowLineage:
 
 @dataclass
 class DeidBatchResult:
-    encounters: pd.DataFrame
-    notes: pd.DataFrame
-    labels: pd.DataFrame
+    """The released tables by name, the linkage rows (for the vault only), the report and redaction counts."""
+
+    tables: dict[str, pd.DataFrame]
     linkage_rows: pd.DataFrame
     report: dict
     counts: dict[str, int]
+
+    def _table(self, name: str) -> pd.DataFrame:
+        return self.tables.get(name, pd.DataFrame())
+
+    @property
+    def encounters(self) -> pd.DataFrame:
+        return self._table(BATCH_TABLES[0])
+
+    @property
+    def notes(self) -> pd.DataFrame:
+        return self._table(BATCH_TABLES[1])
+
+    @property
+    def labels(self) -> pd.DataFrame:
+        return self._table(BATCH_TABLES[2])
 
 
 @dataclass
@@ -59,34 +79,47 @@ def _nonempty(v) -> bool:
     return v is not None and not (isinstance(v, float) and pd.isna(v)) and str(v).strip() != "" and str(v) != "<NA>"
 
 
-def _record_identifiers(row: Mapping) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for c in PATIENT_IDENTIFIER_COLUMNS + BATCH_IDENTIFIER_COLUMNS:
-        if c in row and _nonempty(row[c]):
-            out[c] = [str(row[c])]
-    return out
+def _record_identifiers(row: Mapping, columns: Sequence[str]) -> dict[str, list[str]]:
+    return {c: [str(row[c])] for c in columns if c in row and _nonempty(row[c])}
 
 
-def known_identifiers_of(encounters_raw: pd.DataFrame, notes_raw: pd.DataFrame | None = None) -> dict[str, list[str]]:
-    """Per-kind sorted identifier values of a raw batch (for the residual scan). Never log the result."""
+def known_identifiers_of(encounters_raw: pd.DataFrame, notes_raw: pd.DataFrame | None = None, *,
+                         study: Study | None = None, frames: Mapping[str, pd.DataFrame] | None = None,
+                         rules: StudyDeidRules | None = None, policy: DeidPolicy | None = None
+                         ) -> dict[str, list[str]]:
+    """Per-kind sorted identifier values of a raw batch (for the residual scan). Never log the result.
+
+    Kinds are raw column names: every table's record identifiers (:attr:`StudyDeidRules.record_identifiers`)
+    and its encounter and record ids. ``frames`` (table -> raw frame) replaces the two positional frames.
+    """
+    rules = rules or deid_rules(policy or _default_policy(), study)
+    frames = dict(frames) if frames is not None else _three(encounters_raw, notes_raw, None)
     out: dict[str, set[str]] = {}
-    for c in PATIENT_IDENTIFIER_COLUMNS + BATCH_IDENTIFIER_COLUMNS + ["encounter_id"]:
-        if c in encounters_raw.columns:
-            vals = {str(v).strip() for v in encounters_raw[c].dropna().unique() if _nonempty(v)}
-            if vals:
-                out.setdefault(c, set()).update(vals)
-    if notes_raw is not None:
-        for c in ("author", "note_id"):
-            if c in notes_raw.columns:
-                out.setdefault(c, set()).update(str(v).strip() for v in notes_raw[c].dropna().unique() if _nonempty(v))
+    for table, df in frames.items():
+        if df is None:
+            continue
+        for c in rules.record_identifiers.get(table, ()) + rules.link_columns.get(table, ()):
+            if c in df.columns:
+                vals = {str(v).strip() for v in df[c].dropna().unique() if _nonempty(v)}
+                if vals:
+                    out.setdefault(c, set()).update(vals)
     return {k: sorted(v) for k, v in out.items()}
 
 
-def _add_lineage(df: pd.DataFrame, table: str, lineage: RowLineage, consent: pd.Series) -> pd.DataFrame:
-    fname = SOURCE_FILES[table]
-    sha = lineage.file_sha256.get(fname) or lineage.file_sha256.get(table)
+def _default_policy() -> DeidPolicy:
+    from .policy import load_deid_policy
+
+    return load_deid_policy()
+
+
+def _three(encounters, notes, labels) -> dict[str, pd.DataFrame]:
+    return {n: df for n, df in zip(BATCH_TABLES, (encounters, notes, labels)) if df is not None}
+
+
+def _add_lineage(df: pd.DataFrame, file: str, lineage: RowLineage, consent: pd.Series) -> pd.DataFrame:
+    sha = lineage.file_sha256.get(file)
     if not sha:
-        raise DeidError(f"lineage.file_sha256 has no entry for '{fname}'")
+        raise DeidError(f"lineage.file_sha256 has no entry for '{file}'")
     df = df.copy()
     df["lineage_source_system"] = lineage.source_system
     df["lineage_batch_id"] = lineage.batch_id
@@ -96,123 +129,172 @@ def _add_lineage(df: pd.DataFrame, table: str, lineage: RowLineage, consent: pd.
     return df
 
 
-def deidentify_batch(encounters: pd.DataFrame, notes: pd.DataFrame, labels: pd.DataFrame, *, policy: DeidPolicy,
-                     key: bytes, text_engine: ClinicalTextDeidentifier, lineage: RowLineage) -> DeidBatchResult:
-    """Apply the policy to one raw batch. Raw frames should be read with ``dtype=str`` (ZIPs keep leading zeros)."""
+def _text_known(frames: Mapping[str, pd.DataFrame], table: str, rules: StudyDeidRules) -> list[dict[str, list[str]]]:
+    """Per row of a text table: its own identifiers and those of its encounter (the encounter table's row)."""
+    enc_table = rules.encounter_table
+    enc_col = next((c for c in rules.link_columns.get(enc_table or "", ())
+                    if rules.tables[enc_table][c].namespace == R.PSEUDONYM_NAMESPACE[R.ENCOUNTER_ID]), None)
+    by_enc: dict[str, dict] = {}
+    if enc_table in frames and enc_col in frames[enc_table].columns:
+        ids = rules.record_identifiers[enc_table]
+        by_enc = {str(r[enc_col]): _record_identifiers(r, ids) for r in frames[enc_table].to_dict("records")}
+    own = rules.record_identifiers.get(table, ())
+    known = []
+    for r in frames[table].to_dict("records"):
+        k = dict(by_enc.get(str(r.get(enc_col)), {})) if enc_col else {}
+        k.update(_record_identifiers(r, [c for c in own if c not in k]))
+        known.append(k)
+    return known
+
+
+def deidentify_tables(frames: Mapping[str, pd.DataFrame], *, policy: DeidPolicy, key: bytes,
+                      text_engine: ClinicalTextDeidentifier, lineage: RowLineage,
+                      study: Study | None = None) -> DeidBatchResult:
+    """De-identify every table of one raw batch of ``study`` (``frames``: table name -> raw frame, read with
+    ``dtype=str`` so ZIPs keep leading zeros); every table of the study must be given."""
     if not isinstance(text_engine, ClinicalTextDeidentifier):
         raise DeidError("text_engine must be a ClinicalTextDeidentifier (no fallback engine)")
+    rules = deid_rules(policy, study)
+    missing = [t for t in rules.tables if t not in frames]
+    if missing or set(frames) - set(rules.tables):
+        raise DeidError(f"the batch's tables do not match study {rules.study_id!r}: missing {missing}, "
+                        f"unknown {sorted(set(frames) - set(rules.tables))}")
     structured_counts: Counter = Counter()
-    links = []
-
-    enc_res = deidentify_table(encounters, "encounters", policy=policy, key=key)
-    structured_counts.update({f"encounters.{k}": v for k, v in enc_res.counts.items()})
-    links.append(enc_res.linkage_rows)
-    enc = enc_res.frame
-
-    notes_res = deidentify_table(notes, "notes", policy=policy, key=key)
-    structured_counts.update({f"notes.{k}": v for k, v in notes_res.counts.items()})
-    links.append(notes_res.linkage_rows)
-    nts = notes_res.frame
-
-    lab_res = deidentify_table(labels, "labels", policy=policy, key=key)
-    structured_counts.update({f"labels.{k}": v for k, v in lab_res.counts.items()})
-    links.append(lab_res.linkage_rows)
-    lab = lab_res.frame
-
-    # free text: the patient's own structured identifiers + the batch's clinicians and facilities
-    text_cols = [c for c, r in policy.tables["notes"].items() if r.action == "text" and c in notes.columns]
     text_counts: Counter = Counter()
-    if text_cols:
-        by_enc = {str(r["encounter_id"]): _record_identifiers(r) for r in encounters.to_dict("records")} \
-            if "encounter_id" in encounters.columns else {}
-        known = []
-        for r in notes.to_dict("records"):
-            k = dict(by_enc.get(str(r.get("encounter_id")), {}))
-            if _nonempty(r.get("author")):
-                k["author"] = [str(r["author"])]
-            known.append(k)
-        for col in text_cols:
-            results = text_engine.deidentify(notes[col].tolist(), known)
-            nts[col] = [r.text for r in results]
-            for r in results:
-                text_counts.update(sp.type for sp in r.spans)
-
-    # consent travels with every row
-    consent_enc = encounters["research_consent"].reset_index(drop=True) if "research_consent" in encounters.columns \
-        else pd.Series(pd.NA, index=range(len(encounters)))
-    consent_by_encpid = dict(zip(enc.get("encounter_pid", pd.Series(dtype="string")), consent_enc))
-    enc = _add_lineage(enc, "encounters", lineage, consent_enc)
-    nts = _add_lineage(nts, "notes", lineage, nts["encounter_pid"].map(consent_by_encpid)
-                       if "encounter_pid" in nts.columns else pd.Series(pd.NA, index=nts.index))
-    lab = _add_lineage(lab, "labels", lineage, lab["encounter_pid"].map(consent_by_encpid)
-                       if "encounter_pid" in lab.columns else pd.Series(pd.NA, index=lab.index))
-
-    # re-identification risk before / after optional generalization
-    qis = [q for q in policy.risk.quasi_identifiers if q in enc.columns]
-    sens = [s for s in policy.risk.sensitive_attributes if s in enc.columns]
-    before = risk_metrics(enc, qis, sens, policy.risk.prosecutor_risk_threshold)
-    enforcement = {}
-    if policy.risk.enforce_k and len(enc):
-        generalized, enforcement = enforce_k(enc[qis], qis, policy.risk.target_k, policy.risk.generalization)
-        for q in qis:
-            enc[q] = generalized[q].astype("string")
-    after = risk_metrics(enc, qis, sens, policy.risk.prosecutor_risk_threshold)
-
-    linkage = pd.concat([x for x in links if len(x)], ignore_index=True) if any(len(x) for x in links) \
-        else pd.DataFrame(columns=LINKAGE_COLUMNS)
+    out: dict[str, pd.DataFrame] = {}
+    links = []
+    for table, raw in frames.items():
+        res = deidentify_table(raw, table, policy=policy, key=key, rules=rules)
+        structured_counts.update({f"{table}.{k}": v for k, v in res.counts.items()})
+        links.append(res.linkage_rows)
+        out[table] = res.frame
+        text_cols = [c for c in rules.text_columns.get(table, ()) if c in raw.columns]
+        if text_cols:
+            known = _text_known(frames, table, rules)
+            for col in text_cols:
+                results = text_engine.deidentify(raw[col].tolist(), known)
+                out[table][col] = [r.text for r in results]
+                for r in results:
+                    text_counts.update(sp.type for sp in r.spans)
+    out = _with_lineage(out, frames, rules, lineage)
+    before, after, enforcement = _risk(out, rules, policy)
+    non_empty = [x for x in links if len(x)]
+    linkage = pd.concat(non_empty, ignore_index=True) if non_empty else pd.DataFrame(columns=LINKAGE_COLUMNS)
     linkage = linkage.drop_duplicates(["namespace", "pseudonym", "source_column"]).reset_index(drop=True)
-
     counts: Counter = Counter()
     for k, v in structured_counts.items():
         counts[k.split(".", 1)[1]] += v
-    for k, v in text_counts.items():
-        counts[k] += v
-    report = build_report(policy=policy, code_hash=lineage.transform_hash, model_identity=text_engine.model_identity,
-                          batch_id=lineage.batch_id, source_system=lineage.source_system,
-                          structured_counts=structured_counts, text_counts=text_counts, risk_before=before,
-                          risk_after=after, enforcement=enforcement,
-                          row_counts={"encounters": len(enc), "notes": len(nts), "labels": len(lab)})
-    return DeidBatchResult(encounters=enc, notes=nts, labels=lab, linkage_rows=linkage, report=report,
-                           counts=dict(counts))
+    counts.update(text_counts)
+    report = build_report(policy=policy, rules=rules, code_hash=lineage.transform_hash,
+                          model_identity=text_engine.model_identity, batch_id=lineage.batch_id,
+                          source_system=lineage.source_system, structured_counts=structured_counts,
+                          text_counts=text_counts, risk_before=before, risk_after=after, enforcement=enforcement,
+                          row_counts={t: len(df) for t, df in out.items()})
+    return DeidBatchResult(tables=out, linkage_rows=linkage, report=report, counts=dict(counts))
 
 
-def evaluate_snapshot_checks(encounters: pd.DataFrame, notes: pd.DataFrame, *, policy: DeidPolicy,
-                             known_identifiers: Mapping[str, Sequence[str]] | Sequence[str],
-                             text_engine: ClinicalTextDeidentifier | None = None) -> list[CheckOutcome]:
-    """Blocking checks on a de-identified snapshot. Metadata holds counts and ids only.
+def _with_lineage(out: dict[str, pd.DataFrame], frames: Mapping[str, pd.DataFrame], rules: StudyDeidRules,
+                  lineage: RowLineage) -> dict[str, pd.DataFrame]:
+    """Lineage columns on every row; the consent flag travels from its table to rows of the same encounter."""
+    enc_pid = rules.pseudonym_output(R.ENCOUNTER_ID)
+    consent_by_enc: dict = {}
+    consent_table = rules.consent[0] if rules.consent else None
+    if consent_table is not None:
+        consent = frames[consent_table][rules.consent[1]].reset_index(drop=True)
+        consent_by_enc = dict(zip(out[consent_table].get(enc_pid, pd.Series(dtype="string")), consent))
+    result = {}
+    for table, df in out.items():
+        if table == consent_table:
+            consent = frames[table][rules.consent[1]].reset_index(drop=True)
+        elif enc_pid in df.columns:
+            consent = df[enc_pid].map(consent_by_enc)
+        else:
+            consent = pd.Series(pd.NA, index=df.index)
+        result[table] = _add_lineage(df, rules.files[table], lineage, consent)
+    return result
 
-    ``residual_phi_scan`` uses the independent residual scanner (:func:`.scan.residual_phi_scan`); the text
-    engine, when given, is re-run on the output for ``review.engine:*`` counts only.
+
+def _risk(out: dict[str, pd.DataFrame], rules: StudyDeidRules, policy: DeidPolicy) -> tuple[dict, dict, dict]:
+    """Re-identification risk before / after enforcing k on the study's quasi-identifiers (edits ``out``)."""
+    if rules.risk_table is None:
+        empty = risk_metrics(pd.DataFrame(), [], [], policy.risk.prosecutor_risk_threshold)
+        return empty, empty, {}
+    df = out[rules.risk_table]
+    qis = [q for q in rules.quasi_identifiers if q in df.columns]
+    sens = [s for s in rules.sensitive_attributes if s in df.columns]
+    before = risk_metrics(df, qis, sens, policy.risk.prosecutor_risk_threshold)
+    enforcement = {}
+    if policy.risk.enforce_k and len(df):
+        generalized, enforcement = enforce_k(df[qis], qis, policy.risk.target_k, rules.generalization)
+        for q in qis:
+            df[q] = generalized[q].astype("string")
+    after = risk_metrics(df, qis, sens, policy.risk.prosecutor_risk_threshold)
+    return before, after, enforcement
+
+
+def deidentify_batch(encounters: pd.DataFrame, notes: pd.DataFrame, labels: pd.DataFrame, *, policy: DeidPolicy,
+                     key: bytes, text_engine: ClinicalTextDeidentifier, lineage: RowLineage,
+                     study: Study | None = None) -> DeidBatchResult:
+    """Apply the study's rules to one raw batch of the built-in study's three tables (see :func:`deidentify_tables`)."""
+    return deidentify_tables(_three(encounters, notes, labels), policy=policy, key=key, text_engine=text_engine,
+                             lineage=lineage, study=study)
+
+
+def evaluate_checks(frames: Mapping[str, pd.DataFrame], *, policy: DeidPolicy,
+                    known_identifiers: Mapping[str, Sequence[str]] | Sequence[str],
+                    text_engine: ClinicalTextDeidentifier | None = None, study: Study | None = None,
+                    rules: StudyDeidRules | None = None) -> list[CheckOutcome]:
+    """Blocking checks on the de-identified tables of a snapshot (``frames``: table -> released frame).
+
+    ``residual_phi_scan`` uses the independent residual scanner (:func:`.scan.residual_phi_scan`) on the study's
+    free-text tables and every table's string cells; ``k_anonymity`` measures the study's quasi-identifiers on
+    their table. The text engine, when given, is re-run on the output for ``review.engine:*`` counts only.
+    Metadata holds counts and ids only.
     """
-    outcomes: list[CheckOutcome] = []
+    rules = rules or deid_rules(policy, study)
     allowed: set[str] = set()
-    if policy.date_mode == "shift":
-        for t in ("encounters", "notes"):
-            allowed |= {shifted_column(c) for c, r in policy.tables[t].items() if r.action == "date"}
-
-    # 1. residual PHI: independent detector on notes and string cells + the batch's known identifiers
-    residual = residual_phi_scan(encounters, notes, known_identifiers=known_identifiers,
-                                 allowed_date_columns=allowed, text_engine=text_engine)
-    outcomes.append(CheckOutcome(RESIDUAL_PHI_SCAN, residual.passed, residual.metadata))
-
-    # 2. k-anonymity
-    qis = [q for q in policy.risk.quasi_identifiers if q in encounters.columns]
-    missing = [q for q in policy.risk.quasi_identifiers if q not in encounters.columns]
-    m = risk_metrics(encounters, qis, [], policy.risk.prosecutor_risk_threshold) if qis else {"k": 0}
+    for t in frames:
+        allowed |= rules.shifted_columns(t)
+    outcomes = [_residual(frames, rules, known_identifiers, allowed, text_engine)]
+    risk_frame = frames.get(rules.risk_table, pd.DataFrame()) if rules.risk_table else pd.DataFrame()
+    qis = [q for q in rules.quasi_identifiers if q in risk_frame.columns]
+    missing = [q for q in rules.quasi_identifiers if q not in risk_frame.columns]
+    m = risk_metrics(risk_frame, qis, [], policy.risk.prosecutor_risk_threshold) if qis else {"k": 0}
     outcomes.append(CheckOutcome(K_ANONYMITY, bool(qis) and not missing and m["k"] >= policy.risk.target_k, {
         "k": int(m["k"]), "target_k": policy.risk.target_k, "records": int(m.get("records", 0)),
         "equivalence_classes": int(m.get("equivalence_classes", 0)),
         "prosecutor_risk_max": float(m.get("prosecutor_risk_max", 0.0)),
-        "missing_quasi_identifiers": len(missing)}))
-
-    # 3-5. rule checks
-    nz = restricted_zip3_count(encounters, policy)
+        "missing_quasi_identifiers": len(missing), "quasi_identifiers": len(rules.quasi_identifiers)}))
+    nz = sum(restricted_zip3_count(df, policy, ZIP3_OUTPUT) for df in frames.values())
     outcomes.append(CheckOutcome(NO_RESTRICTED_ZIP3, nz == 0, {"restricted_zip3_rows": nz,
                                                                "restricted_prefixes": len(policy.restricted_zip3)}))
-    na = ages_over_limit(encounters, policy)
+    na = sum(ages_over_limit(df, policy, R.AGE) for df in frames.values())
     outcomes.append(CheckOutcome(NO_AGE_OVER_89, na == 0, {"ages_over_limit": na, "max_age": policy.max_age}))
-    fd = {**{f"encounters.{k}": v for k, v in full_date_cells(encounters, policy, allowed).items()},
-          **{f"notes.{k}": v for k, v in full_date_cells(notes, policy, allowed).items()}}
-    md = {"cells_with_full_date": int(sum(fd.values())), "date_mode": policy.date_mode, **fd}
-    outcomes.append(CheckOutcome(NO_FULL_DATES, not fd, md))
+    fd = {f"{t}.{k}": v for t, df in frames.items()
+          for k, v in full_date_cells(df, policy, allowed, skip=rules.text_columns.get(t, ())).items()}
+    outcomes.append(CheckOutcome(NO_FULL_DATES, not fd, {"cells_with_full_date": int(sum(fd.values())),
+                                                         "date_mode": policy.date_mode, **fd}))
     return outcomes
+
+
+def _residual(frames, rules: StudyDeidRules, known_identifiers, allowed, text_engine) -> CheckOutcome:
+    text_tables = [t for t in frames if rules.text_columns.get(t)]
+    structured = [df for t, df in frames.items() if t not in text_tables]
+    texts = pd.concat([frames[t] for t in text_tables], ignore_index=True) if text_tables else pd.DataFrame()
+    record_col = next((rules.tables[t][c].output for t in text_tables for c in rules.link_columns.get(t, ())
+                       if rules.tables[t][c].namespace not in R.PSEUDONYM_NAMESPACE.values()), None)
+    text_cols = sorted({c for t in text_tables for c in rules.text_columns[t]})
+    structured_frame = pd.concat(structured, ignore_index=True) if structured else pd.DataFrame()
+    residual = residual_phi_scan(structured_frame, texts, known_identifiers=known_identifiers,
+                                 allowed_date_columns=allowed, text_engine=text_engine, text_columns=text_cols,
+                                 record_id_column=record_col, raw_identifiers=rules.raw_identifier_columns)
+    return CheckOutcome(RESIDUAL_PHI_SCAN, residual.passed, residual.metadata)
+
+
+def evaluate_snapshot_checks(encounters: pd.DataFrame, notes: pd.DataFrame, *, policy: DeidPolicy,
+                             known_identifiers: Mapping[str, Sequence[str]] | Sequence[str],
+                             text_engine: ClinicalTextDeidentifier | None = None,
+                             study: Study | None = None) -> list[CheckOutcome]:
+    """:func:`evaluate_checks` on the built-in study's encounters and notes tables."""
+    return evaluate_checks(_three(encounters, notes, None), policy=policy, known_identifiers=known_identifiers,
+                           text_engine=text_engine, study=study)

@@ -1,4 +1,11 @@
-"""Typed loader for ``policies/deid_policy.yaml`` (the single place de-identification rules live)."""
+"""Typed loader for ``policies/deid_policy.yaml``: the generic de-identification rules of every study.
+
+The policy holds what a privacy officer approves for any data: the date mode, the age top code, the
+ZIP3 rule and its census table, the text engine, and the risk target (k, prosecutor-risk threshold,
+enforcement). What each column IS comes from the study spec (roles, Safe Harbor letters,
+quasi-identifiers with their generalisation ladders, sensitive attributes): the column actions,
+released names and risk attributes are derived from it by :mod:`clinical_pipelines.deid.study_rules`.
+"""
 from __future__ import annotations
 
 import csv
@@ -14,11 +21,15 @@ from .errors import PolicyError
 
 DEFAULT_POLICY_PATH = Path(__file__).resolve().parent.parent / "policies" / "deid_policy.yaml"
 
-ACTIONS = {"drop", "pseudonymize", "date", "birth_date", "zip3", "keep", "text"}
+ACTIONS = {"drop", "pseudonymize", "date", "birth_date", "age", "zip3", "keep", "text"}
 DATE_MODES = {"year_only", "shift"}
 REPLACEMENTS = {"placeholder", "surrogate"}
-TABLES = ("encounters", "notes", "labels")
 GENERALIZATION_STEPS = {"band5", "band10", "band20", "suppress"}
+# Keys of earlier policy versions whose content now lives in the study spec (refused, fail closed).
+STUDY_KEYS = {"tables": "column actions follow from the study's column roles",
+              "risk.quasi_identifiers": "quasi-identifiers are the study's quasi_identifier columns (and its age)",
+              "risk.sensitive_attributes": "sensitive attributes are the study's sensitive_attribute columns",
+              "risk.generalization": "generalisation ladders are the study columns' generalization lists"}
 # Every ZIP3 a ZIP code can start with. "000" is left out: it is the Safe Harbor replacement itself.
 ALL_ZIP3 = frozenset(f"{i:03d}" for i in range(1, 1000))
 ZIP3_TABLE_COLUMNS = ["zip3", "zcta_count", "population"]
@@ -26,9 +37,16 @@ ZIP3_TABLE_COLUMNS = ["zip3", "zcta_count", "population"]
 
 @dataclass(frozen=True)
 class ColumnRule:
+    """What de-identification does with one raw column: ``action`` (one of :data:`ACTIONS`), the released
+    column name ``output`` (pseudonyms, ZIP3, age), the pseudonym ``namespace``, the ``date_mode`` and declared
+    strftime ``date_format`` of a date, and the texts that mean "missing" in the column."""
+
     action: str
     output: str | None = None
     namespace: str | None = None
+    date_mode: str | None = None
+    date_format: str | None = None
+    missing: tuple[str, ...] = ("",)
 
 
 @dataclass(frozen=True)
@@ -51,12 +69,12 @@ class TextPolicy:
 
 @dataclass(frozen=True)
 class RiskPolicy:
-    quasi_identifiers: tuple[str, ...]
-    sensitive_attributes: tuple[str, ...]
+    """Re-identification risk target: k, the prosecutor-risk threshold, and whether k is enforced by
+    generalising / suppressing the study's quasi-identifiers along their ladders."""
+
     target_k: int
     prosecutor_risk_threshold: float
     enforce_k: bool
-    generalization: Mapping[str, tuple[str, ...]]
 
 
 @dataclass(frozen=True)
@@ -113,22 +131,8 @@ class DeidPolicy:
     zip3: Zip3Rule
     text: TextPolicy
     risk: RiskPolicy
-    tables: Mapping[str, Mapping[str, ColumnRule]]
     sha256: str
     path: str = field(default="")
-
-    def rules_for(self, table: str, columns: Iterable[str]) -> dict[str, ColumnRule]:
-        """Rules for the given columns; any column the policy does not name is an error (fail closed)."""
-        if table not in self.tables:
-            raise PolicyError(f"de-identification policy has no section for table '{table}'")
-        rules = self.tables[table]
-        unknown = [c for c in columns if c not in rules]
-        if unknown:
-            raise PolicyError(
-                f"table '{table}' has {len(unknown)} column(s) not covered by the de-identification policy: "
-                f"{sorted(unknown)}. Add each to tables.{table} in the policy with an explicit action."
-            )
-        return {c: rules[c] for c in columns}
 
 
 def _require(d: Mapping, key: str, where: str):
@@ -225,35 +229,18 @@ def parse_policy(data: Mapping, *, sha256: str, path: str = "") -> DeidPolicy:
     if text.ner_window_words < 0:
         raise PolicyError("text.ner_window_words must be >= 0 (0 = run NER on the whole text)")
     r = _require(data, "risk", "")
-    gen = {str(k): tuple(str(s) for s in v) for k, v in (r.get("generalization") or {}).items()}
-    for k, steps in gen.items():
-        bad = [s for s in steps if s not in GENERALIZATION_STEPS]
-        if bad:
-            raise PolicyError(f"risk.generalization.{k} has unknown step(s) {bad}")
+    moved = [k for k in STUDY_KEYS if (k in data if "." not in k else k.split(".", 1)[1] in r)]
+    if moved:
+        raise PolicyError("de-identification policy: " + "; ".join(f"'{k}' is no longer a policy key ({STUDY_KEYS[k]})"
+                                                                  for k in moved)
+                          + ". Remove it: the study spec (studies/<study_id>/study.yaml) declares it.")
     risk = RiskPolicy(
-        quasi_identifiers=tuple(_require(r, "quasi_identifiers", "risk.")),
-        sensitive_attributes=tuple(r.get("sensitive_attributes") or ()),
         target_k=int(_require(r, "target_k", "risk.")),
         prosecutor_risk_threshold=float(r.get("prosecutor_risk_threshold", 0.2)),
         enforce_k=bool(r.get("enforce_k", False)),
-        generalization=gen,
     )
     if risk.target_k < 1:
         raise PolicyError("risk.target_k must be >= 1")
-    tables_raw = _require(data, "tables", "")
-    tables: dict[str, dict[str, ColumnRule]] = {}
-    for tname in TABLES:
-        cols = _require(tables_raw, tname, "tables.")
-        tables[tname] = {}
-        for col, spec in cols.items():
-            if not isinstance(spec, Mapping) or "action" not in spec:
-                raise PolicyError(f"tables.{tname}.{col} needs an 'action'")
-            action = str(spec["action"])
-            if action not in ACTIONS:
-                raise PolicyError(f"tables.{tname}.{col}: unknown action '{action}' (allowed: {sorted(ACTIONS)})")
-            if action == "pseudonymize" and not (spec.get("output") and spec.get("namespace")):
-                raise PolicyError(f"tables.{tname}.{col}: pseudonymize needs 'output' and 'namespace'")
-            tables[tname][str(col)] = ColumnRule(action, spec.get("output"), spec.get("namespace"))
     zip3 = parse_zip3(data, path)
     return DeidPolicy(
         version=str(_require(data, "version", "")),
@@ -266,7 +253,6 @@ def parse_policy(data: Mapping, *, sha256: str, path: str = "") -> DeidPolicy:
         zip3=zip3,
         text=text,
         risk=risk,
-        tables=tables,
         sha256=sha256,
         path=path,
     )

@@ -3,43 +3,50 @@ from __future__ import annotations
 
 from typing import Mapping
 
-from .policy import DeidPolicy
+from clinical_pipelines.study import roles as R
 
-SAFE_HARBOR_ITEMS = [
-    ("A", "Names", ["patient_name", "attending_clinician", "author"], ["NAME"]),
-    ("B", "Geographic subdivisions smaller than a state (street, city, county, ZIP; ZIP3 kept if > 20,000 people)",
-     ["street_address", "city", "county", "zip"], ["LOCATION"]),
-    ("C", "Dates (except year) related to the individual; ages over 89", ["birth_date", "admit_date", "discharge_date",
-                                                                           "note_date"], ["DATE", "AGE"]),
-    ("D", "Telephone numbers", ["phone"], ["PHONE"]),
-    ("E", "Fax numbers", ["fax"], ["FAX"]),
-    ("F", "Email addresses", ["email"], ["EMAIL"]),
-    ("G", "Social Security numbers", ["ssn"], ["SSN"]),
-    ("H", "Medical record numbers", ["mrn"], ["MRN"]),
-    ("I", "Health plan beneficiary numbers", ["health_plan_id"], ["HEALTH_PLAN"]),
-    ("J", "Account numbers", ["account_number"], ["ACCOUNT"]),
-    ("K", "Certificate / license numbers", ["drivers_license"], ["LICENSE"]),
-    ("L", "Vehicle identifiers and serial numbers, incl. license plates", ["vehicle_plate"], ["VEHICLE"]),
-    ("M", "Device identifiers and serial numbers", ["device_serial"], ["DEVICE"]),
-    ("N", "Web URLs", ["patient_portal_url"], ["URL"]),
-    ("O", "IP addresses", ["ip_address"], ["IP"]),
-    ("P", "Biometric identifiers (finger and voice prints)", [], []),
-    ("Q", "Full-face photographs and comparable images", [], []),
-    ("R", "Any other unique identifying number, characteristic or code", ["encounter_id", "note_id", "facility_name"],
-     ["ID", "ORGANIZATION"]),
-]
+from .policy import DeidPolicy
+from .study_rules import StudyDeidRules, deid_rules
+
+# Safe Harbor items (45 CFR 164.514(b)(2)(i)(A)-(R)): the free-text finding types of each; the columns of
+# each item are the study's (its Safe Harbor letters, roles.safe_harbor_columns).
+SAFE_HARBOR_TEXT_TYPES = {
+    "A": ["NAME"], "B": ["LOCATION"], "C": ["DATE", "AGE"], "D": ["PHONE"], "E": ["FAX"], "F": ["EMAIL"],
+    "G": ["SSN"], "H": ["MRN"], "I": ["HEALTH_PLAN"], "J": ["ACCOUNT"], "K": ["LICENSE"], "L": ["VEHICLE"],
+    "M": ["DEVICE"], "N": ["URL"], "O": ["IP"], "P": [], "Q": [], "R": ["ID", "ORGANIZATION"],
+}
+SAFE_HARBOR_LABELS = {
+    "A": "Names",
+    "B": "Geographic subdivisions smaller than a state (street, city, county, ZIP; ZIP3 kept if > 20,000 people)",
+    "C": "Dates (except year) related to the individual; ages over 89", "D": "Telephone numbers",
+    "E": "Fax numbers", "F": "Email addresses", "G": "Social Security numbers", "H": "Medical record numbers",
+    "I": "Health plan beneficiary numbers", "J": "Account numbers", "K": "Certificate / license numbers",
+    "L": "Vehicle identifiers and serial numbers, incl. license plates", "M": "Device identifiers and serial numbers",
+    "N": "Web URLs", "O": "IP addresses", "P": "Biometric identifiers (finger and voice prints)",
+    "Q": "Full-face photographs and comparable images",
+    "R": "Any other unique identifying number, characteristic or code",
+}
+
+
+def safe_harbor_items(rules: StudyDeidRules) -> list[tuple[str, str, list[str], list[str]]]:
+    """(letter, identifier, the study's raw columns of that letter, free-text types) for the 18 items."""
+    return [(letter, SAFE_HARBOR_LABELS[letter], list(rules.safe_harbor_columns.get(letter, ())),
+             SAFE_HARBOR_TEXT_TYPES[letter]) for letter in R.SAFE_HARBOR]
 
 
 def safe_harbor_checklist(policy: DeidPolicy, text_counts: Mapping[str, int], residual: Mapping[str, int] | None,
-                          checks: Mapping[str, bool] | None = None) -> list[dict]:
-    actions = {col: rule.action for t in policy.tables.values() for col, rule in t.items()}
+                          checks: Mapping[str, bool] | None = None, *, rules: StudyDeidRules | None = None
+                          ) -> list[dict]:
+    """One entry per Safe Harbor item: the study's columns with their actions, text types, status."""
+    rules = rules or deid_rules(policy)
+    actions = {col: rule.action for t in rules.tables.values() for col, rule in t.items()}
     checks = checks or {}
     out = []
-    for letter, label, cols, types in SAFE_HARBOR_ITEMS:
+    for letter, label, cols, types in safe_harbor_items(rules):
         col_actions = sorted({f"{c}:{actions[c]}" for c in cols if c in actions})
         leaked = any(k for k in (residual or {}) if k.split(":")[-1] in types) if residual else False
         if not cols and not types:
-            status = "not collected (no images or biometrics in the raw extract contract)"
+            status = "not collected (no images or biometrics in the study's extract)"
         elif leaked:
             status = "FAIL: residual found by scan"
         elif any(a.endswith((":keep",)) for a in col_actions):
@@ -65,11 +72,15 @@ def safe_harbor_checklist(policy: DeidPolicy, text_counts: Mapping[str, int], re
     return out
 
 
-def build_report(*, policy: DeidPolicy, code_hash: str, model_identity: Mapping[str, str], batch_id: str,
-                 source_system: str, structured_counts: Mapping[str, int], text_counts: Mapping[str, int],
-                 risk_before: Mapping, risk_after: Mapping, enforcement: Mapping | None = None,
-                 residual: Mapping[str, int] | None = None, checks: Mapping[str, bool] | None = None,
-                 row_counts: Mapping[str, int] | None = None) -> dict:
+def build_report(*, policy: DeidPolicy, rules: StudyDeidRules | None = None, code_hash: str, model_identity: Mapping[str, str],
+                 batch_id: str, source_system: str, structured_counts: Mapping[str, int],
+                 text_counts: Mapping[str, int], risk_before: Mapping, risk_after: Mapping,
+                 enforcement: Mapping | None = None, residual: Mapping[str, int] | None = None,
+                 checks: Mapping[str, bool] | None = None, row_counts: Mapping[str, int] | None = None) -> dict:
+    """The de-identification report of one batch: policy and study (name, version, SHA-256), counts, risk,
+    and the Safe Harbor checklist (45 CFR 164.514(b)(2)(i)). Counts and hashes only, never a value.
+    ``rules``: the study's de-identification rules (default: the built-in study's under ``policy``)."""
+    rules = rules or deid_rules(policy)
     return {
         "report_version": 1,
         "batch_id": batch_id,
@@ -78,16 +89,17 @@ def build_report(*, policy: DeidPolicy, code_hash: str, model_identity: Mapping[
         "policy": {"version": policy.version, "sha256": policy.sha256, "date_mode": policy.date_mode,
                    "replacement": policy.text.replacement, "restricted_zip3": sorted(policy.restricted_zip3),
                    "zip3_population": policy.zip3.provenance()},
+        "study": {"study_id": rules.study_id, "sha256": rules.study_sha256},
         "code_hash": code_hash,
         "ner_model": dict(model_identity),
         "row_counts": dict(row_counts or {}),
         "redaction_counts": {"structured": {k: int(v) for k, v in structured_counts.items()},
                              "text": {k: int(v) for k, v in text_counts.items()}},
-        "risk": {"quasi_identifiers": list(policy.risk.quasi_identifiers),
-                 "sensitive_attributes": list(policy.risk.sensitive_attributes),
+        "risk": {"quasi_identifiers": list(rules.quasi_identifiers),
+                 "sensitive_attributes": list(rules.sensitive_attributes),
                  "target_k": policy.risk.target_k, "before": dict(risk_before), "after": dict(risk_after),
                  "enforcement": dict(enforcement or {})},
-        "safe_harbor_checklist": safe_harbor_checklist(policy, text_counts, residual, checks),
+        "safe_harbor_checklist": safe_harbor_checklist(policy, text_counts, residual, checks, rules=rules),
     }
 
 
@@ -107,6 +119,7 @@ def render_markdown(report: Mapping) -> str:
              f"- Source system: {r['source_system']}", f"- Method: {r['method']}",
              f"- Policy: version {r['policy']['version']}, sha256 `{r['policy']['sha256']}`, "
              f"dates: {r['policy']['date_mode']}, text replacement: {r['policy']['replacement']}",
+             *([f"- Study: {r['study']['study_id']}, spec sha256 `{r['study']['sha256']}`"] if r.get("study") else []),
              f"- Code hash: `{r['code_hash']}`",
              *_zip3_line(r["policy"]),
              f"- NER model: {r['ner_model'].get('name')} {r['ner_model'].get('version')} "

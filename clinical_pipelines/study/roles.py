@@ -108,6 +108,8 @@ DEID_ACTION: dict[str, str] = {
     QUASI_IDENTIFIER: "keep", SITE: "keep", CONSENT: "keep", OUTCOME: "keep", RATER: "keep", FEATURE: "keep",
     SENSITIVE_ATTRIBUTE: "keep", KEEP: "keep",
 }
+# Keyed-pseudonym namespace of an identifier role; a record id's namespace is its column name without "_id"
+# (note_id -> note). The released pseudonym column is "<namespace>_pid" (clinical_pipelines.deid.study_rules).
 PSEUDONYM_NAMESPACE: dict[str, str] = {PATIENT_ID: "patient", ENCOUNTER_ID: "encounter"}
 
 
@@ -333,6 +335,6 @@ def deid_actions(study: Study) -> list[DeidAction]:
             action = "birth_date"
         elif col.role == QUASI_IDENTIFIER and col.age:
             action = AGE
-        namespace = PSEUDONYM_NAMESPACE.get(col.role, t) if action == "pseudonymize" else None
+        namespace = PSEUDONYM_NAMESPACE.get(col.role, c.removesuffix("_id")) if action == "pseudonymize" else None
         out.append(DeidAction(t, c, action, namespace))
     return out

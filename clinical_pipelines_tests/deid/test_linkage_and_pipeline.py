@@ -117,6 +117,6 @@ def test_k_check_blocks_low_k(deid, engine):
 
 def test_unknown_raw_column_fails_closed(batch, policy, engine):
     enc, notes, labels, lin = batch
-    with pytest.raises(DeidError, match="not covered"):
+    with pytest.raises(DeidError, match="the study spec does not declare"):
         deidentify_batch(enc.assign(extra_secret="x"), notes, labels, policy=policy, key=bytes(range(32)),
                          text_engine=engine, lineage=lin)

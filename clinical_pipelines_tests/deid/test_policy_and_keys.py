@@ -8,6 +8,7 @@ import yaml
 from clinical_pipelines.deid.errors import KeyMaterialError, PolicyError
 from clinical_pipelines.deid.policy import DEFAULT_POLICY_PATH, load_deid_policy
 from clinical_pipelines.deid.pseudonym import date_shift_days, load_pseudonym_key, pseudonymize
+from clinical_pipelines.deid.study_rules import deid_rules
 from clinical_pipelines.synthetic.cohort import ENCOUNTER_COLUMNS, LABEL_COLUMNS, NOTE_FIELDS
 
 
@@ -19,15 +20,30 @@ def test_policy_loads_with_hash_and_version(policy):
     assert policy.zip3.census_year == 2020 and policy.zip3.table_sha256 in DEFAULT_POLICY_PATH.read_text()
 
 
-def test_policy_covers_every_raw_column(policy):
+def test_study_rules_cover_every_raw_column(policy):
+    rules = deid_rules(policy)
     for table, cols in (("encounters", ENCOUNTER_COLUMNS), ("notes", NOTE_FIELDS), ("labels", LABEL_COLUMNS)):
-        assert set(policy.rules_for(table, cols)) == set(cols)
+        assert set(rules.rules_for(table, cols)) == set(cols)
 
 
 def test_unknown_column_fails_closed(policy):
     with pytest.raises(PolicyError) as exc:
-        policy.rules_for("encounters", ["mrn", "new_secret_column"])
-    assert "new_secret_column" in str(exc.value)
+        deid_rules(policy).rules_for("encounters", ["mrn", "new_secret_column"])
+    assert "new_secret_column" in str(exc.value) and "study spec" in str(exc.value)
+
+
+@pytest.mark.parametrize("key, value", [("tables", {"encounters": {"ssn": {"action": "keep"}}}),
+                                        ("risk.quasi_identifiers", ["age"]), ("risk.generalization", {"age": []})])
+def test_policy_refuses_what_the_study_declares(tmp_path, key, value):
+    data = yaml.safe_load(DEFAULT_POLICY_PATH.read_text())
+    if "." in key:
+        data["risk"][key.split(".")[1]] = value
+    else:
+        data[key] = value
+    p = tmp_path / "p.yaml"
+    p.write_text(yaml.safe_dump(data))
+    with pytest.raises(PolicyError, match=f"'{key}' is no longer a policy key"):
+        load_deid_policy(p)
 
 
 def test_missing_policy_file(tmp_path):
@@ -35,12 +51,12 @@ def test_missing_policy_file(tmp_path):
         load_deid_policy(tmp_path / "nope.yaml")
 
 
-def test_policy_rejects_unknown_action(tmp_path):
+def test_policy_rejects_an_unknown_date_mode(tmp_path):
     data = yaml.safe_load(DEFAULT_POLICY_PATH.read_text())
-    data["tables"]["encounters"]["ssn"] = {"action": "maybe"}
+    data["date_mode"] = "maybe"
     p = tmp_path / "p.yaml"
     p.write_text(yaml.safe_dump(data))
-    with pytest.raises(PolicyError, match="unknown action"):
+    with pytest.raises(PolicyError, match="date_mode must be one of"):
         load_deid_policy(p)
 
 

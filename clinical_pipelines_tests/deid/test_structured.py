@@ -3,7 +3,22 @@ import dataclasses
 import pandas as pd
 import pytest
 
+from clinical_pipelines.deid.errors import PolicyError
 from clinical_pipelines.deid.structured import deidentify_table, to_zip3
+from clinical_pipelines.study.builtin import builtin_study_path
+from clinical_pipelines.study.spec import load_study
+
+
+def mace_with_shifted_dates(tmp_path):
+    """The built-in study with its admission and discharge dates declared ``handling: shift``."""
+    src = builtin_study_path("mace")
+    text = src.read_text(encoding="utf-8")
+    for col in ("admit_date", "discharge_date"):
+        line = next(x for x in text.splitlines() if x.strip().startswith(f"{col}:"))
+        text = text.replace(line, line.replace("handling: year_only", "handling: shift"))
+    (tmp_path / "study.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "intended_use.yaml").write_bytes((src.parent / "intended_use.yaml").read_bytes())
+    return load_study(tmp_path / "study.yaml")
 
 
 def enc_frame():
@@ -23,9 +38,7 @@ def enc_frame():
 
 def test_safe_harbor_rules(policy, key):
     df = enc_frame()
-    rules = {c: policy.tables["encounters"][c] for c in df.columns}
-    pol = dataclasses.replace(policy, tables={**policy.tables, "encounters": rules})
-    r = deidentify_table(df, "encounters", policy=pol, key=key)
+    r = deidentify_table(df, "encounters", policy=policy, key=key)
     out = r.frame
     for col in ("mrn", "patient_name", "ssn", "birth_date", "zip", "phone", "admit_date", "encounter_id", "city"):
         assert col not in out.columns
@@ -39,15 +52,33 @@ def test_safe_harbor_rules(policy, key):
     assert not any("M1" in str(v) for v in out.to_numpy().ravel())
 
 
-def test_date_shift_mode_preserves_intervals(policy, key):
+def test_date_shift_mode_preserves_intervals(policy, key, tmp_path):
     df = enc_frame()
-    rules = {c: policy.tables["encounters"][c] for c in df.columns}
-    pol = dataclasses.replace(policy, date_mode="shift", tables={**policy.tables, "encounters": rules})
-    out = deidentify_table(df, "encounters", policy=pol, key=key).frame
+    study = mace_with_shifted_dates(tmp_path)
+    pol = dataclasses.replace(policy, date_mode="shift")
+    out = deidentify_table(df, "encounters", policy=pol, key=key, study=study).frame
     a = pd.to_datetime(out["admit_date_shifted"])
     d = pd.to_datetime(out["discharge_date_shifted"])
     assert list((d - a).dt.days) == [7, 2, 2]
     assert out["admit_date_shifted"][0] != "2024-03-02"
+    # a column the study declares year_only stays a year under a shifting policy
+    assert "admit_year" in deidentify_table(df, "encounters", policy=pol, key=key).frame.columns
+
+
+def test_shifted_dates_need_a_policy_that_allows_them(policy, key, tmp_path):
+    with pytest.raises(PolicyError, match="handling shift .* date_mode year_only"):
+        deidentify_table(enc_frame(), "encounters", policy=policy, key=key, study=mace_with_shifted_dates(tmp_path))
+
+
+def test_an_age_column_is_released_with_ages_over_89_top_coded(policy, key):
+    from clinical_pipelines.study.builtin import load_builtin_study
+
+    hd = load_builtin_study("heart-disease")
+    df = pd.DataFrame({c: ["x"] * 3 for c in hd.tables["patients"].columns})
+    df["id"], df["age"], df["sex"], df["dataset"] = ["1", "2", "3"], ["63", "95", ""], ["Male"] * 3, ["Cleveland"] * 3
+    r = deidentify_table(df, "patients", policy=policy, key=key, study=hd)
+    assert list(r.frame["age"].fillna("")) == ["63", "90+", ""] and "id" not in r.frame.columns
+    assert r.counts["AGE_OVER_89"] == 1 and r.frame["patient_pid"].notna().all()
 
 
 def test_zip3_restricted_list():

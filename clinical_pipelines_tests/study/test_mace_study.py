@@ -26,9 +26,29 @@ def mace():
     return load_study(builtin_study_path("mace"))
 
 
+# The column actions, risk attributes and Safe Harbor columns of de-identification policy 1.3.0, which listed
+# them before they were derived from this spec: the built-in study must keep giving exactly these.
+DROPPED = {"patient_name", "ssn", "street_address", "city", "county", "phone", "fax", "email", "health_plan_id",
+           "account_number", "drivers_license", "vehicle_plate", "device_serial", "patient_portal_url", "ip_address",
+           "attending_clinician", "facility_name", "author"}
+PSEUDONYMS = {("encounters", "mrn"): ("patient_pid", "patient"), ("encounters", "encounter_id"): ("encounter_pid", "encounter"),
+              ("notes", "note_id"): ("note_pid", "note"), ("notes", "encounter_id"): ("encounter_pid", "encounter"),
+              ("notes", "mrn"): ("patient_pid", "patient"), ("labels", "encounter_id"): ("encounter_pid", "encounter")}
+SPECIAL = {("encounters", "birth_date"): "birth_date", ("encounters", "zip"): "zip3", ("encounters", "admit_date"): "date",
+           ("encounters", "discharge_date"): "date", ("notes", "note_date"): "date", ("notes", "text"): "text"}
+SAFE_HARBOR_1_3 = {"A": ["patient_name", "attending_clinician", "author"], "B": ["street_address", "city", "county", "zip"],
+                   "C": ["birth_date", "admit_date", "discharge_date", "note_date"], "D": ["phone"], "E": ["fax"],
+                   "F": ["email"], "G": ["ssn"], "H": ["mrn"], "I": ["health_plan_id"], "J": ["account_number"],
+                   "K": ["drivers_license"], "L": ["vehicle_plate"], "M": ["device_serial"], "N": ["patient_portal_url"],
+                   "O": ["ip_address"], "P": [], "Q": [], "R": ["encounter_id", "note_id", "facility_name"]}
+
+
 @pytest.fixture(scope="module")
-def deid_policy() -> dict:
-    return yaml.safe_load((POLICIES / "deid_policy.yaml").read_text(encoding="utf-8"))
+def rules(mace):
+    from clinical_pipelines.deid.policy import load_deid_policy
+    from clinical_pipelines.deid.study_rules import deid_rules
+
+    return deid_rules(load_deid_policy(), mace)
 
 
 def test_builtin_studies_are_found():
@@ -46,31 +66,32 @@ def test_tables_and_columns_match_the_extract_contract(mace):
     assert set(contract.REQUIRED_FILES) == {t.file for t in mace.tables.values()} | {mace.batch_descriptor}
 
 
-def test_roles_agree_with_deid_policy_actions(deid_policy, mace):
-    policy = {(t, c): rule for t, cols in deid_policy["tables"].items() for c, rule in cols.items()}
-    spec = {(a.table, a.column): a for a in mace.deid_actions()}
-    assert set(spec) == set(policy)
-    for key, action in spec.items():
-        assert action.action == policy[key]["action"], key
-        if policy[key]["action"] == "pseudonymize" and policy[key]["namespace"] in ("patient", "encounter"):
-            assert action.namespace == policy[key]["namespace"], key
+def test_deid_actions_are_those_of_the_former_policy(rules, mace):
+    for table, spec in mace.tables.items():
+        for column in spec.columns:
+            rule = rules.tables[table][column]
+            if column in DROPPED:
+                assert rule.action == "drop", (table, column)
+            elif (table, column) in PSEUDONYMS:
+                assert (rule.action, rule.output, rule.namespace) == ("pseudonymize", *PSEUDONYMS[table, column])
+            else:
+                assert rule.action == SPECIAL.get((table, column), "keep"), (table, column)
+    assert rules.tables["encounters"]["zip"].output == "zip3"
+    assert {r.date_mode for t in rules.tables.values() for r in t.values() if r.action == "date"} == {"year_only"}
 
 
-def test_quasi_identifiers_and_ladders_agree_with_the_risk_policy(deid_policy, mace):
-    risk = deid_policy["risk"]
-    released = {q.attribute if q.release_step is None else q.release_step: q for q in mace.quasi_identifiers()}
-    assert set(released) == set(risk["quasi_identifiers"])
-    for name, q in released.items():
-        assert list(q.k_ladder) == risk["generalization"].get(name, []), name
-    assert {s.column for s in mace.sensitive_attributes()} == set(risk["sensitive_attributes"])
+def test_quasi_identifiers_and_ladders_are_those_of_the_former_policy(rules):
+    assert set(rules.quasi_identifiers) == {"age", "sex", "zip3", "race", "ethnicity"}
+    assert dict(rules.generalization) == {"age": ("band5", "band10", "band20"), "zip3": ("suppress",),
+                                          "race": ("suppress",), "ethnicity": ("suppress",)}
+    assert set(rules.sensitive_attributes) == {"prior_mi", "diabetes"} and rules.risk_table == "encounters"
 
 
-def test_safe_harbor_letters_agree_with_the_deid_report(mace):
-    from clinical_pipelines.deid.report import SAFE_HARBOR_ITEMS
+def test_safe_harbor_columns_are_those_of_the_former_deid_report(rules):
+    from clinical_pipelines.deid.report import safe_harbor_items
 
-    spec = {letter: {r.column for r in refs} for letter, refs in mace.safe_harbor_columns().items()}
-    for letter, _label, columns, _types in SAFE_HARBOR_ITEMS:
-        assert set(columns) <= spec[letter], letter
+    assert {letter: set(columns) for letter, _label, columns, _types in safe_harbor_items(rules)} == \
+        {letter: set(columns) for letter, columns in SAFE_HARBOR_1_3.items()}
 
 
 def test_features_agree_with_the_model(mace):
