@@ -34,3 +34,24 @@ def test_identifiers_in_capitals_are_still_found(text, secret):
             mask[c.start:c.end] = text[c.start:c.end]
     i = text.index(secret)
     assert "".join(mask)[i:i + len(secret)] == secret
+
+
+@pytest.mark.parametrize("text, secret", [
+    ("F/U WITH R. SANCHEZ, MD AT SUMMIT CLINIC.", "R. SANCHEZ"), ("F/u with EDWARDS, VIRGINIA at the clinic", "EDWARDS, VIRGINIA"),
+    ("F/u with NAKAMURA, EMEKA at the clinic", "NAKAMURA, EMEKA"), ("seen by Okafor, Ada yesterday", "Okafor, Ada"),
+    ("WIFE (SOO-JIN) NEARBY.", "SOO-JIN"), ("FOLLOW UP: PCP DR. RAMAN (SUMMIT CLINIC)", "RAMAN"),
+    ("F/u with Dr. WEST at the clinic", "WEST"), ("TRANSFERRED FROM SUMMIT ORTHOPEDICS ON 3/4.", "SUMMIT ORTHOPEDICS"),
+])
+def test_names_after_strong_cues_in_any_casing(text, secret):
+    mask = [" "] * len(text)
+    for fn in (find_names, find_organizations):
+        for c in fn(text):
+            mask[c.start:c.end] = text[c.start:c.end]
+    i = text.index(secret)
+    assert "".join(mask)[i:i + len(secret)] == secret
+
+
+@pytest.mark.parametrize("text", ["Treated with aspirin, heparin and statin.", "Pain with CHF, CAD, HTN.",
+                                  "Discussed with Cardiology, Nephrology today."])
+def test_lists_after_cue_words_are_not_last_first_names(text):
+    assert [text[c.start:c.end] for c in find_names(text)] == []

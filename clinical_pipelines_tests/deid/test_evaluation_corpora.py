@@ -55,9 +55,20 @@ def test_physionet_missing_files_say_how_to_fix(tmp_path, monkeypatch):
     with pytest.raises(CorpusFormatError, match=ENV_VAR):
         load_physionet_deid(tmp_path)
     monkeypatch.delenv(ENV_VAR, raising=False)
-    assert physionet_dir() is None
+    from clinical_pipelines.deid.evaluation.physionet import BUNDLED_DIR
+
+    assert physionet_dir() == (BUNDLED_DIR if (BUNDLED_DIR / "id.text").is_file() else None)
     monkeypatch.setenv(ENV_VAR, str(tmp_path))
     assert physionet_dir() == tmp_path
+
+
+def test_bundled_physionet_copy_loads_whole():
+    from clinical_pipelines.deid.evaluation.physionet import BUNDLED_DIR
+
+    if not (BUNDLED_DIR / "id.text").is_file():
+        pytest.skip("the benchmark copy of the PhysioNet corpus is not in this checkout")
+    corpus = load_physionet_deid(BUNDLED_DIR)
+    assert len(corpus.notes) == 2434 and sum(len(n.spans) for n in corpus.notes) == 1733
 
 
 def test_project_generator_corpus_keeps_only_ages_over_89():

@@ -13,7 +13,7 @@ from ..gazetteer import load_gazetteers
 from ..vocab import (AMBIGUOUS_SURNAMES, ANCHOR_STOP, CREDENTIALS, EPONYM_FOLLOWERS, NON_NAME_TERMS, NOT_NAME_WORDS,
                      STATE_ABBR, US_STATES)
 from .name_contexts import find_context_names
-from .safelist import is_safe_word
+from .safelist import is_clinical_word, is_known_word, is_safe_word, word_zipf
 from .spans import Candidate
 
 _NAME_TOKEN = r"(?:[A-Z][a-z'’]*[A-Z]?[a-z'’]+(?:-[A-Za-z][a-z'’]+)?|[A-Z][A-Z'’]+(?:-[A-Z][A-Z'’]+)?)"
@@ -51,6 +51,10 @@ LAST_FIRST_RE = re.compile(
     rf"(?<![A-Za-z])({_LAST_FIRST})(?=[ \t]{{2,}}|[ \t]*(?:\||\(|$|\n|\bMD\b|\bDOB\b|\bMRN\b|\bMR#|\bID\b|\bMed\b|\bAge\b))",
     re.M)
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+# "LAST, FIRST [M]" right after a cue word, in any casing: "F/u with EDWARDS, VIRGINIA at", "seen by Okafor, Ada"
+CUE_LAST_FIRST_RE = re.compile(
+    rf"(?i:\b(?:with|by|to|from|see|seen|pcp|cc|per|attending|provider|resident))[ \t]+({_NAME_TOKEN}),[ \t]*"
+    rf"([A-Za-z][a-z'’]+|[A-Z][A-Z'’]+)(?:[ \t]{_INITIAL})?(?![\w'’-])")
 
 
 # Sign-off initials: "Signed: MS, pager 1372", "-- JK"
@@ -170,6 +174,12 @@ def trim_name(text: str, s: int, e: int, anchored: bool = False, cred: bool = Fa
                     and w[0].isupper() and not (lw in NON_NAME_TERMS and lw not in AMBIGUOUS_SURNAMES and lw not in CREDENTIALS))
         return _is_name_word(w) and w.lower() not in CREDENTIALS
 
+    if cred:  # the name stands right before the credential: keep the last run of name words ("F/U WITH R. SANCHEZ")
+        for k in range(len(words) - 1, -1, -1):
+            if not (ok(words[k][2], "") or words[k][2].lower() in _PARTICLES or (
+                    k == len(words) - 1 and words[k][2][0].isupper() and words[k][2].lower() in load_gazetteers()[1])):
+                words = words[k + 1:]
+                break
     while words and not ok(words[0][2], text[words[0][1]:words[0][1] + 1]):
         words.pop(0)
     if not words:
@@ -199,18 +209,23 @@ def find_names(text: str) -> list[Candidate]:
     """Names after titles, roles, field labels and relation words, before credentials (score 0.85); "LAST, FIRST"
     headers (0.7); census first-name + surname pairs (0.75); sign-off initials (0.7); names in any case in the
     contexts of ``name_contexts`` (0.8-0.85)."""
-    out = []
+    strong, out = [], []
     for rx in (TITLE_NAME_RE, ROLE_NAME_RE, FIELD_NAME_RE, RELATION_NAME_RE, CRED_NAME_RE):
         for m in rx.finditer(text):
             s, e = trim_name(text, m.start(1), m.end(1), anchored=rx is not CRED_NAME_RE, cred=rx is CRED_NAME_RE)
-            if e > s:
-                out.append(Candidate(s, e, "NAME", 0.85))
+            if e > s:  # after a title a capitalised word is a name, whatever it means
+                (strong if rx is TITLE_NAME_RE else out).append(Candidate(s, e, "NAME", 0.85))
+    for m in CUE_LAST_FIRST_RE.finditer(text):
+        last, first = m.group(1), m.group(2)
+        first_ok = first.lower() in load_gazetteers()[0] or not (is_known_word(first) or is_clinical_word(first))
+        if first_ok and not is_clinical_word(last) and last.lower() not in STOP_WORDS:
+            strong.append(Candidate(m.start(1), m.end(), "NAME", 0.85))
     for m in LAST_FIRST_RE.finditer(text):
         words = [w.lower() for w in WORD_RE.findall(m.group(1))]
         if not any(w in NON_NAME_TERMS or w in NOT_NAME_WORDS for w in words[:2]):
             out.append(Candidate(m.start(1), m.end(1), "NAME", 0.7))
     out += [Candidate(s, e, "NAME", 0.75) for s, e in gazetteer_names(text)]
-    out = [c for c in out if not _caps_common_words(text[c.start:c.end])]
+    out = strong + [c for c in out if not _caps_common_words(text[c.start:c.end])]
     out += [Candidate(m.start(1), m.end(1), "NAME", 0.7) for m in SIGNED_INITIALS_RE.finditer(text)]
     return out + [c for c in find_context_names(text) if not _caps_stop_words(text[c.start:c.end])]
 
@@ -225,4 +240,6 @@ def _caps_common_words(span: str) -> bool:
     """An ALL-CAPS candidate made only of ordinary words ("WIFE WAS IN", "FOLEY DRAINING CLEAR URINE" in notes
     typed in capitals): not a name. A caps word outside the safe list or a name-dominant word keeps it."""
     words = WORD_RE.findall(span)
-    return bool(words) and span.isupper() and all(len(w) > 1 and is_safe_word(w) for w in words)
+    return bool(words) and span.isupper() and all(
+        len(w) > 1 and is_safe_word(w) and (w.lower() in STOP_WORDS or is_clinical_word(w) or word_zipf(w) >= 4.0)
+        for w in words)

@@ -71,6 +71,12 @@ def _place_or_facility_words(words: str) -> int:
     return 0
 
 
+_CARE_TAIL_RE = re.compile(
+    r"(?i:HOSPITAL|CLINIC|MEDICAL|HEALTH|HEALTHCARE|INFIRMARY|HOSPICE|PHARMACY|APOTHECARY|NURSING|REHAB\w*|ORTHOPA?EDICS"
+    r"|CARDIOLOGY|PULMONOLOGY|PEDIATRICS|ONCOLOGY|NEPHROLOGY|NEUROLOGY|UROLOGY|DERMATOLOGY|RADIOLOGY|IMAGING|DIALYSIS"
+    r"|PHYSICIANS|ASSOCIATES|INSTITUTE|LABORATOR\w+|URGENT\s+CARE|SURGERY\s+CENTER|MEMORIAL)\b[^A-Za-z]*$")
+
+
 def find_named_hospitals(text: str) -> list[Candidate]:
     """Hospital names with a charitable / religious prefix or a town name before General, Memorial, Regional."""
     out = []
@@ -169,4 +175,6 @@ def _caps_common_words(span: str) -> bool:
     """An ALL-CAPS candidate made only of ordinary words ("PLEASANT & COOPERATIVE", "AT HOME" in notes typed in
     capitals): not an organisation name."""
     words = re.findall(r"[A-Za-z]{2,}", span)
-    return bool(words) and span.isupper() and all(is_safe_word(w) for w in words)
+    if not words or not span.isupper() or _CARE_TAIL_RE.search(span):
+        return False  # "SUMMIT CLINIC", "SUMMIT ORTHOPEDICS": a care facility's own word keeps it
+    return all(is_safe_word(w) for w in words)
