@@ -55,3 +55,18 @@ def test_names_after_strong_cues_in_any_casing(text, secret):
                                   "Discussed with Cardiology, Nephrology today."])
 def test_lists_after_cue_words_are_not_last_first_names(text):
     assert [text[c.start:c.end] for c in find_names(text)] == []
+
+
+@pytest.mark.parametrize("text, date", [("Dispo: anticipate d/c to Maple Rehab 1/10.", "1/10"),
+                                        ("F/u in clinic with Dr. Park 3/4.", "3/4")])
+def test_month_day_after_a_planning_cue_on_the_line(text, date):
+    from clinical_pipelines.deid.text.dates import find_dates
+
+    assert date in [text[c.start:c.end] for c in find_dates(text)]
+
+
+@pytest.mark.parametrize("text", ["Dispo: anticipate d/c home, 1/2 tab bid.", "Pain 3/10 at d/c."])
+def test_planning_cue_does_not_make_fractions_dates(text):
+    from clinical_pipelines.deid.text.dates import find_dates
+
+    assert [text[c.start:c.end] for c in find_dates(text)] == []

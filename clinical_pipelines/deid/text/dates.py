@@ -235,6 +235,9 @@ MD_CUE_RE = re.compile(r"\b(?:on|since|from|until|through|thru|dated?|dos|betwee
                        r"|echo|ecg|ekg|ct|mri|cxr|labs?|date|dob|received|printed|signed|reported|in|service|arrival"
                        r"|arrived|note|pn)\b[^\n\d]{0,4}$"
                        r"|[-,(~]\s*$", re.I)
+# a planning cue earlier on the same line: "anticipate d/c to Maple Rehab 1/10", "f/u in clinic with Dr. X 3/4"
+MD_PLAN_CUE_RE = re.compile(r"\b(?i:d/c|dispo\w*|discharg\w*|anticipat\w*|expected|planned|scheduled|appt|appointment"
+                            r"|follow[- ]?up|f/u|return\w*|rtc|admit\w*|transfer\w*)\b[^\n]{0,48}\Z")
 MD_AFTER_CUE_RE = re.compile(r"[ \t]*[,(]?[ \t]*(?i:hd|pod|hospital[ \t]+day|day)[ \t]*#?[ \t]*\d")  # 2/6 HD#1
 MD_PRE_NEG_RE = re.compile(r"(?:grade|strength|power|motor|score|ratio|murmur|pulses?|reflex(?:es)?|apgar|gcs|x|times"
                            r"|pain|scale|rated|rates|severity|intensity|level|fio2|peep|vent|settings|sets?|bottles?"
@@ -269,6 +272,7 @@ def _month_day_at(text: str, start: int) -> Candidate | None:
             return None
         a, b = (int(x) for x in m.group().split("/"))
         cue = (MD_CUE_RE.search(pre) is not None or TIME_AFTER_RE.match(text, m.end()) is not None
+               or MD_PLAN_CUE_RE.search(text, max(0, m.start() - 56), m.start()) is not None
                or MD_AFTER_CUE_RE.match(text, m.end()) is not None)
         if (day_first or (a, b) in _COMMON_FRACTIONS or a == b or (b in _SCALE_MAX and a <= b)) and not cue:
             if not _LINE_END_RE.match(text, m.end()) or (a != b and not _LAYOUT_BEFORE_RE.search(pre)):

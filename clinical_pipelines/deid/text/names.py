@@ -13,7 +13,7 @@ from ..gazetteer import load_gazetteers
 from ..vocab import (AMBIGUOUS_SURNAMES, ANCHOR_STOP, CREDENTIALS, EPONYM_FOLLOWERS, NON_NAME_TERMS, NOT_NAME_WORDS,
                      STATE_ABBR, US_STATES)
 from .name_contexts import find_context_names
-from .safelist import is_clinical_word, is_known_word, is_safe_word, word_zipf
+from .safelist import is_clinical_word, is_safe_word, word_zipf
 from .spans import Candidate
 
 _NAME_TOKEN = r"(?:[A-Z][a-z'’]*[A-Z]?[a-z'’]+(?:-[A-Za-z][a-z'’]+)?|[A-Z][A-Z'’]+(?:-[A-Z][A-Z'’]+)?)"
@@ -217,8 +217,10 @@ def find_names(text: str) -> list[Candidate]:
                 (strong if rx is TITLE_NAME_RE else out).append(Candidate(s, e, "NAME", 0.85))
     for m in CUE_LAST_FIRST_RE.finditer(text):
         last, first = m.group(1), m.group(2)
-        first_ok = first.lower() in load_gazetteers()[0] or not (is_known_word(first) or is_clinical_word(first))
-        if first_ok and not is_clinical_word(last) and last.lower() not in STOP_WORDS:
+        first_names, surnames = load_gazetteers()
+        first_ok = first.lower() in first_names or (not is_clinical_word(first) and word_zipf(first) < 4.0)
+        last_ok = last.lower() not in STOP_WORDS and (not is_clinical_word(last) or last.lower() in surnames)
+        if first_ok and last_ok:  # "THOMAS, TARIQ", "EDWARDS, VIRGINIA"; never "CHF, CAD" or "aspirin, heparin"
             strong.append(Candidate(m.start(1), m.end(), "NAME", 0.85))
     for m in LAST_FIRST_RE.finditer(text):
         words = [w.lower() for w in WORD_RE.findall(m.group(1))]
