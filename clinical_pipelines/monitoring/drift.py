@@ -20,12 +20,17 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from clinical_pipelines.training.model import AGE_FEATURE, CLINICAL_FEATURES, FEATURES, SEX_FEATURES
+from clinical_pipelines.training.design import FeatureSet, feature_set
 
-# Binary indicators are compared as categories, the rest as numbers.
-BINARY_FEATURES: tuple[str, ...] = ("atrial_fibrillation", "diabetes", "hypertension", "prior_mi",
-                                    "current_smoker") + SEX_FEATURES
-NUMERIC_FEATURES: tuple[str, ...] = tuple(c for c in CLINICAL_FEATURES if c not in BINARY_FEATURES) + (AGE_FEATURE,)
+
+def __getattr__(name: str):
+    """``BINARY_FEATURES`` / ``NUMERIC_FEATURES`` of the built-in study (binary indicators are compared as
+    categories, the rest as numbers)."""
+    if name == "BINARY_FEATURES":
+        return feature_set().binary_features
+    if name == "NUMERIC_FEATURES":
+        return feature_set().numeric_features
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 MISSING_SUFFIX = "__missing"  # missingness indicator compared alongside each feature that has gaps
@@ -130,8 +135,10 @@ def _plain_html(reasons: dict[str, str]) -> bytes:
 
 
 def drift_report(reference: pd.DataFrame, current: pd.DataFrame, *, columns=None,
-                 drift_share: float | None = None) -> DriftResult:
-    """Evidently data-drift report over the model features (default ``training.model.FEATURES``).
+                 drift_share: float | None = None, features: FeatureSet | None = None) -> DriftResult:
+    """Evidently data-drift report over the model features of the study (``features``, default: the built-in
+    study's :func:`~clinical_pipelines.training.design.feature_set`; ``columns`` selects some of them).
+    Binary features and category indicators are compared as categories, the others as numbers.
 
     Reports instead of raising on data conditions: a feature whose values are all missing in either
     window, or that holds non-numeric values, is listed in ``columns_not_evaluated`` (with the reason
@@ -144,10 +151,11 @@ def drift_report(reference: pd.DataFrame, current: pd.DataFrame, *, columns=None
     ``drift_share`` only sets the threshold shown in Evidently's own dataset-level test; the
     retraining decision is ``retraining_recommended(summary, policy)``.
     """
-    cols = list(columns) if columns is not None else list(FEATURES)
+    features = features or feature_set()
+    cols = list(columns) if columns is not None else list(features.names)
     _check(reference, cols, "reference")
     _check(current, cols, "current")
-    numeric = [c for c in cols if c not in BINARY_FEATURES]
+    numeric = [c for c in cols if c not in features.binary_features]
     ref, bad_ref = _numeric(reference, cols, numeric)
     cur, bad_cur = _numeric(current, cols, numeric)
     profile, reasons = _profile(ref, cur, cols, {"reference": bad_ref, "current": bad_cur})

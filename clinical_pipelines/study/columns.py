@@ -74,6 +74,7 @@ class FeatureSpec(_Model):
     unit: str | None = None
     range: tuple[float, float] | None = None
     categories: list[str] | None = None
+    scale: Literal["linear", "log"] = "linear"  # log: modelled as log1p (right-skewed over orders of magnitude)
 
     @field_validator("categories", mode="before")
     @classmethod
@@ -86,6 +87,8 @@ class FeatureSpec(_Model):
             raise ValueError(f"unit and range are for numeric features only (this one is {self.type})")
         if self.range is not None and not self.range[0] < self.range[1]:
             raise ValueError("range must be [low, high] with low < high (for a constant column leave range out)")
+        if self.scale == "log" and (self.type != "numeric" or (self.range is not None and self.range[0] < 0)):
+            raise ValueError("scale: log is for numeric features that are never negative (log1p)")
         if self.type == "numeric" and self.categories is not None:
             raise ValueError("categories are for binary or categorical features only")
         if self.type == "categorical" and (self.categories is None or len(self.categories) < 2):

@@ -173,6 +173,7 @@ class Feature:
     range: tuple[float, float] | None = None
     categories: tuple[str, ...] = ()
     role: str = FEATURE
+    scale: str = "linear"  # "log": modelled as log1p
 
 
 @dataclass(frozen=True)
@@ -265,7 +266,7 @@ def features(study: Study) -> list[Feature]:
             continue
         name = AGE if col.role == DATE or getattr(col, "age", False) else c
         out.append(Feature(t, c, name, spec.type, spec.unit, tuple(spec.range) if spec.range else None,
-                           tuple(str(x) for x in spec.categories or ()), col.role))
+                           tuple(str(x) for x in spec.categories or ()), col.role, spec.scale))
     return out
 
 

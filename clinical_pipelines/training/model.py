@@ -1,15 +1,18 @@
 """Model features and the model pipeline (TRIPOD+AI 9, 12, 22).
 
-Predictors are the clinical columns of the de-identified encounters table (DATA_CONTRACT.md),
-plus age and sex:
-- ``age_years``: numeric age. The de-identification step writes ``age`` as text with ages over 89
-  top-coded as "90+"; ``prepare_features`` maps "90+" to 90. An existing numeric ``age_years``
-  column is used as is.
-- sex as two fixed indicator columns ``sex_female`` / ``sex_male`` (any other or missing value:
-  both 0), so the feature list never depends on the data.
+The predictors are the study's model inputs (:func:`clinical_pipelines.training.design.feature_set`,
+from the study spec; default: the built-in study) as columns of its de-identified table:
 
-The model is a scikit-learn Pipeline: log1p of the skewed labs -> median imputation -> standardisation -> logistic
-regression (lbfgs, deterministic for the same data and parameters).
+- numeric inputs as numbers (a quasi-identifier may arrive generalised: a band "40-59" is its
+  midpoint, a suppressed "*" is missing);
+- ``age_years``: the numeric age from the released ``age`` (ages over 89 are top-coded "90+" by the
+  de-identification step and read as 90); an existing numeric ``age_years`` column is used as is;
+- binary inputs as 0/1 (declared categories: the second one is 1), categorical inputs as one fixed
+  indicator per declared category (any other or missing value: all 0), so the feature list never
+  depends on the data.
+
+The model is a scikit-learn Pipeline: log1p of the inputs declared ``scale: log`` -> median imputation ->
+standardisation -> logistic regression (lbfgs, deterministic for the same data and parameters).
 """
 
 from __future__ import annotations
@@ -22,24 +25,25 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
-CLINICAL_FEATURES: tuple[str, ...] = (
-    "heart_rate", "systolic_bp", "diastolic_bp", "resp_rate", "temperature_c", "spo2",
-    "creatinine_mg_dl", "potassium_mmol_l", "sodium_mmol_l", "troponin_ng_l", "hemoglobin_g_dl",
-    "wbc_10e9_l", "bnp_pg_ml", "qrs_ms", "qtc_ms", "pr_ms", "st_deviation_mm",
-    "atrial_fibrillation", "diabetes", "hypertension", "prior_mi", "current_smoker",
-)
-AGE_FEATURE = "age_years"
-AGE_SOURCE_COLUMN = "age"  # written by the de-identification step ("90+" for ages over 89)
+from clinical_pipelines.ingest.rules import DECIMAL_RE
+from clinical_pipelines.study import roles as R
+from clinical_pipelines.training.design import AGE, AGE_FEATURE, BINARY, CATEGORICAL, FeatureSet, ModelInput, feature_set
+
+AGE_SOURCE_COLUMN = R.AGE  # written by the de-identification step ("90+" for ages over 89)
 AGE_TOP_CODE = "90+"
-AGE_TOP_VALUE = 90
+AGE_TOP_VALUE = R.AGE_TOP_CODE
 SUPPRESSED = "*"  # value of a quasi-identifier suppressed for k-anonymity
-SEX_SOURCE_COLUMN = "sex"
-SEX_FEATURES: tuple[str, ...] = ("sex_female", "sex_male")
-_SEX_CODES = {"f": "sex_female", "female": "sex_female", "m": "sex_male", "male": "sex_male"}
+_LEGACY = {"FEATURES": lambda f: f.names, "SKEWED_LABS": lambda f: f.log_features,
+           "CLINICAL_FEATURES": lambda f: tuple(n for i in f.inputs if i.kind not in (AGE, CATEGORICAL) and
+                                                not i.generalised for n in i.names)}
 
-SKEWED_LABS: tuple[str, ...] = ("troponin_ng_l", "bnp_pg_ml", "creatinine_mg_dl", "wbc_10e9_l")
 
-FEATURES: tuple[str, ...] = CLINICAL_FEATURES + (AGE_FEATURE,) + SEX_FEATURES
+def __getattr__(name: str):
+    """``FEATURES``, ``CLINICAL_FEATURES`` and ``SKEWED_LABS`` of the built-in study (read from its spec)."""
+    if name in _LEGACY:
+        return _LEGACY[name](feature_set())
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 DEFAULT_PARAMS = {
     "C": 1.0,
@@ -58,6 +62,16 @@ class ModelParamsError(ValueError):
     """Unknown or invalid model parameter."""
 
 
+def _numbers(text: pd.Series) -> pd.Series:
+    """Text to numbers, reading generalised quasi-identifier values: "90+" -> 90, a band "40-59" -> its
+    midpoint, a suppressed "*" -> missing (imputed by the model)."""
+    text = text.astype("string").str.strip()
+    text = text.mask((text == AGE_TOP_CODE).fillna(False), str(AGE_TOP_VALUE))
+    band = text.str.extract(r"^(\d+)-(\d+)$").astype(float)
+    text = text.mask(band[0].notna(), ((band[0] + band[1]) / 2).astype("string"))
+    return text.mask((text == SUPPRESSED).fillna(False), pd.NA)
+
+
 def _age_years(df: pd.DataFrame) -> pd.Series:
     if AGE_FEATURE in df.columns:
         raw = df[AGE_FEATURE]
@@ -65,13 +79,7 @@ def _age_years(df: pd.DataFrame) -> pd.Series:
         raw = df[AGE_SOURCE_COLUMN]
     else:
         raise FeatureError(f"missing age column: need {AGE_FEATURE!r} or {AGE_SOURCE_COLUMN!r}")
-    text = raw.astype("string").str.strip()
-    text = text.mask((text == AGE_TOP_CODE).fillna(False), str(AGE_TOP_VALUE))
-    # k-anonymity may have generalised ages to bands ("40-59"): use the band's midpoint;
-    # a suppressed age ("*") is missing and imputed by the model.
-    band = text.str.extract(r"^(\d+)-(\d+)$").astype(float)
-    text = text.mask(band[0].notna(), ((band[0] + band[1]) / 2).astype("string"))
-    text = text.mask((text == SUPPRESSED).fillna(False), pd.NA)
+    text = _numbers(raw)
     age = pd.to_numeric(text, errors="coerce")
     n_bad = int((age.isna() & text.notna() & (text != "")).sum())
     if n_bad:
@@ -79,39 +87,87 @@ def _age_years(df: pd.DataFrame) -> pd.Series:
     return age.clip(upper=AGE_TOP_VALUE).astype(float)
 
 
-def prepare_features(df: pd.DataFrame) -> pd.DataFrame:
-    """Model input matrix with exactly ``FEATURES`` as columns (float; NaN = missing, imputed by the model).
+def age_years(df: pd.DataFrame) -> pd.Series:
+    """The numeric age in years (float) from ``age_years`` or the released ``age`` ("90+" -> 90, bands ->
+    midpoints, suppressed -> NaN); FeatureError when neither column exists or a value is not an age."""
+    return _age_years(df)
 
-    Fails closed, naming every missing column, if a clinical, age or sex column is absent, and
-    naming the column and count (never the values) if a clinical column is not numeric.
+
+def _source(df: pd.DataFrame, item: ModelInput) -> pd.Series:
+    """The released column with the study's declared missing codes as missing (``0`` also matches ``0.0``)."""
+    raw = df[item.source]
+    if not item.missing:
+        return raw
+    numbers = [float(c) for c in item.missing if DECIMAL_RE.match(c)]
+    text = raw.astype("string").str.strip()
+    coded = text.isin(list(item.missing)).fillna(False)
+    if numbers:
+        coded |= pd.to_numeric(text, errors="coerce").isin(numbers).fillna(False)
+    return raw.mask(coded)
+
+
+def _numeric(df: pd.DataFrame, item: ModelInput) -> pd.Series:
+    raw = _source(df, item)
+    raw = _numbers(raw) if item.generalised else raw
+    values = pd.to_numeric(raw, errors="coerce")
+    n_bad = int((values.isna() & raw.notna() & (raw.astype("string").str.strip() != "")).sum())
+    if n_bad:
+        raise FeatureError(f"column {item.source!r} has {n_bad} non-numeric value(s)")
+    return values.astype(float)
+
+
+def _binary(df: pd.DataFrame, item: ModelInput) -> pd.Series:
+    if not item.categories or all(c in ("0", "1") for c in item.categories):
+        return _numeric(df, item)
+    text = _source(df, item).astype("string").str.strip()
+    return text.map({item.categories[0]: 0.0, item.categories[1]: 1.0}).astype(float)
+
+
+def _missing_sources(df: pd.DataFrame, features: FeatureSet) -> list[str]:
+    missing = []
+    for item in features.inputs:
+        if item.kind == AGE:
+            if AGE_FEATURE not in df.columns and AGE_SOURCE_COLUMN not in df.columns:
+                missing.append(f"{AGE_FEATURE} (or {AGE_SOURCE_COLUMN})")
+        elif item.source not in df.columns and not set(item.names) <= set(df.columns):
+            missing.append(item.source)
+    return missing
+
+
+def prepare_features(df: pd.DataFrame, features: FeatureSet | None = None) -> pd.DataFrame:
+    """Model input matrix with exactly ``features.names`` as columns (float; NaN = missing, imputed by the model).
+
+    ``features``: the study's model inputs (default: the built-in study's). Fails closed, naming every missing
+    column, if an input is absent, and naming the column and count (never the values) if a numeric input is not
+    numeric. Indicator columns already present (e.g. ``sex_f``) are used as they are.
     """
-    missing = [c for c in CLINICAL_FEATURES if c not in df.columns]
-    if AGE_FEATURE not in df.columns and AGE_SOURCE_COLUMN not in df.columns:
-        missing.append(f"{AGE_FEATURE} (or {AGE_SOURCE_COLUMN})")
-    if SEX_SOURCE_COLUMN not in df.columns and not set(SEX_FEATURES) <= set(df.columns):
-        missing.append(SEX_SOURCE_COLUMN)
+    features = features or feature_set()
+    missing = _missing_sources(df, features)
     if missing:
         raise FeatureError(f"cannot build model features: missing column(s) {missing}")
     X = pd.DataFrame(index=df.index)
-    for col in CLINICAL_FEATURES:
-        values = pd.to_numeric(df[col], errors="coerce")
-        n_bad = int((values.isna() & df[col].notna() & (df[col].astype("string").str.strip() != "")).sum())
-        if n_bad:
-            raise FeatureError(f"column {col!r} has {n_bad} non-numeric value(s)")
-        X[col] = values.astype(float)
-    X[AGE_FEATURE] = _age_years(df)
-    if SEX_SOURCE_COLUMN in df.columns:
-        sex = df[SEX_SOURCE_COLUMN].astype("string").str.strip().str.lower().map(_SEX_CODES)
-        for col in SEX_FEATURES:
-            X[col] = (sex == col).fillna(False).astype(float)
-    else:
-        for col in SEX_FEATURES:
-            X[col] = pd.to_numeric(df[col], errors="coerce").astype(float)
-    return X[list(FEATURES)]
+    for item in features.inputs:
+        if item.kind == AGE:
+            X[AGE_FEATURE] = _age_years(df)
+        elif item.kind == CATEGORICAL:
+            if item.source in df.columns:
+                text = _source(df, item).astype("string").str.strip()
+                for category, name in zip(item.categories, item.names):
+                    X[name] = (text == category).fillna(False).astype(float)
+            else:
+                for name in item.names:
+                    X[name] = pd.to_numeric(df[name], errors="coerce").astype(float)
+        elif item.kind == BINARY:
+            X[item.source] = _binary(df, item)
+        else:
+            X[item.source] = _numeric(df, item)
+    return X[list(features.names)]
 
 
-def build_model(params: dict | None = None) -> Pipeline:
-    """Imputer + scaler + logistic regression. ``params`` overrides ``DEFAULT_PARAMS`` (unknown keys refused)."""
+def build_model(params: dict | None = None, features: FeatureSet | None = None) -> Pipeline:
+    """log1p of the ``scale: log`` inputs + imputer + scaler + logistic regression. ``params`` overrides
+    ``DEFAULT_PARAMS`` (unknown keys refused); ``features``: the study's inputs (default: the built-in study's)."""
+    features = features or feature_set()
     merged = dict(DEFAULT_PARAMS)
     unknown = sorted(set(params or {}) - set(DEFAULT_PARAMS))
     if unknown:
@@ -122,10 +178,10 @@ def build_model(params: dict | None = None) -> Pipeline:
     if not (isinstance(merged["C"], (int, float)) and merged["C"] > 0):
         raise ModelParamsError("C must be a positive number")
     return Pipeline([
-        # Troponin, BNP, creatinine and WBC are right-skewed over orders of magnitude: model them on
+        # Inputs right-skewed over orders of magnitude (declared scale: log, e.g. troponin) are modelled on
         # the log scale (log1p), as clinical risk scores do.
         ("log_skewed_labs", ColumnTransformer(
-            [("log1p", FunctionTransformer(np.log1p, feature_names_out="one-to-one"), list(SKEWED_LABS))],
+            [("log1p", FunctionTransformer(np.log1p, feature_names_out="one-to-one"), list(features.log_features))],
             remainder="passthrough", verbose_feature_names_out=False,
         )),
         ("impute", SimpleImputer(strategy=merged["imputer_strategy"], keep_empty_features=True)),

@@ -6,6 +6,10 @@ Rules, applied per *patient* (all encounters of a patient land in the same split
 3. otherwise a keyed hash of (seed, patient id) decides ``internal_test`` (fraction
    ``internal_test_fraction``) or ``train``. The hash does not depend on row order, so the same
    patients always land in the same split for the same seed.
+
+The columns, external sites and temporal holdout come from the study's evaluation design
+(:func:`clinical_pipelines.training.design.evaluation_design`, :func:`split_study`); a study that
+declares the temporal or external-site design not applicable has no such split.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
+
+from clinical_pipelines.training.design import ENCOUNTER_COLUMN, PATIENT_COLUMN, EvaluationDesign
 
 SPLIT_COL = "split"
 TRAIN = "train"
@@ -60,19 +66,28 @@ def _hash_fraction(patient_id, seed: int) -> float:
     return int.from_bytes(digest[:8], "big") / 2**64
 
 
-def split_dataset(df: pd.DataFrame, *, patient_col: str, date_col: str, site_col: str,
-                  temporal_cutoff: date | datetime | str, external_sites: list[str],
+def split_dataset(df: pd.DataFrame, *, patient_col: str, date_col: str | None, site_col: str | None,
+                  temporal_cutoff: date | datetime | str | None, external_sites: list[str],
                   internal_test_fraction: float = 0.2, seed: int = 0) -> pd.DataFrame:
-    """Return a copy of ``df`` with column ``split`` in {train, internal_test, temporal_test, external_test}."""
-    _require_columns(df, [patient_col, date_col, site_col])
+    """Return a copy of ``df`` with column ``split`` in {train, internal_test, temporal_test, external_test}.
+
+    ``date_col`` / ``temporal_cutoff`` ``None``: no temporal holdout; ``site_col`` ``None`` or no
+    ``external_sites``: no external-site holdout (the study declares them not applicable)."""
+    _require_columns(df, [c for c in (patient_col, date_col, site_col) if c is not None])
     if not 0.0 < internal_test_fraction < 1.0:
         raise SplitError("internal_test_fraction must be strictly between 0 and 1")
     if df[patient_col].isna().any():
         raise SplitError(f"column {patient_col!r} has {int(df[patient_col].isna().sum())} empty patient id(s)")
     out = df.copy()
-    dates, cutoff = _as_dates(out[date_col], temporal_cutoff, date_col)
-    external = out[site_col].astype(str).isin([str(s) for s in external_sites])
-    late = dates >= cutoff
+    if date_col is not None and temporal_cutoff is not None:
+        dates, cutoff = _as_dates(out[date_col], temporal_cutoff, date_col)
+        late = dates >= cutoff
+    else:
+        late = pd.Series(False, index=out.index)
+    if site_col is not None and external_sites:
+        external = out[site_col].astype(str).isin([str(s) for s in external_sites])
+    else:
+        external = pd.Series(False, index=out.index)
     by_patient = pd.DataFrame({"p": out[patient_col], "external": external, "late": late}).groupby("p").agg(
         external=("external", "any"), late=("late", "any")
     )
@@ -86,7 +101,57 @@ def split_dataset(df: pd.DataFrame, *, patient_col: str, date_col: str, site_col
     return out
 
 
-def verify_split(df: pd.DataFrame, *, patient_col: str = "patient_pid", split_col: str = SPLIT_COL,
+EVENT_DATE_COL = "event_date"  # the event time as a timestamp, added by :func:`split_study` (not stored)
+
+
+def event_dates(df: pd.DataFrame, design: EvaluationDesign) -> pd.Series:
+    """The study's event time as timestamps: the shifted date when released, else 1 January of its year."""
+    if design.event_shifted and design.event_shifted in df.columns:
+        return pd.to_datetime(df[design.event_shifted], errors="coerce")
+    if design.event_column and design.event_column in df.columns:
+        return pd.to_datetime(df[design.event_column].astype("string") + "-01-01", errors="coerce")
+    raise SplitError(f"the table has no event-time column ({design.event_column} or {design.event_shifted}): "
+                     "cannot split by time")
+
+
+def temporal_cutoff(dates: pd.Series, design: EvaluationDesign, holdout_years: int = 1) -> pd.Timestamp | None:
+    """1 January of the first held-out year (``holdout: last_year``: the last ``holdout_years`` years of the data),
+    the study's declared cut-off, or ``None`` when the temporal design is not applicable."""
+    if design.cutoff is not None:
+        return pd.Timestamp(design.cutoff)
+    if design.holdout is None:
+        return None
+    if dates.isna().all():
+        raise SplitError("every event date is empty: cannot place the temporal holdout")
+    return pd.Timestamp(year=int(dates.dt.year.max()) - holdout_years + 1, month=1, day=1)
+
+
+def split_study(df: pd.DataFrame, *, design: EvaluationDesign, external_sites: list[str] | None = None,
+                internal_test_fraction: float = 0.2, seed: int = 0,
+                holdout_years: int = 1) -> tuple[pd.DataFrame, pd.Timestamp | None]:
+    """:func:`split_dataset` as the study designs it: (split frame, temporal cut-off or ``None``). The frame has
+    :data:`EVENT_DATE_COL` when there is a temporal design. ``external_sites`` overrides the study's (e.g. a run's
+    configuration)."""
+    sites = list(design.external_sites) if external_sites is None else list(external_sites)
+    out = df.copy()
+    cutoff = None
+    if design.holdout is not None or design.cutoff is not None:
+        out[EVENT_DATE_COL] = event_dates(out, design)
+        cutoff = temporal_cutoff(out[EVENT_DATE_COL], design, holdout_years)
+    out = split_dataset(out, patient_col=design.patient_column, date_col=EVENT_DATE_COL if cutoff is not None else None,
+                        site_col=design.site_column, temporal_cutoff=cutoff, external_sites=sites,
+                        internal_test_fraction=internal_test_fraction, seed=seed)
+    return out, cutoff
+
+
+def required_splits(design: EvaluationDesign, external_sites: list[str] | None = None) -> tuple[str, ...]:
+    """The splits the study's design must fill (temporal / external only where they apply)."""
+    sites = design.external_sites if external_sites is None else external_sites
+    temporal = design.holdout is not None or design.cutoff is not None
+    return tuple(s for s in SPLITS if (s != TEMPORAL_TEST or temporal) and (s != EXTERNAL_TEST or sites))
+
+
+def verify_split(df: pd.DataFrame, *, patient_col: str = PATIENT_COLUMN, split_col: str = SPLIT_COL,
                  required_splits=SPLITS, date_col: str | None = None, temporal_cutoff=None,
                  site_col: str | None = None, external_sites: list[str] | None = None,
                  max_ids_listed: int = 5) -> list[str]:
@@ -135,8 +200,8 @@ def _jsonable(value):
     return value
 
 
-def split_manifest(df: pd.DataFrame, *, id_col: str = "encounter_pid", patient_col: str = "patient_pid",
-                   site_col: str | None = "site_id", date_col: str | None = None, label_col: str | None = "label",
+def split_manifest(df: pd.DataFrame, *, id_col: str = ENCOUNTER_COLUMN, patient_col: str = PATIENT_COLUMN,
+                   site_col: str | None = None, date_col: str | None = None, label_col: str | None = "label",
                    split_col: str = SPLIT_COL, parameters: dict | None = None) -> dict:
     """Counts per split / site / year, prevalence, and a sha256 fingerprint of the sorted (id, split) pairs.
 

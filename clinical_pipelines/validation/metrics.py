@@ -236,12 +236,17 @@ def evaluate_predictions(df: pd.DataFrame, *, threshold: float, label_col: str =
                          auroc_method: str = "delong", n_boot: int = 1000, seed: int = 0) -> dict:
     """The metrics dict consumed by ``validation.gates.evaluate_gates``.
 
-    ``subgroup_cols`` maps a subgroup name to a column (default ``{"sex": "sex", "site": "site_id"}``);
+    ``subgroup_cols`` maps a subgroup name to a column (default: the built-in study's subgroups,
+    :meth:`clinical_pipelines.training.design.EvaluationDesign.subgroup_columns`);
     ``age_col`` adds an ``age_band`` subgroup. Subgroups are computed per split (``subgroups``) and
     on all evaluation splits pooled (``subgroups_pooled``, never including train). Splits absent
     from ``df`` are simply absent from the result (so a gate that needs them fails).
     """
-    subgroup_cols = {"sex": "sex", "site": "site_id"} if subgroup_cols is None else dict(subgroup_cols)
+    if subgroup_cols is None:
+        from clinical_pipelines.training.design import evaluation_design
+
+        subgroup_cols = evaluation_design().subgroup_columns()
+    subgroup_cols = dict(subgroup_cols)
     needed = [label_col, score_col, split_col] + list(subgroup_cols.values()) + ([age_col] if age_col else [])
     missing = [c for c in needed if c not in df.columns]
     if missing:

@@ -12,9 +12,9 @@ from clinical_pipelines.validation.gates import load_gate_policy
 def _features(n=400, seed=0) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     df = pd.DataFrame({c: rng.normal(50, 10, n) for c in FEATURES})
-    for c in ("atrial_fibrillation", "diabetes", "hypertension", "prior_mi", "current_smoker", "sex_female"):
+    for c in ("atrial_fibrillation", "diabetes", "hypertension", "prior_mi", "current_smoker", "sex_f"):
         df[c] = (rng.random(n) < 0.3).astype(float)
-    df["sex_male"] = 1.0 - df["sex_female"]
+    df["sex_m"] = 1.0 - df["sex_f"]
     df.loc[rng.random(n) < 0.1, "bnp_pg_ml"] = np.nan
     return df
 

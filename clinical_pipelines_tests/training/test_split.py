@@ -106,7 +106,7 @@ def test_year_column_and_fail_closed_inputs():
 
 def test_manifest_counts_prevalence_and_fingerprint():
     out = _split(_encounters())
-    m = split_manifest(out, date_col="admit_date", parameters={"temporal_cutoff": CUTOFF, "external_sites": ["C"]})
+    m = split_manifest(out, site_col="site_id", date_col="admit_date", parameters={"temporal_cutoff": CUTOFF, "external_sites": ["C"]})
     json.dumps(m)  # serialisable
     assert sum(s["n_rows"] for s in m["splits"].values()) == len(out)
     assert m["splits"]["external_test"]["by_site"].keys() >= {"C"}
@@ -117,3 +117,31 @@ def test_manifest_counts_prevalence_and_fingerprint():
     moved = out.copy()
     moved.loc[moved.index[0], "split"] = "internal_test" if moved.loc[moved.index[0], "split"] != "internal_test" else "train"
     assert split_manifest(moved)["pairs_sha256"] != m["pairs_sha256"]
+
+
+def test_split_follows_the_study_design_and_its_not_applicable_parts():
+    from clinical_pipelines.study.builtin import load_builtin_study
+    from clinical_pipelines.training.design import evaluation_design
+    from clinical_pipelines.training.split import required_splits, split_study
+
+    mace = evaluation_design()
+    assert (mace.site_column, mace.external_sites, mace.event_column, mace.holdout) == \
+        ("site_id", ("lakeshore",), "admit_year", "last_year")
+    assert mace.subgroup_columns() == {"sex": "sex", "site": "site_id"} and mace.age_band
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"patient_pid": [f"p{i % 80}" for i in range(200)], "encounter_pid": [f"e{i}" for i in range(200)],
+                       "site_id": rng.choice(["a", "b", "lakeshore"], 200), "admit_year": rng.choice([2022, 2023, 2024], 200)})
+    df["site_id"] = df.groupby("patient_pid")["site_id"].transform("first")
+    out, cutoff = split_study(df, design=mace, seed=3)
+    assert cutoff == pd.Timestamp("2024-01-01")
+    assert set(out.loc[out["site_id"] == "lakeshore", "split"]) == {"external_test"}
+    assert verify_split(out, required_splits=required_splits(mace)) == []
+
+    hd = evaluation_design(load_builtin_study("heart-disease"))
+    assert hd.event_column is None and hd.external_sites == ("VA Long Beach",) and "evaluation.temporal" in hd.not_applicable
+    assert required_splits(hd) == ("train", "internal_test", "external_test")
+    pts = pd.DataFrame({"patient_pid": [f"p{i}" for i in range(60)], "encounter_pid": [f"e{i}" for i in range(60)],
+                        "dataset": ["Cleveland"] * 40 + ["VA Long Beach"] * 20})
+    split, cutoff = split_study(pts, design=hd, seed=1)
+    assert "temporal_test" not in set(split["split"]) and cutoff is None
+    assert set(split.loc[split["dataset"] == "VA Long Beach", "split"]) == {"external_test"}

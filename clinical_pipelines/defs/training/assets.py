@@ -5,7 +5,6 @@ import io
 import json
 
 import dagster as dg
-import pandas as pd
 
 from clinical_pipelines.audit import events as audit_events
 from clinical_pipelines.defs.gates import require_gates_passed
@@ -14,7 +13,8 @@ from clinical_pipelines.defs.resources import AuditLogResource, LakeFSResource, 
 from clinical_pipelines.provenance import code_version, environment_digest, sha256_bytes
 from clinical_pipelines.settings import DEID_REPOSITORY, REGISTERED_MODEL_NAME
 from clinical_pipelines.training import split as splitting
-from clinical_pipelines.training.model import FEATURES, build_model, prepare_features
+from clinical_pipelines.training.design import evaluation_design, feature_set
+from clinical_pipelines.training.model import build_model, prepare_features
 
 OWNER = "team:ml-engineering"
 PATIENT_DISJOINT_GATE = "patient_disjoint_split"
@@ -26,7 +26,7 @@ MODEL_PIP_REQUIREMENTS = ["scikit-learn==1.9.1", "pandas==2.3.3", "numpy==2.0.2"
 
 
 class TrainingConfig(dg.Config):
-    external_sites: list[str] = ["lakeshore"]
+    external_sites: list[str] | None = None  # None: the study's evaluation.external_sites
     internal_test_fraction: float = 0.2
     split_seed: int = 20261128
     temporal_holdout_years: int = 1
@@ -45,15 +45,6 @@ def snapshot_policies(snapshots: dict, log) -> list[dict]:
         if sha and sha not in seen:
             seen[sha] = identify("deid", sha256=sha, version=str(snap.get("policy_version", "?")), log=log).to_dict()
     return list(seen.values())
-
-
-def admission_date(df: pd.DataFrame) -> pd.Series:
-    """Admission date as a timestamp; under year-only de-identification, 1 January of the year."""
-    if "admit_date" in df.columns:
-        return pd.to_datetime(df["admit_date"], errors="coerce")
-    if "admit_year" in df.columns:
-        return pd.to_datetime(df["admit_year"].astype(str) + "-01-01", errors="coerce")
-    raise dg.Failure(description="encounters table has neither admit_date nor admit_year: cannot split by time")
 
 
 @dg.asset(
@@ -83,22 +74,26 @@ def training_dataset(
     df = encounters.merge(consensus[["encounter_pid", "label"]], on="encounter_pid", how="inner")
     if df.empty:
         raise dg.Failure(description="No encounter has a consensus label: cannot build a training dataset")
-    df["admission_date"] = admission_date(df)
-    last_year = int(df["admission_date"].dt.year.max())
-    cutoff = pd.Timestamp(year=last_year - config.temporal_holdout_years + 1, month=1, day=1)
-    df = splitting.split_dataset(
-        df, patient_col="patient_pid", date_col="admission_date", site_col="site_id",
-        temporal_cutoff=cutoff, external_sites=config.external_sites,
-        internal_test_fraction=config.internal_test_fraction, seed=config.split_seed,
-    )
-    problems = splitting.verify_split(df, patient_col="patient_pid")
+    design = evaluation_design()
+    sites = list(design.external_sites) if config.external_sites is None else list(config.external_sites)
+    try:
+        df, cutoff = splitting.split_study(df, design=design, external_sites=sites,
+                                   internal_test_fraction=config.internal_test_fraction, seed=config.split_seed,
+                                   holdout_years=config.temporal_holdout_years)
+    except splitting.SplitError as exc:
+        raise dg.Failure(description=f"cannot split the training dataset: {exc}") from None
+    problems = splitting.verify_split(df, patient_col=design.patient_column,
+                                      required_splits=splitting.required_splits(design, sites))
+    dated = splitting.EVENT_DATE_COL in df.columns
     manifest = splitting.split_manifest(
-        df, date_col="admission_date",
-        parameters={"temporal_cutoff": cutoff.date().isoformat(), "external_sites": config.external_sites,
-                    "internal_test_fraction": config.internal_test_fraction, "seed": config.split_seed},
+        df, id_col=design.encounter_column, patient_col=design.patient_column, site_col=design.site_column,
+        date_col=splitting.EVENT_DATE_COL if dated else None,
+        parameters={"temporal_cutoff": cutoff.date().isoformat() if cutoff is not None else None,
+                    "external_sites": sites, "internal_test_fraction": config.internal_test_fraction,
+                    "seed": config.split_seed, "not_applicable": design.not_applicable},
     )
     buf = io.BytesIO()
-    df.drop(columns=["admission_date"]).to_parquet(buf, index=False)
+    df.drop(columns=[splitting.EVENT_DATE_COL] if dated else []).to_parquet(buf, index=False)
     data = buf.getvalue()
     dataset_sha = sha256_bytes(data)
     path = f"training/{dataset_sha[:16]}/dataset.parquet"
@@ -138,8 +133,8 @@ def training_dataset(
             "dataset_sha256": dataset_sha,
             "rows": int(len(df)),
             **{f"rows_{s}": n for s, n in counts.items()},
-            "temporal_cutoff": cutoff.date().isoformat(),
-            "external_sites": ", ".join(config.external_sites),
+            "temporal_cutoff": cutoff.date().isoformat() if cutoff is not None else "not applicable",
+            "external_sites": ", ".join(sites) or "not applicable",
         },
     )
     yield dg.AssetCheckResult(
@@ -172,9 +167,10 @@ def trained_model(
     ds = training_dataset
     df = lakefs.read_parquet(ds["repository"], ds["commit_id"], ds["path"])
     train = df[df[splitting.SPLIT_COL] == splitting.TRAIN]
-    X, y = prepare_features(train), train["label"].astype(int)
+    features = feature_set()
+    X, y = prepare_features(train, features), train["label"].astype(int)
     params = {"C": config.regularization_c, "class_weight": config.class_weight}
-    model = build_model(params)
+    model = build_model(params, features)
     model.fit(X, y)
 
     transform_hashes = sorted({s["transform_hash"] for s in training_dataset["snapshots"].values()})
@@ -193,11 +189,11 @@ def trained_model(
     }
     mlflow_api.set_experiment(EXPERIMENT)
     with mlflow_api.start_run(run_name=f"train-{context.run.run_id[:8]}") as run:
-        mlflow_api.log_params({**{k: str(v) for k, v in params.items()}, "features": len(FEATURES),
+        mlflow_api.log_params({**{k: str(v) for k, v in params.items()}, "features": len(features.names),
                                "train_rows": int(len(train))})
         mlflow_api.set_tags(tags)
         dataset = mlflow_api.data.from_pandas(
-            df[list(set(df.columns) & set(FEATURES)) + ["label", splitting.SPLIT_COL]],
+            df[list(set(df.columns) & set(features.names)) + ["label", splitting.SPLIT_COL]],
             source=f"s3://{ds['repository']}/{ds['commit_id']}/{ds['path']}",
             name="training_dataset", targets="label", digest=ds["commit_id"][:36],
         )

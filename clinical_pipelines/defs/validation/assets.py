@@ -24,7 +24,8 @@ from clinical_pipelines.defs.training.assets import PATIENT_DISJOINT_GATE
 from clinical_pipelines.defs.validation.lineage import verify_lineage
 from clinical_pipelines.settings import CHAMPION_ALIAS
 from clinical_pipelines.training import split as splitting
-from clinical_pipelines.training.model import prepare_features
+from clinical_pipelines.training.design import AGE_FEATURE, evaluation_design
+from clinical_pipelines.training.model import age_years, prepare_features
 from clinical_pipelines.validation.gates import ALL_GATES, GATE_DESCRIPTIONS, evaluate_gates
 from clinical_pipelines.validation.metrics import evaluate_predictions
 from clinical_pipelines.validation.plots import plots_per_split
@@ -73,10 +74,13 @@ def model_validation(
     evaluation = df[df[splitting.SPLIT_COL].isin(splitting.EVALUATION_SPLITS)].copy()
     evaluation["risk"] = _score(mlflow, trained_model["model_name"], trained_model["version"], evaluation)
     evaluation["label"] = evaluation["label"].astype(int)
-    evaluation["age_years"] = prepare_features(evaluation)["age_years"]  # numeric, also for banded ages
+    design = evaluation_design()
+    if design.age_band:
+        evaluation[AGE_FEATURE] = age_years(evaluation)  # numeric, also for banded ages
     metrics = evaluate_predictions(
         evaluation, threshold=policy.operating_threshold, min_subgroup_n=policy.min_subgroup_n,
-        min_subgroup_events=policy.min_subgroup_events, age_col="age_years",
+        min_subgroup_events=policy.min_subgroup_events, subgroup_cols=design.subgroup_columns(),
+        age_col=AGE_FEATURE if design.age_band else None,
     )
     results = evaluate_gates(metrics, policy)
     plots = plots_per_split(evaluation)
