@@ -22,6 +22,7 @@ import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,7 @@ __all__ = [
     "AuditIntegrityError",
     "event_hash",
     "FORBIDDEN_PAYLOAD_KEYS",
+    "forbidden_payload_keys",
 ]
 
 GENESIS_HASH = "0" * 64
@@ -48,36 +50,34 @@ MAX_PAYLOAD_BYTES = 256 * 1024
 # Arbitrary fixed key for pg_advisory_xact_lock (ascii "auditlog" as a signed 64-bit int).
 _PG_LOCK_KEY = int.from_bytes(b"auditlog", "big", signed=True)
 
-# Payload keys that name direct identifiers (DATA_CONTRACT.md, Safe Harbor) or free text.
-FORBIDDEN_PAYLOAD_KEYS: frozenset[str] = frozenset(
-    {
-        "mrn",
-        "patient_name",
-        "ssn",
-        "birth_date",
-        "street_address",
-        "city",
-        "county",
-        "zip",
-        "phone",
-        "fax",
-        "email",
-        "health_plan_id",
-        "account_number",
-        "drivers_license",
-        "vehicle_plate",
-        "device_serial",
-        "patient_portal_url",
-        "ip_address",
-        "attending_clinician",
-        "facility_name",
-        "encounter_id",
-        "note_id",
-        "author",
-        "text",
-        "note_text",
-    }
-)
+# Payload keys that name identifiers or free text: every such column of the built-in studies' specs
+# (direct identifiers, patient / encounter / record ids, birth dates, geographic quasi-identifiers, free
+# text; studies/<study_id>/study.yaml) and the generic names below.
+GENERIC_FORBIDDEN_KEYS: frozenset[str] = frozenset({"note_text"})
+
+
+@lru_cache(maxsize=1)
+def forbidden_payload_keys() -> frozenset[str]:
+    """Payload keys the audit log refuses (lower case): the identifier and free-text columns of every built-in
+    study, and :data:`GENERIC_FORBIDDEN_KEYS`."""
+    from clinical_pipelines.study import roles as R
+    from clinical_pipelines.study.builtin import builtin_study_ids, load_builtin_study
+
+    keys = set(GENERIC_FORBIDDEN_KEYS)
+    for study_id in builtin_study_ids():
+        for table in load_builtin_study(study_id).tables.values():
+            for name, col in table.columns.items():
+                if col.role in (R.DIRECT_IDENTIFIER, R.FREE_TEXT, *R.ID_ROLES) or \
+                        getattr(col, "handling", None) == "birth_date" or getattr(col, "safe_harbor", None) == "B":
+                    keys.add(name.lower())
+    return frozenset(keys)
+
+
+def __getattr__(name: str):
+    if name == "FORBIDDEN_PAYLOAD_KEYS":
+        return forbidden_payload_keys()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 _ACTOR_RE = re.compile(r"^[^\s]{1,200}$")
 
@@ -219,7 +219,7 @@ def _check_payload_keys(obj: Any, path: str) -> None:
         for k, v in obj.items():
             if not isinstance(k, str):
                 raise TypeError(f"audit payload key at {path or '<root>'} is not a string")
-            if k.lower() in FORBIDDEN_PAYLOAD_KEYS:
+            if k.lower() in forbidden_payload_keys():
                 raise ValueError(
                     f"audit payload field {path + '.' if path else ''}{k} names a direct identifier "
                     "or free text; audit payloads carry ids, hashes and counts only"
