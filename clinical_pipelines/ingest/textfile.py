@@ -1,6 +1,7 @@
 """Reading raw extract files exactly as the snapshot step parses them, reporting problems instead of raising.
 
-- Encoding: UTF-8 (RFC 3629). A UTF-8 byte-order mark is accepted at the start of CSV files and
+- Encoding: the study's declared encoding (:func:`decode_declared`; default UTF-8, RFC 3629). For
+  UTF-8, a UTF-8 byte-order mark is accepted at the start of CSV files and
   ``extract.json`` (spreadsheet exports write one); JSON Lines must not start with one (RFC 8259
   section 8.1; pandas' JSON reader refuses it). UTF-16/UTF-32 byte-order marks, invalid UTF-8 and
   a byte-order mark inside a file (concatenated exports) are problems.
