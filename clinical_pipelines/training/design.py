@@ -105,6 +105,8 @@ def feature_set(study: Study | None = None) -> FeatureSet:
 class EvaluationDesign:
     """How a study's model is split and evaluated, as released column names.
 
+    ``encounter_column``: the unit of a row (the encounter pseudonym; the patient's in record-level data).
+
     ``event_column``: the event time as released under year-only handling (``<name>_year``);
     ``event_shifted``: its name under a per-patient date shift (``<name>_shifted``); ``holdout``
     ``last_year`` or ``cutoff`` (a date); ``subgroups``: subgroup name -> released column
@@ -157,7 +159,8 @@ def evaluation_design(study: Study | None = None) -> EvaluationDesign:
         else:
             subgroups[column] = column
     return EvaluationDesign(
-        study_id=study.study_id, patient_column=PATIENT_COLUMN, encounter_column=ENCOUNTER_COLUMN,
+        study_id=study.study_id, patient_column=PATIENT_COLUMN,
+        encounter_column=ENCOUNTER_COLUMN if study.columns_with_role(R.ENCOUNTER_ID) else PATIENT_COLUMN,
         site_column=site_col,
         external_sites=tuple(ev.external_sites) if not isinstance(ev.external_sites, NotApplicable) else (),
         event_column=year_column(event.column) if temporal and event else None,

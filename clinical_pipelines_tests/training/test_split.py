@@ -139,6 +139,7 @@ def test_split_follows_the_study_design_and_its_not_applicable_parts():
 
     hd = evaluation_design(load_builtin_study("heart-disease"))
     assert hd.event_column is None and hd.external_sites == ("VA Long Beach",) and "evaluation.temporal" in hd.not_applicable
+    assert hd.encounter_column == hd.patient_column == "patient_pid"  # one row per patient
     assert required_splits(hd) == ("train", "internal_test", "external_test")
     pts = pd.DataFrame({"patient_pid": [f"p{i}" for i in range(60)], "encounter_pid": [f"e{i}" for i in range(60)],
                         "dataset": ["Cleveland"] * 40 + ["VA Long Beach"] * 20})
