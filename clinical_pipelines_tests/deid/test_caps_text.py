@@ -70,3 +70,10 @@ def test_planning_cue_does_not_make_fractions_dates(text):
     from clinical_pipelines.deid.text.dates import find_dates
 
     assert [text[c.start:c.end] for c in find_dates(text)] == []
+
+
+@pytest.mark.parametrize("text, org", [("RIVERSIDE MEDICAL CENTER  12-LEAD ECG", "RIVERSIDE MEDICAL CENTER"),
+                                       ("Location: RMC\nDevice: pacemaker", "RMC"),
+                                       ("implanted 2017 at NGH\nSerial #: 6140", "NGH")])
+def test_site_names_and_codes_in_capitals_stay_organisations(text, org):
+    assert org in [text[c.start:c.end] for c in find_organizations(text)]

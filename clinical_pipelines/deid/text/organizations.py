@@ -13,7 +13,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from ..vocab import CLINICAL_TERMS, GENERIC_FACILITY_WORDS, NOT_NAME_WORDS, ORG_KEYWORDS, STATE_ABBR
 from .places import is_place
-from .safelist import is_safe_word
+from .safelist import is_clinical_word, is_safe_word, word_zipf
 from .spans import Candidate
 
 FACILITY_RE = re.compile(
@@ -74,7 +74,7 @@ def _place_or_facility_words(words: str) -> int:
 _CARE_TAIL_RE = re.compile(
     r"(?i:HOSPITAL|CLINIC|MEDICAL|HEALTH|HEALTHCARE|INFIRMARY|HOSPICE|PHARMACY|APOTHECARY|NURSING|REHAB\w*|ORTHOPA?EDICS"
     r"|CARDIOLOGY|PULMONOLOGY|PEDIATRICS|ONCOLOGY|NEPHROLOGY|NEUROLOGY|UROLOGY|DERMATOLOGY|RADIOLOGY|IMAGING|DIALYSIS"
-    r"|PHYSICIANS|ASSOCIATES|INSTITUTE|LABORATOR\w+|URGENT\s+CARE|SURGERY\s+CENTER|MEMORIAL)\b[^A-Za-z]*$")
+    r"|PHYSICIANS|ASSOCIATES|INSTITUTE|LABORATOR\w+|URGENT\s+CARE|CENTER|CENTRE|MEMORIAL)\b[^A-Za-z]*$")
 
 
 def find_named_hospitals(text: str) -> list[Candidate]:
@@ -177,4 +177,5 @@ def _caps_common_words(span: str) -> bool:
     words = re.findall(r"[A-Za-z]{2,}", span)
     if not words or not span.isupper() or _CARE_TAIL_RE.search(span):
         return False  # "SUMMIT CLINIC", "SUMMIT ORTHOPEDICS": a care facility's own word keeps it
-    return all(is_safe_word(w) for w in words)
+    return all(is_safe_word(w) and (w.lower() in STOP_WORDS or is_clinical_word(w) or word_zipf(w) >= 3.0)
+               for w in words)
