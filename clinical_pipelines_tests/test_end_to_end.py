@@ -378,3 +378,27 @@ def test_batch_breaking_the_contract_is_quarantined_and_kept(full_run, defs, ins
     assert record["status"] == "quarantined"
     assert lakefs.read_bytes(LANDING_REPOSITORY, "main", "bad-extract-test/encounters.csv") == files["encounters.csv"]
     assert lakefs.head_commit(DEID_REPOSITORY, "main") == main_before
+
+
+# ------------------------------------------------------------------------ whole-system leak scan
+def test_no_store_outside_the_raw_zone_holds_a_cohort_identifier(full_run, instance, stack):
+    """Last in the module, so it also sees what the gate tests above left behind. Every store but the
+    landing zone's objects is searched for the landed cohort's direct identifiers; failures name the
+    store and the kind with a count, never a value."""
+    from clinical_pipelines.deid.residual.known import KnownIdentifiers
+    from clinical_pipelines.study.builtin import load_builtin_study
+    from clinical_pipelines_tests.leak_scan import LeakScan, landing_identifiers
+
+    lakefs = lakefs_resource()
+    values = landing_identifiers(lakefs, LANDING_REPOSITORY, load_builtin_study())
+    assert sum(len(v) for v in values.values()) > COHORT_PATIENTS, "too few identifiers read from the landing zone"
+    scan = LeakScan(KnownIdentifiers(values, name_parts="out_of_vocabulary"))
+    scan.scan_tree("dagster", Path(instance.root_directory))
+    # The lakeFS data folder holds the raw zone's objects (lakeFS is read through its API below instead);
+    # the linkage vault holds identifiers by design, encrypted (its ciphertext matches short names by chance).
+    scan.scan_tree("home", stack.home, exclude=("lakefs", "linkage-vault", "secrets", "signing"))
+    scan.scan_lakefs(lakefs.client(), skip_objects_of=(LANDING_REPOSITORY,))
+    for store in ("dagster:", "home:mlflow", "home:audit", "home:evidence", "lakefs-objects:"):
+        assert any(s.startswith(store) for s in scan.scanned), f"the scan read nothing of {store}"
+    report = scan.report()  # counts per store and kind only
+    assert report == [], "identifiers found outside the raw zone: " + "; ".join(report)
