@@ -171,7 +171,10 @@ def _tiny_model_versions(tracking_uri: str, name: str, n: int) -> list[str]:
     from sklearn.linear_model import LogisticRegression
 
     model = LogisticRegression().fit(np.array([[0.0], [1.0], [2.0], [3.0]]), np.array([0, 0, 1, 1]))
+    # this process may have talked to another test world's MLflow before: point every global at this server
     mlflow.set_tracking_uri(tracking_uri)
+    mlflow.set_registry_uri(tracking_uri)
+    mlflow.set_experiment("published-state-test")
     versions = []
     for _ in range(n):
         with mlflow.start_run():
