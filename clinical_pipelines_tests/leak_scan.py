@@ -37,6 +37,20 @@ _SQLITE_MAGIC = b"SQLite format 3\x00"
 _PARQUET_MAGIC = b"PAR1"
 
 
+def _jsonl_records(data: bytes) -> pd.DataFrame:
+    """The JSON objects of a JSON Lines file (records split on "\\n" only); other lines (null, numbers, broken
+    JSON in the bad-input test extracts) are skipped."""
+    rows = []
+    for line in data.decode("utf-8", errors="replace").split("\n"):
+        try:
+            rec = json.loads(line) if line.strip() else None
+        except ValueError:
+            continue
+        if isinstance(rec, dict):
+            rows.append(rec)
+    return pd.DataFrame(rows)
+
+
 def landing_identifiers(lakefs, repository: str, study) -> dict[str, list[str]]:
     """Direct-identifier values of every raw table file on ``repository``'s ``main``: column -> values.
 
@@ -52,8 +66,7 @@ def landing_identifiers(lakefs, repository: str, study) -> dict[str, list[str]]:
             continue
         data = lakefs.read_bytes(repository, "main", path)
         try:
-            frame = (pd.read_json(io.BytesIO(data), lines=True, dtype=False) if path.endswith(".jsonl")
-                     else pd.read_csv(io.BytesIO(data), dtype=str))
+            frame = (_jsonl_records(data) if path.endswith(".jsonl") else pd.read_csv(io.BytesIO(data), dtype=str))
         except ValueError:
             continue  # a deliberately broken test extract; its well-formed siblings carry the identifiers
         for col in columns:
