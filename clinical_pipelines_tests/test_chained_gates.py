@@ -81,6 +81,28 @@ def _merge_past_the_hook(world, commit_id: str) -> None:
     work.object(ACTION_PATH).delete()
     work.commit("drop the gate hook")
     work.merge_into(main, message="release by hand")
+    _wait_for_lakefs_action_cache(repo)
+
+
+def _wait_for_lakefs_action_cache(repo, timeout_s: float = 60.0) -> None:
+    """lakeFS caches a ref's list of action files for a few seconds: until the dropped hook file leaves that cache,
+    creating a branch from main fails with "get action file metadata ... not found". Wait until a probe branch can
+    be created (the pipeline's next run needs that), so the test exercises the promotion gate, not the cache."""
+    import time
+
+    from lakefs.exceptions import LakeFSException
+
+    deadline = time.monotonic() + timeout_s
+    while True:
+        probe = repo.branch(f"cache-probe-{int(time.monotonic() * 1000)}")
+        try:
+            probe.create(source_reference="main")
+            probe.delete()
+            return
+        except LakeFSException:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(1.0)
 
 
 def test_a_version_trained_on_a_gate_failed_snapshot_is_refused(world, tmp_path):
