@@ -164,23 +164,25 @@ class Settings:
         return path
 
     def ensure_local_secrets(self) -> None:
-        """First-run secrets of a local installation: pseudonym key, linkage-vault key and the Ed25519
-        evidence and anchor signing keys (mode 0600).
+        """First-run secrets of a local installation: pseudonym key, gate attestation key, linkage-vault
+        key and the Ed25519 evidence and anchor signing keys (mode 0600).
 
-        Production deployments provide their own (see docker-compose.yml secrets); nothing here
-        overwrites an existing key, because that would break pseudonym stability across batches.
+        Production deployments provide their own (``clinical-pipelines audit keygen --dir secrets``,
+        mounted by docker-compose.yml); nothing here overwrites an existing key, because that would
+        break pseudonym stability across batches.
         """
-        from clinical_pipelines.deid.linkage import create_vault_key
+        create_secret_files(pseudonym=self.pseudonym_key_file, linkage=self.linkage_key_file,
+                            gate=self.gate_attestation_key_file, evidence=self.evidence_signing_key_file,
+                            anchor=self.anchor_signing_key_file)
 
-        self.ensure_secret_file(self.pseudonym_key_file)
-        self.ensure_secret_file(self.gate_attestation_key_file)
-        if not self.linkage_key_file.exists():
-            create_vault_key(self.linkage_key_file)
-        from clinical_pipelines.audit.signing import generate_key_pair
-
-        for key_file in (self.evidence_signing_key_file, self.anchor_signing_key_file):
-            if not key_file.exists():
-                generate_key_pair(key_file)
+    @staticmethod
+    def create_production_secrets(directory: Path) -> dict[str, Path]:
+        """Every secret file docker-compose.yml mounts, created in ``directory`` (kept when present)."""
+        files = production_secret_files(directory)
+        create_secret_files(pseudonym=files["pseudonym key"], linkage=files["linkage-vault key"],
+                            gate=files["gate attestation key"], evidence=files["evidence signing key"],
+                            anchor=files["anchor signing key"])
+        return files
 
     def service_env(self) -> dict[str, str]:
         """Environment the Dagster code location reads its resources from."""
@@ -204,6 +206,39 @@ class Settings:
             "MLFLOW_DISABLE_TELEMETRY": "true",
             "DAGSTER_DISABLE_TELEMETRY": "true",
         }
+
+
+# The secret files of a production deployment (docker-compose.yml mounts them from ./secrets/).
+PRODUCTION_SECRET_FILES = {
+    "pseudonym key": "pseudonym.key",
+    "linkage-vault key": "linkage-vault.key",
+    "gate attestation key": "gate-attestation.key",
+    "evidence signing key": "evidence-signing.key",
+    "anchor signing key": "anchor-signing.key",
+}
+
+
+def production_secret_files(directory: Path) -> dict[str, Path]:
+    return {what: Path(directory) / name for what, name in PRODUCTION_SECRET_FILES.items()}
+
+
+def create_secret_files(*, pseudonym: Path, linkage: Path, gate: Path, evidence: Path, anchor: Path) -> None:
+    """Create whichever of the five secrets is missing (mode 0600); existing files are never touched.
+
+    pseudonym and gate: 32 random bytes, hex; linkage: a Fernet key; evidence and anchor: Ed25519
+    key pairs (PKCS#8 PEM, public key ``<name>.pub`` beside it).
+    """
+    from clinical_pipelines.audit.signing import generate_key_pair
+    from clinical_pipelines.deid.linkage import create_vault_key
+
+    for path in (pseudonym, gate):
+        if not path.exists():
+            write_secret(path, secrets.token_hex(32))
+    if not linkage.exists():
+        create_vault_key(linkage)
+    for key_file in (evidence, anchor):
+        if not key_file.exists():
+            generate_key_pair(key_file)
 
 
 def write_secret(path: Path, text: str) -> None:

@@ -40,3 +40,59 @@ def test_code_location_gets_every_environment_variable_its_resources_read():
 def test_dagster_instance_config_uses_postgres():
     config = yaml.safe_load((REPO_ROOT / "deploy" / "dagster.yaml").read_text())
     assert "postgres" in config["storage"]
+
+
+def _secret_names(svc: dict) -> set[str]:
+    return {s if isinstance(s, str) else s["source"] for s in svc.get("secrets", [])}
+
+
+def _secret_targets(svc: dict) -> set[str]:
+    return {s if isinstance(s, str) else s.get("target", s["source"]) for s in svc.get("secrets", [])}
+
+
+def test_every_secret_a_service_mounts_is_declared_with_a_file_keygen_writes(tmp_path):
+    from clinical_pipelines.settings import PRODUCTION_SECRET_FILES
+
+    declared = COMPOSE["secrets"]
+    for name, svc in COMPOSE["services"].items():
+        assert _secret_names(svc) <= set(declared), f"{name} mounts an undeclared secret"
+    written = set(PRODUCTION_SECRET_FILES.values())
+    written |= {n.replace(".key", ".pub") for n in written if "signing" in n}
+    for name, secret in declared.items():
+        assert secret["file"].startswith("./secrets/"), name
+        assert secret["file"].removeprefix("./secrets/") in written, f"keygen --dir does not write {name}"
+
+
+def test_the_pipeline_reads_its_keys_from_the_mounted_secrets():
+    env = COMPOSE["x-pipeline-env"]
+    for svc in ("code-location", "dagster-daemon"):
+        targets = _secret_targets(COMPOSE["services"][svc])
+        for var in ("CLINICAL_PIPELINES_PSEUDONYM_KEY_FILE", "CLINICAL_PIPELINES_LINKAGE_KEY_FILE",
+                    "CLINICAL_PIPELINES_GATE_KEY_FILE", "CLINICAL_PIPELINES_EVIDENCE_SIGNING_KEY_FILE",
+                    "CLINICAL_PIPELINES_ANCHOR_SIGNING_KEY_FILE"):
+            assert env[var].removeprefix("/run/secrets/") in targets, (svc, var)
+        # the public key is published beside each signing key (signing.public_key_path)
+        assert {"evidence-signing.pub", "anchor-signing.pub"} <= targets, svc
+
+
+def test_lakefs_gets_the_gate_attestation_key_its_pre_merge_hook_checks():
+    from clinical_pipelines.lakefs_protection import SERVER_KEY_ENV
+
+    lakefs = COMPOSE["services"]["lakefs"]
+    assert "gate_attestation_key" in _secret_names(lakefs)
+    command = " ".join(lakefs["command"])
+    assert f"{SERVER_KEY_ENV}=" in command and "/run/secrets/gate_attestation_key" in command
+
+
+def test_keygen_dir_writes_every_production_secret_once(tmp_path, capsys):
+    from clinical_pipelines.audit.cli import audit_main
+    from clinical_pipelines.audit.signing import load_signing_key
+
+    assert audit_main(["keygen", "--dir", str(tmp_path)]) == 0
+    files = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    for secret in COMPOSE["secrets"].values():
+        assert secret["file"].removeprefix("./secrets/") in files
+    assert all((tmp_path / n).stat().st_mode & 0o077 == 0 for n in files if not n.endswith(".pub"))
+    load_signing_key(tmp_path / "evidence-signing.key")
+    assert audit_main(["keygen", "--dir", str(tmp_path)]) == 0  # never overwrites
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == files

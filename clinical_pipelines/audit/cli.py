@@ -6,7 +6,8 @@
     clinical-pipelines audit events [--type T] [--subject S] [--json]
     clinical-pipelines audit approve|override SUBJECT --by ID --role R --reference CR [--anchors-dir DIR]
     clinical-pipelines audit anchor [--anchors-dir DIR]      write a signed anchor now
-    clinical-pipelines audit keygen                          create the local signing key pairs
+    clinical-pipelines audit keygen [--dir DIR]              create the local signing key pairs (or every
+                                                             production secret in DIR)
 
 The database URL comes from ``--db-url``, else ``$CLINICAL_PIPELINES_AUDIT_DB_URL``, else
 ``sqlite:///<CLINICAL_PIPELINES_HOME or ./var>/audit/audit.db``. Anchors are read from and written
@@ -93,8 +94,12 @@ def _parser() -> argparse.ArgumentParser:
     n = sub.add_parser("anchor", help="write a signed anchor over the events not yet anchored, now")
     n.add_argument("--anchors-dir", default=None, help="write the anchor to this directory instead of lakeFS")
     n.add_argument("--db-url", default=None)
-    sub.add_parser("keygen", help="create the evidence and anchor signing key pairs of this data directory "
-                                  "(never overwrites)")
+    keygen = sub.add_parser("keygen", help="create the evidence and anchor signing key pairs of this data "
+                                           "directory (never overwrites)")
+    keygen.add_argument("--dir", dest="secrets_dir", type=Path, default=None,
+                        help="write every secret a production deployment needs into DIR instead (the file "
+                             "names docker-compose.yml mounts: pseudonym.key, linkage-vault.key, "
+                             "gate-attestation.key, evidence-signing.key(.pub), anchor-signing.key(.pub))")
     return p
 
 
@@ -147,12 +152,17 @@ def _anchor(log, args: argparse.Namespace) -> int:
     return 0
 
 
-def _keygen() -> int:
+def _keygen(secrets_dir: Path | None = None) -> int:
     from clinical_pipelines.audit.signing import generate_key_pair, load_signing_key, public_key_path
-    from clinical_pipelines.settings import Settings
+    from clinical_pipelines.settings import Settings, production_secret_files
 
-    settings = Settings.from_env()
     try:
+        if secrets_dir is not None:
+            for what, path in production_secret_files(secrets_dir).items():
+                print(f"{what}: {path} ({'kept' if path.exists() else 'created'})")
+            Settings.create_production_secrets(secrets_dir)
+            return 0
+        settings = Settings.from_env()
         for what, path in (("evidence", settings.evidence_signing_key_file),
                            ("anchor", settings.anchor_signing_key_file)):
             if path.exists():
@@ -245,7 +255,7 @@ def _trace(log, args: argparse.Namespace) -> int:
 def audit_main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.cmd == "keygen":
-        return _keygen()
+        return _keygen(args.secrets_dir)
     from clinical_pipelines.audit.store import AuditLog
 
     url = args.db_url or default_db_url()
