@@ -351,7 +351,7 @@ class _DataCheck:
                                f"{non} non-events); the gate policy needs at least {policy.min_subgroup_n} units and "
                                f"{policy.min_subgroup_events} events and non-events")
         problems, notes, sizes = self.sizes.judge(policy.min_subgroup_n, policy.min_subgroup_events,
-                                                  tuple(policy.subgroup_attributes))
+                                                  tuple(a.name for a in self.sizes.attributes))
         for message in problems:
             self.log.add(self.spec, message)
         self.report.notes += notes

@@ -7,8 +7,8 @@ a group only with at least ``min_n`` units and ``min_events`` events and non-eve
   not demonstrated). The whole site is the external test set, so its size in the data is exact: a
   site below the minimums is a problem, with the numbers;
 - a **subgroup** below the minimums is reported "insufficient n" and left out of the AUROC gap (a
-  note); an attribute the policy gates (``subgroups.attributes``; the study's site column counts as
-  ``site``) with fewer than two evaluable groups fails ``subgroup_performance``. The gate looks at
+  note); every subgroup attribute of the study (``evaluation.subgroups``, the attributes the gate
+  assesses) with fewer than two evaluable groups fails ``subgroup_performance``. The gate looks at
   the evaluation splits only, which hold fewer units than the whole data: counts over all the data
   are an upper bound, so an attribute failing here will fail the gate (a problem).
 

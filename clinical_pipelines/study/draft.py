@@ -192,9 +192,34 @@ def _evaluation_lines(profiles: list[FileProfile], guesses) -> list[str]:
     temporal = (f"{{column: {_key(event.column)}, holdout: last_year}}" if event
                 else '{not_applicable: "no dates in the extract"}')
     sites = _external_sites(profiles, guesses, site)
+    subgroups, left_out = _assessable(profiles, guesses, subgroups)
     groups = _flow(subgroups) if subgroups else '{not_applicable: "REVIEW: no subgroup attribute recognised"}'
+    note = (f"   # REVIEW: left out, fewer than 2 groups reach the gate minimums: {', '.join(left_out)}"
+            if left_out else "")
     return ["evaluation:                             # REVIEW: the validation design",
-            f"  temporal: {temporal}", f"  external_sites: {sites}", f"  subgroups: {groups}"]
+            f"  temporal: {temporal}", f"  external_sites: {sites}", f"  subgroups: {groups}{note}"]
+
+
+def _assessable(profiles: list[FileProfile], guesses, attributes: list[str]) -> tuple[list[str], list[str]]:
+    """(kept, left out): every subgroup attribute is gated (``subgroup_performance`` needs two groups meeting the
+    gate minimums by the drafted outcome); a column of the outcome's table that cannot reach that is left out."""
+    outcome = next(((t, g) for t, g in guesses if g.role == "outcome"), None)
+    sample = next((p.sample for p in profiles if outcome and p.table == outcome[0]), None)
+    events = _events(sample, guesses, outcome[0]) if sample is not None else None
+    if events is None:
+        return attributes, []
+    min_n, min_events = _minimums()
+    kept, left = [], []
+    for attr in attributes:
+        if attr not in sample:
+            kept.append(attr)
+            continue
+        frame = pd.DataFrame({"g": sample[attr].astype("string").str.strip().to_numpy(), "y": events})
+        frame = frame[frame["y"].notna() & frame["g"].notna() & (frame["g"] != "")]
+        sizes = frame.groupby("g")["y"].agg(["size", "sum"])
+        ok = ((sizes["size"] >= min_n) & (sizes["sum"] >= min_events) & (sizes["size"] - sizes["sum"] >= min_events))
+        (kept if int(ok.sum()) >= 2 else left).append(attr)
+    return kept, left
 
 
 def _external_sites(profiles: list[FileProfile], guesses, site) -> str:

@@ -55,7 +55,8 @@ def test_a_subgroup_with_one_evaluable_group_fails_and_small_groups_are_notes(tm
     report = check_study(write_spec(tmp_path / "s", spec), data)
     texts = [p.problem for p in report.data_problems]
     assert any(t.startswith("subgroup sex: 1 of 2 group(s)") for t in texts), texts  # no woman has an event
-    assert not any(t.startswith("subgroup eth") for t in texts), "eth is not gated by the policy: notes only"
+    # every attribute of evaluation.subgroups is gated (the spec is the one list): eth has one evaluable group
+    assert any(t.startswith("subgroup eth: 1 of 3 group(s)") for t in texts), texts
     eth = report.sizes["subgroups"]["eth"]
     assert set(eth) == {"group 1", "group 2", "group 3"}, "undeclared values are never shown"
     assert {v["units"] for v in eth.values()} == {432, 24}

@@ -111,9 +111,10 @@ def test_design_agrees_with_training_and_gate_policy(mace):
 
     assert mace.evaluation.external_sites == ["lakeshore"]
     assert mace.event_time().column == "admit_date" and mace.evaluation.temporal.holdout == "last_year"
-    site = mace.columns_with_role(R.SITE)[0].column
-    gated = [a if a != "site" else site for a in load_gate_policy().subgroup_attributes]
-    assert mace.evaluation.subgroups == gated
+    from clinical_pipelines.validation.gates import gate_design
+
+    assert "attributes" not in yaml.safe_load(Path(load_gate_policy().path).read_text(encoding="utf-8"))["subgroups"]
+    assert gate_design().subgroups == ("sex", "site", "age_band"), "the gated attributes are the spec's subgroups"
     assert mace.outcome.source == "raters" and mace.labels.min_raters == 2 and mace.labels.allowed == ["0", "1"]
     assert mace.not_applicable() == {}
 

@@ -18,7 +18,10 @@ from clinical_pipelines.validation.gates import (
     GATE_DISCRIMINATION_TEMPORAL,
     GATE_SAFETY_SENSITIVITY,
     GATE_SUBGROUP_PERFORMANCE,
+    NOT_APPLICABLE,
+    GateDesign,
     GatePolicyError,
+    GateResult,
     all_gates_passed,
     evaluate_gates,
     load_gate_policy,
@@ -38,7 +41,7 @@ def test_packaged_policy_loads_with_hash():
     policy = load_gate_policy()
     assert policy.sha256 == hashlib.sha256(DEFAULT_POLICY_PATH.read_bytes()).hexdigest()
     assert 0 < policy.operating_threshold < 1
-    assert policy.subgroup_attributes == ("sex", "age_band", "site")
+    assert not hasattr(policy, "subgroup_attributes"), "the subgroups are the study spec's, not the policy's"
     assert 0 < policy.max_drifted_feature_share <= 1
     assert policy.min_label_agreement == pytest.approx(0.667)
 
@@ -143,3 +146,76 @@ def test_safety_gate_requires_policy_threshold(good_metrics):
     m["threshold"] = policy.operating_threshold + 0.1
     r = {r.name: r for r in evaluate_gates(m, policy)}[GATE_SAFETY_SENSITIVITY]
     assert not r.passed and "threshold" in r.message
+
+
+def test_policy_refuses_subgroup_attributes_the_spec_owns(tmp_path):
+    d = yaml.safe_load(DEFAULT_POLICY_PATH.read_text())
+    d["subgroups"]["attributes"] = ["sex", "site"]
+    with pytest.raises(GatePolicyError, match="evaluation.subgroups"):
+        load_gate_policy(_write(tmp_path, d))
+
+
+ONE_SITE_NO_DATES = {"evaluation.temporal": "no dates in the extract",
+                     "evaluation.external_sites": "one site only"}
+
+
+def test_gates_a_study_cannot_evaluate_are_not_applicable_with_the_spec_reason(good_metrics):
+    policy = load_gate_policy()
+    m = copy.deepcopy(good_metrics)
+    for split in ("temporal_test", "external_test"):
+        del m["splits"][split]
+    design = GateDesign(subgroups=("sex", "age_band"), not_applicable=ONE_SITE_NO_DATES)
+    results = evaluate_gates(m, policy, design)
+    assert [r.name for r in results] == list(ALL_GATES), "no gate disappears"
+    by_name = {r.name: r for r in results}
+    for name, reason in ((GATE_DISCRIMINATION_TEMPORAL, "no dates in the extract"),
+                         (GATE_DISCRIMINATION_EXTERNAL, "one site only"),
+                         (GATE_DISCRIMINATION_EXTERNAL_SITE, "one site only")):
+        r = by_name[name]
+        assert (r.status, r.reason, r.message) == (NOT_APPLICABLE, reason, f"not applicable: {reason}")
+        assert r.passed and not r.applicable and r.to_dict()["status"] == "not_applicable"
+    # the gates over evaluation sets read the internal split only, and pass on it
+    assert "internal_test" in by_name[GATE_CALIBRATION_ECE].message
+    assert "temporal_test" not in by_name[GATE_CALIBRATION_ECE].message
+    assert by_name[GATE_SAFETY_SENSITIVITY].status == "pass" and by_name[GATE_SUBGROUP_PERFORMANCE].status == "pass"
+    assert all_gates_passed(results)
+    # the same metrics without the declaration: the missing splits fail, never pass silently
+    plain = {r.name: r for r in evaluate_gates(m, policy, GateDesign(subgroups=("sex",)))}
+    assert plain[GATE_DISCRIMINATION_TEMPORAL].status == "fail" and not plain[GATE_CALIBRATION_ECE].passed
+
+
+def test_not_applicable_needs_a_reason_and_no_subgroups_is_declared_too(good_metrics):
+    with pytest.raises(ValueError, match="reason"):
+        GateResult("calibration_ece", True, None, None, "", "x", status=NOT_APPLICABLE)
+    policy = load_gate_policy()
+    r = {r.name: r for r in evaluate_gates(good_metrics, policy, GateDesign(
+        subgroups=(), not_applicable={"evaluation.subgroups": "no demographic attributes in the extract"}))}
+    assert r[GATE_SUBGROUP_PERFORMANCE].status == NOT_APPLICABLE
+    assert r[GATE_SUBGROUP_PERFORMANCE].reason == "no demographic attributes in the extract"
+
+
+def test_subgroup_gate_reads_the_study_attributes(good_metrics):
+    policy = load_gate_policy()
+    only_sex = {r.name: r for r in evaluate_gates(good_metrics, policy, GateDesign(subgroups=("sex",)))}
+    assert only_sex[GATE_SUBGROUP_PERFORMANCE].passed
+    unknown = {r.name: r for r in evaluate_gates(good_metrics, policy, GateDesign(subgroups=("sex", "insurer")))}
+    assert not unknown[GATE_SUBGROUP_PERFORMANCE].passed and "insurer" in unknown[GATE_SUBGROUP_PERFORMANCE].message
+
+
+def test_too_few_units_fail_with_the_numbers():
+    policy = load_gate_policy()
+    rng = np.random.default_rng(1)
+    n = 30
+    y = np.array([1] * 8 + [0] * (n - 8))
+    df = pd.DataFrame({"label": y, "risk": np.clip(0.2 + 0.5 * y + rng.normal(0, 0.1, n), 0.01, 0.99),
+                       "split": "internal_test", "sex": rng.choice(["F", "M"], n)})
+    m = evaluate_predictions(df, threshold=policy.operating_threshold, subgroup_cols={"sex": "sex"}, age_col=None,
+                             min_subgroup_n=policy.min_subgroup_n, min_subgroup_events=policy.min_subgroup_events)
+    design = GateDesign(subgroups=("sex",), not_applicable=ONE_SITE_NO_DATES)
+    by_name = {r.name: r for r in evaluate_gates(m, policy, design)}
+    for name in (GATE_DISCRIMINATION_INTERNAL, GATE_CALIBRATION_SLOPE, GATE_CALIBRATION_ECE, GATE_SAFETY_SENSITIVITY):
+        r = by_name[name]
+        assert r.status == "fail" and (r.n, r.min_n) == (30, policy.min_subgroup_n), name
+        assert "n = 30 (8 events, 22 non-events)" in r.message and f"n = {policy.min_subgroup_n}" in r.message
+    sub = by_name[GATE_SUBGROUP_PERFORMANCE]
+    assert sub.status == "fail" and "0 of 2 group(s)" in sub.message and f"n = {policy.min_subgroup_n}" in sub.message

@@ -26,7 +26,7 @@ from clinical_pipelines.settings import CHAMPION_ALIAS
 from clinical_pipelines.training import split as splitting
 from clinical_pipelines.training.design import AGE_FEATURE, evaluation_design
 from clinical_pipelines.training.model import age_years, prepare_features
-from clinical_pipelines.validation.gates import ALL_GATES, GATE_DESCRIPTIONS, evaluate_gates
+from clinical_pipelines.validation.gates import ALL_GATES, GATE_DESCRIPTIONS, evaluate_gates, gate_design
 from clinical_pipelines.validation.metrics import evaluate_predictions
 from clinical_pipelines.validation.plots import plots_per_split
 
@@ -82,7 +82,7 @@ def model_validation(
         min_subgroup_events=policy.min_subgroup_events, subgroup_cols=design.subgroup_columns(),
         age_col=AGE_FEATURE if design.age_band else None,
     )
-    results = evaluate_gates(metrics, policy)
+    results = evaluate_gates(metrics, policy, gate_design(design))
     plots = plots_per_split(evaluation)
 
     with mlflow_api.start_run(run_id=trained_model["mlflow_run_id"]):
@@ -101,7 +101,8 @@ def model_validation(
     audit_log.append(
         audit_events.ASSET_MATERIALIZED, audit_events.model_subject(trained_model["model_name"], trained_model["version"]),
         payload={"asset": "model_validation", "gates_passed": sum(r.passed for r in results),
-                 "gates_failed": [r.name for r in results if not r.passed], "policies": [identity.to_dict()],
+                 "gates_failed": [r.name for r in results if not r.passed],
+                 "gates_not_applicable": [r.name for r in results if not r.applicable], "policies": [identity.to_dict()],
                  "dagster_run_id": context.run.run_id},
     )
     internal = metrics["splits"].get("internal_test", {})
@@ -116,6 +117,7 @@ def model_validation(
             "mlflow_model_url": dg.MetadataValue.url(mlflow.model_version_url(trained_model["model_name"], trained_model["version"])),
             "gates_passed": sum(r.passed for r in results),
             "gates_failed": sum(not r.passed for r in results),
+            "gates_not_applicable": sum(not r.applicable for r in results),
             "gate_policy_sha256": policy.sha256,
             "gate_policy_version": policy.version,
             "gate_policy_name": identity.name,
@@ -131,7 +133,9 @@ def model_validation(
         yield dg.AssetCheckResult(
             check_name=r.name, passed=bool(r.passed), severity=dg.AssetCheckSeverity.ERROR,
             description=r.message,
-            metadata={"observed": r.observed, "threshold": r.threshold, "comparison": r.comparison},
+            metadata={"status": r.status, "observed": r.observed, "threshold": r.threshold, "comparison": r.comparison,
+                      **({"reason": r.reason} if r.reason else {}),
+                      **({"n": r.n, "min_n": r.min_n} if r.n is not None else {})},
         )
 
 
