@@ -35,10 +35,7 @@ VOCABULARY = {
 }
 DESCRIPTOR_FIELD = "site_id"
 DESCRIPTOR_READERS = ("ingest/", "defs/ingest/", "defs/deid/", "evidence/")
-PENDING = {  # module -> the change that makes it ask the spec
-    "labels/agreement.py": "labels from the study's rater table (study.labels: rater_column, label_column)",
-    "defs/labels/assets.py": "labels from the study's rater table (study.labels), tools from the spec",
-}
+PENDING: dict[str, str] = {}  # module -> the change that makes it ask the spec (none left)
 
 
 def study_columns() -> dict[str, set[str]]:

@@ -1,8 +1,11 @@
 """Inter-rater agreement and consensus labels for the reference standard.
 
-Input is a *long table*: one row per (item, rater) with a binary label (0/1), as in
-`labels.parquet` of the de-identified snapshot (there the item column is `encounter_pid`;
-pass ``item_col="encounter_pid"``).
+Input is a *long table*: one row per (item, rater) with a binary label (0/1): columns
+``item_id``, ``rater``, ``label`` (:data:`ITEM_COL`, :data:`RATER_COL`, :data:`LABEL_COL`). The study's
+rater table is turned into it by :func:`clinical_pipelines.labels.ratings.ratings_from_snapshots`,
+which reads the column names, the allowed labels and the positive label from the study spec
+(``labels:`` of ``study.yaml``, :class:`~clinical_pipelines.study.spec.RaterLabels`): label 1 is the
+spec's positive label, 0 any other allowed label.
 
 Statistics (all on items rated by at least two raters):
 - percent agreement: share of agreeing rater pairs, pooled over all items;
@@ -23,10 +26,10 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
-ITEM_COL = "item_id"
-RATER_COL = "rater_id"
+ITEM_COL = "item_id"  # columns of the long table (not a study's: see ratings_from_snapshots)
+RATER_COL = "rater"
 LABEL_COL = "label"
-ALLOWED_LABELS = (0, 1)
+ALLOWED_LABELS = (0, 1)  # 1 = the study's positive label, 0 = another allowed label
 DEFAULT_N_BOOT = 1000
 DEFAULT_SEED = 20240601
 
@@ -222,7 +225,7 @@ def consensus_labels(long_df, adjudicator=None, *, item_col=ITEM_COL, rater_col=
     """One consensus label per item by majority vote of the primary raters.
 
     Returns columns ``[item_col, "label", "n_raters", "unanimous", "method"]``; ``method`` is
-    "unanimous", "majority" or "adjudicated". The adjudicator's ratings (``rater_id ==
+    "unanimous", "majority" or "adjudicated". The adjudicator's ratings (``rater ==
     adjudicator``) are not votes: they only resolve ties. A tie without an adjudicator rating is
     *unresolved*: the item is excluded; ``result.attrs`` holds ``n_unresolved`` and
     ``unresolved_item_ids`` (pseudonymous ids), ``n_items_total`` and ``method_counts``.

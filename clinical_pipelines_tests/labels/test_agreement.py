@@ -35,7 +35,7 @@ KRIPP_EXAMPLE = [  # rows = coders A..D, columns = units 1..12
 def _long(rows: dict[str, list]) -> pd.DataFrame:
     """rater -> labels per item (None = not rated) to a long table."""
     recs = [
-        {"item_id": f"i{j}", "rater_id": rater, "label": v}
+        {"item_id": f"i{j}", "rater": rater, "label": v}
         for rater, labels in rows.items() for j, v in enumerate(labels) if v is not None
     ]
     return pd.DataFrame(recs)
@@ -125,7 +125,7 @@ def test_consensus_majority_ties_and_adjudication():
     assert "i3" not in out.index  # 1 vs 1 tie, no adjudicator: excluded and counted
     assert out.attrs["n_unresolved"] == 1 and out.attrs["unresolved_item_ids"] == ["i3"]
 
-    adj = pd.concat([df, pd.DataFrame([{"item_id": "i3", "rater_id": "adj", "label": 0}])])
+    adj = pd.concat([df, pd.DataFrame([{"item_id": "i3", "rater": "adj", "label": 0}])])
     out2 = consensus_labels(adj, adjudicator="adj").set_index("item_id")
     assert out2.loc["i3", "label"] == 0 and out2.loc["i3", "method"] == "adjudicated"
     assert out2.loc["i3", "n_raters"] == 2  # adjudicator is not a vote
@@ -134,7 +134,7 @@ def test_consensus_majority_ties_and_adjudication():
 
 def test_agreement_report_numbers_only_and_excludes_adjudicator():
     df = _long({"a": [1, 1, 0, 1, 0], "b": [1, 0, 0, 0, 0]})
-    df = pd.concat([df, pd.DataFrame([{"item_id": "i1", "rater_id": "adj", "label": 1}])])
+    df = pd.concat([df, pd.DataFrame([{"item_id": "i1", "rater": "adj", "label": 1}])])
     rep = agreement_report(df, adjudicator="adj", n_boot=50)
     assert rep["n_raters"] == 2 and set(rep["cohen_kappa_pairs"]) == {"a|b"}
     assert rep["consensus"]["n_adjudicated"] == 1 and rep["consensus"]["n_unresolved_excluded"] == 1
@@ -153,7 +153,7 @@ def test_contract_violations_fail_closed_without_values():
     with pytest.raises(LabelDataError, match="missing column"):
         consensus_labels(pd.DataFrame({"item_id": [1], "label": [1]}))
     with pytest.raises(LabelDataError, match="outside") as exc:
-        fleiss_kappa(pd.DataFrame({"item_id": [1, 1], "rater_id": ["a", "b"], "label": [1, 7]}))
+        fleiss_kappa(pd.DataFrame({"item_id": [1, 1], "rater": ["a", "b"], "label": [1, 7]}))
     assert "7" not in str(exc.value).replace("[0, 1]", "")
     with pytest.raises(LabelDataError, match="duplicate"):
-        fleiss_kappa(pd.DataFrame({"item_id": [1, 1], "rater_id": ["a", "a"], "label": [1, 0]}))
+        fleiss_kappa(pd.DataFrame({"item_id": [1, 1], "rater": ["a", "a"], "label": [1, 0]}))
