@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup system-deps lakefs demo test up down status bench bench-deid bench-risk bench-audit lock clean
+.PHONY: setup system-deps lakefs demo test up down status bench bench-deid bench-risk bench-audit bench-ingest lock clean
 
 $(BIN)/clinical-pipelines: pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -36,13 +36,16 @@ down:
 status:
 	$(BIN)/clinical-pipelines services status
 
-bench: bench-deid bench-risk bench-audit
+bench: bench-deid bench-risk bench-audit bench-ingest
 bench-deid: setup
 	$(BIN)/python tools/bench/deid_text.py $(ARGS)
 bench-risk: setup
 	$(BIN)/python tools/bench/deid_risk.py
 bench-audit: setup
 	$(BIN)/python tools/bench/audit.py
+# 1,000,000-row extract: contract checks + structured de-id + k-anonymity, streamed vs whole-frame (ARGS: --format parquet ...)
+bench-ingest: setup
+	$(BIN)/python tools/bench/ingest_scale.py $(ARGS)
 
 # Regenerate the full lock (every transitive pin) after changing pyproject.toml.
 lock:

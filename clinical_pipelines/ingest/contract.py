@@ -19,9 +19,12 @@ import csv
 import hashlib
 import io
 import json
+import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from clinical_pipelines.ingest.textfile import text_lines
 from clinical_pipelines.provenance import canonical_json, sha256_bytes
 from clinical_pipelines.study.builtin import load_builtin_study, study_or_default
 from clinical_pipelines.study.spec import Study, Table
@@ -74,18 +77,19 @@ def _text(data: bytes, table: Table) -> str:
     return data.decode("utf-8-sig" if codec.lower().replace("_", "-") in ("utf-8", "utf8") else codec)
 
 
-def _csv_records(data: bytes, table: Table) -> list[list[str]]:
-    reader = csv.reader(io.StringIO(_text(data, table), newline=""), delimiter=table.csv_delimiter,
-                        quotechar=table.csv_quotechar)
-    return [r for r in reader if r]
+def _csv_records(data: bytes, table: Table) -> Iterator[list[str]]:
+    """The non-blank records of a CSV file, one at a time (none is kept)."""
+    reader = csv.reader(text_lines(_text(data, table)), delimiter=table.csv_delimiter, quotechar=table.csv_quotechar)
+    return (r for r in reader if r)
 
 
 def _row_count(data: bytes, table: Table) -> int:
     if table.format == "csv":
-        return max(len(_csv_records(data, table)) - (1 if table.has_header else 0), 0)
+        return max(sum(1 for _ in _csv_records(data, table)) - (1 if table.has_header else 0), 0)
     if table.format == "jsonl":
         # Records are separated by "\n" only: U+2028 / U+0085 inside JSON strings are not line breaks.
-        return sum(1 for line in _text(data, table).split("\n") if line.strip())
+        text = _text(data, table)
+        return sum(1 for m in re.finditer(r"[^\n]+", text) if not m.group().isspace())
     import pyarrow.parquet as pq
 
     return int(pq.ParquetFile(io.BytesIO(data)).metadata.num_rows)
@@ -94,8 +98,7 @@ def _row_count(data: bytes, table: Table) -> int:
 def _schema(data: bytes, table: Table) -> list[str]:
     """The columns as delivered: a csv header row; the declared fields (sorted) of a jsonl table."""
     if table.format == "csv" and table.has_header:
-        records = _csv_records(data, table)
-        return records[0] if records else []
+        return next(_csv_records(data, table), [])
     if table.format == "parquet":
         import pyarrow.parquet as pq
 
@@ -159,12 +162,14 @@ def schema_hash(files: dict[str, bytes], study: Study | None = None) -> str:
 
 
 def build_manifest(batch_id: str, files: dict[str, bytes], *, ingested_at: datetime | None = None,
-                   study: Study | None = None) -> BatchManifest:
+                   study: Study | None = None, checked: Sequence | None = None) -> BatchManifest:
     """Manifest of a batch that passed :func:`validate_batch` (raises :class:`ContractViolation` otherwise).
 
-    Source system, site and extract time come from the batch descriptor (empty without one)."""
+    ``checked``: the problems :func:`check_batch` already returned for exactly these files and study
+    (the batch is then not checked a second time). Source system, site and extract time come from the
+    batch descriptor (empty without one)."""
     study = study_or_default(study)
-    problems = validate_batch(batch_id, files, study=study)
+    problems = validate_batch(batch_id, files, study=study) if checked is None else [str(p) for p in checked]
     if problems:
         raise ContractViolation(batch_id, problems)
     from clinical_pipelines.ingest import rules

@@ -1,8 +1,10 @@
-"""The contract checks of one table file of a batch, as the study spec declares it (csv or JSON Lines).
+"""The contract checks of one table file of a batch, as the study spec declares it (csv, JSON Lines or Parquet).
 
 Columns, value rules and identifiers come from the study (:func:`clinical_pipelines.ingest.rules.rules_for`).
-Every problem names file, row (CSV: the line the record starts on, header = 1; JSON Lines: the line)
-and column, never a value. :func:`check_table` returns the identifier values of each row for the
+Every problem names file, row (CSV: the line the record starts on, header = 1; JSON Lines: the line;
+Parquet: the record, :mod:`clinical_pipelines.ingest.parquet_table`) and column, never a value. Records
+are read and checked one at a time (a CSV file is parsed twice: once to find malformed CSV before
+any record is checked, then record by record), so memory does not grow with the number of rows. :func:`check_table` returns the identifier values of each row for the
 checks across files (:mod:`clinical_pipelines.ingest.checks`).
 """
 
@@ -10,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -37,11 +39,29 @@ class BatchContext:
 
 @dataclass
 class TableIds:
-    """The linking identifiers of one table: ``rows`` pairs each record's row with {role: stripped value}."""
+    """The linking identifiers of one table: ``rows`` pairs each record's row with {role: stripped value}.
+
+    Held column by column (one list of rows, one list of values per role), so a table of a million
+    records costs a few lists rather than a million dictionaries."""
 
     table: str
     file: str
-    rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+    values: dict[str, list[str | None]] = field(default_factory=dict)
+
+    def add(self, line: int, linked: Mapping[str, str]) -> None:
+        n = len(self.lines)
+        self.lines.append(line)
+        for role in linked.keys() - self.values.keys():
+            self.values[role] = [None] * n
+        for role, column in self.values.items():
+            column.append(linked.get(role))
+
+    @property
+    def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
+        roles = list(self.values.items())
+        for i, line in enumerate(self.lines):
+            yield line, {role: vals[i] for role, vals in roles if vals[i] is not None}
 
 
 def _normal(name: str) -> str:
@@ -82,14 +102,15 @@ def header_index(name: str, header: list[str], expected: tuple[str, ...], log: P
     return index
 
 
-def _rows(name: str, table: CsvTable, text: str, log: ProblemLog) -> Iterable[tuple[int, list[str]]]:
-    """Records with the header's number of fields; the others are logged."""
-    if not table.records:
+def _rows(name: str, table: CsvTable, log: ProblemLog) -> Iterable[tuple[int, list[str]]]:
+    """Records with the header's number of fields, one at a time; the others are logged."""
+    if not table.n_records:
         log.add(name, "has a header but no records (header only)")
     width = len(table.header)
-    for i, (line, record) in enumerate(table.records):
+    ends = table.text.endswith(("\n", "\r"))
+    for line, record in table.records():
         if len(record) != width:
-            last = i == len(table.records) - 1 and not text.endswith(("\n", "\r"))
+            last = line == table.last_line and not ends
             hint = "the file may be truncated" if last else "a cut row or an unquoted delimiter?"
             log.add(name, f"has a different number of fields than the header ({hint})", row=line)
             continue
@@ -166,7 +187,7 @@ class _RecordChecker:
                 linked[role] = values[col].strip()
                 if role == R.SITE:
                     self._site(col, linked[role], line)
-        self.ids.rows.append((line, linked))
+        self.ids.add(line, linked)
 
     def _dates(self, dates: dict[str, date | None], line: int) -> None:
         for col, rule in self.rules.items():
@@ -198,9 +219,10 @@ def check_table(study: Study, table_name: str, files: Mapping[str, bytes], log: 
     if spec.file not in files:
         return None
     if spec.format == "parquet":
-        log.add(spec.file, "is a Parquet table: the ingest contract reads csv and jsonl tables (convert the file, "
-                           "or check it with `clinical-pipelines study check`)")
-        return None
+        from clinical_pipelines.ingest.parquet_table import parquet_records
+
+        checker = _RecordChecker(study, table_name, log, ctx)
+        return checker.ids if parquet_records(spec, files[spec.file], log, checker) else None
     text = decode_declared(spec.file, files[spec.file], log, encoding=spec.encoding, allow_bom=spec.format == "csv")
     if text is None:
         return None
@@ -226,7 +248,7 @@ def _csv_records(spec: Table, text: str, log: ProblemLog, checker: _RecordChecke
         index = {c: i for i, c in enumerate(declared)}
     if index is None:
         return False
-    for line, record in _rows(name, table, text, log):
+    for line, record in _rows(name, table, log):
         checker.check(line, {col: record[pos] for col, pos in index.items()})
     return True
 

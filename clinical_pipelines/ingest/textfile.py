@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -117,40 +117,76 @@ def decode_declared(name: str, data: bytes, log: ProblemLog, *, encoding: str, a
     return text.removeprefix("\ufeff") if wide else text
 
 
+_LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+
+
+def text_lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` with their endings (``\\r\\n``, ``\\r`` or ``\\n``, as ``open(newline="")`` splits
+    them), one at a time: no copy of the whole text (``io.StringIO`` would hold four bytes per character)."""
+    for m in _LINE_RE.finditer(text):
+        yield m.group()
+
+
 @dataclass(frozen=True)
 class CsvTable:
-    """Header and records of a CSV file; ``records`` pairs each record with the line it starts on."""
+    """Header and records of a CSV file, read lazily from its text.
+
+    ``records()`` yields each record with the line it starts on (every call parses the text again,
+    so nothing but the current record is held); ``n_records`` and ``last_line`` (the line the last
+    record starts on) come from the first, validating parse."""
 
     header: list[str]
-    records: list[tuple[int, list[str]]]
+    text: str
+    delimiter: str
+    quotechar: str
+    has_header: bool
+    n_records: int
+    last_line: int
+
+    def records(self) -> Iterator[tuple[int, list[str]]]:
+        reader = _reader(self.text, self.delimiter, self.quotechar)
+        start, first = 1, self.has_header
+        for record in reader:
+            if record:
+                if first:
+                    first = False
+                else:
+                    yield start, record
+            start = reader.line_num + 1
+
+
+def _reader(text: str, delimiter: str, quotechar: str):
+    return csv.reader(text_lines(text), delimiter=delimiter, quotechar=quotechar, strict=True)
 
 
 def read_csv(name: str, text: str, log: ProblemLog, *, delimiter: str = ",", quotechar: str = '"',
              header: bool = True) -> CsvTable | None:
     """Parse CSV text; ``None`` (with a logged problem) when it is malformed or has no header.
 
-    ``header=False``: there is no header row; ``CsvTable.header`` is then the first record (for its width)
-    and ``records`` holds every record."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar=quotechar, strict=True)
-    records: list[tuple[int, list[str]]] = []
-    start = 1
+    The whole text is parsed once to find malformed CSV before any record is checked (then no record
+    is); records are not kept (:meth:`CsvTable.records` parses again). ``header=False``: there is no
+    header row; ``CsvTable.header`` is then the first record (for its width) and ``records()`` yields
+    every record."""
+    reader = _reader(text, delimiter, quotechar)
+    first: list[str] | None = None
+    n, start, last = 0, 1, 0
     try:
         for record in reader:
             if record:  # blank lines are skipped, as pandas.read_csv does
-                records.append((start, record))
+                if first is None:
+                    first = record
+                n, last = n + 1, start
             start = reader.line_num + 1
     except csv.Error:
         truncated = " (the file may be truncated)" if not text.endswith(("\n", "\r")) else ""
         log.add(name, f"is not well-formed CSV from this row on (unbalanced quotes or a stray byte){truncated}",
                 row=start)
         return None
-    if not records:
+    if first is None:
         log.add(name, "has no header row" if header else "has no records")
         return None
-    if not header:
-        return CsvTable(header=records[0][1], records=records)
-    (_, first), *rows = records
-    return CsvTable(header=first, records=rows)
+    return CsvTable(header=first, text=text, delimiter=delimiter, quotechar=quotechar, has_header=header,
+                    n_records=n - 1 if header else n, last_line=last)
 
 
 class _DuplicateKeys(dict):
@@ -167,18 +203,24 @@ def _pairs_hook(pairs):
 
 
 def json_lines(name: str, text: str, log: ProblemLog) -> Iterator[tuple[int, dict]]:
-    """Each JSON object of a JSON Lines text with its line number; other lines are logged problems."""
-    lines = text.split("\n")
+    """Each JSON object of a JSON Lines text with its line number; other lines are logged problems.
+
+    Lines are taken one at a time (separated by ``\\n`` only); the text is not split into a list."""
     ends_with_newline = text.endswith("\n")
-    for i, line in enumerate(lines, start=1):
+    pos, i, end = 0, 0, len(text)
+    while pos < end:
+        nl = text.find("\n", pos)
+        last = nl < 0
+        line = text[pos:] if last else text[pos:nl]
+        pos, i = (end if last else nl + 1), i + 1
         line = line.removesuffix("\r")
         if not line.strip():
             continue
         try:
             obj = json.loads(line, object_pairs_hook=_pairs_hook)
         except (json.JSONDecodeError, RecursionError):
-            last = i == len(lines) and not ends_with_newline
-            log.add(name, "is not valid JSON" + (" (the file may be truncated)" if last else ""), row=i)
+            truncated = last and not ends_with_newline
+            log.add(name, "is not valid JSON" + (" (the file may be truncated)" if truncated else ""), row=i)
             continue
         if not isinstance(obj, dict):
             log.add(name, "is not a JSON object", row=i)
