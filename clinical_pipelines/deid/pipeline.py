@@ -7,6 +7,7 @@ interface of the built-in study's extract (encounters, notes, labels).
 """
 from __future__ import annotations
 
+import io
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +32,8 @@ NO_RESTRICTED_ZIP3 = "no_restricted_zip3"
 NO_AGE_OVER_89 = "no_age_over_89"
 NO_FULL_DATES = "no_full_dates"
 CHECK_NAMES = (RESIDUAL_PHI_SCAN, K_ANONYMITY, NO_RESTRICTED_ZIP3, NO_AGE_OVER_89, NO_FULL_DATES)
+# The report's NER model entry of a study without free-text columns (no text engine runs).
+NO_TEXT_MODEL = {"name": "none (the study has no free-text columns)", "version": "", "sha256": "", "components": ""}
 # The built-in study's tables in the order of the three-table interface.
 BATCH_TABLES = ("encounters", "notes", "labels")
 
@@ -73,6 +76,35 @@ class CheckOutcome:
     name: str
     passed: bool
     metadata: dict[str, int | float | str] = field(default_factory=dict)
+
+
+def read_raw_tables(files: Mapping[str, bytes], study: Study) -> dict[str, pd.DataFrame]:
+    """table name -> raw frame of every table of ``study`` from a batch's files (name -> bytes), cells as text
+    (ZIPs keep their leading zeros; empty cells are empty strings), as :func:`deidentify_tables` expects.
+
+    The batch has passed the study's extract contract, so each file reads as its spec declares: CSV with its
+    delimiter, quote character, header and encoding (a UTF-8 byte-order mark tolerated, RFC 8259 8.1), JSON
+    Lines, Parquet. A declared file absent from ``files`` raises :class:`DeidError` naming it."""
+    from clinical_pipelines.study.read import codec_name
+
+    frames = {}
+    for name, table in study.tables.items():
+        if table.file not in files:
+            raise DeidError(f"file {table.file} of table {name} is not in the batch")
+        codec = codec_name(table.encoding)
+        encoding = "utf-8-sig" if codec == "utf-8" else codec
+        data = io.BytesIO(files[table.file])
+        if table.format == "csv":
+            header = {} if table.has_header else {"header": None, "names": list(table.columns)}
+            df = pd.read_csv(data, dtype=str, keep_default_na=False, sep=table.csv_delimiter,
+                             quotechar=table.csv_quotechar, encoding=encoding, **header)
+        elif table.format == "jsonl":
+            df = pd.read_json(data, lines=True, dtype=False, encoding=encoding)
+            df = df.astype({c: str for c in df.columns})
+        else:
+            df = pd.read_parquet(data).astype("string")
+        frames[name] = df
+    return frames
 
 
 def _nonempty(v) -> bool:
@@ -148,13 +180,18 @@ def _text_known(frames: Mapping[str, pd.DataFrame], table: str, rules: StudyDeid
 
 
 def deidentify_tables(frames: Mapping[str, pd.DataFrame], *, policy: DeidPolicy, key: bytes,
-                      text_engine: ClinicalTextDeidentifier, lineage: RowLineage,
+                      text_engine: ClinicalTextDeidentifier | None, lineage: RowLineage,
                       study: Study | None = None) -> DeidBatchResult:
     """De-identify every table of one raw batch of ``study`` (``frames``: table name -> raw frame, read with
-    ``dtype=str`` so ZIPs keep leading zeros); every table of the study must be given."""
-    if not isinstance(text_engine, ClinicalTextDeidentifier):
-        raise DeidError("text_engine must be a ClinicalTextDeidentifier (no fallback engine)")
+    ``dtype=str`` so ZIPs keep leading zeros, e.g. by :func:`read_raw_tables`); every table of the study must be given.
+
+    ``text_engine`` is required when the study has a ``free_text`` column (no fallback engine); a study without
+    free text (e.g. one structured table) needs none, and its report records that no NER model was used."""
     rules = deid_rules(policy, study)
+    has_text = any(rules.text_columns.get(t) for t in rules.tables)
+    if has_text and not isinstance(text_engine, ClinicalTextDeidentifier):
+        raise DeidError(f"study {rules.study_id!r} has free-text columns: text_engine must be a "
+                        "ClinicalTextDeidentifier (no fallback engine)")
     missing = [t for t in rules.tables if t not in frames]
     if missing or set(frames) - set(rules.tables):
         raise DeidError(f"the batch's tables do not match study {rules.study_id!r}: missing {missing}, "
@@ -186,7 +223,8 @@ def deidentify_tables(frames: Mapping[str, pd.DataFrame], *, policy: DeidPolicy,
         counts[k.split(".", 1)[1]] += v
     counts.update(text_counts)
     report = build_report(policy=policy, rules=rules, code_hash=lineage.transform_hash,
-                          model_identity=text_engine.model_identity, batch_id=lineage.batch_id,
+                          model_identity=text_engine.model_identity if has_text else NO_TEXT_MODEL,
+                          batch_id=lineage.batch_id,
                           source_system=lineage.source_system, structured_counts=structured_counts,
                           text_counts=text_counts, risk_before=before, risk_after=after, enforcement=enforcement,
                           row_counts={t: len(df) for t, df in out.items()})

@@ -3,7 +3,9 @@
 Layout of a bundle directory::
 
     <files...>          the evidence (documents, reports, plots, JSON)
-    checklist.md        artefact -> GMLP / PCCP / TRIPOD+AI / HIPAA / AI Act Annex IV items, with the files
+    checklist.md        artefact -> GMLP / PCCP / TRIPOD+AI / HIPAA / AI Act Annex IV items, with the files,
+                        and every gate decision of ``gate_decisions.json`` (PASS / FAIL / NOT APPLICABLE with
+                        the study's reason) when the bundle has that file
     manifest.json       every file (checklist.md included) with sha256 and size, bundle id, created_at,
                         context, and the signer (algorithm Ed25519, key id, raw public key, base64)
     MANIFEST.sha256     sha256 of manifest.json ("<hex>  manifest.json", the `sha256sum -c` format)
@@ -43,7 +45,7 @@ from clinical_pipelines.audit.signing import (
     load_public_key,
     public_key_path,
 )
-from clinical_pipelines.evidence.checklist import ARTEFACTS, FRAMEWORKS, artefact_for
+from clinical_pipelines.evidence.checklist import ARTEFACTS, FRAMEWORKS, GATE_DECISIONS, artefact_for, gate_lines
 from clinical_pipelines.provenance import canonical_json
 
 MANIFEST_NAME = "manifest.json"
@@ -100,8 +102,9 @@ def _safe_relpath(path: str) -> str | None:
     return PurePosixPath(path).as_posix()
 
 
-def checklist_markdown(paths: list[str], context: dict) -> str:
-    """The checklist index: which bundle file is evidence for which checklist item."""
+def checklist_markdown(paths: list[str], context: dict, gates: list[dict] | None = None) -> str:
+    """The checklist index: which bundle file is evidence for which checklist item, then every gate decision
+    (``gates``: dicts with name, stage, status, reason, message) when given."""
     by_artefact: dict[str, list[str]] = {k: [] for k in ARTEFACTS}
     unmapped = []
     for p in sorted(paths):
@@ -123,7 +126,24 @@ def checklist_markdown(paths: list[str], context: dict) -> str:
         lines.append("| " + " | ".join([title] + [items.get(fw, "-") for fw in FRAMEWORKS] + [files]) + " |")
     if unmapped:
         lines += ["", "Other files (no checklist mapping): " + ", ".join(f"`{p}`" for p in unmapped)]
+    if gates is not None:
+        lines += ["", "## Gates", "",
+                  f"Every gate of this model's lineage (from `{GATE_DECISIONS}`). A gate the study cannot evaluate is "
+                  "NOT APPLICABLE with the reason its study spec gives; it is never left out.", ""] + gate_lines(gates)
     return "\n".join(lines) + "\n"
+
+
+def _gate_decisions(files: dict[str, bytes]) -> list[dict] | None:
+    data = files.get(GATE_DECISIONS)
+    if data is None:
+        return None
+    try:
+        gates = json.loads(data)
+    except ValueError:
+        raise BundleError(f"{GATE_DECISIONS} is not JSON: it must list the gate decisions") from None
+    if not isinstance(gates, list) or not all(isinstance(g, dict) and g.get("name") for g in gates):
+        raise BundleError(f"{GATE_DECISIONS} must be a list of gate decisions, each with a name")
+    return gates
 
 
 def bundle_content_id(entries: Sequence[tuple[str, str, int]], context: dict) -> str:
@@ -166,7 +186,7 @@ def build_bundle(
         if rel in clean:
             raise BundleError(f"bundle file path {rel!r} given twice")
         clean[rel] = bytes(data)
-    clean[CHECKLIST_NAME] = checklist_markdown(list(clean), context_json).encode("utf-8")
+    clean[CHECKLIST_NAME] = checklist_markdown(list(clean), context_json, _gate_decisions(clean)).encode("utf-8")
 
     entries = [{"path": p, "sha256": _sha256(d), "size": len(d), "artefact": artefact_for(p)}
                for p, d in sorted(clean.items())]

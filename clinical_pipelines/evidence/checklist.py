@@ -75,3 +75,21 @@ def items_line(artefact: str) -> str:
     """One-line "Evidence for: ..." summary of an artefact's checklist items."""
     _, items = ARTEFACTS[artefact]
     return "; ".join(f"{fw} {items[fw]}" for fw in FRAMEWORKS if items.get(fw, "-") != "-")
+
+
+# The bundle file that lists every gate decision (name, status, reason); the checklist shows it.
+GATE_DECISIONS = "gate_decisions.json"
+GATE_STATUS_SHOWN = {"pass": "PASS", "fail": "FAIL", "not_applicable": "NOT APPLICABLE"}
+
+
+def gate_lines(gates) -> list[str]:
+    """Markdown rows of the checklist's gate table: every gate with PASS / FAIL / NOT APPLICABLE and, for a
+    gate the study declares not applicable, the reason from its spec (a gate never disappears: an entry without
+    a known status is shown as FAIL)."""
+    lines = ["| Gate | Stage | Result | Reason / detail |", "|---|---|---|---|"]
+    for g in gates or []:
+        status = g.get("status") or ("pass" if g.get("passed") else "fail")
+        detail = g.get("reason") if status == "not_applicable" else g.get("message", "")
+        cells = [g.get("name", "?"), g.get("stage", ""), GATE_STATUS_SHOWN.get(status, "FAIL"), detail or ""]
+        lines.append("| " + " | ".join(str(c).replace("|", "\\|").replace("\n", " ") for c in cells) + " |")
+    return lines

@@ -9,6 +9,11 @@ HTML shows aggregated distributions of de-identified features, never rows.
 
 The retraining trigger (share of drifted features) lives in ``policies/validation_gates.yaml``
 (``monitoring.max_drifted_feature_share``), read through the gate policy.
+
+The windows come from the study's design (:func:`drift_windows`): reference = the training patients,
+current = the most recent patients (the temporal test set). A study without a temporal design (no dates
+in the extract) has no "most recent" window: drift monitoring is *not applicable* with the reason its
+spec gives (:func:`drift_not_applicable`), reported as such, never as a silent pass.
 """
 
 from __future__ import annotations
@@ -20,7 +25,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from clinical_pipelines.training.design import FeatureSet, feature_set
+from clinical_pipelines.training.design import EvaluationDesign, FeatureSet, feature_set
+
+TEMPORAL_PART = "evaluation.temporal"
 
 
 def __getattr__(name: str):
@@ -209,14 +216,68 @@ def drift_report(reference: pd.DataFrame, current: pd.DataFrame, *, columns=None
     return DriftResult(summary=summary, html=html_bytes, json=json_bytes)
 
 
+@dataclass(frozen=True)
+class DriftWindows:
+    """Reference (training) and current (most recent) rows of a training dataset; ``not_applicable``: the
+    study's reason when it has no recent window (then ``current`` is ``None``)."""
+
+    reference: pd.DataFrame
+    current: pd.DataFrame | None
+    current_split: str | None
+    not_applicable: str | None = None
+
+
+def drift_windows(df: pd.DataFrame, design: EvaluationDesign, *, split_col: str = "split") -> DriftWindows:
+    """The drift windows of a split training dataset: train vs. the temporal test set, or not applicable with
+    the spec's reason when the study has no temporal design."""
+    from clinical_pipelines.training.split import TEMPORAL_TEST, TRAIN
+
+    if split_col not in df.columns:
+        raise DriftInputError(f"the training dataset has no {split_col!r} column: split it first")
+    reference = df[df[split_col] == TRAIN]
+    if design.holdout is None and design.cutoff is None:
+        reason = design.not_applicable.get(TEMPORAL_PART, "the study has no temporal design")
+        return DriftWindows(reference, None, None, reason)
+    return DriftWindows(reference, df[df[split_col] == TEMPORAL_TEST], TEMPORAL_TEST)
+
+
+def drift_not_applicable(reason: str, features: FeatureSet | None = None, n_reference_rows: int = 0) -> DriftResult:
+    """The drift result of a study that declares its temporal design not applicable: no comparison, the reason."""
+    features = features or feature_set()
+    text = f"not applicable: {reason}"
+    summary = {"not_applicable": reason, "n_columns": len(features.names), "n_columns_evaluated": 0,
+               "columns_not_evaluated": [], "not_evaluated_reasons": {}, "n_drifted_columns": 0,
+               "share_drifted_columns": None, "missingness_drift_columns": [],
+               "constant_columns": {"reference": [], "current": []}, "n_reference_rows": int(n_reference_rows),
+               "n_current_rows": 0, "columns": {}}
+    return DriftResult(summary=summary, html=_plain_html({"(all features)": text}),
+                       json=json.dumps({"not_applicable": reason}).encode("utf-8"))
+
+
+def study_drift(df: pd.DataFrame, design: EvaluationDesign, features: FeatureSet) -> DriftResult:
+    """Drift of a split training dataset as the study designs it: :func:`drift_report` of the model inputs of
+    train vs. the temporal test set, or :func:`drift_not_applicable` with the spec's reason."""
+    from clinical_pipelines.training.model import prepare_features
+
+    windows = drift_windows(df, design)
+    if windows.not_applicable:
+        return drift_not_applicable(windows.not_applicable, features, len(windows.reference))
+    return drift_report(prepare_features(windows.reference, features), prepare_features(windows.current, features),
+                        features=features)
+
+
 def retraining_recommended(summary: dict, policy) -> dict:
     """Compare the drifted-feature share with ``policy.max_drifted_feature_share``.
 
-    Returns ``{"recommended": bool, "share_drifted_columns", "threshold", "drifted_columns", "reason"}``.
+    Returns ``{"recommended": bool, "share_drifted_columns", "threshold", "drifted_columns", "reason"}`` (plus
+    ``not_applicable: True`` for a study without a recent window, :func:`drift_not_applicable`).
     Fails closed: a summary without the share, or with model features that could not be
     evaluated, recommends retraining review.
     """
     threshold = float(policy.max_drifted_feature_share)
+    if isinstance(summary, dict) and summary.get("not_applicable"):
+        return {"recommended": False, "not_applicable": True, "share_drifted_columns": None, "threshold": threshold,
+                "drifted_columns": [], "reason": f"not applicable: {summary['not_applicable']}"}
     share = summary.get("share_drifted_columns") if isinstance(summary, dict) else None
     drifted = sorted(c for c, v in (summary.get("columns") or {}).items() if v.get("drift_detected")) \
         if isinstance(summary, dict) else []

@@ -76,7 +76,7 @@ def test_validation_report_decision_and_subgroups(metrics_and_gates):
 
 def test_label_quality_report_from_agreement():
     df = pd.DataFrame({"item_id": [i for i in range(20) for _ in range(2)],
-                       "rater_id": ["r1", "r2"] * 20,
+                       "rater": ["r1", "r2"] * 20,
                        "label": [1, 1, 0, 0, 1, 0] * 6 + [1, 1, 0, 0]})
     md = label_quality_report(agreement=agreement_report(df, n_boot=50),
                               labeling_process={"tool": "chart-review-ui/2.3.1", "raters": "2 cardiologists"})
@@ -121,3 +121,39 @@ def test_checklist_map():
     assert artefact_for("plots/roc_internal_test.png") == "validation_report"
     assert artefact_for("model_card.md") == "model_card"
     assert artefact_for("random.bin") is None
+
+
+def test_not_applicable_gates_and_evaluation_sets_are_shown_with_the_reason(metrics_and_gates, tmp_path):
+    import json
+
+    from clinical_pipelines.audit.signing import generate_key_pair, load_signing_key
+    from clinical_pipelines.evidence.bundle import BundleError, build_bundle
+    from clinical_pipelines.validation.gates import GateDesign
+
+    metrics, _, policy = metrics_and_gates
+    m = {**metrics, "splits": {k: v for k, v in metrics["splits"].items() if k == "internal_test"}}
+    gates = evaluate_gates(m, policy, GateDesign(subgroups=("sex",), not_applicable={
+        "evaluation.temporal": "no dates in the extract", "evaluation.external_sites": "one site only"}))
+    card = model_card(model=MODEL, intended_use=INTENDED, performance=m, gate_results=gates)
+    assert "| discrimination_temporal | NOT APPLICABLE |" in card and "not applicable: no dates in the extract" in card
+    assert "| Temporal validation (patients after the cutoff) | not applicable: no dates in the extract |" in card
+    assert "not evaluated" not in card
+    report = validation_report(model=MODEL, metrics=m, gate_results=gates, policy=policy.to_dict())
+    expected = ("ALL GATES PASSED (3 not applicable, declared by the study with its reason)"
+                if all(g.passed for g in gates) else "NOT APPROVED: at least one gate failed")
+    assert expected in report
+    summary = clinician_summary(model=MODEL, intended_use=INTENDED, performance=m, gate_results=gates)
+    assert "External validation (held-out sites): not applicable: one site only." in summary
+
+    path = tmp_path / "k" / "evidence.key"
+    path.parent.mkdir()
+    generate_key_pair(path)
+    key = load_signing_key(path)
+    decisions = [{"stage": "model_validation", **g.to_dict()} for g in gates]
+    build_bundle(tmp_path / "b", {"gate_decisions.json": json.dumps(decisions).encode()}, {"model": "m"},
+                 signing_key=key)
+    checklist = (tmp_path / "b" / "checklist.md").read_text()
+    assert "## Gates" in checklist and checklist.count("| NOT APPLICABLE |") == 3
+    assert "| discrimination_external | model_validation | NOT APPLICABLE | one site only |" in checklist
+    with pytest.raises(BundleError, match="gate_decisions.json"):
+        build_bundle(tmp_path / "c", {"gate_decisions.json": b'{"name": 1}'}, {"model": "m"}, signing_key=key)

@@ -61,3 +61,28 @@ def test_retraining_threshold_comes_from_policy():
 def test_missing_feature_column_fails_closed(reference):
     with pytest.raises(DriftInputError, match="troponin_ng_l"):
         drift_report(reference, reference.drop(columns=["troponin_ng_l"]))
+
+
+def test_a_study_without_dates_has_no_drift_window_and_says_why():
+    import html
+
+    import pandas as pd
+
+    from clinical_pipelines.monitoring.drift import drift_windows, retraining_recommended, study_drift
+    from clinical_pipelines.study.builtin import load_builtin_study
+    from clinical_pipelines.training.design import evaluation_design, feature_set
+    from clinical_pipelines.validation.gates import load_gate_policy
+
+    study = load_builtin_study("heart-disease")
+    design = evaluation_design(study)
+    df = pd.DataFrame({"split": ["train", "train", "internal_test"]})
+    windows = drift_windows(df, design)
+    reason = study.not_applicable()["evaluation.temporal"]
+    assert windows.current is None and windows.not_applicable == reason and len(windows.reference) == 2
+    result = study_drift(df, design, feature_set(study))
+    assert result.summary["not_applicable"] == reason and result.summary["share_drifted_columns"] is None
+    decision = retraining_recommended(result.summary, load_gate_policy())
+    assert decision["not_applicable"] and not decision["recommended"] and decision["reason"] == f"not applicable: {reason}"
+    assert html.escape(reason).encode() in result.html
+    # a summary without a share and without a declaration still fails closed
+    assert retraining_recommended({"columns": {}}, load_gate_policy())["recommended"]
