@@ -15,12 +15,15 @@ USAGE = """usage: clinical-pipelines <command> [args]
 Local stack
   services up|down|status [NAME ...]   start/stop/inspect lakeFS, MLflow and Dagster (127.0.0.1)
   services env                          print the environment the code location needs (for dg dev)
-  demo [--patients N] [--no-ui]         set up everything and run the whole graph on synthetic data
+  demo [--study STUDY.yaml|ID] [--data DIR] [--patients N]
+                                        set up everything and run the whole graph on a study (default: mace, synthetic)
 
 Data
   ingest check DIR [--json]             check raw extract batch folders against the contract (no services)
   study check STUDY.yaml [--data DIR]   validate a study spec, and the data against it (no services)
   study init DATA [--out study.yaml]    draft a study spec from a data file or folder (guesses flagged REVIEW)
+  study register STUDY.yaml [--replace] record a study spec in the project data dir, so the deployment runs it
+  study list                            the studies this deployment runs (built-in and registered), spec SHA-256
   generate-cohort --out DIR [...]       write a synthetic cohort as raw extract files
   generate-notes --out-input X --out-gold Y [...]   annotated synthetic notes (benchmark corpus)
   deid-text INPUT.jsonl OUTPUT.jsonl    de-identify clinical notes (one JSON object per line)

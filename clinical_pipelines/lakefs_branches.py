@@ -1,6 +1,6 @@
 """Life cycle of the pipeline's per-run lakeFS branches: publish only the gated commit, leave no PHI behind.
 
-Every publishing step works on a branch of its own run (``deid-<batch>-<run8>``, ``labels-<run8>``,
+Every publishing step works on a branch of its own run (``deid-<study>_<batch>-<run8>``, ``labels-<run8>``,
 ``training-<run8>``, ``model-link-<run8>``, ``evidence-<run8>``; ``run8`` = the first 8 characters
 of the Dagster run id). This module holds the rules for those branches, without Dagster:
 
@@ -42,13 +42,15 @@ WORKER_TAG = "clinical_pipelines/worker"
 RUN_PREFIX_TAG = "clinical_pipelines/run8"
 MAX_COUNTED_CHANGES = 100_000  # counting stops here (the record says ">=")
 
-# kind -> branch-name prefix; a de-identification branch also names its batch.
+# kind -> branch-name prefix; a de-identification branch also names its study and batch
+# (``deid-<study>_<batch>-<run8>``: a study id has no underscore; older branches name the batch only).
 RUN_BRANCH_PREFIXES: dict[str, str] = {
     "deid": "deid-", "labels": "labels-", "training": "training-", "model-link": "model-link-", "evidence": "evidence-",
 }
 _RUN8 = rf"(?P<run>[0-9a-f]{{{RUN_PREFIX_CHARS}}})"
 RUN_BRANCH_PATTERNS: dict[str, re.Pattern[str]] = {
-    kind: re.compile(rf"^{re.escape(prefix)}" + (r"(?P<batch>.+)-" if kind == "deid" else "") + rf"{_RUN8}$")
+    kind: re.compile(rf"^{re.escape(prefix)}" + (r"(?:(?P<study>[a-z][a-z0-9-]*)_)?(?P<batch>.+)-" if kind == "deid"
+                                                 else "") + rf"{_RUN8}$")
     for kind, prefix in RUN_BRANCH_PREFIXES.items()
 }
 
@@ -78,17 +80,19 @@ class RunActivity(str, Enum):
 @dataclass(frozen=True)
 class RunBranch:
     """A branch made by one pipeline run: ``kind`` (key of ``RUN_BRANCH_PATTERNS``), the first
-    ``RUN_PREFIX_CHARS`` characters of the run id, and the ingest batch for de-identification."""
+    ``RUN_PREFIX_CHARS`` characters of the run id, and the study and ingest batch for de-identification."""
 
     repository: str
     name: str
     kind: str
     run_prefix: str
     batch_id: str | None = None
+    study_id: str | None = None
 
 
-def deid_branch_name(batch_id: str, run_id: str) -> str:
-    return f"deid-{batch_id}-{run_id[:RUN_PREFIX_CHARS]}"
+def deid_branch_name(batch_id: str, run_id: str, study_id: str | None = None) -> str:
+    """``deid-<study>_<batch>-<run8>`` (``deid-<batch>-<run8>`` without a study)."""
+    return f"deid-{study_id + '_' if study_id else ''}{batch_id}-{run_id[:RUN_PREFIX_CHARS]}"
 
 
 def parse_run_branch(repository: str, name: str) -> RunBranch | None:
@@ -96,7 +100,8 @@ def parse_run_branch(repository: str, name: str) -> RunBranch | None:
     for kind, pattern in RUN_BRANCH_PATTERNS.items():
         m = pattern.match(name)
         if m:
-            return RunBranch(repository, name, kind, m.group("run"), m.groupdict().get("batch"))
+            return RunBranch(repository, name, kind, m.group("run"), m.groupdict().get("batch"),
+                             m.groupdict().get("study"))
     return None
 
 

@@ -165,7 +165,7 @@ def check_alias(client: Any, log: Any, model_name: str, alias: str) -> list[Find
 
 
 def _once(lakefs_client: Any, mlflow_client: Any, log: Any, repositories: Iterable[str],
-          anchor_repositories: Iterable[str], model_name: str, alias: str,
+          anchor_repositories: Iterable[str], model_name: str | Iterable[str], alias: str,
           modes: Mapping[str, str]) -> PublishedStateReport:
     import lakefs
     from lakefs.exceptions import NotFoundException
@@ -180,20 +180,23 @@ def _once(lakefs_client: Any, mlflow_client: Any, log: Any, repositories: Iterab
             continue
         checked.append(f"lakefs:{name}")
         findings.extend(check_repository(repo, log, anchors=name in anchor_set, mode=modes.get(name)))
-    checked.append(f"mlflow:{model_name}@{alias}")
-    findings.extend(check_alias(mlflow_client, log, model_name, alias))
+    for name in [model_name] if isinstance(model_name, str) else model_name:  # one model per study
+        checked.append(f"mlflow:{name}@{alias}")
+        findings.extend(check_alias(mlflow_client, log, name, alias))
     return PublishedStateReport(tuple(checked), tuple(findings))
 
 
 def check_published_state(lakefs_client: Any, mlflow_client: Any, log: Any, *, repositories: Iterable[str],
-                          anchor_repositories: Iterable[str] = (), model_name: str, alias: str,
+                          anchor_repositories: Iterable[str] = (), model_name: str | Iterable[str], alias: str,
                           modes: Mapping[str, str] | None = None, settle_seconds: float = 2.0,
                           sleep: Callable[[float], None] = time.sleep) -> PublishedStateReport:
     """Compare the published state with the audit log; differences are re-read once after
-    ``settle_seconds`` (a step records its audit event right after it publishes). ``modes``:
+    ``settle_seconds`` (a step records its audit event right after it publishes). ``model_name``: one
+    registered model or several (one per study), each checked for ``alias``. ``modes``:
     protection per repository where it differs from ``protection_for``. Repositories not created
     yet are skipped."""
-    args = (lakefs_client, mlflow_client, log, list(repositories), list(anchor_repositories), model_name, alias,
+    models = model_name if isinstance(model_name, str) else list(model_name)
+    args = (lakefs_client, mlflow_client, log, list(repositories), list(anchor_repositories), models, alias,
             dict(modes or {}))
     report = _once(*args)
     if report.ok or settle_seconds <= 0:

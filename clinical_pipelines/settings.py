@@ -23,6 +23,8 @@ DEID_REPOSITORY = "clinical-deid"  # de-identified snapshots
 EVIDENCE_REPOSITORY = "clinical-evidence"  # evidence bundles for auditors
 ANCHOR_REPOSITORY = "clinical-audit-anchors"  # Merkle roots of the audit log
 
+# The registered model of the default (built-in mace) study; every study's is
+# ``study.layout.registered_model_name(study_id)`` = ``clinical-<study_id>-risk`` (a test checks they agree).
 REGISTERED_MODEL_NAME = "clinical-mace-risk"
 CHAMPION_ALIAS = "champion"
 

@@ -22,9 +22,12 @@ from typing import Iterator
 import dagster as dg
 import yaml
 
+from clinical_pipelines.defs.partitions import batch_key, register_batches
 from clinical_pipelines.settings import LANDING_REPOSITORY
+from clinical_pipelines.study.layout import landing_batch_prefix
 
 SNAPSHOT_ASSETS = ("raw_extract", "deidentified_snapshot", "released_snapshot")
+STUDY = "mace"  # the world's study: the built-in synthetic MACE cohort
 LIFECYCLE = dg.AssetSelection.groups("labels", "training", "validation")
 COHORT_PATIENTS = 450
 
@@ -141,12 +144,13 @@ class World:
 
     def snapshot(self, batch_id: str, **resource_overrides):
         return dg.materialize(list(self.defs.assets), selection=list(SNAPSHOT_ASSETS), instance=self.instance,
-                              partition_key=batch_id, resources=resources(**resource_overrides), raise_on_error=False)
+                              partition_key=batch_key(STUDY, batch_id), resources=resources(**resource_overrides),
+                              raise_on_error=False)
 
     def lifecycle(self, gate_policy: Path | None = None, selection=LIFECYCLE):
         policy = gate_policy or self.gate_policy
         return dg.materialize(list(self.defs.assets), selection=selection, instance=self.instance,
-                              resources=resources(), run_config=gate_policy_run_config(policy) if policy else None,
+                              partition_key=STUDY, resources=resources(), run_config=gate_policy_run_config(policy) if policy else None,
                               raise_on_error=False)
 
     def land(self, files: dict[str, bytes], batch_id: str) -> None:
@@ -155,8 +159,8 @@ class World:
         files = {**files, "extract.json": json.dumps(extract).encode()}
         s3 = lakefs_resource(self.settings).s3()
         for name, data in files.items():
-            s3.put_object(Bucket=LANDING_REPOSITORY, Key=f"main/{batch_id}/{name}", Body=data)
-        self.instance.add_dynamic_partitions("ingest_batch", [batch_id])
+            s3.put_object(Bucket=LANDING_REPOSITORY, Key=f"main/{landing_batch_prefix(STUDY, batch_id)}{name}", Body=data)
+        register_batches(self.instance, STUDY, [batch_id])
 
     def champion(self) -> str | None:
         from clinical_pipelines.defs.resources import resources_for

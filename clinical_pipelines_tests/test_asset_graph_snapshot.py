@@ -32,6 +32,7 @@ def current_graph() -> dict:
             "owners": sorted(spec.owners),
             "kinds": sorted(spec.kinds),
             "partitioned": spec.partitions_def is not None,
+            "partitions": _partitions(spec.partitions_def),
             "checks": sorted(checks.get(name, [])),
         }
     return {
@@ -40,6 +41,18 @@ def current_graph() -> dict:
         "schedules": sorted(s.name for s in d.schedules or []),
         "sensors": sorted(s.name for s in d.sensors or []),
     }
+
+
+def _partitions(pdef) -> str | None:
+    """``studies`` or ``batch=ingest_batch x study=studies``: the dynamic partition sets an asset is keyed by."""
+    import dagster as dg
+
+    if pdef is None:
+        return None
+    if isinstance(pdef, dg.MultiPartitionsDefinition):
+        return " x ".join(f"{d.name}={getattr(d.partitions_def, 'name', type(d.partitions_def).__name__)}"
+                          for d in pdef.partitions_defs)
+    return getattr(pdef, "name", None) or type(pdef).__name__
 
 
 def test_asset_graph_matches_the_reviewed_snapshot():

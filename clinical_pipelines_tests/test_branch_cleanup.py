@@ -26,17 +26,26 @@ import pytest
 
 from clinical_pipelines.audit import events as ev
 from clinical_pipelines.lakefs_branches import (
-    RUN_PREFIX_TAG, WORKER_TAG, DisposalReason, RunActivity, orphan_reason, parse_run_branch, read_quarantine_record,
+    RUN_PREFIX_TAG, WORKER_TAG, DisposalReason, RunActivity, deid_branch_name, orphan_reason, parse_run_branch,
+    read_quarantine_record,
     worker_alive, worker_identity,
 )
+from clinical_pipelines.defs.partitions import batch_key, register_batches
 from clinical_pipelines.settings import DEID_REPOSITORY, LANDING_REPOSITORY
+from clinical_pipelines.study.layout import landing_batch_prefix, snapshot_prefix
 from clinical_pipelines_tests.governance_world import failure_text, plain_notes
+
+STUDY = "mace"  # batches of the built-in synthetic study
 
 
 # ------------------------------------------------------------------------------ rules, no services
 def test_run_branch_names_are_recognised_and_nothing_else():
-    b = parse_run_branch("r", "deid-northgate-2020-01-extract-0a1b2c3d")
-    assert (b.kind, b.batch_id, b.run_prefix) == ("deid", "northgate-2020-01-extract", "0a1b2c3d")
+    b = parse_run_branch("r", deid_branch_name("northgate-2020-01-extract", "0a1b2c3d-rest", study_id="heart-disease"))
+    assert b.name == "deid-heart-disease_northgate-2020-01-extract-0a1b2c3d"
+    assert (b.kind, b.study_id, b.batch_id, b.run_prefix) == ("deid", "heart-disease", "northgate-2020-01-extract",
+                                                              "0a1b2c3d")
+    old = parse_run_branch("r", "deid-northgate-2020-01-extract-0a1b2c3d")  # made before studies: no study
+    assert (old.kind, old.study_id, old.batch_id) == ("deid", None, "northgate-2020-01-extract")
     assert parse_run_branch("r", "evidence-deadbeef").kind == "evidence"
     for name in ("main", "deid-b1", "quarantine-records", "admin-bypass", "labels-XYZ12345", "training-0a1b2c3"):
         assert parse_run_branch("r", name) is None
@@ -74,7 +83,7 @@ def _land(lakefs, files: dict[str, bytes], prefix: str) -> str:
     files = {**files, "extract.json": json.dumps(extract).encode()}
     s3 = lakefs.s3()
     for name, data in files.items():
-        s3.put_object(Bucket=LANDING_REPOSITORY, Key=f"main/{batch_id}/{name}", Body=data)
+        s3.put_object(Bucket=LANDING_REPOSITORY, Key=f"main/{landing_batch_prefix(STUDY, batch_id)}{name}", Body=data)
     return batch_id
 
 
@@ -96,9 +105,9 @@ def env(stack, tmp_path_factory):
 def _materialize(env, batch_id, selection, **overrides):
     from clinical_pipelines.defs.resources import default_resources
 
-    env["instance"].add_dynamic_partitions("ingest_batch", [batch_id])
+    register_batches(env["instance"], STUDY, [batch_id])
     return dg.materialize(list(env["defs"].assets), selection=selection, instance=env["instance"],
-                          partition_key=batch_id, resources={**default_resources(), **overrides},
+                          partition_key=batch_key(STUDY, batch_id), resources={**default_resources(), **overrides},
                           raise_on_error=False)
 
 
@@ -137,13 +146,13 @@ def test_a_gate_failed_snapshot_leaves_no_branch_with_its_identifiers(env):
     snap = result.output_for_node("deidentified_snapshot")
     values = _identifiers(env["raw"])
     # positive control: the gated commit does hold planted identifiers in its notes
-    notes = env["lakefs"].read_parquet(DEID_REPOSITORY, snap["commit_id"], f"batches/{batch_id}/notes.parquet")
+    notes = env["lakefs"].read_parquet(DEID_REPOSITORY, snap["commit_id"], f"{snapshot_prefix(STUDY, batch_id)}notes.parquet")
     assert _hits(" ".join(notes.astype(str).to_numpy().ravel()), values) > 0
 
     # ...but no branch does: the run branch is gone and no branch has the batch's folder
     assert snap["branch"] not in _branches(env)
     for name in _branches(env):
-        assert not env["lakefs"].list_paths(DEID_REPOSITORY, name, f"batches/{batch_id}/"), f"branch {name}"
+        assert not env["lakefs"].list_paths(DEID_REPOSITORY, name, snapshot_prefix(STUDY, batch_id)), f"branch {name}"
     record = read_quarantine_record(_repo(env), snap["branch"])
     assert record["reason"] == "gate_failed" and "residual_phi_scan" in record["failed_gates"]
     assert record["gated_commit"] == snap["commit_id"] and record["batch_id"] == batch_id
@@ -159,6 +168,7 @@ from pathlib import Path
 import dagster as dg
 from dagster._core.instance.ref import InstanceRef
 from clinical_pipelines.definitions import defs
+from clinical_pipelines.defs.partitions import batch_key
 from clinical_pipelines.defs.resources import AuditLogResource, LakeFSResource, default_resources
 from clinical_pipelines.settings import DEID_REPOSITORY
 
@@ -178,7 +188,7 @@ class StallsBeforeCommit(LakeFSResource):
 instance = dg.DagsterInstance.from_ref(InstanceRef.from_dir(home))
 resources = {**default_resources(), "lakefs": StallsBeforeCommit(audit_log=AuditLogResource())}
 dg.materialize(list(defs().assets), selection=["deidentified_snapshot"], instance=instance,
-               partition_key=batch_id, resources=resources, raise_on_error=False)
+               partition_key=batch_key("mace", batch_id), resources=resources, raise_on_error=False)
 '''
 
 

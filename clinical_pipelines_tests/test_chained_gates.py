@@ -13,7 +13,9 @@ import yaml
 
 from clinical_pipelines.audit import events as ev
 from clinical_pipelines.settings import CHAMPION_ALIAS, DEID_REPOSITORY, REGISTERED_MODEL_NAME
+from clinical_pipelines.study.layout import snapshot_prefix, snapshots_prefix
 from clinical_pipelines_tests.governance_world import (
+    STUDY,
     approve_policy, build_world, failure_text, lakefs_resource, own_stack,
 )
 
@@ -118,7 +120,8 @@ def test_a_version_trained_on_a_gate_failed_snapshot_is_refused(world, tmp_path)
     failed_commit = snap.output_for_node("deidentified_snapshot")["commit_id"]
     _merge_past_the_hook(world, failed_commit)
     lakefs = lakefs_resource(world.settings)
-    assert f"batches/{BAD_BATCH}/manifest.json" in lakefs.list_paths(DEID_REPOSITORY, "main", "batches/")
+    assert f"{snapshot_prefix(STUDY, BAD_BATCH)}manifest.json" in lakefs.list_paths(DEID_REPOSITORY, "main",
+                                                                                  snapshots_prefix(STUDY))
 
     result = world.lifecycle()
     assert not result.success

@@ -19,14 +19,19 @@ import pytest
 import yaml
 
 from clinical_pipelines.defs.jobs import MODEL_GROUPS
+from clinical_pipelines.defs.partitions import batch_key, register_batches
 from clinical_pipelines.settings import (
     CHAMPION_ALIAS, DEID_REPOSITORY, EVIDENCE_REPOSITORY, LANDING_REPOSITORY, REGISTERED_MODEL_NAME,
+)
+from clinical_pipelines.study.layout import (
+    landing_batch_prefix, landing_quarantine_path, snapshot_prefix, study_prefix,
 )
 
 pytestmark = pytest.mark.services
 
 COHORT_PATIENTS = 3000  # the default cohort, as in `make demo`
 SNAPSHOT_ASSETS = ("raw_extract", "deidentified_snapshot", "released_snapshot")
+STUDY = "mace"  # the built-in study of the synthetic cohort
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +61,7 @@ def lakefs_resource():
 
 def materialize_snapshot(defs, instance, batch_id, **resource_overrides):
     return dg.materialize(
-        list(defs.assets), selection=list(SNAPSHOT_ASSETS), instance=instance, partition_key=batch_id,
+        list(defs.assets), selection=list(SNAPSHOT_ASSETS), instance=instance, partition_key=batch_key(STUDY, batch_id),
         resources=resources(**resource_overrides), raise_on_error=False,
     )
 
@@ -64,7 +69,7 @@ def materialize_snapshot(defs, instance, batch_id, **resource_overrides):
 def materialize_model(defs, instance, selection=None, **resource_overrides):
     return dg.materialize(
         list(defs.assets), selection=selection or dg.AssetSelection.groups(*MODEL_GROUPS), instance=instance,
-        resources=resources(**resource_overrides), raise_on_error=False,
+        partition_key=STUDY, resources=resources(**resource_overrides), raise_on_error=False,
     )
 
 
@@ -73,7 +78,7 @@ def land(batches):
 
     lakefs = lakefs_resource()
     lakefs.repository(LANDING_REPOSITORY)
-    write_batches(batches, lakefs.s3(), LANDING_REPOSITORY, prefix="main")
+    write_batches(batches, lakefs.s3(), LANDING_REPOSITORY, prefix=f"main/{study_prefix(STUDY).rstrip('/')}")
 
 
 def failure_text(result) -> str:
@@ -95,7 +100,7 @@ def cohort():
 def full_run(stack, defs, instance, cohort):
     land(cohort)
     batch_ids = [b.batch_id for b in cohort]
-    instance.add_dynamic_partitions("ingest_batch", batch_ids)
+    register_batches(instance, STUDY, batch_ids)
     snapshot_results = {b: materialize_snapshot(defs, instance, b) for b in batch_ids}
     for b, r in snapshot_results.items():
         assert r.success, f"snapshot run for {b} failed:\n{failure_text(r)}"
@@ -139,10 +144,12 @@ def test_snapshots_are_released_to_main_tagged_with_provenance(full_run):
         for key in ("transform_hash", "policy_sha256", "source_manifest_sha256", "dagster_run_id", "raw_commit", "environment_digest"):
             assert commit.metadata.get(key), f"commit metadata lacks {key}"
         assert commit.metadata["transform_hash"] == snap["transform_hash"]
-        paths = set(lakefs.list_paths(DEID_REPOSITORY, "main", f"batches/{batch_id}/"))
+        folder = snapshot_prefix(STUDY, batch_id)
+        paths = set(lakefs.list_paths(DEID_REPOSITORY, "main", folder))
         for name in ("encounters.parquet", "notes.parquet", "labels.parquet", "deid_report.json", "deid_report.md", "manifest.json"):
-            assert f"batches/{batch_id}/{name}" in paths
-        rows = lakefs.read_parquet(DEID_REPOSITORY, "main", f"batches/{batch_id}/encounters.parquet")
+            assert f"{folder}{name}" in paths
+        assert commit.metadata["study_id"] == STUDY and commit.metadata["study_spec_sha256"] == snap["study_spec_sha256"]
+        rows = lakefs.read_parquet(DEID_REPOSITORY, "main", f"{folder}encounters.parquet")
         for col in ("lineage_source_system", "lineage_batch_id", "lineage_source_file_sha256", "lineage_transform_hash", "lineage_consent"):
             assert col in rows.columns and rows[col].notna().all()
         assert set(rows["lineage_batch_id"]) == {batch_id}
@@ -156,8 +163,8 @@ def test_released_data_and_metadata_hold_no_direct_identifiers(full_run, cohort)
         value for col in ("ssn", "mrn", "phone", "email", "patient_name", "street_address", "health_plan_id")
         for value in raw[col].dropna() if isinstance(value, str) and len(value) > 4
     }
-    notes = lakefs.read_parquet(DEID_REPOSITORY, "main", f"batches/{batch_id}/notes.parquet")
-    encounters = lakefs.read_parquet(DEID_REPOSITORY, "main", f"batches/{batch_id}/encounters.parquet")
+    notes = lakefs.read_parquet(DEID_REPOSITORY, "main", f"{snapshot_prefix(STUDY, batch_id)}notes.parquet")
+    encounters = lakefs.read_parquet(DEID_REPOSITORY, "main", f"{snapshot_prefix(STUDY, batch_id)}encounters.parquet")
     released_text = "\n".join(notes.astype(str).agg(" ".join, axis=1)) + "\n".join(encounters.astype(str).agg(" ".join, axis=1))
     leaked = sum(1 for i in identifiers if i in released_text)
     assert leaked == 0, f"{leaked} direct identifiers found in the released snapshot"
@@ -272,8 +279,8 @@ def land_small_batch(instance, batch_id: str, seed: int) -> None:
     files["extract.json"] = json.dumps(extract).encode()
     s3 = lakefs_resource().s3()
     for name, data in files.items():
-        s3.put_object(Bucket=LANDING_REPOSITORY, Key=f"main/{batch_id}/{name}", Body=data)
-    instance.add_dynamic_partitions("ingest_batch", [batch_id])
+        s3.put_object(Bucket=LANDING_REPOSITORY, Key=f"main/{landing_batch_prefix(STUDY, batch_id)}{name}", Body=data)
+    register_batches(instance, STUDY, [batch_id])
 
 
 def test_residual_phi_gate_keeps_main_unchanged_within_and_across_runs(full_run, defs, instance, tmp_path):
@@ -293,7 +300,7 @@ def test_residual_phi_gate_keeps_main_unchanged_within_and_across_runs(full_run,
 
     # A later run of only the publishing step must refuse too (Dagster's blocking is per run).
     retry = dg.materialize(list(defs.assets), selection=["released_snapshot"], instance=instance,
-                           partition_key="phi-leak-test", resources=resources(), raise_on_error=False)
+                           partition_key=batch_key(STUDY, "phi-leak-test"), resources=resources(), raise_on_error=False)
     assert not retry.success
     assert "residual_phi_scan" in failure_text(retry) and "Refusing to publish" in failure_text(retry)
     assert lakefs.head_commit(DEID_REPOSITORY, "main") == main_before
@@ -367,16 +374,18 @@ def test_batch_breaking_the_contract_is_quarantined_and_kept(full_run, defs, ins
     files["extract.json"] = json.dumps(extract).encode()
     s3 = lakefs.s3()
     for name, data in files.items():
-        s3.put_object(Bucket=LANDING_REPOSITORY, Key=f"main/bad-extract-test/{name}", Body=data)
-    instance.add_dynamic_partitions("ingest_batch", ["bad-extract-test"])
+        s3.put_object(Bucket=LANDING_REPOSITORY, Key=f"main/{landing_batch_prefix(STUDY, 'bad-extract-test')}{name}",
+                      Body=data)
+    register_batches(instance, STUDY, ["bad-extract-test"])
     main_before = lakefs.head_commit(DEID_REPOSITORY, "main")
     result = materialize_snapshot(defs, instance, "bad-extract-test")
     assert not result.success
     text = failure_text(result)
     assert "ssn" in text and "quarantined" in text
-    record = json.loads(lakefs.read_bytes(LANDING_REPOSITORY, "main", "_quarantine/bad-extract-test.json"))
-    assert record["status"] == "quarantined"
-    assert lakefs.read_bytes(LANDING_REPOSITORY, "main", "bad-extract-test/encounters.csv") == files["encounters.csv"]
+    record = json.loads(lakefs.read_bytes(LANDING_REPOSITORY, "main", landing_quarantine_path(STUDY, "bad-extract-test")))
+    assert record["status"] == "quarantined" and record["study_id"] == STUDY
+    assert lakefs.read_bytes(LANDING_REPOSITORY, "main", f"{landing_batch_prefix(STUDY, 'bad-extract-test')}encounters.csv") \
+        == files["encounters.csv"]
     assert lakefs.head_commit(DEID_REPOSITORY, "main") == main_before
 
 

@@ -28,7 +28,7 @@ def res(tmp_path_factory):
 def _tick(res, cursor=None):
     from clinical_pipelines.defs.published_state.sensors import published_state_sensor
 
-    resources = {k: res[k] for k in ("lakefs", "mlflow", "audit_log")}
+    resources = {k: res[k] for k in ("lakefs", "mlflow", "audit_log", "studies")}
     with dg.build_sensor_context(cursor=cursor, resources=resources) as ctx:
         return published_state_sensor(ctx)
 
@@ -80,7 +80,7 @@ def test_sensor_and_check_report_changes_no_gated_step_made(res, tmp_path):
     # the same comparison as an asset check (on demand / in the hourly audit job): fails, records nothing new
     result = dg.materialize([audit_anchor, published_state_check],
                             selection=dg.AssetSelection.checks(published_state_check),
-                            resources={k: res[k] for k in ("lakefs", "mlflow", "audit_log")}, raise_on_error=False)
+                            resources={k: res[k] for k in ("lakefs", "mlflow", "audit_log", "studies")}, raise_on_error=False)
     (check,) = result.get_asset_check_evaluations()
     assert not check.passed and check.metadata["findings"].value == 3
     assert len(log.query(event_type=ev.PUBLISHED_STATE_DIVERGED)) == 3

@@ -20,12 +20,15 @@ import pandas as pd
 import pytest
 
 from clinical_pipelines.audit import events as ev
+from clinical_pipelines.defs.partitions import register_batches
 from clinical_pipelines.settings import DEID_REPOSITORY, LANDING_REPOSITORY
+from clinical_pipelines.study.layout import landing_batch_prefix, snapshot_prefix, snapshots_prefix
 from clinical_pipelines_tests.governance_world import failure_text, plain_notes
 
 pytestmark = pytest.mark.services
 
 SEED = 5151
+STUDY = "mace"  # batches of the built-in synthetic study
 
 
 @pytest.fixture(scope="module")
@@ -45,11 +48,11 @@ def world(stack, tmp_path_factory):
     res["lakefs"].repository(DEID_REPOSITORY)
     s3 = res["lakefs"].s3()
     for name, data in files.items():
-        s3.put_object(Bucket=LANDING_REPOSITORY, Key=f"main/{batch_id}/{name}", Body=data)
+        s3.put_object(Bucket=LANDING_REPOSITORY, Key=f"main/{landing_batch_prefix(STUDY, batch_id)}{name}", Body=data)
     home = tmp_path_factory.mktemp("release-dagster")
     instance = dg.DagsterInstance.local_temp(str(home))
-    instance.add_dynamic_partitions("ingest_batch", [batch_id])
-    return {"defs": lazy_defs(), "instance": instance, "batch_id": batch_id, "lakefs": res["lakefs"],
+    (key,) = register_batches(instance, STUDY, [batch_id])
+    return {"defs": lazy_defs(), "instance": instance, "batch_id": batch_id, "key": key, "lakefs": res["lakefs"],
             "audit": res["audit_log"].log(), "raw_encounters": batch.files["encounters.csv"]}
 
 
@@ -57,7 +60,7 @@ def _run(world, selection):
     from clinical_pipelines.defs.resources import default_resources
 
     return dg.materialize(list(world["defs"].assets), selection=selection, instance=world["instance"],
-                          partition_key=world["batch_id"], resources=default_resources(), raise_on_error=False)
+                          partition_key=world["key"], resources=default_resources(), raise_on_error=False)
 
 
 def _snapshot(world) -> dict:
@@ -92,7 +95,7 @@ def test_a_commit_after_the_gates_is_never_released(world):
     assert snap["gates_passed"]
     branch = _repo(world).branch(snap["branch"])
     # what the issue saw: a raw extract file added to the run branch after its gates passed
-    branch.object(f"batches/{world['batch_id']}/encounters.csv").upload(world["raw_encounters"], mode="wb")
+    branch.object(f"{snapshot_prefix(STUDY, world['batch_id'])}encounters.csv").upload(world["raw_encounters"], mode="wb")
     moved = branch.commit("added after the gates ran").get_commit().id
     main_before = world["lakefs"].head_commit(DEID_REPOSITORY, "main")
 
@@ -101,7 +104,7 @@ def test_a_commit_after_the_gates_is_never_released(world):
     text = failure_text(result)
     assert "moved_after_gates" in text and snap["commit_id"][:12] in text
     assert world["lakefs"].head_commit(DEID_REPOSITORY, "main") == main_before
-    assert not [p for p in world["lakefs"].list_paths(DEID_REPOSITORY, "main", "batches/") if p.endswith(".csv")]
+    assert not [p for p in world["lakefs"].list_paths(DEID_REPOSITORY, "main", snapshots_prefix(STUDY)) if p.endswith(".csv")]
 
     (event,) = _blocked(world, "moved_after_gates")
     assert event.payload["gated_commit"] == snap["commit_id"] and event.payload["head_commit"] == moved
@@ -123,7 +126,8 @@ def test_a_commit_after_the_gates_is_never_released(world):
 
 
 def _stored_output_path(world) -> Path:
-    return Path(world["instance"].storage_directory()) / "deidentified_snapshot" / world["batch_id"]
+    # the filesystem IO manager keeps a (study, batch) partition's output at <asset>/<batch>/<study>
+    return Path(world["instance"].storage_directory()) / "deidentified_snapshot" / world["batch_id"] / STUDY
 
 
 def test_an_edited_stored_value_or_an_upload_after_the_gates_is_refused(world):
@@ -142,7 +146,7 @@ def test_an_edited_stored_value_or_an_upload_after_the_gates_is_refused(world):
     path.write_bytes(original)
 
     # an uncommitted upload: the head is still the gated commit, but the branch is not what was gated
-    _repo(world).branch(snap["branch"]).object(f"batches/{world['batch_id']}/encounters.csv").upload(
+    _repo(world).branch(snap["branch"]).object(f"{snapshot_prefix(STUDY, world['batch_id'])}encounters.csv").upload(
         world["raw_encounters"], mode="wb")
     result = _run(world, ["released_snapshot"])
     assert not result.success and "uncommitted" in failure_text(result)
@@ -163,8 +167,8 @@ def test_the_release_merges_the_gated_commit_once(world):
     assert verify_attestation(world["lakefs"].gate_key(), repository=DEID_REPOSITORY, branch="main",
                               source_commit=snap["commit_id"], metadata=merge.metadata)
     assert world["lakefs"].head_commit(DEID_REPOSITORY, "main") == released["merge_commit"]
-    paths = world["lakefs"].list_paths(DEID_REPOSITORY, "main", f"batches/{world['batch_id']}/")
-    assert f"batches/{world['batch_id']}/manifest.json" in paths and not [p for p in paths if p.endswith(".csv")]
+    paths = world["lakefs"].list_paths(DEID_REPOSITORY, "main", snapshot_prefix(STUDY, world['batch_id']))
+    assert f"{snapshot_prefix(STUDY, world['batch_id'])}manifest.json" in paths and not [p for p in paths if p.endswith(".csv")]
     assert snap["branch"] not in _branch_names(world)
 
     # re-running the release of a released batch makes no new commit

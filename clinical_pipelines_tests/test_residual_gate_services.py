@@ -60,24 +60,25 @@ def landed_batch(stack):
     lakefs = resources_for(Settings.from_env())["lakefs"]
     batch = generate_cohort(CohortSpec(n_patients=60, sites=("northgate",), n_years=1, seed=BATCH_SEED))[0]
     lakefs.repository(LANDING_REPOSITORY)
-    write_batches([batch], lakefs.s3(), LANDING_REPOSITORY, prefix="main")
+    write_batches([batch], lakefs.s3(), LANDING_REPOSITORY, prefix="main/studies/mace")
     lakefs.repository(DEID_REPOSITORY)  # main exists before the run, so "unchanged" is measurable
     return lakefs, batch.batch_id
 
 
 def test_independent_gate_stops_a_snapshot_the_engine_let_through(landed_batch, no_span_deid, tmp_path):
     from clinical_pipelines.definitions import defs as lazy_defs
+    from clinical_pipelines.defs.partitions import register_batches
     from clinical_pipelines.defs.resources import default_resources
 
     lakefs, batch_id = landed_batch
     defs = lazy_defs()
     (tmp_path / "dagster_home").mkdir()
     instance = dg.DagsterInstance.local_temp(str(tmp_path / "dagster_home"))
-    instance.add_dynamic_partitions("ingest_batch", [batch_id])
+    (key,) = register_batches(instance, "mace", [batch_id])
     main_before = lakefs.head_commit(DEID_REPOSITORY, "main")
 
     result = dg.materialize(list(defs.assets), selection=list(SNAPSHOT_ASSETS), instance=instance,
-                            partition_key=batch_id, resources={**default_resources(), "deid": no_span_deid},
+                            partition_key=key, resources={**default_resources(), "deid": no_span_deid},
                             raise_on_error=False)
     assert not result.success
     evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()}
@@ -105,6 +106,6 @@ def test_independent_gate_stops_a_snapshot_the_engine_let_through(landed_batch, 
 
     # a later run of only the publishing step refuses too (Dagster's in-run blocking is not relied on)
     retry = dg.materialize(list(defs.assets), selection=["released_snapshot"], instance=instance,
-                           partition_key=batch_id, resources=default_resources(), raise_on_error=False)
+                           partition_key=key, resources=default_resources(), raise_on_error=False)
     assert not retry.success
     assert lakefs.head_commit(DEID_REPOSITORY, "main") == main_before

@@ -67,9 +67,12 @@ def materialization_in_run(instance: dg.DagsterInstance, asset_key: dg.AssetKey,
     return found
 
 
-def latest_materialization(instance: dg.DagsterInstance, asset_key: dg.AssetKey) -> tuple[str, dict[str, Any]] | None:
-    """(run id, metadata) of the most recent materialization of ``asset_key`` in the event log."""
-    records = instance.fetch_materializations(asset_key, limit=1).records
+def latest_materialization(instance: dg.DagsterInstance, asset_key: dg.AssetKey,
+                           partition: str | None = None) -> tuple[str, dict[str, Any]] | None:
+    """(run id, metadata) of the most recent materialization of ``asset_key`` (of ``partition``, e.g. a
+    study id, when given) in the event log."""
+    flt = asset_key if partition is None else dg.AssetRecordsFilter(asset_key=asset_key, asset_partitions=[partition])
+    records = instance.fetch_materializations(flt, limit=1).records
     if not records or records[0].asset_materialization is None:
         return None
     mat = records[0].asset_materialization

@@ -312,6 +312,35 @@ class MLflowResource(dg.ConfigurableResource):
             return None
 
 
+class StudyRegistryResource(dg.ConfigurableResource):
+    """The studies this deployment runs: built-in ones and those registered under the project data dir
+    (``clinical_pipelines.study.registry``). Every partitioned asset resolves its study here."""
+
+    home: str | None = None  # project data dir; None: CLINICAL_PIPELINES_HOME (Settings.from_env())
+
+    def registry(self):
+        from clinical_pipelines.settings import Settings
+        from clinical_pipelines.study.registry import StudyRegistry
+
+        return StudyRegistry(self.home or Settings.from_env().home)
+
+    def study(self, study_id: str):
+        """The validated spec of ``study_id``; ``dg.Failure`` naming the problem when it cannot be used."""
+        return self.resolve(study_id)[0]
+
+    def resolve(self, study_id: str):
+        """(Study, StudyEntry with its spec SHA-256); ``dg.Failure`` when unknown, edited or invalid."""
+        from clinical_pipelines.study.layout import LayoutError
+        from clinical_pipelines.study.registry import StudyRegistryError
+        from clinical_pipelines.study.spec import StudySpecError
+
+        try:
+            registry = self.registry()
+            return registry.study(study_id), registry.entry(study_id)
+        except (StudyRegistryError, StudySpecError, LayoutError) as exc:
+            raise dg.Failure(description=f"study {study_id!r} cannot be used: {exc}") from None
+
+
 class DeidentificationResource(dg.ConfigurableResource):
     """Where the de-identification policy, the pseudonym key and the linkage vault are.
 
@@ -420,6 +449,7 @@ def default_resources() -> dict[str, Any]:
         "mlflow": MLflowResource(audit_log=audit),
         "deid": DeidentificationResource(),
         "validation_policy": ValidationPolicyResource(),
+        "studies": StudyRegistryResource(),
     }
 
 
@@ -456,4 +486,5 @@ def resources_for(settings) -> dict[str, Any]:
             audit_db_url=settings.audit_db_url,
         ),
         "validation_policy": ValidationPolicyResource(audit_db_url=settings.audit_db_url),
+        "studies": StudyRegistryResource(home=str(settings.home)),
     }

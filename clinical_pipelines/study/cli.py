@@ -15,7 +15,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 USAGE = """usage: clinical-pipelines study check STUDY.yaml [--data DIR] [--json]
-       clinical-pipelines study init DATA [--out study.yaml] [--study-id ID] [--force]"""
+       clinical-pipelines study init DATA [--out study.yaml] [--study-id ID] [--force]
+       clinical-pipelines study register STUDY.yaml [--replace]
+       clinical-pipelines study list"""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -32,10 +34,13 @@ def study_main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] in ("-h", "--help"):
         print(USAGE + "\n\n  check  validate the spec, and with --data the spec against batch folders\n"
-              "  init   profile a file or folder and write a draft spec (every guess flagged # REVIEW)")
+              "  init   profile a file or folder and write a draft spec (every guess flagged # REVIEW)\n"
+              "  register  validate a spec and record it (copied, with its SHA-256) in the project data dir, so the\n"
+              "         deployment runs it (partitions, lakeFS folder and MLflow model per study)\n"
+              "  list   the studies this deployment can run (built-in and registered) with their spec SHA-256")
         return 0 if argv else 2
     command, rest = argv[0], argv[1:]
-    handler = {"check": check_main, "init": init_main}.get(command)
+    handler = {"check": check_main, "init": init_main, "register": register_main, "list": list_main}.get(command)
     if handler is None:
         print(f"unknown study command {command!r}\n{USAGE}", file=sys.stderr)
         return 2
@@ -47,6 +52,44 @@ def study_main(argv: Sequence[str] | None = None) -> int:
         print(f"error: study {command} failed unexpectedly ({type(exc).__name__}); nothing was written. "
               "Please report it with the command you ran.", file=sys.stderr)
         return 1
+
+
+# --------------------------------------------------------------------------- register / list
+def register_main(argv: list[str]) -> int:
+    from clinical_pipelines.settings import Settings
+    from clinical_pipelines.study.registry import StudyRegistry, StudyRegistryError
+    from clinical_pipelines.study.spec import StudySpecError
+
+    parser = _Parser(prog="clinical-pipelines study register", add_help=True,
+                     description="Validate a study spec and record it in the project data dir (CLINICAL_PIPELINES_HOME).")
+    parser.add_argument("spec", type=Path, help="study.yaml or its folder")
+    parser.add_argument("--replace", action="store_true", help="replace an earlier registration of a changed spec")
+    args = parser.parse_args(argv)
+    try:
+        entry = StudyRegistry(Settings.from_env().home).register(args.spec, replace=args.replace)
+    except (StudyRegistryError, StudySpecError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"study {entry.study_id} ({entry.origin}): spec sha256 {entry.spec_sha256}, {entry.spec_path}")
+    return 0
+
+
+def list_main(argv: list[str]) -> int:
+    from clinical_pipelines.settings import Settings
+    from clinical_pipelines.study.registry import StudyRegistry, StudyRegistryError
+
+    if argv:
+        print(f"study list takes no arguments\n{USAGE}", file=sys.stderr)
+        return 2
+    registry, status = StudyRegistry(Settings.from_env().home), 0
+    for study_id in registry.ids():
+        try:
+            entry = registry.entry(study_id)
+            print(f"{study_id:<24} {entry.origin:<10} {entry.spec_sha256[:12]}  {entry.spec_path}")
+        except StudyRegistryError as exc:
+            print(f"{study_id:<24} unusable: {exc}")
+            status = 1
+    return status
 
 
 # --------------------------------------------------------------------------- check

@@ -15,10 +15,14 @@ import pytest
 from clinical_pipelines.audit import events as audit_events
 from clinical_pipelines.audit.store import AuditLog
 from clinical_pipelines.settings import LANDING_REPOSITORY, Settings
+from clinical_pipelines.defs.partitions import batch_key, register_batches
+from clinical_pipelines.study.layout import landing_batch_prefix, landing_manifest_path, landing_quarantine_path
 from clinical_pipelines_tests.ingest import batchkit as kit
 from clinical_pipelines_tests.ingest.kinds import KINDS
 
 pytestmark = pytest.mark.services
+
+STUDY = "mace"  # the kit's extracts are batches of the built-in study
 
 # one kind per file and failure family; every kind goes through the same quarantine path
 QUARANTINED_KINDS = ("non-object-json-line", "non-iso-dates", "label-missing", "not-what-extension-says",
@@ -45,16 +49,17 @@ def _retarget(files: dict[str, bytes], batch_id: str) -> dict[str, bytes]:
 def _land(resources, batch_id: str, files: dict[str, bytes]) -> None:
     s3 = resources["lakefs"].s3()
     for name, data in files.items():
-        s3.put_object(Bucket=LANDING_REPOSITORY, Key=f"main/{batch_id}/{name}", Body=data)
+        s3.put_object(Bucket=LANDING_REPOSITORY, Key=f"main/{landing_batch_prefix(STUDY, batch_id)}{name}", Body=data)
 
 
 def _materialize(env, batch_id: str):
     from clinical_pipelines.defs.ingest.assets import raw_extract
 
     resources, instance, _ = env
-    instance.add_dynamic_partitions("ingest_batch", [batch_id])
-    return dg.materialize([raw_extract], partition_key=batch_id, instance=instance,
-                          resources={"lakefs": resources["lakefs"]}, raise_on_error=False)
+    register_batches(instance, STUDY, [batch_id])
+    return dg.materialize([raw_extract], partition_key=batch_key(STUDY, batch_id), instance=instance,
+                          resources={"lakefs": resources["lakefs"], "studies": resources["studies"]},
+                          raise_on_error=False)
 
 
 def _failure_text(result) -> str:
@@ -76,14 +81,14 @@ def _assert_quarantined(env, batch_id: str, files: dict[str, bytes], expect, pla
     text = _failure_text(result)
     assert "quarantined" in text and sum(v in text for v in kit.SECRETS + tuple(planted)) == 0
     head = lakefs.head_commit(LANDING_REPOSITORY, "main")
-    record = json.loads(lakefs.read_bytes(LANDING_REPOSITORY, head, f"_quarantine/{batch_id}.json"))
+    record = json.loads(lakefs.read_bytes(LANDING_REPOSITORY, head, landing_quarantine_path(STUDY, batch_id)))
     assert record["status"] == "quarantined" and record["batch_id"] == batch_id
     for file, row, column, words in expect:
         assert any(p["file"] == file and p["row"] == row and p["column"] == column and words in p["message"]
                    for p in record["problems"]), (file, row, column, words)
         assert file in text
     for name, data in files.items():  # the raw input is kept, byte for byte, in the committed head
-        assert lakefs.read_bytes(LANDING_REPOSITORY, head, f"{batch_id}/{name}") == data
+        assert lakefs.read_bytes(LANDING_REPOSITORY, head, f"{landing_batch_prefix(STUDY, batch_id)}{name}") == data
     events = _quarantine_events(settings, batch_id)
     assert events and events[-1].subject == audit_events.lakefs_subject(LANDING_REPOSITORY, head)
     assert audit_events.batch_subject(batch_id) in events[-1].inputs
@@ -124,4 +129,4 @@ def test_a_batch_id_reused_with_different_content_is_quarantined(env):
                                  (("encounters.csv", None, None, "batch id reused with different content"),))
     assert [p["file"] for p in record["problems"]] == ["encounters.csv"]
     assert record["files"]["encounters.csv"] != json.loads(resources["lakefs"].read_bytes(
-        LANDING_REPOSITORY, "main", f"_manifests/{batch_id}.json"))["files"]["encounters.csv"]
+        LANDING_REPOSITORY, "main", landing_manifest_path(STUDY, batch_id)))["files"]["encounters.csv"]

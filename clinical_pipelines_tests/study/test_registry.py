@@ -94,7 +94,10 @@ def test_unknown_builtin_reuse_draft_and_invalid_specs_are_refused(tmp_path):
 
 
 def test_layout_paths_and_model_names_per_study():
-    assert layout.registered_model_name("mace") == "clinical-mace-risk"
+    from clinical_pipelines.settings import REGISTERED_MODEL_NAME
+    from clinical_pipelines.study.builtin import DEFAULT_STUDY_ID
+
+    assert layout.registered_model_name(DEFAULT_STUDY_ID) == REGISTERED_MODEL_NAME == "clinical-mace-risk"
     assert layout.registered_model_name("heart-disease") == "clinical-heart-disease-risk"
     assert layout.study_of_model("clinical-heart-disease-risk") == "heart-disease"
     assert layout.landing_batch_prefix("mace", "b-1") == "studies/mace/b-1/"

@@ -1,7 +1,9 @@
-"""De-identified snapshots: each batch de-identified on its own lakeFS branch, checked, then released.
+"""De-identified snapshots: each batch of a study de-identified on its own lakeFS branch, checked, then released.
 
-``deidentified_snapshot`` writes the de-identified tables, notes and the de-identification report
-to a per-run branch of the ``clinical-deid`` repository, commits it with its provenance, and
+Partitioned by study x batch (``defs/partitions.py``): each run resolves its study spec from the
+registry and de-identifies the tables that spec declares. ``deidentified_snapshot`` writes the
+de-identified tables and the de-identification report under ``studies/<study_id>/batches/<batch_id>/``
+(``clinical_pipelines.study.layout``) of a per-run branch of the ``clinical-deid`` repository, commits it with its provenance, and
 evaluates the blocking de-identification gates on exactly that commit (in the same step, so the
 check results, each naming the commit it checked, are bound to this materialization). A snapshot
 whose gates fail is quarantined at once: its branch is recorded in ``_quarantine/`` and deleted.
@@ -21,13 +23,20 @@ import json
 import dagster as dg
 import pandas as pd
 
+from clinical_pipelines.study import layout
+from clinical_pipelines.study.read import codec_name
+from clinical_pipelines.study.spec import Study
+
 from clinical_pipelines.deid import pipeline as deid_pipeline
 from clinical_pipelines.deid.linkage import LinkageVault
 from clinical_pipelines.deid.report import render_markdown
 from clinical_pipelines.defs.deid.branches import RecordedSnapshot, recorded_snapshot, sweep_run_branches
 from clinical_pipelines.defs.gates import GateNotPassed
-from clinical_pipelines.defs.ingest.assets import ingest_batches, read_batch_files
-from clinical_pipelines.defs.resources import AuditLogResource, DeidentificationResource, LakeFSResource
+from clinical_pipelines.defs.ingest.assets import read_batch_files
+from clinical_pipelines.defs.partitions import batch_key, study_batch, study_batches
+from clinical_pipelines.defs.resources import (
+    AuditLogResource, DeidentificationResource, LakeFSResource, StudyRegistryResource,
+)
 from clinical_pipelines.audit import events as audit_events
 from clinical_pipelines.lakefs_branches import BranchMissing, BranchMoved, DisposalReason, deid_branch_name
 from clinical_pipelines.lakefs_protection import GATED_COMMIT
@@ -44,12 +53,31 @@ def snapshot_transform_hash(policy) -> str:
     return transform_code_hash(TRANSFORM_MODULES, extra_files=[policy.path] if policy.path else [])
 
 
-def parse_raw_batch(files: dict[str, bytes]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    encounters = pd.read_csv(io.BytesIO(files["encounters.csv"]), dtype=str, keep_default_na=False)
-    notes = pd.read_json(io.BytesIO(files["notes.jsonl"]), lines=True, dtype=False)
-    notes = notes.astype({c: str for c in notes.columns})
-    labels = pd.read_csv(io.BytesIO(files["labels.csv"]), dtype=str, keep_default_na=False)
-    return encounters, notes, labels
+def _encoding(table) -> str:
+    codec = codec_name(table.encoding)
+    return "utf-8-sig" if codec == "utf-8" else codec  # a UTF-8 byte-order mark is tolerated (RFC 8259 8.1)
+
+
+def parse_raw_batch(files: dict[str, bytes], study: Study) -> dict[str, pd.DataFrame]:
+    """table name -> raw frame of every table of ``study`` (text cells, ZIPs keep leading zeros).
+
+    The batch has passed the study's contract (``raw_extract``), so each file reads as declared: CSV with
+    its delimiter, quote character, header and encoding; JSON Lines; Parquet.
+    """
+    frames = {}
+    for name, table in study.tables.items():
+        data = io.BytesIO(files[table.file])
+        if table.format == "csv":
+            header = {} if table.has_header else {"header": None, "names": list(table.columns)}
+            df = pd.read_csv(data, dtype=str, keep_default_na=False, sep=table.csv_delimiter,
+                             quotechar=table.csv_quotechar, encoding=_encoding(table), **header)
+        elif table.format == "jsonl":
+            df = pd.read_json(data, lines=True, dtype=False, encoding=_encoding(table))
+            df = df.astype({c: str for c in df.columns})
+        else:
+            df = pd.read_parquet(data).astype("string")
+        frames[name] = df
+    return frames
 
 
 def _parquet(df: pd.DataFrame) -> bytes:
@@ -59,13 +87,14 @@ def _parquet(df: pd.DataFrame) -> bytes:
 
 
 @dg.asset(
-    partitions_def=ingest_batches,
+    partitions_def=study_batches,
     group_name="deid",
     kinds={"presidio", "lakefs", "pandas"},
     owners=[OWNER],
     check_specs=[dg.AssetCheckSpec(name, asset="deidentified_snapshot", blocking=True) for name in SNAPSHOT_GATES],
     description=(
-        "The batch after HIPAA Safe Harbor de-identification: direct identifiers dropped or replaced by keyed "
+        "The batch after HIPAA Safe Harbor de-identification, by the roles of its study spec: direct identifiers "
+        "dropped or replaced by keyed "
         "pseudonyms, dates shifted per patient, ZIP codes cut to ZIP3, ages over 89 top-coded, notes redacted "
         "with Presidio. Written to its own lakeFS branch and committed with source manifests, transform hash, "
         "policy hash, environment digest and run id. Blocking gates: residual PHI, k-anonymity, restricted ZIP3, "
@@ -78,8 +107,10 @@ def deidentified_snapshot(
     lakefs: LakeFSResource,
     deid: DeidentificationResource,
     audit_log: AuditLogResource,
+    studies: StudyRegistryResource,
 ):
-    batch_id = context.partition_key
+    study_id, batch_id = study_batch(context)
+    study, entry = studies.resolve(study_id)
     _clean_orphans(context, lakefs)
     policy = deid.policy()
     key = deid.key()
@@ -87,32 +118,32 @@ def deidentified_snapshot(
     transform_hash = snapshot_transform_hash(policy)
     env = environment_digest()
 
-    files = read_batch_files(lakefs, batch_id, ref=raw_extract["raw_commit"])
-    encounters, notes, labels = parse_raw_batch(files)
-    context.log.info(
-        f"de-identifying batch {batch_id}: {len(encounters)} encounters, {len(notes)} notes, {len(labels)} labels"
-    )
+    files = read_batch_files(lakefs, study_id, batch_id, ref=raw_extract["raw_commit"])
+    frames = parse_raw_batch(files, study)
+    context.log.info(f"de-identifying batch {batch_id} of study {study_id}: "
+                     + ", ".join(f"{len(df)} {name} rows" for name, df in frames.items()))
     lineage = deid_pipeline.RowLineage(
         source_system=raw_extract["source_system"],
         batch_id=batch_id,
         file_sha256=raw_extract["files"],
         transform_hash=transform_hash,
     )
-    result = deid_pipeline.deidentify_batch(
-        encounters, notes, labels, policy=policy, key=key, text_engine=engine, lineage=lineage
-    )
+    result = deid_pipeline.deidentify_tables(frames, policy=policy, key=key, text_engine=engine, lineage=lineage,
+                                            study=study)
 
     # The linkage map goes to its own vault, never next to the de-identified data.
     vault = LinkageVault(
         deid.linkage_dir, key_file=deid.linkage_key_file, accessor=f"dagster-run:{context.run.run_id}",
         on_access=lambda event: audit_log.append(audit_events.LINKAGE_ACCESSED, audit_events.batch_subject(batch_id), payload=event),
     )
-    vault.store(result.linkage_rows, batch_id=batch_id, purpose="deidentification")
+    vault.store(result.linkage_rows, batch_id=f"{study_id}/{batch_id}", purpose="deidentification")
 
-    branch = deid_branch_name(batch_id, context.run.run_id)
+    branch = deid_branch_name(batch_id, context.run.run_id, study_id=study_id)
     lakefs.create_branch(DEID_REPOSITORY, branch)
-    base = f"batches/{batch_id}"
+    base = layout.snapshot_prefix(study_id, batch_id).rstrip("/")
     manifest = {
+        "study_id": study_id,
+        "study_spec_sha256": entry.spec_sha256,
         "batch_id": batch_id,
         "source_manifest": {k: raw_extract[k] for k in ("batch_id", "source_system", "site_id", "files", "row_counts", "schema_sha256", "raw_commit")},
         "source_manifest_sha256": raw_extract["manifest_sha256"],
@@ -122,13 +153,11 @@ def deidentified_snapshot(
         "environment_digest": env,
         "code_version": code_version(),
         "dagster_run_id": context.run.run_id,
-        "rows": {"encounters": len(result.encounters), "notes": len(result.notes), "labels": len(result.labels)},
+        "rows": {name: len(df) for name, df in result.tables.items()},
     }
     report = dict(result.report, transform_hash=transform_hash, snapshot_manifest_sha256=None)
     outputs = {
-        f"{base}/encounters.parquet": _parquet(result.encounters),
-        f"{base}/notes.parquet": _parquet(result.notes),
-        f"{base}/labels.parquet": _parquet(result.labels),
+        **{f"{base}/{name}.parquet": _parquet(df) for name, df in result.tables.items()},
         f"{base}/deid_report.json": json.dumps(report, indent=2, default=str).encode(),
         f"{base}/deid_report.md": render_markdown(report).encode(),
         f"{base}/manifest.json": json.dumps(manifest, indent=2, default=str).encode(),
@@ -139,8 +168,10 @@ def deidentified_snapshot(
     commit_id = lakefs.commit(
         DEID_REPOSITORY,
         branch,
-        f"De-identified snapshot of batch {batch_id}",
+        f"De-identified snapshot of batch {batch_id} of study {study_id}",
         metadata={
+            "study_id": study_id,
+            "study_spec_sha256": entry.spec_sha256,
             "batch_id": batch_id,
             "source_manifest_sha256": raw_extract["manifest_sha256"],
             "raw_commit": raw_extract["raw_commit"],
@@ -153,6 +184,8 @@ def deidentified_snapshot(
         },
         inputs=[audit_events.batch_subject(batch_id)],
         audit_payload={
+            "study_id": study_id,
+            "study_spec_sha256": entry.spec_sha256,
             "transform_hash": transform_hash,
             "policy_sha256": policy.sha256,
             "environment_digest": env["digest"],
@@ -163,14 +196,14 @@ def deidentified_snapshot(
     )
 
     # Gates, evaluated on the committed de-identified content (read back from lakeFS).
-    committed_encounters = lakefs.read_parquet(DEID_REPOSITORY, commit_id, f"{base}/encounters.parquet")
-    committed_notes = lakefs.read_parquet(DEID_REPOSITORY, commit_id, f"{base}/notes.parquet")
-    outcomes = deid_pipeline.evaluate_snapshot_checks(
-        committed_encounters,
-        committed_notes,
+    committed = {name: lakefs.read_parquet(DEID_REPOSITORY, commit_id, f"{base}/{name}.parquet")
+                 for name in result.tables}
+    outcomes = deid_pipeline.evaluate_checks(
+        committed,
         policy=policy,
-        known_identifiers=deid_pipeline.known_identifiers_of(encounters, notes),
+        known_identifiers=deid_pipeline.known_identifiers_of(None, frames=frames, study=study, policy=policy),
         text_engine=engine,
+        study=study,
     )
     passed = {o.name: o.passed for o in outcomes}
     missing = [g for g in SNAPSHOT_GATES if g not in passed]
@@ -184,6 +217,8 @@ def deidentified_snapshot(
 
     yield dg.Output(
         {
+            "study_id": study_id,
+            "study_spec_sha256": entry.spec_sha256,
             "batch_id": batch_id,
             "repository": DEID_REPOSITORY,
             "branch": branch,
@@ -195,13 +230,14 @@ def deidentified_snapshot(
             "gates_passed": all(passed.values()),
         },
         metadata={
+            "study_id": study_id,
+            "study_spec_sha256": entry.spec_sha256,
             "lakefs_commit": commit_id,
             "lakefs_branch": branch,
             "lakefs_url": dg.MetadataValue.url(lakefs.ui_url(DEID_REPOSITORY, commit_id)),
             "transform_hash": transform_hash,
             "policy_sha256": policy.sha256,
-            "encounters": len(result.encounters),
-            "notes": len(result.notes),
+            **{f"rows_{name}": len(df) for name, df in sorted(result.tables.items())},
             "redactions_total": int(sum(result.counts.values())),
             **{f"redactions_{k.lower()}": int(v) for k, v in sorted(result.counts.items())},
         },
@@ -227,12 +263,12 @@ def _clean_orphans(context: dg.AssetExecutionContext, lakefs: LakeFSResource) ->
 
 
 @dg.asset(
-    partitions_def=ingest_batches,
+    partitions_def=study_batches,
     group_name="deid",
     kinds={"lakefs"},
     owners=[OWNER],
     description=(
-        "The de-identified snapshot merged into lakeFS main and tagged `snapshot-<batch>-<commit>`. Merges "
+        "The de-identified snapshot merged into lakeFS main and tagged `snapshot-<study>-<batch>-<commit>`. Merges "
         "the gated commit recorded with the gate results in the Dagster event log, only if every "
         "de-identification gate passed for that exact commit and its branch has not moved since; otherwise "
         "main is left unchanged, a moved branch is quarantined, and the run fails naming the reason."
@@ -241,8 +277,8 @@ def _clean_orphans(context: dg.AssetExecutionContext, lakefs: LakeFSResource) ->
 def released_snapshot(
     context: dg.AssetExecutionContext, deidentified_snapshot: dict, lakefs: LakeFSResource, audit_log: AuditLogResource
 ) -> dg.Output[dict]:
-    batch_id = context.partition_key
-    snap = recorded_snapshot(context.instance, batch_id)
+    study_id, batch_id = study_batch(context)
+    snap = recorded_snapshot(context.instance, batch_key(study_id, batch_id))
     refuse = _refusal(context, audit_log, batch_id, snap)
     if snap is None:
         raise refuse("no_materialization", [f"no materialization of deidentified_snapshot is recorded for batch {batch_id}"])
@@ -255,16 +291,17 @@ def released_snapshot(
     problems = snap.problems(SNAPSHOT_GATES)
     if problems:
         raise refuse("gates_not_passed", problems)
-    tag = f"snapshot-{batch_id}-{snap.commit_id[:8]}"
+    tag = f"snapshot-{study_id}-{batch_id}-{snap.commit_id[:8]}"
     merge_commit = _released_by(lakefs, tag, snap)
     if merge_commit is None:
         try:
             merge_commit = lakefs.merge(
                 DEID_REPOSITORY, snap.branch, into="main", gated_commit=snap.commit_id, gates=SNAPSHOT_GATES,
-                gates_run_id=snap.run_id, message=f"Release de-identified snapshot of batch {batch_id}",
-                metadata={"batch_id": batch_id, "snapshot_commit": snap.commit_id, "gates": ",".join(SNAPSHOT_GATES),
+                gates_run_id=snap.run_id, message=f"Release de-identified snapshot of batch {batch_id} of study {study_id}",
+                metadata={"study_id": study_id, "study_spec_sha256": str(stored.get("study_spec_sha256")),
+                          "batch_id": batch_id, "snapshot_commit": snap.commit_id, "gates": ",".join(SNAPSHOT_GATES),
                           "gates_run_id": snap.run_id, "dagster_run_id": context.run.run_id},
-                audit_payload={"batch_id": batch_id, "gates": list(SNAPSHOT_GATES)},
+                audit_payload={"study_id": study_id, "batch_id": batch_id, "gates": list(SNAPSHOT_GATES)},
             )
         except BranchMoved as exc:
             lakefs.quarantine_branch(DEID_REPOSITORY, snap.branch, reason=DisposalReason.MOVED_AFTER_GATES,
@@ -279,6 +316,8 @@ def released_snapshot(
     return dg.Output(
         {**stored, "merge_commit": merge_commit, "tag": tag},
         metadata={
+            "study_id": study_id,
+            "study_spec_sha256": str(stored.get("study_spec_sha256")),
             "lakefs_commit": merge_commit,
             "lakefs_tag": tag,
             "lakefs_url": dg.MetadataValue.url(lakefs.ui_url(DEID_REPOSITORY, tag)),

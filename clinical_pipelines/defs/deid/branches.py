@@ -3,7 +3,7 @@
 The rules live in ``clinical_pipelines.lakefs_branches``; this module reads the facts they need from
 the Dagster instance (never from stored step outputs, which anyone with file access could edit):
 
-- :func:`recorded_snapshot`: for one batch, the latest ``deidentified_snapshot`` materialization,
+- :func:`recorded_snapshot`: for one (study, batch) partition, the latest ``deidentified_snapshot`` materialization,
   the lakeFS commit and branch it names, and the de-identification gate results recorded in that
   same run, each with the commit it checked (``gated_commit`` in the check's metadata);
 - :func:`run_activity`: whether the run owning a branch is active, finished, crashed (its worker
@@ -39,9 +39,9 @@ _RECENT_RUNS_SCANNED = 1000
 
 @dataclass(frozen=True)
 class RecordedSnapshot:
-    """The latest materialization of ``deidentified_snapshot`` for one batch, from the event log."""
+    """The latest materialization of ``deidentified_snapshot`` for one partition (study x batch), from the event log."""
 
-    batch_id: str
+    batch_id: str  # the partition key (``<batch>|<study>``)
     run_id: str
     commit_id: str
     branch: str
@@ -66,7 +66,8 @@ class RecordedSnapshot:
 
 
 def recorded_snapshot(instance: dg.DagsterInstance, batch_id: str) -> RecordedSnapshot | None:
-    """The latest recorded ``deidentified_snapshot`` of ``batch_id`` with its gate results, or None."""
+    """The latest recorded ``deidentified_snapshot`` of the partition ``batch_id`` (a study x batch key,
+    ``defs.partitions.batch_key``) with its gate results, or None."""
     records = instance.fetch_materializations(
         dg.AssetRecordsFilter(asset_key=SNAPSHOT_KEY, asset_partitions=[batch_id]), limit=1).records
     if not records or records[0].asset_materialization is None:
@@ -128,8 +129,15 @@ def disposal(instance: dg.DagsterInstance, repo, branch: RunBranch, activity: Ru
              gate_names: Iterable[str]) -> tuple[DisposalReason | None, RecordedSnapshot | None]:
     """(reason to quarantine ``branch`` or None to keep it, the recorded snapshot it belongs to)."""
     gate_names = list(gate_names)
-    if branch.kind == "deid" and branch.batch_id is not None:
-        snap = recorded_snapshot(instance, branch.batch_id)
+    if branch.kind == "deid" and branch.batch_id is not None and branch.study_id is not None:
+        from clinical_pipelines.defs.partitions import batch_key
+        from clinical_pipelines.study.layout import LayoutError
+
+        try:
+            key = batch_key(branch.study_id, branch.batch_id)
+        except LayoutError:
+            return orphan_reason(activity, awaiting_release=False), None
+        snap = recorded_snapshot(instance, key)
         if snap is not None and snap.branch == branch.name:
             if activity is RunActivity.ACTIVE:
                 return None, snap

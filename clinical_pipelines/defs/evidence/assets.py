@@ -1,4 +1,4 @@
-"""Evidence bundle for auditors: built from recorded facts, hashed, committed and tagged in lakeFS."""
+"""Evidence bundle for auditors, per study: built from recorded facts, hashed, committed and tagged in lakeFS."""
 
 
 import json
@@ -9,13 +9,15 @@ import dagster as dg
 from clinical_pipelines.audit import events as audit_events
 from clinical_pipelines.audit.signing import KeyFileError, load_signing_key
 from clinical_pipelines.audit.trace import trace_model
+from clinical_pipelines.defs.partitions import studies, study_of
 from clinical_pipelines.defs.resources import (
-    AuditLogResource, LakeFSResource, MLflowResource, ValidationPolicyResource, evidence_dir,
+    AuditLogResource, LakeFSResource, MLflowResource, StudyRegistryResource, ValidationPolicyResource, evidence_dir,
 )
 from clinical_pipelines.evidence.assemble import bundle_files
 from clinical_pipelines.evidence.bundle import build_bundle, verify_bundle
 from clinical_pipelines.provenance import code_version, environment_digest
 from clinical_pipelines.settings import DEID_REPOSITORY, EVIDENCE_REPOSITORY, Settings
+from clinical_pipelines.study import layout
 from clinical_pipelines.training.model import model_coefficients
 
 OWNER = "team:compliance"
@@ -29,6 +31,7 @@ def _download_plots(run_id: str) -> dict[str, bytes]:
 
 
 @dg.asset(
+    partitions_def=studies,
     group_name="evidence",
     kinds={"lakefs", "mlflow"},
     owners=[OWNER],
@@ -54,9 +57,12 @@ def evidence_bundle(
     mlflow: MLflowResource,
     audit_log: AuditLogResource,
     validation_policy: ValidationPolicyResource,
+    studies: StudyRegistryResource,
 ) -> dg.Output[dict]:
     from mlflow import sklearn as mlflow_sklearn
 
+    study_id = study_of(context)
+    study, entry = studies.resolve(study_id)
     name, version = model_promotion["model_name"], model_promotion["version"]
     policy = validation_policy.policy()
     if policy.sha256 != model_promotion["gate_policy_sha256"]:
@@ -67,14 +73,15 @@ def evidence_bundle(
     deid_reports, deid_md = {}, {}
     snapshots = labels["snapshots"]
     for batch_id in sorted(snapshots):
-        base = f"batches/{batch_id}"
+        base = layout.snapshot_prefix(study_id, batch_id)
         ref = snapshots[batch_id]["snapshot_commit"]
-        deid_reports[batch_id] = json.loads(lakefs.read_bytes(DEID_REPOSITORY, ref, f"{base}/deid_report.json"))
-        deid_md[batch_id] = lakefs.read_bytes(DEID_REPOSITORY, ref, f"{base}/deid_report.md").decode()
+        deid_reports[batch_id] = json.loads(lakefs.read_bytes(DEID_REPOSITORY, ref, f"{base}deid_report.json"))
+        deid_md[batch_id] = lakefs.read_bytes(DEID_REPOSITORY, ref, f"{base}deid_report.md").decode()
     model = mlflow_sklearn.load_model(f"models:/{name}/{version}")
     trace = trace_model(audit_log.log(), name, version)
     events = [e.to_dict() for s in {e["subject"] for e in trace.registrations} for e in audit_log.log().query(subject=s)]
     provenance = {
+        "study": {"study_id": study_id, "spec_sha256": entry.spec_sha256, "origin": entry.origin},
         "model": {"name": name, "version": version, "mlflow_run_id": trained_model["mlflow_run_id"],
                   "alias": model_promotion["alias"], "tags": trained_model["tags"]},
         "training_dataset": {k: training_dataset[k] for k in ("repository", "commit_id", "path", "dataset_sha256")},
@@ -93,13 +100,15 @@ def evidence_bundle(
         drift=feature_drift["summary"] | {"decision": feature_drift["decision"]}, provenance=provenance,
         audit_trace=trace.to_dict(), audit_events=events, gate_policy=policy.to_dict(),
         plots=_download_plots(trained_model["mlflow_run_id"]), coefficients=model_coefficients(model),
+        intended_use_path=str(study.intended_use_path),
     )
     out_dir = evidence_dir() / f"{name}-v{version}-{context.run.run_id[:8]}"
     try:
         signing_key = load_signing_key(Settings.from_env().evidence_signing_key_file, purpose="evidence signing")
     except KeyFileError as exc:
         raise dg.Failure(description=str(exc)) from None
-    manifest = build_bundle(out_dir, files, {"model": name, "version": version,
+    manifest = build_bundle(out_dir, files, {"study_id": study_id, "study_spec_sha256": entry.spec_sha256,
+                                             "model": name, "version": version,
                                              "dataset_commit": training_dataset["commit_id"],
                                              "code_version": provenance["code_version"]},
                             signing_key=signing_key)
@@ -114,7 +123,8 @@ def evidence_bundle(
         lakefs.write_bytes(EVIDENCE_REPOSITORY, branch, f"{prefix}/{path.relative_to(out_dir).as_posix()}", path.read_bytes())
     commit = lakefs.commit(
         EVIDENCE_REPOSITORY, branch, f"Evidence bundle for {name} v{version}",
-        metadata={"model": name, "model_version": version, "manifest_sha256": manifest["manifest_sha256"],
+        metadata={"study_id": study_id, "study_spec_sha256": entry.spec_sha256,
+                  "model": name, "model_version": version, "manifest_sha256": manifest["manifest_sha256"],
                   "bundle_id": manifest["bundle_id"], "signing_key_id": signing_key.public_key.key_id,
                   "dataset_commit": training_dataset["commit_id"], "dagster_run_id": context.run.run_id,
                   "::lakefs::MLflow model version::url[url:ui]": mlflow.model_version_url(name, version)},
@@ -133,6 +143,8 @@ def evidence_bundle(
          "signing_key_id": signing_key.public_key.key_id, "lakefs_commit": commit,
          "lakefs_tag": tag, "lakefs_prefix": prefix, "files": sorted(e["path"] for e in manifest["files"])},
         metadata={
+            "study_id": study_id,
+            "study_spec_sha256": entry.spec_sha256,
             "bundle_path": dg.MetadataValue.path(str(out_dir)),
             "manifest_sha256": manifest["manifest_sha256"],
             "bundle_id": manifest["bundle_id"],

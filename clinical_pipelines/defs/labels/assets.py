@@ -1,4 +1,8 @@
-"""Labels: every rater's judgement, their measured agreement, and one consensus label per encounter."""
+"""Labels: every rater's judgement, their measured agreement, and one consensus label per encounter, per study.
+
+Partitioned by study (``defs/partitions.py``): reads the study's released snapshots under
+``studies/<study_id>/batches/`` and writes ``studies/<study_id>/labels/`` (``study.layout``).
+"""
 
 
 import json
@@ -7,53 +11,62 @@ import dagster as dg
 import pandas as pd
 
 from clinical_pipelines.audit import events as audit_events
-from clinical_pipelines.defs.resources import AuditLogResource, LakeFSResource, ValidationPolicyResource
+from clinical_pipelines.defs.partitions import per_study, studies, study_of
+from clinical_pipelines.defs.resources import (
+    AuditLogResource, LakeFSResource, StudyRegistryResource, ValidationPolicyResource,
+)
 from clinical_pipelines.labels.agreement import LabelDataError, agreement_report, consensus_labels
 from clinical_pipelines.labels.ratings import ratings_from_snapshots
 from clinical_pipelines.provenance import canonical_json, sha256_bytes
 from clinical_pipelines.settings import DEID_REPOSITORY
+from clinical_pipelines.study import layout
 
 OWNER = "team:clinical-informatics"
 LABEL_AGREEMENT_GATE = "label_agreement"
 
 
-def released_batches(lakefs: LakeFSResource, ref: str) -> dict[str, dict]:
-    """Every batch released to ``ref`` of the de-identified repository, with its snapshot manifest.
+def released_batches(lakefs: LakeFSResource, ref: str, study_id: str) -> dict[str, dict]:
+    """Every batch of ``study_id`` released to ``ref`` of the de-identified repository, with its snapshot manifest.
 
     lakeFS main is the source of truth for what was released: a batch whose gates failed, or that
     was quarantined, is simply not there (its Dagster partition may exist without a release).
     """
     repo = lakefs.repository(DEID_REPOSITORY, create=False)
-    paths = lakefs.list_paths(DEID_REPOSITORY, ref, "batches/")
-    batch_ids = sorted({p.split("/")[1] for p in paths if p.endswith("/manifest.json")})
+    batch_ids = layout.snapshot_batch_ids(study_id, lakefs.list_paths(DEID_REPOSITORY, ref,
+                                                                      layout.snapshots_prefix(study_id)))
     if not batch_ids:
-        raise dg.Failure(description="No released de-identified snapshot on lakeFS main yet: run the snapshot job for a batch first.")
+        raise dg.Failure(description=f"No released de-identified snapshot of study {study_id!r} on lakeFS main yet: "
+                         "run the snapshot job for a batch of it first.")
     out = {}
     for batch_id in batch_ids:
-        manifest = json.loads(lakefs.read_bytes(DEID_REPOSITORY, ref, f"batches/{batch_id}/manifest.json"))
+        path = f"{layout.snapshot_prefix(study_id, batch_id)}manifest.json"
+        manifest = json.loads(lakefs.read_bytes(DEID_REPOSITORY, ref, path))
         # The commit that wrote this batch's snapshot (on its de-identification branch, then merged).
-        commits = list(repo.ref(ref).log(max_amount=1, objects=[f"batches/{batch_id}/manifest.json"]))
+        commits = list(repo.ref(ref).log(max_amount=1, objects=[path]))
         if not commits:
             raise dg.Failure(description=f"cannot find the snapshot commit of released batch {batch_id} in lakeFS")
         out[batch_id] = {**manifest, "snapshot_commit": commits[0].id}
     return out
 
 
-def read_all_batches(lakefs: LakeFSResource, ref: str, batches: list[str], table: str) -> pd.DataFrame:
+def read_all_batches(lakefs: LakeFSResource, ref: str, study_id: str, batches: list[str], table: str) -> pd.DataFrame:
+    """One de-identified table of the study, every released batch stacked."""
     return pd.concat(
-        [lakefs.read_parquet(DEID_REPOSITORY, ref, f"batches/{b}/{table}.parquet") for b in batches],
+        [lakefs.read_parquet(DEID_REPOSITORY, ref, f"{layout.snapshot_prefix(study_id, b)}{table}.parquet")
+         for b in batches],
         ignore_index=True,
     )
 
 
 @dg.asset(
+    partitions_def=studies,
     group_name="labels",
     kinds={"lakefs", "pandas"},
     owners=[OWNER],
-    deps=["released_snapshot"],
+    deps=[dg.AssetDep("released_snapshot", partition_mapping=per_study)],
     check_specs=[dg.AssetCheckSpec(LABEL_AGREEMENT_GATE, asset="labels", blocking=True)],
     description=(
-        "Outcome labels (30-day major adverse cardiac event) from at least two independent raters per "
+        "Outcome labels of the study (its spec names the outcome) from at least two independent raters per "
         "encounter: pairwise and Cohen's kappa, Fleiss' kappa and Krippendorff's alpha with bootstrap 95% "
         "intervals, and one consensus label per encounter (ties without adjudication are excluded and "
         "counted). Committed to lakeFS with the labelers, labeling tools and the snapshot commit they came from."
@@ -64,11 +77,19 @@ def labels(
     lakefs: LakeFSResource,
     audit_log: AuditLogResource,
     validation_policy: ValidationPolicyResource,
+    studies: StudyRegistryResource,
 ):
+    study_id = study_of(context)
+    study, entry = studies.resolve(study_id)
+    if study.outcome.source != "raters":
+        raise dg.Failure(description=(
+            f"study {study_id!r} records its outcome in column {study.outcome.column!r} (labels: not applicable: "
+            f"{study.not_applicable().get('labels', 'single source')}); consensus labels from an outcome column "
+            "are not built by this step yet, so the model lifecycle of this study stops here."))
     snapshot_commit = lakefs.head_commit(DEID_REPOSITORY, "main")
-    snapshots = released_batches(lakefs, snapshot_commit)
+    snapshots = released_batches(lakefs, snapshot_commit, study_id)
     batches = sorted(snapshots)
-    raw = read_all_batches(lakefs, snapshot_commit, batches, "labels")
+    raw = read_all_batches(lakefs, snapshot_commit, study_id, batches, study.labels.table)
     try:
         ratings = ratings_from_snapshots(raw)
         report = agreement_report(ratings.long)
@@ -87,17 +108,18 @@ def labels(
     passed = alpha is not None and alpha >= min_alpha
 
     branch = f"labels-{context.run.run_id[:8]}"
+    prefix = layout.labels_prefix(study_id)
     lakefs.create_branch(DEID_REPOSITORY, branch)
-    lakefs.write_parquet(DEID_REPOSITORY, branch, "labels/consensus.parquet", consensus)
-    lakefs.write_bytes(DEID_REPOSITORY, branch, "labels/agreement.json",
+    lakefs.write_parquet(DEID_REPOSITORY, branch, f"{prefix}consensus.parquet", consensus)
+    lakefs.write_bytes(DEID_REPOSITORY, branch, f"{prefix}agreement.json",
                        json.dumps({"agreement": report, "raters": raters, "labeling_tools": tools,
                                    "snapshot_commit": snapshot_commit, "labels_sha256": labels_sha}, indent=2).encode())
     subject = f"labels:{labels_sha}"
     # Every released batch this label set reads, so the lineage reaches each source batch.
     snapshot_inputs = sorted({audit_events.lakefs_subject(DEID_REPOSITORY, s['snapshot_commit']) for s in snapshots.values()})
     commit_id = lakefs.commit(
-        DEID_REPOSITORY, branch, "Consensus labels and rater agreement",
-        metadata={"labels_sha256": labels_sha, "snapshot_commit": snapshot_commit, "raters": ",".join(raters),
+        DEID_REPOSITORY, branch, f"Consensus labels and rater agreement of study {study_id}",
+        metadata={"study_id": study_id, "study_spec_sha256": entry.spec_sha256, "labels_sha256": labels_sha, "snapshot_commit": snapshot_commit, "raters": ",".join(raters),
                   "krippendorff_alpha": f"{alpha:.4f}" if alpha is not None else "n/a", "dagster_run_id": context.run.run_id},
         inputs=snapshot_inputs,
         audit_payload={"labels_sha256": labels_sha},
@@ -105,14 +127,14 @@ def labels(
     released_commit = snapshot_commit
     if passed:
         released_commit = lakefs.merge(
-            DEID_REPOSITORY, branch, into="main", message="Release consensus labels",
-            metadata={"labels_sha256": labels_sha, "gate": LABEL_AGREEMENT_GATE, "dagster_run_id": context.run.run_id},
+            DEID_REPOSITORY, branch, into="main", message=f"Release consensus labels of study {study_id}",
+            metadata={"study_id": study_id, "labels_sha256": labels_sha, "gate": LABEL_AGREEMENT_GATE, "dagster_run_id": context.run.run_id},
         )
         lakefs.delete_branch(DEID_REPOSITORY, branch)
     audit_log.append(
         audit_events.ASSET_MATERIALIZED, subject,
         inputs=snapshot_inputs,
-        payload={"asset": "labels", "raters": raters, "labeling_tools": tools, "n_labels": int(len(raw)),
+        payload={"asset": "labels", "study_id": study_id, "raters": raters, "labeling_tools": tools, "n_labels": int(len(raw)),
                  "n_missing_ratings": ratings.n_missing,
                  "n_consensus": int(len(consensus)), "krippendorff_alpha": alpha,
                  "kappa": report["fleiss_kappa"]["estimate"],
@@ -120,10 +142,13 @@ def labels(
                  "dagster_run_id": context.run.run_id},
     )
     yield dg.Output(
-        {"labels_sha256": labels_sha, "snapshot_commit": snapshot_commit, "commit_id": commit_id,
+        {"study_id": study_id, "study_spec_sha256": entry.spec_sha256, "labels_path": f"{prefix}consensus.parquet",
+         "labels_sha256": labels_sha, "snapshot_commit": snapshot_commit, "commit_id": commit_id,
          "released_commit": released_commit, "batches": batches, "snapshots": snapshots, "raters": raters, "labeling_tools": tools,
          "agreement": report, "run_id": context.run.run_id},
         metadata={
+            "study_id": study_id,
+            "study_spec_sha256": entry.spec_sha256,
             "lakefs_commit": commit_id,
             "lakefs_url": dg.MetadataValue.url(lakefs.ui_url(DEID_REPOSITORY, commit_id)),
             "labels_sha256": labels_sha,

@@ -1,11 +1,13 @@
-"""Feature drift (Evidently) between the training patients and the most recent patients."""
+"""Feature drift (Evidently) between the training patients and the most recent patients, per study."""
 
 
 import dagster as dg
 
-from clinical_pipelines.defs.resources import LakeFSResource, MLflowResource, ValidationPolicyResource
+from clinical_pipelines.defs.partitions import studies, study_of
+from clinical_pipelines.defs.resources import LakeFSResource, MLflowResource, StudyRegistryResource, ValidationPolicyResource
 from clinical_pipelines.monitoring.drift import drift_report, retraining_recommended
 from clinical_pipelines.training import split as splitting
+from clinical_pipelines.training.design import feature_set
 from clinical_pipelines.training.model import prepare_features
 
 OWNER = "team:ml-engineering"
@@ -13,6 +15,7 @@ DRIFT_CHECK = "feature_drift_within_limit"
 
 
 @dg.asset(
+    partitions_def=studies,
     group_name="monitoring",
     kinds={"evidently", "mlflow"},
     owners=[OWNER],
@@ -32,14 +35,16 @@ def feature_drift(
     lakefs: LakeFSResource,
     mlflow: MLflowResource,
     validation_policy: ValidationPolicyResource,
+    studies: StudyRegistryResource,
 ):
     import mlflow as mlflow_api
 
+    features = feature_set(studies.study(study_of(context)))
     ds = training_dataset
     df = lakefs.read_parquet(ds["repository"], ds["commit_id"], ds["path"])
-    reference = prepare_features(df[df[splitting.SPLIT_COL] == splitting.TRAIN])
-    current = prepare_features(df[df[splitting.SPLIT_COL] == splitting.TEMPORAL_TEST])
-    result = drift_report(reference, current)
+    reference = prepare_features(df[df[splitting.SPLIT_COL] == splitting.TRAIN], features)
+    current = prepare_features(df[df[splitting.SPLIT_COL] == splitting.TEMPORAL_TEST], features)
+    result = drift_report(reference, current, features=features)
     decision = retraining_recommended(result.summary, validation_policy.policy())
     with mlflow_api.start_run(run_id=trained_model["mlflow_run_id"]):
         mlflow_api.log_text(result.html.decode("utf-8"), "monitoring/feature_drift.html")
@@ -48,6 +53,7 @@ def feature_drift(
         {"summary": result.summary, "decision": decision, "dataset_sha256": ds["dataset_sha256"],
          "model_version": trained_model["version"], "run_id": context.run.run_id},
         metadata={
+            "study_id": study_of(context),
             "share_drifted_features": result.summary["share_drifted_columns"],
             "drifted_features": ", ".join(decision["drifted_columns"]) or "none",
             "retraining_recommended": bool(decision["recommended"]),

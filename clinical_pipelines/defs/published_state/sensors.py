@@ -4,7 +4,7 @@
 import dagster as dg
 
 from clinical_pipelines.defs.published_state.checks import CHECK_ASSET, CHECK_NAME, evaluate, result_fields
-from clinical_pipelines.defs.resources import AuditLogResource, LakeFSResource, MLflowResource
+from clinical_pipelines.defs.resources import AuditLogResource, LakeFSResource, MLflowResource, StudyRegistryResource
 
 UNREADABLE_CURSOR = "unreadable"
 
@@ -20,9 +20,10 @@ UNREADABLE_CURSOR = "unreadable"
 )
 def published_state_sensor(
     context: dg.SensorEvaluationContext, lakefs: LakeFSResource, mlflow: MLflowResource, audit_log: AuditLogResource,
+    studies: StudyRegistryResource,
 ):
     try:
-        report, new = evaluate(lakefs, mlflow, audit_log)
+        report, new = evaluate(lakefs, mlflow, audit_log, studies)
     except Exception as exc:  # noqa: BLE001 - a watcher that cannot see reports that, fail closed
         if context.cursor == UNREADABLE_CURSOR:
             return dg.SkipReason(f"published state still unreadable ({type(exc).__name__})")

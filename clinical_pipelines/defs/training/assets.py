@@ -1,4 +1,8 @@
-"""Training dataset (patient-disjoint temporal and site split) and the trained model in MLflow."""
+"""Training dataset (patient-disjoint temporal and site split) and the trained model in MLflow, per study.
+
+Partitioned by study: the dataset is written under ``studies/<study_id>/training/`` and the model is
+registered as ``clinical-<study_id>-risk`` in the experiment of the same name (``study.layout``).
+"""
 
 
 import io
@@ -9,16 +13,17 @@ import dagster as dg
 from clinical_pipelines.audit import events as audit_events
 from clinical_pipelines.defs.gates import require_gates_passed
 from clinical_pipelines.defs.labels.assets import LABEL_AGREEMENT_GATE, read_all_batches
-from clinical_pipelines.defs.resources import AuditLogResource, LakeFSResource, MLflowResource
+from clinical_pipelines.defs.partitions import studies, study_of
+from clinical_pipelines.defs.resources import AuditLogResource, LakeFSResource, MLflowResource, StudyRegistryResource
 from clinical_pipelines.provenance import code_version, environment_digest, sha256_bytes
 from clinical_pipelines.settings import DEID_REPOSITORY, REGISTERED_MODEL_NAME
+from clinical_pipelines.study import layout
 from clinical_pipelines.training import split as splitting
 from clinical_pipelines.training.design import evaluation_design, feature_set
 from clinical_pipelines.training.model import build_model, prepare_features
 
 OWNER = "team:ml-engineering"
 PATIENT_DISJOINT_GATE = "patient_disjoint_split"
-EXPERIMENT = "clinical-mace-risk"
 # Pinned runtime requirements recorded with the model (not whatever happens to be imported).
 # Types the skops model file may contain beyond sklearn's own (loading refuses anything else).
 SKOPS_TRUSTED_TYPES = ["numpy.dtype"]
@@ -48,6 +53,7 @@ def snapshot_policies(snapshots: dict, log) -> list[dict]:
 
 
 @dg.asset(
+    partitions_def=studies,
     group_name="training",
     kinds={"lakefs", "pandas"},
     owners=[OWNER],
@@ -64,17 +70,20 @@ def training_dataset(
     labels: dict,
     lakefs: LakeFSResource,
     audit_log: AuditLogResource,
+    studies: StudyRegistryResource,
 ):
+    study_id = study_of(context)
+    study, entry = studies.resolve(study_id)
     # The labels gate holds across runs: a later run must not train on labels whose agreement failed.
     require_gates_passed(context, dg.AssetKey("labels"), [LABEL_AGREEMENT_GATE], labels["run_id"],
                          what=f"a training dataset built on labels {labels['labels_sha256'][:12]}")
     ref = labels["released_commit"]
-    encounters = read_all_batches(lakefs, ref, labels["batches"], "encounters")
-    consensus = lakefs.read_parquet(DEID_REPOSITORY, ref, "labels/consensus.parquet")
+    design = evaluation_design(study)
+    encounters = read_all_batches(lakefs, ref, study_id, labels["batches"], _row_table(study))
+    consensus = lakefs.read_parquet(DEID_REPOSITORY, ref, labels["labels_path"])
     df = encounters.merge(consensus[["encounter_pid", "label"]], on="encounter_pid", how="inner")
     if df.empty:
         raise dg.Failure(description="No encounter has a consensus label: cannot build a training dataset")
-    design = evaluation_design()
     sites = list(design.external_sites) if config.external_sites is None else list(config.external_sites)
     try:
         df, cutoff = splitting.split_study(df, design=design, external_sites=sites,
@@ -96,15 +105,15 @@ def training_dataset(
     df.drop(columns=[splitting.EVENT_DATE_COL] if dated else []).to_parquet(buf, index=False)
     data = buf.getvalue()
     dataset_sha = sha256_bytes(data)
-    path = f"training/{dataset_sha[:16]}/dataset.parquet"
+    path = f"{layout.training_prefix(study_id)}{dataset_sha[:16]}/dataset.parquet"
     branch = f"training-{context.run.run_id[:8]}"
     lakefs.create_branch(DEID_REPOSITORY, branch, source=ref)
     lakefs.write_bytes(DEID_REPOSITORY, branch, path, data)
     lakefs.write_bytes(DEID_REPOSITORY, branch, path.replace("dataset.parquet", "split_manifest.json"),
                        json.dumps(manifest, indent=2).encode())
     commit_id = lakefs.commit(
-        DEID_REPOSITORY, branch, "Training dataset and split manifest",
-        metadata={"dataset_sha256": dataset_sha, "labels_sha256": labels["labels_sha256"],
+        DEID_REPOSITORY, branch, f"Training dataset and split manifest of study {study_id}",
+        metadata={"study_id": study_id, "study_spec_sha256": entry.spec_sha256, "dataset_sha256": dataset_sha, "labels_sha256": labels["labels_sha256"],
                   "split_pairs_sha256": manifest["pairs_sha256"], "dagster_run_id": context.run.run_id},
         inputs=[audit_events.lakefs_subject(DEID_REPOSITORY, ref), f"labels:{labels['labels_sha256']}"],
         audit_payload={"dataset_sha256": dataset_sha},
@@ -118,16 +127,19 @@ def training_dataset(
     audit_log.append(
         audit_events.ASSET_MATERIALIZED, f"dataset:{dataset_sha}",
         inputs=[audit_events.lakefs_subject(DEID_REPOSITORY, ref), f"labels:{labels['labels_sha256']}"],
-        payload={"asset": "training_dataset", "lakefs_repository": DEID_REPOSITORY, "lakefs_commit": commit_id,
+        payload={"asset": "training_dataset", "study_id": study_id, "lakefs_repository": DEID_REPOSITORY, "lakefs_commit": commit_id,
                  "path": path, "split_counts": counts, "split_pairs_sha256": manifest["pairs_sha256"],
                  "dagster_run_id": context.run.run_id},
     )
     yield dg.Output(
-        {"repository": DEID_REPOSITORY, "commit_id": commit_id, "path": path, "dataset_sha256": dataset_sha,
+        {"study_id": study_id, "study_spec_sha256": entry.spec_sha256,
+         "repository": DEID_REPOSITORY, "commit_id": commit_id, "path": path, "dataset_sha256": dataset_sha,
          "labels_sha256": labels["labels_sha256"], "snapshot_commit": labels["snapshot_commit"],
          "split_manifest": manifest, "batches": labels["batches"], "snapshots": labels["snapshots"],
          "run_id": context.run.run_id},
         metadata={
+            "study_id": study_id,
+            "study_spec_sha256": entry.spec_sha256,
             "lakefs_commit": commit_id,
             "lakefs_url": dg.MetadataValue.url(lakefs.ui_url(DEID_REPOSITORY, commit_id)),
             "dataset_sha256": dataset_sha,
@@ -144,11 +156,13 @@ def training_dataset(
 
 
 @dg.asset(
+    partitions_def=studies,
     group_name="training",
     kinds={"sklearn", "mlflow"},
     owners=[OWNER],
     description=(
-        "Logistic-regression risk model (30-day MACE) trained on the train split only, logged to MLflow with "
+        "Logistic-regression risk model of the study's outcome, registered as clinical-<study>-risk, trained on the "
+        "train split only, logged to MLflow with "
         "the lakeFS dataset as its input (source s3://<repo>/<commit>/<path>, digest = commit) and registered "
         "as a new model version tagged with the lakeFS repository and commit, transform hash, code version "
         "and environment digest. A back-link commit in lakeFS records the run and model version."
@@ -160,14 +174,18 @@ def trained_model(
     training_dataset: dict,
     lakefs: LakeFSResource,
     mlflow: MLflowResource,
+    studies: StudyRegistryResource,
 ) -> dg.Output[dict]:
     import mlflow as mlflow_api
     from mlflow import sklearn as mlflow_sklearn
 
+    study_id = study_of(context)
+    study, entry = studies.resolve(study_id)
+    model_name = layout.registered_model_name(study_id)
     ds = training_dataset
     df = lakefs.read_parquet(ds["repository"], ds["commit_id"], ds["path"])
     train = df[df[splitting.SPLIT_COL] == splitting.TRAIN]
-    features = feature_set()
+    features = feature_set(study)
     X, y = prepare_features(train, features), train["label"].astype(int)
     params = {"C": config.regularization_c, "class_weight": config.class_weight}
     model = build_model(params, features)
@@ -177,6 +195,8 @@ def trained_model(
     env = environment_digest()
     code = code_version()
     tags = {
+        "study_id": study_id,
+        "study_spec_sha256": entry.spec_sha256,
         "lakefs_repository": ds["repository"],
         "lakefs_commit": ds["commit_id"],
         "lakefs_snapshot_commit": ds["snapshot_commit"],
@@ -187,7 +207,7 @@ def trained_model(
         "environment_digest": env["digest"],
         "dagster_run_id": context.run.run_id,
     }
-    mlflow_api.set_experiment(EXPERIMENT)
+    mlflow_api.set_experiment(layout.experiment_name(study_id))
     with mlflow_api.start_run(run_name=f"train-{context.run.run_id[:8]}") as run:
         mlflow_api.log_params({**{k: str(v) for k, v in params.items()}, "features": len(features.names),
                                "train_rows": int(len(train))})
@@ -199,7 +219,7 @@ def trained_model(
         )
         mlflow_api.log_input(dataset, context="training")
         info = mlflow_sklearn.log_model(
-            model, name="model", registered_model_name=REGISTERED_MODEL_NAME,
+            model, name="model", registered_model_name=model_name,
             pip_requirements=MODEL_PIP_REQUIREMENTS, input_example=X.head(3),
             skops_trusted_types=SKOPS_TRUSTED_TYPES,
         )
@@ -208,12 +228,13 @@ def trained_model(
     version = str(info.registered_model_version)
     client = mlflow.client()
     for k, v in tags.items():
-        client.set_model_version_tag(REGISTERED_MODEL_NAME, version, k, v)
-    client.set_model_version_tag(REGISTERED_MODEL_NAME, version, "validation_status", "pending")
+        client.set_model_version_tag(model_name, version, k, v)
+    client.set_model_version_tag(model_name, version, "validation_status", "pending")
     mlflow.record_registration(
-        REGISTERED_MODEL_NAME, version,
+        model_name, version,
         inputs=[f"dataset:{ds['dataset_sha256']}", audit_events.lakefs_subject(ds['repository'], ds['commit_id'])],
-        payload={"run_id": run_id, "lakefs_repository": ds["repository"], "lakefs_commit": ds["commit_id"],
+        payload={"run_id": run_id, "study_id": study_id, "study_spec_sha256": entry.spec_sha256,
+                 "lakefs_repository": ds["repository"], "lakefs_commit": ds["commit_id"],
                  "transform_hash": tags["transform_hash"], "code_version": code, "environment_digest": env["digest"],
                  "dataset_sha256": ds["dataset_sha256"], "dagster_run_id": context.run.run_id,
                  "policies": snapshot_policies(training_dataset["snapshots"], mlflow.audit_log.log())},
@@ -221,30 +242,45 @@ def trained_model(
     # Back-link: a lakeFS commit whose metadata points at the MLflow run and model version.
     branch = f"model-link-{context.run.run_id[:8]}"
     lakefs.create_branch(DEID_REPOSITORY, branch)
-    link = {"model": REGISTERED_MODEL_NAME, "version": version, "mlflow_run_id": run_id,
+    link = {"model": model_name, "version": version, "study_id": study_id, "mlflow_run_id": run_id,
             "dataset_commit": ds["commit_id"], "dataset_sha256": ds["dataset_sha256"]}
-    lakefs.write_bytes(DEID_REPOSITORY, branch, f"models/{REGISTERED_MODEL_NAME}/v{version}.json",
+    lakefs.write_bytes(DEID_REPOSITORY, branch, f"models/{model_name}/v{version}.json",
                        json.dumps(link, indent=2).encode())
     lakefs.commit(
-        DEID_REPOSITORY, branch, f"Model {REGISTERED_MODEL_NAME} v{version} trained on {ds['commit_id'][:12]}",
-        metadata={"mlflow_model": REGISTERED_MODEL_NAME, "mlflow_model_version": version, "mlflow_run_id": run_id,
+        DEID_REPOSITORY, branch, f"Model {model_name} v{version} trained on {ds['commit_id'][:12]}",
+        metadata={"study_id": study_id, "mlflow_model": model_name, "mlflow_model_version": version,
+                  "mlflow_run_id": run_id,
                   "dataset_commit": ds["commit_id"], "dagster_run_id": context.run.run_id,
                   "::lakefs::MLflow run::url[url:ui]": mlflow.run_url(experiment_id, run_id),
-                  "::lakefs::MLflow model version::url[url:ui]": mlflow.model_version_url(REGISTERED_MODEL_NAME, version)},
-        inputs=[audit_events.model_subject(REGISTERED_MODEL_NAME, version)],
+                  "::lakefs::MLflow model version::url[url:ui]": mlflow.model_version_url(model_name, version)},
+        inputs=[audit_events.model_subject(model_name, version)],
     )
     lakefs.merge(DEID_REPOSITORY, branch, into="main", message=f"Link model v{version}",
                  metadata={"mlflow_model_version": version, "dagster_run_id": context.run.run_id})
     lakefs.delete_branch(DEID_REPOSITORY, branch)
     return dg.Output(
-        {"model_name": REGISTERED_MODEL_NAME, "version": version, "mlflow_run_id": run_id,
+        {"study_id": study_id, "model_name": model_name, "version": version, "mlflow_run_id": run_id,
          "experiment_id": experiment_id, "dataset": {k: ds[k] for k in ("repository", "commit_id", "path", "dataset_sha256")},
          "tags": tags, "params": params, "run_id": context.run.run_id},
         metadata={
+            "study_id": study_id,
+            "mlflow_model": model_name,
             "mlflow_model_version": version,
-            "mlflow_model_url": dg.MetadataValue.url(mlflow.model_version_url(REGISTERED_MODEL_NAME, version)),
+            "mlflow_model_url": dg.MetadataValue.url(mlflow.model_version_url(model_name, version)),
             "mlflow_run_url": dg.MetadataValue.url(mlflow.run_url(experiment_id, run_id)),
             "lakefs_commit": ds["commit_id"],
             "train_rows": int(len(train)),
         },
     )
+
+
+def _row_table(study) -> str:
+    """The table holding one row per labelled unit: the one with the study's encounter ids (or patient ids)."""
+    from clinical_pipelines.study import roles as R
+
+    for role in (R.ENCOUNTER_ID, R.PATIENT_ID):
+        tables = [c.table for c in study.columns_with_role(role)
+                  if not (study.labels and getattr(study.labels, "table", None) == c.table)]
+        if tables:
+            return tables[0]
+    raise dg.Failure(description=f"study {study.study_id!r} has no table with encounter or patient ids to train on")

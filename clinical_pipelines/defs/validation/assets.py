@@ -6,7 +6,8 @@ and evaluates every promotion gate of the gate policy as a blocking asset check 
 ``model_promotion`` promotes the latest validated version recorded in the Dagster event log and
 sets the MLflow alias only after re-verifying every gate of that version's lineage (de-id gates of
 each snapshot, label agreement, patient-disjoint split, promotion gates; ``lineage.py``) and that
-every policy in it is approved; otherwise the alias stays where it was.
+every policy in it is approved; otherwise the alias stays where it was. Both are partitioned by study:
+each study has its own registered model (``clinical-<study_id>-risk``) and its own ``champion`` alias.
 """
 
 
@@ -19,12 +20,15 @@ from clinical_pipelines.audit import events as audit_events
 from clinical_pipelines.defs.deid.assets import SNAPSHOT_GATES
 from clinical_pipelines.defs.gates import GateNotPassed, latest_materialization
 from clinical_pipelines.defs.labels.assets import LABEL_AGREEMENT_GATE
-from clinical_pipelines.defs.resources import AuditLogResource, LakeFSResource, MLflowResource, ValidationPolicyResource
+from clinical_pipelines.defs.partitions import studies, study_of
+from clinical_pipelines.defs.resources import (
+    AuditLogResource, LakeFSResource, MLflowResource, StudyRegistryResource, ValidationPolicyResource,
+)
 from clinical_pipelines.defs.training.assets import PATIENT_DISJOINT_GATE
 from clinical_pipelines.defs.validation.lineage import verify_lineage
 from clinical_pipelines.settings import CHAMPION_ALIAS
 from clinical_pipelines.training import split as splitting
-from clinical_pipelines.training.design import AGE_FEATURE, evaluation_design
+from clinical_pipelines.training.design import AGE_FEATURE, evaluation_design, feature_set
 from clinical_pipelines.training.model import age_years, prepare_features
 from clinical_pipelines.validation.gates import ALL_GATES, GATE_DESCRIPTIONS, evaluate_gates, gate_design
 from clinical_pipelines.validation.metrics import evaluate_predictions
@@ -33,14 +37,15 @@ from clinical_pipelines.validation.plots import plots_per_split
 OWNER = "team:clinical-safety"
 
 
-def _score(mlflow: MLflowResource, model_name: str, version: str, df: pd.DataFrame) -> pd.Series:
+def _score(mlflow: MLflowResource, model_name: str, version: str, df: pd.DataFrame, features) -> pd.Series:
     from mlflow import sklearn as mlflow_sklearn
 
     model = mlflow_sklearn.load_model(f"models:/{model_name}/{version}")
-    return pd.Series(model.predict_proba(prepare_features(df))[:, 1], index=df.index)
+    return pd.Series(model.predict_proba(prepare_features(df, features))[:, 1], index=df.index)
 
 
 @dg.asset(
+    partitions_def=studies,
     group_name="validation",
     kinds={"sklearn", "mlflow"},
     owners=[OWNER],
@@ -63,18 +68,21 @@ def model_validation(
     mlflow: MLflowResource,
     validation_policy: ValidationPolicyResource,
     audit_log: AuditLogResource,
+    studies: StudyRegistryResource,
 ):
     import mlflow as mlflow_api
 
+    study = studies.study(study_of(context))
     policy, identity = validation_policy.approved_policy()
     if identity.warning:
         context.log.warning(identity.warning)
     ds = training_dataset
     df = lakefs.read_parquet(ds["repository"], ds["commit_id"], ds["path"])
     evaluation = df[df[splitting.SPLIT_COL].isin(splitting.EVALUATION_SPLITS)].copy()
-    evaluation["risk"] = _score(mlflow, trained_model["model_name"], trained_model["version"], evaluation)
+    evaluation["risk"] = _score(mlflow, trained_model["model_name"], trained_model["version"], evaluation,
+                                feature_set(study))
     evaluation["label"] = evaluation["label"].astype(int)
-    design = evaluation_design()
+    design = evaluation_design(study)
     if design.age_band:
         evaluation[AGE_FEATURE] = age_years(evaluation)  # numeric, also for banded ages
     metrics = evaluate_predictions(
@@ -113,6 +121,8 @@ def model_validation(
          "gate_policy_version": policy.version, "gate_policy": identity.to_dict(),
          "plots": sorted(plots), "run_id": context.run.run_id},
         metadata={
+            "study_id": study.study_id,
+            "mlflow_model": trained_model["model_name"],
             "mlflow_model_version": trained_model["version"],
             "mlflow_model_url": dg.MetadataValue.url(mlflow.model_version_url(trained_model["model_name"], trained_model["version"])),
             "gates_passed": sum(r.passed for r in results),
@@ -148,12 +158,13 @@ def _png_image(png: bytes):
 
 
 @dg.asset(
+    partitions_def=studies,
     group_name="validation",
     kinds={"mlflow"},
     owners=[OWNER],
     description=(
-        f"Promotion: sets the MLflow alias '{CHAMPION_ALIAS}' on the latest validated model version recorded in the "
-        "Dagster event log, only after re-verifying every gate of its exact lineage: the de-identification gates of "
+        f"Promotion: sets the MLflow alias '{CHAMPION_ALIAS}' of the study's model on its latest validated version "
+        "recorded in the Dagster event log, only after re-verifying every gate of its exact lineage: the de-identification gates of "
         "each snapshot it was trained on, label agreement, the patient-disjoint split and every promotion gate, and "
         "that each policy in force was approved. Anything missing or failed leaves the alias where it was, fails "
         "the run naming the gate, and is recorded in the audit log."
@@ -166,14 +177,16 @@ def model_promotion(
     mlflow: MLflowResource,
     audit_log: AuditLogResource,
 ) -> dg.Output[dict]:
-    latest = latest_materialization(context.instance, dg.AssetKey("model_validation"))
+    study_id = study_of(context)
+    latest = latest_materialization(context.instance, dg.AssetKey("model_validation"), partition=study_id)
     if latest is None:
-        raise GateNotPassed(description="Refusing to promote: no model_validation is recorded in the event log.")
+        raise GateNotPassed(description=f"Refusing to promote: no model_validation of study {study_id!r} is recorded "
+                            "in the event log.")
     run_id, md = latest
     name, version = model_validation["model_name"], str(md.get("mlflow_model_version"))
     subject = audit_events.model_subject(name, version)
     lineage = verify_lineage(
-        context.instance, lakefs, mlflow.client(), audit_log.log(), model_name=name, version=version,
+        context.instance, lakefs, mlflow.client(), audit_log.log(), study_id=study_id, model_name=name, version=version,
         validation_run_id=run_id, snapshot_gates=SNAPSHOT_GATES, label_gate=LABEL_AGREEMENT_GATE,
         split_gate=PATIENT_DISJOINT_GATE, validation_gates=ALL_GATES,
         gate_policy=(md.get("gate_policy_sha256"), md.get("gate_policy_version")),
@@ -207,7 +220,9 @@ def model_promotion(
         {**model_validation, "alias": CHAMPION_ALIAS, "previous_version": previous, "policies": lineage.policies,
          "lineage": lineage.to_dict()},
         metadata={
+            "study_id": study_id,
             "alias": CHAMPION_ALIAS,
+            "mlflow_model": name,
             "mlflow_model_version": version,
             "previous_champion": previous or "none",
             "mlflow_model_url": dg.MetadataValue.url(mlflow.model_version_url(name, version)),

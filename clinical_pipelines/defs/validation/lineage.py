@@ -8,14 +8,15 @@ Protocol (a) and (c)):
    the MLflow version tag must agree;
 2. ``training_dataset``: the run named in that commit's metadata materialized exactly that commit,
    and ``patient_disjoint_split`` passed in it;
-3. ``labels``: the last commit before the dataset commit that changed ``labels/`` was materialized
+3. ``labels``: the last commit before the dataset commit that changed ``studies/<study>/labels/`` was materialized
    by a run whose ``label_agreement`` passed; its label hash is the dataset's, and ``labels/`` is
    unchanged between the two commits;
-4. every snapshot in the dataset commit (``batches/<batch>/``): the last commit that changed that
-   folder was materialized as ``deidentified_snapshot`` of that batch by a run whose
+4. every snapshot of the study in the dataset commit (``studies/<study>/batches/<batch>/``): the last
+   commit that changed that folder was materialized as ``deidentified_snapshot`` of that (study, batch)
+   partition by a run whose
    de-identification gates all passed, the folder is unchanged since, and its de-id policy is
    approved;
-5. ``model_validation``: the run named is the latest validation in the event log, it validated this
+5. ``model_validation``: the run named is the latest validation of the study in the event log, it validated this
    version, every promotion gate passed in it, and its gate policy is approved.
 
 A run id in lakeFS metadata only says where to look: each claim is accepted only if that run's
@@ -33,8 +34,7 @@ import dagster as dg
 from clinical_pipelines.audit import events as audit_events
 from clinical_pipelines.defs.gates import gate_problems, latest_materialization, materialization_in_run
 from clinical_pipelines.policy_approval import identify
-
-LABELS_PREFIX = "labels/"
+from clinical_pipelines.study import layout
 
 
 @dataclass(frozen=True)
@@ -117,54 +117,60 @@ def _registration(log, mlflow_client, model_name: str, version: str) -> tuple[Li
     return LineageStage("registration", p.get("dagster_run_id"), commit, (), tuple(problems)), repo, commit
 
 
-def _snapshot_stages(instance, repo, dataset_commit: str, snapshot_gates, log, policies) -> list[LineageStage]:
-    paths = [o.path for o in repo.ref(dataset_commit).objects(prefix="batches/")]
-    batches = sorted({p.split("/")[1] for p in paths if p.endswith("/manifest.json")})
+def _snapshot_stages(instance, repo, study_id: str, dataset_commit: str, snapshot_gates, log,
+                     policies) -> list[LineageStage]:
+    from clinical_pipelines.defs.partitions import batch_key
+
+    prefix = layout.snapshots_prefix(study_id)
+    batches = layout.snapshot_batch_ids(study_id, [o.path for o in repo.ref(dataset_commit).objects(prefix=prefix)])
     if not batches:
         return [LineageStage("snapshots", None, None, (), ("the dataset commit holds no released snapshot",))]
     stages = []
     for batch in batches:
-        writer = _writer(repo, dataset_commit, f"batches/{batch}/")
+        folder = layout.snapshot_prefix(study_id, batch)
+        partition = batch_key(study_id, batch)
+        writer = _writer(repo, dataset_commit, folder)
         if writer is None:
             stages.append(LineageStage(f"snapshot {batch}", None, None, (), ("no commit wrote it",)))
             continue
         md = writer.metadata or {}
         run_id = md.get("dagster_run_id")
-        problems = _bound_run(instance, "deidentified_snapshot", run_id, writer.id, partition=batch)
+        problems = _bound_run(instance, "deidentified_snapshot", run_id, writer.id, partition=partition)
         if not problems:
-            problems += gate_problems(instance, dg.AssetKey("deidentified_snapshot"), snapshot_gates, run_id, batch)
-        problems += _unchanged(repo, writer.id, dataset_commit, f"batches/{batch}/")
-        problems += _policy("deid", md.get("policy_sha256"), _manifest_version(repo, writer.id, batch), log, policies)
+            problems += gate_problems(instance, dg.AssetKey("deidentified_snapshot"), snapshot_gates, run_id, partition)
+        problems += _unchanged(repo, writer.id, dataset_commit, folder)
+        problems += _policy("deid", md.get("policy_sha256"), _manifest_version(repo, writer.id, folder), log, policies)
         stages.append(LineageStage(f"snapshot {batch}", run_id, writer.id, tuple(snapshot_gates), tuple(problems)))
     return stages
 
 
-def _manifest_version(repo, commit: str, batch: str) -> str | None:
+def _manifest_version(repo, commit: str, folder: str) -> str | None:
     import json
 
-    with repo.ref(commit).object(f"batches/{batch}/manifest.json").reader(mode="rb") as fh:
+    with repo.ref(commit).object(f"{folder}manifest.json").reader(mode="rb") as fh:
         return json.loads(fh.read()).get("policy_version")
 
 
-def _labels_stage(instance, repo, dataset_commit: str, dataset_md: dict, gate: str) -> LineageStage:
-    writer = _writer(repo, dataset_commit, LABELS_PREFIX)
+def _labels_stage(instance, repo, study_id: str, dataset_commit: str, dataset_md: dict, gate: str) -> LineageStage:
+    prefix = layout.labels_prefix(study_id)
+    writer = _writer(repo, dataset_commit, prefix)
     if writer is None:
         return LineageStage("labels", None, None, (gate,), ("no commit wrote the consensus labels",))
     md = writer.metadata or {}
     run_id = md.get("dagster_run_id")
-    problems = _bound_run(instance, "labels", run_id, writer.id)
+    problems = _bound_run(instance, "labels", run_id, writer.id, partition=study_id)
     if not problems:
-        problems += gate_problems(instance, dg.AssetKey("labels"), [gate], run_id)
+        problems += gate_problems(instance, dg.AssetKey("labels"), [gate], run_id, study_id)
     if md.get("labels_sha256") != dataset_md.get("labels_sha256"):
         problems.append("the dataset's label hash is not the hash of the consensus labels it contains")
-    problems += _unchanged(repo, writer.id, dataset_commit, LABELS_PREFIX)
+    problems += _unchanged(repo, writer.id, dataset_commit, prefix)
     return LineageStage("labels", run_id, writer.id, (gate,), tuple(problems))
 
 
-def verify_lineage(instance, lakefs, mlflow_client, log, *, model_name: str, version: str,
+def verify_lineage(instance, lakefs, mlflow_client, log, *, study_id: str, model_name: str, version: str,
                    validation_run_id: str, snapshot_gates, label_gate: str, split_gate: str,
                    validation_gates, gate_policy: tuple[str | None, str | None]) -> LineageVerification:
-    """Re-verify every gate in the lineage of ``model_name`` ``version`` (see module doc).
+    """Re-verify every gate in the lineage of ``model_name`` ``version`` of study ``study_id`` (see module doc).
 
     ``lakefs``: ``LakeFSResource``; ``log``: ``AuditLog``; ``gate_policy``: (sha256, version) the
     validation recorded. Never raises for a failed gate: problems are collected per stage.
@@ -176,20 +182,22 @@ def verify_lineage(instance, lakefs, mlflow_client, log, *, model_name: str, ver
         repo = lakefs.repository(repo_name, create=False)
         dataset_md = repo.ref(dataset_commit).get_commit().metadata or {}
         run_id = dataset_md.get("dagster_run_id")
-        problems = _bound_run(instance, "training_dataset", run_id, dataset_commit)
+        problems = _bound_run(instance, "training_dataset", run_id, dataset_commit, partition=study_id)
         if not problems:
-            problems += gate_problems(instance, dg.AssetKey("training_dataset"), [split_gate], run_id)
+            problems += gate_problems(instance, dg.AssetKey("training_dataset"), [split_gate], run_id, study_id)
         result.stages.append(LineageStage("training_dataset", run_id, dataset_commit, (split_gate,), tuple(problems)))
-        result.stages.append(_labels_stage(instance, repo, dataset_commit, dataset_md, label_gate))
-        result.stages.extend(_snapshot_stages(instance, repo, dataset_commit, list(snapshot_gates), log,
+        result.stages.append(_labels_stage(instance, repo, study_id, dataset_commit, dataset_md, label_gate))
+        result.stages.extend(_snapshot_stages(instance, repo, study_id, dataset_commit, list(snapshot_gates), log,
                                               result.policies))
     problems = []
-    latest = latest_materialization(instance, dg.AssetKey("model_validation"))
+    latest = latest_materialization(instance, dg.AssetKey("model_validation"), partition=study_id)
     if latest is None or latest[0] != validation_run_id:
-        problems.append(f"run {validation_run_id} is not the latest validation in the event log; "
-                        "re-run model_validation")
-    problems += _bound_run(instance, "model_validation", validation_run_id, version, key="mlflow_model_version")
-    problems += gate_problems(instance, dg.AssetKey("model_validation"), list(validation_gates), validation_run_id)
+        problems.append(f"run {validation_run_id} is not the latest validation of study {study_id} in the event "
+                        "log; re-run model_validation")
+    problems += _bound_run(instance, "model_validation", validation_run_id, version, key="mlflow_model_version",
+                           partition=study_id)
+    problems += gate_problems(instance, dg.AssetKey("model_validation"), list(validation_gates), validation_run_id,
+                              study_id)
     problems += _policy("gate", gate_policy[0], gate_policy[1], log, result.policies)
     result.stages.append(LineageStage("model_validation", validation_run_id, None, tuple(validation_gates),
                                       tuple(problems)))
