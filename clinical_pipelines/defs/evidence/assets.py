@@ -100,7 +100,9 @@ def evidence_bundle(
         drift=feature_drift["summary"] | {"decision": feature_drift["decision"]}, provenance=provenance,
         audit_trace=trace.to_dict(), audit_events=events, gate_policy=policy.to_dict(),
         plots=_download_plots(trained_model["mlflow_run_id"]), coefficients=model_coefficients(model),
-        intended_use_path=str(study.intended_use_path),
+        intended_use_path=str(study.intended_use_path), study=study,
+        released=lakefs.read_parquet(training_dataset["repository"], training_dataset["commit_id"],
+                                     training_dataset["path"]),  # the study's facts are counted from it
     )
     out_dir = evidence_dir() / f"{name}-v{version}-{context.run.run_id[:8]}"
     try:

@@ -15,14 +15,14 @@ from clinical_pipelines.defs.partitions import per_study, studies, study_of
 from clinical_pipelines.defs.resources import (
     AuditLogResource, LakeFSResource, StudyRegistryResource, ValidationPolicyResource,
 )
-from clinical_pipelines.labels.agreement import LabelDataError, agreement_report, consensus_labels
-from clinical_pipelines.labels.ratings import ratings_from_snapshots
+from clinical_pipelines.labels.agreement import LabelDataError
+from clinical_pipelines.labels.outcome import LABEL_AGREEMENT_GATE, outcome_table, study_labels
 from clinical_pipelines.provenance import canonical_json, sha256_bytes
 from clinical_pipelines.settings import DEID_REPOSITORY
 from clinical_pipelines.study import layout
 
 OWNER = "team:clinical-informatics"
-LABEL_AGREEMENT_GATE = "label_agreement"
+__all__ = ["LABEL_AGREEMENT_GATE", "labels", "released_batches", "read_all_batches"]
 
 
 def released_batches(lakefs: LakeFSResource, ref: str, study_id: str) -> dict[str, dict]:
@@ -66,10 +66,11 @@ def read_all_batches(lakefs: LakeFSResource, ref: str, study_id: str, batches: l
     deps=[dg.AssetDep("released_snapshot", partition_mapping=per_study)],
     check_specs=[dg.AssetCheckSpec(LABEL_AGREEMENT_GATE, asset="labels", blocking=True)],
     description=(
-        "Outcome labels of the study (its spec names the outcome) from at least two independent raters per "
-        "encounter: pairwise and Cohen's kappa, Fleiss' kappa and Krippendorff's alpha with bootstrap 95% "
-        "intervals, and one consensus label per encounter (ties without adjudication are excluded and "
-        "counted). Committed to lakeFS with the labelers, labeling tools and the snapshot commit they came from."
+        "Outcome labels of the study as its spec declares them: from its rater table (at least two independent "
+        "raters per encounter: pairwise and Cohen's kappa, Fleiss' kappa and Krippendorff's alpha with bootstrap "
+        "95% intervals, one consensus label per encounter; ties without adjudication are excluded and counted), "
+        "or from its outcome column by the spec's definition (label agreement then not applicable, with the "
+        "spec's reason). Committed to lakeFS with the labelers, labeling tools and the snapshot commit they came from."
     ),
 )
 def labels(
@@ -81,38 +82,33 @@ def labels(
 ):
     study_id = study_of(context)
     study, entry = studies.resolve(study_id)
-    if study.outcome.source != "raters":
-        raise dg.Failure(description=(
-            f"study {study_id!r} records its outcome in column {study.outcome.column!r} (labels: not applicable: "
-            f"{study.not_applicable().get('labels', 'single source')}); consensus labels from an outcome column "
-            "are not built by this step yet, so the model lifecycle of this study stops here."))
     snapshot_commit = lakefs.head_commit(DEID_REPOSITORY, "main")
     snapshots = released_batches(lakefs, snapshot_commit, study_id)
     batches = sorted(snapshots)
-    raw = read_all_batches(lakefs, snapshot_commit, study_id, batches, study.labels.table)
+    table = outcome_table(study)  # the rater table, or the table of the outcome column
+    raw = read_all_batches(lakefs, snapshot_commit, study_id, batches, table)
+    min_alpha = validation_policy.policy().min_label_agreement
     try:
-        ratings = ratings_from_snapshots(raw)
-        report = agreement_report(ratings.long)
-        consensus = consensus_labels(ratings.long).rename(columns={"item_id": "encounter_pid"})
+        result = study_labels({table: raw}, min_agreement=min_alpha, study=study)
     except LabelDataError as exc:
         raise dg.Failure(description=f"released labels cannot be used: {exc}") from None
-    report["missing_ratings"] = {"n": ratings.n_missing, "by_batch": ratings.missing_by_batch}
-    if ratings.n_missing:
-        context.log.warning(f"{ratings.n_missing} empty label(s) in released batches treated as missing ratings")
-    raters = sorted(raw["rater_id"].astype(str).unique())
-    tools = sorted(raw["labeling_tool"].astype(str).unique())
-    labels_sha = sha256_bytes(canonical_json(sorted(zip(consensus["encounter_pid"], consensus["label"].astype(int).tolist()))))
-
-    min_alpha = validation_policy.policy().min_label_agreement
-    alpha = report["krippendorff_alpha"]["estimate"]
-    passed = alpha is not None and alpha >= min_alpha
+    consensus, report, gate, unit = result.consensus, result.agreement, result.gate, result.unit_column
+    n_missing = int(result.summary.get("n_missing_ratings", 0))
+    if n_missing:
+        context.log.warning(f"{n_missing} empty label(s) in released batches treated as missing ratings")
+    raters, tools = result.raters, result.tools
+    labels_sha = sha256_bytes(canonical_json(sorted(zip(consensus[unit], consensus["label"].astype(int).tolist()))))
+    alpha = ((report or {}).get("krippendorff_alpha") or {}).get("estimate")
+    fleiss = ((report or {}).get("fleiss_kappa") or {}).get("estimate")
+    passed = gate.passed  # a study without raters: not applicable (the spec's reason), recorded as such
 
     branch = f"labels-{context.run.run_id[:8]}"
     prefix = layout.labels_prefix(study_id)
     lakefs.create_branch(DEID_REPOSITORY, branch)
     lakefs.write_parquet(DEID_REPOSITORY, branch, f"{prefix}consensus.parquet", consensus)
     lakefs.write_bytes(DEID_REPOSITORY, branch, f"{prefix}agreement.json",
-                       json.dumps({"agreement": report, "raters": raters, "labeling_tools": tools,
+                       json.dumps({"agreement": report, "summary": result.summary, "gate": gate.to_dict(),
+                                   "raters": raters, "labeling_tools": tools,
                                    "snapshot_commit": snapshot_commit, "labels_sha256": labels_sha}, indent=2).encode())
     subject = f"labels:{labels_sha}"
     # Every released batch this label set reads, so the lineage reaches each source batch.
@@ -120,7 +116,8 @@ def labels(
     commit_id = lakefs.commit(
         DEID_REPOSITORY, branch, f"Consensus labels and rater agreement of study {study_id}",
         metadata={"study_id": study_id, "study_spec_sha256": entry.spec_sha256, "labels_sha256": labels_sha, "snapshot_commit": snapshot_commit, "raters": ",".join(raters),
-                  "krippendorff_alpha": f"{alpha:.4f}" if alpha is not None else "n/a", "dagster_run_id": context.run.run_id},
+                  "krippendorff_alpha": f"{alpha:.4f}" if alpha is not None else "n/a", "label_gate": gate.status,
+                  "dagster_run_id": context.run.run_id},
         inputs=snapshot_inputs,
         audit_payload={"labels_sha256": labels_sha},
     )
@@ -135,17 +132,17 @@ def labels(
         audit_events.ASSET_MATERIALIZED, subject,
         inputs=snapshot_inputs,
         payload={"asset": "labels", "study_id": study_id, "raters": raters, "labeling_tools": tools, "n_labels": int(len(raw)),
-                 "n_missing_ratings": ratings.n_missing,
+                 "n_missing_ratings": n_missing, "outcome_source": result.source, "label_gate": gate.status,
                  "n_consensus": int(len(consensus)), "krippendorff_alpha": alpha,
-                 "kappa": report["fleiss_kappa"]["estimate"],
-                 "fleiss_kappa": report["fleiss_kappa"]["estimate"], "lakefs_commit": commit_id,
+                 "kappa": fleiss, "fleiss_kappa": fleiss, "lakefs_commit": commit_id,
                  "dagster_run_id": context.run.run_id},
     )
     yield dg.Output(
         {"study_id": study_id, "study_spec_sha256": entry.spec_sha256, "labels_path": f"{prefix}consensus.parquet",
          "labels_sha256": labels_sha, "snapshot_commit": snapshot_commit, "commit_id": commit_id,
          "released_commit": released_commit, "batches": batches, "snapshots": snapshots, "raters": raters, "labeling_tools": tools,
-         "agreement": report, "run_id": context.run.run_id},
+         "agreement": report, "outcome_source": result.source, "unit_column": unit, "label_summary": result.summary,
+         "label_gate": gate.to_dict(), "run_id": context.run.run_id},
         metadata={
             "study_id": study_id,
             "study_spec_sha256": entry.spec_sha256,
@@ -154,16 +151,18 @@ def labels(
             "labels_sha256": labels_sha,
             "raters": len(raters),
             "ratings": int(len(raw)),
-            "missing_ratings": ratings.n_missing,
+            "outcome_source": result.source,
+            "missing_ratings": n_missing,
             "consensus_labels": int(len(consensus)),
-            "excluded_ties": report["consensus"]["n_unresolved_excluded"],
+            "undecided_excluded": int(result.summary.get("n_undecided", 0)),
             "krippendorff_alpha": alpha,
-            "fleiss_kappa": report["fleiss_kappa"]["estimate"],
-            "positive_rate": report["consensus"]["consensus_positive_rate"],
+            "fleiss_kappa": fleiss,
+            "positive_rate": result.summary.get("positive_rate"),
         },
     )
     yield dg.AssetCheckResult(
         check_name=LABEL_AGREEMENT_GATE, passed=bool(passed), severity=dg.AssetCheckSeverity.ERROR,
-        metadata={"krippendorff_alpha": alpha, "minimum": min_alpha},
-        description=f"Krippendorff's alpha {alpha} vs minimum {min_alpha}",
+        metadata={"status": gate.status, "krippendorff_alpha": alpha, "minimum": min_alpha,
+                  **({"reason": gate.reason} if gate.reason else {})},
+        description=gate.message,
     )

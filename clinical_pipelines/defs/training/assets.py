@@ -19,6 +19,7 @@ from clinical_pipelines.provenance import code_version, environment_digest, sha2
 from clinical_pipelines.settings import DEID_REPOSITORY, REGISTERED_MODEL_NAME
 from clinical_pipelines.study import layout
 from clinical_pipelines.training import split as splitting
+from clinical_pipelines.training.dataset import TrainingDataError, labelled_rows, row_table
 from clinical_pipelines.training.design import evaluation_design, feature_set
 from clinical_pipelines.training.model import build_model, prepare_features
 
@@ -79,11 +80,12 @@ def training_dataset(
                          what=f"a training dataset built on labels {labels['labels_sha256'][:12]}")
     ref = labels["released_commit"]
     design = evaluation_design(study)
-    encounters = read_all_batches(lakefs, ref, study_id, labels["batches"], _row_table(study))
-    consensus = lakefs.read_parquet(DEID_REPOSITORY, ref, labels["labels_path"])
-    df = encounters.merge(consensus[["encounter_pid", "label"]], on="encounter_pid", how="inner")
-    if df.empty:
-        raise dg.Failure(description="No encounter has a consensus label: cannot build a training dataset")
+    try:
+        rows = read_all_batches(lakefs, ref, study_id, labels["batches"], row_table(study))
+        consensus = lakefs.read_parquet(DEID_REPOSITORY, ref, labels["labels_path"])
+        df = labelled_rows(rows, consensus, design)  # joined on the unit column (encounter or patient pseudonym)
+    except TrainingDataError as exc:
+        raise dg.Failure(description=f"cannot build the training dataset: {exc}") from None
     sites = list(design.external_sites) if config.external_sites is None else list(config.external_sites)
     try:
         df, cutoff = splitting.split_study(df, design=design, external_sites=sites,
@@ -272,15 +274,3 @@ def trained_model(
             "train_rows": int(len(train)),
         },
     )
-
-
-def _row_table(study) -> str:
-    """The table holding one row per labelled unit: the one with the study's encounter ids (or patient ids)."""
-    from clinical_pipelines.study import roles as R
-
-    for role in (R.ENCOUNTER_ID, R.PATIENT_ID):
-        tables = [c.table for c in study.columns_with_role(role)
-                  if not (study.labels and getattr(study.labels, "table", None) == c.table)]
-        if tables:
-            return tables[0]
-    raise dg.Failure(description=f"study {study.study_id!r} has no table with encounter or patient ids to train on")
