@@ -248,9 +248,24 @@ def _csv_records(spec: Table, text: str, log: ProblemLog, checker: _RecordChecke
         index = {c: i for i, c in enumerate(declared)}
     if index is None:
         return False
+    from clinical_pipelines.ingest.fastcheck import CHUNK_RECORDS, check_rows
+
+    lines: list[int] = []
+    records: list[list[str]] = []
     for line, record in _rows(name, table, log):
-        checker.check(line, {col: record[pos] for col, pos in index.items()})
+        lines.append(line)
+        records.append(record)
+        if len(records) >= CHUNK_RECORDS:
+            check_rows(checker, lines, _columns(records, index))
+            lines, records = [], []
+    check_rows(checker, lines, _columns(records, index))
     return True
+
+
+def _columns(records: list[list[str]], index: dict[str, int]) -> dict[str, tuple[str, ...]]:
+    """Column -> its values, from records of equal width (transposed in C by ``zip``)."""
+    fields = list(zip(*records))
+    return {col: fields[pos] for col, pos in index.items()} if fields else {col: () for col in index}
 
 
 def _jsonl_records(spec: Table, text: str, log: ProblemLog, checker: _RecordChecker) -> bool:

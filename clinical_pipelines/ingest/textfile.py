@@ -118,13 +118,22 @@ def decode_declared(name: str, data: bytes, log: ProblemLog, *, encoding: str, a
 
 
 _LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+_LONE_CR = re.compile(r"\r(?!\n)")
 
 
 def text_lines(text: str) -> Iterator[str]:
     """The lines of ``text`` with their endings (``\\r\\n``, ``\\r`` or ``\\n``, as ``open(newline="")`` splits
     them), one at a time: no copy of the whole text (``io.StringIO`` would hold four bytes per character)."""
-    for m in _LINE_RE.finditer(text):
-        yield m.group()
+    if _LONE_CR.search(text):
+        for m in _LINE_RE.finditer(text):
+            yield m.group()
+        return
+    pos, end = 0, len(text)
+    while pos < end:  # only "\n" and "\r\n" end lines: split at "\n" (str.find runs in C)
+        nl = text.find("\n", pos)
+        nxt = end if nl < 0 else nl + 1
+        yield text[pos:nxt]
+        pos = nxt
 
 
 @dataclass(frozen=True)
