@@ -19,12 +19,11 @@ import csv
 import hashlib
 import io
 import json
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from clinical_pipelines.ingest.textfile import text_lines
+from clinical_pipelines.ingest.textfile import text_source
 from clinical_pipelines.provenance import canonical_json, sha256_bytes
 from clinical_pipelines.study.builtin import load_builtin_study, study_or_default
 from clinical_pipelines.study.spec import Study, Table
@@ -72,14 +71,10 @@ class ContractViolation(ValueError):
         )
 
 
-def _text(data: bytes, table: Table) -> str:
-    codec = table.encoding
-    return data.decode("utf-8-sig" if codec.lower().replace("_", "-") in ("utf-8", "utf8") else codec)
-
-
 def _csv_records(data: bytes, table: Table) -> Iterator[list[str]]:
     """The non-blank records of a CSV file, one at a time (none is kept)."""
-    reader = csv.reader(text_lines(_text(data, table)), delimiter=table.csv_delimiter, quotechar=table.csv_quotechar)
+    reader = csv.reader(text_source(data, table.encoding).lines(""), delimiter=table.csv_delimiter,
+                        quotechar=table.csv_quotechar)
     return (r for r in reader if r)
 
 
@@ -88,8 +83,7 @@ def _row_count(data: bytes, table: Table) -> int:
         return max(sum(1 for _ in _csv_records(data, table)) - (1 if table.has_header else 0), 0)
     if table.format == "jsonl":
         # Records are separated by "\n" only: U+2028 / U+0085 inside JSON strings are not line breaks.
-        text = _text(data, table)
-        return sum(1 for m in re.finditer(r"[^\n]+", text) if not m.group().isspace())
+        return sum(1 for line in text_source(data, table.encoding).lines("\n") if line.strip())
     import pyarrow.parquet as pq
 
     return int(pq.ParquetFile(io.BytesIO(data)).metadata.num_rows)

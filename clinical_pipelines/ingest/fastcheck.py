@@ -151,15 +151,26 @@ def check_rows(checker, lines: list[int], columns: dict[str, list[str]]) -> None
             clean &= _np(pc.is_in(a, value_set=pa.array(["", site], type=pa.string())))
     unique = [(c, checker.rules[c], checker.seen.setdefault(c, set())) for c, r in checker.rules.items()
               if r.unique and c in columns]
-    for i in range(n):
-        if not clean[i]:
-            checker.check(lines[i], {c: vals[i] for c, vals in columns.items()})
-            continue
-        for c, rule, seen in unique:
-            v = columns[c][i].strip()
+    unclean = np.flatnonzero(~clean).tolist() + [n]
+    i = 0
+    for j in unclean:  # clean rows i..j-1, then the unclean row j (checked in full)
+        if j > i:
+            _clean_rows(checker, lines, columns, unique, links, i, j)
+        if j < n:
+            checker.check(lines[j], {c: vals[j] for c, vals in columns.items()})
+        i = j + 1
+
+
+def _clean_rows(checker, lines, columns, unique, links, i: int, j: int) -> None:
+    """Rows ``i..j-1`` whose values are clean: uniqueness (in row order) and linking identifiers (held as is:
+    identifiers of clean rows have no surrounding spaces)."""
+    for c, rule, seen in unique:
+        values = columns[c]
+        for k in range(i, j):
+            v = values[k].strip()
             if v and not rule.is_missing(v):
                 if v in seen:
                     checker.log.add(checker.name, f"duplicate id (already used on an earlier {checker.unit})",
-                                    row=lines[i], column=c)
+                                    row=lines[k], column=c)
                 seen.add(v)
-        checker.ids.add(lines[i], {role: columns[c][i].strip() for c, role in links})
+    checker.ids.extend(lines[i:j], {role: columns[c][i:j] for c, role in links})

@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 
 from clinical_pipelines.ingest import rules
 from clinical_pipelines.ingest.problems import ProblemLog
-from clinical_pipelines.ingest.textfile import CsvTable, decode_declared, json_lines, read_csv, safe_name
+from clinical_pipelines.ingest.textfile import CsvTable, TextSource, json_lines, open_declared, read_csv, safe_name
 from clinical_pipelines.study import roles as R
 from clinical_pipelines.study.spec import Study, Table
 
@@ -56,6 +56,15 @@ class TableIds:
             self.values[role] = [None] * n
         for role, column in self.values.items():
             column.append(linked.get(role))
+
+    def extend(self, lines, linked: Mapping[str, object]) -> None:
+        """Many records at once: ``linked`` maps each role to the records' values (same order as ``lines``)."""
+        n, k = len(self.lines), len(lines)
+        self.lines.extend(lines)
+        for role in linked.keys() - self.values.keys():
+            self.values[role] = [None] * n
+        for role, column in self.values.items():
+            column.extend(linked[role] if role in linked else [None] * k)
 
     @property
     def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
@@ -107,7 +116,7 @@ def _rows(name: str, table: CsvTable, log: ProblemLog) -> Iterable[tuple[int, li
     if not table.n_records:
         log.add(name, "has a header but no records (header only)")
     width = len(table.header)
-    ends = table.text.endswith(("\n", "\r"))
+    ends = table.source.last_char in ("\n", "\r")
     for line, record in table.records():
         if len(record) != width:
             last = line == table.last_line and not ends
@@ -223,7 +232,7 @@ def check_table(study: Study, table_name: str, files: Mapping[str, bytes], log: 
 
         checker = _RecordChecker(study, table_name, log, ctx)
         return checker.ids if parquet_records(spec, files[spec.file], log, checker) else None
-    text = decode_declared(spec.file, files[spec.file], log, encoding=spec.encoding, allow_bom=spec.format == "csv")
+    text = open_declared(spec.file, files[spec.file], log, encoding=spec.encoding, allow_bom=spec.format == "csv")
     if text is None:
         return None
     checker = _RecordChecker(study, table_name, log, ctx)
@@ -231,7 +240,7 @@ def check_table(study: Study, table_name: str, files: Mapping[str, bytes], log: 
     return checker.ids if read else None
 
 
-def _csv_records(spec: Table, text: str, log: ProblemLog, checker: _RecordChecker) -> bool:
+def _csv_records(spec: Table, text: TextSource, log: ProblemLog, checker: _RecordChecker) -> bool:
     """Check every record; ``False`` when the file's records cannot be read at all."""
     name, declared = spec.file, tuple(spec.columns)
     table = read_csv(name, text, log, delimiter=spec.csv_delimiter, quotechar=spec.csv_quotechar,
@@ -268,10 +277,10 @@ def _columns(records: list[list[str]], index: dict[str, int]) -> dict[str, tuple
     return {col: fields[pos] for col, pos in index.items()} if fields else {col: () for col in index}
 
 
-def _jsonl_records(spec: Table, text: str, log: ProblemLog, checker: _RecordChecker) -> bool:
+def _jsonl_records(spec: Table, text: TextSource, log: ProblemLog, checker: _RecordChecker) -> bool:
     """Check every record; ``False`` when the file is not JSON Lines at all."""
     name, declared = spec.file, tuple(spec.columns)
-    if text.lstrip().startswith("["):
+    if text.first_char == "[":
         log.add(name, "is not the text file its extension says: it is one JSON array, not JSON Lines "
                       "(one object per line)")
         return False

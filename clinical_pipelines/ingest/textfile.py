@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -89,63 +89,117 @@ def decode(name: str, data: bytes, log: ProblemLog, *, allow_bom: bool) -> str |
     return text
 
 
-def decode_declared(name: str, data: bytes, log: ProblemLog, *, encoding: str, allow_bom: bool) -> str | None:
-    """The file's text in its declared encoding (UTF-8: :func:`decode`), or ``None`` after logging why not."""
+BLOCK = 1 << 20  # bytes decoded at a time when a file is validated
+
+
+@dataclass(frozen=True)
+class TextSource:
+    """A file's bytes that decode in their declared encoding; the text is read line by line, never held whole.
+
+    ``codec``: the codec that reads it (``utf-8-sig`` for UTF-8, so a leading byte-order mark is skipped);
+    ``wide``: UTF-16/UTF-32 (a leading U+FEFF is dropped from the first line); ``last_char`` /
+    ``first_char``: the text's last character and first non-whitespace character (``""`` if none)."""
+
+    data: bytes
+    codec: str
+    wide: bool = False
+    last_char: str = ""
+    first_char: str = ""
+
+    def lines(self, newline: str) -> Iterator[str]:
+        """Lines with their endings: ``newline=""`` ends them at ``\\r\\n``, ``\\r`` or ``\\n`` (as ``open``
+        does for CSV); ``newline="\\n"`` at ``\\n`` only (JSON Lines)."""
+        first = True
+        for line in io.TextIOWrapper(io.BytesIO(self.data), encoding=self.codec, newline=newline):
+            if first and self.wide:
+                line = line.removeprefix("\ufeff")
+            first = False
+            yield line
+
+
+def text_source(data: bytes, encoding: str) -> TextSource:
+    """A :class:`TextSource` over bytes already validated by :func:`open_declared` (no checks)."""
     codec = codecs.lookup(encoding).name
-    if codec == "utf-8":
-        return decode(name, data, log, allow_bom=allow_bom)
+    return TextSource(data, "utf-8-sig" if codec == "utf-8" else codec, codec.startswith(("utf-16", "utf-32")))
+
+
+def _scan(data: bytes, codec: str, start: int, wide: bool) -> tuple[int | None, int | None, str, str]:
+    """Decode ``data[start:]`` block by block: (byte offset of the first invalid byte, line of the first U+FEFF
+    after the start, first non-whitespace character, last character). Nothing but one block is held."""
+    decoder = codecs.getincrementaldecoder(codec)(errors="strict")
+    inner, lines, first, last = None, 0, "", ""
+    view = memoryview(data)
+    for pos in range(start, max(len(data), start + 1), BLOCK):
+        pending = len(decoder.getstate()[0])
+        final = pos + BLOCK >= len(data)
+        try:
+            chunk = decoder.decode(view[pos:pos + BLOCK], final=final)
+        except UnicodeDecodeError as exc:
+            return pos - pending + exc.start, inner, first, last
+        if wide and pos == start:
+            chunk = chunk.removeprefix("\ufeff")
+        if inner is None and (at := chunk.find("\ufeff")) >= 0:
+            inner = lines + chunk.count("\n", 0, at) + 1
+        lines += chunk.count("\n")
+        if not first and (stripped := chunk.lstrip()):
+            first = stripped[0]
+        last = chunk[-1:] or last
+    return None, inner, first, last
+
+
+def open_declared(name: str, data: bytes, log: ProblemLog, *, encoding: str, allow_bom: bool) -> TextSource | None:
+    """The file as a :class:`TextSource` in its declared encoding, or ``None`` after logging why it cannot be read.
+
+    UTF-8 follows :func:`decode` (a byte-order mark at the start only where ``allow_bom``; none inside);
+    another encoding must decode without errors and must not start with another encoding's byte-order
+    mark. The bytes are decoded block by block, so the file's text is never held whole."""
+    codec = codecs.lookup(encoding).name
+    utf8 = codec == "utf-8"
     if not data:
         log.add(name, "is empty (0 bytes): expected at least a header and one record")
         return None
     wide = codec.startswith(("utf-16", "utf-32"))
     for bom, enc in _WIDE_BOMS:
         if data.startswith(bom) and not wide:
-            log.add(name, f"is encoded as {enc} (byte-order mark), but the study declares {encoding}")
+            log.add(name, f"is encoded as {enc} (byte-order mark): re-export it as UTF-8" if utf8 else
+                    f"is encoded as {enc} (byte-order mark), but the study declares {encoding}")
             return None
     kind = None if wide else sniff_kind(data)
     if kind is not None:
         log.add(name, f"is not the text file its extension says: its content is {kind}")
         return None
+    start = 0
     if data.startswith(UTF8_BOM):
-        log.add(name, f"starts with a UTF-8 byte-order mark, but the study declares {encoding}", row=1)
+        if not utf8:
+            log.add(name, f"starts with a UTF-8 byte-order mark, but the study declares {encoding}", row=1)
+            return None
+        if not allow_bom:
+            log.add(name, "starts with a UTF-8 byte-order mark, which JSON does not allow (RFC 8259 8.1): "
+                          "save it as UTF-8 without BOM", row=1)
+            return None
+        start = len(UTF8_BOM)
+    bad, inner, first, last = _scan(data, codec, start, wide)
+    if bad is not None:
+        problem = ("is not valid UTF-8 (first invalid byte on this line): re-export it as UTF-8" if utf8 else
+                   f"is not valid {encoding} text (first invalid byte on this line)")
+        log.add(name, problem, row=data.count(b"\n", start, bad) + 1)
         return None
-    try:
-        text = data.decode(codec)
-    except UnicodeDecodeError as exc:
-        log.add(name, f"is not valid {encoding} text (first invalid byte on this line)", row=_line_of(data, exc.start))
+    if utf8 and inner is not None:
+        log.add(name, "has a byte-order mark inside the file (were several exports concatenated?)", row=inner)
         return None
-    return text.removeprefix("\ufeff") if wide else text
-
-
-_LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
-_LONE_CR = re.compile(r"\r(?!\n)")
-
-
-def text_lines(text: str) -> Iterator[str]:
-    """The lines of ``text`` with their endings (``\\r\\n``, ``\\r`` or ``\\n``, as ``open(newline="")`` splits
-    them), one at a time: no copy of the whole text (``io.StringIO`` would hold four bytes per character)."""
-    if _LONE_CR.search(text):
-        for m in _LINE_RE.finditer(text):
-            yield m.group()
-        return
-    pos, end = 0, len(text)
-    while pos < end:  # only "\n" and "\r\n" end lines: split at "\n" (str.find runs in C)
-        nl = text.find("\n", pos)
-        nxt = end if nl < 0 else nl + 1
-        yield text[pos:nxt]
-        pos = nxt
+    return TextSource(data, "utf-8-sig" if utf8 else codec, wide, last, first)
 
 
 @dataclass(frozen=True)
 class CsvTable:
-    """Header and records of a CSV file, read lazily from its text.
+    """Header and records of a CSV file, read lazily from its :class:`TextSource`.
 
-    ``records()`` yields each record with the line it starts on (every call parses the text again,
+    ``records()`` yields each record with the line it starts on (every call parses the file again,
     so nothing but the current record is held); ``n_records`` and ``last_line`` (the line the last
     record starts on) come from the first, validating parse."""
 
     header: list[str]
-    text: str
+    source: TextSource
     delimiter: str
     quotechar: str
     has_header: bool
@@ -153,7 +207,7 @@ class CsvTable:
     last_line: int
 
     def records(self) -> Iterator[tuple[int, list[str]]]:
-        reader = _reader(self.text, self.delimiter, self.quotechar)
+        reader = _reader(self.source, self.delimiter, self.quotechar)
         start, first = 1, self.has_header
         for record in reader:
             if record:
@@ -164,19 +218,19 @@ class CsvTable:
             start = reader.line_num + 1
 
 
-def _reader(text: str, delimiter: str, quotechar: str):
-    return csv.reader(text_lines(text), delimiter=delimiter, quotechar=quotechar, strict=True)
+def _reader(source: TextSource, delimiter: str, quotechar: str):
+    return csv.reader(source.lines(""), delimiter=delimiter, quotechar=quotechar, strict=True)
 
 
-def read_csv(name: str, text: str, log: ProblemLog, *, delimiter: str = ",", quotechar: str = '"',
+def read_csv(name: str, source: TextSource, log: ProblemLog, *, delimiter: str = ",", quotechar: str = '"',
              header: bool = True) -> CsvTable | None:
-    """Parse CSV text; ``None`` (with a logged problem) when it is malformed or has no header.
+    """Parse a CSV file; ``None`` (with a logged problem) when it is malformed or has no header.
 
-    The whole text is parsed once to find malformed CSV before any record is checked (then no record
+    The whole file is parsed once to find malformed CSV before any record is checked (then no record
     is); records are not kept (:meth:`CsvTable.records` parses again). ``header=False``: there is no
     header row; ``CsvTable.header`` is then the first record (for its width) and ``records()`` yields
     every record."""
-    reader = _reader(text, delimiter, quotechar)
+    reader = _reader(source, delimiter, quotechar)
     first: list[str] | None = None
     n, start, last = 0, 1, 0
     try:
@@ -187,14 +241,14 @@ def read_csv(name: str, text: str, log: ProblemLog, *, delimiter: str = ",", quo
                 n, last = n + 1, start
             start = reader.line_num + 1
     except csv.Error:
-        truncated = " (the file may be truncated)" if not text.endswith(("\n", "\r")) else ""
+        truncated = " (the file may be truncated)" if source.last_char not in ("\n", "\r") else ""
         log.add(name, f"is not well-formed CSV from this row on (unbalanced quotes or a stray byte){truncated}",
                 row=start)
         return None
     if first is None:
         log.add(name, "has no header row" if header else "has no records")
         return None
-    return CsvTable(header=first, text=text, delimiter=delimiter, quotechar=quotechar, has_header=header,
+    return CsvTable(header=first, source=source, delimiter=delimiter, quotechar=quotechar, has_header=header,
                     n_records=n - 1 if header else n, last_line=last)
 
 
@@ -211,24 +265,19 @@ def _pairs_hook(pairs):
     return obj
 
 
-def json_lines(name: str, text: str, log: ProblemLog) -> Iterator[tuple[int, dict]]:
-    """Each JSON object of a JSON Lines text with its line number; other lines are logged problems.
+def json_lines(name: str, source: TextSource, log: ProblemLog) -> Iterator[tuple[int, dict]]:
+    """Each JSON object of a JSON Lines file with its line number; other lines are logged problems.
 
-    Lines are taken one at a time (separated by ``\\n`` only); the text is not split into a list."""
-    ends_with_newline = text.endswith("\n")
-    pos, i, end = 0, 0, len(text)
-    while pos < end:
-        nl = text.find("\n", pos)
-        last = nl < 0
-        line = text[pos:] if last else text[pos:nl]
-        pos, i = (end if last else nl + 1), i + 1
-        line = line.removesuffix("\r")
+    Lines are read one at a time, separated by ``\\n`` only."""
+    for i, line in enumerate(source.lines("\n"), start=1):
+        last = not line.endswith("\n")  # only the file's last line, when the file does not end with "\n"
+        line = line.removesuffix("\n").removesuffix("\r")
         if not line.strip():
             continue
         try:
             obj = json.loads(line, object_pairs_hook=_pairs_hook)
         except (json.JSONDecodeError, RecursionError):
-            truncated = last and not ends_with_newline
+            truncated = last
             log.add(name, "is not valid JSON" + (" (the file may be truncated)" if truncated else ""), row=i)
             continue
         if not isinstance(obj, dict):

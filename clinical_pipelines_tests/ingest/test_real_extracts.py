@@ -158,3 +158,23 @@ def test_a_file_that_is_not_parquet_under_a_parquet_declaration_is_refused(tmp_p
     study = load_study(_parquet_study(tmp_path))
     texts = _texts(study, {"visits.parquet": _csv().encode()})
     assert texts == ["visits.parquet is not the Apache Parquet file the study declares: its content is text"]
+
+
+@pytest.mark.parametrize("block", [1, 2, 5, 1 << 20])
+def test_files_are_validated_block_by_block_with_the_right_lines(tmp_path, monkeypatch, block):
+    from clinical_pipelines.ingest import textfile
+
+    monkeypatch.setattr(textfile, "BLOCK", block)  # characters of 2, 3 and 4 bytes cross block borders
+    rows = [ROWS[0].replace("Zoë", "Zoë €𝄞"), ROWS[1]]
+    utf8 = _study(tmp_path)
+    assert _texts(utf8, {"visits.csv": b"\xef\xbb\xbf" + _csv(rows).encode()}) == []
+    bad = _csv(rows).encode().replace("Åsa".encode(), b"\xc5sa")  # a Latin-1 byte on line 3
+    assert _texts(utf8, {"visits.csv": bad}) == [
+        "visits.csv, row 3 is not valid UTF-8 (first invalid byte on this line): re-export it as UTF-8"]
+    inner = _csv(rows).encode() + b"\xef\xbb\xbf" + _csv(rows).encode()
+    assert _texts(utf8, {"visits.csv": inner}) == [
+        "visits.csv, row 4 has a byte-order mark inside the file (were several exports concatenated?)"]
+    for encoding in ("utf-16", "utf-16-le", "cp1252"):
+        study = _study(tmp_path / encoding, encoding=encoding)
+        text = _csv([ROWS[0].replace("Zoë", "Zoë €"), ROWS[1]])
+        assert _texts(study, {"visits.csv": text.encode(encoding)}) == [], encoding
