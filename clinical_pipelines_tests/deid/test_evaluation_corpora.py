@@ -142,3 +142,15 @@ def test_gate_tally_counts_misses_the_scanner_overlaps():
     total.add(t)
     total.add(clean)
     assert (total.notes, total.missed, total.caught) == (2, 2, 1)
+
+
+def test_physionet_split_by_patient_even_tuning_odd_held_out():
+    from clinical_pipelines.deid.evaluation.corpus import Corpus
+    from clinical_pipelines.deid.evaluation.physionet import split_by_patient
+
+    notes = tuple(make_note(f"{pid}-{k}", "NO PHI.", []) for pid in (1, 2, 3, 10) for k in (1, 2))
+    tuning, held_out = split_by_patient(Corpus("PhysioNet", "held-out", notes))
+    assert tuning.role == "tuning" and held_out.role == "held-out"
+    assert [n.note_id for n in tuning.notes] == ["2-1", "2-2", "10-1", "10-2"]
+    assert [n.note_id for n in held_out.notes] == ["1-1", "1-2", "3-1", "3-2"]
+    assert "even" in tuning.name and "odd" in held_out.name

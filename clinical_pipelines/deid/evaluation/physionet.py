@@ -12,6 +12,10 @@ with offsets into the note text (the text after the header line).
 Category -> HIPAA type: PTName, PTNameInitial, RelativeProxyName, HCPName -> NAME; Date -> DATE; Age -> AGE
 (only ages over 89 are scored); Location -> LOCATION (the corpus does not separate hospitals from places);
 Phone -> PHONE; Other -> ID. DateYear (a year alone) is not a Safe Harbor identifier and is not scored.
+
+Split (``split_by_patient``): notes of patients with an even id are the TUNING half (their misses and false
+positives may be read to fix kinds), notes of patients with an odd id the HELD-OUT half (reported only). All
+notes of one patient fall in the same half, so a patient's names and places never cross the split.
 """
 from __future__ import annotations
 
@@ -19,7 +23,7 @@ import os
 import re
 from pathlib import Path
 
-from .corpus import ROLE_HELD_OUT, Corpus, CorpusFormatError, GoldSpan, make_note
+from .corpus import ROLE_HELD_OUT, ROLE_TUNING, Corpus, CorpusFormatError, GoldSpan, make_note
 
 ENV_VAR = "CLINICAL_PIPELINES_PHYSIONET_DEID"
 CATEGORY_TYPES = {"PTName": "NAME", "PTNameInitial": "NAME", "RelativeProxyName": "NAME", "HCPName": "NAME",
@@ -106,3 +110,16 @@ def load_physionet_deid(folder: str | Path) -> Corpus:
                   for pid, nid in sorted(texts, key=lambda k: (int(k[0]), int(k[1]))))
     return Corpus(name="PhysioNet deid gold standard", role=ROLE_HELD_OUT, notes=notes, source=SOURCE,
                   licence=LICENCE, notes_on_mapping=MAPPING, extra={"not_scored_spans": skipped})
+
+
+def split_by_patient(corpus: Corpus) -> tuple[Corpus, Corpus]:
+    """``(tuning, held_out)``: the notes of patients with an even id (TUNING) and with an odd id (HELD OUT).
+    Note ids are ``<pid>-<note>`` as ``load_physionet_deid`` makes them; order is kept."""
+    halves: dict[bool, list] = {True: [], False: []}
+    for note in corpus.notes:
+        halves[int(note.note_id.split("-", 1)[0]) % 2 == 0].append(note)
+    extra = dict(corpus.extra)
+    return (Corpus("PhysioNet even (pid)", ROLE_TUNING, tuple(halves[True]), corpus.source, corpus.licence,
+                   corpus.notes_on_mapping, dict(extra, half="even patient ids")),
+            Corpus("PhysioNet odd (pid)", ROLE_HELD_OUT, tuple(halves[False]), corpus.source, corpus.licence,
+                   corpus.notes_on_mapping, dict(extra, half="odd patient ids")))

@@ -239,11 +239,15 @@ MD_CUE_RE = re.compile(r"\b(?:on|since|from|until|through|thru|dated?|dos|betwee
 MD_PLAN_CUE_RE = re.compile(r"\b(?i:d/c|dispo\w*|discharg\w*|anticipat\w*|expected|planned|scheduled|appt|appointment"
                             r"|follow[- ]?up|f/u|return\w*|rtc|admit\w*|transfer\w*)\b[^\n]{0,48}\Z")
 MD_AFTER_CUE_RE = re.compile(r"[ \t]*[,(]?[ \t]*(?i:hd|pod|hospital[ \t]+day|day)[ \t]*#?[ \t]*\d")  # 2/6 HD#1
-MD_PRE_NEG_RE = re.compile(r"(?:grade|strength|power|motor|score|ratio|murmur|pulses?|reflex(?:es)?|apgar|gcs|x|times"
+MD_PRE_NEG_RE = re.compile(r"(?:grade|strength|power|motor|score|ratio|murmur|pulses?|reflex(?:es)?|apgar|gcs"
                            r"|pain|scale|rated|rates|severity|intensity|level|fio2|peep|vent|settings|sets?|bottles?"
-                           r"|cultures?|of|titer|dilution|[a-z]\d|rue|lue|rle|lle|ue|le|bilat\w*|grossly)\s*:?\s*$"
-                           r"|(?<![\d:])\d[ \t]?$|\+\s*$",
+                           r"|cultures?|titer|dilution|rue|lue|rle|lle|ue|le|bilat\w*|grossly|psv|ps|cpap|ipap|epap"
+                           r"|bipap|simv|a/?c|imv|sbp|dbp|bp|map|pap|pas|cvp|rr|vt|tv|ie|i:e)\s*:?\s*$",
                            re.I)
+# weaker evidence ("x 2", "2 of", "L5", "+"): blocks only pairs that look like a count, scale or fraction
+MD_PRE_WEAK_RE = re.compile(r"(?:\b(?:x|times|of)|[a-z]\d)\s*:?\s*$|(?<![\d:])\d[ \t]?$|\+\s*$", re.I)
+# month / two-digit year with a year that cannot be a day ("pelvic fx 4/97", "CABG 1/78", "(12/93)")
+MY_RE = re.compile(r"(?<![\w/.,:])(0?[1-9]|1[0-2])/([3-9]\d)(?![\w/%]|[.,]\d)")
 MD_NEG_RE = re.compile(r"[ \t]*(?:strength|murmur|tabs?|pills?|doses?|times|motor|reflex|power|lobes?|vessels?|score"
                        r"|of\b|pulses?|grip|systolic|diastolic|holosystolic|beats?|units?|mg|ml|cm|mm|ejection|harsh"
                        r"|soft|blowing|early|late|mid|pan|crescendo|continuous|sem|hsm|rubs?|gallops?|lesions?|nodes?"
@@ -260,6 +264,18 @@ _LINE_END_RE = re.compile(r"[.;]?[ \t]*(?:\n|$|\|)")
 _LAYOUT_BEFORE_RE = re.compile(r"(?:^|\n|\||[ \t]{2})[ \t]*\Z")      # alone in a header / table cell
 
 
+def _month_year_at(text: str, start: int) -> Candidate | None:
+    """A month / two-digit year whose year (32-99) cannot be a day ("fx 4/97", "CABG 1/78"), away from the
+    measurement contexts of ``MD_PRE_NEG_RE`` / ``MD_NEG_RE`` (ventilator settings, BP, scales)."""
+    m = MY_RE.match(text, start)
+    if not m:
+        return None
+    pre = text[max(0, m.start() - 24):m.start()]
+    if MD_NEG_RE.match(text, m.end()) or MD_PRE_NEG_RE.search(pre) or re.match(r"[ \t]*(?:%|mm|cm|ml|mg)", text[m.end():]):
+        return None
+    return Candidate(m.start(), m.end(), "DATE", 0.6)
+
+
 def _month_day_at(text: str, start: int) -> Candidate | None:
     """A month/day without a year starting at ``start``, away from fraction, score and strength contexts; common
     fractions, scale-like pairs (n/4, n/5, n/6, n/10), equal pairs and day/month need a date cue or a time after
@@ -271,6 +287,9 @@ def _month_day_at(text: str, start: int) -> Candidate | None:
         if MD_NEG_RE.match(text, m.end()) or MD_PRE_NEG_RE.search(pre):
             return None
         a, b = (int(x) for x in m.group().split("/"))
+        if MD_PRE_WEAK_RE.search(pre) and (day_first or (a, b) in _COMMON_FRACTIONS or a == b or b in _SCALE_MAX
+                                           or b <= 12):
+            return None
         cue = (MD_CUE_RE.search(pre) is not None or TIME_AFTER_RE.match(text, m.end()) is not None
                or MD_PLAN_CUE_RE.search(text, max(0, m.start() - 56), m.start()) is not None
                or MD_AFTER_CUE_RE.match(text, m.end()) is not None)
@@ -395,7 +414,7 @@ def find_dates(text: str) -> list[Candidate]:
             for rx, kind, score in _NUMERIC_BY_SHAPE.get((nxt, e - s), ()):
                 if m := rx.match(text, s):
                     add(m.start(), m.end(), kind, score)
-            if nxt == "/" and e - s <= 2 and (c := _month_day_at(text, s)):
+            if nxt == "/" and e - s <= 2 and (c := _month_day_at(text, s) or _month_year_at(text, s)):
                 add(c.start, c.end, "", c.score)
         elif nxt in _ORD_START and nxt and (m := THE_DAY_RE.match(text, s)):
             add(m.start(), m.end(), "", 0.8)

@@ -17,7 +17,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from ..vocab import AMBIGUOUS_SURNAMES, CLINICAL_TERMS, CREDENTIALS, NON_NAME_TERMS, STATE_ABBR, TITLE_WORDS
 from .safelist import (PROTECTED_WORDS, followed_by_eponym_noun, is_census_name, is_clinical_word, is_known_word,
-                       is_safe_word, load_vocabulary, word_zipf)
+                       is_misspelled_word, is_safe_word, load_vocabulary, word_zipf)
 from .spans import Candidate
 
 _REL = (r"wife|husband|spouse|partner|daughters?|sons?|mother|father|mom|mum|dad|sisters?|brothers?|nieces?|"
@@ -95,9 +95,15 @@ MWF TTS QAM QPM QHS AKA BKA ORIF TKA THA TKR THR CABG PCI DES BMS ICD PPM CRT TA
 RUE LUE NV AMS AF SVT VT VF ARF HF GYN ENT OBG PMR CTS ECT PET DXA DEXA NM IR EP CV CVS RN BSN ICN NICU PICU
 PGY DKA HHS RVR NSR SR AFL ACS NSTEMI STEMI POB PO BOX APT STE FL RM BLDG DEPT SNF LTC ALF ICF IRF LTAC VA
 HT WT KG LB LBS BMI BSA CM MM ML
+HO SS BS FS CMO IJ ND NT EX INC HX SX DX TX RX CX FX SXN NSG NPN CSRU MICU SICU CVICU TSICU CCU PACU OSH EW TCU
+MID DSD CDI VSS MAE PERL PERRL AOX NGT LCWS LIS HOB OOB KVO TKO TF TFS IVF ABX GTT
 """.split())
 
 
+_REL_WORD_RE = re.compile(rf"(?:{_REL})(?:'s)?")
+# Credentials that are also everyday abbreviations in notes ("PT" patient, "RT" right, "NT" non-tender, "OT"...):
+# after them a word must look like a name by itself (see ``_strong_name_token``).
+_AMBIGUOUS_CREDS = frozenset("PT RT NT OT".split())
 _DOTTED_NOT_INITIALS = frozenset("US PO AM PM IV IM AC PC HS QD QID TID BID ID DC NA OK AKA ER DR MR MS"
                                  .split())
 _PERSONAL_KINDS = ("relation", "relation_after", "household", "preferred", "title")
@@ -138,13 +144,15 @@ def accept_token(tok: str, kind: str, caps_cue: bool = True, ends: bool = False)
     if len(letters) == 1:
         return False
     lw = tok.lower()
+    if _REL_WORD_RE.fullmatch(lw):
+        return False  # "daughter, son in law": another relation, not a name
     if tok.isupper() and len(letters) <= 3:
         return _initials_ok(tok, kind)
     if tok.istitle() and lw in load_vocabulary().first_names and lw not in NON_NAME_TERMS and (
             kind in _PERSONAL_KINDS or (kind in _ROLE_KINDS and caps_cue and ends)):
         return True  # "Goes by Will", "daughter May", "RN May." stay names
-    if _stop(tok):
-        return False
+    if _stop(tok) or (kind in ("with", "agent") and is_misspelled_word(tok)):
+        return False  # a typo of an ordinary word after "to", "per", "with": "to recieve", "per carevu"
     census_first = lw in load_vocabulary().first_names
     first_name = census_first and lw not in NON_NAME_TERMS
     if first_name and tok.islower() and len(letters) >= 3 and (
@@ -216,6 +224,20 @@ def _last_first(text: str, kind: str, tok: str, e: int) -> int | None:
     return lf.end()
 
 
+def _strong_name_token(tok: str) -> bool:
+    """A token that is a name without the help of its cue: a census name that is not a safe word ("OKAFOR" is
+    unknown, "NGUYEN" is name-dominant), or an unknown word of 4+ letters that is no typo or abbreviation, or
+    dotted initials."""
+    if _DOTTED_INITIALS_RE.fullmatch(tok):
+        return True
+    letters = tok.replace("'", "").replace("-", "")
+    if len(letters) < 3 or tok.upper() in _NOT_INITIALS or _clinical_in_context(tok) or is_misspelled_word(tok):
+        return False
+    if is_census_name(tok):
+        return not is_safe_word(tok)
+    return len(letters) >= 4 and not is_known_word(tok) and any(c in "aeiouy" for c in tok.lower())
+
+
 def find_context_names(text: str) -> list[Candidate]:
     """Names in the contexts of the module docstring (score 0.85); coordinated names (0.8)."""
     out: list[Candidate] = []
@@ -235,6 +257,10 @@ def find_context_names(text: str) -> list[Candidate]:
             ends = bool(_PLACEHOLDER_END_RE.match(text, e))
             if not accept_token(tok, kind, caps_cue=cue.isupper(), ends=ends):
                 continue
+            if kind == "role" and cue.upper() in _AMBIGUOUS_CREDS and not _strong_name_token(tok):
+                continue  # "PT WHEENED", "RT HIP", "NT ND": the cue is an abbreviation, not a credential
+            if kind == "with" and (tok.isupper() or tok.islower()) and not _strong_name_token(tok):
+                continue  # "WITH NQWMI", "to trunck", "with flowby": after with/to/from, only name-like words
             if kind in ("with", "agent", "role") and followed_by_eponym_noun(text, e):
                 continue  # "with Kerley B lines", "by Doppler study"
             if len(tok) > 3 and not _USER_ID_RE.fullmatch(tok) and not _DOTTED_INITIALS_RE.fullmatch(tok):

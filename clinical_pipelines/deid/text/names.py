@@ -13,7 +13,7 @@ from ..gazetteer import load_gazetteers
 from ..vocab import (AMBIGUOUS_SURNAMES, ANCHOR_STOP, CREDENTIALS, EPONYM_FOLLOWERS, NON_NAME_TERMS, NOT_NAME_WORDS,
                      STATE_ABBR, US_STATES)
 from .name_contexts import find_context_names
-from .safelist import is_clinical_word, is_safe_word, word_zipf
+from .safelist import is_clinical_word, is_misspelled_word, is_safe_word, word_zipf
 from .spans import Candidate
 
 _NAME_TOKEN = r"(?:[A-Z][a-z'’]*[A-Z]?[a-z'’]+(?:-[A-Za-z][a-z'’]+)?|[A-Z][A-Z'’]+(?:-[A-Z][A-Z'’]+)?)"
@@ -42,7 +42,7 @@ RELATION_NAME_RE = re.compile(
     rf"(?i:\b(?:wife|husband|spouse|partner|daughter|son|mother|father|mom|dad|sister|brother|niece|nephew|grand"
     rf"(?:daughter|son|mother|father|child)|aunt|uncle|cousin|friend|neighbou?r|caregiver|roommate|fianc[ée]e?"
     rf"|boyfriend|girlfriend|stepson|stepdaughter|in-law|sibling|child|children|employer|boss|coworker|landlord)"
-    rf"(?:'s)?)[ \t]*(?:[,:(][ \t]*|[ \t]+(?i:is|was|named|name\s+is|called)[ \t]+)?({_ANY_NAME})")
+    rf"(?:'s)?)(?![A-Za-z])[ \t]*(?:[,:(][ \t]*|[ \t]+(?i:is|was|named|name\s+is|called)[ \t]+)?({_ANY_NAME})")
 CRED_NAME_RE = re.compile(
     rf"(?<![A-Za-z])({_ANY_NAME}),?[ \t]+(?:MD|M\.D\.|DO|D\.O\.|RN|NP|PA-C|PA|PhD|MBBS|FACC|CNP|APRN|PharmD|LCSW|MSW"
     rf"|DNP|CRNA|FNP|ANP|LPN|CNA|RT|RRT|PT|OT|SLP|RD|CCRN|RDCS|CCDS|RCS|RVT)(?![A-Za-z])")
@@ -213,6 +213,11 @@ def find_names(text: str) -> list[Candidate]:
     for rx in (TITLE_NAME_RE, ROLE_NAME_RE, FIELD_NAME_RE, RELATION_NAME_RE, CRED_NAME_RE):
         for m in rx.finditer(text):
             s, e = trim_name(text, m.start(1), m.end(1), anchored=rx is not CRED_NAME_RE, cred=rx is CRED_NAME_RE)
+            if e > s and rx is not TITLE_NAME_RE and (rx is CRED_NAME_RE or not text[s:s + 2].istitle()) \
+                    and not _has_name_word(text[s:e]):
+                continue  # "YR OLD PT", "Stoma RN", "WIFE AND NEICE": ordinary words or typos before/after a cue
+            if e > s and rx is RELATION_NAME_RE and re.search(r"(?i)\b(?:and|or)\b|&", text[m.start():s]):
+                continue  # "wife and niece": a second relation, not a name
             if e > s:  # after a title a capitalised word is a name, whatever it means
                 (strong if rx is TITLE_NAME_RE else out).append(Candidate(s, e, "NAME", 0.85))
     for m in CUE_LAST_FIRST_RE.finditer(text):
@@ -230,6 +235,23 @@ def find_names(text: str) -> list[Candidate]:
     out = strong + [c for c in out if not _caps_common_words(text[c.start:c.end])]
     out += [Candidate(m.start(1), m.end(1), "NAME", 0.7) for m in SIGNED_INITIALS_RE.finditer(text)]
     return out + [c for c in find_context_names(text) if not _caps_stop_words(text[c.start:c.end])]
+
+
+def _has_name_word(span: str) -> bool:
+    """A word of ``span`` could be part of a person name: outside the safe words (unknown or name-dominant) and
+    neither a clinical word nor a typo of a known word, or a census first name (Title case or capitals), or an
+    initial. A span made only of ordinary or clinical words ("YR OLD", "INFUSING") is no one's name."""
+    first_names, surnames = load_gazetteers()
+    for w in WORD_RE.findall(span):
+        core = w[:-2] if w.endswith(("'s", "’s", "'S", "’S")) else w
+        parts = [p for p in core.lower().split("-") if p]
+        if len(parts) > 1 and all(p in first_names or p in surnames for p in parts):
+            return True  # "SOO-JIN", "Ana-Sofia"
+        if len(core) == 1 or core.lower() in first_names and not core.islower():
+            return True
+        if not is_safe_word(core) and not is_clinical_word(core) and not is_misspelled_word(core):
+            return True
+    return False
 
 
 def _caps_stop_words(span: str) -> bool:

@@ -8,9 +8,10 @@ import re
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from ..gazetteer import load_gazetteers
 from ..vocab import AMBIGUOUS_SURNAMES, COUNTRIES, EPONYM_FOLLOWERS, NON_NAME_TERMS, NOT_NAME_WORDS, STATE_ABBR, US_STATES
 from .names import trim_name
-from .safelist import is_census_name, is_clinical_word, is_safe_word, word_zipf
+from .safelist import is_census_name, is_clinical_word, is_misspelled_word, is_safe_word, word_zipf
 from .spans import Candidate
 
 def keep_ner_entity(text: str, ent, t: str) -> bool:
@@ -27,6 +28,8 @@ def keep_ner_entity(text: str, ent, t: str) -> bool:
         return False
     if s.isupper() and len(s) <= 6:  # abbreviations: HPI, LAD, CCU
         return False
+    if t == "LOCATION" and " " not in s and is_safe_word(s) and not is_census_name(s) and word_zipf(s) >= 3.5:
+        return False  # one common word tagged as a place ("Cont", "Wedge"); known towns need a place cue
     if not s[0].isupper():
         return False
     if any(w[0].islower() and w not in ("of", "and", "de", "van", "von", "der", "la", "del", "the", "at", "for")
@@ -38,8 +41,11 @@ def keep_ner_entity(text: str, ent, t: str) -> bool:
     nxt = re.match(r"(?:'s|’s|')?\s*([a-z]+)", following)
     if nxt and nxt.group(1) in EPONYM_FOLLOWERS:
         return False  # Parkinson's disease, Wolff-Parkinson-White syndrome
-    if t == "NAME" and all(is_clinical_word(w) or (is_safe_word(w) and not is_census_name(w)) for w in toks):
-        return False  # "Unasyn", "Foley", "Alert": clinical or ordinary words that are no one's name
+    if (t != "LOCATION" or s.isupper()) and all(
+            is_clinical_word(w) or (is_safe_word(w) and not is_census_name(w)) or is_misspelled_word(w) for w in toks):
+        return False  # "Unasyn", "Foley", "Alert", "Recieved": clinical, ordinary or mistyped words, no one's name
+    if s.isupper() and len(s) > 3 and not _has_strong_caps_word(s, t):
+        return False  # "STARTED ON ABX", "ABD U/S DONE": spaCy's ORG/GPE guesses on notes typed in capitals
     if t == "ORGANIZATION" and len(toks) == 1 and toks[0] in AMBIGUOUS_SURNAMES:
         return False
     if t == "ORGANIZATION" and len(toks) < 2:
@@ -109,6 +115,24 @@ def ner_candidate(word: str) -> bool:
     # a common English or clinical word that is no one's name ("Service", "Freight", "Heart") cannot make an
     # entity worth keeping: the safe-list pass, the patterns and the gazetteers cover names and places made of them
     return not (is_safe_word(w) and not is_census_name(w) and (word_zipf(w) >= NER_COMMON_ZIPF or is_clinical_word(w)))
+
+
+def _has_strong_caps_word(s: str, label: str) -> bool:
+    """In an entity typed in capitals: a word of 4+ letters outside the safe words (unknown, or a census name used
+    far more as a name than as a word) that is neither a clinical word nor a typo of a known word. In capitals
+    spaCy tags runs of ordinary words as organisations, places and persons ("STARTED ON ABX", "YELLOW SPUTUM");
+    short capitals are abbreviations far more often than names. Facility acronyms after transfer verbs are found
+    by the organisation patterns, names after cues by the context patterns."""
+    for tok in s.split():
+        w = tok.strip(".,;:'’()-/&")
+        if w.endswith(("'S", "’S")):
+            w = w[:-2]
+        if len(w) >= 4 and w.isalpha() and not is_safe_word(w) and not is_clinical_word(w) \
+                and not is_misspelled_word(w) and w not in NER_ABBREVIATIONS:
+            return True
+        if label == "NAME" and len(w) >= 3 and w.lower() in load_gazetteers()[0] and not is_clinical_word(w):
+            return True  # a census first name: "JOHN STATES HIS SISTER ..."
+    return False
 
 
 def _has_ner_candidate(s: str) -> bool:

@@ -13,6 +13,7 @@ from .contact import find_contacts
 from .ages import find_ages
 from .dates import find_dates
 from .delimited import find_delimited_identifiers
+from .facilities import find_facilities
 from .identifiers import find_identifiers, find_ssn_and_vin
 from .names import find_names
 from .numbers import find_numbers
@@ -34,6 +35,7 @@ FAMILIES: tuple[tuple[str, tuple[str, ...], Finder], ...] = (
     ("Locations", ("LOCATION",), find_locations),
     ("Places", ("LOCATION",), find_places),
     ("Organizations", ("ORGANIZATION",), find_organizations),
+    ("FoldedFacilities", ("ORGANIZATION", "LOCATION"), find_facilities),
     ("Names", ("NAME",), find_names),
     ("SafeList", ("NAME",), find_safelist_names),
     ("DelimitedRows", ("NAME", "LOCATION"), find_delimited_identifiers),

@@ -72,6 +72,8 @@ anicteric supple euvolemic rhonchi rales crackles wheezes orthopnea presyncope s
 ambulating ambulates ambulatory dispo meds vitals labs prn bid tid qid qhs qd qod po npo iv im sq subq
 medicare medicaid tricare aetna cigna humana anthem kaiser bcbs wellcare molina centene ambetter optum highmark
 amerigroup unitedhealthcare epic cerner meditech pyxis omnicell lexiscan cardiolite myoview definity optison
+carevue metavision aline artline suct suctioned sxn sxd conts contd drng drg dsg dsgs dsd serosang serosanguinous
+integ eval afeb vss mae tol gtt gtts abx ngt ogt lcws lis cdi ivf prbc prbcs ffp tfs ivpb pca kvo tko hob oob
 """.split())
 
 # English words that are also common census names but are clinical or demographic descriptors in notes.
@@ -231,6 +233,48 @@ def _derived_word(w: str, v: Vocabulary) -> bool:
     return False
 
 
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+MISSPELLING_MIN_LEN = 5
+TYPO_ANY_EDIT_LEN = 8
+
+
+@functools.lru_cache(maxsize=65536)
+def is_misspelled_word(word: str) -> bool:
+    """True when ``word`` is not a known word nor a census name but one edit (a letter dropped, added, changed or
+    two neighbours swapped; Damerau 1964) away from a safe word of at least ``MISSPELLING_MIN_LEN`` letters:
+    "recieved", "Encouarge", "occassional", "neice". Short words are names too often to allow every edit: from 5
+    letters only a swap counts, from 6 a doubled or undoubled letter, from ``TYPO_ANY_EDIT_LEN`` any edit. Notes typed at the bedside are full of such typos; a typo of
+    an English or clinical word is not a person name. Census names are never typos ("Smyth" stays a name)."""
+    w = _fold(word)
+    if len(w) < MISSPELLING_MIN_LEN or not w.isalpha() or is_known_word(w) or is_census_name(w):
+        return False
+    if w.endswith("s") and is_census_name(w[:-1]):
+        return False  # a family name in the plural ("the Schafers")
+    v = load_vocabulary()
+
+    def safe(c: str) -> bool:
+        return (len(c) >= MISSPELLING_MIN_LEN and c in v.known and c not in v.name_dominant
+                and c not in v.first_names and c not in v.surnames)
+
+    n = len(w)
+    for i in range(n - 1):  # two neighbours swapped: "recieved"
+        if w[i] != w[i + 1] and safe(w[:i] + w[i + 1] + w[i] + w[i + 2:]):
+            return True
+    if n < 6:
+        return False
+    for i in range(n):  # a doubled letter typed once or a letter doubled: "ocasional", "aggitate"
+        if i + 1 < n and w[i] == w[i + 1] and safe(w[:i] + w[i + 1:]):
+            return True
+        if safe(w[:i + 1] + w[i] + w[i + 1:]):
+            return True
+    if n < TYPO_ANY_EDIT_LEN:
+        return False
+    for i in range(n):  # any letter dropped, changed or added in a long word: "Oxacillian", "quesions"
+        if safe(w[:i] + w[i + 1:]) or any(ch != w[i] and safe(w[:i] + ch + w[i + 1:]) for ch in _LETTERS):
+            return True
+    return any(safe(w[:i] + ch + w[i:]) for i in range(n + 1) for ch in _LETTERS)
+
+
 def is_safe_word(word: str) -> bool:
     """True when ``word`` is known and not name-dominant: what the safe-list pass never calls a name."""
     w = _fold(word)
@@ -306,6 +350,8 @@ def find_safelist_names(text: str) -> list[Candidate]:
         w = m.group()
         if len(w) < 3 or is_safe_word(w) or ("-" in w and any(is_safe_word(p) for p in w.split("-"))):
             continue  # "Anti-Xa", "Swan-Ganz": a hyphenated word is a name only when no part is a safe word
+        if is_misspelled_word(w):
+            continue  # "Encouarge", "Recieved": a typo of a safe word
         if _starts_sentence(text, m.start()) and is_known_word(w) and _fold(w) not in load_vocabulary().strong_names:
             continue
         if followed_by_eponym_noun(text, m.end()) or _DOSE_AFTER_RE.match(text, m.end()):

@@ -1,0 +1,141 @@
+"""Facilities, wards and places in notes typed in capitals or in lower case, where casing carries no signal.
+
+Bedside notes (nursing, respiratory therapy, ICU flow notes) are often typed all in capitals or all in lower case,
+so the Title-case patterns of ``organizations`` and ``places`` do not fire. The forms below hold whatever the case:
+- a named facility: up to three words before a facility word ("holy cross hospital", "HARFORD MEMORIAL",
+  "reisterstown hospital", "U OF MD MED CENTER", "BALTIMORE VA", "zagaria campus", "vista health"), kept from the
+  first word that names something (a USPS place, a census name, a word outside the safe list, or a hospital-name
+  prefix such as "holy", "sacred", "good", "st", "university of"); generic runs ("the hospital", "general
+  hospital") are not names;
+- a hospital acronym after a transfer or admission cue ("transferred to GH", "admitted to MGH", "at BIDMC",
+  "presented to GH ED") that is not a clinical unit, service or state abbreviation;
+- a ward or building name with a floor or unit number after "to", "on" or "from" ("transfer to quartermain 2",
+  "ON ELLISON 11"): a word outside the vocabulary;
+- a US place (USPS city list of the pinned ``zipcodes`` package) after a residence or travel cue in any case
+  ("lives alone in parkville", "daughter from ROME", "returned to new haven").
+HIPAA Safe Harbor identifier (B) (geographic subdivisions smaller than a state) and, for facilities, the project's
+organisation policy (see ``organizations``). Spans are ``ORGANIZATION`` or ``LOCATION`` candidates.
+"""
+from __future__ import annotations
+
+import re
+
+from ..gazetteer import load_gazetteers
+from ..vocab import STATE_ABBR, US_STATES
+from .places import is_place
+from .safelist import is_clinical_word, is_known_word, is_misspelled_word, is_safe_word, word_zipf
+from .spans import Candidate
+
+_FACILITY_WORDS = (r"hospital|hosp|medical\s+center|med\s+center|med\s+ctr|medical|memorial|general\s+hospital|"
+                   r"rehab|rehabilitation|campus|health|healthcare|clinic|infirmary|nursing\s+home|va|vamc|"
+                   r"va\s+medical\s+center|hospice|manor")
+_FOLDED_FACILITY_RE = re.compile(
+    rf"(?<![\w'])((?:[a-z][a-z'.]*[ \t]+){{0,3}}?)(?:[a-z][a-z'.]*)[ \t]+(?:{_FACILITY_WORDS})(?![\w'])")
+_NAME_PREFIXES = frozenset("holy sacred good st saint mount mt our university univ u".split())
+_LINKS = frozenset("of the and & at".split())
+_GENERIC = frozenset("""general community regional county city state university medical memorial the a an this that
+his her their our outside osh local other same nearby rehab hospital health care home nursing acute chronic
+pt patient to from at in for with by was is and or of ed er ew icu""".split())
+
+_ACRONYM_CUE_RE = re.compile(
+    r"(?i:\b(?:transferred|transfered|transfer|tx'?d|transported|admitted|readmitted|presented|went|taken|brought|"
+    r"sent|flighted|med-?flighted|returned|returning|discharged|dc'?d|d/c'?d|came|seen|treated|retired|works?)"
+    r"(?:[ \t]+(?:back|here|over|initially))?[ \t]+(?:to|from|at|in)(?:[ \t]+the)?|\b(?:at|in)(?=[ \t]+[A-Z]{2,5}"
+    r"[ \t]+(?:ED|ER|EW|CATH|TCU)\b))[ \t]+([A-Z]{2,5})(?![\w/&-])")
+_UNIT_ABBREVIATIONS = frozenset("""ICU CCU MICU SICU CSRU CVICU TSICU NICU PICU PACU CCU OR ED ER EW ICU TCU SNF LTAC LTC
+ALF IRF ICF OSH CT MRI IR EP PT OT GI CV CT VA VAMC EMS ECU OBS HOME ACUTE REHAB ENDO CATH CARDIAC CMED MSICU NSICU
+LAB PCU IMC SDU MED SURG ONC BMT DR MD RN NP PA HO IV PO NPO ER OK US NH AM PM""".split())
+
+_WARD_RE = re.compile(r"(?i:\b(?:to|on|from|onto)[ \t]+)([A-Za-z]{5,})[ \t]*(\d{1,2})(?![\d/:.%-])")
+_BUILDING_RE = re.compile(r"(?<![\w'])([A-Za-z]{4,})[ \t]*(?i:campus|building|bldg|pavilion)(?![\w'])")
+
+# everyday words after "in", "from", "to" that are also the name of some US town
+_EVERYDAY_PLACES = frozenset("""home work bed school church town chair jail prison hospital rehab state city country
+bath reading mobile normal hope energy commerce industry liberty union friendship""".split())
+_PLACE_CUE_RE = re.compile(
+    r"(?i:\b(?:lives?|living|resides?|residing|moved|relocated|returned|returning|visiting|arriving|arrive|"
+    r"flew|flying|drove|driving|vacationing|travell?ing|lived)\b(?:[ \t]+(?:alone|here|back|home|nearby|close\s+by|"
+    r"with\s+\w+|now|currently|up))?[ \t]+(?:in|from|to|at|near)|\b(?:daughters?|sons?|wife|husband|sisters?|"
+    r"brothers?|dtr|family|mother|father|niece|nephew|friend)\b[ \t]+(?:\(?\"?)?(?:is[ \t]+)?(?:in|from))"
+    r"[ \t]+\"?((?:[A-Za-z][A-Za-z'.-]*)(?:[ \t]+[A-Za-z][A-Za-z'.-]*){0,2})")
+
+
+def _names_something(word: str) -> bool:
+    """A word that can carry a facility's name: a USPS place, a census name, or a word outside the safe list
+    that is no typo, abbreviation or clinical word."""
+    w = word.strip(".'")
+    lw = w.lower()
+    if lw in _NAME_PREFIXES or lw in US_STATES or (w.upper() in STATE_ABBR and lw not in ("or", "in", "me", "oh")):
+        return True
+    if len(lw) < 2 or lw in _GENERIC or is_clinical_word(lw):
+        return False
+    if is_place(lw):
+        return True
+    first, surnames = load_gazetteers()
+    if (lw in surnames or lw in first) and word_zipf(lw) < 4.5:
+        return True
+    return len(lw) >= 4 and not is_known_word(lw) and not is_misspelled_word(lw)
+
+
+def find_folded_facilities(text: str) -> list[Candidate]:
+    """Named facilities in capitals or lower case (see the module docstring). Title-case text is left to
+    ``organizations``; only stretches without a Title-case word in the name part are read here."""
+    out: list[Candidate] = []
+    low = text.lower()
+    for m in _FOLDED_FACILITY_RE.finditer(low):
+        name_part = text[m.start():m.end()]
+        if any(w[:1].isupper() and w[1:2].islower() for w in name_part.split()):
+            continue  # Title case: the organisation patterns read it
+        words = [(x.start() + m.start(), x.end() + m.start(), x.group()) for x in re.finditer(r"[a-z][a-z'.]*", m.group())]
+        # the facility word(s) at the end; find where the name part starts
+        fac = re.search(rf"(?:{_FACILITY_WORDS})$", m.group())
+        name_words = [w for w in words if w[0] < m.start() + fac.start()]
+        k = next((i for i, w in enumerate(name_words) if _names_something(w[2])), None)
+        if k is None:
+            continue
+        if name_words[k][2].strip(".") in ("u", "univ") and not (k + 1 < len(name_words)
+                                                                  and name_words[k + 1][2] == "of"):
+            continue
+        out.append(Candidate(name_words[k][0], m.end(), "ORGANIZATION", 0.7))
+    return out
+
+
+def find_facility_acronyms(text: str) -> list[Candidate]:
+    """Hospital acronyms after transfer / admission cues ("transferred to GH", "at BIDMC ED")."""
+    out = []
+    for m in _ACRONYM_CUE_RE.finditer(text):
+        a = m.group(1)
+        if a in _UNIT_ABBREVIATIONS or a in STATE_ABBR or is_clinical_word(a) or (
+                is_known_word(a) and word_zipf(a) >= 3.0):
+            continue
+        out.append(Candidate(m.start(1), m.end(1), "ORGANIZATION", 0.6))
+    return out
+
+
+def find_wards_and_places(text: str) -> list[Candidate]:
+    """Ward / building names with a number or a campus word, and US places after residence or travel cues."""
+    out = []
+    for rx in (_WARD_RE, _BUILDING_RE):
+        for m in rx.finditer(text):
+            w = m.group(1)
+            if is_clinical_word(w) or is_misspelled_word(w) or (is_known_word(w) and (
+                    is_safe_word(w) or word_zipf(w) >= 3.5)):
+                continue  # a ward is named after a person or place: unknown or name-dominant words only
+            out.append(Candidate(m.start(1), m.end(1), "LOCATION", 0.6))
+    for m in _PLACE_CUE_RE.finditer(text):
+        words = [(x.start() + m.start(1), x.end() + m.start(1), x.group().strip(".'"))
+                 for x in re.finditer(r"[A-Za-z][A-Za-z'.-]*", m.group(1))]
+        for n in range(len(words), 0, -1):
+            cand = " ".join(w[2] for w in words[:n]).lower()
+            if cand in US_STATES or len(cand) < 3 or not is_place(cand):
+                continue
+            if n == 1 and (cand in _EVERYDAY_PLACES or is_safe_word(cand) and word_zipf(cand) >= 5.0):
+                break  # "from home", "in bed", "to work": a common word that is also some town's name
+            out.append(Candidate(words[0][0], words[n - 1][1], "LOCATION", 0.6))
+            break
+    return out
+
+
+def find_facilities(text: str) -> list[Candidate]:
+    """All finders of this module."""
+    return find_folded_facilities(text) + find_facility_acronyms(text) + find_wards_and_places(text)
