@@ -120,13 +120,15 @@ def test_free_text_tables_unknown_formats_and_unparseable_dates_stop(batch, tmp_
     assert "04/05/1931" not in str(err.value)
 
 
-def test_raw_chunks_read_the_declared_encoding_delimiter_and_parquet(tmp_path):
-    table = load_builtin_study().tables["labels"].model_copy(update={"encoding": "cp1252", "delimiter": ";"})
+@pytest.mark.parametrize("encoding,bom", [("cp1252", b""), ("utf-16", b""), ("utf-8", b"\xef\xbb\xbf")])
+def test_raw_chunks_read_the_declared_encoding_delimiter_and_parquet(tmp_path, encoding, bom):
+    table = load_builtin_study().tables["labels"].model_copy(update={"encoding": encoding, "delimiter": ";"})
     path = tmp_path / "l.csv"
-    path.write_bytes('encounter_id;rater_id;label;labeled_at;labeling_tool\nE1;"r€\nx";1;;tool\nE2;r;0;;t\n'
-                     .encode("cp1252"))
+    path.write_bytes(bom + 'encounter_id;rater_id;label;labeled_at;labeling_tool\nE1;"r€\nx";1;;tool\nE2;r;0;;t\n'
+                     .encode(encoding))
     chunks = list(iter_raw_chunks(table, path, chunk_rows=1))
     assert [len(c) for c in chunks] == [1, 1] and chunks[0].loc[0, "rater_id"] == "r€\nx"
+    assert list(chunks[0].columns)[0] == "encounter_id"  # no byte-order mark in the first name
     assert chunks[1].loc[1, "labeled_at"] == ""  # empty cells are empty text, as the whole-frame reader gives
     pq_table = table.model_copy(update={"format": "parquet", "file": "l.parquet"})
     with ChunkWriter(tmp_path / "l.parquet", "parquet") as w:
