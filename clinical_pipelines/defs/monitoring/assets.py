@@ -64,8 +64,11 @@ def feature_drift(
             ),
         },
     )
+    not_applicable = result.summary.get("not_applicable")  # the spec's reason (no temporal design)
+    status = "not_applicable" if not_applicable else ("fail" if decision["recommended"] else "pass")
     yield dg.AssetCheckResult(
         check_name=DRIFT_CHECK, passed=not decision["recommended"], severity=dg.AssetCheckSeverity.WARN,
         description=decision["reason"],
-        metadata={"share_drifted_features": result.summary["share_drifted_columns"], "limit": decision["threshold"]},
+        metadata={"status": status, "share_drifted_features": result.summary["share_drifted_columns"],
+                  "limit": decision["threshold"], **({"reason": not_applicable} if not_applicable else {})},
     )
