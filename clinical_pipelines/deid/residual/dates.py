@@ -175,6 +175,8 @@ def find_dates(text: str) -> list[DateMention]:
         y, mo, d, alt = _parse(s)
         if mo is None and d is None:
             continue
+        if d is None and re.fullmatch(r"\d{4}-\d\d", s) and text[m.end():m.end() + 1] == ":":
+            continue  # "1900-07:30": a shift from 19:00 to 07:30, not a year and month
         end = m.end()
         t = TIME_AFTER_RE.match(text, end)
         if t:

@@ -77,6 +77,12 @@ ALLCAPS_PAIR_RE = re.compile(r"(?<![\w])([A-Z]{2,}(?:-[A-Z]{2,})?),[ \t]*([A-Z]{
 LAST_FIRST_RE = re.compile(r"(?:^|(?<=[\n|;:]))[ \t]*([A-Z][A-Za-z'-]+|[A-Z]{2,}),[ \t]*([A-Z][A-Za-z'-]+|[A-Z]{2,})"
                            r"(?:[ \t]+[A-Z]\.?)?(?![\w])", re.M)
 DELIMS = (",", ";", "\t", "|")
+_RELATION_CELLS = frozenset("""self spouse wife husband partner mother father son daughter brother sister friend
+neighbor neighbour grandson granddaughter grandmother grandfather aunt uncle niece nephew cousin guardian caregiver
+son-in-law daughter-in-law mother-in-law father-in-law sibling child parent other""".split())
+_CREDENTIAL_WORDS = frozenset("""rph pharmd pharm md do rn np pa lpn lvn cna crna aprn dnp lcsw msw phd mbbs facc cnp
+rrt slp ot pt rd ccrn fnp anp acnp agacnp pa-c dpt otr licsw""".split())
+_SKIPPED_FIRST = _CREDENTIAL_WORDS | (_RELATION_CELLS - {"self", "other"})
 HEADER_WORDS = re.compile(r"^(?:first|last|given|family|sur|middle|full|patient|pt|member|subscriber|contact|nok|"
                           r"guardian|spouse|provider|clinician|physician|doctor|staff|user|author)?[ _]?"
                           r"(?:name|names|first|last|surname|initials|city|town|county|address|street|addr|"
@@ -125,8 +131,11 @@ def is_initials(w: str, *, lower_ok: bool = False) -> bool:
 
 
 def is_name_word(w: str) -> bool:
-    """A name in a name context: out of the vocabulary (or a name-dominant word), not a stop word."""
+    """A name in a name context: out of the vocabulary (or a name-dominant word), not a stop word; a hyphenated
+    word made of vocabulary words ("son-in-law", "follow-up") is not a name."""
     low = w.lower()
+    if "-" in low and all(p and p not in STOP and in_vocabulary(p) or p in STOP for p in low.split("-")):
+        return False
     return len(w) >= 2 and low not in STOP and not in_vocabulary(low)
 
 
@@ -153,6 +162,11 @@ class _Scan:
         """Walk a name run from token ``i``; add the name words and initials found in it."""
         if i is None:
             return
+        while self.toks[i].word.lower() in _SKIPPED_FIRST:
+            if i + 1 >= len(self.toks) or not re.fullmatch(r"[ \t]?|[ \t]*,[ \t]*",
+                                                              self.text[self.toks[i].end:self.toks[i + 1].start]):
+                return  # "by RPh [NAME]": a credential or relation word is never the name
+            i += 1  # "by RPh Okafor", "with son-in-law Tomasz": the name follows the credential or relation
         hits: list[Token] = []
         for k in range(i, min(i + max_tokens, len(self.toks))):
             t = self.toks[k]
@@ -190,10 +204,15 @@ class _Scan:
 
 
 def _delimited_rows(scan: _Scan) -> None:
+    """Name cells of delimited rows pasted into a note. A header row names the PHI columns of the rows below it
+    until a blank line or another header row (a lab table after a contact list: "test;value;unit;flag" has no
+    PHI column); rows with a measurement and a unit are lab rows."""
     lines = scan.text.split("\n")
     pos = 0
     header_cols: dict[str, set[int]] = {}
     for line in lines:
+        if not line.strip(" \t|"):
+            header_cols.clear()  # a blank line ends a table
         for delim in DELIMS:
             cells = line.split(delim)
             if len(cells) < 2 or (len(cells) < 3 and delim not in header_cols):
@@ -202,8 +221,10 @@ def _delimited_rows(scan: _Scan) -> None:
                 continue
             stripped = [c.strip() for c in cells]
             heads = {j for j, c in enumerate(stripped) if HEADER_WORDS.match(c)}
-            if len(heads) >= 1 and sum(bool(re.fullmatch(r"[A-Za-z _]+", c)) for c in stripped) == len(stripped):
-                header_cols[delim] = heads
+            lettered = sum(bool(re.fullmatch(r"[A-Za-z _]+", c)) for c in stripped) == len(stripped)
+            if lettered and (len(heads) >= 1 or all(c.islower() or all(in_vocabulary(w) for w in c.split())
+                                                    for c in stripped if c)):
+                header_cols[delim] = heads  # a header row: its PHI columns (none for "test;value;unit;flag")
                 break
             off = pos
             name_cells = []
@@ -211,12 +232,16 @@ def _delimited_rows(scan: _Scan) -> None:
                 s = c.strip()
                 cstart = off + (len(c) - len(c.lstrip()))
                 words = s.split()
+                if words and all(w.lower() in _RELATION_CELLS for w in words):
+                    off += len(c) + len(delim)
+                    continue  # "self", "mother", "son-in-law": the relation column, not a name
                 if s and 1 <= len(words) <= 3 and all(re.fullmatch(r"[A-Za-z][A-Za-z'.-]*", w) for w in words):
                     col_is_phi = j in header_cols.get(delim, set())
                     if col_is_phi or all(_is_cap(w) for w in words) and any(is_name_word(w.rstrip(".")) for w in words):
                         name_cells.append((cstart, cstart + len(s), col_is_phi))
                 off += len(c) + len(delim)
-            measured = re.search(r"\d\s*(?:mg|mcg|ml|g/dl|mmol|meq|%|units?|mmhg|bpm)\b", line, re.I)
+            measured = re.search(r"\d[\s;,|]*(?:mg|mcg|ml|g/dl|mmol|meq|%|units?|mmhg|bpm|k/ul|iu|u/l|ng|pg)\b",
+                                 line, re.I)
             if name_cells and (len(name_cells) >= 2 or any(p for *_, p in name_cells)) and not measured:
                 scan.out.extend(NameSpan(a, b, "delimited_row") for a, b, _ in name_cells)
                 break
@@ -241,8 +266,10 @@ def _last_first_ok(a: str, b: str) -> bool:
 
 
 def _beside_placeholder_ok(w: str) -> bool:
-    """A capitalised word of 3+ letters that is not an all-caps abbreviation ("CP", "NJ", "CCDS")."""
-    return _is_cap(w) and len(w) >= 3 and not (w.isupper() and len(w) <= 4) and not is_clinical(w)
+    """A capitalised word of 3+ letters that is not an all-caps abbreviation ("CP", "NJ", "CCDS") nor a
+    credential ("RPh", "PharmD")."""
+    return _is_cap(w) and len(w) >= 3 and not (w.isupper() and len(w) <= 4) and not is_clinical(w) \
+        and w.lower() not in _CREDENTIAL_WORDS
 
 
 def find_names(text: str, placeholders: list[Placeholder] | None = None) -> list[NameSpan]:

@@ -40,8 +40,8 @@ ID_CUE_RE = re.compile(
     r"encounter|visit|accession|acc|order|specimen|npi|dea|badge|employee|staff|ticket|confirmation|ref|"
     r"reference|unit|last\s*(?:4|four)|tag)\b|#)\s*[.:#-]?\s*(?:\(|#)?\s*$", re.I)
 # after a strong identifier cue, the next one or two letters-and-digits groups are the identifier ("plate 521 WTO")
-CUE_VALUE_RE = re.compile(
-    r"\b(?:mrn|medical\s+record\s+(?:no|number|#)|acct|account\s*(?:no|number|#)?|member\s*(?:id|#)|policy\s*(?:no|#)?|"
+CUE_VALUE_RE = re.compile(  # never a unit's tail: "mg/dL SpO2 93" is no driver's licence
+    r"(?<![/\d])\b(?:mrn|medical\s+record\s+(?:no|number|#)|acct|account\s*(?:no|number|#)?|member\s*(?:id|#)|policy\s*(?:no|#)?|"
     r"ssn|plate|license\s+plate|tag|vin|serial(?:\s+(?:no|number|#))?|s/n|licen[cs]e(?:\s+(?:no|number|#))?|"
     r"dl|badge|employee\s+id|patient\s+id|pt\s+id|last\s*(?:4|four)(?:\s+digits)?)\b\s*[.:#]?\s*(?:[A-Z]{2}\s+)?"
     r"((?=[A-Za-z0-9-]*\d)[A-Za-z0-9]+(?:[ -](?=[A-Za-z0-9]*[A-Za-z0-9])[A-Za-z0-9]{2,})?)\b", re.I)
@@ -50,6 +50,8 @@ STATE_ZIP_CUE_RE = re.compile(r"(?:\b[A-Z]{2}|\b(?:zip|postal)(?:\s*code)?|[a-z]
 
 STATE_BEFORE_RE = re.compile(r"[A-Za-z][a-z]+,?[ \t]+(?:[A-Z]{2}|[A-Z][a-z]+(?:[ \t][A-Z][a-z]+)?|[A-Z]{4,}(?:[ \t][A-Z]{4,})?)"
                              r"\.?,?[ \t]*$")
+_NDC_SIZES = frozenset({(4, 4, 2), (5, 3, 2), (5, 4, 1), (5, 4, 2)})
+_NDC_BEFORE_RE = re.compile(r"\bndc\s*(?:code|#|no\.?|number)?\s*[:#]?\s*$", re.I)
 _HHMM_RE = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d")
 VIN_RE = re.compile(r"(?<![\w-])(?=[A-HJ-NPR-Z0-9]*\d)(?=[A-HJ-NPR-Z0-9]*[A-HJ-NPR-Z])[A-HJ-NPR-Z0-9]{17}(?![\w-])")
 _GAP_RE = re.compile(r"^(?:[ ]{1,2}|[ ]?[-./][ ]?|\)[ ]?|\)[ ]?[-.][ ]?[ ]?|[ ]{1,2}-[ ]{1,2}|[ ]?\()$")
@@ -122,6 +124,8 @@ def _classify(text: str, chain: list[re.Match]) -> str | None:
         d <= (6 if n == 1 else 8) and MEASURE_BEFORE_RE.search(before[-24:]))
     if measured and not zip_like:
         return None
+    if sizes in _NDC_SIZES and kinds == {"dash"} and _NDC_BEFORE_RE.search(before):
+        return None  # a National Drug Code (FDA labeler-product-package, 4-4-2 / 5-3-2 / 5-4-1 / 5-4-2)
     if n == 2 and all(_HHMM_RE.fullmatch(g.group()) for g in chain) and kinds <= {"dash", "space"}:
         return None  # 0700-1900: a shift, a time range
     if plus and d >= 7:
