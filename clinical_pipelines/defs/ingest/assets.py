@@ -95,7 +95,7 @@ def raw_extract(
             description=str(ContractViolation(batch_id, problems)),
             metadata={"quarantine_commit": commit, "problems": len(problems)},
         )
-    manifest = build_manifest(batch_id, files, study=study)
+    manifest = build_manifest(batch_id, files, study=study, checked=problems)
     lakefs.write_bytes(LANDING_REPOSITORY, "main", layout.landing_manifest_path(study_id, batch_id),
                        json.dumps(manifest.to_dict(), indent=2).encode())
     raw_commit = lakefs.commit(
