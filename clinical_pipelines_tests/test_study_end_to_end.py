@@ -284,3 +284,26 @@ def test_study_without_dates_and_one_site_declares_its_gates_not_applicable(worl
     assert {n for n, g in recorded.items() if g["status"] == NOT_APPLICABLE} == set(expected) - {DRIFT_CHECK}
     for reason in reasons.values():
         assert reason in checklist
+    # drift has no recent window to compare: declared in the bundle's drift summary, no retraining advised
+    drift = json.loads((bundle / "drift_summary.json").read_text())
+    assert drift["not_applicable"] == NO_DATES
+    assert drift["decision"]["not_applicable"] and not drift["decision"]["recommended"]
+    for document in ("model_card.md", "validation_report.md"):
+        text = (bundle / document).read_text(encoding="utf-8")
+        assert f"not applicable: {ONE_SITE}" in text and f"not applicable: {NO_DATES}" in text, document
+
+
+def test_study_without_dates_is_released_and_registered_under_its_own_names(world, one_site_run):
+    from mlflow import MlflowClient
+
+    study, run = one_site_run
+    lakefs = lakefs_resource(world["settings"])
+    main_paths = lakefs.list_paths(DEID_REPOSITORY, "main", layout.study_prefix(study.study_id))
+    assert layout.snapshot_batch_ids(study.study_id, main_paths) == run.batches == ["cleveland-1"]
+    released = {p.rsplit("/", 1)[-1] for p in main_paths if p.startswith(layout.snapshots_prefix(study.study_id))}
+    assert "patients.parquet" in released and "notes.parquet" not in released
+    trained = run.lifecycle.output_for_node("trained_model")
+    assert trained["model_name"] == f"clinical-{ONE_SITE_STUDY}-risk"
+    client = MlflowClient()
+    assert client.get_model_version_by_alias(trained["model_name"], CHAMPION_ALIAS).version == trained["version"]
+    assert client.get_model_version(trained["model_name"], trained["version"]).tags["study_id"] == ONE_SITE_STUDY
