@@ -355,7 +355,7 @@ def test_failed_validation_gate_keeps_the_champion_alias(full_run, defs, instanc
 
     # Promoting that version in a separate run is refused as well.
     retry = dg.materialize(list(defs.assets), selection=["model_promotion"], instance=instance,
-                           resources=resources(), raise_on_error=False)
+                           partition_key=STUDY, resources=resources(), raise_on_error=False)
     assert not retry.success
     assert "discrimination_internal" in failure_text(retry)
     assert client.get_model_version_by_alias(REGISTERED_MODEL_NAME, CHAMPION_ALIAS).version == champion_before
