@@ -224,6 +224,35 @@ def _last_first(text: str, kind: str, tok: str, e: int) -> int | None:
     return lf.end()
 
 
+# Initials or a short user name right after a credential or "Pt:", where the phrase ends ("-- CNA av |", "RPh: dj",
+# "called to LPN no at 1020h", "Pt: ra reports ..."): two or three letters in any case, even when they spell a word.
+_CRED_INITIALS_RE = re.compile(
+    rf"(?<![\w-])(?:{_CRED_CAPS}|(?i:rn|lpn|lvn|cna|rph|pharmd|msw|lcsw|crna|aprn))[ \t]*:?[ \t]+"
+    r"([A-Za-z]{2,3}|[A-Za-z]\.[ ]?[A-Za-z]\.?)"
+    r"(?=[ \t]*(?:$|[|.,;)\n]|(?i:by[ \t]+phone\b|at[ \t]+\d|will\b|from\b|re:)))", re.M)
+_PT_INITIALS_RE = re.compile(
+    r"(?<![\w-])(?i:pt|patient)[ \t]*:[ \t]*([A-Za-z]{2}|[A-Za-z]\.[ ]?[A-Za-z]\.?)"
+    r"(?=[ \t]+(?i:reports|states|denies|is|was|has|c/o|complains|endorses|notes)\b|[ \t]*(?:$|[|,;\n]))", re.M)
+_NOT_PHRASE_INITIALS = frozenset("at to of on in by or is the and for per via up ok".split())
+_NOT_PT_INITIALS = frozenset("is was has he she it we ok no na".split())
+
+
+def find_phrase_end_initials(text: str) -> list[Candidate]:
+    """Initials after a credential or "Pt:" where the phrase ends (see ``_CRED_INITIALS_RE``), score 0.8."""
+    out = []
+    for rx in (_CRED_INITIALS_RE, _PT_INITIALS_RE):
+        for m in rx.finditer(text):
+            tok, cue = m.group(1), text[m.start():m.start(1)].strip(" \t:").upper()
+            if rx is _CRED_INITIALS_RE and (tok.lower() in _NOT_PHRASE_INITIALS or cue in _AMBIGUOUS_CREDS):
+                continue  # "PT: ..." is read by the patient form below
+            if rx is _PT_INITIALS_RE and tok.lower() in _NOT_PT_INITIALS:
+                continue
+            e = m.end(1) + (1 if tok[-1:] != "." and re.fullmatch(r"[A-Za-z]\.[ ]?[A-Za-z]", tok)
+                            and text[m.end(1):m.end(1) + 1] == "." else 0)
+            out.append(Candidate(m.start(1), e, "NAME", 0.8))
+    return out
+
+
 def _strong_name_token(tok: str) -> bool:
     """A token that is a name without the help of its cue: a census name that is not a safe word ("OKAFOR" is
     unknown, "NGUYEN" is name-dominant), or an unknown word of 4+ letters that is no typo or abbreviation, or
@@ -239,8 +268,9 @@ def _strong_name_token(tok: str) -> bool:
 
 
 def find_context_names(text: str) -> list[Candidate]:
-    """Names in the contexts of the module docstring (score 0.85); coordinated names (0.8)."""
-    out: list[Candidate] = []
+    """Names in the contexts of the module docstring (score 0.85); coordinated names and initials where a phrase
+    ends after a credential or "Pt:" (0.8)."""
+    out: list[Candidate] = find_phrase_end_initials(text)
     low = text.lower()
     scan = _CUE_START_RE.finditer(low) if len(low) == len(text) else _CUE_START_ANY_CASE_RE.finditer(text)
     starts = [m.start() for m in scan]
