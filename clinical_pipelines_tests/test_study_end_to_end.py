@@ -74,16 +74,16 @@ def fhir_study_folder(root: Path) -> Path:
 
 
 def fhir_batches(root: Path) -> Path:
-    """``fhir synthesize`` -> ``fhir import``; the declared tables copied into one batch folder."""
-    export, imported = root / "export", root / "imported"
+    """``fhir synthesize`` -> ``fhir import --out <batch folder>``; returns the folder of batch folders.
+
+    The import's own report folder (``.fhir_import/``) stays beside the tables: ``study check`` and
+    the landing take only the files the study declares."""
+    export, batch = root / "export", root / "batches" / "fhir-export-1"
     synth = cli("fhir", "synthesize", "--out", str(export), "--patients", str(FHIR_PATIENTS), "--no-problems")
     assert synth.code == 0, synth.err
-    imp = cli("fhir", "import", str(export), "--out", str(imported))
+    imp = cli("fhir", "import", str(export), "--out", str(batch))
     assert imp.code == 0, imp.err
-    batch = root / "batches" / "fhir-export-1"
-    batch.mkdir(parents=True)
-    for name in ("encounters.csv", "notes.jsonl"):
-        shutil.copy(imported / name, batch / name)
+    assert (batch / ".fhir_import").is_dir()
     return root / "batches"
 
 
