@@ -260,7 +260,9 @@ def audit_main(argv: list[str] | None = None) -> int:
 
     url = args.db_url or default_db_url()
     try:
-        log = AuditLog(url, create=False)
+        # A decision (approve/override) may be the first event of a new deployment: a policy is approved
+        # before the first run. Reading commands never create a database.
+        log = AuditLog(url, create=args.cmd in ("approve", "override"))
     except (FileNotFoundError, ValueError) as exc:
         print(f"audit: {exc}", file=sys.stderr)
         return 2

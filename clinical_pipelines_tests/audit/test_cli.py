@@ -142,3 +142,16 @@ def test_decision_that_cannot_be_anchored_exits_3(url: str, capsys, anchoring_en
 def test_approval_needs_an_approver_role_and_reference(url: str) -> None:
     with pytest.raises(SystemExit):
         audit_main(["approve", "model:risk/1", "--by", "staff-7", "--db-url", url])
+
+
+def test_a_decision_can_be_the_first_event_of_a_new_deployment(tmp_path, capsys, anchoring_env) -> None:
+    """A policy is approved before the first pipeline run: approve creates the log; reading commands do not."""
+    fresh = f"sqlite:///{tmp_path / 'new' / 'audit.db'}"
+    assert audit_main(["verify", "--db-url", fresh]) == 2
+    assert not (tmp_path / "new" / "audit.db").exists()
+    assert audit_main(["approve", "policy:gate:" + "b" * 64, "--by", "staff-7", "--role", "clinical-lead",
+                       "--reference", "CR-9", "--db-url", fresh]) == 0
+    assert audit_main(["verify", "--db-url", fresh]) == 0
+    capsys.readouterr()
+    assert audit_main(["events", "--type", ev.APPROVAL_RECORDED, "--json", "--db-url", fresh]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 1
