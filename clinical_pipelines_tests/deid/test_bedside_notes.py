@@ -47,6 +47,11 @@ def test_names_are_not_typos(name):
     "Aline intact L radial, artline waveform dampened, suct for thick secretions.",
     "CONT TO MONITOR, WILL EVAL FOR PICC IN AM PER HO.",
     "WITH NSTEMI 2 DAYS AGO, TRANSFERRED TO THE ICU FROM OR.",
+    "CATH SHOWED SEVERE LAD DISEASE WITH INC RIGHT HEART PRESSURES.",
+    "WAITING FOR POTASSIUM TO BE SENT FROM PHARMACY.",
+    "NPN\nCV: HR 80S SR, NO ECTOPY.", "PMH: | HTN | IDDM | GERD",
+    "Cont on 40% FM, sats 97%. Wedge 14.", "Alert, oriented x3, follows commands.",
+    "Max temp 101.2 overnight, cultured.",
 ])
 def test_bedside_shorthand_and_typos_are_not_redacted(engine, text):
     out, spans = _redacted(engine, text)
@@ -69,6 +74,9 @@ def test_bedside_shorthand_and_typos_are_not_redacted(engine, text):
     ("DAUGHTER FROM TUCSON ARRIVING TONIGHT", "TUCSON"),
     ("returned to san antonio today", "san antonio"),
     ("he works for dunmore health", "dunmore health"),
+    ("S: Rusty reports less pain today.", "Rusty"),
+    ("PT ADMITTED TO GH FOR SBO LAST MONTH.", "GH"),
+    ("WIFE AND JOHN AT BEDSIDE. JOHN STATES PT IS TIRED.", "JOHN"),
 ])
 def test_facilities_places_and_names_in_any_case_are_redacted(engine, text, secret):
     out, _ = _redacted(engine, text)

@@ -11,7 +11,7 @@ from ..gazetteer import load_gazetteers
 from ..vocab import (AMBIGUOUS_SURNAMES, ANCHOR_STOP, CALENDAR_WORDS, COUNTRIES, CREDENTIALS, EPONYM_FOLLOWERS,
                      NAME_PARTICLES, NON_NAME_TERMS, NOT_NAME_WORDS, STATE_ABBR, TITLE_WORDS, US_STATES)
 from .names import WORD_RE, hyphenated_first_name
-from .safelist import is_census_name, is_known_word, is_misspelled_word, word_zipf
+from .safelist import is_census_name, is_known_word, is_misspelled_word, is_safe_word, word_zipf
 from .ner import NER_ABBREVIATIONS, NER_COMMON_STARTERS, NER_HEADER_WORDS
 from .spans import Span
 
@@ -22,7 +22,7 @@ def propagate_names(text: str, spans: list[Span]) -> list[Span]:
     """Every other occurrence of a detected name token in the same note is a name too: capitalised tokens as
     written, and tokens outside the safe-list vocabulary (``safelist.is_known_word``) in any case ("dr okafor" ...
     "Okafor", "okafor_a"). A known word found in capitals propagates only when it is a census name rarer than
-    ``PROPAGATE_CAPS_ZIPF`` (notes typed in capitals would otherwise spread one wrong guess over every "RIGHT");
+    ``PROPAGATE_CAPS_ZIPF`` or used far more as a name than as a word ("JOHN") (notes typed in capitals would otherwise spread one wrong guess over every "RIGHT");
     typos of known words never propagate."""
     toks, folded = set(), set()
     for sp in spans:
@@ -36,7 +36,8 @@ def propagate_names(text: str, spans: list[Span]) -> list[Span]:
                 continue  # a typo of an ordinary word ("Recieved") found once is not a name elsewhere
             if not is_known_word(w):
                 folded.add(w.lower())
-            elif w[0].isupper() and (not w.isupper() or (is_census_name(w) and word_zipf(w) < PROPAGATE_CAPS_ZIPF)):
+            elif w[0].isupper() and (not w.isupper() or (is_census_name(w) and (
+                    word_zipf(w) < PROPAGATE_CAPS_ZIPF or not is_safe_word(w)))):
                 toks.add(w)  # in capitals only census names that are not common words ("WELSH", not "RIGHT")
     if not toks and not folded:
         return spans

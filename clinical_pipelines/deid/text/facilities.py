@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import re
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from ..gazetteer import load_gazetteers
 from ..vocab import STATE_ABBR, US_STATES
 from .places import is_place
@@ -105,8 +107,8 @@ def find_facility_acronyms(text: str) -> list[Candidate]:
     out = []
     for m in _ACRONYM_CUE_RE.finditer(text):
         a = m.group(1)
-        if a in _UNIT_ABBREVIATIONS or a in STATE_ABBR or is_clinical_word(a) or (
-                is_known_word(a) and word_zipf(a) >= 3.0):
+        if a in _UNIT_ABBREVIATIONS or a in STATE_ABBR or is_clinical_word(a) or a.lower() in STOP_WORDS or (
+                len(a) >= 3 and is_known_word(a) and word_zipf(a) >= 3.0):  # "NEW", "HIS"; any 2 letters are "known"
             continue
         out.append(Candidate(m.start(1), m.end(1), "ORGANIZATION", 0.6))
     return out

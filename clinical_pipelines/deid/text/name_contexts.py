@@ -83,7 +83,7 @@ _LAST_FIRST_TAIL_RE = re.compile(rf",[ \t]*({_TOKEN})(?:[ \t]+([A-Za-z])\.?(?![A
 _INITIALS_CAPS_RE = re.compile(r"[A-Z]{2,3}")
 _DOTTED_INITIALS_RE = re.compile(r"[A-Za-z]\.(?:[ ]?[A-Za-z]\.){1,2}")
 _USER_ID_RE = re.compile(_USER_ID)
-_NOT_INITIALS = frozenset("""
+NOT_INITIALS = frozenset("""
 AM PM OK NO US IT IS AT ON IN OR TO BY OF AN AS BE DO GO HE ME MY SO UP WE ID IV PO IM SQ SC PR PRN BID TID QID QD
 HS AC PC ER ED OR ICU CT MRI EKG ECG CXR US RN MD DO NP PA TTE TEE EEG EMG ENT GI GU OB BMP CBC CMP INR PTT BNP
 ABG VBG UA UCX BCX LP CVC PICC ETT NGT OGT PEG JP ROS HPI PMH PSH FHX SHX CC EMS EMT CPR DNR DNI DNAR POLST MOLST
@@ -124,7 +124,7 @@ def _stop(w: str) -> bool:
 
 
 def _initials_ok(tok: str, kind: str) -> bool:
-    if kind not in _INITIALS_KINDS or tok in _NOT_INITIALS or tok.lower() in _CRED_WORDS or tok.lower() in TITLE_WORDS:
+    if kind not in _INITIALS_KINDS or tok in NOT_INITIALS or tok.lower() in _CRED_WORDS or tok.lower() in TITLE_WORDS:
         return False
     if tok in STATE_ABBR and kind not in _ROLE_KINDS:
         return False
@@ -260,7 +260,7 @@ def _strong_name_token(tok: str) -> bool:
     if _DOTTED_INITIALS_RE.fullmatch(tok):
         return True
     letters = tok.replace("'", "").replace("-", "")
-    if len(letters) < 3 or tok.upper() in _NOT_INITIALS or _clinical_in_context(tok) or is_misspelled_word(tok):
+    if len(letters) < 3 or tok.upper() in NOT_INITIALS or _clinical_in_context(tok) or is_misspelled_word(tok):
         return False
     if is_census_name(tok):
         return not is_safe_word(tok)

@@ -11,8 +11,14 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from ..gazetteer import load_gazetteers
 from ..vocab import AMBIGUOUS_SURNAMES, COUNTRIES, EPONYM_FOLLOWERS, NON_NAME_TERMS, NOT_NAME_WORDS, STATE_ABBR, US_STATES
 from .names import trim_name
-from .safelist import is_census_name, is_clinical_word, is_misspelled_word, is_safe_word, word_zipf
+from .places import is_place
+from .safelist import (_fold, is_census_name, is_clinical_word, is_known_word, is_misspelled_word, is_safe_word,
+                       load_vocabulary, starts_sentence, word_zipf)
 from .spans import Candidate
+
+_SUBJECT_VERB_RE = re.compile(r"[ \t]+(?i:reports|states|denies|says|said|is|was|has|had|notes|feels|c/o|complains"
+                              r"|presents|endorses|called|came|went|wants|asked|agrees)\b")
+
 
 def keep_ner_entity(text: str, ent, t: str) -> bool:
     s = ent.text.strip()
@@ -28,8 +34,11 @@ def keep_ner_entity(text: str, ent, t: str) -> bool:
         return False
     if s.isupper() and len(s) <= 6:  # abbreviations: HPI, LAD, CCU
         return False
-    if t == "LOCATION" and " " not in s and is_safe_word(s) and not is_census_name(s) and word_zipf(s) >= 3.5:
-        return False  # one common word tagged as a place ("Cont", "Wedge"); known towns need a place cue
+    if t == "LOCATION" and " " not in s and (is_safe_word(s) or is_misspelled_word(s)) and not is_place(s):
+        return False  # one ordinary word tagged as a place ("Cont", "Wedge") that is no US town
+    if t == "NAME" and " " not in s and is_known_word(s) and starts_sentence(text, ent.start_char) and \
+            _fold(s) not in load_vocabulary().strong_names and not _SUBJECT_VERB_RE.match(text, ent.end_char):
+        return False  # a lone known word opening a sentence ("Alert, confused", "Max temp", "Brown/green")
     if not s[0].isupper():
         return False
     if any(w[0].islower() and w not in ("of", "and", "de", "van", "von", "der", "la", "del", "the", "at", "for")

@@ -13,7 +13,9 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from ..vocab import CLINICAL_TERMS, GENERIC_FACILITY_WORDS, NOT_NAME_WORDS, ORG_KEYWORDS, STATE_ABBR
 from .places import is_place
-from .safelist import is_clinical_word, is_safe_word, word_zipf
+from .name_contexts import NOT_INITIALS
+from .ner import NER_ABBREVIATIONS
+from .safelist import is_clinical_word, is_misspelled_word, is_safe_word, word_zipf
 from .spans import Candidate
 
 FACILITY_RE = re.compile(
@@ -142,7 +144,9 @@ def find_organizations(text: str) -> list[Candidate]:
             out.append(Candidate(fs, fe, "ORGANIZATION", 0.6))
     for m in ORG_ABBR_RE.finditer(text):
         g = next(i for i in range(1, 6) if m.group(i))
-        if m.group(g).lower() not in CLINICAL_TERMS and m.group(g) not in STATE_ABBR:
+        if m.group(g).lower() not in CLINICAL_TERMS and m.group(g) not in STATE_ABBR \
+                and m.group(g) not in NOT_INITIALS and m.group(g) not in NER_ABBREVIATIONS \
+                and not is_clinical_word(m.group(g)):
             out.append(Candidate(m.start(g), m.end(g), "ORGANIZATION", 0.6))
     for m in FACILITY_RE.finditer(text):
         fs = m.start()
@@ -171,11 +175,19 @@ def find_organizations(text: str) -> list[Candidate]:
     return [c for c in out if not _caps_common_words(text[c.start:c.end])]
 
 
+_NAME_LINKS = frozenset({"of", "and", "the", "at", "for"})
+
+
 def _caps_common_words(span: str) -> bool:
     """An ALL-CAPS candidate made only of ordinary words ("PLEASANT & COOPERATIVE", "AT HOME" in notes typed in
     capitals): not an organisation name."""
     words = re.findall(r"[A-Za-z]{2,}", span)
-    if not words or not span.isupper() or _CARE_TAIL_RE.search(span):
+    if not words or not span.isupper():
+        return False
+    if re.search(r"\b(?:INC|CO|CORP)\b", span) and not re.search(r",[ \t]*(?:INC|CO|CORP)\.?$", span):
+        return True  # in capitals "INC" is "increased" ("LAD AND DIAG DISEASE WITH INC")
+    sentence = any(w.lower() in STOP_WORDS and w.lower() not in _NAME_LINKS for w in words[:-1])
+    if _CARE_TAIL_RE.search(span) and not sentence:
         return False  # "SUMMIT CLINIC", "SUMMIT ORTHOPEDICS": a care facility's own word keeps it
-    return all(is_safe_word(w) and (w.lower() in STOP_WORDS or is_clinical_word(w) or word_zipf(w) >= 3.0)
-               for w in words)
+    return all((is_safe_word(w) and (w.lower() in STOP_WORDS or is_clinical_word(w) or word_zipf(w) >= 3.0))
+               or is_misspelled_word(w) or w in NER_ABBREVIATIONS or w in NOT_INITIALS for w in words)

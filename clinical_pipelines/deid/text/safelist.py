@@ -74,6 +74,7 @@ medicare medicaid tricare aetna cigna humana anthem kaiser bcbs wellcare molina 
 amerigroup unitedhealthcare epic cerner meditech pyxis omnicell lexiscan cardiolite myoview definity optison
 carevue metavision aline artline suct suctioned sxn sxd conts contd drng drg dsg dsgs dsd serosang serosanguinous
 integ eval afeb vss mae tol gtt gtts abx ngt ogt lcws lis cdi ivf prbc prbcs ffp tfs ivpb pca kvo tko hob oob
+cont cath caths swan aline alines neuro resp endo heme nsg npn micu sicu csru ccu tsicu cvicu
 """.split())
 
 # English words that are also common census names but are clinical or demographic descriptors in notes.
@@ -323,6 +324,11 @@ stage stages staging line lines lift grid patch nail boot boots injector inhaler
 stent device pouch bag splint brace collar frame cast chart screen screening sling pessary ring pump needle clamp
 drain forceps retractor tube tubes cream lotion ointment drops spray kit booster vaccine prosthesis implant
 """.split())
+
+
+def starts_sentence(text: str, start: int) -> bool:
+    """True when the word at ``start`` opens a sentence, line, list item or field value."""
+    return _starts_sentence(text, start)
 
 
 def _starts_sentence(text: str, start: int) -> bool:
