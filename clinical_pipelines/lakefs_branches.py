@@ -32,7 +32,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from enum import Enum
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 QUARANTINE_BRANCH = "quarantine-records"
 QUARANTINE_PREFIX = "_quarantine/branches/"
@@ -64,6 +64,7 @@ class DisposalReason(str, Enum):
     RUN_FINISHED_UNRELEASED = "run_finished_unreleased"  # its run ended without releasing it
     RUN_STALE = "run_stale"  # its run has shown no sign of life for longer than the stale limit
     RUN_UNKNOWN = "run_unknown"  # the Dagster instance has no run with that id
+    ALREADY_RELEASED = "already_released"  # identical content (same release fingerprint) is already on main
 
 
 class RunActivity(str, Enum):
@@ -316,3 +317,136 @@ def read_quarantine_record(repo: Any, branch: str) -> dict[str, Any] | None:
             return json.loads(fh.read())
     except NotFoundException:
         return None
+
+
+# ------------------------------------------------------------------------------ fault injection (tests)
+FAULT_POINT_ENV = "CLINICAL_PIPELINES_FAULT_POINT"  # "<point>=<signal file>"; unset in production
+FAULT_POINTS = (
+    "lakefs.commit:<repository>",  # a lakeFS commit was made, its audit event not yet written
+    "lakefs.merge.before",  # a merge into main is about to start (before the audit log is checked)
+    "lakefs.merge.after",  # lakeFS merged into main, the audit event not yet written
+    "mlflow.register.after",  # MLflow registered the model version, before its tags and audit event
+    "mlflow.alias.before",  # an alias move is about to start (before the audit log is checked)
+    "mlflow.alias.after",  # MLflow moved the alias, its audit event not yet written
+)
+_FAULTS_FIRED: set[str] = set()
+
+
+def fault_point(name: str) -> None:
+    """Fault-injection point for the crash and outage tests (``clinical_pipelines_tests/test_faults.py``).
+
+    Inert unless ``CLINICAL_PIPELINES_FAULT_POINT`` is ``<name>=<file>`` for this ``name`` (one of
+    :data:`FAULT_POINTS`): then, the first time the process reaches it, the process writes its pid
+    to ``<file>`` and waits while the file exists (at most 10 minutes), so a test can SIGKILL it or
+    stop a server at exactly this moment, and delete the file to let it go on.
+    """
+    spec = os.environ.get(FAULT_POINT_ENV)
+    if not spec or name in _FAULTS_FIRED:
+        return
+    point, _, signal_file = spec.partition("=")
+    if point != name or not signal_file:
+        return
+    import time
+
+    _FAULTS_FIRED.add(name)
+    path = Path(signal_file)
+    path.write_text(str(os.getpid()))
+    deadline = time.monotonic() + 600
+    while path.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+
+def attested_merge_of(repo: Any, source_commit: str, verify: Any, *, branch: str = "main",
+                      depth: int = 200) -> str | None:
+    """The commit among the latest ``depth`` of ``branch`` that merged ``source_commit`` and whose metadata
+    passes ``verify`` (a callable on the metadata mapping: the gate attestation), else None.
+
+    Finds a release that lakeFS made but whose run died (or lost its audit database) before recording
+    it, so the next run records that merge instead of merging again.
+    """
+    for commit in repo.ref(branch).log(max_amount=depth):
+        if source_commit in (commit.parents or []) and verify(commit.metadata or {}):
+            return commit.id
+    return None
+
+
+# ------------------------------------------------------------------------------ one release per content
+RELEASE_FINGERPRINT = "release_fingerprint"  # lakeFS commit metadata key of a de-identified snapshot
+CLAIM_PREFIX = "release-"
+CLAIM_WAIT_SECONDS = 300.0
+
+
+def release_fingerprint(*, batch_id: str, source_files: Mapping[str, str], transform_hash: str, policy_sha256: str,
+                        study_id: str | None = None) -> str:
+    """SHA-256 of what determines a de-identified snapshot's content: study, batch, the SHA-256 of each
+    raw file, the transform code hash and the policy hash (not run ids, commit ids or ingest times)."""
+    import hashlib
+
+    identity = {"study_id": study_id or "", "batch_id": batch_id, "files": dict(sorted(source_files.items())),
+                "transform_hash": transform_hash, "policy_sha256": policy_sha256}
+    return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()
+
+
+def claim_tag(fingerprint: str) -> str:
+    return f"{CLAIM_PREFIX}{fingerprint[:32]}"
+
+
+class ReleaseBusy(RuntimeError):
+    """Another live run holds the release claim of identical content and has not merged it in time."""
+
+
+@dataclass(frozen=True)
+class ReleaseClaim:
+    """Outcome of :func:`claim_release`: this run holds the claim (``claimed``), or identical content is
+    already released by the merge ``released_merge`` of the claimed commit ``claimed_commit``."""
+
+    claimed: bool
+    claimed_commit: str
+    released_merge: str | None = None
+    taken_over: str | None = None  # the stale claim's commit this run took over
+
+
+def claim_release(repo: Any, fingerprint: str, gated_commit: str, *, create_tag: Any, merged: Any,
+                  claimer_active: Any, wait_seconds: float = CLAIM_WAIT_SECONDS, poll_seconds: float = 2.0,
+                  sleep: Any = None) -> ReleaseClaim:
+    """Serialise releases of identical content (two runs of one batch): at most one merge per fingerprint.
+
+    The claim is the lakeFS tag ``release-<fingerprint>`` on the gated commit, created atomically by
+    ``create_tag(name, commit)`` (lakeFS refuses a tag that exists). If another commit's claim exists:
+    when ``merged(commit)`` gives its merge on main, identical content is already released; when
+    ``claimer_active(commit)`` is false (its run crashed or ended without merging) the stale claim is
+    taken over; otherwise this waits up to ``wait_seconds`` and raises :class:`ReleaseBusy`.
+    The tag stays after the release: a re-run of a released batch finds it and makes no new merge.
+    """
+    import time
+
+    from lakefs.exceptions import ConflictException, NotFoundException
+
+    sleep = sleep or time.sleep
+    name = claim_tag(fingerprint)
+    deadline = time.monotonic() + wait_seconds
+    taken_over = None
+    while True:
+        try:
+            create_tag(name, gated_commit)
+            return ReleaseClaim(True, gated_commit, taken_over=taken_over)
+        except ConflictException:
+            pass
+        try:
+            held = repo.tag(name).get_commit().id
+        except NotFoundException:
+            continue  # a stale claim was just removed by another run: try again
+        merge = merged(held)
+        if merge is not None:
+            return ReleaseClaim(False, held, released_merge=merge)
+        if not claimer_active(held):
+            try:
+                repo.tag(name).delete()
+            except NotFoundException:
+                pass
+            taken_over = held
+            continue
+        if time.monotonic() > deadline:
+            raise ReleaseBusy(f"the release of identical content (claim {name}, commit {held[:12]}) is held by a "
+                              f"live run that has not merged it within {wait_seconds:.0f} s")
+        sleep(poll_seconds)

@@ -142,8 +142,8 @@ class World:
     batches: list[str] = field(default_factory=list)
     gate_policy: Path | None = None
 
-    def snapshot(self, batch_id: str, **resource_overrides):
-        return dg.materialize(list(self.defs.assets), selection=list(SNAPSHOT_ASSETS), instance=self.instance,
+    def snapshot(self, batch_id: str, selection=SNAPSHOT_ASSETS, **resource_overrides):
+        return dg.materialize(list(self.defs.assets), selection=list(selection), instance=self.instance,
                               partition_key=batch_key(STUDY, batch_id), resources=resources(**resource_overrides),
                               raise_on_error=False)
 

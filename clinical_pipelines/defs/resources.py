@@ -18,6 +18,7 @@ import boto3
 import dagster as dg
 import lakefs
 import pandas as pd
+import urllib3
 from botocore.config import Config as BotoConfig
 
 from clinical_pipelines.audit import events as audit_events
@@ -50,8 +51,34 @@ class AuditLogResource(dg.ConfigurableResource):
         anchor_after(self.log(), [event])
         return event
 
+    def require_available(self, action: str) -> None:
+        """Fail closed before ``action`` publishes anything when the audit database cannot be reached
+        (a publish must never go unrecorded). Raises ``dagster.Failure`` naming the error type only."""
+        try:
+            self.log().head()
+        except Exception as exc:  # noqa: BLE001 - any database error means: do not publish
+            raise dg.Failure(description=(
+                f"The audit log database is unreachable ({type(exc).__name__}); refusing to {action} before its "
+                "audit event can be written. Nothing was published. Start the audit database "
+                "(CLINICAL_PIPELINES_AUDIT_DB_URL) and re-run the step."), allow_retries=False) from None
+
+    def require_available(self, action: str) -> None:
+        """Fail closed before ``action`` publishes anything when the audit database cannot be reached
+        (a publish must never go unrecorded). Raises ``dagster.Failure`` naming the error type only."""
+        try:
+            self.log().head()
+        except Exception as exc:  # noqa: BLE001 - any database error means: do not publish
+            raise dg.Failure(description=(
+                f"The audit log database is unreachable ({type(exc).__name__}); refusing to {action} before its "
+                "audit event can be written. Nothing was published. Start the audit database "
+                "(CLINICAL_PIPELINES_AUDIT_DB_URL) and re-run the step."), allow_retries=False) from None
+
 
 _PROTECTED: set[tuple[str, str]] = set()  # (endpoint, repository) whose main protection was ensured
+# Errors of a lakeFS request that got no answer (server down, connection reset).
+_UNREACHABLE: tuple[type[BaseException], ...] = (OSError, urllib3.exceptions.HTTPError)
+# Errors of a lakeFS request that got no answer (server down, connection reset).
+_UNREACHABLE: tuple[type[BaseException], ...] = (OSError, urllib3.exceptions.HTTPError)
 
 
 @functools.lru_cache(maxsize=8)
@@ -177,11 +204,19 @@ class LakeFSResource(dg.ConfigurableResource):
         audit_payload: Mapping[str, Any] | None = None,
     ) -> str:
         """Commit a branch; the metadata must hold ids, hashes and counts only (it is not PHI-safe)."""
+        from clinical_pipelines.lakefs_branches import fault_point
+
+        self.audit_log.require_available(f"commit branch {branch} of {repository}")
+        from clinical_pipelines.lakefs_branches import fault_point
+
+        self.audit_log.require_available(f"commit branch {branch} of {repository}")
         # allow_empty: a re-run over identical data still leaves its own commit, carrying its run id.
         ref = self.repository(repository, create=False).branch(branch).commit(
             message, metadata={str(k): str(v) for k, v in metadata.items()}, allow_empty=True
         )
         commit_id = ref.get_commit().id
+        fault_point(f"lakefs.commit:{repository}")
+        fault_point(f"lakefs.commit:{repository}")
         self.audit_log.append(
             audit_events.LAKEFS_COMMIT,
             audit_events.lakefs_subject(repository, commit_id),
@@ -214,7 +249,7 @@ class LakeFSResource(dg.ConfigurableResource):
         that evaluated them, default ``gates_run_id``/``dagster_run_id``); lakeFS's pre-merge hook
         refuses the merge without it (``lakefs_protection``).
         """
-        from clinical_pipelines.lakefs_branches import require_unmoved
+        from clinical_pipelines.lakefs_branches import fault_point, require_unmoved
         from clinical_pipelines.lakefs_protection import attest
 
         repo = self.repository(repository, create=False)
@@ -228,16 +263,38 @@ class LakeFSResource(dg.ConfigurableResource):
         run_id = gates_run_id or md.get("gates_run_id") or md.get("dagster_run_id", "")
         md.update(attest(self.gate_key(), repository=repository, branch=into, source_commit=source_commit,
                          gates=gate_names, gates_run_id=run_id))
-        merge_commit = repo.ref(source_commit).merge_into(repo.branch(into), message=message, metadata=md,
-                                                          allow_empty=True)
+        fault_point("lakefs.merge.before")
+        self.audit_log.require_available(f"merge commit {source_commit[:12]} into {into} of {repository}")
+        try:
+            merge_commit = repo.ref(source_commit).merge_into(repo.branch(into), message=message, metadata=md,
+                                                              allow_empty=True)
+        except _UNREACHABLE as exc:
+            raise dg.Failure(description=(
+                f"lakeFS did not answer the merge of commit {source_commit[:12]} into {into} of {repository} "
+                f"({type(exc).__name__}); the merge may not have been made. Start lakeFS and re-run the step: a "
+                "merge lakeFS made without an answer is found by its gate attestation and recorded, not repeated."),
+                allow_retries=False) from None
+        fault_point("lakefs.merge.after")
+        try:
+            self.record_merge(repository, into, merge_commit, source_commit, gate_names, audit_payload)
+        except Exception as exc:  # noqa: BLE001 - the merge is made; say so and how it gets recorded
+            raise dg.Failure(description=(
+                f"lakeFS merged commit {source_commit[:12]} into {into} of {repository} (merge {merge_commit[:12]}) "
+                f"but its audit event could not be written ({type(exc).__name__}). Start the audit database and "
+                "re-run the step: it records this attested merge instead of merging again. Until then the "
+                "published-state check reports the change."), allow_retries=False) from None
+        return merge_commit
+
+    def record_merge(self, repository: str, into: str, merge_commit: str, source_commit: str,
+                     gate_names: Iterable[str], audit_payload: Mapping[str, Any] | None = None) -> None:
+        """Append the ``lakefs.merge`` audit event of a merge (also of one made by an interrupted run)."""
         self.audit_log.append(
             audit_events.LAKEFS_MERGE,
             audit_events.lakefs_subject(repository, merge_commit),
             inputs=[audit_events.lakefs_subject(repository, source_commit)],
-            payload={"repository": repository, "into": into, "source_commit": source_commit, "gates": gate_names,
-                     **(audit_payload or {})},
+            payload={"repository": repository, "into": into, "source_commit": source_commit,
+                     "gates": list(gate_names), **(audit_payload or {})},
         )
-        return merge_commit
 
     def tag(self, repository: str, tag: str, ref: str) -> str:
         repo = self.repository(repository, create=False)
@@ -298,10 +355,28 @@ class MLflowResource(dg.ConfigurableResource):
         )
 
     def set_alias(self, name: str, alias: str, version: str, *, payload: Mapping[str, Any]) -> None:
+        from clinical_pipelines.lakefs_branches import fault_point
+
+        fault_point("mlflow.alias.before")
+        self.audit_log.require_available(f"move alias '{alias}' of {name} to version {version}")
+        previous = self.alias_version(name, alias)
         self.client().set_registered_model_alias(name, alias, version)
-        self.audit_log.append(
-            audit_events.MLFLOW_ALIAS_SET, audit_events.model_subject(name, version), payload={"alias": alias, **payload}
-        )
+        fault_point("mlflow.alias.after")
+        try:
+            self.audit_log.append(audit_events.MLFLOW_ALIAS_SET, audit_events.model_subject(name, version),
+                                  payload={"alias": alias, **payload})
+        except Exception as exc:  # noqa: BLE001 - an unrecorded alias move is taken back
+            self._restore_alias(name, alias, previous)
+            raise dg.Failure(description=(
+                f"The audit event of moving alias '{alias}' of {name} to version {version} could not be written "
+                f"({type(exc).__name__}); the alias was moved back to {previous or 'nothing'}. Start the audit "
+                "database and re-run the step."), allow_retries=False) from None
+
+    def _restore_alias(self, name: str, alias: str, previous: str | None) -> None:
+        if previous is None:
+            self.client().delete_registered_model_alias(name, alias)
+        else:
+            self.client().set_registered_model_alias(name, alias, previous)
 
     def alias_version(self, name: str, alias: str) -> str | None:
         from mlflow.exceptions import MlflowException

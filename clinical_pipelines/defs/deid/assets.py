@@ -38,7 +38,9 @@ from clinical_pipelines.defs.resources import (
     AuditLogResource, DeidentificationResource, LakeFSResource, StudyRegistryResource,
 )
 from clinical_pipelines.audit import events as audit_events
-from clinical_pipelines.lakefs_branches import BranchMissing, BranchMoved, DisposalReason, deid_branch_name
+from clinical_pipelines.lakefs_branches import (
+    RELEASE_FINGERPRINT, BranchMissing, BranchMoved, DisposalReason, deid_branch_name, release_fingerprint,
+)
 from clinical_pipelines.lakefs_protection import GATED_COMMIT
 from clinical_pipelines.provenance import code_version, environment_digest, transform_code_hash
 from clinical_pipelines.settings import DEID_REPOSITORY, LANDING_REPOSITORY
@@ -180,6 +182,9 @@ def deidentified_snapshot(
             "environment_digest": env["digest"],
             "code_version": manifest["code_version"],
             "dagster_run_id": context.run.run_id,
+            RELEASE_FINGERPRINT: release_fingerprint(study_id=study_id, batch_id=batch_id,
+                                                     source_files=raw_extract["files"], transform_hash=transform_hash,
+                                                     policy_sha256=policy.sha256),
             "::lakefs::Dagster run::url[url:ui]": dagster_url,
         },
         inputs=[audit_events.batch_subject(batch_id)],
@@ -292,7 +297,12 @@ def released_snapshot(
     if problems:
         raise refuse("gates_not_passed", problems)
     tag = f"snapshot-{study_id}-{batch_id}-{snap.commit_id[:8]}"
+    claim = _claim_release(context, lakefs, snap)
+    if claim is not None and not claim.claimed and claim.claimed_commit != snap.commit_id:
+        return _already_released(context, lakefs, snap, claim, f"snapshot-{study_id}-{batch_id}-", stored)
     merge_commit = _released_by(lakefs, tag, snap)
+    if merge_commit is None:
+        merge_commit = _interrupted_release(context, lakefs, audit_log, snap)
     if merge_commit is None:
         try:
             merge_commit = lakefs.merge(
@@ -311,8 +321,10 @@ def released_snapshot(
                          head_commit=exc.head_commit, uncommitted=exc.uncommitted) from None
         except BranchMissing as exc:
             raise refuse("branch_missing", [str(exc)]) from None
-        lakefs.tag(DEID_REPOSITORY, tag, merge_commit)
-        lakefs.delete_branch(DEID_REPOSITORY, snap.branch)
+    if _released_by(lakefs, tag, snap) is None:
+        _tag_once(lakefs, tag, merge_commit)
+    _delete_if_present(lakefs, snap.branch)
+    _clean_orphans(context, lakefs)  # branches of this batch's earlier runs are superseded now
     return dg.Output(
         {**stored, "merge_commit": merge_commit, "tag": tag},
         metadata={
@@ -348,6 +360,102 @@ def _refusal(context: dg.AssetExecutionContext, audit_log: AuditLogResource, bat
         )
 
     return refuse
+
+
+def _interrupted_release(context: dg.AssetExecutionContext, lakefs: LakeFSResource, audit_log: AuditLogResource,
+                         snap: RecordedSnapshot) -> str | None:
+    """The attested merge of ``snap``'s gated commit already on main, made by a run that died (or lost its
+    audit database) before tagging it; its missing ``lakefs.merge`` audit event is recorded now."""
+    from clinical_pipelines.lakefs_branches import attested_merge_of
+    from clinical_pipelines.lakefs_protection import verify_attestation
+
+    key = lakefs.gate_key()
+    merge_commit = attested_merge_of(
+        lakefs.repository(DEID_REPOSITORY, create=False), snap.commit_id,
+        lambda md: verify_attestation(key, repository=DEID_REPOSITORY, branch="main", source_commit=snap.commit_id,
+                                      metadata=md))
+    if merge_commit is None:
+        return None
+    subject = audit_events.lakefs_subject(DEID_REPOSITORY, merge_commit)
+    if not audit_log.log().query(event_type=audit_events.LAKEFS_MERGE, subject=subject):
+        lakefs.record_merge(DEID_REPOSITORY, "main", merge_commit, snap.commit_id, SNAPSHOT_GATES,
+                            audit_payload={"batch_id": snap.batch_id, "gates_run_id": snap.run_id,
+                                           "recovered_by": audit_events.run_subject(context.run.run_id)})
+        context.log.warning(f"merge {merge_commit[:12]} of the gated commit was made by an interrupted run; "
+                            "its audit event is recorded now, nothing is merged again")
+    return merge_commit
+
+
+def _claim_release(context: dg.AssetExecutionContext, lakefs: LakeFSResource, snap: RecordedSnapshot):
+    """This run's claim on releasing ``snap``'s content (``lakefs_branches.claim_release``); None for a
+    snapshot committed without a release fingerprint."""
+    from clinical_pipelines.defs.deid.branches import run_activity
+    from clinical_pipelines.lakefs_branches import (
+        RELEASE_FINGERPRINT, ReleaseBusy, RunActivity, attested_merge_of, claim_release,
+    )
+    from clinical_pipelines.lakefs_protection import verify_attestation
+
+    repo = lakefs.repository(DEID_REPOSITORY, create=False)
+    fingerprint = (repo.ref(snap.commit_id).get_commit().metadata or {}).get(RELEASE_FINGERPRINT)
+    if not fingerprint:
+        return None
+    key = lakefs.gate_key()
+
+    def merged(commit: str) -> str | None:
+        return attested_merge_of(repo, commit, lambda md: verify_attestation(
+            key, repository=DEID_REPOSITORY, branch="main", source_commit=commit, metadata=md))
+
+    def claimer_active(commit: str) -> bool:
+        run_id = (repo.ref(commit).get_commit().metadata or {}).get("dagster_run_id", "")
+        return bool(run_id) and run_activity(context.instance, run_id[:8]) is RunActivity.ACTIVE
+
+    try:
+        claim = claim_release(repo, fingerprint, snap.commit_id, merged=merged, claimer_active=claimer_active,
+                              create_tag=lambda name, commit: lakefs.tag(DEID_REPOSITORY, name, commit))
+    except ReleaseBusy as exc:
+        raise dg.Failure(description=f"Not releasing partition {snap.batch_id} now: {exc}. main is unchanged; re-run "
+                                     "the release when that run has ended.", allow_retries=False) from None
+    if claim.taken_over:
+        context.log.warning(f"took over the stale release claim of commit {claim.taken_over[:12]} (its run ended "
+                            "without merging)")
+    return claim
+
+
+def _already_released(context: dg.AssetExecutionContext, lakefs: LakeFSResource, snap: RecordedSnapshot, claim,
+                      tag_prefix: str,
+                      stored: dict) -> dg.Output[dict]:
+    """Identical content (same release fingerprint) is on main already: no new merge; this run's branch goes."""
+    lakefs.quarantine_branch(DEID_REPOSITORY, snap.branch, reason=DisposalReason.ALREADY_RELEASED,
+                             gated_commit=snap.commit_id, recorded_by=audit_events.run_subject(context.run.run_id))
+    tag = f"{tag_prefix}{claim.claimed_commit[:8]}"
+    context.log.info(f"partition {snap.batch_id}: identical content was released by merge {claim.released_merge[:12]}; "
+                     "nothing merged")
+    return dg.Output(
+        {**stored, "merge_commit": claim.released_merge, "tag": tag, "already_released": True},
+        metadata={"lakefs_commit": claim.released_merge, "lakefs_tag": tag, "already_released": True,
+                  "lakefs_url": dg.MetadataValue.url(lakefs.ui_url(DEID_REPOSITORY, tag)),
+                  "snapshot_commit": claim.claimed_commit},
+    )
+
+
+def _tag_once(lakefs: LakeFSResource, tag: str, merge_commit: str) -> None:
+    """Tag the release; a concurrent run that tagged the same merge first is fine."""
+    from lakefs.exceptions import ConflictException
+
+    try:
+        lakefs.tag(DEID_REPOSITORY, tag, merge_commit)
+    except ConflictException:
+        if lakefs.repository(DEID_REPOSITORY, create=False).tag(tag).get_commit().id != merge_commit:
+            raise
+
+
+def _delete_if_present(lakefs: LakeFSResource, branch: str) -> None:
+    from lakefs.exceptions import NotFoundException
+
+    try:
+        lakefs.delete_branch(DEID_REPOSITORY, branch)
+    except NotFoundException:
+        pass
 
 
 def _released_by(lakefs: LakeFSResource, tag: str, snap: RecordedSnapshot) -> str | None:

@@ -15,6 +15,7 @@ from clinical_pipelines.defs.gates import require_gates_passed
 from clinical_pipelines.defs.labels.assets import LABEL_AGREEMENT_GATE, read_all_batches
 from clinical_pipelines.defs.partitions import studies, study_of
 from clinical_pipelines.defs.resources import AuditLogResource, LakeFSResource, MLflowResource, StudyRegistryResource
+from clinical_pipelines.lakefs_branches import fault_point
 from clinical_pipelines.provenance import code_version, environment_digest, sha256_bytes
 from clinical_pipelines.settings import DEID_REPOSITORY, REGISTERED_MODEL_NAME
 from clinical_pipelines.study import layout
@@ -209,6 +210,7 @@ def trained_model(
         "environment_digest": env["digest"],
         "dagster_run_id": context.run.run_id,
     }
+    mlflow.audit_log.require_available("register a model version")
     mlflow_api.set_experiment(layout.experiment_name(study_id))
     with mlflow_api.start_run(run_name=f"train-{context.run.run_id[:8]}") as run:
         mlflow_api.log_params({**{k: str(v) for k, v in params.items()}, "features": len(features.names),
@@ -225,6 +227,7 @@ def trained_model(
             pip_requirements=MODEL_PIP_REQUIREMENTS, input_example=X.head(3),
             skops_trusted_types=SKOPS_TRUSTED_TYPES,
         )
+        fault_point("mlflow.register.after")
         experiment_id = run.info.experiment_id
         run_id = run.info.run_id
     version = str(info.registered_model_version)
