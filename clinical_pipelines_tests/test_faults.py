@@ -23,7 +23,7 @@ import subprocess
 import sys
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -99,7 +99,8 @@ class Faults:
     settings: object
     pg: Postgres
     root: Path
-    raw: dict[str, bytes]  # one site batch of the world's cohort, landed again under new batch ids
+    # one site batch of the world's cohort, landed again under new batch ids (never shown in test output)
+    raw: dict[str, bytes] = field(repr=False)
 
 
 @pytest.fixture(scope="module")
