@@ -12,6 +12,7 @@ import re
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from ..vocab import CLINICAL_TERMS, GENERIC_FACILITY_WORDS, NOT_NAME_WORDS, ORG_KEYWORDS, STATE_ABBR
+from .labelled_fields import find_labelled_organizations
 from .places import is_place
 from .name_contexts import NOT_INITIALS
 from .ner import NER_ABBREVIATIONS
@@ -172,7 +173,8 @@ def find_organizations(text: str) -> list[Candidate]:
             t = _FACILITY_TAIL_RE.match(text, m.end())
             out.append(Candidate(fs, t.end() if t else m.end(), "ORGANIZATION", 0.8))
     out += find_named_hospitals(text)
-    return [c for c in out if not _caps_common_words(text[c.start:c.end])]
+    # labelled fields keep their value whatever its words (labelled_fields.py); the rest drops ordinary capitals
+    return [c for c in out if not _caps_common_words(text[c.start:c.end])] + find_labelled_organizations(text)
 
 
 _NAME_LINKS = frozenset({"of", "and", "the", "at", "for"})
