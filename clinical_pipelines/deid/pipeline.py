@@ -179,6 +179,28 @@ def _text_known(frames: Mapping[str, pd.DataFrame], table: str, rules: StudyDeid
     return known
 
 
+def deidentify_one_table(frames: Mapping[str, pd.DataFrame], table: str, *, policy: DeidPolicy, key: bytes,
+                         rules: StudyDeidRules, text_engine: ClinicalTextDeidentifier | None,
+                         structured_counts: Counter, text_counts: Counter) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(released frame without lineage, linkage rows) of raw table ``frames[table]``: the structured rules, then
+    the text engine on its free-text columns with each record's known identifiers (its own and those of its
+    encounter, read from ``frames[encounter table]``, which needs only its link and identifier columns).
+    Adds ``table.KIND`` structured counts and span-type text counts to the two counters."""
+    raw = frames[table]
+    res = deidentify_table(raw, table, policy=policy, key=key, rules=rules)
+    structured_counts.update({f"{table}.{k}": v for k, v in res.counts.items()})
+    out = res.frame
+    text_cols = [c for c in rules.text_columns.get(table, ()) if c in raw.columns]
+    if text_cols:
+        known = _text_known(frames, table, rules)
+        for col in text_cols:
+            results = text_engine.deidentify(raw[col].tolist(), known)
+            out[col] = [r.text for r in results]
+            for r in results:
+                text_counts.update(sp.type for sp in r.spans)
+    return out, res.linkage_rows
+
+
 def deidentify_tables(frames: Mapping[str, pd.DataFrame], *, policy: DeidPolicy, key: bytes,
                       text_engine: ClinicalTextDeidentifier | None, lineage: RowLineage,
                       study: Study | None = None) -> DeidBatchResult:
@@ -200,19 +222,11 @@ def deidentify_tables(frames: Mapping[str, pd.DataFrame], *, policy: DeidPolicy,
     text_counts: Counter = Counter()
     out: dict[str, pd.DataFrame] = {}
     links = []
-    for table, raw in frames.items():
-        res = deidentify_table(raw, table, policy=policy, key=key, rules=rules)
-        structured_counts.update({f"{table}.{k}": v for k, v in res.counts.items()})
-        links.append(res.linkage_rows)
-        out[table] = res.frame
-        text_cols = [c for c in rules.text_columns.get(table, ()) if c in raw.columns]
-        if text_cols:
-            known = _text_known(frames, table, rules)
-            for col in text_cols:
-                results = text_engine.deidentify(raw[col].tolist(), known)
-                out[table][col] = [r.text for r in results]
-                for r in results:
-                    text_counts.update(sp.type for sp in r.spans)
+    for table in frames:
+        out[table], linkage_rows = deidentify_one_table(frames, table, policy=policy, key=key, rules=rules,
+                                                        text_engine=text_engine, structured_counts=structured_counts,
+                                                        text_counts=text_counts)
+        links.append(linkage_rows)
     out = _with_lineage(out, frames, rules, lineage)
     before, after, enforcement = _risk(out, rules, policy)
     non_empty = [x for x in links if len(x)]
@@ -281,20 +295,23 @@ def deidentify_batch(encounters: pd.DataFrame, notes: pd.DataFrame, labels: pd.D
 def evaluate_checks(frames: Mapping[str, pd.DataFrame], *, policy: DeidPolicy,
                     known_identifiers: Mapping[str, Sequence[str]] | Sequence[str],
                     text_engine: ClinicalTextDeidentifier | None = None, study: Study | None = None,
-                    rules: StudyDeidRules | None = None) -> list[CheckOutcome]:
+                    rules: StudyDeidRules | None = None, risk_frame: pd.DataFrame | None = None
+                    ) -> list[CheckOutcome]:
     """Blocking checks on the de-identified tables of a snapshot (``frames``: table -> released frame).
 
     ``residual_phi_scan`` uses the independent residual scanner (:func:`.scan.residual_phi_scan`) on the study's
     free-text tables and every table's string cells; ``k_anonymity`` measures the study's quasi-identifiers on
-    their table. The text engine, when given, is re-run on the output for ``review.engine:*`` counts only.
-    Metadata holds counts and ids only.
+    their table (``risk_frame``, when given: that table's quasi-identifier columns only, e.g. read with
+    ``pandas.read_parquet(columns=...)``). The text engine, when given, is re-run on the output for
+    ``review.engine:*`` counts only. Metadata holds counts and ids only.
     """
     rules = rules or deid_rules(policy, study)
     allowed: set[str] = set()
     for t in frames:
         allowed |= rules.shifted_columns(t)
     outcomes = [_residual(frames, rules, known_identifiers, allowed, text_engine)]
-    risk_frame = frames.get(rules.risk_table, pd.DataFrame()) if rules.risk_table else pd.DataFrame()
+    if risk_frame is None:
+        risk_frame = frames.get(rules.risk_table, pd.DataFrame()) if rules.risk_table else pd.DataFrame()
     qis = [q for q in rules.quasi_identifiers if q in risk_frame.columns]
     missing = [q for q in rules.quasi_identifiers if q not in risk_frame.columns]
     m = risk_metrics(risk_frame, qis, [], policy.risk.prosecutor_risk_threshold) if qis else {"k": 0}

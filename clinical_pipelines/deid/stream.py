@@ -128,6 +128,9 @@ class StreamResult:
     structured_counts: Counter = field(default_factory=Counter)
     report: dict = field(default_factory=dict)
     linkage_rows: int = 0
+    risk_before: dict = field(default_factory=dict)
+    risk_after: dict = field(default_factory=dict)
+    enforcement: dict = field(default_factory=dict)
 
 
 class _Linkage:
@@ -196,7 +199,9 @@ def deidentify_stream(inputs: Mapping[str, Path], out_dir: Path, *, policy: Deid
                           risk_before=state.before, risk_after=state.after, enforcement=state.enforcement,
                           row_counts=dict(state.rows))
     return StreamResult(outputs=outputs, row_counts=dict(state.rows), structured_counts=state.counts,
-                        report=json.loads(json.dumps(report, default=str)), linkage_rows=state.linkage.rows)
+                        report=json.loads(json.dumps(report, default=str)), linkage_rows=state.linkage.rows,
+                        risk_before=dict(state.before), risk_after=dict(state.after),
+                        enforcement=dict(state.enforcement))
 
 
 class _State:
