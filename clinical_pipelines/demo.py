@@ -8,7 +8,7 @@
    without ``--study`` a synthetic MACE cohort is generated, as ``make demo`` does;
 4. launches, through the running Dagster webserver, one snapshot run per (study, batch) partition
    and then the study's model lifecycle run, and waits for them;
-5. prints where to look.
+5. on a failed model run, prints which gates and steps failed and why (``demo_report``); prints where to look.
 """
 
 from __future__ import annotations
@@ -21,7 +21,9 @@ import time
 from datetime import datetime, timezone
 
 from clinical_pipelines import services
-from clinical_pipelines.settings import CHAMPION_ALIAS, DEID_REPOSITORY, EVIDENCE_REPOSITORY, LANDING_REPOSITORY, Settings
+from clinical_pipelines.settings import (
+    CHAMPION_ALIAS, DEID_REPOSITORY, EVIDENCE_REPOSITORY, LANDING_REPOSITORY, REPO_ROOT, Settings,
+)
 
 LOCATION = "clinical_pipelines"
 
@@ -152,22 +154,67 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     model_run = client.submit_job_execution(MODEL_JOB, repository_location_name=LOCATION,
                                             tags={"dagster/partition": plan.study_id})
-    model_status = _wait(client, model_run, f"model lifecycle run for {plan.study_id}")
+    what = f"model lifecycle run for {plan.study_id}"
+    model_status = _wait(client, model_run, what)
+    if model_status != "SUCCESS":
+        _explain_failure(DagsterInstance.get(), model_run, what, settings)
     _summary(settings, lakefs, plan.study_id, registered_model_name(plan.study_id), model_run, model_status, t0)
     return 0 if model_status == "SUCCESS" else 1
+
+
+def _explain_failure(instance, run_id: str, what: str, settings: Settings) -> None:
+    """Print (stderr) which gates and steps of the run failed and why, read from its Dagster event log."""
+    from clinical_pipelines.demo_report import failure_lines, read_run_failure
+
+    failure = read_run_failure(instance, run_id)
+    print("\n".join(failure_lines(what, failure, f"{settings.dagster_url}/runs/{run_id}")), file=sys.stderr,
+          flush=True)
+
+
+def _registered_version(ml, model_name: str) -> str | None:
+    from clinical_pipelines.demo_report import latest_version
+
+    try:
+        return latest_version(v.version for v in ml.search_model_versions(f"name='{model_name}'"))
+    except Exception:  # noqa: BLE001 - no such registered model: said in the footer
+        return None
+
+
+def _stop_command(settings: Settings) -> str:
+    from clinical_pipelines.demo_report import stop_command
+
+    default = Settings(home=(REPO_ROOT / "var").resolve())
+    env = {"CLINICAL_PIPELINES_HOME": str(settings.home), "CLINICAL_PIPELINES_LAKEFS_PORT": str(settings.lakefs_port),
+           "CLINICAL_PIPELINES_MLFLOW_PORT": str(settings.mlflow_port),
+           "CLINICAL_PIPELINES_DAGSTER_PORT": str(settings.dagster_port)}
+    defaults = {"CLINICAL_PIPELINES_HOME": str(default.home), "CLINICAL_PIPELINES_LAKEFS_PORT": str(default.lakefs_port),
+                "CLINICAL_PIPELINES_MLFLOW_PORT": str(default.mlflow_port),
+                "CLINICAL_PIPELINES_DAGSTER_PORT": str(default.dagster_port)}
+    return stop_command(env, defaults)
 
 
 def _summary(settings: Settings, lakefs, study_id: str, model_name: str, model_run: str, model_status: str,
              t0: float) -> None:
     from mlflow import MlflowClient
 
+    from clinical_pipelines.demo_report import audit_line, evidence_line
+
     ml = MlflowClient(tracking_uri=settings.mlflow_uri, registry_uri=settings.mlflow_uri)
     try:
         champion = ml.get_model_version_by_alias(model_name, CHAMPION_ALIAS).version
     except Exception:  # noqa: BLE001 - no champion yet: said below
         champion = None
+    version = _registered_version(ml, model_name)
     deid_head = lakefs.head_commit(DEID_REPOSITORY, "main")
-    evidence_tags = [t.id for t in lakefs.repository(EVIDENCE_REPOSITORY).tags()]
+    evidence_tags = [t.id for t in lakefs.repository(EVIDENCE_REPOSITORY).tags() if model_name in t.id]
+    local_bundles = sorted(settings.evidence_dir.glob(f"{model_name}-v*")) if settings.evidence_dir.is_dir() else []
+    evidence_paths = [f"lakefs://{EVIDENCE_REPOSITORY}/{t}/bundles/{model_name}/" for t in evidence_tags]
+    if champion:
+        mlflow_model = f"{model_name} version {champion} (alias '{CHAMPION_ALIAS}')"
+    elif version:
+        mlflow_model = f"{model_name} version {version} registered, no champion (not promoted)"
+    else:
+        mlflow_model = f"no version of {model_name} registered"
     summary = {
         "study": study_id,
         "dagster_ui": f"{settings.dagster_url}/asset-groups",
@@ -177,9 +224,10 @@ def _summary(settings: Settings, lakefs, study_id: str, model_name: str, model_r
         "deidentified_snapshot_main_commit": deid_head,
         "deidentified_snapshots": f"lakefs://{DEID_REPOSITORY}/main/studies/{study_id}/batches/",
         "mlflow_ui": settings.mlflow_uri,
-        "mlflow_model": f"{model_name} version {champion} (alias '{CHAMPION_ALIAS}')" if champion else "no champion",
-        "evidence_bundle": str(settings.evidence_dir),
-        "evidence_tags": [t for t in evidence_tags if model_name in t],
+        "mlflow_model": mlflow_model,
+        "mlflow_latest_version": version,
+        "evidence_bundles": [str(p) for p in local_bundles] or evidence_paths,
+        "evidence_tags": evidence_tags,
         "audit_log": settings.audit_db_url,
         "wall_time_s": round(time.monotonic() - t0, 1),
         "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -188,10 +236,11 @@ def _summary(settings: Settings, lakefs, study_id: str, model_name: str, model_r
     print(
         "\nWhere to look:\n"
         f"  Dagster UI (asset lineage, checks, runs; partitions by study and batch): {summary['dagster_ui']}\n"
+        f"  Model lifecycle run ({model_status}): {summary['dagster_model_run']}\n"
         f"  lakeFS (snapshots, tags, commit metadata): {settings.lakefs_endpoint}  main @ {deid_head[:12]}, "
         f"studies/{study_id}/\n"
-        f"  MLflow (model registry): {settings.mlflow_uri}/#/models/{model_name}  {summary['mlflow_model']}\n"
-        f"  Evidence bundles: {settings.evidence_dir}  (verify: clinical-pipelines evidence verify DIR)\n"
-        f"  Audit: clinical-pipelines audit trace {model_name} {champion}   |   clinical-pipelines audit verify\n"
-        "  Stop everything: make down"
+        f"  MLflow (model registry): {settings.mlflow_uri}/#/models/{model_name}  {mlflow_model}\n"
+        f"  {evidence_line(local_bundles, evidence_paths)}\n"
+        f"  {audit_line(model_name, version)}\n"
+        f"  Stop everything: {_stop_command(settings)}"
     )
