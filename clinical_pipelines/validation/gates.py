@@ -438,3 +438,21 @@ def all_gates_passed(results: list[GateResult]) -> bool:
     by the study counts as passed; an absent gate never does)."""
     names = [r.name for r in results]
     return sorted(names) == sorted(ALL_GATES) and all(r.passed for r in results)
+
+
+def gate_decision_payload(results: list[GateResult]) -> dict:
+    """The audit payload of a promotion-gate decision: gate names, counts, thresholds and comparisons only
+    (no metric values of the data; those stay in the check results and the validation report).
+
+    Shape: ``{"gates_failed": [name], "n_gates": int, "n_failed": int, "n_not_applicable": int,
+    "thresholds": {name: {"threshold": float | None, "comparison": ">=" | "<=", "status": str,
+    "n": int | None, "min_n": int | None}}}`` with ``thresholds`` over the failed gates."""
+    failed = [r for r in results if not r.passed]
+    return {
+        "gates_failed": [r.name for r in failed],
+        "n_gates": len(results),
+        "n_failed": len(failed),
+        "n_not_applicable": sum(not r.applicable for r in results),
+        "thresholds": {r.name: {"threshold": r.threshold, "comparison": r.comparison, "status": r.status,
+                                "n": r.n, "min_n": r.min_n} for r in failed},
+    }

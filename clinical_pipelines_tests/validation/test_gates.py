@@ -24,6 +24,7 @@ from clinical_pipelines.validation.gates import (
     GateResult,
     all_gates_passed,
     evaluate_gates,
+    gate_decision_payload,
     load_gate_policy,
 )
 from clinical_pipelines.validation.metrics import evaluate_predictions
@@ -219,3 +220,24 @@ def test_too_few_units_fail_with_the_numbers():
         assert "n = 30 (8 events, 22 non-events)" in r.message and f"n = {policy.min_subgroup_n}" in r.message
     sub = by_name[GATE_SUBGROUP_PERFORMANCE]
     assert sub.status == "fail" and "0 of 2 group(s)" in sub.message and f"n = {policy.min_subgroup_n}" in sub.message
+
+
+def test_gate_decision_payload_names_failed_gates_with_thresholds_and_is_accepted_by_the_audit_log(
+        good_metrics, tmp_path):
+    from clinical_pipelines.audit import events as ev
+    from clinical_pipelines.audit.store import AuditLog
+
+    policy = load_gate_policy()
+    m = copy.deepcopy(good_metrics)
+    m["splits"]["temporal_test"]["auroc_ci_lower"] = 0.55
+    payload = gate_decision_payload(evaluate_gates(m, policy))
+    assert payload["gates_failed"] == [GATE_DISCRIMINATION_TEMPORAL]
+    assert (payload["n_gates"], payload["n_failed"], payload["n_not_applicable"]) == (len(ALL_GATES), 1, 0)
+    assert payload["thresholds"] == {GATE_DISCRIMINATION_TEMPORAL: {
+        "threshold": policy.min_auroc_temporal, "comparison": ">=", "status": "fail", "n": None, "min_n": None}}
+    assert "0.55" not in repr(payload), "observed metric values stay in the check results, not the audit payload"
+    with AuditLog(f"sqlite:///{tmp_path / 'audit.db'}") as log:
+        event = log.append(ev.GATE_BLOCKED, ev.model_subject("clinical-x-risk", 1), actor="t",
+                           payload={"stage": "model_validation", **payload})
+        assert event.payload["thresholds"][GATE_DISCRIMINATION_TEMPORAL]["comparison"] == ">="
+    assert gate_decision_payload(evaluate_gates(good_metrics, policy))["n_failed"] == 0

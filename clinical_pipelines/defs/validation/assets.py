@@ -2,7 +2,8 @@
 
 ``model_validation`` scores the internal, temporal and external test splits with the exact
 registered model version, computes discrimination, calibration, subgroup and safety metrics,
-and evaluates every promotion gate of the gate policy as a blocking asset check in the same step.
+and evaluates every promotion gate of the gate policy as a blocking asset check in the same step; a
+failed gate is recorded as a ``gate.blocked`` audit event on the model version (names, counts, thresholds).
 ``model_promotion`` promotes the latest validated version recorded in the Dagster event log and
 sets the MLflow alias only after re-verifying every gate of that version's lineage (de-id gates of
 each snapshot, label agreement, patient-disjoint split, promotion gates; ``lineage.py``) and that
@@ -30,7 +31,9 @@ from clinical_pipelines.settings import CHAMPION_ALIAS
 from clinical_pipelines.training import split as splitting
 from clinical_pipelines.training.design import AGE_FEATURE, evaluation_design, feature_set
 from clinical_pipelines.training.model import age_years, prepare_features
-from clinical_pipelines.validation.gates import ALL_GATES, GATE_DESCRIPTIONS, evaluate_gates, gate_design
+from clinical_pipelines.validation.gates import (
+    ALL_GATES, GATE_DESCRIPTIONS, evaluate_gates, gate_decision_payload, gate_design,
+)
 from clinical_pipelines.validation.metrics import evaluate_predictions
 from clinical_pipelines.validation.plots import plots_per_split
 
@@ -113,6 +116,13 @@ def model_validation(
                  "gates_not_applicable": [r.name for r in results if not r.applicable], "policies": [identity.to_dict()],
                  "dagster_run_id": context.run.run_id},
     )
+    if not passed_all:  # the gate decision itself, anchored at once (promotion is then never attempted)
+        audit_log.append(
+            audit_events.GATE_BLOCKED, audit_events.model_subject(trained_model["model_name"], trained_model["version"]),
+            payload={"stage": "model_validation", **gate_decision_payload(results),
+                     "gate_policy_sha256": policy.sha256, "gate_policy_version": policy.version,
+                     "policies": [identity.to_dict()], "dagster_run_id": context.run.run_id},
+        )
     internal = metrics["splits"].get("internal_test", {})
     yield dg.Output(
         {"model_name": trained_model["model_name"], "version": trained_model["version"],
