@@ -8,6 +8,8 @@ No Dagster import: used by the de-identification, training and audit modules and
 - ``transform_code_hash``: identity of the transform code and the policies in force.
 - ``environment_digest``: container image digest, or a hash of the installed distributions.
 - ``code_version``: git commit of the repository (+ ``-dirty``), or a configured fallback.
+- ``source_system_label``: a batch's source system as reports show it ("not declared (no batch
+  descriptor)" when the batch came without a descriptor naming one).
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ __all__ = [
     "transform_code_hash",
     "environment_digest",
     "code_version",
+    "SOURCE_SYSTEM_NOT_DECLARED",
+    "source_system_label",
 ]
 
 IMAGE_DIGEST_ENV = "CLINICAL_PIPELINES_IMAGE_DIGEST"
@@ -214,3 +218,13 @@ def code_version(repo_dir: str | os.PathLike[str] | None = None) -> str:
     if env:
         return env
     return "unknown"
+
+
+SOURCE_SYSTEM_NOT_DECLARED = "not declared (no batch descriptor)"
+
+
+def source_system_label(value: object) -> str:
+    """A source manifest's ``source_system`` for display: the declared id, else
+    :data:`SOURCE_SYSTEM_NOT_DECLARED` (empty or missing: the batch had no descriptor declaring it)."""
+    text = str(value).strip() if value is not None else ""
+    return text or SOURCE_SYSTEM_NOT_DECLARED

@@ -17,7 +17,7 @@ from typing import Any
 
 from clinical_pipelines.audit import events as ev
 from clinical_pipelines.audit.store import AuditEvent, AuditLog
-from clinical_pipelines.provenance import canonical_json
+from clinical_pipelines.provenance import canonical_json, source_system_label
 
 __all__ = ["Trace", "trace_model", "ModelNotInAuditLog"]
 
@@ -88,9 +88,7 @@ class Trace:
                 w(f"    {json.dumps(p, sort_keys=True)}")
         w(f"Label sets ({len(self.label_sets)}):")
         for ls in self.label_sets:
-            w(f"  {ls['subject']}: {ls.get('n_labels', '?')} labels, kappa {ls.get('kappa', '?')}, "
-              f"raters {', '.join(ls.get('raters') or []) or '?'}, tools "
-              f"{', '.join(ls.get('labeling_tools') or []) or '?'}")
+            w(label_set_line(ls))
         w(f"lakeFS snapshots ({len(self.snapshots)}):")
         for s in self.snapshots:
             kind = "merge" if s["event_type"] == ev.LAKEFS_MERGE else (
@@ -109,7 +107,7 @@ class Trace:
                 w(f"    merged from {', '.join(s['merged_from'])}")
         w(f"Source batches ({len(self.source_batches)}):")
         for b in self.source_batches:
-            w(f"  {b['batch_id']} from {b.get('source_system', '?')} (in {b.get('snapshot', '?')})")
+            w(f"  {b['batch_id']} from {source_system_label(b.get('source_system'))} (in {b.get('snapshot', '?')})")
             for name, digest in sorted((b.get("files") or {}).items()):
                 w(f"    {name}  sha256 {digest}")
             if b.get("row_counts"):
@@ -137,6 +135,26 @@ class Trace:
         w("")
         w(f"[{self.n_events} events over {self.n_subjects} subjects, {self.elapsed_ms:.1f} ms]")
         return "\n".join(out)
+
+
+NOT_APPLICABLE = "not_applicable"  # the label_agreement gate status of a study with a single outcome source
+OUTCOME_FROM_COLUMN = "column"
+
+
+def label_set_line(ls: dict[str, Any]) -> str:
+    """One label set of :attr:`Trace.label_sets`: its label count and agreement (kappa, raters, tools), or
+    "label agreement not applicable: <reason>" when its ``label_agreement`` gate was not applicable (the
+    reason the study spec gives; label sets logged without it: the outcome's source)."""
+    head = f"  {ls['subject']}: {ls.get('n_labels', '?')} labels, "
+    if ls.get("label_gate") == NOT_APPLICABLE or (
+            ls.get("outcome_source") == OUTCOME_FROM_COLUMN and not ls.get("raters")):
+        reason = ls.get("label_gate_reason") or (
+            "outcome taken from a column of the extract (one source, no raters)"
+            if ls.get("outcome_source") == OUTCOME_FROM_COLUMN else "no reason recorded")
+        return head + f"label agreement not applicable: {reason}"
+    kappa = ls.get("kappa")
+    return (head + f"kappa {'?' if kappa is None else kappa}, raters {', '.join(ls.get('raters') or []) or '?'}, "
+            f"tools {', '.join(ls.get('labeling_tools') or []) or '?'}")
 
 
 def _add(lst: list[Any], value: Any) -> None:
@@ -281,6 +299,9 @@ def trace_model(log: AuditLog, model_name: str, version: str | int) -> Trace:
                     "n_labels": p.get("n_labels"),
                     "kappa": p.get("kappa"),
                     "labeling_tools": list(p.get("labeling_tools") or []),
+                    "outcome_source": p.get("outcome_source"),
+                    "label_gate": p.get("label_gate"),
+                    "label_gate_reason": p.get("label_gate_reason"),
                 }
             )
             for r in p.get("raters") or []:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Mapping
 
+from clinical_pipelines.provenance import source_system_label
 from clinical_pipelines.study import roles as R
 
 from .policy import DeidPolicy
@@ -116,7 +117,7 @@ def _zip3_line(policy_section: Mapping) -> list[str]:
 def render_markdown(report: Mapping) -> str:
     r = report
     lines = [f"# De-identification report: batch {r['batch_id']}", "",
-             f"- Source system: {r['source_system']}", f"- Method: {r['method']}",
+             f"- Source system: {source_system_label(r.get('source_system'))}", f"- Method: {r['method']}",
              f"- Policy: version {r['policy']['version']}, sha256 `{r['policy']['sha256']}`, "
              f"dates: {r['policy']['date_mode']}, text replacement: {r['policy']['replacement']}",
              *([f"- Study: {r['study']['study_id']}, spec sha256 `{r['study']['sha256']}`"] if r.get("study") else []),

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from clinical_pipelines.evidence.checklist import ARTEFACTS, items_line
 from clinical_pipelines.evidence.study_facts import StudyFacts
+from clinical_pipelines.provenance import source_system_label
 
 NOT_PROVIDED = "**Not provided** (to be completed before release)"
 EVAL_SPLITS = ("internal_test", "temporal_test", "external_test")
@@ -243,7 +244,7 @@ def datasheet(*, dataset: dict, sources: list[dict] | None = None, population: d
         outcome = {**(outcome or {}), **{k: v for k, v in (("name", facts.outcome.get("name")),
                    ("definition", facts.outcome.get("definition")), ("description", facts.outcome.get("description")),
                    ("label source", facts.label_source)) if v}}
-    source_rows = [[s.get("source_system"), s.get("site_id"), s.get("batch_id"), s.get("date_range"), s.get("n_rows")]
+    source_rows = [[source_system_label(s.get("source_system")), s.get("site_id"), s.get("batch_id"), s.get("date_range"), s.get("n_rows")]
                    for s in (sources or [])]
     pop = dict(population or {})
     breakdowns = {k: pop.pop(k) for k in list(pop) if isinstance(pop[k], dict)}

@@ -130,3 +130,29 @@ def test_trace_lookups_use_the_subject_index(tmp_path) -> None:
 def test_subject_index_exists_on_both_backends(log: AuditLog) -> None:
     names = {ix["name"] for ix in sa.inspect(log.engine).get_indexes("audit_events")}
     assert {"ix_audit_events_subject_seq", "ix_audit_events_event_type_seq"} <= names
+
+
+def test_a_column_outcome_label_set_and_a_batch_without_descriptor_are_said_so(log: AuditLog) -> None:
+    from clinical_pipelines.audit.trace import label_set_line
+
+    a = "dagster:test"
+    reason = "outcome recorded in the extract, one source"
+    log.append(ev.LAKEFS_COMMIT, "lakefs:clinical-deid@c1", actor=a, inputs=["batch:batch-2025-01"],
+               payload={"repository": "clinical-deid", "commit_id": "c1", "source_manifests": [
+                   {"batch_id": "batch-2025-01", "source_system": "", "files": {"patients.csv": "f" * 64}}]})
+    log.append(ev.ASSET_MATERIALIZED, LABELS, actor=a, inputs=["lakefs:clinical-deid@c1"],
+               payload={"raters": [], "labeling_tools": [], "n_labels": 303, "kappa": None,
+                        "outcome_source": "column", "label_gate": "not_applicable", "label_gate_reason": reason})
+    log.append(ev.ASSET_MATERIALIZED, DATASET, actor=a, inputs=["lakefs:clinical-deid@c1", LABELS], payload={})
+    log.append(ev.MLFLOW_MODEL_VERSION_REGISTERED, "model:clinical-x-risk/1", actor=a, inputs=[DATASET],
+               payload={"lakefs_commit": "c1"})
+    text = trace_model(log, "clinical-x-risk", 1).to_text()
+    assert f"{LABELS}: 303 labels, label agreement not applicable: {reason}" in text
+    assert "kappa None" not in text and "raters ?" not in text
+    assert "batch-2025-01 from not declared (no batch descriptor) (in lakefs:clinical-deid@c1)" in text
+    # a label set logged before the reason was recorded still says why, from its outcome source
+    old = label_set_line({"subject": LABELS, "n_labels": 5, "outcome_source": "column", "label_gate": "not_applicable"})
+    assert old.endswith("label agreement not applicable: outcome taken from a column of the extract "
+                        "(one source, no raters)")
+    rated = label_set_line({"subject": LABELS, "n_labels": 5, "kappa": 0.8, "raters": ["r1"], "labeling_tools": []})
+    assert "kappa 0.8, raters r1, tools ?" in rated

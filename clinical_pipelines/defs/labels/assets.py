@@ -133,6 +133,7 @@ def labels(
         inputs=snapshot_inputs,
         payload={"asset": "labels", "study_id": study_id, "raters": raters, "labeling_tools": tools, "n_labels": int(len(raw)),
                  "n_missing_ratings": n_missing, "outcome_source": result.source, "label_gate": gate.status,
+                 "label_gate_reason": gate.reason,
                  "n_consensus": int(len(consensus)), "krippendorff_alpha": alpha,
                  "kappa": fleiss, "fleiss_kappa": fleiss, "lakefs_commit": commit_id,
                  "dagster_run_id": context.run.run_id},
