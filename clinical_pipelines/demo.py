@@ -147,10 +147,14 @@ def main(argv: list[str] | None = None) -> int:
         run_id = client.submit_job_execution(SNAPSHOT_JOB, repository_location_name=LOCATION, tags={
             "dagster/partition": str(key), f"dagster/partition/{STUDY_DIM}": plan.study_id,
             f"dagster/partition/{BATCH_DIM}": batch_id})
-        statuses[batch_id] = _wait(client, run_id, f"snapshot run for {plan.study_id}/{batch_id}")
+        what = f"snapshot run for {plan.study_id}/{batch_id}"
+        statuses[batch_id] = _wait(client, run_id, what)
+        if statuses[batch_id] != "SUCCESS":
+            _explain_failure(DagsterInstance.get(), run_id, what, settings)
     failed = [b for b, s in statuses.items() if s != "SUCCESS"]
     if failed:
-        say(f"snapshot runs failed for {failed}: open {settings.dagster_url}/runs to see which gate stopped them")
+        say(f"snapshot runs failed for {failed} (reasons above); no model run was started. "
+            f"Stop the services: {_stop_command(settings)}")
         return 1
     model_run = client.submit_job_execution(MODEL_JOB, repository_location_name=LOCATION,
                                             tags={"dagster/partition": plan.study_id})
