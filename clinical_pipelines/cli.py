@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import sys
 
 USAGE = """usage: clinical-pipelines <command> [args]
@@ -19,7 +20,7 @@ Local stack
                                         set up everything and run the whole graph on a study (default: mace, synthetic)
 
 Data
-  ingest check DIR [--json]             check raw extract batch folders against the contract (no services)
+  ingest check DIR [--study STUDY.yaml] [--json]   check raw extract batch folders against a study (no services)
   study check STUDY.yaml [--data DIR]   validate a study spec, and the data against it (no services)
   study init DATA [--out study.yaml]    draft a study spec from a data file or folder (guesses flagged REVIEW)
   study register STUDY.yaml [--replace] record a study spec in the project data dir, so the deployment runs it
@@ -94,6 +95,27 @@ def services_main(argv: list[str]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one subcommand. Output cut short by a closed pipe (``... | head``) ends quietly with exit code 1."""
+    try:
+        status = _dispatch(argv)
+        sys.stdout.flush()  # a closed pipe shows up here when the output fit into the buffer
+    except BrokenPipeError:
+        _silence_stdout()
+        return 1
+    return status
+
+
+def _silence_stdout() -> None:
+    """Point stdout at devnull so that the flush at interpreter exit cannot fail again (Python docs,
+    "Note on SIGPIPE" in the signal module)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _dispatch(argv: list[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] in {"-h", "--help", "help"}:
         print(USAGE)

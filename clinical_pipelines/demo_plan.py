@@ -50,13 +50,13 @@ def _looks_like_path(value: str) -> bool:
 
 
 def _batches(study, data: Path) -> dict[str, Path]:
-    from clinical_pipelines.study.check import batch_folders
+    from clinical_pipelines.study.check import batch_folders, no_batch_message
 
     if not data.is_dir():
         raise DemoPlanError(f"{data}: folder not found (give a folder of batch folders, or one batch folder)")
     folders = batch_folders(study, data)
     if not folders:
-        raise DemoPlanError(f"{data}: holds neither the study's table files nor batch folders")
+        raise DemoPlanError(f"{data}: {no_batch_message(study, data)}")
     out = {}
     for folder in folders:
         try:

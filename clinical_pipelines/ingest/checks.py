@@ -22,7 +22,7 @@ import re
 from collections.abc import Mapping
 from datetime import datetime, timezone
 
-from clinical_pipelines.ingest import rules
+from clinical_pipelines.ingest import messages, rules
 from clinical_pipelines.ingest.problems import Problem, ProblemLog
 from clinical_pipelines.ingest.tables import CLOCK_SKEW, BatchContext, TableIds, check_table
 from clinical_pipelines.ingest.textfile import decode
@@ -65,9 +65,9 @@ def check_batch(batch_id: str, files: Mapping[str, bytes], *, previous_files: Ma
     expected = required_files(study)
     for name in expected:
         if name not in files:
-            log.add(name, "is missing from the batch (a required file)")
+            log.add(name, messages.MISSING_FILE)
     for name in sorted(set(files) - set(expected)):
-        log.add(safe_file_name(name), "is not a file of the extract contract (an interrupted or misplaced upload?)")
+        log.add(safe_file_name(name), messages.UNDECLARED_FILE)
     descriptor = study.batch_descriptor
     fallback = BatchContext(batch_id=batch_id, site_id=None, extract_date=now.date(), now=now,
                             descriptor=descriptor or "")

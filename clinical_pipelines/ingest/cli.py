@@ -5,7 +5,11 @@
 ``DIR`` is one batch folder (the files of one delivery, folder name = batch id) or a landing folder
 holding batch folders. A batch already received under the same id is recognised, as in the landing
 zone, from ``_manifests/<batch_id>.json`` or ``_quarantine/<batch_id>.json`` next to the batch folder.
-The contract is the study spec given by ``--study`` (default: the built-in study).
+The contract is the study spec given by ``--study`` (default: the built-in study; the output then
+says so, and suggests ``--study`` when the folder holds files that study does not declare).
+A folder whose sub-folders hold none of the study's files is not a landing folder: one message,
+no per-file problems. At most ``MAX_SAME_KIND`` problems of one kind are printed, then
+``... and M more`` (``--json`` lists them all).
 
 Output: one line per problem, ``<batch>/<file>, row N, column C: problem`` (never a value), or one
 ``OK`` line per valid batch. Exit codes: 0 every batch valid; 1 a problem or an unreadable path;
@@ -21,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from clinical_pipelines.ingest.contract import check_batch, required_files
-from clinical_pipelines.ingest.problems import Problem
+from clinical_pipelines.ingest.problems import Problem, capped_lines
 from clinical_pipelines.study.builtin import study_or_default
 from clinical_pipelines.study.spec import Study, StudySpecError, load_study
 
@@ -86,10 +90,36 @@ def _is_batch_folder(folder: Path, study: Study | None = None) -> bool:
 
 
 def batch_folders(root: Path, study: Study | None = None) -> list[Path]:
-    """``root`` itself when it is a batch folder, else its batch sub-folders (not ``_*``, not hidden)."""
+    """``root`` itself when it is a batch folder, else its sub-folders (not ``_*``, not hidden) when at
+    least one of them is a batch folder, else none (``/tmp`` is not a landing folder)."""
     if _is_batch_folder(root, study):
         return [root]
-    return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
+    subs = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
+    return subs if any(_is_batch_folder(p, study) for p in subs) else []
+
+
+def _other_files(root: Path, study: Study | None) -> int:
+    """Files in ``root`` and its sub-folders (one level, not hidden) that ``study`` does not declare."""
+    declared = set(required_files(study))
+    n = 0
+    for folder in [root, *(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))]:
+        n += sum(1 for p in folder.iterdir() if p.is_file() and not p.name.startswith(".") and p.name not in declared)
+    return n
+
+
+def study_hint(study: Study, given: bool, root: Path) -> str | None:
+    """With the default study and files it does not declare: which study was used, and ``--study``."""
+    if given:
+        return None
+    try:
+        other = _other_files(root, study) if root.is_dir() else 0
+    except OSError:
+        other = 0
+    if not other:
+        return None
+    return (f"checked against the built-in study {study.study_id} (the default); {other} file(s) here are not part "
+            "of it: for another study's extract give its spec with --study STUDY.yaml (draft one with "
+            f"`clinical-pipelines study init {root}`)")
 
 
 def _check_root(root: Path, study: Study | None = None) -> tuple[list[BatchCheck], str | None]:
@@ -102,7 +132,9 @@ def _check_root(root: Path, study: Study | None = None) -> tuple[list[BatchCheck
     except OSError as exc:
         return [], f"{root}: cannot be read ({_os_reason(exc)})"
     if not folders:
-        return [], f"{root}: no batch folder found (expected {', '.join(required_files(study))})"
+        name = study_or_default(study).study_id
+        return [], (f"{root}: no batch folder of study {name} found: neither this folder nor any sub-folder holds "
+                    f"a file the study declares ({', '.join(required_files(study))})")
     checks = []
     for folder in folders:
         try:
@@ -120,27 +152,41 @@ def ingest_main(argv: list[str]) -> int:
     check.add_argument("--study", help="the study spec (study.yaml) the batches follow (default: the built-in study)")
     check.add_argument("--json", action="store_true", help="print the problems as JSON")
     args = parser.parse_args(argv)
+    hint = None
     try:
         study = study_or_default(load_study(args.study) if args.study else None)
         checks, error = _check_root(Path(args.dir), study)
+        if error or any(c.problems for c in checks):
+            hint = study_hint(study, args.study is not None, Path(args.dir))
     except StudySpecError as exc:
         checks, error = [], f"{args.study}: {exc}"
+    except BrokenPipeError:
+        raise
     except Exception as exc:  # noqa: BLE001 - never a traceback for a user of the CLI
         checks, error = [], f"{args.dir}: could not be checked ({type(exc).__name__})"
     if error:
-        print(json.dumps({"error": error}) if args.json else f"error: {error}", file=sys.stdout)
+        if args.json:
+            print(json.dumps({"error": error, **({"hint": hint} if hint else {})}))
+        else:
+            print(f"error: {error}" + (f"\nhint: {hint}" if hint else ""))
         return 1
     if args.json:
         print(json.dumps([{"batch_id": c.batch_id, "valid": not c.problems,
                            "problems": [p.to_dict() for p in c.problems]} for c in checks], indent=2))
     else:
-        for c in checks:
-            if c.problems:
-                for p in c.problems:
-                    print(f"{c.batch_id}/{p}")
-            else:
-                print(f"OK {c.batch_id}: meets the extract contract")
+        _print_checks(checks, hint)
     return 1 if any(c.problems for c in checks) else 0
+
+
+def _print_checks(checks: list[BatchCheck], hint: str | None) -> None:
+    found = [(c.batch_id, p) for c in checks for p in c.problems]
+    for line in capped_lines(found, kind=lambda bp: bp[1].problem, line=lambda bp: f"{bp[0]}/{bp[1]}"):
+        print(line)
+    for c in checks:
+        if not c.problems:
+            print(f"OK {c.batch_id}: meets the extract contract")
+    if hint:
+        print(f"hint: {hint}")
 
 
 main = ingest_main

@@ -66,7 +66,7 @@ def parquet_records(spec: Table, data: bytes, log: ProblemLog, checker) -> bool:
     except Exception as exc:  # noqa: BLE001 - any failure to open is a problem of the file
         log.add(name, f"is not a readable Parquet file ({type(exc).__name__})")
         return False
-    index = header_index(name, list(pf.schema_arrow.names), declared, log)
+    index = header_index(name, list(pf.schema_arrow.names), declared, log, checker.ids.table)
     if index is None:
         return False
     columns = list(index)

@@ -8,9 +8,11 @@ into Dagster failures, the quarantine record, the audit log and the ``ingest che
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 MAX_LISTED_ROWS = 5  # rows named per problem; the count covers all of them
+MAX_SAME_KIND = 10  # problems of one kind (same text, other file or column) printed before "... and M more"
 
 
 @dataclass(frozen=True)
@@ -76,9 +78,40 @@ class ProblemLog:
         return {f for f, _, _ in self._groups}
 
     def problems(self) -> list[Problem]:
+        """The merged problems, file by file (in the order files were first named), by ascending row."""
         out = []
         for (file, column, problem), rows in self._groups.items():
-            listed = tuple(r for r in rows if r is not None)
+            listed = tuple(sorted(r for r in rows if r is not None))
             out.append(Problem(file=file, problem=problem, row=listed[0] if listed else None, column=column,
                                count=len(rows), rows=listed[:MAX_LISTED_ROWS]))
-        return out
+        return in_row_order(out)
+
+
+def in_row_order(problems: Sequence[Problem]) -> list[Problem]:
+    """``problems`` grouped by file (first-named file first), each file's problems by ascending row
+    (problems of the whole file first); the order is otherwise kept."""
+    order: dict[str, int] = {}
+    for p in problems:
+        order.setdefault(p.file, len(order))
+    return sorted(problems, key=lambda p: (order[p.file], p.row if p.row is not None else 0))
+
+
+def capped_lines(problems: Sequence, kind: Callable[[object], str] | None = None, *, limit: int = MAX_SAME_KIND,
+                 line: Callable[[object], str] = str) -> list[str]:
+    """One line per problem, but at most ``limit`` of one kind (``kind(p)``, default the problem text):
+    the rest of that kind is one line ``... and M more: <problem>`` after the last one shown."""
+    kind = kind or (lambda p: getattr(p, "problem", None) or getattr(p, "message", str(p)))
+    seen: dict[str, int] = {}
+    lines: list[str] = []
+    hidden_at: dict[str, int] = {}
+    for p in problems:
+        k = kind(p)
+        seen[k] = seen.get(k, 0) + 1
+        if seen[k] <= limit:
+            lines.append(line(p))
+            if seen[k] == limit:
+                hidden_at[k] = len(lines)
+    for k, at in sorted(hidden_at.items(), key=lambda item: -item[1]):
+        if seen[k] > limit:
+            lines.insert(at, f"... and {seen[k] - limit} more: {k}")
+    return lines

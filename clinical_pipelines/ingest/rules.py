@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
+from clinical_pipelines.ingest import messages
 from clinical_pipelines.study import roles as R
 from clinical_pipelines.study.spec import RaterLabels, Study
 
@@ -176,7 +177,7 @@ def parse_declared_date(value: str, fmt: str = ISO_FORMAT) -> tuple[date | None,
     try:
         return datetime.strptime(value, fmt).date(), None
     except ValueError:
-        return None, f"not a date in the declared format {fmt} (or no such calendar day)"
+        return None, messages.date_not_in_format(fmt)
 
 
 def parse_datetime(value: str) -> tuple[datetime | None, str | None]:

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from clinical_pipelines.ingest import rules
+from clinical_pipelines.ingest import messages, rules
 from clinical_pipelines.ingest.problems import ProblemLog
 from clinical_pipelines.ingest.textfile import CsvTable, TextSource, json_lines, open_declared, read_csv, safe_name
 from clinical_pipelines.study import roles as R
@@ -77,22 +77,23 @@ def _normal(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
-def header_index(name: str, header: list[str], expected: tuple[str, ...], log: ProblemLog) -> dict[str, int] | None:
-    """Contract column -> position; logs missing, renamed, unknown and repeated columns.
+def header_index(name: str, header: list[str], expected: tuple[str, ...], log: ProblemLog,
+                 table: str | None = None) -> dict[str, int] | None:
+    """Contract column -> position; logs missing, renamed, unknown and repeated columns (``table``: its name
+    in the spec, for the fix of an undeclared column; wording from :mod:`clinical_pipelines.ingest.messages`).
 
     ``None`` when the header does not look like this file's header at all (then no value check runs
     and no header name is shown: a file without its header row has data values there).
     """
     known = [h for h in header if h in expected]
     if len(set(known)) < len(expected) / 2:
-        log.add(name, f"header row does not match the contract ({len(set(known))} of {len(expected)} "
-                      "contract columns found): is the header row missing, or is this another extract?", row=1)
+        log.add(name, messages.header_mismatch(len(set(known)), len(expected)), row=1)
         return None
     index: dict[str, int] = {}
     for pos, h in enumerate(header):
         if h in expected:
             if h in index:
-                log.add(name, "appears more than once in the header", row=1, column=h)
+                log.add(name, messages.REPEATED_COLUMN, row=1, column=h)
             else:
                 index[h] = pos
     unknown = {pos: h for pos, h in enumerate(header) if h not in expected}
@@ -101,13 +102,12 @@ def header_index(name: str, header: list[str], expected: tuple[str, ...], log: P
             continue
         renamed = next((pos for pos, h in unknown.items() if _normal(h) == _normal(col)), None)
         if renamed is not None:
-            log.add(name, f"appears renamed: header column {renamed + 1} differs from this contract name only in "
-                          "case, spaces or punctuation", row=1, column=col)
+            log.add(name, messages.renamed_column(renamed + 1), row=1, column=col)
             unknown.pop(renamed)
         else:
-            log.add(name, "missing column", row=1, column=col)
+            log.add(name, messages.MISSING_COLUMN, row=1, column=col)
     for pos, h in unknown.items():
-        log.add(name, f"is not a column of the contract (header column {pos + 1})", row=1, column=safe_name(h))
+        log.add(name, messages.undeclared_column(table, position=pos + 1), row=1, column=safe_name(h))
     return index
 
 
@@ -130,7 +130,7 @@ def check_value(name: str, col: str, value: str, rule: rules.ValueRule, line: in
                 ctx: BatchContext | None) -> date | None:
     """Log what is wrong with one cell; returns the parsed date of a valid date cell."""
     if rule.identifier and value.strip() and value != value.strip():
-        log.add(name, "leading or trailing spaces (identifiers are matched exactly across files)", row=line, column=col)
+        log.add(name, messages.IDENTIFIER_SPACES, row=line, column=col)
     value = value.strip()
     if rule.is_missing(value):
         if rule.required:
@@ -248,7 +248,7 @@ def _csv_records(spec: Table, text: TextSource, log: ProblemLog, checker: _Recor
     if table is None:
         return False
     if spec.has_header:
-        index = header_index(name, table.header, declared, log)
+        index = header_index(name, table.header, declared, log, checker.ids.table)
     elif len(table.header) != len(declared):
         log.add(name, f"has {len(table.header)} fields per row but the study declares {len(declared)} columns "
                       "(header: false reads columns in declared order)", row=1)
@@ -292,7 +292,8 @@ def _jsonl_records(spec: Table, text: TextSource, log: ProblemLog, checker: _Rec
                 log.add(name, "missing field", row=line, column=key)
         for key in obj:
             if key not in spec.columns:
-                log.add(name, "is not a field of the contract", row=line, column=safe_name(key))
+                log.add(name, messages.undeclared_column(checker.ids.table, field=True), row=line,
+                        column=safe_name(key))
         values = {}
         for key in declared:
             if key not in obj:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from clinical_pipelines.ingest import messages
 from clinical_pipelines.ingest.problems import Problem, ProblemLog
 from clinical_pipelines.ingest.textfile import decode
 from clinical_pipelines.study import expression
@@ -115,13 +116,28 @@ def check_study(spec_path: str | Path, data: str | Path | None = None, *, gate_p
     return report
 
 
+def _holds_table_file(study: Study, folder: Path) -> bool:
+    try:
+        return any((folder / t.file).exists() for t in study.tables.values())
+    except OSError:
+        return False
+
+
 def batch_folders(study: Study, data: Path) -> list[Path] | None:
-    """``[data]`` when it holds table files, else its sub-folders (``None`` if neither)."""
-    files = {t.file for t in study.tables.values()}
-    if any((data / f).exists() for f in files):
+    """``[data]`` when it holds a table file; else its sub-folders (not hidden, not ``_*``) when at least
+    one of them holds a table file; else ``None``: a folder such as ``/tmp`` whose sub-folders hold
+    none of the study's files is not a folder of batches, and is not checked file by file."""
+    if _holds_table_file(study, data):
         return [data]
-    subs = sorted(p for p in data.iterdir() if p.is_dir() and not p.name.startswith("."))
-    return subs or None
+    subs = sorted(p for p in data.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+    return subs if any(_holds_table_file(study, p) for p in subs) else None
+
+
+def no_batch_message(study: Study, data: Path) -> str:
+    """Why ``data`` holds no batch: neither it nor any sub-folder holds a file the study declares."""
+    files = ", ".join(t.file for t in study.tables.values())
+    return (f"holds no batch: neither this folder nor any sub-folder of it holds a file the study declares ({files});"
+            " give a batch folder or a folder of batch folders")
 
 
 class _DataCheck:
@@ -148,8 +164,7 @@ class _DataCheck:
             return self._finish()
         batches = batch_folders(self.study, self.data)
         if batches is None:
-            files = ", ".join(t.file for t in self.study.tables.values())
-            self.log.add(str(self.data), f"holds no batch: expected the table files ({files}) or one folder per batch")
+            self.log.add(str(self.data), no_batch_message(self.study, self.data))
             return self._finish()
         for batch in batches:
             self._batch(batch)
@@ -164,14 +179,15 @@ class _DataCheck:
         for extra in sorted(p.name for p in folder.iterdir() if p.name not in expected and not p.name.startswith(".")):
             from clinical_pipelines.ingest.checks import safe_file_name
 
-            self.log.add(prefix + safe_file_name(extra), "is not a file the study spec declares")
+            self.log.add(prefix + safe_file_name(extra), messages.UNDECLARED_FILE)
         if self.study.batch_descriptor:
             self._descriptor(folder, prefix)
         order = sorted(self.study.tables, key=lambda t: t != self.encounter_table)
         known_encounters: set | None = None
         for name in order:
             table = self.study.tables[name]
-            reader = TableReader(table, folder / table.file, name=prefix + table.file, problems=self.log)
+            reader = TableReader(table, folder / table.file, name=prefix + table.file, problems=self.log,
+                                 table_name=name)
             encounters = self._table(name, reader, known_encounters, folder.name if prefix else "")
             if name == self.encounter_table and reader.rows_read:
                 known_encounters = encounters

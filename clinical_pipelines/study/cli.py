@@ -48,6 +48,8 @@ def study_main(argv: Sequence[str] | None = None) -> int:
         return handler(rest)
     except _Usage:
         return 2
+    except BrokenPipeError:  # the reader went away (`... | head`): the dispatcher ends quietly
+        raise
     except Exception as exc:  # noqa: BLE001 - fail closed without a traceback or a message that may quote data
         print(f"error: study {command} failed unexpectedly ({type(exc).__name__}); nothing was written. "
               "Please report it with the command you ran.", file=sys.stderr)
@@ -142,10 +144,12 @@ def render(report, *, data_checked: bool) -> str:
         if report.years:
             out.append(f"event years: {report.years[0]}-{report.years[1]}")
         out += _size_lines(report)
-    problems = [str(p) for p in report.spec_problems] + [str(p) for p in report.data_problems]
+    from clinical_pipelines.ingest.problems import capped_lines
+
+    problems = [*report.spec_problems, *report.data_problems]
     if problems:
         out.append(f"{len(problems)} problem(s):")
-        out += [_wrap(f"  - {p}", 4) for p in problems]
+        out += [_wrap(f"  - {line}", 4) for line in capped_lines(problems)]
         if report.spec_problems and data_checked:
             out.append("  (the data is checked once the spec is valid)")
     out.append("result: OK" if report.ok else "result: FAILED")

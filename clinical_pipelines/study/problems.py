@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from clinical_pipelines.ingest.problems import MAX_LISTED_ROWS, Problem
+from clinical_pipelines.ingest.problems import MAX_LISTED_ROWS, Problem, in_row_order
 
 
 class ProblemCounter:
@@ -61,4 +61,4 @@ class ProblemCounter:
             listed = tuple(sorted(rows))
             out.append(Problem(file=file, problem=problem, row=listed[0] if listed else None, column=column,
                                count=count, rows=listed if count > 1 else ()))
-        return out
+        return in_row_order(out)

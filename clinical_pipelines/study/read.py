@@ -37,6 +37,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from clinical_pipelines.ingest import messages
 from clinical_pipelines.ingest.rules import DECIMAL_RE
 from clinical_pipelines.ingest.textfile import sniff_kind
 from clinical_pipelines.study.problems import ProblemCounter
@@ -80,13 +81,15 @@ def _normal(name: str) -> str:
 class TableReader:
     """Iterate a table file in :class:`Chunk` s; ``problems`` collects everything wrong with it.
 
-    ``name`` is how the file is named in problems (e.g. ``batch-1/encounters.csv``). With
+    ``name`` is how the file is named in problems (e.g. ``batch-1/encounters.csv``), ``table_name`` the
+    table's name in the spec (named in the fix of an undeclared column). With
     ``typed=True`` (default) chunks are typed by :func:`~clinical_pipelines.study.values.type_chunk`.
     """
 
     def __init__(self, table: Table, path: Path, *, name: str | None = None, chunk_rows: int = CHUNK_ROWS,
-                 typed: bool = True, problems: ProblemCounter | None = None):
+                 typed: bool = True, problems: ProblemCounter | None = None, table_name: str | None = None):
         self.table, self.path, self.name = table, Path(path), name or Path(path).name
+        self.table_name = table_name
         self.chunk_rows, self.typed = chunk_rows, typed
         self.problems = problems if problems is not None else ProblemCounter()
         self.rows_read = 0
@@ -119,7 +122,7 @@ class TableReader:
             with self.path.open("rb") as fh:
                 head = fh.read(SNIFF_BYTES)
         except FileNotFoundError:
-            self.problems.add(self.name, "is missing (the spec declares this file in every batch)")
+            self.problems.add(self.name, messages.MISSING_FILE)
             return False
         except OSError as exc:
             self.problems.add(self.name, f"cannot be read ({type(exc).__name__})")
@@ -222,14 +225,13 @@ class TableReader:
         declared = self.table.columns
         found = [h for h in header if h in declared]
         if not found and declared:
-            self.problems.add(self.name, f"header row does not match the spec (0 of {len(declared)} declared "
-                                         "columns found): is the header row missing, or the delimiter wrong?", row=line)
+            self.problems.add(self.name, messages.header_mismatch(0, len(declared)), row=line)
             return None
         index: dict[str, int] = {}
         for pos, h in enumerate(header):
             if h in declared:
                 if h in index:
-                    self.problems.add(self.name, "appears more than once in the header", row=line, column=h)
+                    self.problems.add(self.name, messages.REPEATED_COLUMN, row=line, column=h)
                 else:
                     index[h] = pos
         unknown = {pos: h for pos, h in enumerate(header) if h not in declared}
@@ -239,13 +241,12 @@ class TableReader:
             renamed = next((p for p, h in unknown.items() if _normal(h) == _normal(col)), None)
             if renamed is not None:
                 unknown.pop(renamed)
-                self.problems.add(self.name, f"declared in the spec, but header column {renamed + 1} differs from it "
-                                             "only in case, spaces or punctuation", row=line, column=col)
+                self.problems.add(self.name, messages.renamed_column(renamed + 1), row=line, column=col)
             else:
-                self.problems.add(self.name, "declared in the spec but missing from the file", row=line, column=col)
+                self.problems.add(self.name, messages.MISSING_COLUMN, row=line, column=col)
         for pos, h in unknown.items():
-            self.problems.add(self.name, f"is not declared in the study spec (header column {pos + 1}): every "
-                                         "column needs a role", row=line, column=safe_name(h))
+            self.problems.add(self.name, messages.undeclared_column(self.table_name, position=pos + 1), row=line,
+                              column=safe_name(h))
         self.columns_found = list(index)
         return index
 
@@ -324,7 +325,7 @@ class TableReader:
             self.problems.add(self.name, "is given more than once in the same object", row=line, column=safe_name(key))
         for key in obj:
             if key not in self.table.columns:
-                self.problems.add(self.name, "is not declared in the study spec: every field needs a role", row=line,
+                self.problems.add(self.name, messages.undeclared_column(self.table_name, field=True), row=line,
                                   column=safe_name(key))
         return obj
 
@@ -399,6 +400,6 @@ def _pairs(pairs):
 
 
 def read_table(table: Table, path: Path, *, name: str | None = None, chunk_rows: int = CHUNK_ROWS,
-               typed: bool = True) -> TableReader:
+               typed: bool = True, table_name: str | None = None) -> TableReader:
     """A :class:`TableReader` over ``path`` (iterate it for chunks; then look at ``reader.problems``)."""
-    return TableReader(table, path, name=name, chunk_rows=chunk_rows, typed=typed)
+    return TableReader(table, path, name=name, chunk_rows=chunk_rows, typed=typed, table_name=table_name)

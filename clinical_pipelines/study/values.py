@@ -3,8 +3,8 @@
 Per role (see :mod:`clinical_pipelines.study.roles`):
 
 - ``date`` / ``event_time``: parsed with the declared strftime ``format`` (pandas, exact match) to
-  ``datetime64``; a value that does not parse (wrong format, no such calendar day, outside the
-  representable years 1677-2262) is a problem counted per column. Never a silent ``NaT``.
+  ``datetime64``; a value that does not parse (wrong format, no such calendar day) is a problem
+  counted per column. Never a silent ``NaT``.
 - numeric features: decimals with ``.`` (no units, no decimal comma, no ``NaN``/``inf`` text;
   surrounding spaces tolerated) to ``float64``; values outside the declared plausible ``range`` are a problem (kept as read).
 - binary / categorical features and consent flags: values outside the declared categories (or
@@ -24,6 +24,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from clinical_pipelines.ingest import messages
 from clinical_pipelines.ingest.rules import DECIMAL_RE
 from clinical_pipelines.study import roles as R
 from clinical_pipelines.study.problems import ProblemCounter
@@ -85,8 +86,7 @@ def parse_dates(s: pd.Series, fmt: str | None, rows: np.ndarray, name: str, col:
     text = text.where(text.map(type).eq(str) | ~present, text.astype(str))
     parsed = pd.to_datetime(text, format=fmt, errors="coerce")
     bad = (present & parsed.isna()).to_numpy()
-    problems.add_rows(name, f"not a date in the declared format {fmt} (or no such calendar day, or outside the "
-                            "years 1677-2262)", rows[bad], column=col)
+    problems.add_rows(name, messages.date_not_in_format(fmt), rows[bad], column=col)
     return parsed
 
 
@@ -95,7 +95,7 @@ def _identifiers(s: pd.Series, rows: np.ndarray, name: str, col: str, problems: 
     problems.add_rows(name, "empty identifier (every row needs one)", rows[(~present).to_numpy()], column=col)
     text = s[present].astype(str)
     spaced = (text != text.str.strip()).to_numpy(dtype=bool)
-    problems.add_rows(name, "leading or trailing spaces (identifiers are matched exactly across files)",
+    problems.add_rows(name, messages.IDENTIFIER_SPACES,
                       rows[present.to_numpy()][spaced], column=col)
 
 

@@ -177,12 +177,12 @@ def _duplicate_rating() -> dict[str, bytes]:
 _KINDS = [
     # --- columns and headers
     Kind("missing-column", "encounters.csv without the ssn column", lambda: _drop_column("ssn"),
-         ((ENC, 1, "ssn", "missing column"),)),
+         ((ENC, 1, "ssn", "is declared in the study spec but missing from the file"),)),
     Kind("extra-column", "an added mothers_maiden_name column", _extra_column,
-         ((ENC, 1, "mothers_maiden_name", "not a column of the contract"),), planted=("Vexbridge",)),
+         ((ENC, 1, "mothers_maiden_name", "is not declared in the study spec (header column 52): every column needs a role; add it under tables.encounters.columns"),), planted=("Vexbridge",)),
     Kind("renamed-column", "heart_rate delivered as 'Heart Rate'",
          lambda: kit.replace_header(kit.build(), ENC, "heart_rate", "Heart Rate"),
-         ((ENC, 1, "heart_rate", "appears renamed"),)),
+         ((ENC, 1, "heart_rate", "differs from it only in case"),)),
     Kind("duplicated-column", "spo2 twice in the header", _duplicated_column,
          ((ENC, 1, "spo2", "more than once"),)),
     Kind("header-missing", "encounters.csv delivered without its header row", _no_header,
@@ -215,7 +215,7 @@ _KINDS = [
          ((LABELS, None, None, "missing from the batch"),)),
     Kind("unexpected-file", "a left-over encounters.csv.part upload",
          lambda: {**kit.build(), "encounters.csv.part": b"mrn,patient_name\n"},
-         (("encounters.csv.part", None, None, "not a file of the extract contract"),)),
+         (("encounters.csv.part", None, None, "is not a file the study spec declares"),)),
     # --- encodings
     Kind("non-utf8", "encounters.csv saved as Latin-1 (a name with n-tilde)", _latin1,
          ((ENC, 3, None, "not valid UTF-8"),)),
@@ -323,7 +323,7 @@ _KINDS = [
          ((NOTES, 1, "note_type", "missing field"),)),
     Kind("note-extra-field", "a note with an extra 'room' field",
          lambda: kit.build(notes=[dict(n, room="4B") for n in kit.note_objects()]),
-         ((NOTES, 1, "room", "not a field of the contract"),)),
+         ((NOTES, 1, "room", "is not declared in the study spec: every field needs a role; add it under tables.notes.columns"),)),
     Kind("note-null-field", "note_date null", lambda: kit.with_note_value(1, "note_date", None),
          ((NOTES, 2, "note_date", "is null"),)),
 ]

@@ -87,7 +87,7 @@ def test_unreadable_paths_exit_1_without_traceback(tmp_path, capsys):
     empty = tmp_path / "empty"
     empty.mkdir()
     code, lines = _run(capsys, empty)
-    assert code == 1 and "no batch folder found" in lines[0]
+    assert code == 1 and "no batch folder of study mace found" in lines[0]
     folder = _write(tmp_path, kit.build())
     (folder / "notes.jsonl").unlink()
     (folder / "notes.jsonl").symlink_to(tmp_path / "gone.jsonl")  # a dangling link: not a readable file

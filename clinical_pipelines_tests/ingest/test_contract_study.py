@@ -65,7 +65,8 @@ def test_ids_required_unique_and_the_event_time_required(study):
 
 def test_a_column_the_study_does_not_declare_is_refused(study):
     texts = _texts(study, _batch([r + ";x" for r in ROWS], HEADER + ";extra_col"))
-    assert "visits.csv, row 1, column extra_col: is not a column of the contract (header column 11)" in texts
+    assert ("visits.csv, row 1, column extra_col: is not declared in the study spec (header column 11): every column "
+            "needs a role; add it under tables.visits.columns with a role (e.g. `{role: drop}` to leave it out)") in texts
 
 
 def test_mace_rules_follow_the_spec_roles():

@@ -74,7 +74,7 @@ def test_non_object_json_lines_are_contract_problems_not_type_errors():
     assert "notes.jsonl, line 2 is not a JSON object (2 lines: 2, 3)" in texts
     # the only other problem is the case's own annotation field on line 1
     assert [t for t in texts if "JSON object" not in t] == [
-        f"notes.jsonl, line 1, field {ANNOTATION}: is not a field of the contract"]
+        f"notes.jsonl, line 1, field {ANNOTATION}: is not declared in the study spec: every field needs a role; add it under tables.notes.columns with a role (e.g. `{{role: drop}}` to leave it out)"]
 
 
 def test_unicode_line_separators_inside_json_strings_are_valid_json_lines():
@@ -86,7 +86,7 @@ def test_unicode_line_separators_inside_json_strings_are_valid_json_lines():
     labels = [dict(r, encounter_id="E1") for r in kit.label_rows()[:2]]
     as_delivered = {**kit.build(encounters=rows, labels=labels), "notes.jsonl": data}
     texts = [str(p) for p in check_batch(kit.BATCH_ID, as_delivered, now=NOW)]
-    assert texts == [f"notes.jsonl, line 1, field {ANNOTATION}: is not a field of the contract (2 lines: 1, 2)"]
+    assert texts == [f"notes.jsonl, line 1, field {ANNOTATION}: is not declared in the study spec: every field needs a role; add it under tables.notes.columns with a role (e.g. `{{role: drop}}` to leave it out) (2 lines: 1, 2)"]
     # without the annotation the raw separators stay in the text and the batch is accepted
     stripped = kit.jsonl_bytes([{k: v for k, v in o.items() if k != ANNOTATION} for o in objs])
     assert "\u2028".encode() in stripped and "\u0085".encode() in stripped

@@ -93,16 +93,16 @@ def test_header_problems_name_columns(tmp_path):
     data = b"pid,Name,hr,extra,John Smith\nP1,Ann,70,1,2\n"
     _, problems, _ = read(write(tmp_path, data), table())
     text = "\n".join(problems)
-    assert "column name: declared in the spec, but header column 2 differs from it only in case" in text
+    assert "column name: is declared in the study spec, but header column 2 differs from it only in case" in text
     assert "column extra: is not declared in the study spec" in text
     assert "(unnamed or non-identifier name)" not in text or "John Smith" not in text
     _, problems, _ = read(write(tmp_path, b"pid,hr\nP1,70\n"), table())
-    assert problems == ["t.csv, row 1, column name: declared in the spec but missing from the file"]
+    assert problems == ["t.csv, row 1, column name: is declared in the study spec but missing from the file"]
 
 
 def test_malformed_csv(tmp_path):
     _, problems, _ = read(write(tmp_path, b'pid,name,hr\nP1,"Ann,70\n'), table())
-    assert "not well-formed CSV" in problems[0] and "row 2" in problems[0]
+    assert any("not well-formed CSV" in p and "row 2" in p for p in problems)
     _, problems, _ = read(write(tmp_path, b"pid,name,hr\nP1,Ann\nP2,Bo,7,8\nP3,Cy,70\n"), table())
     assert problems == ["t.csv, row 2 has a different number of fields than the header (a cut row, an unquoted "
                         "delimiter or a wrong delimiter?) (2 rows: 2, 3)"]
@@ -146,9 +146,9 @@ def test_declared_date_formats_count_failures_per_column(tmp_path):
     assert str(frame["birth_date"].dtype).startswith("datetime64")
     assert set(problems) == {
         "ingest-dates-non-iso.encounters.csv, row 3, column birth_date: not a date in the declared format %Y-%m-%d "
-        "(or no such calendar day, or outside the years 1677-2262) (2 rows: 3, 5)",
+        "(or no such calendar day) (2 rows: 3, 5)",
         "ingest-dates-non-iso.encounters.csv, row 4, column admit_date: not a date in the declared format %Y-%m-%d "
-        "(or no such calendar day, or outside the years 1677-2262)",
+        "(or no such calendar day)",
     }
     no_values(problems, "04/05/1931", "03/01/2025", "Apr")
 
@@ -187,7 +187,8 @@ def test_jsonl_keys_values_and_bom(tmp_path):
     assert set(problems) == {
         "t.jsonl, line 2, field id: is given more than once in the same object",
         "t.jsonl, line 2, field n: is an object or array, not a plain value",
-        "t.jsonl, line 3, field other: is not declared in the study spec: every field needs a role",
+        "t.jsonl, line 3, field other: is not declared in the study spec: every field needs a role; add it under "
+        "the table's columns with a role (e.g. `{role: drop}` to leave it out)",
         "t.jsonl, line 5 is not valid JSON",
         "t.jsonl, line 3, field pid: empty identifier (every row needs one)",
     }
@@ -214,8 +215,7 @@ def test_parquet_native_and_text_dates(tmp_path):
     frame, problems, _ = read(path, Table(file="t.parquet", format="parquet", columns=cols))
     assert frame.loc[0, "seen"] == pd.Timestamp(2024, 1, 2)
     assert set(problems) == {
-        "t.parquet, row 2, column born: not a date in the declared format %Y-%m-%d (or no such calendar day, or "
-        "outside the years 1677-2262)",
+        "t.parquet, row 2, column born: not a date in the declared format %Y-%m-%d (or no such calendar day)",
         "t.parquet, row 2, column hr: outside the declared range 20 to 250"}
     _, problems, _ = read(write(tmp_path, b"pid\nP1\n", "u.parquet"), Table(file="u.parquet", format="parquet",
                                                                             columns={"pid": {"role": "patient_id"}}))
