@@ -8,6 +8,7 @@ release logic (gated commit, fingerprints, quarantine) lives in :mod:`clinical_p
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 import boto3
@@ -116,6 +117,15 @@ class LakeFSResource(dg.ConfigurableResource):
 
     def write_bytes(self, repository: str, branch: str, path: str, data: bytes) -> None:
         self.repository(repository, create=False).branch(branch).object(path).upload(data, mode="wb")
+
+    def download_file(self, repository: str, ref: str, path: str, dest: Path) -> Path:
+        """Stream object ``path`` at ``ref`` to the local file ``dest`` (S3 gateway, in parts; never held whole)."""
+        self.s3().download_file(repository, f"{ref}/{path}", str(dest))
+        return Path(dest)
+
+    def upload_file(self, repository: str, branch: str, path: str, source: Path) -> None:
+        """Stream the local file ``source`` to ``path`` on ``branch`` (S3 gateway, multipart above 8 MiB)."""
+        self.s3().upload_file(str(source), repository, f"{branch}/{path}")
 
     def write_parquet(self, repository: str, branch: str, path: str, df: pd.DataFrame) -> None:
         buf = io.BytesIO()

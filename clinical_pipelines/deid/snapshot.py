@@ -108,6 +108,9 @@ def deidentify_snapshot_files(files: Mapping[str, Path], out_dir: Path, *, study
     outputs = dict(res.outputs)
     text_tables = [t for t in study.tables if t not in streamed]
     if text_tables:
+        if text_engine is None:
+            raise DeidError(f"study {rules.study_id!r} has free-text columns: a text engine is required "
+                            "(no fallback engine)")
         frames = {t: read_raw_table(study.tables[t], paths[t]) for t in text_tables}
         enc = rules.encounter_table
         if enc is not None and enc not in frames:
@@ -205,3 +208,22 @@ def _linkage(links: list[pd.DataFrame]) -> pd.DataFrame:
     parts = [x for x in links if len(x)]
     linkage = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=LINKAGE_COLUMNS)
     return linkage.drop_duplicates(["namespace", "pseudonym", "source_column"]).reset_index(drop=True)
+
+
+def evaluate_snapshot_files(paths: Mapping[str, Path], *, policy: DeidPolicy, study: Study,
+                            known_identifiers: Mapping[str, list[str]], text_engine=None) -> list:
+    """The snapshot's blocking checks (:func:`.pipeline.evaluate_checks`) on released Parquet files (table ->
+    path, e.g. the committed files downloaded); the k-anonymity check reads only the quasi-identifier columns
+    of the quasi-identifier table (``pandas.read_parquet(columns=...)``)."""
+    import pyarrow.parquet as pq
+
+    from .pipeline import evaluate_checks
+
+    rules = deid_rules(policy, study)
+    risk_frame = None
+    if rules.risk_table in paths:
+        names = pq.read_schema(paths[rules.risk_table]).names
+        risk_frame = pd.read_parquet(paths[rules.risk_table], columns=[q for q in rules.quasi_identifiers if q in names])
+    frames = {t: pd.read_parquet(p) for t, p in paths.items()}
+    return evaluate_checks(frames, policy=policy, known_identifiers=known_identifiers, text_engine=text_engine,
+                           study=study, rules=rules, risk_frame=risk_frame)

@@ -11,7 +11,7 @@ import pytest
 
 from clinical_pipelines.deid import pipeline as deid
 from clinical_pipelines.deid.study_rules import deid_rules
-from clinical_pipelines.deid.snapshot import deidentify_snapshot_files, read_raw_table
+from clinical_pipelines.deid.snapshot import deidentify_snapshot_files, evaluate_snapshot_files, read_raw_table
 from clinical_pipelines.study.builtin import builtin_study_path
 from clinical_pipelines.study.spec import load_study
 
@@ -48,6 +48,16 @@ def _same_release(streamed, whole, known, tmp_path):
     assert streamed.known_identifiers == known
 
 
+def _same_gates(streamed, whole, known, study, policy):
+    """The gates on the written files (k-anonymity reading the quasi-identifier columns only) decide as the
+    gates on the whole frames, with the same metadata."""
+    got = evaluate_snapshot_files(streamed.outputs, policy=policy, study=study,
+                                  known_identifiers=streamed.known_identifiers)
+    expected = deid.evaluate_checks(whole.tables, policy=policy, study=study, known_identifiers=known)
+    assert [(o.name, o.passed, o.metadata) for o in got] == [(o.name, o.passed, o.metadata) for o in expected]
+    assert [o.name for o in got] == list(deid.CHECK_NAMES)
+
+
 def test_mace_batch_streams_structured_tables_and_equals_whole_frames(tmp_path, policy, key, engine):
     from clinical_pipelines.synthetic.cohort import CohortSpec, generate_cohort
 
@@ -62,6 +72,7 @@ def test_mace_batch_streams_structured_tables_and_equals_whole_frames(tmp_path, 
     assert text_tables and set(streamed.streamed) == set(study.tables) - text_tables
     whole, known = _whole(paths, study, policy, key, engine, lineage)
     _same_release(streamed, whole, known, tmp_path)
+    _same_gates(streamed, whole, known, study, policy)
 
 
 def test_structured_only_study_goes_through_the_chunked_path(tmp_path, policy, key):
@@ -80,6 +91,7 @@ def test_structured_only_study_goes_through_the_chunked_path(tmp_path, policy, k
     assert streamed.report["ner_model"] == deid.NO_TEXT_MODEL
     whole, known = _whole(paths, study, policy, key, None, lineage)
     _same_release(streamed, whole, known, tmp_path)
+    _same_gates(streamed, whole, known, study, policy)
 
 
 def test_a_missing_file_is_named(tmp_path, policy, key):

@@ -17,22 +17,20 @@ untouched and is recorded as a ``gate.blocked`` audit event. Branch rules:
 """
 
 
-import io
 import json
+import shutil
+import tempfile
+from pathlib import Path
 
 import dagster as dg
-import pandas as pd
-
 from clinical_pipelines.study import layout
-from clinical_pipelines.study.read import codec_name
-from clinical_pipelines.study.spec import Study
 
 from clinical_pipelines.deid import pipeline as deid_pipeline
 from clinical_pipelines.deid.linkage import LinkageVault
 from clinical_pipelines.deid.report import render_markdown
+from clinical_pipelines.deid.snapshot import deidentify_snapshot_files, evaluate_snapshot_files
 from clinical_pipelines.defs.deid.branches import RecordedSnapshot, recorded_snapshot, sweep_run_branches
 from clinical_pipelines.defs.gates import GateNotPassed
-from clinical_pipelines.defs.ingest.assets import read_batch_files
 from clinical_pipelines.defs.partitions import batch_key, study_batch, study_batches
 from clinical_pipelines.defs.resources import (
     AuditLogResource, DeidentificationResource, LakeFSResource, StudyRegistryResource,
@@ -55,37 +53,13 @@ def snapshot_transform_hash(policy) -> str:
     return transform_code_hash(TRANSFORM_MODULES, extra_files=[policy.path] if policy.path else [])
 
 
-def _encoding(table) -> str:
-    codec = codec_name(table.encoding)
-    return "utf-8-sig" if codec == "utf-8" else codec  # a UTF-8 byte-order mark is tolerated (RFC 8259 8.1)
-
-
-def parse_raw_batch(files: dict[str, bytes], study: Study) -> dict[str, pd.DataFrame]:
-    """table name -> raw frame of every table of ``study`` (text cells, ZIPs keep leading zeros).
-
-    The batch has passed the study's contract (``raw_extract``), so each file reads as declared: CSV with
-    its delimiter, quote character, header and encoding; JSON Lines; Parquet.
-    """
-    frames = {}
-    for name, table in study.tables.items():
-        data = io.BytesIO(files[table.file])
-        if table.format == "csv":
-            header = {} if table.has_header else {"header": None, "names": list(table.columns)}
-            df = pd.read_csv(data, dtype=str, keep_default_na=False, sep=table.csv_delimiter,
-                             quotechar=table.csv_quotechar, encoding=_encoding(table), **header)
-        elif table.format == "jsonl":
-            df = pd.read_json(data, lines=True, dtype=False, encoding=_encoding(table))
-            df = df.astype({c: str for c in df.columns})
-        else:
-            df = pd.read_parquet(data).astype("string")
-        frames[name] = df
-    return frames
-
-
-def _parquet(df: pd.DataFrame) -> bytes:
-    buf = io.BytesIO()
-    df.to_parquet(buf, index=False)
-    return buf.getvalue()
+def download_batch(lakefs: LakeFSResource, study_id: str, batch_id: str, ref: str, dest: Path) -> dict[str, Path]:
+    """file name -> local copy (streamed to ``dest``) of the landed batch's files at ``ref`` (files directly in
+    its folder; sub-folders are not part of it)."""
+    prefix = layout.landing_batch_prefix(study_id, batch_id)
+    dest.mkdir(parents=True, exist_ok=True)
+    return {path[len(prefix):]: lakefs.download_file(LANDING_REPOSITORY, ref, path, dest / path[len(prefix):])
+            for path in lakefs.list_paths(LANDING_REPOSITORY, ref, prefix) if "/" not in path[len(prefix):]}
 
 
 @dg.asset(
@@ -120,20 +94,33 @@ def deidentified_snapshot(
     transform_hash = snapshot_transform_hash(policy)
     env = environment_digest()
 
-    files = read_batch_files(lakefs, study_id, batch_id, ref=raw_extract["raw_commit"])
-    frames = parse_raw_batch(files, study)
-    context.log.info(f"de-identifying batch {batch_id} of study {study_id}: "
-                     + ", ".join(f"{len(df)} {name} rows" for name, df in frames.items()))
+    work = Path(tempfile.mkdtemp(prefix="deid-snapshot-"))
+    try:
+        yield from _snapshot(context, raw_extract, lakefs, deid, audit_log, study_id, batch_id, study, entry, work,
+                             policy=policy, key=key, engine=engine, transform_hash=transform_hash, env=env)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _snapshot(context: dg.AssetExecutionContext, raw_extract: dict, lakefs: LakeFSResource,
+              deid: DeidentificationResource, audit_log: AuditLogResource, study_id: str, batch_id: str, study, entry,
+              work: Path, *, policy, key: bytes, engine, transform_hash: str, env: dict):
+    """The snapshot of one batch, worked in ``work`` (raw files and released tables on disk, streamed to and
+    from lakeFS): de-identify, store linkage once, write, commit, evaluate the gates on the commit."""
+    files = download_batch(lakefs, study_id, batch_id, raw_extract["raw_commit"], work / "raw")
+    context.log.info(f"de-identifying batch {batch_id} of study {study_id}: {len(files)} files")
     lineage = deid_pipeline.RowLineage(
         source_system=raw_extract["source_system"],
         batch_id=batch_id,
         file_sha256=raw_extract["files"],
         transform_hash=transform_hash,
     )
-    result = deid_pipeline.deidentify_tables(frames, policy=policy, key=key, text_engine=engine, lineage=lineage,
-                                            study=study)
+    result = deidentify_snapshot_files(files, work / "out", study=study, policy=policy, key=key, text_engine=engine,
+                                       lineage=lineage)
+    context.log.info(f"batch {batch_id}: " + ", ".join(f"{n} {name} rows" for name, n in result.row_counts.items())
+                     + f" ({len(result.streamed)} table(s) in chunks)")
 
-    # The linkage map goes to its own vault, never next to the de-identified data.
+    # The linkage map goes to its own vault, never next to the de-identified data (one store per batch).
     vault = LinkageVault(
         deid.linkage_dir, key_file=deid.linkage_key_file, accessor=f"dagster-run:{context.run.run_id}",
         on_access=lambda event: audit_log.append(audit_events.LINKAGE_ACCESSED, audit_events.batch_subject(batch_id), payload=event),
@@ -155,11 +142,13 @@ def deidentified_snapshot(
         "environment_digest": env,
         "code_version": code_version(),
         "dagster_run_id": context.run.run_id,
-        "rows": {name: len(df) for name, df in result.tables.items()},
+        "rows": dict(result.row_counts),
     }
     report = dict(result.report, transform_hash=transform_hash, snapshot_manifest_sha256=None)
+    for name, local in result.outputs.items():
+        lakefs.upload_file(DEID_REPOSITORY, branch, f"{base}/{name}.parquet", local)
+        local.unlink()
     outputs = {
-        **{f"{base}/{name}.parquet": _parquet(df) for name, df in result.tables.items()},
         f"{base}/deid_report.json": json.dumps(report, indent=2, default=str).encode(),
         f"{base}/deid_report.md": render_markdown(report).encode(),
         f"{base}/manifest.json": json.dumps(manifest, indent=2, default=str).encode(),
@@ -201,15 +190,10 @@ def deidentified_snapshot(
     )
 
     # Gates, evaluated on the committed de-identified content (read back from lakeFS).
-    committed = {name: lakefs.read_parquet(DEID_REPOSITORY, commit_id, f"{base}/{name}.parquet")
-                 for name in result.tables}
-    outcomes = deid_pipeline.evaluate_checks(
-        committed,
-        policy=policy,
-        known_identifiers=deid_pipeline.known_identifiers_of(None, frames=frames, study=study, policy=policy),
-        text_engine=engine,
-        study=study,
-    )
+    committed = {name: lakefs.download_file(DEID_REPOSITORY, commit_id, f"{base}/{name}.parquet",
+                                            work / f"committed-{name}.parquet") for name in result.outputs}
+    outcomes = evaluate_snapshot_files(committed, policy=policy, study=study,
+                                       known_identifiers=result.known_identifiers, text_engine=engine)
     passed = {o.name: o.passed for o in outcomes}
     missing = [g for g in SNAPSHOT_GATES if g not in passed]
     failed = [g for g in SNAPSHOT_GATES if not passed.get(g, False)]
@@ -242,7 +226,7 @@ def deidentified_snapshot(
             "lakefs_url": dg.MetadataValue.url(lakefs.ui_url(DEID_REPOSITORY, commit_id)),
             "transform_hash": transform_hash,
             "policy_sha256": policy.sha256,
-            **{f"rows_{name}": len(df) for name, df in sorted(result.tables.items())},
+            **{f"rows_{name}": n for name, n in sorted(result.row_counts.items())},
             "redactions_total": int(sum(result.counts.values())),
             **{f"redactions_{k.lower()}": int(v) for k, v in sorted(result.counts.items())},
         },
