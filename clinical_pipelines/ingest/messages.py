@@ -45,3 +45,21 @@ def header_mismatch(found: int, declared: int) -> str:
     """A header row where fewer than half of the declared columns appear."""
     return (f"header row does not match the study spec ({found} of {declared} declared columns found): is the "
             "header row missing, the delimiter wrong, or is this another extract?")
+
+
+NOT_A_NUMBER = "not a number (a plain decimal with '.'; no units, no decimal comma; empty means missing)"
+
+
+def out_of_range(low: float | None, high: float | None, unit: str | None = None) -> str:
+    """A number outside the column's declared plausible ``range`` (``unit`` as declared)."""
+    def fmt(x: float | None) -> str:
+        return f"{x:g}" if x is not None else "?"
+    return f"outside the declared range {fmt(low)} to {fmt(high)}{f' {unit}' if unit else ''}"
+
+
+def not_allowed(choices) -> str:
+    """A value outside the declared categories, consent values or rater labels (spec values, never data)."""
+    return f"outside the declared values {{{', '.join(str(c) for c in choices)}}}"
+
+
+MISSING_RATING = "missing rating (empty label): leave the row out when the rater gave no rating"

@@ -130,7 +130,7 @@ def _base_rule(study: Study, table: str, column: str, spec) -> ValueRule:
             (study.labels.table, study.labels.label_column) == (table, column):
         rule = _choices(list(study.labels.allowed))
         return ValueRule(kind=rule.kind, choices=rule.choices, required=True,
-                         empty_problem="missing rating (empty label): leave the row out when the rater gave no rating")
+                         empty_problem=messages.MISSING_RATING)
     if role == R.KEEP and spec.type == "datetime":
         return ValueRule(kind=DATETIME)
     feature = spec if role == R.FEATURE else getattr(spec, "feature", None)
@@ -205,13 +205,13 @@ def number_problem(value: str, rule: ValueRule) -> str | None:
             return None
     if not DECIMAL_RE.match(value):
         if rule.choices:
-            return f"outside the allowed set {{{', '.join(rule.choices)}}}"
-        return "not a number (a decimal with '.'; empty means missing)"
+            return messages.not_allowed(rule.choices)
+        return messages.NOT_A_NUMBER
     x = float(value)
     if rule.choices:
-        return None if x in {float(c) for c in rule.choices} else f"outside the allowed set {{{', '.join(rule.choices)}}}"
+        return None if x in {float(c) for c in rule.choices} else messages.not_allowed(rule.choices)
     if (rule.low is not None and x < rule.low) or (rule.high is not None and x > rule.high):
-        return f"outside the plausible range {rule.describe()}"
+        return messages.out_of_range(rule.low, rule.high, rule.unit)
     return None
 
 
@@ -220,7 +220,7 @@ def value_problem(value: str, rule: ValueRule) -> str | None:
     if rule.kind == NUMBER:
         return number_problem(value, rule)
     if rule.kind == CHOICE and value not in rule.choices:
-        return f"outside the allowed set {{{', '.join(rule.choices)}}}"
+        return messages.not_allowed(rule.choices)
     if rule.kind == DATE:
         return parse_declared_date(value, rule.date_format)[1]
     if rule.kind == DATETIME:

@@ -277,9 +277,11 @@ class _DataCheck:
             if not all(c in frame for c in cols):
                 return
             label = frame[labels.label_column].astype("string").str.strip()
-            bad = (~label.isin(labels.allowed).fillna(False)).to_numpy()
-            self.log.add_rows(file, f"outside the allowed labels {{{', '.join(labels.allowed)}}} (empty = missing "
-                                    "rating: leave the row out)", rows[bad], column=labels.label_column)
+            empty = label.isna().to_numpy()
+            bad = (~label.isin(labels.allowed).fillna(False)).to_numpy() & ~empty
+            self.log.add_rows(file, messages.MISSING_RATING, rows[empty], column=labels.label_column)
+            self.log.add_rows(file, messages.not_allowed(labels.allowed), rows[bad], column=labels.label_column)
+            bad |= empty
             batch = file.rpartition("/")[0]
             for i, (unit, rater, value) in enumerate(zip(frame[cols[0]], frame[cols[1]], label)):
                 if rater is None:

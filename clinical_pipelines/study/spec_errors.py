@@ -148,6 +148,33 @@ def _model_keys(loc: tuple) -> list[str]:
     return list(ann.model_fields) if isinstance(ann, type) and issubclass(ann, BaseModel) else []
 
 
+DOC = "docs/STUDY_SPEC.md"
+DOC_SECTIONS = {  # top-level key -> the section of DOC that describes it
+    "outcome": "Outcome, labels, evaluation", "labels": "Outcome, labels, evaluation",
+    "evaluation": "Outcome, labels, evaluation", "tables": "Roles",
+    "intended_use": "What the documents say about the study",
+}
+
+
+def _missing(loc: tuple, allowed_txt: str) -> str:
+    """A missing required key: what it holds (its required keys when it is a section) and where it is documented."""
+    ann: object = S.Study
+    for part in loc:
+        ann, _ = _step(ann, part)
+    ann = _unwrap(ann)
+    text = "required key is missing"
+    if isinstance(ann, type) and issubclass(ann, BaseModel):
+        required = [k for k, f in ann.model_fields.items() if f.is_required()]
+        optional = [k for k, f in ann.model_fields.items() if not f.is_required()]
+        text += f": add it with the keys {', '.join(required)}"
+        text += f" (optional: {', '.join(optional)})" if optional else ""
+    else:
+        text += allowed_txt
+    section = DOC_SECTIONS.get(str(loc[0])) if loc else None
+    section = section or ("A full example (every role)" if len(loc) == 1 else None)
+    return text + (f"; see {DOC}, section \"{section}\"" if section else "")
+
+
 def _shown(value) -> str:
     text = repr(value)
     return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN] + "...'"
@@ -158,7 +185,7 @@ def _message(err: dict, key: str) -> str:
     allowed = ALLOWED.get("format_date" if key in ("format",) and "columns" in err["loc"] else key, "")
     allowed_txt = f" (allowed: {allowed})" if allowed else ""
     if kind == "missing":
-        return "required key is missing" + allowed_txt
+        return _missing(err["loc"], allowed_txt)
     if kind == "extra_forbidden":
         keys = _model_keys(err["loc"][:-1])
         return "unknown key" + (f"; allowed here: {', '.join(keys)}" if keys else "")

@@ -123,12 +123,17 @@ def _patients(ctx: _Ctx, folder: Path):
                                                 "and an encounter_id column to link encounters to patients")
 
 
+def article(word: str) -> str:
+    """``an`` before a vowel (an event_time column), else ``a``."""
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
 def _dates(ctx: _Ctx, folder: Path):
     for t, c, col in ctx.with_role(*R.DATE_ROLES):
         table = ctx.head(t)
         if table is not None and col.format is None and table.format != "parquet":
-            yield ("tables", t, "columns", c, "format"), (f"a {col.role} column of a {table.format} file needs its "
-                                                          "date format, e.g. '%Y-%m-%d' or '%d/%m/%Y'")
+            yield ("tables", t, "columns", c, "format"), (f"{article(col.role)} {col.role} column of a {table.format} "
+                                                          "file needs its date format, e.g. '%Y-%m-%d' or '%d/%m/%Y'")
         if getattr(col, "not_before", None) is not None and not ctx.broken(t, col.not_before):
             other = ctx.tables[t].columns.get(col.not_before) if t in ctx.tables else None
             if other is None or other.role not in R.DATE_ROLES or col.not_before == c:

@@ -108,7 +108,7 @@ def numbers(s: pd.Series, rows: np.ndarray, name: str, col: str, problems: Probl
     present = _present(s)
     x = pd.to_numeric(s, errors="coerce").astype(float)
     bad = present & (x.isna() | np.isinf(x))  # "NaN", "inf" and "Infinity" texts are not numbers either
-    problems.add_rows(name, "not a number (a plain decimal with '.'; no units, no decimal comma)",
+    problems.add_rows(name, messages.NOT_A_NUMBER,
                       rows[bad.to_numpy()], column=col)
     return x.where(~bad)
 
@@ -120,8 +120,7 @@ def type_feature(s: pd.Series, feature: FeatureSpec, rows: np.ndarray, name: str
         if feature.range is not None:
             low, high = feature.range
             out = (x.notna() & ((x < low) | (x > high))).to_numpy()
-            unit = f" {feature.unit}" if feature.unit else ""
-            problems.add_rows(name, f"outside the declared range {low:g} to {high:g}{unit}", rows[out], column=col)
+            problems.add_rows(name, messages.out_of_range(low, high, feature.unit), rows[out], column=col)
         return x
     _allowed(s, feature.allowed or [], rows, name, col, problems, "declared categories")
     return s
@@ -135,4 +134,4 @@ def _allowed(s: pd.Series, allowed: list[str], rows: np.ndarray, name: str, col:
     else:
         ok = s.isin(allowed) if pd.api.types.is_object_dtype(s) else s.astype(str).isin(allowed)
     bad = (present & ~ok).to_numpy()
-    problems.add_rows(name, f"outside the {what} {{{', '.join(allowed)}}}", rows[bad], column=col)
+    problems.add_rows(name, messages.not_allowed(allowed), rows[bad], column=col)

@@ -54,11 +54,27 @@ def read_yaml(path: Path) -> YamlSource:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or "syntax error"
-        src.problems.append(((), mark.line + 1 if mark else None, f"is not valid YAML: {problem}"))
+        line = mark.line + 1 if mark else None
+        context = getattr(exc, "context", None) or ""
+        src.problems.append(((), line, f"is not valid YAML: {problem}{syntax_hint(f'{context} {problem}', line)}"))
         src.data = None
     finally:
         loader.dispose()
     return src
+
+
+def syntax_hint(problem: str, line: int | None) -> str:
+    """How to fix a YAML syntax error PyYAML reports at ``line`` (tabs, brackets and quotes, else indentation)."""
+    at = f" at line {line}" if line else ""
+    if "'\\t'" in problem or "\t" in problem:
+        return f"; YAML indents with spaces, not tabs: replace the tab{at}"
+    if "mapping values are not allowed" in problem:
+        return f"; a value holding ': ' must be quoted{at}, or the key is indented too far"
+    if any(s in problem for s in ("']'", "'}'", "quoted", "flow")):
+        return f"; check that every bracket and quote opened before line {line} is closed" if line else \
+            "; check that every bracket and quote is closed"
+    return (f"; check the indentation{at} and of the line before it: the keys of one mapping start in the same "
+            "column, and a key's value is indented further than the key")
 
 
 def _build(loader: yaml.SafeLoader, node: yaml.Node, path: Path_, src: YamlSource):

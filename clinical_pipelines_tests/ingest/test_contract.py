@@ -82,7 +82,7 @@ def test_numbers_are_plain_decimals(value):
 def test_flags_accept_zero_one_written_as_decimals():
     flag = ENCOUNTER_RULES["diabetes"]
     assert rules.number_problem("1", flag) is None and rules.number_problem("0.0", flag) is None
-    assert "allowed set" in rules.number_problem("2", flag)
+    assert "declared values" in rules.number_problem("2", flag)
 
 
 def test_descriptor_must_be_complete_and_consistent():

@@ -48,9 +48,9 @@ def test_declared_date_format_range_categories_and_missing_codes(study):
     texts = _texts(study, _batch(rows))
     assert any("column dob: not a date in the declared format %d/%m/%Y" in t for t in texts)
     assert any("row 3, column visit_date: not a date in the declared format" in t for t in texts)
-    assert any("column sex: outside the allowed set {F, M}" in t for t in texts)
-    assert any("column hr: outside the plausible range 20 to 250 /min" in t for t in texts)
-    assert any("column smoker: outside the allowed set {0, 1}" in t for t in texts)
+    assert any("column sex: outside the declared values {F, M}" in t for t in texts)
+    assert any("column hr: outside the declared range 20 to 250 /min" in t for t in texts)
+    assert any("column smoker: outside the declared values {0, 1}" in t for t in texts)
     assert not any("row 3, column hr" in t for t in texts)  # NA is a declared missing code
     assert not any(secret in "\n".join(texts) for secret in ("1948-07-02", "Secretname", "400"))
 

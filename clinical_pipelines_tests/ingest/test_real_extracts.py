@@ -52,7 +52,7 @@ def test_declared_encodings_are_read_and_their_values_checked(tmp_path, encoding
     assert build_manifest("b1", {"visits.csv": data}, study=study).row_counts == {"visits.csv": 2}
     bad = _csv([rows[0], ROWS[1].replace(",,", ",86 bpm,")]).encode(encoding)
     assert _texts(study, {"visits.csv": bad}) == [
-        "visits.csv, row 3, column hr: not a number (a decimal with '.'; empty means missing)"]
+        "visits.csv, row 3, column hr: not a number (a plain decimal with '.'; no units, no decimal comma; empty means missing)"]
 
 
 def test_a_file_in_another_encoding_than_declared_is_refused_naming_the_line(tmp_path):
@@ -78,7 +78,7 @@ def test_quoted_line_breaks_stay_in_their_field_and_rows_are_numbered_by_their_f
             "P3,V3,Bo Secretname,01/01/1950,04/05/2024,M,west,80,0,1"]
     data = _csv(rows).encode("utf-8")
     texts = _texts(study, {"visits.csv": data})
-    assert texts == ["visits.csv, row 4, column hr: outside the plausible range 20 to 250 /min"]
+    assert texts == ["visits.csv, row 4, column hr: outside the declared range 20 to 250 /min"]
     assert build_manifest("b1", {"visits.csv": _csv([rows[0], rows[2]]).encode()}, study=study).row_counts == {
         "visits.csv": 2}
 
@@ -147,7 +147,7 @@ def test_parquet_tables_end_to_end_through_ingest_check_and_study_check(tmp_path
     df.to_parquet(folder / "visits.parquet", index=False)
     code, out = _cli(capsys, "ingest", "check", folder, "--study", study_path)
     assert code == 1
-    assert "b1/visits.parquet, row 4, column hr: outside the plausible range 20 to 250 /min" in out
+    assert "b1/visits.parquet, row 4, column hr: outside the declared range 20 to 250 /min" in out
     assert "b1/visits.parquet, row 6, column dob: not a date in the declared format %d/%m/%Y" in out
     assert "column sex" not in out and "1962-11-23" not in out and "400" not in out
     code, out = _cli(capsys, "study", "check", study_path, "--data", folder)

@@ -84,7 +84,7 @@ def test_data_problems_are_named_and_counted(cohort, tmp_path, capsys):
         f"{b1}/encounters.csv, row 1, column favourite_colour: is not declared in the study spec",
         f"{b1}/encounters.csv, row 3, column admit_date: not a date in the declared format %Y-%m-%d",
         "column encounter_id: duplicate primary key",
-        f"{b1}/labels.csv, row 2, column label: outside the allowed labels {{0, 1}}",
+        f"{b1}/labels.csv, row 2, column label: outside the declared values {{0, 1}}",
         "column encounter_id: unknown encounter (not in the batch's encounter table)",
         f"{b1}/notes_old.jsonl is not a file the study spec declares",
         f"{b2}/notes.jsonl is missing",

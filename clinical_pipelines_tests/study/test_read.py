@@ -71,7 +71,7 @@ def test_quoted_newlines_and_row_numbers(tmp_path):
     data = b'pid,name,hr\nP1,"Lee,\nAnn ""Jr""",70\nP2,Bo,abc\n'
     frame, problems, _ = read(write(tmp_path, data), table())
     assert frame.loc[0, "name"] == 'Lee,\nAnn "Jr"'
-    assert problems == ["t.csv, row 4, column hr: not a number (a plain decimal with '.'; no units, no decimal comma)"]
+    assert problems == ["t.csv, row 4, column hr: not a number (a plain decimal with '.'; no units, no decimal comma; empty means missing)"]
 
 
 def test_semicolon_delimiter(tmp_path):
@@ -129,10 +129,10 @@ def test_missing_values_and_value_rules(tmp_path):
         "t.csv, row 3, column pid: leading or trailing spaces (identifiers are matched exactly across files)",
         "t.csv, row 4, column pid: empty identifier (every row needs one)",
         "t.csv, row 3, column hr: outside the declared range 20 to 250 (2 rows: 3, 4)",
-        "t.csv, row 5, column hr: not a number (a plain decimal with '.'; no units, no decimal comma)",
-        "t.csv, row 3, column smoker: outside the declared categories {0, 1}",
-        "t.csv, row 3, column sex: outside the declared categories {F, M}",
-        "t.csv, row 4, column consent: outside the consent values {Y, N}",
+        "t.csv, row 5, column hr: not a number (a plain decimal with '.'; no units, no decimal comma; empty means missing)",
+        "t.csv, row 3, column smoker: outside the declared values {0, 1}",
+        "t.csv, row 3, column sex: outside the declared values {F, M}",
+        "t.csv, row 4, column consent: outside the declared values {Y, N}",
     }
     assert set(problems) == expected
     no_values(problems, "maybe", "7,5", "300", "12.5")
@@ -201,7 +201,7 @@ def test_chunks_keep_row_numbers(tmp_path):
     assert [len(c.frame) for c in chunks] == [2, 2, 1]
     assert [list(c.rows) for c in chunks] == [[2, 3], [5, 6], [7]]
     assert [str(p) for p in reader.problems.problems()] == [
-        "t.csv, row 6, column hr: not a number (a plain decimal with '.'; no units, no decimal comma)"]
+        "t.csv, row 6, column hr: not a number (a plain decimal with '.'; no units, no decimal comma; empty means missing)"]
     assert reader.rows_read == 5
 
 
