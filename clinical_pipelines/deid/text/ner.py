@@ -4,6 +4,7 @@ clinical false-positive filter for NER entities, and the light NLP artifacts / c
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -104,6 +105,7 @@ _ROMAN_RE = re.compile(r"[IVX]+")
 NER_COMMON_ZIPF = 3.5  # wordfreq Zipf frequency from which a safe word is too common to be a rare place or surname
 
 
+@functools.lru_cache(maxsize=131072)
 def ner_candidate(word: str) -> bool:
     """A capitalised word the NER filters could keep: not a stop word, clinical term, common non-name word or
     NER non-starter (see ``NER_HEADER_WORDS``, ``NER_ABBREVIATIONS``, ``NER_COMMON_STARTERS``), and either outside

@@ -300,6 +300,7 @@ def is_census_name(word: str) -> bool:
     return w in v.first_names or w in v.surnames
 
 
+@functools.lru_cache(maxsize=131072)
 def word_zipf(word: str) -> float:
     """Zipf frequency of ``word`` in the wordfreq English list (0 when absent)."""
     f = _english().get(word.lower(), 0.0)
