@@ -203,9 +203,28 @@ def init_main(argv: list[str]) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     print(_summary(usable, guesses, args.out))
+    print(_write_intended_use(args.out.parent / "intended_use.yaml"))
     if problems:
         print(f"{len(problems)} problem(s) while reading:\n" + "\n".join(f"  - {m}" for m in problems))
     return 0
+
+
+def _write_intended_use(path: Path) -> str:
+    """Write the intended-use skeleton next to the draft (never over an existing file); what was done."""
+    import yaml
+
+    from clinical_pipelines.study.builtin import BuiltinStudyError, DEFAULT_STUDY_ID, builtin_study_path
+    from clinical_pipelines.study.draft import intended_use_skeleton
+
+    if path.exists():
+        return f"kept the existing {path} (not overwritten); `study check` refuses REVIEW placeholders in it"
+    try:
+        example = builtin_study_path(DEFAULT_STUDY_ID).parent / "intended_use.yaml"
+        fields = yaml.safe_load(example.read_text(encoding="utf-8"))
+    except (BuiltinStudyError, OSError, yaml.YAMLError):
+        return f"write {path} with the intended-use statements (the built-in example was not found)"
+    path.write_text(intended_use_skeleton(fields), encoding="utf-8")
+    return f"wrote the intended-use skeleton {path}: replace every REVIEW placeholder (`study check` refuses them)"
 
 
 def _summary(profiles, guesses, out: Path) -> str:

@@ -66,7 +66,7 @@ def draft_spec(profiles: list[FileProfile], study_id: str = "my-study") -> tuple
         "spec_version: 1",
         f"study_id: {study_id}                          # REVIEW: lower-case id used in paths and model names",
         'title: "REVIEW: what the study predicts, for whom"',
-        "intended_use: intended_use.yaml        # REVIEW: write this file (fields: studies/mace/intended_use.yaml)",
+        "intended_use: intended_use.yaml        # REVIEW: fill in this file (`study init` writes its skeleton)",
         'owners: ["REVIEW: team or person responsible"]',
         "draft: true                            # delete after review: `study check` refuses a draft",
         "",
@@ -80,6 +80,29 @@ def draft_spec(profiles: list[FileProfile], study_id: str = "my-study") -> tuple
     outcome = _outcome_lines(guesses)
     lines += [""] + outcome + [""] + _evaluation_lines(profiles, guesses)
     return "\n".join(lines) + "\n", guesses
+
+
+INTENDED_USE_HEADER = (
+    "# Intended use of the study's model: statements owned by the clinical lead and the compliance office,\n"
+    "# rendered into the model card, clinician summary and change-control plan of every evidence bundle.\n"
+    "# Skeleton written by `clinical-pipelines study init`: replace every REVIEW placeholder with the real\n"
+    "# statement (an example with every field: studies/mace/intended_use.yaml). `study check` refuses\n"
+    "# the spec while a placeholder is left.\n")
+
+
+def intended_use_skeleton(example: dict) -> str:
+    """YAML text of an intended-use file with the keys of ``example`` (the built-in study's file, parsed)
+    and ``REVIEW: <key>`` placeholders as values: one item per list, every scalar a placeholder."""
+    return INTENDED_USE_HEADER + yaml.safe_dump(_skeleton(example, ""), sort_keys=False, width=110,
+                                                allow_unicode=True)
+
+
+def _skeleton(value, key: str):
+    if isinstance(value, dict):
+        return {k: _skeleton(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_skeleton(value[0], key)] if value else []
+    return f"REVIEW: {key.replace('_', ' ')}" if key else "REVIEW"
 
 
 def _table_lines(p: FileProfile, guesses: list[Guess]) -> list[str]:

@@ -215,6 +215,9 @@ def date_guess(col: ColumnProfile, handling: str, why: str) -> Guess:
         why += "; no date format fits every sampled value: set format"
     if handling == "birth_date":
         keys["generalization"] = ["band5", "band10", "band20"]
+        keys["feature"] = {"type": "numeric", "unit": "years"}
+        why += ("; the age derived from it (whole years at the event time) is a model feature, released with ages "
+                "over 89 as 90+ (Safe Harbor C): keep or remove the feature")
     return Guess(col.name, "date", keys, why, identifier=True)
 
 

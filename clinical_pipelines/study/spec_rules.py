@@ -13,7 +13,7 @@ from pathlib import Path
 from clinical_pipelines.study import expression
 from clinical_pipelines.study import roles as R
 from clinical_pipelines.study import spec as S
-from clinical_pipelines.study.spec_errors import BROKEN, Parts
+from clinical_pipelines.study.spec_errors import BROKEN, Parts, _join, _placeholders
 
 Found = tuple[str, str, object]  # (table, column, column model)
 SINGLE_PER_TABLE = (R.PATIENT_ID, R.ENCOUNTER_ID, R.EVENT_TIME, R.SITE, R.CONSENT)
@@ -74,10 +74,34 @@ def _top(ctx: _Ctx, folder: Path):
     if isinstance(iu, str) and iu and not (folder / iu).is_file():
         yield ("intended_use",), (f"file not found next to the spec ({iu}): write the intended-use statements "
                                   "(see studies/mace/intended_use.yaml for the fields)")
+    elif isinstance(iu, str) and iu:
+        yield from _intended_use(folder / iu, iu)
     descriptor = top.get("batch_descriptor")
     files = {t.head.file: n for n, t in ctx.tables.items() if t.head}
     if isinstance(descriptor, str) and descriptor in files:
         yield ("batch_descriptor",), f"is also the file of table {files[descriptor]}: they must differ"
+
+
+MAX_KEYS_NAMED = 5
+
+
+def _intended_use(path: Path, name: str):
+    """The intended-use file must be YAML without the REVIEW placeholders ``study init`` writes."""
+    from clinical_pipelines.study.yamlsource import read_yaml
+
+    src = read_yaml(path)
+    if src.problems:
+        _, line, message = src.problems[0]
+        yield ("intended_use",), f"{name}{f':{line}' if line else ''} {message}"
+        return
+    paths = _placeholders(src.data, ())
+    if paths:
+        left = [_join(p) for p in paths]
+        shown = ", ".join(left[:MAX_KEYS_NAMED]) + (f" and {len(left) - MAX_KEYS_NAMED} more"
+                                                    if len(left) > MAX_KEYS_NAMED else "")
+        yield ("intended_use",), (f"{name} still holds {len(left)} REVIEW placeholder(s) from `study init` "
+                                  f"(keys {shown}; the first at line {src.line_of(paths[0])}): write the real "
+                                  "statements (studies/mace/intended_use.yaml is an example)")
 
 
 def _tables(ctx: _Ctx, folder: Path):
