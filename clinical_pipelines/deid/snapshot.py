@@ -210,20 +210,104 @@ def _linkage(links: list[pd.DataFrame]) -> pd.DataFrame:
     return linkage.drop_duplicates(["namespace", "pseudonym", "source_column"]).reset_index(drop=True)
 
 
-def evaluate_snapshot_files(paths: Mapping[str, Path], *, policy: DeidPolicy, study: Study,
-                            known_identifiers: Mapping[str, list[str]], text_engine=None) -> list:
-    """The snapshot's blocking checks (:func:`.pipeline.evaluate_checks`) on released Parquet files (table ->
-    path, e.g. the committed files downloaded); the k-anonymity check reads only the quasi-identifier columns
-    of the quasi-identifier table (``pandas.read_parquet(columns=...)``)."""
+def iter_parquet_chunks(path: Path, chunk_rows: int = CHUNK_ROWS):
+    """Frames of at most ``chunk_rows`` rows of a released Parquet file (dtypes as ``pandas.read_parquet``
+    gives them); a file without rows gives its one empty frame."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from .pipeline import evaluate_checks
+    f = pq.ParquetFile(path)
+    if f.metadata.num_rows == 0:
+        yield pd.read_parquet(path)
+        return
+    for batch in f.iter_batches(batch_size=chunk_rows):
+        yield pa.Table.from_batches([batch], schema=f.schema_arrow).to_pandas()
+
+
+def evaluate_snapshot_files(paths: Mapping[str, Path], *, policy: DeidPolicy, study: Study,
+                            known_identifiers: Mapping[str, list[str]], text_engine=None,
+                            chunk_rows: int = CHUNK_ROWS) -> list:
+    """The snapshot's blocking checks on released Parquet files (table -> path, e.g. the committed files
+    downloaded), with the outcomes and metadata :func:`.pipeline.evaluate_checks` gives on the whole frames.
+
+    Memory: the k-anonymity check reads only the quasi-identifier columns of the quasi-identifier table
+    (``pandas.read_parquet(columns=...)``); tables without free text are scanned chunk by chunk (residual
+    structured findings, restricted ZIP3, ages over the limit and full dates are counts per cell, summed);
+    free-text tables are read whole for the residual note scan."""
+    import pyarrow.parquet as pq
+
+    from .pipeline import (K_ANONYMITY, NO_AGE_OVER_89, NO_FULL_DATES, NO_RESTRICTED_ZIP3, CheckOutcome,
+                           evaluate_checks)
+    from .residual import KnownIdentifiers, ResidualScanner, scan_frame_known, scan_frame_text
+    from .scan import ages_over_limit, full_date_cells, restricted_zip3_count
+    from .study_rules import ZIP3_OUTPUT
 
     rules = deid_rules(policy, study)
+    schemas = {t: pq.read_schema(p) for t, p in paths.items()}
     risk_frame = None
     if rules.risk_table in paths:
-        names = pq.read_schema(paths[rules.risk_table]).names
+        names = schemas[rules.risk_table].names
         risk_frame = pd.read_parquet(paths[rules.risk_table], columns=[q for q in rules.quasi_identifiers if q in names])
-    frames = {t: pd.read_parquet(p) for t, p in paths.items()}
-    return evaluate_checks(frames, policy=policy, known_identifiers=known_identifiers, text_engine=text_engine,
-                           study=study, rules=rules, risk_frame=risk_frame)
+    text_tables = [t for t in paths if rules.text_columns.get(t)]
+    structured = [t for t in paths if t not in text_tables]
+    # Text tables whole, structured tables as empty frames of their columns: the residual gate's note scan
+    # and column-name findings; the per-cell checks of the structured tables follow chunk by chunk.
+    frames = {t: (pd.read_parquet(paths[t]) if t in text_tables else schemas[t].empty_table().to_pandas())
+              for t in paths}
+    outcomes = evaluate_checks(frames, policy=policy, known_identifiers=known_identifiers, text_engine=text_engine,
+                               study=study, rules=rules, risk_frame=risk_frame)
+    del frames
+    allowed: set[str] = set()
+    for t in paths:
+        allowed |= rules.shifted_columns(t)
+    columns = {c for t in paths for c in schemas[t].names}
+    skip_known = {c for c in columns if c.startswith("lineage_")} | allowed
+    skip_text = skip_known | {c for c in columns if c.endswith("_pid")}
+    if not isinstance(known_identifiers, Mapping):
+        known_identifiers = {"identifier": list(known_identifiers)}
+    known, scanner = KnownIdentifiers(known_identifiers, name_parts="out_of_vocabulary"), ResidualScanner()
+    found: Counter = Counter()
+    zip3 = ages = 0
+    dates: dict[str, int] = {}
+    for t in structured:
+        for df in iter_parquet_chunks(paths[t], chunk_rows):
+            found.update(scan_frame_known(df, known, skip=skip_known))
+            found.update(scan_frame_text(df, skip=skip_text, scanner=scanner))
+            zip3 += restricted_zip3_count(df, policy, ZIP3_OUTPUT)
+            ages += ages_over_limit(df, policy, R.AGE)
+            for k, v in full_date_cells(df, policy, allowed, skip=rules.text_columns.get(t, ())).items():
+                dates[f"{t}.{k}"] = dates.get(f"{t}.{k}", 0) + v
+    return [_add_chunked(o, found, zip3, ages, dates, policy,
+                         names=(K_ANONYMITY, NO_RESTRICTED_ZIP3, NO_AGE_OVER_89, NO_FULL_DATES), cls=CheckOutcome)
+            for o in outcomes]
+
+
+def _add_chunked(o, found: Counter, zip3: int, ages: int, dates: dict[str, int], policy: DeidPolicy, *, names, cls):
+    """An outcome of the whole-frame checks on the text tables with the chunked structured counts added."""
+    k_anonymity, no_zip3, no_age, no_dates = names
+    md = dict(o.metadata)
+    if o.name == k_anonymity:
+        return o
+    if o.name == no_zip3:
+        n = int(md["restricted_zip3_rows"]) + zip3
+        return cls(o.name, n == 0, {**md, "restricted_zip3_rows": n})
+    if o.name == no_age:
+        n = int(md["ages_over_limit"]) + ages
+        return cls(o.name, n == 0, {**md, "ages_over_limit": n})
+    if o.name == no_dates:
+        per = {**{k: v for k, v in md.items() if "." in k}, **dates}
+        n = int(sum(per.values()))
+        return cls(o.name, not per, {"cells_with_full_date": n, "date_mode": policy.date_mode, **per})
+    # residual_phi_scan: structured findings summed into its counts, in the order the scan writes them
+    text_total = int(md["text_findings"]) + int(md["raw_identifier_columns"])
+    total = int(md["structured_findings"]) + int(sum(found.values()))
+    merged = Counter({k[len("structured."):]: int(v) for k, v in md.items() if k.startswith("structured.")})
+    merged.update(found)
+    tail = ("flagged_note_pids", "raw_identifier_column_names")
+    out = {k: v for k, v in md.items() if not k.startswith(("text.", "structured.", "review.")) and k not in tail}
+    out["structured_findings"] = total
+    out.update({k: v for k, v in md.items() if k.startswith("text.")})
+    out.update({f"structured.{k}": int(v) for k, v in sorted(merged.items())})
+    out.update({k: v for k, v in md.items() if k.startswith("review.")})
+    out.update({k: md[k] for k in tail if k in md})
+    return cls(o.name, text_total + total == 0, out)

@@ -48,11 +48,11 @@ def _same_release(streamed, whole, known, tmp_path):
     assert streamed.known_identifiers == known
 
 
-def _same_gates(streamed, whole, known, study, policy):
-    """The gates on the written files (k-anonymity reading the quasi-identifier columns only) decide as the
-    gates on the whole frames, with the same metadata."""
+def _same_gates(streamed, whole, known, study, policy, chunk_rows=100_000):
+    """The gates on the written files (k-anonymity reading the quasi-identifier columns only, structured tables
+    in chunks) decide as the gates on the whole frames, with the same metadata."""
     got = evaluate_snapshot_files(streamed.outputs, policy=policy, study=study,
-                                  known_identifiers=streamed.known_identifiers)
+                                  known_identifiers=streamed.known_identifiers, chunk_rows=chunk_rows)
     expected = deid.evaluate_checks(whole.tables, policy=policy, study=study, known_identifiers=known)
     assert [(o.name, o.passed, o.metadata) for o in got] == [(o.name, o.passed, o.metadata) for o in expected]
     assert [o.name for o in got] == list(deid.CHECK_NAMES)
@@ -72,7 +72,28 @@ def test_mace_batch_streams_structured_tables_and_equals_whole_frames(tmp_path, 
     assert text_tables and set(streamed.streamed) == set(study.tables) - text_tables
     whole, known = _whole(paths, study, policy, key, engine, lineage)
     _same_release(streamed, whole, known, tmp_path)
-    _same_gates(streamed, whole, known, study, policy)
+    _same_gates(streamed, whole, known, study, policy, chunk_rows=7)
+
+    # Findings in structured tables (a known identifier, a restricted ZIP3, a full date) are counted over the
+    # chunks as over the whole frames, and fail the same gates.
+    rules = deid_rules(policy, study)
+    dirty = {t: df.copy() for t, df in whole.tables.items()}
+    kind, values = next(iter(sorted(known.items())))
+    for t in streamed.streamed:
+        df = dirty[t]
+        col = next(c for c in df.columns if not c.startswith("lineage_") and pd.api.types.is_string_dtype(df[c])
+                   and c not in rules.shifted_columns(t))
+        df.loc[df.index[:5], col] = values[0]
+        df.loc[df.index[5:8], col] = "seen on 2021-03-04 at the clinic"
+        if "zip3" in df.columns:
+            df.loc[df.index[-3:], "zip3"] = sorted(policy.restricted_zip3)[0]
+        streamed.outputs[t] = tmp_path / f"dirty-{t}.parquet"
+        df.to_parquet(streamed.outputs[t], index=False)
+    dirty_result = deid.DeidBatchResult(tables=dirty, linkage_rows=whole.linkage_rows, report={}, counts={})
+    _same_gates(streamed, dirty_result, known, study, policy, chunk_rows=7)
+    outcome = {o.name: o for o in deid.evaluate_checks(dirty, policy=policy, study=study, known_identifiers=known)}
+    assert not outcome["residual_phi_scan"].passed and not outcome["no_full_dates"].passed
+    assert not outcome["no_restricted_zip3"].passed
 
 
 def test_structured_only_study_goes_through_the_chunked_path(tmp_path, policy, key):
