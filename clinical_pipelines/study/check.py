@@ -154,6 +154,7 @@ class _DataCheck:
         self.rows: dict[str, int] = defaultdict(int)
         self.missing: dict[str, int] = defaultdict(int)
         self.consensus: dict[tuple[str, str], bool] = {}
+        self.late_share: float | None = None  # share of event times on or after the temporal cut-off
         raters = isinstance(study.labels, RaterLabels)
         unit_table = self.encounter_table if raters else study.outcome.table
         self.sizes = SizeCollector(study, unit_table, study.encounter_id(unit_table) if raters and unit_table else None)
@@ -350,6 +351,7 @@ class _DataCheck:
             times = pd.concat(self.event_times)
             after = int((times >= pd.Timestamp(cutoff)).sum())
             before = len(times) - after
+            self.late_share = after / len(times) if len(times) else None
             if not before or not after:
                 self.log.add(self.spec, f"evaluation.temporal: {before} record(s) before and {after} from the cut-off "
                                    f"{cutoff.isoformat()}: a temporal holdout needs both (or declare "
@@ -374,6 +376,24 @@ class _DataCheck:
             self.log.add(self.spec, message)
         self.report.notes += notes
         self.report.sizes = sizes
+        self._evaluation_sets(policy)
+
+    def _evaluation_sets(self, policy) -> None:
+        """Expected sizes of the evaluation sets and whether the AUROC gates can be met on them (notes)."""
+        from clinical_pipelines.study.check_power import expected_sets, internal_test_fraction, judge_sets
+
+        sites = self.report.sizes.get("external_sites", {})
+        external = (sum(v["units"] for v in sites.values()), sum(v["events"] for v in sites.values())) \
+            if isinstance(self.study.evaluation.external_sites, list) else None
+        late = self.late_share if isinstance(self.study.evaluation.temporal, Temporal) else None
+        thresholds = {"internal_test": policy.min_auroc_internal, "temporal_test": policy.min_auroc_temporal,
+                      "external_test": policy.min_auroc_external}
+        sets = expected_sets(self.outcome.units, self.outcome.events, external, late, thresholds,
+                             internal_test_fraction())
+        notes, sizes = judge_sets(sets, policy.min_subgroup_n, policy.min_subgroup_events,
+                                  policy.discrimination_statistic == "ci_lower")
+        self.report.notes += notes
+        self.report.sizes["evaluation_sets"] = sizes
 
     def _finish(self) -> None:
         self.report.data_problems = self.log.problems()

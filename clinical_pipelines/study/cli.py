@@ -168,6 +168,13 @@ def _size_lines(report) -> list[str]:
     for attr, groups in report.sizes.get("subgroups", {}).items():
         out.append(_wrap(f"subgroup {attr}: " + ", ".join(f"{g} {v['units']} ({v['events']} events)"
                                                          for g, v in sorted(groups.items())), 4))
+    sets = report.sizes.get("evaluation_sets", {})
+    if sets:
+        out.append(_wrap("expected evaluation sets: " + ", ".join(
+            f"{name} ~{v['units']} units ({v['events']} events" + (
+                f"; AUROC >= {v['required_auroc']:.3f} needed for the 95% CI lower bound to reach "
+                f"{v['auroc_threshold']:.2f}" if v.get("required_auroc") else "") + ")"
+            for name, v in sets.items()), 4))
     out += [_wrap(f"note: {n}", 4) for n in report.notes]
     return out
 
