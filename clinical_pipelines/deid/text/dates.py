@@ -246,7 +246,7 @@ MD_PRE_NEG_RE = re.compile(r"(?:grade|strength|power|motor|score|ratio|murmur|pu
                            re.I)
 # weaker evidence ("x 2", "2 of", "L5", "+"): blocks only pairs that look like a count, scale or fraction
 MD_PRE_WEAK_RE = re.compile(r"(?:\b(?:x|times|of)|[a-z]\d)\s*:?\s*$|(?<![\d:])\d[ \t]?$|\+\s*$", re.I)
-# month / two-digit year with a year that cannot be a day ("pelvic fx 4/97", "CABG 1/78", "(12/93)")
+# month / two-digit year with a year that cannot be a day ("hip fx 3/96", "AVR 2/81", "(11/94)")
 MY_RE = re.compile(r"(?<![\w/.,:])(0?[1-9]|1[0-2])/([3-9]\d)(?![\w/%]|[.,]\d)")
 MD_NEG_RE = re.compile(r"[ \t]*(?:strength|murmur|tabs?|pills?|doses?|times|motor|reflex|power|lobes?|vessels?|score"
                        r"|of\b|pulses?|grip|systolic|diastolic|holosystolic|beats?|units?|mg|ml|cm|mm|ejection|harsh"
@@ -265,7 +265,7 @@ _LAYOUT_BEFORE_RE = re.compile(r"(?:^|\n|\||[ \t]{2})[ \t]*\Z")      # alone in 
 
 
 def _month_year_at(text: str, start: int) -> Candidate | None:
-    """A month / two-digit year whose year (32-99) cannot be a day ("fx 4/97", "CABG 1/78"), away from the
+    """A month / two-digit year whose year (32-99) cannot be a day ("fx 3/96", "AVR 2/81"), away from the
     measurement contexts of ``MD_PRE_NEG_RE`` / ``MD_NEG_RE`` (ventilator settings, BP, scales)."""
     m = MY_RE.match(text, start)
     if not m:

@@ -2,17 +2,17 @@
 
 Bedside notes (nursing, respiratory therapy, ICU flow notes) are often typed all in capitals or all in lower case,
 so the Title-case patterns of ``organizations`` and ``places`` do not fire. The forms below hold whatever the case:
-- a named facility: up to three words before a facility word ("holy cross hospital", "HARFORD MEMORIAL",
-  "reisterstown hospital", "U OF MD MED CENTER", "BALTIMORE VA", "zagaria campus", "vista health"), kept from the
+- a named facility: up to three words before a facility word ("holy family hospital", "DUNMORE MEMORIAL",
+  "towson hospital", "UNIV OF VERMONT MEDICAL CENTER", "TUCSON VA", "okafor campus", "pinecrest health"), kept from the
   first word that names something (a USPS place, a census name, a word outside the safe list, or a hospital-name
   prefix such as "holy", "sacred", "good", "st", "university of"); generic runs ("the hospital", "general
   hospital") are not names;
-- a hospital acronym after a transfer or admission cue ("transferred to GH", "admitted to MGH", "at BIDMC",
-  "presented to GH ED") that is not a clinical unit, service or state abbreviation;
-- a ward or building name with a floor or unit number after "to", "on" or "from" ("transfer to quartermain 2",
-  "ON ELLISON 11"): a word outside the vocabulary;
+- a hospital acronym after a transfer or admission cue ("transferred to KH", "admitted to MGH", "at BIDMC",
+  "presented to GSH ED") that is not a clinical unit, service or state abbreviation;
+- a ward or building name with a floor or unit number after "to", "on" or "from" ("transfer to ellison 11",
+  "ON BLAKE 7"): a word outside the vocabulary;
 - a US place (USPS city list of the pinned ``zipcodes`` package) after a residence or travel cue in any case
-  ("lives alone in parkville", "daughter from ROME", "returned to new haven").
+  ("lives alone in towson", "daughter from TUCSON", "returned to san antonio").
 HIPAA Safe Harbor identifier (B) (geographic subdivisions smaller than a state) and, for facilities, the project's
 organisation policy (see ``organizations``). Spans are ``ORGANIZATION`` or ``LOCATION`` candidates.
 """
@@ -103,7 +103,7 @@ def find_folded_facilities(text: str) -> list[Candidate]:
 
 
 def find_facility_acronyms(text: str) -> list[Candidate]:
-    """Hospital acronyms after transfer / admission cues ("transferred to GH", "at BIDMC ED")."""
+    """Hospital acronyms after transfer / admission cues ("transferred to KH", "at BIDMC ED")."""
     out = []
     for m in _ACRONYM_CUE_RE.finditer(text):
         a = m.group(1)

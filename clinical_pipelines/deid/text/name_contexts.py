@@ -152,7 +152,7 @@ def accept_token(tok: str, kind: str, caps_cue: bool = True, ends: bool = False)
             kind in _PERSONAL_KINDS or (kind in _ROLE_KINDS and caps_cue and ends)):
         return True  # "Goes by Will", "daughter May", "RN May." stay names
     if _stop(tok) or (kind in ("with", "agent") and is_misspelled_word(tok)):
-        return False  # a typo of an ordinary word after "to", "per", "with": "to recieve", "per carevu"
+        return False  # a typo of an ordinary word after "to", "per", "with": "to recieve", "per protocl"
     census_first = lw in load_vocabulary().first_names
     first_name = census_first and lw not in NON_NAME_TERMS
     if first_name and tok.islower() and len(letters) >= 3 and (
@@ -288,9 +288,9 @@ def find_context_names(text: str) -> list[Candidate]:
             if not accept_token(tok, kind, caps_cue=cue.isupper(), ends=ends):
                 continue
             if kind == "role" and cue.upper() in _AMBIGUOUS_CREDS and not _strong_name_token(tok):
-                continue  # "PT WHEENED", "RT HIP", "NT ND": the cue is an abbreviation, not a credential
+                continue  # "PT WEANED", "RT KNEE", "NT ND": the cue is an abbreviation, not a credential
             if kind == "with" and (tok.isupper() or tok.islower()) and not _strong_name_token(tok):
-                continue  # "WITH NQWMI", "to trunck", "with flowby": after with/to/from, only name-like words
+                continue  # "WITH NSTEMIX", "to chiar", "with sideflow": after with/to/from, only name-like words
             if kind in ("with", "agent", "role") and followed_by_eponym_noun(text, e):
                 continue  # "with Kerley B lines", "by Doppler study"
             if len(tok) > 3 and not _USER_ID_RE.fullmatch(tok) and not _DOTTED_INITIALS_RE.fullmatch(tok):

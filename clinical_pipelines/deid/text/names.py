@@ -215,7 +215,7 @@ def find_names(text: str) -> list[Candidate]:
             s, e = trim_name(text, m.start(1), m.end(1), anchored=rx is not CRED_NAME_RE, cred=rx is CRED_NAME_RE)
             if e > s and rx is not TITLE_NAME_RE and (rx is CRED_NAME_RE or not text[s:s + 2].istitle()) \
                     and not _has_name_word(text[s:e]):
-                continue  # "YR OLD PT", "Stoma RN", "WIFE AND NEICE": ordinary words or typos before/after a cue
+                continue  # "YRS OLD PT", "Wound RN", "MOTHER AND NEICE": ordinary words or typos before/after a cue
             if e > s and rx is RELATION_NAME_RE and re.search(r"(?i)\b(?:and|or)\b|&", text[m.start():s]):
                 continue  # "wife and niece": a second relation, not a name
             if e > s:  # after a title a capitalised word is a name, whatever it means
@@ -240,7 +240,7 @@ def find_names(text: str) -> list[Candidate]:
 def _has_name_word(span: str) -> bool:
     """A word of ``span`` could be part of a person name: outside the safe words (unknown or name-dominant) and
     neither a clinical word nor a typo of a known word, or a census first name (Title case or capitals), or an
-    initial. A span made only of ordinary or clinical words ("YR OLD", "INFUSING") is no one's name."""
+    initial. A span made only of ordinary or clinical words ("YRS OLD", "RUNNING") is no one's name."""
     first_names, surnames = load_gazetteers()
     for w in WORD_RE.findall(span):
         core = w[:-2] if w.endswith(("'s", "’s", "'S", "’S")) else w

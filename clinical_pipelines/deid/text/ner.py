@@ -55,7 +55,7 @@ def keep_ner_entity(text: str, ent, t: str) -> bool:
             is_clinical_word(w) or (is_safe_word(w) and not is_census_name(w)) or is_misspelled_word(w) for w in toks):
         return False  # "Unasyn", "Foley", "Alert", "Recieved": clinical, ordinary or mistyped words, no one's name
     if s.isupper() and len(s) > 3 and not _has_strong_caps_word(s, t):
-        return False  # "STARTED ON ABX", "ABD U/S DONE": spaCy's ORG/GPE guesses on notes typed in capitals
+        return False  # "ON ABX AND IVF", "CXR DONE": spaCy's ORG/GPE guesses on notes typed in capitals
     if t == "ORGANIZATION" and len(toks) == 1 and toks[0] in AMBIGUOUS_SURNAMES:
         return False
     if t == "ORGANIZATION" and len(toks) < 2:
@@ -131,7 +131,7 @@ def ner_candidate(word: str) -> bool:
 def _has_strong_caps_word(s: str, label: str) -> bool:
     """In an entity typed in capitals: a word of 4+ letters outside the safe words (unknown, or a census name used
     far more as a name than as a word) that is neither a clinical word nor a typo of a known word. In capitals
-    spaCy tags runs of ordinary words as organisations, places and persons ("STARTED ON ABX", "YELLOW SPUTUM");
+    spaCy tags runs of ordinary words as organisations, places and persons ("ON ABX AND IVF", "THICK TAN SPUTUM");
     short capitals are abbreviations far more often than names. Facility acronyms after transfer verbs are found
     by the organisation patterns, names after cues by the context patterns."""
     for tok in s.split():
@@ -142,7 +142,7 @@ def _has_strong_caps_word(s: str, label: str) -> bool:
                 and not is_misspelled_word(w) and w not in NER_ABBREVIATIONS:
             return True
         if label == "NAME" and len(w) >= 3 and w.lower() in load_gazetteers()[0] and not is_clinical_word(w):
-            return True  # a census first name: "JOHN STATES HIS SISTER ..."
+            return True  # a census first name: "PETER ASKS ABOUT ..."
     return False
 
 

@@ -187,7 +187,7 @@ def _caps_common_words(span: str) -> bool:
     if not words or not span.isupper():
         return False
     if re.search(r"\b(?:INC|CO|CORP)\b", span) and not re.search(r",[ \t]*(?:INC|CO|CORP)\.?$", span):
-        return True  # in capitals "INC" is "increased" ("LAD AND DIAG DISEASE WITH INC")
+        return True  # in capitals "INC" is "increased" ("RCA DISEASE WITH INC FILLING PRESSURES")
     sentence = any(w.lower() in STOP_WORDS and w.lower() not in _NAME_LINKS for w in words[:-1])
     if _CARE_TAIL_RE.search(span) and not sentence:
         return False  # "SUMMIT CLINIC", "SUMMIT ORTHOPEDICS": a care facility's own word keeps it

@@ -243,7 +243,7 @@ TYPO_ANY_EDIT_LEN = 8
 def is_misspelled_word(word: str) -> bool:
     """True when ``word`` is not a known word nor a census name but one edit (a letter dropped, added, changed or
     two neighbours swapped; Damerau 1964) away from a safe word of at least ``MISSPELLING_MIN_LEN`` letters:
-    "recieved", "Encouarge", "occassional", "neice". Short words are names too often to allow every edit: from 5
+    "recieved", "Encourgae", "occassional", "neice". Short words are names too often to allow every edit: from 5
     letters only a swap counts, from 6 a doubled or undoubled letter, from ``TYPO_ANY_EDIT_LEN`` any edit. Notes typed at the bedside are full of such typos; a typo of
     an English or clinical word is not a person name. Census names are never typos ("Smyth" stays a name)."""
     w = _fold(word)
@@ -270,7 +270,7 @@ def is_misspelled_word(word: str) -> bool:
             return True
     if n < TYPO_ANY_EDIT_LEN:
         return False
-    for i in range(n):  # any letter dropped, changed or added in a long word: "Oxacillian", "quesions"
+    for i in range(n):  # any letter dropped, changed or added in a long word: "Oxacilin", "quesitons"
         if safe(w[:i] + w[i + 1:]) or any(ch != w[i] and safe(w[:i] + ch + w[i + 1:]) for ch in _LETTERS):
             return True
     return any(safe(w[:i] + ch + w[i:]) for i in range(n + 1) for ch in _LETTERS)
@@ -358,7 +358,7 @@ def find_safelist_names(text: str) -> list[Candidate]:
         if len(w) < 3 or is_safe_word(w) or ("-" in w and any(is_safe_word(p) for p in w.split("-"))):
             continue  # "Anti-Xa", "Swan-Ganz": a hyphenated word is a name only when no part is a safe word
         if is_misspelled_word(w):
-            continue  # "Encouarge", "Recieved": a typo of a safe word
+            continue  # "Encourgae", "Recieved": a typo of a safe word
         if _starts_sentence(text, m.start()) and is_known_word(w) and _fold(w) not in load_vocabulary().strong_names:
             continue
         if followed_by_eponym_noun(text, m.end()) or _DOSE_AFTER_RE.match(text, m.end()):
