@@ -24,7 +24,7 @@ from botocore.config import Config as BotoConfig
 from clinical_pipelines.audit import events as audit_events
 from clinical_pipelines.audit.store import AuditLog
 
-from clinical_pipelines.defs.audit_resource import ACTOR, AuditLogResource  # noqa: F401 (re-exported)
+from clinical_pipelines.defs.audit_resource import ACTOR, AuditLogResource, _audit_log  # noqa: F401 (re-exported)
 from clinical_pipelines.defs.lakefs_resource import LakeFSResource  # noqa: F401 (re-exported)
 
 
