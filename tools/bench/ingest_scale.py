@@ -16,6 +16,12 @@ its own process so that peak RSS is its own:
   ``deidentify_table`` + lineage + ``risk_metrics``/``enforce_k`` on one frame, ``to_parquet`` of the whole
   frame; no contract checks.
 
+With ``--snapshot``, also (own process) **snapshot**: ``deid.snapshot.deidentify_snapshot_files``, the function
+the ``deidentified_snapshot`` asset calls, on a ``--rows``-row extract of the structured-only built-in
+``heart-disease`` study (files on disk to Parquet files on disk, linkage rows collected for one vault store),
+then ``deid.snapshot.evaluate_snapshot_files`` (the snapshot's blocking gates on the written files) unless
+``--snapshot-no-gates``; peak RSS after each.
+
 The notes table's free text is de-identified by the text engine (``tools/bench/deid_text.py``), not here.
 Prints rows/s and peak RSS (``resource.getrusage`` ``ru_maxrss``) for both; target: peak RSS < 4 GB.
 """
@@ -160,9 +166,50 @@ def phase_baseline(folder: Path, out: Path, spec: Path | None) -> dict:
             "peak_rss_gb": peak_rss_gb()}
 
 
-def _child(phase: str, folder: Path, out: Path, spec: Path | None, chunk_rows: int) -> dict:
+def phase_snapshot(folder: Path, out: Path, spec: Path | None, chunk_rows: int, gates: bool = True) -> dict:
+    from clinical_pipelines.deid.policy import load_deid_policy
+    from clinical_pipelines.deid.snapshot import deidentify_snapshot_files, evaluate_snapshot_files
+
+    study, policy = _study(spec), load_deid_policy()
+    files = {t.file: folder / t.file for t in study.tables.values()}
+    t0, c0 = time.perf_counter(), time.process_time()
+    result = deidentify_snapshot_files(files, out / "snapshot", study=study, policy=policy, key=KEY, text_engine=None,
+                                       lineage=_lineage(study, folder), chunk_rows=chunk_rows,
+                                       progress=lambda t, n: _say(f"snapshot: de-identified {t}: {n:,} rows"))
+    t1, c1, rss1 = time.perf_counter(), time.process_time(), peak_rss_gb()
+    passed = None
+    if gates:
+        _say("snapshot: gates on the written files ...")
+        outcomes = evaluate_snapshot_files(result.outputs, policy=policy, study=study,
+                                           known_identifiers=result.known_identifiers)
+        passed = {o.name: o.passed for o in outcomes}
+    t2, c2 = time.perf_counter(), time.process_time()
+    return {"deid_rows": sum(result.row_counts.values()), "deid_s": t1 - t0, "deid_cpu_s": c1 - c0,
+            "deid_peak_rss_gb": rss1, "streamed": list(result.streamed), "linkage_rows": len(result.linkage_rows),
+            "gates_s": t2 - t1, "gates_cpu_s": c2 - c1, "gates": passed, "peak_rss_gb": peak_rss_gb()}
+
+
+def heart_disease_spec() -> Path:
+    from clinical_pipelines.study.builtin import builtin_study_path
+
+    return builtin_study_path("heart-disease")
+
+
+def _report_snapshot(rows: int, s: dict) -> None:
+    print(f"snapshot (deid.snapshot, as the asset calls it) on heart-disease, {rows:,} rows; tables in chunks: "
+          f"{s['streamed']}; {s['linkage_rows']:,} linkage rows for one vault store")
+    line = "{:9} {:<24} {:>12,.0f} {:>11,.0f} {:>8.1f} {:>7.2f} GB"
+    print(line.format("snapshot", "de-id files -> Parquet", s["deid_rows"] / s["deid_s"],
+                      s["deid_rows"] / s["deid_cpu_s"], s["deid_s"], s["deid_peak_rss_gb"]))
+    if s["gates"] is not None:
+        print(line.format("", "+ gates on the files", s["deid_rows"] / s["gates_s"],
+                          s["deid_rows"] / max(s["gates_cpu_s"], 1e-9), s["gates_s"], s["peak_rss_gb"]))
+        print(f"          gates passed: {sum(s['gates'].values())}/{len(s['gates'])}")
+
+
+def _child(phase: str, folder: Path, out: Path, spec: Path | None, chunk_rows: int, *extra: str) -> dict:
     cmd = [sys.executable, __file__, "--phase", phase, "--batch", str(folder), "--out", str(out),
-           "--chunk-rows", str(chunk_rows)] + (["--spec", str(spec)] if spec else [])
+           "--chunk-rows", str(chunk_rows)] + (["--spec", str(spec)] if spec else []) + list(extra)
     done = subprocess.run(cmd, stdout=subprocess.PIPE, text=True)
     if done.returncode:
         raise SystemExit(f"{phase} phase failed (exit {done.returncode})")
@@ -201,13 +248,21 @@ def main(argv=None) -> int:
     ap.add_argument("--chunk-rows", type=int, default=100_000)
     ap.add_argument("--skip-baseline", action="store_true")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder (its path is printed)")
-    ap.add_argument("--phase", choices=("streamed", "baseline"), help=argparse.SUPPRESS)
+    ap.add_argument("--snapshot", action="store_true",
+                    help="also measure deid.snapshot (the asset's function) on a heart-disease extract of --rows rows")
+    ap.add_argument("--snapshot-only", action="store_true", help="only the snapshot measurement")
+    ap.add_argument("--snapshot-no-gates", action="store_true", help="snapshot measurement without the gates")
+    ap.add_argument("--phase", choices=("streamed", "baseline", "snapshot"), help=argparse.SUPPRESS)
     ap.add_argument("--batch", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--spec", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.phase == "streamed":
         print(json.dumps(phase_streamed(args.batch, args.out, args.spec, args.chunk_rows)))
+        return 0
+    if args.phase == "snapshot":
+        print(json.dumps(phase_snapshot(args.batch, args.out, args.spec, args.chunk_rows,
+                                        gates=not args.snapshot_no_gates)))
         return 0
     if args.phase == "baseline":
         print(json.dumps(phase_baseline(args.batch, args.out, args.spec)))
@@ -216,15 +271,24 @@ def main(argv=None) -> int:
 
     work = Path(tempfile.mkdtemp(prefix="cp-bench-ingest-"))
     try:
-        spec = parquet_study(work) if args.format == "parquet" else None
-        _say(f"writing a {args.rows:,}-row extract of study mace ({args.format}) to {work} ...")
-        extract = write_extract(_study(spec), work / "bench-batch", args.rows, progress=_say)
-        size = sum(p.stat().st_size for p in extract.folder.iterdir())
-        _say(f"extract written: {extract.rows} ({size / 1024**2:,.0f} MiB)")
-        streamed = _child("streamed", extract.folder, work / "out", spec, args.chunk_rows)
-        baseline = None if args.skip_baseline else _child("baseline", extract.folder, work / "out", spec,
-                                                          args.chunk_rows)
-        _report(args.rows, streamed, baseline)
+        if not args.snapshot_only:
+            spec = parquet_study(work) if args.format == "parquet" else None
+            _say(f"writing a {args.rows:,}-row extract of study mace ({args.format}) to {work} ...")
+            extract = write_extract(_study(spec), work / "bench-batch", args.rows, progress=_say)
+            size = sum(p.stat().st_size for p in extract.folder.iterdir())
+            _say(f"extract written: {extract.rows} ({size / 1024**2:,.0f} MiB)")
+            streamed = _child("streamed", extract.folder, work / "out", spec, args.chunk_rows)
+            baseline = None if args.skip_baseline else _child("baseline", extract.folder, work / "out", spec,
+                                                              args.chunk_rows)
+            _report(args.rows, streamed, baseline)
+            shutil.rmtree(extract.folder, ignore_errors=True)
+        if args.snapshot or args.snapshot_only:
+            spec = heart_disease_spec()
+            _say(f"writing a {args.rows:,}-row extract of study heart-disease to {work} ...")
+            extract = write_extract(_study(spec), work / "bench-snapshot", args.rows, progress=_say)
+            snap = _child("snapshot", extract.folder, work / "out", spec, args.chunk_rows,
+                          *(["--snapshot-no-gates"] if args.snapshot_no_gates else []))
+            _report_snapshot(args.rows, snap)
     finally:
         if args.keep:
             print(f"kept: {work}")
