@@ -10,6 +10,9 @@
    written here): the gates it cannot evaluate are Dagster asset checks with status
    ``not_applicable`` and the spec's reason, and the bundle's ``checklist.md`` and
    ``gate_decisions.json`` show them NOT APPLICABLE with that reason; no gate is missing.
+3. What a user is told: `audit trace` of that model (label agreement not applicable and why; source
+   system not declared), and a run whose gate policy the model cannot meet (the failed gate with its
+   threshold, read as `demo` reads it; a `gate.blocked` audit event; the champion unchanged).
 
 One stack (``governance_world.own_stack``) and one Dagster instance for both. Assertion messages
 hold names, ids and counts, never a record.
@@ -307,3 +310,46 @@ def test_study_without_dates_is_released_and_registered_under_its_own_names(worl
     client = MlflowClient()
     assert client.get_model_version_by_alias(trained["model_name"], CHAMPION_ALIAS).version == trained["version"]
     assert client.get_model_version(trained["model_name"], trained["version"]).tags["study_id"] == ONE_SITE_STUDY
+
+
+# ---------------------------------------------------------------- 3. what a user is told
+def test_trace_and_a_failed_gate_say_why_without_values(world, one_site_run):
+    """``audit trace`` of the one-site model says why label agreement does not apply and that no batch
+    descriptor declared a source system; a gate policy the model cannot meet fails the run, the demo's
+    reader names the gate with its threshold, and the gate decision is in the audit log."""
+    from mlflow import MlflowClient
+
+    from clinical_pipelines.audit import events as ev
+    from clinical_pipelines.defs.partitions import MODEL_JOB
+    from clinical_pipelines.defs.resources import resources_for
+    from clinical_pipelines.demo_report import check_line, read_run_failure
+    from clinical_pipelines_tests.governance_world import gate_policy_run_config
+
+    study, run = one_site_run
+    trained = run.lifecycle.output_for_node("trained_model")
+    name = trained["model_name"]
+    trace = cli("audit", "trace", name, str(trained["version"]))
+    assert trace.code == 0, trace.err
+    assert f"label agreement not applicable: {LABELS_REASON}" in trace.out and "kappa None" not in trace.out
+    assert "cleveland-1 from not declared (no batch descriptor)" in trace.out
+
+    champion = MlflowClient().get_model_version_by_alias(name, CHAMPION_ALIAS).version
+    strict = gate_policy_for_small_cohort(world["root"], min_auroc_internal=0.999)
+    approve_policy("gate", strict, role="clinical-safety-officer")
+    failed = world["defs"].resolve_job_def(MODEL_JOB).execute_in_process(
+        instance=world["instance"], partition_key=study.study_id, run_config=gate_policy_run_config(strict),
+        raise_on_error=False)
+    assert not failed.success
+    failure = read_run_failure(world["instance"], failed.run_id)
+    gates = {c.check_name: c for c in failure.failed_checks}
+    assert "discrimination_internal" in gates, sorted(gates)
+    assert (gates["discrimination_internal"].threshold, gates["discrimination_internal"].comparison) == (0.999, ">=")
+    assert "(required >= 0.999)" in check_line(gates["discrimination_internal"])
+    assert "model_validation" in {s.step_key for s in failure.failed_steps}
+    version = failed.output_for_node("trained_model")["version"]
+    audit = resources_for(world["settings"])["audit_log"].log()
+    blocked = audit.query(event_type=ev.GATE_BLOCKED, subject=ev.model_subject(name, version))
+    assert blocked and blocked[-1].payload["stage"] == "model_validation"
+    assert "discrimination_internal" in blocked[-1].payload["gates_failed"]
+    assert blocked[-1].payload["thresholds"]["discrimination_internal"]["threshold"] == 0.999
+    assert MlflowClient().get_model_version_by_alias(name, CHAMPION_ALIAS).version == champion
