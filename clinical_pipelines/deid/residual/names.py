@@ -213,6 +213,9 @@ def _delimited_rows(scan: _Scan) -> None:
     for line in lines:
         if not line.strip(" \t|"):
             header_cols.clear()  # a blank line ends a table
+        if CLINICAL_LIST_LINE_RE.match(line):
+            pos += len(line) + 1
+            continue  # "PMH: DEPRESSION, PAROXYSMAL AF, TIA": a list of conditions, not a pasted row
         for delim in DELIMS:
             cells = line.split(delim)
             if len(cells) < 2 or (len(cells) < 3 and delim not in header_cols):
@@ -255,6 +258,21 @@ def _mixed_case_line(text: str, pos: int) -> bool:
     return bool(letters) and sum(c.islower() for c in letters) / len(letters) > 0.3
 
 
+# Lines that are a clinical list by their label (problem lists, medications, allergies, review of systems): their
+# comma- or semicolon-separated items are conditions and drugs ("PMH: DEPRESSION, PAROXYSMAL AF, TIA"), never
+# "LAST, FIRST" names or rows of a pasted contact table. Social and family history and plans are not in the list:
+# they may name people.
+CLINICAL_LIST_LINE_RE = re.compile(
+    r"(?im)^[ \t]*(?:PMH|PSH|PMHx|PSHx|Hx|Meds|Medications|Home[ \t]+meds|Current[ \t]+medications|Allergies"
+    r"|Dx|Diagnos[ie]s|Problems?|Problem[ \t]+list|ROS|Past[ \t]+(?:medical|surgical)[ \t]+history)[ \t]*[:-]")
+
+
+def _clinical_list_line(text: str, pos: int) -> bool:
+    """The line holding ``pos`` starts with a clinical-list label (:data:`CLINICAL_LIST_LINE_RE`)."""
+    start = text.rfind("\n", 0, pos) + 1
+    return CLINICAL_LIST_LINE_RE.match(text, start) is not None
+
+
 def _last_first_ok(a: str, b: str) -> bool:
     """"OKONKWO, ADAEZE" / "Smith, Ola": same casing, neither a clinical word, at least one a name; all-caps
     pairs need a name of 4+ letters (short all-caps words are abbreviations: "NSR, RATE", "BPH, HTN")."""
@@ -288,7 +306,8 @@ def find_names(text: str, placeholders: list[Placeholder] | None = None) -> list
         # ("KING, ZOE"; not "LIMA-LAD, SVG-OM", "TR, RVSP")
         strong = any(len(w) >= 3 and "-" not in w and is_census_name(w) for w in (a, b)) or \
             all(len(w) >= 5 and "-" not in w for w in (a, b))
-        if strong and _mixed_case_line(text, m.start()) and _last_first_ok(a, b):
+        if strong and _mixed_case_line(text, m.start()) and _last_first_ok(a, b) \
+                and not _clinical_list_line(text, m.start()):
             for g in (1, 2):
                 scan.out.append(NameSpan(m.start(g), m.end(g), "last_first"))
     for m in ROLE_RE.finditer(text):
@@ -318,7 +337,7 @@ def find_names(text: str, placeholders: list[Placeholder] | None = None) -> list
         scan.run(scan.token_at(m.end()), "field", first_lower=False)
     for m in LAST_FIRST_RE.finditer(text):
         a, b = m.group(1), m.group(2)
-        if _last_first_ok(a, b):
+        if _last_first_ok(a, b) and not _clinical_list_line(text, m.start()):
             for g in (1, 2):
                 scan.out.append(NameSpan(m.start(g), m.end(g), "last_first"))
     for p in scan.placeholders:

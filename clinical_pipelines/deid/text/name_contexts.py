@@ -211,6 +211,9 @@ def _last_first(text: str, kind: str, tok: str, e: int) -> int | None:
     if not lf or lf.group(1)[:1].isupper() != tok[:1].isupper() or lf.group(1).isupper() != tok.isupper():
         return None
     first = lf.group(1)
+    if (first.lower() in load_vocabulary().first_names and len(tok) >= 3 and not _stop(tok)
+            and not _clinical_in_context(tok) and not re.match(r"[ \t]*\d", text[lf.end():])):
+        return lf.end()  # "PCP: TURNER, APRIL": a census first name after a surname in a person's field, even a month
     if not is_known_word(first) and len(first) >= 3:
         return lf.end()  # a first name outside the vocabulary: "DO, NGOC" is a name whatever "DO" means elsewhere
     if not is_known_word(tok) and not _stop(first) and not _clinical_in_context(first):
