@@ -269,6 +269,17 @@ def assert_consistent(f: Faults) -> None:
     assert audit_verifies()
 
 
+def assert_unchanged_then_rerun_releases(f: Faults, batch_id: str, *, before, head: str, champion) -> None:
+    """After a failed snapshot run: main and champion unchanged and consistent with the audit log; the re-run
+    succeeds and leaves no branch of the failed run."""
+    killed = killed_run_id(f, before)
+    assert main_head(f) == head and f.world.champion() == champion
+    assert_consistent(f)
+    rerun_snapshot(f, batch_id)
+    assert not branches_of_run(f, killed)
+    assert_consistent(f)
+
+
 def snapshot_ready(f: Faults, prefix: str) -> str:
     """A landed batch with its raw extract ingested (the fault comes in the de-identification run)."""
     batch_id = land(f, prefix)
@@ -426,13 +437,7 @@ def test_lakefs_down_at_the_merge_main_unchanged_rerun_succeeds(faults):
         services.start_service(f.settings, "lakefs")
     assert outcome.fault_reached and outcome.success is False
     assert "lakeFS did not answer the merge" in outcome.failure
-    killed = killed_run_id(f, before)
-    assert main_head(f) == head and f.world.champion() == champion
-    assert_consistent(f)
-
-    rerun_snapshot(f, batch_id)
-    assert not branches_of_run(f, killed)
-    assert_consistent(f)
+    assert_unchanged_then_rerun_releases(f, batch_id, before=before, head=head, champion=champion)
 
 
 def test_audit_database_down_at_the_merge_nothing_published_rerun_succeeds(faults):
@@ -446,13 +451,7 @@ def test_audit_database_down_at_the_merge_nothing_published_rerun_succeeds(fault
     assert outcome.fault_reached and outcome.success is False
     assert "audit log database is unreachable" in outcome.failure and "Nothing was published" in outcome.failure
     assert "postgres@" not in outcome.failure  # no database URL in the message
-    killed = killed_run_id(f, before)
-    assert main_head(f) == head and f.world.champion() == champion
-    assert_consistent(f)
-
-    rerun_snapshot(f, batch_id)
-    assert not branches_of_run(f, killed)
-    assert_consistent(f)
+    assert_unchanged_then_rerun_releases(f, batch_id, before=before, head=head, champion=champion)
 
 
 def test_audit_database_lost_right_after_the_merge_the_rerun_records_it(faults):
