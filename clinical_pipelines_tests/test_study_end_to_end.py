@@ -42,6 +42,7 @@ from clinical_pipelines.validation.gates import (
 from clinical_pipelines_tests.governance_world import (
     approve_policy, failure_text, gate_policy_for_small_cohort, lakefs_resource, own_stack,
 )
+from clinical_pipelines_tests.study.plain_pipeline import LABELS_REASON, NO_DATES, ONE_SITE, one_site_spec
 from clinical_pipelines_tests.study_world import check_evaluations, cli, run_study_graph
 
 pytestmark = pytest.mark.services
@@ -51,8 +52,6 @@ ONE_SITE_STUDY = "one-site-nodates"
 FHIR_PATIENTS = 80
 EVERY_GATE = (LABEL_AGREEMENT_GATE, *ALL_GATES)
 EXTERNAL_REASON = "one FHIR server, one hospital: no site held out"
-NO_DATES, ONE_SITE = "no dates in the extract", "one site only"
-LABELS_REASON = "outcome recorded in the extract, one source"
 SHOWN = {"pass": "PASS", "fail": "FAIL", NOT_APPLICABLE: "NOT APPLICABLE"}
 
 
@@ -93,31 +92,6 @@ def fhir_batches(root: Path) -> Path:
 ONE_SITE_COLUMNS = ("id", "age", "sex", "dataset", "cp", "thalch", "oldpeak", "exang", "num")
 
 
-def one_site_spec() -> dict:
-    return {
-        "spec_version": 1, "study_id": ONE_SITE_STUDY, "title": "Severe coronary disease at one hospital, no dates",
-        "intended_use": "intended_use.yaml", "owners": ["team:test"],
-        "tables": {"patients": {"file": "patients.csv", "format": "csv", "primary_key": "id", "columns": {
-            "id": {"role": "patient_id", "safe_harbor": "R"},
-            "age": {"role": "quasi_identifier", "age": True, "generalization": ["band5", "band10", "band20"],
-                    "feature": {"type": "numeric", "unit": "years", "range": [18, 100]}},
-            "sex": {"role": "quasi_identifier", "generalization": [],
-                    "feature": {"type": "categorical", "categories": ["Female", "Male"]}},
-            "hospital": {"role": "site"},
-            "cp": {"role": "feature", "type": "categorical",
-                   "categories": ["typical angina", "atypical angina", "non-anginal", "asymptomatic"]},
-            "thalch": {"role": "feature", "type": "numeric", "unit": "beats/min", "range": [30, 250]},
-            "oldpeak": {"role": "feature", "type": "numeric", "unit": "mm", "range": [-5, 10]},
-            "exang": {"role": "feature", "type": "binary", "categories": ["FALSE", "TRUE"]},
-            "num": {"role": "outcome"}}}},
-        "outcome": {"name": "severe_disease", "source": "column", "table": "patients", "column": "num",
-                    "definition": "num >= 2", "description": "Narrowing in two or more major vessels"},
-        "labels": {"not_applicable": LABELS_REASON},
-        "evaluation": {"temporal": {"not_applicable": NO_DATES}, "external_sites": {"not_applicable": ONE_SITE},
-                       "subgroups": ["sex", "age_band"]},
-    }
-
-
 def one_site_folder(root: Path) -> tuple[Path, Path]:
     """(study folder, folder of batch folders): the Cleveland rows of the packaged UCI file, one batch."""
     from clinical_pipelines.study.builtin import builtin_study_path, load_builtin_study
@@ -125,7 +99,7 @@ def one_site_folder(root: Path) -> tuple[Path, Path]:
 
     study = root / "study"
     study.mkdir(parents=True)
-    (study / "study.yaml").write_text(yaml.safe_dump(one_site_spec(), sort_keys=False), encoding="utf-8")
+    (study / "study.yaml").write_text(yaml.safe_dump(one_site_spec(ONE_SITE_STUDY, "Severe coronary disease at one hospital, no dates"), sort_keys=False), encoding="utf-8")
     shutil.copy(builtin_study_path("heart-disease").parent / "intended_use.yaml", study / "intended_use.yaml")
     header, rows = heart_disease_rows(load_builtin_study("heart-disease"))
     idx = [header.index(c) for c in ONE_SITE_COLUMNS]

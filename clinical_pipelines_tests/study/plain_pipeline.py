@@ -51,6 +51,37 @@ class PlainRun:
     bundle: Path
 
 
+NO_DATES, ONE_SITE = "no dates in the extract", "one site only"
+LABELS_REASON = "outcome recorded in the extract, one source"
+
+
+def one_site_spec(study_id: str, title: str) -> dict:
+    """A spec over the Cleveland rows of UCI Heart Disease: one table, no dates, one site, outcome from a column
+    (``num >= 2``), so label agreement, temporal and external validation are not applicable."""
+    cats = {"cp": ["typical angina", "atypical angina", "non-anginal", "asymptomatic"]}
+    return {
+        "spec_version": 1, "study_id": study_id, "title": title, "intended_use": "intended_use.yaml",
+        "owners": ["team:test"],
+        "tables": {"patients": {"file": "patients.csv", "format": "csv", "primary_key": "id", "columns": {
+            "id": {"role": "patient_id", "safe_harbor": "R"},
+            "age": {"role": "quasi_identifier", "age": True, "generalization": ["band5", "band10", "band20"],
+                    "feature": {"type": "numeric", "unit": "years", "range": [18, 100]}},
+            "sex": {"role": "quasi_identifier", "generalization": [],
+                    "feature": {"type": "categorical", "categories": ["Female", "Male"]}},
+            "hospital": {"role": "site"},
+            "cp": {"role": "feature", "type": "categorical", "categories": cats["cp"]},
+            "thalch": {"role": "feature", "type": "numeric", "unit": "beats/min", "range": [30, 250]},
+            "oldpeak": {"role": "feature", "type": "numeric", "unit": "mm", "range": [-5, 10]},
+            "exang": {"role": "feature", "type": "binary", "categories": ["FALSE", "TRUE"]},
+            "num": {"role": "outcome"}}}},
+        "outcome": {"name": "severe_disease", "source": "column", "table": "patients", "column": "num",
+                    "definition": "num >= 2", "description": "Narrowing in two or more major vessels"},
+        "labels": {"not_applicable": LABELS_REASON},
+        "evaluation": {"temporal": {"not_applicable": NO_DATES},
+                       "external_sites": {"not_applicable": ONE_SITE}, "subgroups": ["sex", "age_band"]},
+    }
+
+
 def run_study(study: Study, folders: list[Path], out: Path, *, text_engine=None) -> PlainRun:
     """Every domain step on the raw batch ``folders`` of ``study``; ``text_engine`` only for studies with free text."""
     policy, gate_policy = load_deid_policy(), load_gate_policy()

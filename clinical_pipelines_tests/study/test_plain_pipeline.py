@@ -30,7 +30,7 @@ from clinical_pipelines.validation.gates import (
     ALL_GATES, GATE_DISCRIMINATION_EXTERNAL, GATE_DISCRIMINATION_EXTERNAL_SITE, GATE_DISCRIMINATION_INTERNAL,
     GATE_DISCRIMINATION_TEMPORAL, NOT_APPLICABLE, load_gate_policy,
 )
-from clinical_pipelines_tests.study.plain_pipeline import decisions, gate_rows, run_study
+from clinical_pipelines_tests.study.plain_pipeline import decisions, gate_rows, one_site_spec, run_study
 
 EVERY_GATE = (LABEL_AGREEMENT_GATE, *ALL_GATES)
 INTENDED_USE = {
@@ -41,31 +41,6 @@ INTENDED_USE = {
     "contact": "The test.", "modifications": [],
 }
 TINY_COLUMNS = ("id", "age", "sex", "dataset", "cp", "thalch", "oldpeak", "exang", "num")
-
-
-def one_site_spec(study_id: str, title: str) -> dict:
-    cats = {"cp": ["typical angina", "atypical angina", "non-anginal", "asymptomatic"]}
-    return {
-        "spec_version": 1, "study_id": study_id, "title": title, "intended_use": "intended_use.yaml",
-        "owners": ["team:test"],
-        "tables": {"patients": {"file": "patients.csv", "format": "csv", "primary_key": "id", "columns": {
-            "id": {"role": "patient_id", "safe_harbor": "R"},
-            "age": {"role": "quasi_identifier", "age": True, "generalization": ["band5", "band10", "band20"],
-                    "feature": {"type": "numeric", "unit": "years", "range": [18, 100]}},
-            "sex": {"role": "quasi_identifier", "generalization": [],
-                    "feature": {"type": "categorical", "categories": ["Female", "Male"]}},
-            "hospital": {"role": "site"},
-            "cp": {"role": "feature", "type": "categorical", "categories": cats["cp"]},
-            "thalch": {"role": "feature", "type": "numeric", "unit": "beats/min", "range": [30, 250]},
-            "oldpeak": {"role": "feature", "type": "numeric", "unit": "mm", "range": [-5, 10]},
-            "exang": {"role": "feature", "type": "binary", "categories": ["FALSE", "TRUE"]},
-            "num": {"role": "outcome"}}}},
-        "outcome": {"name": "severe_disease", "source": "column", "table": "patients", "column": "num",
-                    "definition": "num >= 2", "description": "Narrowing in two or more major vessels"},
-        "labels": {"not_applicable": "outcome recorded in the extract, one source"},
-        "evaluation": {"temporal": {"not_applicable": "no dates in the extract"},
-                       "external_sites": {"not_applicable": "one site only"}, "subgroups": ["sex", "age_band"]},
-    }
 
 
 @pytest.fixture(scope="module")
