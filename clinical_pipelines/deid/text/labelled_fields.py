@@ -21,7 +21,8 @@ from .spans import Candidate
 _LABELS = (r"pharmacy|preferred[ \t]+pharmacy|employer|place[ \t]+of[ \t]+employment|works[ \t]+at|facility"
            r"|nursing[ \t]+facility|school|outpatient[ \t]+pharmacy|dispensing[ \t]+pharmacy")
 LABELLED_FIELD_RE = re.compile(rf"(?i)\b(?:{_LABELS})[ \t]*(?::|-|–|=)[ \t]*([^\n,;.()\[\]]{{2,60}})")
-_NAME_LINKS = frozenset({"of", "and", "the", "at", "for"})
+# Function words that link the words of an organisation name ("Bank of X", "Smith and Sons"): not a sentence.
+NAME_LINKS = frozenset({"of", "and", "the", "at", "for"})
 _NOT_A_NAME = frozenset({"none", "unknown", "unemployed", "retired", "disabled", "n/a", "na", "nil", "same", "home",
                          "usual", "self", "student", "homemaker", "declined", "pending", "not", "no"})
 
@@ -33,7 +34,7 @@ def _is_sentence(value: str) -> bool:
     lower = [w.lower() for w in words]
     if lower[0] in _NOT_A_NAME or (len(words) == 1 and len(words[0]) < 3):
         return True
-    return any(w in STOP_WORDS and w not in _NAME_LINKS for w in lower)
+    return any(w in STOP_WORDS and w not in NAME_LINKS for w in lower)
 
 
 def find_labelled_organizations(text: str) -> list[Candidate]:

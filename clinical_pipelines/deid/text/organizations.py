@@ -12,7 +12,7 @@ import re
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from ..vocab import CLINICAL_TERMS, GENERIC_FACILITY_WORDS, NOT_NAME_WORDS, ORG_KEYWORDS, STATE_ABBR
-from .labelled_fields import find_labelled_organizations
+from .labelled_fields import NAME_LINKS, find_labelled_organizations
 from .places import is_place
 from .name_contexts import NOT_INITIALS
 from .ner import NER_ABBREVIATIONS
@@ -177,9 +177,6 @@ def find_organizations(text: str) -> list[Candidate]:
     return [c for c in out if not _caps_common_words(text[c.start:c.end])] + find_labelled_organizations(text)
 
 
-_NAME_LINKS = frozenset({"of", "and", "the", "at", "for"})
-
-
 def _caps_common_words(span: str) -> bool:
     """An ALL-CAPS candidate made only of ordinary words ("PLEASANT & COOPERATIVE", "AT HOME" in notes typed in
     capitals): not an organisation name."""
@@ -188,7 +185,7 @@ def _caps_common_words(span: str) -> bool:
         return False
     if re.search(r"\b(?:INC|CO|CORP)\b", span) and not re.search(r",[ \t]*(?:INC|CO|CORP)\.?$", span):
         return True  # in capitals "INC" is "increased" ("RCA DISEASE WITH INC FILLING PRESSURES")
-    sentence = any(w.lower() in STOP_WORDS and w.lower() not in _NAME_LINKS for w in words[:-1])
+    sentence = any(w.lower() in STOP_WORDS and w.lower() not in NAME_LINKS for w in words[:-1])
     if _CARE_TAIL_RE.search(span) and not sentence:
         return False  # "SUMMIT CLINIC", "SUMMIT ORTHOPEDICS": a care facility's own word keeps it
     return all((is_safe_word(w) and (w.lower() in STOP_WORDS or is_clinical_word(w) or word_zipf(w) >= 3.0))
