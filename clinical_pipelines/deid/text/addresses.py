@@ -10,6 +10,7 @@ import re
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from ..vocab import CLINICAL_TERMS, STATE_ABBR, US_STATES
+from .safelist import is_clinical_word
 from .spans import Candidate
 
 _STREET_WORDS = ("Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter"
@@ -24,7 +25,7 @@ _UNITS = rf"(?:[ \t]*,?[ \t]*{_UNIT}){{0,2}}"
 # House numbers: "14", "14B", "14 1/2", and Queens-style hyphenated "37-12".
 _HOUSE = r"\d{1,6}(?:-\d{1,5})?[A-Za-z]?(?:[ \t]+1/2)?"
 ADDRESS_RE = re.compile(
-    rf"\b{_HOUSE}[ \t]+(?:[NSEW]\.?[ \t]+|(?:North|South|East|West)[ \t]+)?((?:(?:[A-Z0-9][A-Za-z0-9'.-]*|de|del|la|las|los|el|von|van)[ \t]+){{0,4}})"
+    rf"\b{_HOUSE}[ \t]+(?:(?:[NS]\.?[EW]|[NSEW])\.?[ \t]+|(?:North|South|East|West|NORTH|SOUTH|EAST|WEST)[ \t]+)?((?:(?:[A-Z0-9][A-Za-z0-9'.-]*|de|del|la|las|los|el|von|van)[ \t]+){{0,4}})"
     rf"{STREET_SUFFIX}\b\.?{_UNITS}"
     rf"(?:,[ \t]*(?:[A-Z][A-Za-z.'-]+[ \t]?){{1,3}}(?=[,\n|]|[ \t]{{2,}}|$|[ \t]+[A-Z]{{2}}\b|\.\s))?"
     rf"(?:,?[ \t]*[A-Z]{{2}}\.?(?:[ \t]+\d{{5}}(?:-\d{{4}})?)?\b)?", re.M)
@@ -55,7 +56,29 @@ _STREET_PARTICLES = {"de", "del", "la", "las", "los", "el", "von", "van"}
 # words that follow a count, not a house number
 _NOT_A_STREET_START = {"minutes", "minute", "min", "mins", "hours", "hour", "hrs", "hr", "days", "day", "weeks", "week",
                        "months", "month", "years", "year", "yrs", "yr", "cm", "mm", "mic", "mcg", "mg", "ml", "cc",
-                       "units", "unit", "times", "tabs", "way", "point", "pt", "pts", "patients", "beats", "breaths"}
+                       "units", "unit", "times", "tabs", "way", "point", "pt", "pts", "patients", "beats", "beat", "breaths"}
+
+
+# Street suffixes that, typed in capitals, are also clinical shorthand: "ST" segment, "DR" doctor, "CT" scan, "PT"
+# patient, "SQ" subcutaneous, a "RUN" of VT.
+_SHORTHAND_SUFFIXES = frozenset("ST DR CT PT SQ PL CIR TER RUN WAY ROW LOOP PATH WALK CLOSE POINT HTS".split())
+_NUMBER_CONTEXT_RE = re.compile(r"[/.\d-]$")  # "10/3 ...", "31.1 ...", "V1-5 ...": a date, decimal or range
+
+
+def _not_a_street(text: str, m: re.Match) -> bool:
+    """A number, a few words and a suffix-like word that are a clinical phrase, not a street: the number ends a
+    date, decimal or range, carries a unit letter ("4U REG SQ", "2L"), a sentence ends inside ("Wedge 13. Pt"),
+    or the suffix is clinical shorthand in capitals and a name word is clinical ("3 PERSANTINE THALLIUM ST")."""
+    if _NUMBER_CONTEXT_RE.search(text[max(0, m.start() - 1):m.start()]):
+        return True
+    house = re.match(r"\d[\d-]*([A-Za-z]?)", m.group()).group(1)
+    if house and house in "ULXulmx":
+        return True
+    body = m.group(1)
+    if re.search(r"\.(?:[ \t]|$)", body) or re.search(r"\d\.\d", body):
+        return True
+    suffix = text[m.end(1):m.end()].split()[0].rstrip(".,") if text[m.end(1):m.end()].split() else ""
+    return suffix in _SHORTHAND_SUFFIXES and any(is_clinical_word(w) for w in re.findall(r"[A-Za-z]{2,}", body))
 
 
 def find_locations(text: str) -> list[Candidate]:
@@ -63,6 +86,8 @@ def find_locations(text: str) -> list[Candidate]:
     "City, State", ZIP codes after a state or a ZIP cue."""
     out: list[Candidate] = []
     for m in ADDRESS_RE.finditer(text):
+        if _not_a_street(text, m):
+            continue
         # "2 MM ST elevation": the street name needs a real word (not a unit / clinical abbreviation)
         name_words = [w.lower() for w in re.findall(r"[A-Za-z]{2,}", m.group(1))]
         if name_words and (name_words[0] in _NOT_A_STREET_START or any(

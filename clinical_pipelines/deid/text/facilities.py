@@ -29,10 +29,9 @@ from .safelist import is_clinical_word, is_known_word, is_misspelled_word, is_sa
 from .spans import Candidate
 
 _FACILITY_WORDS = (r"hospital|hosp|medical\s+center|med\s+center|med\s+ctr|medical|memorial|general\s+hospital|"
-                   r"rehab|rehabilitation|campus|health|healthcare|clinic|infirmary|nursing\s+home|va|vamc|"
-                   r"va\s+medical\s+center|hospice|manor")
-_FOLDED_FACILITY_RE = re.compile(
-    rf"(?<![\w'])((?:[a-z][a-z'.]*[ \t]+){{0,3}}?)(?:[a-z][a-z'.]*)[ \t]+(?:{_FACILITY_WORDS})(?![\w'])")
+                   r"rehabilitation|rehab|campus|healthcare|health|clinic|infirmary|nursing\s+home|"
+                   r"va\s+medical\s+center|vamc|va|hospice|manor")
+_FOLDED_HEAD_RE = re.compile(rf"(?<=[a-z.'][ \t])(?:{_FACILITY_WORDS})(?![\w'])")
 _NAME_PREFIXES = frozenset("holy sacred good st saint mount mt our university univ u".split())
 _LINKS = frozenset("of the and & at".split())
 _GENERIC = frozenset("""general community regional county city state university medical memorial the a an this that
@@ -62,6 +61,107 @@ _PLACE_CUE_RE = re.compile(
     r"[ \t]+\"?((?:[A-Za-z][A-Za-z'.-]*)(?:[ \t]+[A-Za-z][A-Za-z'.-]*){0,2})")
 
 
+# Words that never belong to a facility's name, whatever their case: demographics and the verbs / nouns of a note's
+# sentence that stand next to a facility word ("74 YO WOMAN TRANSFERRED FROM ...", "WILL REQUIRE REHAB").
+_NOT_NAME_RUN = frozenset("""yo y/o yr yrs year years old man woman male female gentleman boy girl pt pts
+patient patients m f s/p w/ w wo require requires required need needs needed begin begins start started continue
+cont await awaiting go goes going went see seen call called contact follow followed screen screened eval evaluate
+evaluated place placed placement transfer transferred tx send sent return returned discharge discharged dc admit
+admitted take taken bring brought found via per bed floor unit outside another local nearby prior future new same
+interventional diagnostic nuclear physical occupational respiratory speech cardiac pulmonary outpatient inpatient
+review preferred usual primary""".split())
+_RUN_TOKEN_RE = re.compile(r"[A-Za-z0-9&]+(?:['-][A-Za-z0-9&]+)*(?:'s?)?\.?")
+_NAME_LINKS = frozenset("of and &".split())
+_NUMBER_NAMES = frozenset("one two three four five six seven eight nine ten twelve".split())  # "Two Rivers ..."
+_ABBREVIATED_WORDS = frozenset("st mt ft univ".split())  # "St. Agnes", "Univ. of ..."
+_COMPANY_ENDINGS = frozenset("co inc corp ltd llc bros".split())  # "Ozark Timber Co." ends the name with its dot
+_HEAD_WORDS = frozenset("""hospital hosp medical center centre med ctr clinic health healthcare system campus pavilion
+institute foundation group associates pharmacy care memorial general regional""".split())
+
+
+def _run_word(word: str, title_text: bool) -> bool:
+    """A word that can stand in a facility's name run (see ``name_run_start``)."""
+    w = word.rstrip(".")
+    low = w.lower()
+    if low.endswith("'s"):
+        low = low[:-2]
+    if not low or any(ch.isdigit() for ch in low) or low in _NOT_NAME_RUN:
+        return False
+    if low in STOP_WORDS and low not in _NAME_PREFIXES and low not in _NUMBER_NAMES:
+        return False
+    if low in _NAME_PREFIXES or low in _HEAD_WORDS or low in US_STATES or w in STATE_ABBR:
+        return True
+    if is_misspelled_word(low):
+        return False
+    if title_text and w[:1].isupper() and w[1:2].islower():
+        return True  # Title case in mixed-case text: a name word
+    if is_clinical_word(low) and not is_place(low):
+        return False
+    if low.endswith(("ed", "ing")) and is_known_word(low) and not is_place(low):
+        return False  # "NOTED", "AWAITING", "WANDERING": the sentence's verb, not a name ("Flushing", "Reading" are)
+    return True
+
+
+def _wrapped(gap: str, word: str, title_text: bool) -> bool:
+    """A line break inside a Title-case name ("Mercy\nValley Hospital"); in capitals or lower case a line break
+    ends the run."""
+    return title_text and not gap.strip() and gap.count("\n") == 1 and word[:1].isupper()
+
+
+def name_run_start(text: str, lo: int, head: int) -> int:
+    """Start of the run of name words that ends right before the facility word at ``head``, looking no further
+    back than ``lo``: words joined by spaces only (a comma, colon, full stop or line break ends the run, except
+    after "St." / "Mt." or an initial), no function word other than a link between two name words ("University
+    of X", "Brigham and Women's"), no clinical word, verb or demographic word. Returns ``head`` when no name word
+    stands there ("ESCHAR NOTED IN CENTER", "TRANSFERRED FROM VAMC" keeps "VAMC" only)."""
+    toks = [(m.start() + lo, m.end() + lo, m.group()) for m in _RUN_TOKEN_RE.finditer(text[lo:head])]
+    title_text = not text[lo:head].isupper() and not text[lo:head].islower()
+    start, nxt = head, head
+    for s, e, w in reversed(toks):
+        gap = text[e:nxt]
+        if gap.strip(" \t") and not _wrapped(gap, w, title_text) or (not gap and nxt != head):
+            break
+        if w.endswith(".") and not (w[:-1].lower() in _ABBREVIATED_WORDS or len(w) == 2):
+            break  # a sentence ends there
+        low = w.lower()
+        if low in _NAME_LINKS:
+            if start == head or (low == "and" and not title_text):
+                break
+        elif _run_word(w, title_text):
+            start = s  # a link is kept only when a name word stands before it
+        else:
+            break
+        nxt = s
+    return start
+
+
+def name_run_end(text: str, start: int, hi: int) -> int:
+    """End of the run of name words that starts at ``start`` (after a cue such as "transferred to"), looking no
+    further than ``hi``; the same word rules as ``name_run_start``. Returns ``start`` when the first word is no
+    name word."""
+    title_text = not text[start:hi].isupper() and not text[start:hi].islower()
+    end, prev, link = start, start, False
+    for m in _RUN_TOKEN_RE.finditer(text, start, hi):
+        gap = text[prev:m.start()]
+        if gap.strip(" \t") and not _wrapped(gap, m.group(), title_text) or (not gap and prev != start):
+            break
+        w, low = m.group(), m.group().lower()
+        if low in _NAME_LINKS:
+            if end == start or link or (low == "and" and not title_text):
+                break
+            link = True
+        elif _run_word(w, title_text):
+            end, link = m.end(), False
+            if w.endswith(".") and not (w[:-1].lower() in _ABBREVIATED_WORDS or len(w) == 2):
+                if w[:-1].lower() not in _COMPANY_ENDINGS:
+                    end -= 1
+                break
+        else:
+            break
+        prev = m.end()
+    return end
+
+
 def _names_something(word: str) -> bool:
     """A word that can carry a facility's name: a USPS place, a census name, or a word outside the safe list
     that is no typo, abbreviation or clinical word."""
@@ -84,21 +184,18 @@ def find_folded_facilities(text: str) -> list[Candidate]:
     ``organizations``; only stretches without a Title-case word in the name part are read here."""
     out: list[Candidate] = []
     low = text.lower()
-    for m in _FOLDED_FACILITY_RE.finditer(low):
-        name_part = text[m.start():m.end()]
-        if any(w[:1].isupper() and w[1:2].islower() for w in name_part.split()):
-            continue  # Title case: the organisation patterns read it
-        words = [(x.start() + m.start(), x.end() + m.start(), x.group()) for x in re.finditer(r"[a-z][a-z'.]*", m.group())]
-        # the facility word(s) at the end; find where the name part starts
-        fac = re.search(rf"(?:{_FACILITY_WORDS})$", m.group())
-        name_words = [w for w in words if w[0] < m.start() + fac.start()]
-        k = next((i for i, w in enumerate(name_words) if _names_something(w[2])), None)
+    for m in _FOLDED_HEAD_RE.finditer(low):
+        start = name_run_start(text, max(0, m.start() - 80), m.start())
+        name_part = text[start:m.start()]
+        if not name_part or any(w[:1].isupper() and w[1:2].islower() for w in name_part.split()):
+            continue  # no name before the facility word, or Title case: the organisation patterns read it
+        words = [(x.start() + start, x.group()) for x in re.finditer(r"[a-z][a-z'.]*", low[start:m.start()])]
+        k = next((i for i, w in enumerate(words) if _names_something(w[1])), None)
         if k is None:
             continue
-        if name_words[k][2].strip(".") in ("u", "univ") and not (k + 1 < len(name_words)
-                                                                  and name_words[k + 1][2] == "of"):
+        if words[k][1].strip(".") in ("u", "univ") and not (k + 1 < len(words) and words[k + 1][1] == "of"):
             continue
-        out.append(Candidate(name_words[k][0], m.end(), "ORGANIZATION", 0.7))
+        out.append(Candidate(words[k][0], m.end(), "ORGANIZATION", 0.7))
     return out
 
 

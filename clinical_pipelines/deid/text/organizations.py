@@ -12,6 +12,7 @@ import re
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from ..vocab import CLINICAL_TERMS, GENERIC_FACILITY_WORDS, NOT_NAME_WORDS, ORG_KEYWORDS, STATE_ABBR
+from .facilities import _names_something, name_run_end, name_run_start
 from .labelled_fields import NAME_LINKS, find_labelled_organizations
 from .places import is_place
 from .name_contexts import NOT_INITIALS
@@ -20,8 +21,8 @@ from .safelist import is_clinical_word, is_misspelled_word, is_safe_word, word_z
 from .spans import Candidate
 
 FACILITY_RE = re.compile(
-    r"\b(?:(?:St\.?|Saint|Mount|Mt\.?)\s+)?(?:[A-Z][A-Za-z'.&-]+(?:[ \t]|[ \t]*\n[ \t]*)(?:of[ \t]+|&[ \t]+|and[ \t]+)?){1,5}?"
-    r"(?i:Hospital|Medical\s+Center|Med\s+Ctr|Health\s+Center|Healthcare|Health\s+System|Health|Clinic|Infirmary"
+    r"\b((?:(?:St\.?|Saint|Mount|Mt\.?)\s+)?(?:[A-Z][A-Za-z'.&-]+(?:[ \t]|[ \t]*\n[ \t]*)(?:of[ \t]+|&[ \t]+|and[ \t]+)?){1,5}?)"
+    r"(?i:Hospital|Hosp\b\.?|Medical\s+Center|Med\s+Ctr|Health\s+Center|Healthcare|Health\s+System|Health|Clinic|Infirmary"
     r"|Nursing\s+Home|Nursing\s+Facility|Rehabilitation\s+(?:Center|Hospital|Facility)|Rehab(?:\s+Center)?|Hospice"
     r"|Pharmacy|Medical\s+Group|Memorial|Physicians|Associates|Care\s+Center|Urgent\s+Care|Surgery\s+Center"
     r"|Cancer\s+Center|Heart\s+Institute|Institute|University|College|Assisted\s+Living|Senior\s+Living"
@@ -32,7 +33,7 @@ _ORG_KW_ANY = ORG_KEYWORDS + "|" + re.sub(r"(?<!\\)[a-z]", lambda m: m.group().u
 _ORG_TAIL = r"(?:[ \t]+(?:Unit|Department|Dept|Center|Centre|Clinic|Program|UNIT|DEPARTMENT|DEPT|CENTER|CLINIC|PROGRAM"
 _ORG_TAIL += rf"|{_ORG_KW_ANY}))*"
 ORG_KEYWORD_RE = re.compile(
-    rf"\b(?:[A-Z][A-Za-z'.&-]+(?:[ \t]+|[ \t]*\n[ \t]*)(?:of[ \t]+|&[ \t]+|and[ \t]+|OF[ \t]+|AND[ \t]+)?){{1,4}}?"
+    rf"\b((?:[A-Z][A-Za-z'.&-]+(?:[ \t]+|[ \t]*\n[ \t]*)(?:of[ \t]+|&[ \t]+|and[ \t]+|OF[ \t]+|AND[ \t]+)?){{1,4}}?)"
     rf"(?:{_ORG_KW_ANY})\b{_ORG_TAIL}\b")
 _ORG_TAIL_WORDS_RE = re.compile(rf"(?:{_ORG_KW_ANY}|Unit|Department|Dept|Hospital|Clinic|Center|Centre|Health|Care"
                                 rf"|Medical|Institute|Associates|Partners|Group)(?:\s+\S+){{0,2}}", re.I)
@@ -137,12 +138,16 @@ def find_organizations(text: str) -> list[Candidate]:
     out: list[Candidate] = []
     for m in ORG_KEYWORD_RE.finditer(text):
         fs, fe = trim_org(text, m.start(), m.end())
-        if fe > fs:
-            out.append(Candidate(fs, fe, "ORGANIZATION", 0.6))
+        if fs < m.end(1) < fe:
+            fs = name_run_start(text, fs, m.end(1))  # the name words next to the keyword, not the clause
+            if fs < m.end(1):
+                out.append(Candidate(fs, fe, "ORGANIZATION", 0.6))
     for m in ORG_CONTEXT_RE.finditer(text):
         fs, fe = trim_org(text, m.start(1), m.end(1))
         if fe > fs:
-            out.append(Candidate(fs, fe, "ORGANIZATION", 0.6))
+            fe = name_run_end(text, fs, fe)  # "VAMC| ICU", "Harford Memorial Hospital|, just ..."
+            if fe > fs and not _generic_only(text[fs:fe]) and _context_name(text[fs:fe], text[m.start():m.start(1)].strip().lower() == "via"):
+                out.append(Candidate(fs, fe, "ORGANIZATION", 0.6))
     for m in ORG_ABBR_RE.finditer(text):
         g = next(i for i in range(1, 6) if m.group(i))
         if m.group(g).lower() not in CLINICAL_TERMS and m.group(g) not in STATE_ABBR \
@@ -150,15 +155,9 @@ def find_organizations(text: str) -> list[Candidate]:
                 and not is_clinical_word(m.group(g)):
             out.append(Candidate(m.start(g), m.end(g), "ORGANIZATION", 0.6))
     for m in FACILITY_RE.finditer(text):
-        fs = m.start()
-        for w in re.finditer(r"\S+", m.group()):
-            lw = w.group().lower()
-            if (lw in STOP_WORDS and lw not in _NUMBER_WORDS) or lw in _FACILITY_LEAD_SKIP:
-                fs = m.start() + w.end()
-                while fs < m.end() and text[fs].isspace():
-                    fs += 1
-            else:
-                break
+        fs = name_run_start(text, m.start(), m.end(1))
+        if fs >= m.end(1):
+            continue
         nl = text.rfind("\n", fs, m.end())
         if nl >= 0:  # wrapped onto the next line: keep the first line's part only if it looks like a name
             head = text[fs:nl].rstrip()
@@ -175,6 +174,25 @@ def find_organizations(text: str) -> list[Candidate]:
     out += find_named_hospitals(text)
     # labelled fields keep their value whatever its words (labelled_fields.py); the rest drops ordinary capitals
     return [c for c in out if not _caps_common_words(text[c.start:c.end])] + find_labelled_organizations(text)
+
+
+def _generic_only(span: str) -> bool:
+    """Only facility or generic words ("Medical", "Rehab", "the Hospital"): a kind of place, not a name."""
+    return all(w.lower().strip(".,:'") in GENERIC_FACILITY_WORDS or _FACILITY_TAIL_RE.fullmatch(" " + w)
+               for w in span.split())
+
+
+def _context_name(span: str, via: bool) -> bool:
+    """The words after an employment / transfer cue name an organisation: Title case in mixed-case text; in
+    capitals a word that names something (``facilities._names_something``) or, after a transfer cue (not "via",
+    which mostly gives a route: "VIA NGT"), a rare all-capitals acronym that is no clinical abbreviation ("VAMC")."""
+    words = span.split()
+    if not span.isupper():
+        return True
+    if any(_names_something(w) for w in words):
+        return True
+    return not via and any(2 < len(w) <= 5 and w.isalpha() and word_zipf(w) < 2.5 and not is_clinical_word(w)
+                           and w not in NER_ABBREVIATIONS and w not in NOT_INITIALS for w in words)
 
 
 def _caps_common_words(span: str) -> bool:
