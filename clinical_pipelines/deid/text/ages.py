@@ -57,7 +57,7 @@ AT_NUMBER_RES = [
 ]
 # 93F, 93 M, 93/F, 93 / female (not after a temperature, room or size cue)
 SEX_FORM_RE = re.compile(rf"{_NO_BEFORE_NUMBER}(?P<a>{N90})(?:[MF]|(?=[ \t]?[MF](?![A-Za-z]))|(?=[ \t]*/[ \t]*"
-                         rf"(?:[MFmf]|male|female|man|woman)))(?![A-Za-z])")
+                         rf"(?:[MFmf]|male|female|man|woman)(?![A-Za-z])))(?![A-Za-z])")
 _SEX_FORM_NEG_RE = re.compile(r"(?<![A-Za-z])(?i:temp\w*|tmax|tm|t|°|fever\w*|febrile|room|rm|bed|unit|suite|ste"
                               r"|apt|floor|fl|#|no\.?|size|gauge|fr|french)[ \t]*(?:(?i:of|was|is|to|at|up[ \t]+to"
                               r"|max|maximum|peak|spiked[ \t]+to)[ \t]+)?[:=]?[ \t]*\Z")

@@ -31,11 +31,16 @@ INTL_PHONE_RE = re.compile(
     r"(?<![\w+])(?:\+|\b00)[1-9]\d{0,2}(?:[ \t.-]*\(0\))?(?:[ \t.-]*\(\d{1,5}\)|[ \t.-]+\d{1,5}|(?<=\))\d{1,5}){1,6}"
     r"(?!\w|[-.]\d)|(?<![\w+])\+[1-9]\d{7,14}(?!\d)")
 PHONE_NOSEP_RE = re.compile(r"(?<![\w.])(?:tel|phone|ph|cell|mobile|call|pager|fax|contact)\D{0,12}(\d{10})(?!\d)", re.I)
-PHONE_SHORT_RE = re.compile(r"(?:\b(?:pager|beeper|pgr|page|ext|x|tel|phone|ph|cell|fax|call)\b\.?\s*[#:]?\s*)"
-                            r"(\d{3}[-.]\d{4}|\d{4,6})\b", re.I)
+# short internal numbers after a pager / extension cue ("pager 4-5678", "PG 23456", "beeper #41234", "x4567"); a
+# bare "x" only glued to the number ("X 2000" is a count or a multiplication)
+PHONE_SHORT_RE = re.compile(r"(?:\b(?:pager|beeper|bpr|pgr|pg|page|ext|tel|phone|ph|cell|fax|call)\b\.?\s*[#:]?\s*"
+                            r"|(?<![\w.])x(?=\d))"
+                            r"(\d{3}[-.]\d{4}|\d[-.]\d{4}|\d{4,6})\b", re.I)
 FAX_CUE_RE = re.compile(r"\bfax\w*\b|\bf:\s*$|\bfacsimile\b", re.I)
 
-EMAIL_RE = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b")
+# RFC 5322 dot-atom domain (labels joined by single dots); not the orientation notation "A@Ox3" ("alert and
+# oriented x3", written with "@" for "and")
+EMAIL_RE = re.compile(r"\b[A-Za-z0-9._%+-]+@(?!(?i:ox\d)\b)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
 _GTLD = r"com|org|net|edu|gov|mil|int|io|health|care|clinic|info|biz|app|online|ly|gl"
 _CCTLD = r"us|uk|ca|au|de|fr|nl|ie|nz|eu|ch"
 _TLD = _GTLD + "|" + _CCTLD
@@ -43,7 +48,7 @@ _KNOWN_TLD_RE = re.compile(rf"(?i:{_TLD}|me|co)")
 _AT_WORD = r"[ \t]*[\[({<][ \t]*at[ \t]*[\])}>][ \t]*|[ \t]+(?:at|AT|At)[ \t]+"
 _DOT_WORD = r"[ \t]*[\[({<][ \t]*dot[ \t]*[\])}>][ \t]*|[ \t]+(?:dot|DOT|Dot)[ \t]+"
 EMAIL_SPELLED_RE = re.compile(
-    rf"(?<![\w.@-])(?P<local>[A-Za-z0-9][A-Za-z0-9._%+-]*)(?P<at>{_AT_WORD}|[ \t]*@[ \t]*)"
+    rf"(?<![\w.@'-])(?P<local>[A-Za-z0-9][A-Za-z0-9._%+-]*)(?P<at>{_AT_WORD}|[ \t]*@[ \t]*)(?!\d+\.|(?i:ox\d)\b)"
     rf"[A-Za-z0-9-]+(?:(?:{_DOT_WORD}|\.)[A-Za-z0-9-]+)*?(?P<dot>{_DOT_WORD}|\.)(?P<tld>[A-Za-z]{{2,6}})(?![\w.-]\w)")
 _PATH = r"(?:[/?#][^\s<>\"')\]]*)"
 # without a scheme: a generic TLD after one label of 2+ characters, a country-code TLD after two labels or with a

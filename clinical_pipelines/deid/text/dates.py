@@ -15,10 +15,11 @@ compact yyyymmdd / mmddyyyy (a random 8-digit number has that shape well under 1
 to redact anyway). A month name alone is a date element ("in March", "mid-April") when a temporal preposition or
 modifier is attached.
 
-Each date found is then extended by what belongs to it: a weekday before it ("Mon, 3/7/23"), a time of day after or
-before it ("3/7/23 0915", "Feb 11, 2021 14:05", "08/19/2022 @ 2340", "4/2/21 11:02 AM", "2021-02-11T14:05:00Z",
-"at 14:05 on 3/7"), and the other end of a range ("3/4-3/7/2021", "March 3-7, 2021", "3-7 March"). A time of day
-with no date stays.
+Each date found is then extended by what belongs to it: a weekday before it ("Mon, 3/7/23"), a time of day written
+after it ("3/7/23 0915", "Feb 11, 2021 14:05", "08/19/2022 @ 2340", "4/2/21 11:02 AM", "2021-02-11T14:05:00Z"), and
+the other end of a range ("3/4-3/7/2021", "March 3-7, 2021", "3-7 March"). A time of day is no date element of its
+own: alone, or written before a date ("at 14:05 on 3/7", "at 2am 8/25"), it stays; a time stamp joined to its date
+by a comma is part of it ("11:40 PM, March 3, 2021").
 
 Month/day without a year ("3/7") collides with clinical fractions (5/5 strength, 2/6 murmur, 1/2 tab, 3/4 of the
 dose, grade 2/4, pain 7/10): it is reported only outside those contexts, and common fractions (1/2, 3/4 ...),
@@ -101,7 +102,7 @@ ORD = r"(?:st|nd|rd|th|ST|ND|RD|TH)"
 _B = r"(?<![\w/])(?<!\d[.:])"          # not inside a number, a fraction or a decimal
 _E = r"(?![\w/]|[.:]\d)"               # idem after
 _WRAP = r"(?:[ \t]*\n)?[ \t]*"          # spaces, or one line wrap
-_UNIT_AFTER = (r"(?![ \t]*(?:mg|mcg|ug|g|kg|mL|ml|cc|L|units?|u|iu|meq|mmol|mm|cm|%|mmhg|bpm|x|times|tabs?|pills?"
+_UNIT_AFTER = (r"(?![ \t]*%|[ \t]*(?:mg|mcg|ug|g|kg|mL|ml|cc|L|units?|u|iu|meq|mmol|mm|cm|mmhg|bpm|x|times|tabs?|pills?"
                r"|caps?|doses?|puffs?|drops?|sprays?|h|hrs?|hours?|min|mins|minutes|days?|wks?|weeks?|mos?|months?"
                r"|years?|yrs?|dilution|titer|pts|patients|people|persons|beds?|rooms?)\b)")
 
@@ -115,10 +116,9 @@ TIME_4 = (rf"(?:[01]\d|2[0-3])[0-5]\d(?:[0-5]\d)?(?:[ \t]*(?:h|hrs?|hours)(?![A-
           rf"{_UNIT_AFTER}")
 TIME_AFTER_RE = re.compile(rf"(?:[ \t]*(?P<w>,|at|@|-|;)?[ \t]*|T)"
                            rf"(?P<t>(?:{TIME_COLON}|{TIME_AMPM})(?![\d:])|{TIME_4})")
-TIME_BEFORE_RE = re.compile(rf"(?<![\w:.-])(?<!to )"
-                            rf"(?:(?P<t>{TIME_COLON}|{TIME_AMPM}|(?<=@)[ \t]*{TIME_4}|(?<=at ){TIME_4})"
-                            rf"(?:[ \t]?,[ \t]?|[ \t](?:on|of)[ \t]|[ \t]?)"
-                            rf"|(?P<t4>(?:[01]\d|2[0-3])[0-5]\d(?:[ \t]*(?:h|hrs?|hours))?)[ \t]on[ \t])$")
+# a time stamp written just before its date with a comma ("11:40 PM, March 3, 2021"); "at 2am 8/25", "at 14:05 on
+# 3/7" keep their time (no date element)
+TIME_BEFORE_RE = re.compile(rf"(?<![\w:.-])(?P<t>{TIME_COLON}|{TIME_AMPM})[ \t]?,[ \t]?$")
 WEEKDAY_BEFORE_RE = re.compile(rf"(?<![A-Za-z]){WEEKDAY}[ \t]*,?[ \t]*(?:the[ \t]+)?$")
 WEEKDAY_AFTER_RE = re.compile(rf"[ \t]*\({WEEKDAY}\)")
 
@@ -150,7 +150,8 @@ NUMERIC_PATTERNS: list[tuple[str, str, float]] = [
 ]
 MONTH_START_PATTERNS: list[tuple[str, str, float]] = [
     # Month day[, year]: "March 5", "Mar. 5th, 2025", "Mar-05-2025", "March the 5th", "Sept 5 '19"
-    (rf"{MONTH_ANY}[ \t]*[-/.,]?{_WRAP}(?:the[ \t]+)?{DAY}{ORD}?(?!\d)(?:[ \t]*[,/.-]?[ \t]*{YEAR})", "mdy", 0.9),
+    (rf"{MONTH_ANY}[ \t]*[-/.,]?{_WRAP}(?:the[ \t]+)?{DAY}{ORD}?(?!\d)(?:[ \t]*[,/.-]?[ \t]*(?:{YEAR}|18\d\d(?!\d)))",
+     "mdy", 0.9),
     (rf"{MONTH_WITH_DAY}[ \t]*[-/.,]?{_WRAP}(?:the[ \t]+)?{DAY}{ORD}?(?![\w/]|[.:]\d){_UNIT_AFTER}", "md", 0.85),
     # Month year: "March 2025", "Mar-2025", "March, 2025", "March of 2025", "March '19"
     (rf"{MONTH_ANY}[ \t]*(?:[-/,][ \t]*|of[ \t]+)?{YEAR}", "mo", 0.9),
@@ -183,6 +184,9 @@ THE_DAY_RE = re.compile(
     r"|generation|degree|time|day|dose|cycle|week|month|year|line|floor|edition|ed\b|of\s+\d|trimester|hour"
     r"|minute|birthday|bday|attempt|episode|admission|visit|round|session|fraction|lesion|level|position|space"
     r"|metatarsal|metacarpal|branch|order|stage|place))")
+# ... after a temporal preposition or a verb ("on the 21st", "admitted the 3rd"; not "with the 1st. The 2nd fell out")
+THE_DAY_CUE_RE = re.compile(r"(?<![A-Za-z])(?i:on|by|since|until|till|before|after|from|through|thru|of|starting"
+                            r"|due|around|about|early|mid|late|to|and|or|-|seen|well|born|\w+ed)[ \t]+(?i:the)[ \t]+\Z")
 # "on the twenty-first." (a spelled day of month with no month), only when nothing follows but punctuation
 THE_SPELLED_DAY_RE = re.compile(rf"(?i:the)[ \t]+(?P<d>{SPELLED_DAY_ORD})(?=[ \t]*(?:[.,;:)]|$|(?i:and|or|at|in|when)\b"
                                 rf"|(?i:of[ \t]+(?:this|last|next|the)[ \t]+month)))", re.M)
@@ -209,6 +213,13 @@ _MONTH_WORD_LOWER = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|j
 MONTH_ANCHOR_RE = re.compile(r"(?=[JFMASONDjfmasond])(?<![A-Za-z])(?i:" + _MONTH_WORD_LOWER + ")")
 MONTH_ANCHOR_LOWER_RE = re.compile(r"(?=[jfmasond])(?<![a-z])" + _MONTH_WORD_LOWER)
 
+# an apostrophe year alone in a history ("'09 PTCA to LCX", "CABGx4 '79", "prostate CA'88", "stent '13", "the '90s"):
+# not after a digit (feet and inches 5'10", minutes 20'), not closed by a quote, not before a unit
+APOS_YEAR_RE = re.compile(rf"(?:(?<=[\s(,;:/-])|(?<=[A-Za-z]))'\d\d(?:s(?![A-Za-z]))?(?![\w'\"]|\.\d){_UNIT_AFTER}")
+# lower-case "may" with a day after a temporal preposition ("last used in may 15", "on may 3rd"), never the verb
+MAY_DAY_RE = re.compile(rf"may[ \t]+{DAY}{ORD}?(?![\w/]|[.,:]\d){_UNIT_AFTER}")
+MAY_CUE_RE = re.compile(r"(?<![A-Za-z])(?:in|on|since|until|till|by|of|early|mid|late|last|before|after|from)[ \t]+\Z",
+                        re.I)
 # compact yyyymmdd / mmddyyyy (a random 8-digit identifier has this shape < 0.1% of the time, and is redacted anyway)
 COMPACT_RE = re.compile(rf"(?<![\w.-])(?:{YEAR4}{MON2}{DAY2}|{MON2}{DAY2}{YEAR4})(?:T?(?:[01]\d|2[0-3])[0-5]\d"
                         rf"(?:[0-5]\d)?)?(?![\w-]|\.\d)")
@@ -225,7 +236,8 @@ MONTH_ALONE_CUE_RE = re.compile(r"\b(?i:in|since|during|until|till|through|thru|
                                 r"(?:(?i:the[ \t]+)?(?:early|mid|late)[ \t-]*)?$")
 
 # ---------------------------------------------------------------- month/day without a year
-MD_RE = re.compile(rf"(?<![\w/.,]){MON}/{DAY}(?![\w/]|[.,]\d)")
+# not inside a number or fraction; after a word and a full stop with no space it may start ("to Unit.8/31")
+MD_RE = re.compile(rf"(?:(?<![\w/.,])|(?<=[A-Za-z]\.)){MON}/{DAY}(?![\w/]|[.,]\d)")
 DM_RE = re.compile(rf"(?<![\w/.,])(?:1[3-9]|2\d|3[01])/{MON}(?![\w/]|[.,]\d)")
 MD_CUE_RE = re.compile(r"\b(?:on|since|from|until|through|thru|dated?|dos|between|to|by|as\s+of|week\s+of|admit\w*"
                        r"|discharg\w*|seen|well|visit|started|stopped|f/u|follow[- ]?up|pod|hd|drawn|collected"
@@ -233,8 +245,26 @@ MD_CUE_RE = re.compile(r"\b(?:on|since|from|until|through|thru|dated?|dos|betwee
                        r"|done|prior|last|next|noted|surgery|cath\w*|obtained|clinic|appt|appointment|scheduled|return"
                        r"|rtc|today|post|around|approx\w*|onset|began|presented|returned|placed|removed|implanted"
                        r"|echo|ecg|ekg|ct|mri|cxr|labs?|date|dob|received|printed|signed|reported|in|service|arrival"
-                       r"|arrived|note|pn)\b[^\n\d]{0,4}$"
-                       r"|[-,(~]\s*$", re.I)
+                       r"|arriv\w*|note|pn)\b[^\n\d]{0,4}$"
+                       r"|(?<![\d/])[-,(~]\s*$", re.I)
+# the cues that also make a fraction-like pair (1/2, 5/5, 4/10, 14/3) a date: not "to", "by", "in", "-", "(" ...
+# ("soaked in 1/4 strength", "perrla, 2/2", "chest pain (7/10)", "to 3/4 up")
+MD_WEAK_CUE_RE = re.compile(r"(?:\b(?:to|by|in|well|done|prior|last|next|noted|today|post|around|approx\w*|labs?)\b"
+                            r"[^\n\d]{0,4}|[-,(~]\s*)$", re.I)
+# ventilator settings (PS/PEEP "10/5", "5/5", flow-by "6/3") and pressures: a ventilation word just before, or a
+# percentage (FiO2) right before or after ("50% 8/5", "10/5 40%", "5/5-.40")
+MD_VENT_BEFORE_RE = re.compile(r"(?:\b(?:cpap|bi-?pap|psv?|peep|simv|imv|vent\w*|settings?|wean\w*|flow-?by|ipap"
+                               r"|epap|fio2|a/c|prvc|mask|trial\w*)\b[^\n\d]{0,16}"
+                               r"|\d[ \t]*%[ \t]*,?[ \t]*)$", re.I)
+MD_VENT_AFTER_RE = re.compile(r"[ \t]*[,-]?[ \t]*(?:\d{2,3}[ \t]*%|\.\d)")
+# pressures and their lines: "PA 32/15", "PA line in place- 30/10-13", "PCWP 18/12"
+MD_PRESSURE_BEFORE_RE = re.compile(r"\b(?:pa|pap|pas|pad|cvp|pcwp|wedge|swan)\b(?:[ \t]+[a-z]+){0,3}[ \t:=-]*$",
+                                   re.I)
+# a pair after another pair that is no date ("PA 32/15 to 28/11") is no date either
+MD_AFTER_PAIR_RE = re.compile(r"(?<![\w/.])(\d{1,3})/(\d{1,3})[ \t]*(?:to|-|->)[ \t]*$", re.I)
+# the end of a date range ("from 9/16 to 9/20 patient ...")
+MD_RANGE_START_RE = re.compile(rf"(?<![\w/.])({MON})/({DAY})[ \t]*(?:-|to|through|thru|until|till)[ \t]*$", re.I)
+_LINE_START_RE = re.compile(r"(?:^|\n)[ \t]*\Z")
 # a planning cue earlier on the same line: "anticipate d/c to Maple Rehab 1/10", "f/u in clinic with Dr. X 3/4"
 MD_PLAN_CUE_RE = re.compile(r"\b(?i:d/c|dispo\w*|discharg\w*|anticipat\w*|expected|planned|scheduled|appt|appointment"
                             r"|follow[- ]?up|f/u|return\w*|rtc|admit\w*|transfer\w*)\b[^\n]{0,48}\Z")
@@ -253,7 +283,7 @@ MD_NEG_RE = re.compile(r"[ \t]*(?:strength|murmur|tabs?|pills?|doses?|times|moto
                        r"|soft|blowing|early|late|mid|pan|crescendo|continuous|sem|hsm|rubs?|gallops?|lesions?|nodes?"
                        r"|positive|negative|cores?|sites?|views?|criteria|points?|ratio|scale|pain|ns\b|nss|normal"
                        r"|saline|str|bottles?|sets?|cultures?|patients?|pts|cases|days?|weeks?|wks?|months?|mos?"
-                       r"|servings?|packs?|ppd|cigs?|drinks?|dilution|titer|split|fractions?|ratio)", re.I)
+                       r"|servings?|packs?|ppd|cigs?|drinks?|dilution|titer|split|fractions?|ratio|blood|bcx|bc\b)", re.I)
 _SCALE_MAX = {4, 5, 6, 10}     # murmur grades /4 /6, strength /5, pain and other scales /10
 _COMMON_FRACTIONS = {(1, 2), (1, 3), (2, 3), (1, 4), (3, 4), (1, 8), (3, 8), (5, 8), (7, 8), (1, 5), (2, 5),
                      (3, 5), (4, 5), (1, 6), (5, 6)}
@@ -284,20 +314,43 @@ def _month_day_at(text: str, start: int) -> Candidate | None:
         if not (m := rx.match(text, start)):
             continue
         pre = text[max(0, m.start() - 24):m.start()]
-        if MD_NEG_RE.match(text, m.end()) or MD_PRE_NEG_RE.search(pre):
-            return None
         a, b = (int(x) for x in m.group().split("/"))
+        if (not day_first and (r := MD_RANGE_START_RE.search(pre))
+                and _month_day_at(text, m.start() - len(pre) + r.start()) is not None):
+            return Candidate(m.start(), m.end(), "DATE", 0.8)       # "9/16 to 9/20": the end of a date range
+        if (MD_NEG_RE.match(text, m.end()) or MD_PRE_NEG_RE.search(pre) or MD_PRESSURE_BEFORE_RE.search(pre)
+                or _vent_pair(text, m.start(), m.end(), a, b)
+                or ((p := MD_AFTER_PAIR_RE.search(pre)) and not _date_like(int(p.group(1)), int(p.group(2))))):
+            return None
         if MD_PRE_WEAK_RE.search(pre) and (day_first or (a, b) in _COMMON_FRACTIONS or a == b or b in _SCALE_MAX
                                            or b <= 12):
             return None
-        cue = (MD_CUE_RE.search(pre) is not None or TIME_AFTER_RE.match(text, m.end()) is not None
+        word_cue = MD_CUE_RE.search(pre)
+        line_start = _LINE_START_RE.search(pre) is not None and re.match(r"[ \t]+[A-Z]", text[m.end():m.end() + 2])
+        cue = (word_cue is not None or TIME_AFTER_RE.match(text, m.end()) is not None
                or MD_PLAN_CUE_RE.search(text, max(0, m.start() - 56), m.start()) is not None
-               or MD_AFTER_CUE_RE.match(text, m.end()) is not None)
-        if (day_first or (a, b) in _COMMON_FRACTIONS or a == b or (b in _SCALE_MAX and a <= b)) and not cue:
+               or MD_AFTER_CUE_RE.match(text, m.end()) is not None or bool(line_start))
+        strong = cue and not (word_cue is not None and MD_WEAK_CUE_RE.search(pre) and not line_start
+                              and TIME_AFTER_RE.match(text, m.end()) is None)
+        if (day_first or (a, b) in _COMMON_FRACTIONS or a == b or (b in _SCALE_MAX and a <= b)) and not strong:
             if not _LINE_END_RE.match(text, m.end()) or (a != b and not _LAYOUT_BEFORE_RE.search(pre)):
                 return None
         return Candidate(m.start(), m.end(), "DATE", 0.8 if cue else 0.6)
     return None
+
+
+def _date_like(a: int, b: int) -> bool:
+    """m/d or d/m that can be a date."""
+    return 1 <= a <= 31 and 1 <= b <= 31 and (a <= 12 or b <= 12)
+
+
+def _vent_pair(text: str, start: int, end: int, a: int, b: int) -> bool:
+    """A ventilator setting pair (PS/PEEP, rate/PEEP, flow-by): at most 30 / 20 after a ventilation word
+    (``MD_VENT_BEFORE_RE``), at most 30 / 30 before a percentage (``MD_VENT_AFTER_RE``)."""
+    if a > 30 or b > 30:
+        return False
+    return bool((b <= 20 and MD_VENT_BEFORE_RE.search(text, max(0, start - 28), start))
+                or MD_VENT_AFTER_RE.match(text, end))
 
 
 _RANGE_TAILS = (" to", "through", " thru", "until", " till", " and")
@@ -325,16 +378,10 @@ def _weekday_tail(window: str) -> bool:
     return _last_word(tail.rstrip(".")) in _WEEKDAY_TAILS
 
 
-_TIME_TAIL_RE = re.compile(r"\d|(?i:noon|night)")
-
-
-def _time_tail(window: str) -> bool:
-    return _TIME_TAIL_RE.search(window, max(0, len(window) - 18)) is not None
-
-
 def _extend(text: str, start: int, end: int, kind: str) -> list[tuple[int, int]]:
-    """A date span grown over its weekday, its time of day after it and the other end of its range, plus the span
-    of a time of day written before it ("at 14:05 on 3/7": the time, not the "on")."""
+    """A date span grown over its weekday, its time of day after it and the other end of its range (a time of day
+    written before the date, "at 14:05 on 3/7", is no element of it and stays, unless it is a time stamp joined by a
+    comma: "11:40 PM, March 3, 2021")."""
     window = text[max(0, start - 40):start]
     off = start - len(window)
     if _range_tail(window):
@@ -361,9 +408,8 @@ def _extend(text: str, start: int, end: int, kind: str) -> list[tuple[int, int]]
         else:
             end = m.end()
     out.append((start, end))
-    if _time_tail(window) and (m := TIME_BEFORE_RE.search(window)):
-        g = "t" if m.group("t") else "t4"
-        out.append((off + m.start(g), off + m.end(g)))
+    if window[-1:] in (",", " ") and (m := TIME_BEFORE_RE.search(window)):
+        out.append((off + m.start("t"), off + m.end("t")))
     return out
 
 
@@ -416,10 +462,17 @@ def find_dates(text: str) -> list[Candidate]:
                     add(m.start(), m.end(), kind, score)
             if nxt == "/" and e - s <= 2 and (c := _month_day_at(text, s) or _month_year_at(text, s)):
                 add(c.start, c.end, "", c.score)
-        elif nxt in _ORD_START and nxt and (m := THE_DAY_RE.match(text, s)):
+        elif (nxt in _ORD_START and nxt and (m := THE_DAY_RE.match(text, s))
+              and THE_DAY_CUE_RE.search(text, max(0, s - 24), s)):
             add(m.start(), m.end(), "", 0.8)
         if e - s in (8, 12, 14) and (m := COMPACT_RE.match(text, s)):
             add(m.start(), m.end(), "", 0.85 if DATE_CUE_RE.search(text, max(0, s - 30), s) else 0.7)
+    if "'" in text:
+        for m in APOS_YEAR_RE.finditer(text):
+            add(m.start(), m.end(), "", 0.7)
+    for i in _word_starts(low if low is not None else text.lower(), "may"):
+        if text[i] == "m" and (m := MAY_DAY_RE.match(text, i)) and MAY_CUE_RE.search(text, max(0, i - 12), i):
+            add(m.start(), m.end(), "md", 0.8)
     for i in _word_starts(low if low is not None else text.lower(), "the"):
         if (m := THE_SPELLED_DAY_RE.match(text, i)) and THE_SPELLED_DAY_CUE_RE.search(text, max(0, i - 12), i):
             add(m.start("d"), m.end("d"), "", 0.75)

@@ -125,6 +125,8 @@ def find_identifiers(text: str) -> list[Candidate]:
     in any grouping are the number policy's (``numbers.find_numbers``). MAC addresses are device identifiers."""
     out = [Candidate(m.start(), m.end(), "DEVICE", 0.8) for m in MAC_RE.finditer(text)] if ":" in text or "." in text \
         or "-" in text else []
+    from .numbers import measurement_token  # numbers imports this module
+
     cues = cue_index(text)
     for m in ID_TOKEN_RE.finditer(text):
         tok = m.group()
@@ -143,7 +145,8 @@ def find_identifiers(text: str) -> list[Candidate]:
         adjacent = cue is not None and (pm is not None or cue_adjacent(text, cue, start))
         if typ == "IDX":
             typ = "ID"
-        if (RANGE_LIKE_RE.match(tok) or MEASUREMENT_TOKEN_RE.fullmatch(tok)) and not (adjacent and typ != "ID"):
+        if ((RANGE_LIKE_RE.match(tok) or MEASUREMENT_TOKEN_RE.fullmatch(tok) or measurement_token(text, start, m.end()))
+                and not (adjacent and typ != "ID")):
             continue
         if n_digits >= 4 and n_alpha >= 1 or n_digits >= 6:
             out.append(Candidate(start, m.end(), typ or "ID", 0.6 if typ else 0.5))

@@ -35,11 +35,12 @@ dates family's), IPv4 addresses (``contact``).
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
 from ..vocab import STATE_ABBR
-from .identifiers import cue_adjacent, cue_index, nearest_cue
+from .identifiers import ID_CONTEXT_RE, cue_adjacent, cue_index, nearest_cue
 from .spans import Candidate
 
 _GROUP = r"(?:\(\d{1,5}\)|\d+)"
@@ -52,6 +53,9 @@ MEASUREMENT_NAMES = (
     # vital signs and bedside measurements
     "bp|sbp|dbp|map|hr|rr|pulse|temp|tmax|tcurrent|spo2|sp02|sao2|o2\\s*sat|sats?|fio2|peep|wt|weight|ht|height"
     "|bmi|bsa|i/o|uop|urine\\s+output|intake|output|glucose|fsbg|cbg|bg|fingerstick|accuchecks?|readings?"
+    # ventilator settings and haemodynamic lines (PS/PEEP, rate/volume, PA and wedge pressures, mixed venous O2)
+    "|vent(?:ilator)?(?:\\s+settings)?|settings|tv|vt|psv|ps|cpap|bipap|ipap|epap|simv|imv|a/c|prvc|rate"
+    "|pad|pas|pap|mvo2|svo2|scvo2|o2sat"
     # laboratory tests (common names and abbreviations)
     "|na|sodium|k|potassium|cl|chloride|co2|hco3|bicarb|bun|cr|creat|creatinine|glu|ca|calcium|mg|magnesium|phos"
     "|phosphorus|alb|albumin|protein|ast|alt|alk\\s*phos|alp|t\\.?\\s*bili|bili|bilirubin|ldh|ck|cpk|ck-?mb|trop\\w*"
@@ -67,8 +71,11 @@ MEASUREMENT_NAMES = (
     "|apache(?:\\s+ii)?|meld(?:-?na)?|child-?pugh|braden|morse|pain(?:\\s+score)?|nyha|mrs|rankin|ecog|kps"
     "|karnofsky|score|scale|stage|grade|class|steps")
 _MEASURE_BEFORE_RE = re.compile(
-    rf"(?:^|[^\w])(?:{MEASUREMENT_NAMES})(?!\w)(?:\s*\([^)\n]{{0,12}}\))?[ \t:=~<>]*"
+    rf"(?:^|[^\w])(?:{MEASUREMENT_NAMES})(?:'?s)?(?!\w)(?:\s*\([^)\n]{{0,12}}\))?[ \t:=~<>]*"
     r"(?:(?-i:[a-z]+)[ \t:]+){0,2}"  # "Glucose log: 182 215", "Cr trend 1.1 1.4", "CD4 count was 1200"
+    # earlier values and a clock time between: "CKs: 745, 1601/206", "CK's at 5 pm 1719/182", "at 10am was 1761/194"
+    r"(?:(?:at[ \t]+\d{1,2}(?::[0-5]\d)?[ \t]*[ap]\.?m?\.?|\d[\d.]*(?:/\d[\d.]*)*[ \t]*[,;])[ \t]*"
+    r"(?:(?-i:[a-z]+)[ \t:]+){0,2}){0,3}"
     r"(?:(?:of|is|was|were|at|now|from|to|down|up|->|=)[ \t:=~<>]*)*$", re.I)
 UNITS = (
     "mg|mcg|ug|µg|g|gm|grams?|kg|kgs|lbs?|pounds?|oz|ml|cc|dl|mmol|meq|iu|units?|mmhg|mm\\s+hg|cmh2o|cm|mm|km|inch"
@@ -276,10 +283,16 @@ def _cue_hit(text: str, start: int, groups: tuple[str, ...], cue: tuple[str, int
     return len(d) >= need and (typ in ("SSN", "MRN", "IDX") or not (len(groups) == 1 and _is_year(d)))
 
 
+_CLOCK_AFTER_RE = re.compile(r"[ \t]*[ap]\.?m\.?(?![A-Za-z])", re.I)
+_CLOCK_RANGE_RE = re.compile(r"(?:[01]?\d|2[0-3])[0-5]\d-(?:[01]?\d|2[0-3])[0-5]\d")
+
+
 def _context_safe(text: str, start: int, end: int) -> bool:
-    """A unit after, a measurement name or currency sign before."""
+    """A unit after, a measurement name or currency sign before, or a clock-time range before "am" / "pm"
+    ("815-1045PM")."""
     return bool(_UNIT_AFTER_RE.match(text[end:end + 24]) or _MEASURE_BEFORE_RE.search(text[max(0, start - 48):start])
-                or _MONEY_RE.search(text[max(0, start - 6):start]))
+                or _MONEY_RE.search(text[max(0, start - 6):start])
+                or (_CLOCK_AFTER_RE.match(text, end) and _CLOCK_RANGE_RE.fullmatch(text, start, end)))
 
 
 def _chain_hits(text: str, toks: list[Token], cues: list) -> list[_Hit]:
@@ -385,3 +398,57 @@ _PHONE_CUE_RE = re.compile(r"\b(?:tel|phone|ph|cell|mobile|call|pager|fax|contac
 
 def _phone_cue(text: str, start: int) -> bool:
     return bool(_PHONE_CUE_RE.search(text[max(0, start - 30):start]))
+
+
+# ---------------------------------------------------------------- measurements written as one token
+# Bedside notes join a measurement name, its values and a unit or rhythm with hyphens or nothing: "tv's-300-400",
+# "SATS93-98%", "HR-110-133", "sbp146-155", "12-13BREATHS/MIN", "61-64SR", "30-40K", "40cmH20", "CV-sr-80-100's",
+# clock times "1145AM", "11P-12A", "930-1130PM", a 24-hour time heading a line "0500-L neck care", and value ranges
+# run into prose "130-140-UP TO 160". Identifiers written with letters are not built this way: their digit runs
+# are long (5+) or their letters are no measurement, unit or word ("AB-1234-56", "PB7200", "MRN-300-400").
+_RHYTHMS = "sr|st|sb|nsr|af|afib|aflutter|sinus|paced|vpaced|apaced|junct\\w*"
+_MEASURE_WORD_RE = re.compile(rf"(?:{MEASUREMENT_NAMES}|{_RHYTHMS})(?:'?s)?", re.I)
+_QUALIFIER_RE = re.compile(rf"(?:{UNITS}|{_RHYTHMS}|s|k|r|cmh2[o0]|breaths?)", re.I)
+_QUALIFIER_AT_RE = re.compile(r"(?<=\d)(?:(?i:cmh2[o0])|[A-Za-z]+)")
+_CLOCK = r"(?:(?:[01]?\d|2[0-3])[0-5]\d|1[0-2]|0?[1-9])"
+_CLOCK_TOKEN_RE = re.compile(rf"{_CLOCK}(?:am|pm)|{_CLOCK}[ap]?-{_CLOCK}(?:am|pm|[ap])|{_CLOCK}[ap]-{_CLOCK}"
+                             r"|(?:[01]\d|2[0-3])[0-5]\d-[A-Za-z]+", re.I)
+_RUN_RE = re.compile(r"[A-Za-z]+|\d+")
+_PREV_WORD_RE = re.compile(r"([A-Za-z][A-Za-z0-9]*)'\Z")
+
+
+@functools.lru_cache(maxsize=4096)
+def _joined_word(word: str) -> bool:
+    """A common English word (wordfreq Zipf >= 3.5; two letters >= 5: "up", "at", "to") that names no identifier."""
+    from wordfreq import zipf_frequency
+
+    if len(word) < 2 or ID_CONTEXT_RE.fullmatch(word) or word.lower() in ("order", "room", "bed", "unit", "lot"):
+        return False
+    return zipf_frequency(word.lower(), "en") >= (5.0 if len(word) == 2 else 3.5)
+
+
+def measurement_token(text: str, start: int, end: int) -> bool:
+    """``text[start:end]`` (one token of letters and digits joined by hyphens) is a measurement written as one
+    word: digit runs of at most 4 digits (8 in all) with a measurement or rhythm name ("HR-110-133", "tv's-300-400"
+    with the name before the apostrophe), a unit or qualifier right after a digit ("12-13BREATHS", "61-64SR"), a
+    clock time or range ("1145AM", "11P-12A", "0500-L"), or values of at most 3 digits joined to a common word
+    ("130-140-UP", "better-97-100")."""
+    tok = text[start:end]
+    if _CLOCK_TOKEN_RE.fullmatch(tok):
+        return True
+    runs = _RUN_RE.findall(tok)
+    digits = [r for r in runs if r[0].isdigit()]
+    if not digits or max(map(len, digits)) > 4 or sum(map(len, digits)) > 8:
+        return False
+    last_digit = max(i for i, r in enumerate(runs) if r[0].isdigit())
+    names = [r for r in runs[:last_digit] if r[0].isalpha()]  # a name comes before its value
+    prev = _PREV_WORD_RE.search(text, max(0, start - 12), start)
+    short = max(map(len, digits)) <= 3  # one-letter names ("K", "T") take values of up to 3 digits
+    if (any(_MEASURE_WORD_RE.fullmatch(w) and (short or len(w) > 1) for w in names)
+            or (prev and _MEASURE_WORD_RE.fullmatch(prev.group(1)))):
+        return True
+    if (len(digits) >= 2 or len(digits[0]) <= 3) and any(_QUALIFIER_RE.fullmatch(q.group())
+                                                        for q in _QUALIFIER_AT_RE.finditer(tok)):
+        return True
+    return (len(digits) >= 2 and max(map(len, digits)) <= 3
+            and any(p.isalpha() and _joined_word(p) for p in tok.split("-")))
