@@ -11,11 +11,12 @@ joined by "and", "&" or commas to a name found in a context are names too ("Rose
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from ..vocab import AMBIGUOUS_SURNAMES, CLINICAL_TERMS, CREDENTIALS, NON_NAME_TERMS, STATE_ABBR, TITLE_WORDS
+from ..vocab import AMBIGUOUS_SURNAMES, CLINICAL_TERMS, CREDENTIALS, NON_NAME_TERMS, STATE_ABBR, TITLE_WORDS, US_STATES
 from .safelist import (PROTECTED_WORDS, followed_by_eponym_noun, is_census_name, is_clinical_word, is_known_word,
                        is_misspelled_word, is_safe_word, load_vocabulary, word_zipf)
 from .spans import Candidate
@@ -57,7 +58,7 @@ _ANY = rf"{_DOTTED}|{_USER_ID}|{_WORD}|[A-Za-z]"
 _SEP = r"(?:[ \t]*(?::|-|,|\(|\bis\b|\bwas\b|\bnamed\b|\bname\s+is\b|\bcalled\b)[ \t]*|[ \t]+)"
 
 CONTEXT_RES: tuple[tuple[str, re.Pattern], ...] = (
-    ("title", re.compile(rf"(?<![\w/])(?i:{_TITLE})\.?[ \t]+({_TOKEN})")),
+    ("title", re.compile(rf"(?<![\w/])(?i:{_TITLE})(?:\.?[ \t]+|\.(?=[A-Za-z]))({_TOKEN})")),
     ("relation", re.compile(rf"(?<![\w-])(?i:{_REL})(?:'s)?{_SEP}({_TOKEN})")),
     ("relation_after", re.compile(rf"(?<![\w'-])({_WORD})[ \t]*\((?i:{_REL})\)")),
     ("role", re.compile(rf"(?<![\w-])(?:{_CRED_CAPS}|(?i:{_CRED_ANY}))(?:[ \t]*[,-])?[ \t]+({_ANY})")),
@@ -104,13 +105,77 @@ _REL_WORD_RE = re.compile(rf"(?:{_REL})(?:'s)?")
 # Credentials that are also everyday abbreviations in notes ("PT" patient, "RT" right, "NT" non-tender, "OT"...):
 # after them a word must look like a name by itself (see ``_strong_name_token``).
 _AMBIGUOUS_CREDS = frozenset("PT RT NT OT".split())
-_DOTTED_NOT_INITIALS = frozenset("US PO AM PM IV IM AC PC HS QD QID TID BID ID DC NA OK AKA ER DR MR MS"
-                                 .split())
+# dotted abbreviations of orders, roles and services: "per V.O.", "per H.O." (house officer), "seen by P.T."
+_DOTTED_NOT_INITIALS = frozenset("US PO AM PM IV IM AC PC HS QD QID TID BID ID DC NA OK AKA ER DR MR MS HO VO TO RT PT "
+                                 "OT ST MD RN NP SW CM RD OR ED EW".split())
 _PERSONAL_KINDS = ("relation", "relation_after", "household", "preferred", "title")
 _ROLE_KINDS = ("role", "role_colon")
 _INITIALS_KINDS = ("role", "role_colon", "agent", "field", "footer", "printed_by")
 _CRED_WORDS = frozenset(w.lower() for w in _CRED_CAPS.split("|")) | CREDENTIALS
+_TITLE_GLUED_RE = re.compile(rf"(?i:{_TITLE})\.[A-Za-z]")
+_PLURAL_AFTER_RE = re.compile(r"['’][sSdD](?![A-Za-z])")
+_PLURAL_RE = re.compile(r"[A-Z]{1,4}['’][SsDd]")
 _PLACEHOLDER_END_RE = re.compile(r"[ \t]*(?:$|[|,.;:)\]]|\b(?:at|by|on|to|for|re)\b)", re.M)
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+CAPS_FIRST_NAME_ZIPF = 4.5
+NEAR_WORD_ZIPF = 3.5  # a typo is one edit from an everyday word, not from a rare one ("kargas" is not "argas")  # a census first name that is also a word this common ("WILL", "MAY") needs Title case
+
+
+@functools.lru_cache(maxsize=65536)
+def near_safe_word(w: str) -> bool:
+    """One edit (a letter dropped, added, changed, or two neighbours swapped) from an everyday safe word of 5+
+    letters that is no census name: "chesk", "minmal", "protcol". Bedside notes are full of such typos; ``is_misspelled_word`` allows only some
+    edits to short words, this is for words already in a weak name context."""
+    lw = w.lower()
+    if len(lw) < 5 or not lw.isalpha():
+        return False
+    v = load_vocabulary()
+
+    def safe(c: str) -> bool:
+        return (len(c) >= 5 and c in v.known and c not in v.name_dominant and c not in v.first_names
+                and c not in v.surnames and word_zipf(c) >= NEAR_WORD_ZIPF)
+
+    n = len(lw)
+    if any(lw[i] != lw[i + 1] and safe(lw[:i] + lw[i + 1] + lw[i] + lw[i + 2:]) for i in range(n - 1)):
+        return True
+    if any(safe(lw[:i] + lw[i + 1:]) or any(safe(lw[:i] + c + lw[i + 1:]) for c in _LETTERS) for i in range(n)):
+        return True
+    return any(safe(lw[:i] + c + lw[i:]) for i in range(n + 1) for c in _LETTERS)
+
+
+def compound_of_known(w: str) -> bool:
+    """Two known non-name words written as one ("bloodtinged", "sideport", "catscan"): not a name."""
+    lw = w.lower()
+    v = load_vocabulary()
+    if len(lw) < 7 or not lw.isalpha():
+        return False
+    return any(lw[:i] in v.known and lw[i:] in v.known and lw[:i] not in v.name_dominant
+               and lw[i:] not in v.name_dominant for i in range(3, len(lw) - 3))
+
+
+def plain_name_word(w: str) -> bool:
+    """Could ``w``, written in capitals or lower case (where casing says nothing), be part of a person name? A
+    census first name rarer than ``CAPS_FIRST_NAME_ZIPF`` as a word or used mostly as a name ("PHILOMENA", "rob",
+    "eve"), a census surname used mostly as a name ("WELSH", "ross"), or a word outside the vocabulary that is no
+    typo, compound or abbreviation of known words ("kargas"). Never stop words, titles, credentials, relation
+    words, clinical words or clinical abbreviations ("NAD", "PERL", "LIS")."""
+    lw = w.lower().strip("'")
+    if len(lw) < 2 or _stop(w) or w.upper() in NOT_INITIALS or _REL_WORD_RE.fullmatch(lw) or (
+            _clinical_in_context(w) and lw not in US_STATES):  # "VIRGINIA", "georgia" are first names too
+        return False
+    v = load_vocabulary()
+    if "-" in lw:  # "SOO-JIN", "bello-okonkwo"; not "HYPOTENSION-RXED"
+        parts = [p for p in lw.split("-") if p]
+        return len(parts) > 1 and (all(p in v.first_names or p in v.surnames for p in parts)
+                                   or all(plain_name_word(p) for p in parts))
+    if lw in v.first_names and (not is_safe_word(lw) or word_zipf(lw) < CAPS_FIRST_NAME_ZIPF or lw in US_STATES):
+        return True
+    if lw in v.first_names or lw in v.surnames:
+        return not is_safe_word(lw)
+    return (len(lw) >= 3 and not is_known_word(lw) and not is_misspelled_word(lw) and not near_safe_word(lw)
+            and not compound_of_known(lw) and any(c in "aeiouy" for c in lw))
 
 
 def _clinical_in_context(w: str) -> bool:
@@ -139,6 +204,8 @@ def accept_token(tok: str, kind: str, caps_cue: bool = True, ends: bool = False)
         letters_only = tok.replace(".", "").replace(" ", "").upper()
         return kind not in ("preferred", "with") and letters_only not in _DOTTED_NOT_INITIALS
     if _USER_ID_RE.fullmatch(tok):
+        if _TITLE_GLUED_RE.match(tok):
+            return False  # "by Dr.Okafor": the title finder takes the name, the title stays
         return kind in ("footer", "printed_by", "role", "role_colon", "agent")
     letters = tok.replace("'", "").replace("-", "")
     if len(letters) == 1:
@@ -160,6 +227,15 @@ def accept_token(tok: str, kind: str, caps_cue: bool = True, ends: bool = False)
         return True  # "wife joy", "mother summer", "RN: grace"
     if census_first and tok.istitle() and kind in ("agent", "footer"):
         return True  # "verified by Asa" (also an abbreviation of aspirin)
+    if kind in ("with", "agent") and not tok.istitle():
+        # after "with", "to", "from", "per", "by" a word in capitals or lower case is mostly a clinical abbreviation,
+        # a colour or a typo ("with yankaur", "to BROWN", "per protcol", "BY NBP"): after "per"/"by" a census name
+        # that is no ordinary word counts ("per ross"); after "with"/"to" only one outside the vocabulary
+        if kind == "with":
+            return is_census_name(tok) and not is_known_word(tok) and plain_name_word(tok)
+        return is_census_name(tok) and plain_name_word(tok)
+    if kind in ("with", "agent") and not is_known_word(tok) and not plain_name_word(tok):
+        return False  # "refer to Careview", "seen by Nsurg": a compound, typo or abbreviation in Title case
     if tok.islower():
         if len(letters) <= 3:  # lower-case initials after "RN", "RN:", "Signed:", "dr"
             return ((kind in _ROLE_KINDS and caps_cue) or kind in ("footer", "title", "field")) and (
@@ -192,7 +268,7 @@ def _extend(text: str, end: int, first: str) -> int:
         if not same_case or len(tok) < 2 or _stop(tok) or _clinical_in_context(tok) or "." in tok:
             break
         if first.islower():
-            ok = not is_known_word(tok)
+            ok = not is_known_word(tok) or (first.lower() in load_vocabulary().first_names and plain_name_word(tok))
         elif tok.isupper() and len(tok) <= 3:
             ok = False
         else:
@@ -282,6 +358,13 @@ def find_context_names(text: str) -> list[Candidate]:
         for m in matches:
             tok = m.group(1)
             s, e = m.start(1), m.end(1)
+            if "-" in tok and not tok.islower() and not tok.isupper() and tok.split("-")[1][:1].islower() and \
+                    not plain_name_word(tok.split("-")[1]):
+                tok = tok.split("-")[0]  # "Rob-who", "Rockwood-thinking": the name ends at the hyphen
+                e = s + len(tok)
+            if kind not in _PERSONAL_KINDS and (_PLURAL_RE.fullmatch(tok) or (
+                    tok.isupper() and len(tok) <= 4 and _PLURAL_AFTER_RE.match(text, e))):
+                continue  # "BY MD'S", "R/O BY CK'S": an abbreviation in the plural, not initials
             lf_end = _last_first(text, kind, tok, e)
             if lf_end is not None:
                 out.append(Candidate(s, lf_end, "NAME", 0.85))

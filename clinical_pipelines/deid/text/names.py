@@ -11,9 +11,9 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from ..gazetteer import load_gazetteers
 from ..vocab import (AMBIGUOUS_SURNAMES, ANCHOR_STOP, CREDENTIALS, EPONYM_FOLLOWERS, NON_NAME_TERMS, NOT_NAME_WORDS,
-                     STATE_ABBR, US_STATES)
-from .name_contexts import find_context_names
-from .safelist import is_clinical_word, is_misspelled_word, is_safe_word, word_zipf
+                     STATE_ABBR, TITLE_WORDS, US_STATES)
+from .name_contexts import NOT_INITIALS, find_context_names, plain_name_word
+from .safelist import is_census_name, is_clinical_word, is_misspelled_word, is_safe_word, word_zipf
 from .spans import Candidate
 
 _NAME_TOKEN = r"(?:[A-Z][a-z'’]*[A-Z]?[a-z'’]+(?:-[A-Za-z][a-z'’]+)?|[A-Z][A-Z'’]+(?:-[A-Z][A-Z'’]+)?)"
@@ -22,9 +22,11 @@ _LAST_FIRST = rf"{_NAME_TOKEN},[ \t]*{_NAME_TOKEN}(?:[ \t]{_INITIAL})?"
 _NAME = (rf"(?:{_INITIAL}[ \t]?)?{_NAME_TOKEN}(?:[ \t]{_INITIAL})?"
          rf"(?:[ \t](?:[Vv]an |[Dd]e |[Ll]a |[Dd]el |[Vv]on )?{_NAME_TOKEN}){{0,2}}")
 _ANY_NAME = rf"(?:{_LAST_FIRST}|{_NAME})"
+# a title and its name, also written without a space ("DR.OKAFOR", "mr.Ruiz")
 TITLE_NAME_RE = re.compile(
-    rf"\b(?i:Dr|Drs|Mr|Mrs|Ms|Miss|Mx|Prof|Doctor|Nurse|Sister|Father|Rev|Judge|Officer|Attorney|Det|Sgt)\.?[ \t]+"
-    rf"({_ANY_NAME})")
+    rf"\b(?i:Dr|Drs|Mr|Mrs|Ms|Miss|Mx|Prof|Rev|Det|Sgt)(?:\.?[ \t]+|\.(?=[A-Za-z]))({_ANY_NAME})")
+# words that are titles before a name but ordinary nouns elsewhere ("IV NURSE UNABLE", "HER FATHER DRANK")
+WORD_TITLE_NAME_RE = re.compile(rf"\b(?i:Doctor|Nurse|Sister|Father|Judge|Officer|Attorney)[ \t]+({_ANY_NAME})")
 ROLE_NAME_RE = re.compile(
     rf"\b(?i:signed\s+by|dictated\s+by|transcribed\s+by|reviewed\s+by|entered\s+by|authored\s+by|attending"
     rf"|resident|fellow|intern|pcp|primary\s+care(?:\s+(?:physician|provider|doctor))?|physician|provider"
@@ -44,8 +46,17 @@ RELATION_NAME_RE = re.compile(
     rf"|boyfriend|girlfriend|stepson|stepdaughter|in-law|sibling|child|children|employer|boss|coworker|landlord)"
     rf"(?:'s)?)(?![A-Za-z])[ \t]*(?:[,:(][ \t]*|[ \t]+(?i:is|was|named|name\s+is|called)[ \t]+)?({_ANY_NAME})")
 CRED_NAME_RE = re.compile(
-    rf"(?<![A-Za-z])({_ANY_NAME}),?[ \t]+(?:MD|M\.D\.|DO|D\.O\.|RN|NP|PA-C|PA|PhD|MBBS|FACC|CNP|APRN|PharmD|LCSW|MSW"
+    rf"(?<![A-Za-z])({_ANY_NAME}),?[ \t]+(MD|M\.D\.|DO|D\.O\.|RN|NP|PA-C|PA|PhD|MBBS|FACC|CNP|APRN|PharmD|LCSW|MSW"
     rf"|DNP|CRNA|FNP|ANP|LPN|CNA|RT|RRT|PT|OT|SLP|RD|CCRN|RDCS|CCDS|RCS|RVT)(?![A-Za-z])")
+# credentials that are also everyday abbreviations in notes ("PT" patient, "RT" right, "PA" pulmonary artery, "NP"
+# nasal prongs, "DO", "OT", "RD"): a name before them only where a sign-off or a report ends ("K. ABRAMS PA.",
+# "B. OKAFOR PA AWARE"), never in running text ("LYTE REPLETION, PT NEEDS", "CCO PA CATH")
+_AMBIGUOUS_CREDS = frozenset("PT RT PA NP DO OT RD".split())
+# role abbreviations that may stand between a cue and a name: "SPOKE WITH HO OKAFOR" (house officer)
+_ROLE_ABBR = frozenset("HO RN MD NP PA RT SW CM NSG RES".split())
+_SIGNOFF_AFTER_RE = re.compile(
+    r"[ \t]*(?:$|[.,;:)|/(]|-[ \t]|\d|(?i:made[ \t]+aware|aware|notified|paged|called|informed|updated|in[ \t]+to|at[ \t]+bedside|"
+    r"here|present|ordered|placed|spoke|saw|examined|consulted|pager|pgr|ext)\b)", re.M)
 # "LAST, FIRST M" as a header/footer item: followed by 2+ spaces, a bar, a bracket, a field cue or end of line
 LAST_FIRST_RE = re.compile(
     rf"(?<![A-Za-z])({_LAST_FIRST})(?=[ \t]{{2,}}|[ \t]*(?:\||\(|$|\n|\bMD\b|\bDOB\b|\bMRN\b|\bMR#|\bID\b|\bMed\b|\bAge\b))",
@@ -104,7 +115,12 @@ def gazetteer_names(text: str) -> list[tuple[int, int]]:
     def usable(w: str) -> bool:
         lw = plain(w)
         return (len(lw) >= 2 and lw not in NON_NAME_TERMS and lw not in NOT_NAME_WORDS and lw not in STOP_WORDS
-                and lw not in EPONYM_FOLLOWERS and lw not in US_STATES and w not in STATE_ABBR)
+                and lw not in EPONYM_FOLLOWERS and lw not in US_STATES and w not in STATE_ABBR
+                and lw not in TITLE_WORDS and not (w.isupper() and w in NOT_INITIALS))
+
+    def caps_surname(w: str) -> bool:
+        # in capitals, casing says nothing: an ordinary word is no surname ("DOUGLAS POUCH", "MAX TEMP", "TED HOSE")
+        return not w.isupper() or not is_safe_word(w)
 
     def is_surname(w: str) -> bool:
         lw = plain(w)
@@ -132,14 +148,14 @@ def gazetteer_names(text: str) -> list[tuple[int, int]]:
             if comma or j + 1 >= len(toks) or text[toks[j][1]:toks[j + 1][0]].strip(" \t") != "":
                 continue
             w2 = toks[j + 1][2]
-            if (_gz_casing(w2) == case and usable(w2) and is_first(w0)):
+            if (_gz_casing(w2) == case and usable(w2) and is_first(w0) and caps_surname(w2)):
                 e_last = toks[j + 1][1]
         elif _gz_casing(w1) == case and usable(w1):
-            if comma and is_surname(w0) and is_first(w1):
+            if comma and is_surname(w0) and is_first(w1) and caps_surname(w0):
                 e_last = toks[j][1]
                 if j + 1 < len(toks) and _gz_casing(toks[j + 1][2]) == "i" and text[e_last:toks[j + 1][0]] == " ":
                     e_last = toks[j + 1][1]
-            elif not comma and is_first(w0) and (is_surname(w1) or all_parts_first(w0)):
+            elif not comma and is_first(w0) and (is_surname(w1) or all_parts_first(w0)) and caps_surname(w1):
                 e_last = toks[j][1]
         if e_last is None:
             continue
@@ -171,6 +187,7 @@ def trim_name(text: str, s: int, e: int, anchored: bool = False, cred: bool = Fa
         if anchored:
             lw = w.lower()
             return (w not in ANCHOR_STOP and w.title() not in ANCHOR_STOP and not (w.isupper() and lw in CREDENTIALS)
+                    and lw not in TITLE_WORDS
                     and w[0].isupper() and not (lw in NON_NAME_TERMS and lw not in AMBIGUOUS_SURNAMES and lw not in CREDENTIALS))
         return _is_name_word(w) and w.lower() not in CREDENTIALS
 
@@ -205,36 +222,134 @@ def trim_name(text: str, s: int, e: int, anchored: bool = False, cred: bool = Fa
     return kept[0][0], end
 
 
+def _title_ok(w: str) -> bool:
+    """A Title-case first word after a role, relation or field cue: not an ordinary word unless a census name
+    ("seen by Speech and swallow" is no name; "seen by Hope" may be)."""
+    return not is_safe_word(w) or is_census_name(w)
+
+
+def _first_word_ok(text: str, s: int, e: int, strict_title: bool, title_case_ok: bool = False) -> bool:
+    """The first word of a name found after a cue can start a name (see ``find_names``); ``title_case_ok``: after a
+    relation word any Title-case word is a name ("brother Anil")."""
+    words = WORD_RE.findall(text[s:e])
+    while len(words) > 1 and words[0].lower() in _PARTICLES:
+        words = words[1:]  # "DE LA CRUZ, FERMIN"
+    if not words:
+        return False
+    w = words[0]
+    if len(w) == 1:  # an initial must be followed by a name: "DR B. GILL", not "DAUGHTER MET C DRS"
+        return len(words) > 1 and (words[1].istitle() or plain_name_word(words[1]))
+    if w.istitle():  # after a title in capitals ("monitor MS. Restart"), an ordinary word opens a new sentence
+        return (strict_title and not text[:s].rstrip(" \t.")[-2:].isupper()) or title_case_ok or _title_ok(w)
+    if strict_title:  # "DR KLEIN", "DR TYRO"; after "MS"/"MR" in capitals (mental status, mitral regurgitation)
+        # only a name-like word: not "MS INCISION"; "MR DEXTER" stays
+        if w.upper() in NOT_INITIALS or w.lower() in NON_NAME_TERMS:
+            return False
+        cue = text[:s].rstrip(" \t.")[-2:]
+        return cue not in ("MS", "MR", "ms", "mr") or is_census_name(w) or not is_safe_word(w)
+    return plain_name_word(w)
+
+
+_LAST_FIRST_SPAN_RE = re.compile(rf"(?:(?:{_NAME_TOKEN})[ \t])*{_LAST_FIRST}")
+
+
+def _name_run_end(text: str, s: int, e: int) -> int:
+    """End of the run of name words that opens ``text[s:e]``: after the first word, a word in capitals or lower case
+    must itself look like a name part (``plain_name_word``) or be an initial ("DR KLEIN WOULD BE" -> "DR KLEIN",
+    "BROTHER MICHAEL WHO LIVES" -> "MICHAEL"); a Title-case word keeps its place. A hyphen followed by a lower-case
+    word ends the name ("Rob-who")."""
+    words = list(WORD_RE.finditer(text, s, e))
+    if not words:
+        return e
+    if _LAST_FIRST_SPAN_RE.fullmatch(text, s, e):
+        return e  # "LY, TRAM T", "Park, Seo-yeon E" after a field label: the comma form is the name
+    end = words[0].end()
+    first = words[0].group()
+    if "-" in first and not first.isupper() and not first.islower():
+        head, _, tail = first.partition("-")
+        if tail[:1].islower() and not plain_name_word(tail):
+            return words[0].start() + len(head)
+    for m in words[1:]:
+        w = m.group()
+        if len(w) == 1 or (w.istitle() and not first.isupper()) or plain_name_word(w) or w.lower() in _PARTICLES:
+            end = m.end()
+        else:
+            break
+    return end
+
+
+def _plain_last_first(last: str, first: str) -> bool:
+    """"LAST, FIRST" where both words could be name parts; never a list of clinical words or abbreviations
+    ("LIS, DRAINING", "WEAK, CONGESTED", "PCN, IODINE", "EMPERATRICE, RRT")."""
+    fl = first.lower()
+    if fl in CREDENTIALS or first.upper() in NOT_INITIALS or last.upper() in NOT_INITIALS:
+        return False
+    first_names = load_gazetteers()[0]
+    first_ok = (fl in first_names and fl not in NON_NAME_TERMS and word_zipf(first) < 5.0) or plain_name_word(first)
+    last_ok = last.lower() not in STOP_WORDS and (plain_name_word(last) or (
+        is_census_name(last) and not is_clinical_word(last) and word_zipf(last) < 4.0))
+    if first_ok and last_ok and fl in first_names and is_safe_word(first) and word_zipf(first) >= 4.0:
+        return plain_name_word(last)  # "ORDER, WILL": a common word before a first name that is a word too
+    return first_ok and last_ok
+
+
+def _cue_names(text: str) -> tuple[list[Candidate], list[Candidate]]:
+    """Names after titles, roles, field labels and relation words, before credentials: (strong, other)."""
+    strong, out = [], []
+    for rx in (TITLE_NAME_RE, WORD_TITLE_NAME_RE, ROLE_NAME_RE, FIELD_NAME_RE, RELATION_NAME_RE, CRED_NAME_RE):
+        for m in rx.finditer(text):
+            s, e = trim_name(text, m.start(1), m.end(1), anchored=rx is not CRED_NAME_RE, cred=rx is CRED_NAME_RE)
+            if e <= s:
+                continue
+            if rx is CRED_NAME_RE:
+                if m.group(2).upper() in _AMBIGUOUS_CREDS and not _SIGNOFF_AFTER_RE.match(text, m.end()):
+                    continue  # "PEG PLACEMENT, PT HAS", "RT HAND": the credential is an abbreviation here
+                if not _has_name_word(text[s:e]) or (text[s:e].isupper() and not any(
+                        plain_name_word(w) for w in WORD_RE.findall(text[s:e]) if len(w) > 1)):
+                    continue
+            else:
+                cue = text[m.start():m.start(1)].strip(" \t:,-.").lower()
+                if cue == "re" and not text[s:s + 2].istitle():
+                    continue  # "RE: PEG, TRACH": regarding, not a letter's addressee
+                if not _first_word_ok(text, s, e, rx is TITLE_NAME_RE, rx is RELATION_NAME_RE):
+                    nxt = WORD_RE.search(text, WORD_RE.match(text, s).end(), e) if text[s:s + 3].isupper() else None
+                    if not (nxt and nxt.start() > s and WORD_RE.match(text, s).group().upper() in _ROLE_ABBR
+                            and _first_word_ok(text, nxt.start(), e, False)):
+                        continue  # "YRS OLD PT", "WIFE NAD NEICE", "IV NURSE UNABLE": ordinary words after a cue
+                    s = nxt.start()  # "SPOKE WITH HO SCHWARZ": a role abbreviation, then the name  # "YRS OLD PT", "WIFE NAD NEICE", "IV NURSE UNABLE": ordinary words after a cue
+                e = _name_run_end(text, s, e)
+            if rx is RELATION_NAME_RE and re.search(r"(?i)\b(?:and|or)\b|&", text[m.start():s]):
+                continue  # "wife and niece": a second relation, not a name
+            (strong if rx is TITLE_NAME_RE else out).append(Candidate(s, e, "NAME", 0.85))
+    return strong, out
+
+
 def find_names(text: str) -> list[Candidate]:
     """Names after titles, roles, field labels and relation words, before credentials (score 0.85); "LAST, FIRST"
     headers (0.7); census first-name + surname pairs (0.75); sign-off initials (0.7); names in any case in the
-    contexts of ``name_contexts`` (0.8-0.85)."""
-    strong, out = [], []
-    for rx in (TITLE_NAME_RE, ROLE_NAME_RE, FIELD_NAME_RE, RELATION_NAME_RE, CRED_NAME_RE):
-        for m in rx.finditer(text):
-            s, e = trim_name(text, m.start(1), m.end(1), anchored=rx is not CRED_NAME_RE, cred=rx is CRED_NAME_RE)
-            if e > s and rx is not TITLE_NAME_RE and (rx is CRED_NAME_RE or not text[s:s + 2].istitle()) \
-                    and not _has_name_word(text[s:e]):
-                continue  # "YRS OLD PT", "Wound RN", "MOTHER AND NEICE": ordinary words or typos before/after a cue
-            if e > s and rx is RELATION_NAME_RE and re.search(r"(?i)\b(?:and|or)\b|&", text[m.start():s]):
-                continue  # "wife and niece": a second relation, not a name
-            if e > s:  # after a title a capitalised word is a name, whatever it means
-                (strong if rx is TITLE_NAME_RE else out).append(Candidate(s, e, "NAME", 0.85))
+    contexts of ``name_contexts`` (0.8-0.85). A possessive "'s" is never part of a name."""
+    strong, cued = _cue_names(text)
+    strong += cued  # checked word by word already (``_first_word_ok``, ``_name_run_end``)
+    out: list[Candidate] = []
     for m in CUE_LAST_FIRST_RE.finditer(text):
-        last, first = m.group(1), m.group(2)
-        first_names, surnames = load_gazetteers()
-        first_ok = first.lower() in first_names or (not is_clinical_word(first) and word_zipf(first) < 4.0)
-        last_ok = last.lower() not in STOP_WORDS and (not is_clinical_word(last) or last.lower() in surnames)
-        if first_ok and last_ok:  # "THOMAS, TARIQ", "EDWARDS, VIRGINIA"; never "CHF, CAD" or "aspirin, heparin"
+        if _plain_last_first(m.group(1), m.group(2)):  # "THOMAS, TARIQ"; never "CHF, CAD" or "LIS, DRAINING"
             strong.append(Candidate(m.start(1), m.end(), "NAME", 0.85))
     for m in LAST_FIRST_RE.finditer(text):
-        words = [w.lower() for w in WORD_RE.findall(m.group(1))]
-        if not any(w in NON_NAME_TERMS or w in NOT_NAME_WORDS for w in words[:2]):
+        words = WORD_RE.findall(m.group(1))
+        if not any(w.lower() in NON_NAME_TERMS or w.lower() in NOT_NAME_WORDS for w in words[:2]) and \
+                _plain_last_first(words[0], words[1]):
             out.append(Candidate(m.start(1), m.end(1), "NAME", 0.7))
     out += [Candidate(s, e, "NAME", 0.75) for s, e in gazetteer_names(text)]
     out = strong + [c for c in out if not _caps_common_words(text[c.start:c.end])]
     out += [Candidate(m.start(1), m.end(1), "NAME", 0.7) for m in SIGNED_INITIALS_RE.finditer(text)]
-    return out + [c for c in find_context_names(text) if not _caps_stop_words(text[c.start:c.end])]
+    out += [c for c in find_context_names(text) if not _caps_stop_words(text[c.start:c.end])]
+    return [_drop_possessive(text, c) for c in out]
+
+
+def _drop_possessive(text: str, c: Candidate) -> Candidate:
+    if c.end - c.start > 3 and text[c.end - 2:c.end] in ("'s", "'S", "’s", "’S"):
+        return Candidate(c.start, c.end - 2, c.type, c.score)
+    return c
 
 
 def _has_name_word(span: str) -> bool:

@@ -1,0 +1,119 @@
+"""Person names in bedside nursing notes typed in capitals or in lower case: the name finders must keep finding
+names after titles, relations, roles and credentials, and must leave ordinary clinical text alone (cues such as
+"TO", "WITH", "PER", "PT", "NURSE", "FATHER" and "MS" are everyday words or abbreviations there). All names below
+are invented or common census names, not PHI; the clinical sentences are written for these tests."""
+import pytest
+
+from clinical_pipelines.deid.text.names import find_names
+
+
+def found(text):
+    """Every text piece a name finder marks."""
+    return {text[c.start:c.end] for c in find_names(text)}
+
+
+def covered(text, phrase):
+    i = text.index(phrase)
+    return any(c.start <= i and c.end >= i + len(phrase) for c in find_names(text))
+
+
+def touched(text, phrase):
+    i = text.index(phrase)
+    return any(c.start < i + len(phrase) and c.end > i for c in find_names(text))
+
+
+# clinical text that no name finder may touch (phrase = the part that must stay)
+ORDINARY = [
+    # "LAST, FIRST" shapes made of clinical words, lists and abbreviations
+    ("GI: OGT TO LWS, DRAINING BILIOUS FLUID.", "LWS, DRAINING"),
+    ("GU: FOLEY TO GRAVITY, DRAINING AMBER URINE", "GRAVITY, DRAINING"),
+    ("PLAN: WEAN TO EXTUBATE, PULM TOILET, PAIN CONTROL", "EXTUBATE, PULM"),
+    ("ABD SOFT. ASPIRATES BILIOUS TO GREEN, PH 3 GUAIAC NEG", "GREEN, PH"),
+    ("COUGH: STRONG, PRODUCTIVE, INEFFECTIVE\n", "STRONG, PRODUCTIVE"),
+    ("ALLERGIES: SULFA, CODEINE\n", "SULFA, CODEINE"),
+    ("SPUTUM THICK TAN.  ROBERT Q. OKONKWO-HALE, RRT\n", "RRT"),
+    ("wound debrided by CNS, cleansed with saline", "CNS, cleansed"),
+    ("HR 88 AND HOLDING AS PER ORDER, WILL CONTINUE TO MONITOR", "ORDER, WILL"),
+    # census first name + surname pairs made of ordinary words in capitals
+    ("US SHOWS FLUID IN DOUGLAS POUCH, OB CONSULT", "DOUGLAS POUCH"),
+    ("SUCTIONED FOR THICK GOLDEN TAN SECRETIONS", "GOLDEN TAN"),
+    ("MAX TEMP 101.2 AXILLARY", "MAX TEMP"),
+    ("BILAT TED HOSE IN PLACE", "TED HOSE"),
+    ("NEURO: PERL, MAE, FOLLOWS COMMANDS", "PERL, MAE"),
+    # words after "with", "to", "per", "by" in capitals or lower case: abbreviations, colours, typos, compounds
+    ("PMH: CAD WITH NQWMI 2019, HTN", "NQWMI"),
+    ("oral secretions suctioned with yankaur tip", "yankaur"),
+    ("FOLEY DRAINING AMBER TO BROWN URINE", "BROWN"),
+    ("pt walks with walker, 1 assist", "walker"),
+    ("k and mg replaced per protcol", "protcol"),
+    ("pt transported to ctscan for head ct", "ctscan"),
+    ("THICK WHITE TO BLOODTINGED SECRETIONS", "BLOODTINGED"),
+    ("R/O MI BY CK'S, 2ND SET DUE AT 2200", "CK'S"),
+    ("UPDATED BY MD'S THIS AM", "MD'S"),
+    ("NO CHANGES PER H.O. THIS SHIFT", "H.O."),
+    ("NEB TX GIVEN BY R.T. WITH RELIEF", "R.T."),
+    ("COMPLICATED BY HYPOTENSION-RXED W FLUIDS", "HYPOTENSION-RXED"),
+    ("*please refer to Careview for vitals", "Careview"),
+    ("Seen by Speech and swallow today", "Speech"),
+    # titles and relation words in running text typed in capitals
+    ("IV NURSE UNABLE TO PLACE PICC", "UNABLE"),
+    ("ASKED IF HER FATHER DRANK AT HOME", "DRANK"),
+    ("SKIN: MS INCISION WITH DSD, CDI", "INCISION"),
+    ("pain control, monitor MS. Restart lopressor when able", "Restart"),
+    ("made power of attorney. Legal papers in chart", "Legal"),
+    ("WIFE NAD NEICE IN AND UPDATED", "NAD NEICE"),
+    ("DAUGHTER MET C DRS, FULL CODE", "MET C DRS"),
+    ("SON NEWLY GRADUATED, WORKS AS AIDE", "NEWLY GRADUATED"),
+    ("HUSBAND CALLED X2 FOR UPDATES", "CALLED"),
+    ("SOCIAL: DISCUSSED WITH DTR RE: PEG, TRACH, DISPO", "PEG"),
+    ("Pt's daughter visited; Mrs. Okafor's speech remains garbled", "'s speech"),
+    # credentials that are everyday abbreviations in running text
+    ("CONT WITH LYTE REPLETION, PT NEEDS PRBC", "LYTE REPLETION"),
+    ("PT SCHEDULED FOR PEG PLACEMENT, PT HAS BEEN NPO", "PEG PLACEMENT"),
+    ("SOME CREPITUS IN RT PECTORAL REGION", "CREPITUS"),
+    ("PLAN TO PULL INTRODUCER AND CCO PA CATH", "CCO"),
+    ("DC FEM ALINE SO PT CAN GET OOB", "FEM ALINE"),
+    ("SAT 97% ON 4L NP. PALINE DISCUSSED W PT BY RESIDENT", "PALINE DISCUSSED"),
+]
+
+
+@pytest.mark.parametrize("text,phrase", ORDINARY)
+def test_clinical_text_is_not_a_name(text, phrase):
+    assert not touched(text, phrase)
+
+
+# names the finders must still cover (phrase = the name)
+NAMES = [
+    # titles, also written without a space, and the run of name words after them
+    ("METABOLIC ALK. DR.OKONJO AWARE, DIAMOX ORDERED", "OKONJO"),
+    ("mr.castellano returned from OR at 1500", "castellano"),
+    ("LR BOLUS GIVEN PER DR.HALVERSEN. LOPRESSOR 5MG", "HALVERSEN"),
+    ("DR PRZYBYLA IN, SPOKE WITH WIFE", "PRZYBYLA"),
+    ("Seen by Dr.Waddell this am", "Waddell"),
+    ("F/u with Dr. WEST at the clinic", "WEST"),
+    ("MR BRANNIGAN WORSENED OVERNIGHT", "BRANNIGAN"),
+    ("IV NURSE GEORGIA TREMBLAY CALLED BACK", "GEORGIA TREMBLAY"),
+    ("d/w Dr. Lindqvist-moore and family", "Lindqvist-moore"),
+    # relation words and a first name in capitals, lower case or Title case
+    ("SOCIAL: GIRLFRIEND EVE IN MOST OF DAY", "EVE"),
+    ("LIVES ALONE. SON ROB 555-0142", "ROB"),
+    ("SPOKE WITH DAUGHTER PHILOMENA BY PHONE", "PHILOMENA"),
+    ("pharmacy history and brother Anil\nInsurance: none", "Anil"),
+    ("BROTHER MICHAEL WHO LIVES IN TOWN CALLED", "MICHAEL"),
+    ("son Rob-who states he will visit", "Rob"),
+    # a role abbreviation before the name, a field label before LAST, FIRST
+    ("SPOKE WITH HO SCHWARTZMAN REGARDING PLAN", "SCHWARTZMAN"),
+    ("Patient: DE LA FUENTE,ARACELI   MRN 4411", "ARACELI"),
+    ("Name: LE, THUY T   DOB: 1/2/1950", "LE, THUY T"),
+    ("F/u with EDWARDS, VIRGINIA at 3 pm", "EDWARDS, VIRGINIA"),
+    # a name before a credential where a report or sign-off ends
+    ("R PUPIL SLUGGISH (B. KOSTAKIS PA AWARE).", "KOSTAKIS"),
+    ("REVERSAL NOT GIVEN PER K. ABERNATHY PA.", "K. ABERNATHY"),
+    ("PA PRESSURES UP -> B. CLIFTON MD AWARE", "B. CLIFTON"),
+    ("wean held at this time per carol wolfe)", "carol wolfe"),
+]
+
+
+@pytest.mark.parametrize("text,name", NAMES)
+def test_names_in_nursing_text(text, name):
+    assert covered(text, name)
