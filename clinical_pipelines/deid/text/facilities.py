@@ -38,16 +38,27 @@ _GENERIC = frozenset("""general community regional county city state university 
 his her their our outside osh local other same nearby rehab hospital health care home nursing acute chronic
 pt patient to from at in for with by was is and or of ed er ew icu""".split())
 
+_MOVE_VERBS = (r"tra?n?s?f[eo]r+(?:e?d|ing|s)?|xfer+(?:e?d)?|tx(?:'?d)?|transported|admitted|readmitted|presented|"
+               r"went|taken|brought|sent|flighted|med-?flighted|flown|returned|returning|discharged|dc'?d|d/c'?d|came|"
+               r"seen|treated|retired|works?|worked")
 _ACRONYM_CUE_RE = re.compile(
-    r"(?i:\b(?:transferred|transfered|transfer|tx'?d|transported|admitted|readmitted|presented|went|taken|brought|"
-    r"sent|flighted|med-?flighted|returned|returning|discharged|dc'?d|d/c'?d|came|seen|treated|retired|works?)"
-    r"(?:[ \t]+(?:back|here|over|initially))?[ \t]+(?:to|from|at|in)(?:[ \t]+the)?|\b(?:at|in)(?=[ \t]+[A-Z]{2,5}"
-    r"[ \t]+(?:ED|ER|EW|CATH|TCU)\b))[ \t]+([A-Z]{2,5})(?![\w/&-])")
+    rf"(?i:\b(?:{_MOVE_VERBS})(?:[ \t]+(?:back|here|over|initially))?[ \t]+(?:to|from|at|in)(?:[ \t]+the)?"
+    r"|\b(?:leave|leaving)|\b(?:knows?|knew|thinks?|thought|believes?|aware|states?)[ \t]+(?:that[ \t]+)?"
+    r"(?:he|she|they|pt|patient)(?:[ \t]+(?:is|was|are|were))?[ \t]+(?:in|at)|\bi'?m[ \t]+(?:in|at)"
+    r"|\b(?:at|in|to|from)(?=[ \t]+[A-Z]{2,5}[ \t]+(?:ED|ER|EW|CATH|TCU)\b))[ \t]+([A-Z]{2,5})(?![\w/&-])")
+# lower-case notes: "to gh er", "at kh cath lab"; an unknown capitals word after a place preposition: "from the GBMC"
+_LOWER_ACRONYM_RE = re.compile(r"\b(?:to|at|from|in)[ \t]+([a-z]{2,5})[ \t]+(?:er|ed|ew|cath|tcu|ccu|icu|micu)\b")
+_UNKNOWN_ACRONYM_RE = re.compile(r"(?i:\b(?:at|to|from|in)[ \t]+the[ \t]+)([A-Z]{3,5})(?![\w/&-])")
 _UNIT_ABBREVIATIONS = frozenset("""ICU CCU MICU SICU CSRU CVICU TSICU NICU PICU PACU CCU OR ED ER EW ICU TCU SNF LTAC LTC
 ALF IRF ICF OSH CT MRI IR EP PT OT GI CV CT VA VAMC EMS ECU OBS HOME ACUTE REHAB ENDO CATH CARDIAC CMED MSICU NSICU
-LAB PCU IMC SDU MED SURG ONC BMT DR MD RN NP PA HO IV PO NPO ER OK US NH AM PM""".split())
+LAB PCU IMC SDU MED SURG ONC BMT DR MD RN NP PA HO IV PO NPO ER OK US NH AM PM BB SIMV IMV CPAP BIPAP PSV PRVC APRV
+CMV AC HOSP FLOOR CXR ABG ECHO EEG EKG ECG""".split())
 
-_WARD_RE = re.compile(r"(?i:\b(?:to|on|from|onto)[ \t]+)([A-Za-z]{5,})[ \t]*(\d{1,2})(?![\d/:.%-])")
+# "to ellison 11", "ON BLAKE 7.", "PLAN: FARR 4 WHEN BED AVAILABLE": a floor or unit number below 40, no unit letters
+_WARD_NUMBER = r"[ \t]*([1-9]|[1-3]\d)(?![\w/:%-]|\.\d)"
+_WARD_RE = re.compile(rf"(?i:\b(?:to|on|from|onto)[ \t]+)([A-Za-z]{{5,}}){_WARD_NUMBER}")
+_WARD_TIMING_RE = re.compile(rf"(?<![\w'])([A-Za-z]{{5,}})[ \t]{_WARD_NUMBER}[ \t]+(?i:when[ \t]+bed|today|tomorrow|tonight"
+                             r"|in[ \t]+(?:the[ \t]+)?am|this[ \t]+(?:am|pm|evening|afternoon))")
 _BUILDING_RE = re.compile(r"(?<![\w'])([A-Za-z]{4,})[ \t]*(?i:campus|building|bldg|pavilion)(?![\w'])")
 
 # everyday words after "in", "from", "to" that are also the name of some US town
@@ -55,9 +66,11 @@ _EVERYDAY_PLACES = frozenset("""home work bed school church town chair jail pris
 bath reading mobile normal hope energy commerce industry liberty union friendship""".split())
 _PLACE_CUE_RE = re.compile(
     r"(?i:\b(?:lives?|living|resides?|residing|moved|relocated|returned|returning|visiting|arriving|arrive|"
-    r"flew|flying|drove|driving|vacationing|travell?ing|lived)\b(?:[ \t]+(?:alone|here|back|home|nearby|close\s+by|"
-    r"with\s+\w+|now|currently|up))?[ \t]+(?:in|from|to|at|near)|\b(?:daughters?|sons?|wife|husband|sisters?|"
-    r"brothers?|dtr|family|mother|father|niece|nephew|friend)\b[ \t]+(?:\(?\"?)?(?:is[ \t]+)?(?:in|from))"
+    r"flew|flying|fly|drove|driving|vacationing|travell?ing|lived|coming|came)\b(?:[ \t]+(?:alone|here|back|home|"
+    r"nearby|close\s+by|with\s+\w+|now|currently|up|in))?(?:[ \t]+(?:[\d/:.]+(?:am|pm)?|@|approx\.?|about|around"
+    r"|at|on|by|tomorrow|tonight|today|am|pm|this|tonight|evening|morning|afternoon|noon|early|late|next|week|weekend)"
+    r"){0,6}[ \t]+(?:in|from|to|at|near)|\b(?:dau(?:g?h?t?h?e?r)?s?|sons?|wife|husband|sisters?|"
+    r"brothers?|dtrs?|family|mother|father|niece|nephew|friend)\b[ \t]+(?:\(?\"?)?(?:is[ \t]+)?(?:in|from))"
     r"[ \t]+\"?((?:[A-Za-z][A-Za-z'.-]*)(?:[ \t]+[A-Za-z][A-Za-z'.-]*){0,2})")
 
 
@@ -199,42 +212,156 @@ def find_folded_facilities(text: str) -> list[Candidate]:
     return out
 
 
+def _facility_acronym(a: str) -> bool:
+    """A short capitals word that can be a hospital's acronym: no unit, service, state, clinical abbreviation,
+    function word or common word ("NEW", "HIS"; any two letters are "known", so those are judged by their cue)."""
+    up = a.upper()
+    return not (up in _UNIT_ABBREVIATIONS or up in STATE_ABBR or is_clinical_word(a) or a.lower() in STOP_WORDS
+                or (len(a) >= 3 and is_known_word(a) and word_zipf(a) >= 3.0))
+
+
+def _propagate(text: str, words: set[str], kind: str, score: float, flags: int = 0,
+               after: str = r"(?![\w&'-])") -> list[Candidate]:
+    """Every other standalone occurrence in the note of a facility acronym or ward name found by a cue: once a note
+    says "transferred to KH", "at KH" and "KH attorneys" are that hospital too."""
+    if not words:
+        return []
+    rx = re.compile(r"(?<![\w/&'-])(?:" + "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+                    + ")" + after, flags)
+    return [Candidate(m.start(), m.end(), kind, score) for m in rx.finditer(text)]
+
+
 def find_facility_acronyms(text: str) -> list[Candidate]:
-    """Hospital acronyms after transfer / admission cues ("transferred to KH", "at BIDMC ED")."""
-    out = []
+    """Hospital acronyms after transfer / admission / orientation cues ("transferred to KH", "tranfered to KH",
+    "at BIDMC ED", "knows he is in KH", "to kh er", "from the GBMC"), then the same acronym elsewhere in the note."""
+    out, found = [], set()
     for m in _ACRONYM_CUE_RE.finditer(text):
+        if _facility_acronym(m.group(1)):
+            found.add(m.group(1))
+    for m in _LOWER_ACRONYM_RE.finditer(text):
+        if _facility_acronym(m.group(1)) and not (len(m.group(1)) > 2 and is_known_word(m.group(1))):
+            found.add(m.group(1))
+    for m in _UNKNOWN_ACRONYM_RE.finditer(text):
         a = m.group(1)
-        if a in _UNIT_ABBREVIATIONS or a in STATE_ABBR or is_clinical_word(a) or a.lower() in STOP_WORDS or (
-                len(a) >= 3 and is_known_word(a) and word_zipf(a) >= 3.0):  # "NEW", "HIS"; any 2 letters are "known"
-            continue
-        out.append(Candidate(m.start(1), m.end(1), "ORGANIZATION", 0.6))
+        if not is_known_word(a) and not is_misspelled_word(a) and _facility_acronym(a):
+            found.add(a)
+    out += _propagate(text, found, "ORGANIZATION", 0.6)
     return out
 
 
+def _ward_word(w: str, building: bool = False) -> bool:
+    """A ward or building is named after a person or place: unknown or name-dominant words only (before "campus"
+    a word one letter from a common word is still a name)."""
+    return not (is_clinical_word(w) or (not building and is_misspelled_word(w)) or (is_known_word(w) and (
+        is_safe_word(w) or word_zipf(w) >= 3.5)))
+
+
 def find_wards_and_places(text: str) -> list[Candidate]:
-    """Ward / building names with a number or a campus word, and US places after residence or travel cues."""
-    out = []
-    for rx in (_WARD_RE, _BUILDING_RE):
+    """Ward / building names with a number or a campus word (and the same ward name elsewhere in the note), and US
+    places after residence or travel cues."""
+    out, wards = [], set()
+    for rx in (_WARD_RE, _WARD_TIMING_RE):
         for m in rx.finditer(text):
-            w = m.group(1)
-            if is_clinical_word(w) or is_misspelled_word(w) or (is_known_word(w) and (
-                    is_safe_word(w) or word_zipf(w) >= 3.5)):
-                continue  # a ward is named after a person or place: unknown or name-dominant words only
+            if _ward_word(m.group(1)):
+                wards.add(m.group(1).lower())
+    for m in _BUILDING_RE.finditer(text):
+        if _ward_word(m.group(1), building=True):
             out.append(Candidate(m.start(1), m.end(1), "LOCATION", 0.6))
+    out += _propagate(text, wards, "LOCATION", 0.6, re.I, after=r"(?![A-Za-z&'-])")  # "FARR4" too
     for m in _PLACE_CUE_RE.finditer(text):
-        words = [(x.start() + m.start(1), x.end() + m.start(1), x.group().strip(".'"))
-                 for x in re.finditer(r"[A-Za-z][A-Za-z'.-]*", m.group(1))]
+        words = [(x.start() + m.start(1), x.start() + m.start(1) + len(x.group().rstrip(".'")),
+                  x.group().strip(".'")) for x in re.finditer(r"[A-Za-z][A-Za-z'.-]*", m.group(1))]
         for n in range(len(words), 0, -1):
             cand = " ".join(w[2] for w in words[:n]).lower()
             if cand in US_STATES or len(cand) < 3 or not is_place(cand):
                 continue
             if n == 1 and (cand in _EVERYDAY_PLACES or is_safe_word(cand) and word_zipf(cand) >= 5.0):
-                break  # "from home", "in bed", "to work": a common word that is also some town's name
+                n = _residence_run(text, m, words)  # "lives alone in white marsh": the words up to the clause end
+                if not n:
+                    break
             out.append(Candidate(words[0][0], words[n - 1][1], "LOCATION", 0.6))
             break
     return out
 
 
+_RESIDENCE_CUE_RE = re.compile(r"(?i:\b(?:lives?|living|resides?|residing)\b)")
+
+
+def _residence_run(text: str, m: re.Match, words: list) -> int:
+    """After a residence cue, a common word that is also a town ("white", "union") starts a place name when one or
+    two words follow it up to the end of the clause (comma, full stop, line end) and none is a function, clinical
+    or everyday word: "lives alone in white marsh, son nearby". Returns how many words, 0 when not."""
+    if not _RESIDENCE_CUE_RE.match(m.group()):
+        return 0
+    n = 1
+    while n < len(words) and not text[words[n - 1][1]:words[n][0]].strip():
+        n += 1
+    tail = text[words[n - 1][1]:words[n - 1][1] + 2]
+    if not 2 <= n <= 3 or words[0][2].lower() in _EVERYDAY_PLACES or (tail.strip() and tail[0] not in ",.;\n"):
+        return 0
+    rest = [w[2].lower() for w in words[1:n]]
+    if any(w in STOP_WORDS or w in _EVERYDAY_PLACES or w in _NOT_NAME_RUN or is_clinical_word(w) for w in rest):
+        return 0
+    return n
+
+
+_STATE_NAMES = "|".join(sorted(US_STATES, key=len, reverse=True)).replace(" ", r"[ \t]+")
+_HEADS_AFTER = r"(?i:[ \t]+(?:hospital|hosp\b\.?|medical[ \t]+center|med[ \t]+(?:center|ctr)|medical|er|ed|ew))?"
+# Hospital names of a charitable / religious prefix, in any case ("went to holy cross", "from GOOD SAM").
+_PREFIX_NAME_RE = re.compile(
+    r"(?i:\b(?:good[ \t]+sam(?:aritan)?|sacred[ \t]+heart|holy[ \t]+(?:cross|family|spirit|name|redeemer|trinity)"
+    rf"|our[ \t]+lady[ \t]+of[ \t]+[a-z]+)(?![\w'-]){_HEADS_AFTER})")
+# A generic name word before a facility word right after a place preposition: "TAKEN TO MEMORIAL HOSPITAL".
+_GENERIC_NAMED_RE = re.compile(
+    r"(?i:(?<=\bto[ \t])|(?<=\bat[ \t])|(?<=\bfrom[ \t])|(?<=\bin[ \t]))(?i:memorial|general|regional|county|city"
+    r"|baptist|methodist|presbyterian|lutheran|adventist|mercy|providence|veterans|children'?s)[ \t]+"
+    r"(?i:hospital|hosp\b\.?|medical[ \t]+center|med[ \t]+(?:center|ctr))")
+# "University of Maryland Hospital", "UOf Maryland Hosp", "U of MD", "U Maryland ER".
+_UNIVERSITY_RE = re.compile(
+    rf"(?i:\b(?:univ(?:ersity)?\.?|u\.?)[ \t]*of[ \t]+(?:{_STATE_NAMES}|[a-z]{{2}}\b)"
+    rf"|\bu\.?[ \t]+(?:{_STATE_NAMES})(?=[ \t]+(?:hospital|hosp|medical|med|er|ed|ew|icu|ccu)\b)){_HEADS_AFTER}")
+# "at seymour black's house": the owner of a home is a person (and the home a place).
+_OWNERS_HOME_RE = re.compile(r"(?i:\b(?:at|to|from|in)[ \t]+)((?:[A-Za-z]+[ \t]+){0,2}[A-Za-z]+)'s[ \t]+"
+                             r"(?i:house|home|apartment|apt|place|farm|cabin|condo|trailer)\b")
+# Employers in any case: "works for vista health", "employed at ACME", "his business Genentech".
+_EMPLOYER_CUE_RE = re.compile(
+    r"(?i:\b(?:works?|working|worked)[ \t]+(?:for|at)|\bemployed[ \t]+(?:at|by)|\b(?:his|her|their|own|family)"
+    r"[ \t]+(?:business|company|firm|store|shop|restaurant|bakery|employer)[ \t]*[,:-]?)[ \t]+(?:(?i:the)[ \t]+)?")
+_RELATIVES = frozenset("""mother father mom dad sister brother son daughter dtr wife husband friend friends neighbor
+neighbour aunt uncle cousin niece nephew grandmother grandfather grandson granddaughter girlfriend boyfriend parents
+family his her their my our sister-in-law brother-in-law partner fiance""".split())
+
+
+def _employer_span(text: str, start: int) -> int:
+    """End of an employer name after an employment cue (0 when the words are no name)."""
+    end = name_run_end(text, start, min(len(text), start + 60))
+    words = text[start:end].split()
+    if not words or all(w.lower().strip(".") in _GENERIC or w.lower() in _HEAD_WORDS for w in words):
+        return 0
+    title = not text[start:end].isupper() and not text[start:end].islower() and text[start].isupper()
+    named = title or any(_names_something(w) for w in words) or (
+        len(words) > 1 and words[-1].lower() in _HEAD_WORDS | {"inc", "co", "corp", "llc", "group", "bank"})
+    return end if named else 0
+
+
+def find_named_forms(text: str) -> list[Candidate]:
+    """Hospital names without a proper-noun cue, employers and home owners, in any case (see the regexes)."""
+    out = [Candidate(m.start(), m.end(), "ORGANIZATION", 0.7)
+           for rx in (_PREFIX_NAME_RE, _GENERIC_NAMED_RE, _UNIVERSITY_RE) for m in rx.finditer(text)]
+    for m in _OWNERS_HOME_RE.finditer(text):
+        words = m.group(1).split()
+        while words and (words[0].lower() in _RELATIVES or words[0].lower() in STOP_WORDS):
+            words.pop(0)
+        if words and any(_names_something(w) for w in words) and words[-1].lower() not in _RELATIVES:
+            out.append(Candidate(m.end(1) - len(" ".join(words)), m.end(1), "LOCATION", 0.6))
+    for m in _EMPLOYER_CUE_RE.finditer(text):
+        end = _employer_span(text, m.end())
+        if end:
+            out.append(Candidate(m.end(), end, "ORGANIZATION", 0.6))
+    return out
+
+
 def find_facilities(text: str) -> list[Candidate]:
     """All finders of this module."""
-    return find_folded_facilities(text) + find_facility_acronyms(text) + find_wards_and_places(text)
+    return (find_folded_facilities(text) + find_facility_acronyms(text) + find_wards_and_places(text)
+            + find_named_forms(text))
