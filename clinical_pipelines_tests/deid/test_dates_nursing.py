@@ -39,6 +39,11 @@ def covered(text, value):
     ("STILL ON IABP. \n7/10 LIDO DCED & PO AMIO STARTED", "7/10"),
     ("6/5 NIGHT SHIFT SUMMARY", "6/5"),
     ("extubated 8/25 at 1400", "8/25"),
+    ("CARDIAC: IABP weaned off 6/9, and PA line out", "6/9"),
+    ("plan: wean from vent and extubate 2/14. Continue support", "2/14"),
+    ("extub 5/1, epi weaned 5/1, levo weaned 5/2. PA line in", "5/2"),
+    ("CREAT UP W DECREASED UO-8/10 LASIX GIVEN", "8/10"),
+    ("s/p stent x2 7/3. transfer to the floor", "7/3"),
     # lower-case "may" with a day after a temporal preposition, stray quote after the day
     ("drank last in may 12'   hep b", "may 12"),
     ("on may 3rd she fell at home", "may 3rd"),
@@ -69,12 +74,12 @@ def test_nursing_dates_found(text, value):
     "simv 800 12/22 50% 5p/5ips",
     "CV PA line in place- 28/12-14, CVP 6",
     "PA 36/18 to 29/12 after lasix",
-    "PEEP 5/5", "PS 16/5", "CPAP 10/12",
+    "PEEP 5/5", "PS 16/5", "CPAP 10/12", "remains ac mode 650x14x.6/5 peep.",
     # scores, fractions, counts
-    "c/o 2-3/10 pain at rest", "chest pain (6/10) with nausea", "pain 4/10", "pain 4/10 to 6/10",
+    "c/o 2-3/10 pain at rest", "pain- 5/10 after turning", "strength-5/5 bilat", "sedated.. perrla, 2/2.  \n  Skin", "chest pain (6/10) with nausea", "pain 4/10", "pain 4/10 to 6/10",
     "perrla, 3/3 bilat.", "expectorated (2/2 ?weak cough)", "gram neg rods in 2/4 bl cx from 5am",
     "CRACKLES LT BASE TO 3/4 UP.", "SOAKED IN 1/4 ST BETADINE", "500 MG OVER 1-1/2 HOURS.",
-    "5/5 strength", "2/6 murmur", "1/2 NS", "3/4 tab", "2/2 blood cultures positive",
+    "2 3/4 inch wound", "x 3 1/8", "5/5 strength", "2/6 murmur", "1/2 NS", "3/4 tab", "2/2 blood cultures positive",
     # ordinals that are no day of month
     "THERE WERE COMPLICATIONS WITH THE 1ST. THE 2ND THEN FELL OUT.",
     # feet, inches, minutes, quoted numbers, possessives

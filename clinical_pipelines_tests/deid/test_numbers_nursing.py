@@ -6,6 +6,7 @@ import pytest
 
 from clinical_pipelines.deid.text.ages import find_ages
 from clinical_pipelines.deid.text.contact import find_contacts
+from clinical_pipelines.deid.text.delimited import find_delimited_identifiers
 from clinical_pipelines.deid.text.identifiers import find_identifiers
 from clinical_pipelines.deid.text.normalize import analysis_view
 from clinical_pipelines.deid.text.numbers import find_numbers
@@ -110,3 +111,19 @@ def test_contacts_still_found(text, value):
 ])
 def test_age_sex_form_needs_a_whole_sex_word(text, value):
     assert _flagged((find_ages,), text) == value
+
+
+@pytest.mark.parametrize("text", [
+    "GI-abd,soft,dist,bs-hypo,ogt-to lcws -bilious out-small,cont. tpn",
+    "NEURO-a&ox3,mae,perrla,follows cmds",
+    "resp-ls coarse,sx for thick tan,sats-97%",
+])
+def test_tight_comma_bedside_lists_are_no_record_rows(text):
+    assert find_delimited_identifiers(text) == []
+
+
+@pytest.mark.parametrize("text,value", [
+    ("Okonkwo,Adaeze,Tuckahoe", "Adaeze"), ("Abernathy,Lucinda,1938-02-11,Tuckahoe", "Tuckahoe"),
+])
+def test_record_rows_still_give_names_and_places(text, value):
+    assert value in [text[c.start:c.end] for c in find_delimited_identifiers(text)]

@@ -57,6 +57,10 @@ URL_RE = re.compile(rf"\b(?:(?:https?|ftp)://|www\.)[^\s<>\"')\]]+"
                     rf"|\b(?:[a-z0-9-]+\.)*[a-z0-9-]*[a-z0-9]{{2}}\.(?:{_GTLD})\b{_PATH}?(?![\w@])"
                     rf"|\b(?:[a-z0-9-]+\.)+[a-z0-9-]*[a-z0-9]{{2}}\.(?:{_CCTLD})\b{_PATH}?(?![\w@])"
                     rf"|\b[a-z0-9-]*[a-z0-9]{{2}}\.(?:{_CCTLD})\b{_PATH}(?![\w@])", re.I)
+# cheap prefilters: a URL needs a scheme, "www." or a dot before a known top-level domain; an IPv4 address two dots
+# between digits
+_URL_HINT_RE = re.compile(rf"://|www\.|\.(?:{_TLD})\b", re.I)
+_IPV4_HINT_RE = re.compile(r"\d\.\d{1,3}\.\d")
 _OCTET = r"(?:25[0-5]|2[0-4]\d|[01]?\d?\d)"
 IPV4_RE = re.compile(rf"(?<![\d.])(?:{_OCTET}\.){{3}}{_OCTET}(?::\d{{1,5}}|/\d{{1,2}})?(?!\d|\.\d)")
 IPV6_RE = re.compile(r"(?<![\w:])(?:[0-9a-fA-F]{0,4}:){2,7}[0-9a-fA-F]{0,4}(?:%\w+)?(?![\w:])")
@@ -126,13 +130,15 @@ def find_contacts(text: str) -> list[Candidate]:
         for rx in (PHONE_NOSEP_RE, PHONE_SHORT_RE):
             for m in rx.finditer(text):
                 out.append(Candidate(m.start(1), m.end(1), _phone_kind(text, m.start(), m.end(1)), 0.8))
-        out += [Candidate(m.start(), m.end(), "IP", 0.9) for m in IPV4_RE.finditer(text)]
+        if _IPV4_HINT_RE.search(text):
+            out += [Candidate(m.start(), m.end(), "IP", 0.9) for m in IPV4_RE.finditer(text)]
     if "@" in text:
         out += [Candidate(m.start(), m.end(), "EMAIL", 0.95) for m in EMAIL_RE.finditer(text)]
     out += [Candidate(m.start(), m.end(), "EMAIL", 0.9) for m in EMAIL_SPELLED_RE.finditer(text)
             if _spelled_email(m, text)]
-    out += [Candidate(m.start(), m.end(), "URL", 0.85) for m in URL_RE.finditer(text)
-            if "@" not in text[max(0, m.start() - 1):m.start()]]
+    if _URL_HINT_RE.search(text):
+        out += [Candidate(m.start(), m.end(), "URL", 0.85) for m in URL_RE.finditer(text)
+                if "@" not in text[max(0, m.start() - 1):m.start()]]
     if ":" in text:
         out += [Candidate(m.start(), m.end(), "IP", 0.8) for m in IPV6_RE.finditer(text) if _ipv6(m.group())]
     return out

@@ -236,8 +236,9 @@ MONTH_ALONE_CUE_RE = re.compile(r"\b(?i:in|since|during|until|till|through|thru|
                                 r"(?:(?i:the[ \t]+)?(?:early|mid|late)[ \t-]*)?$")
 
 # ---------------------------------------------------------------- month/day without a year
-# not inside a number or fraction; after a word and a full stop with no space it may start ("to Unit.8/31")
-MD_RE = re.compile(rf"(?:(?<![\w/.,])|(?<=[A-Za-z]\.)){MON}/{DAY}(?![\w/]|[.,]\d)")
+# not inside a number or fraction; after a word and a full stop with no space it may start ("to Unit.8/31"; not
+# "600x12x.7/5")
+MD_RE = re.compile(rf"(?:(?<![\w/.,])|(?<=[A-Za-z]{{2}}\.)){MON}/{DAY}(?![\w/]|[.,]\d)")
 DM_RE = re.compile(rf"(?<![\w/.,])(?:1[3-9]|2\d|3[01])/{MON}(?![\w/]|[.,]\d)")
 MD_CUE_RE = re.compile(r"\b(?:on|since|from|until|through|thru|dated?|dos|between|to|by|as\s+of|week\s+of|admit\w*"
                        r"|discharg\w*|seen|well|visit|started|stopped|f/u|follow[- ]?up|pod|hd|drawn|collected"
@@ -250,11 +251,12 @@ MD_CUE_RE = re.compile(r"\b(?:on|since|from|until|through|thru|dated?|dos|betwee
 # the cues that also make a fraction-like pair (1/2, 5/5, 4/10, 14/3) a date: not "to", "by", "in", "-", "(" ...
 # ("soaked in 1/4 strength", "perrla, 2/2", "chest pain (7/10)", "to 3/4 up")
 MD_WEAK_CUE_RE = re.compile(r"(?:\b(?:to|by|in|well|done|prior|last|next|noted|today|post|around|approx\w*|labs?)\b"
-                            r"[^\n\d]{0,4}|[-,(~]\s*)$", re.I)
+                            r"[^\n\d]{0,4}|[,(~]\s*|\s-\s*)$", re.I)
 # ventilator settings (PS/PEEP "10/5", "5/5", flow-by "6/3") and pressures: a ventilation word just before, or a
 # percentage (FiO2) right before or after ("50% 8/5", "10/5 40%", "5/5-.40")
-MD_VENT_BEFORE_RE = re.compile(r"(?:\b(?:cpap|bi-?pap|psv?|peep|simv|imv|vent\w*|settings?|wean\w*|flow-?by|ipap"
-                               r"|epap|fio2|a/c|prvc|mask|trial\w*)\b[^\n\d]{0,16}"
+MD_VENT_BEFORE_RE = re.compile(r"(?:\b(?:cpap|bi-?pap|psv?|peep|simv|imv|ventilation|vent|settings?|wean|weaning"
+                               r"|flow-?by|ipap|epap|fio2|a/c|prvc|mask|trial\w*)\b"
+                               r"(?:[ \t,:/-]+(?:on|to|at|of|down|up|back|now|nasal|mask|mode|settings?))*[ \t,:/-]*"
                                r"|\d[ \t]*%[ \t]*,?[ \t]*)$", re.I)
 MD_VENT_AFTER_RE = re.compile(r"[ \t]*[,-]?[ \t]*(?:\d{2,3}[ \t]*%|\.\d)")
 # pressures and their lines: "PA 32/15", "PA line in place- 30/10-13", "PCWP 18/12"
@@ -272,7 +274,7 @@ MD_AFTER_CUE_RE = re.compile(r"[ \t]*[,(]?[ \t]*(?i:hd|pod|hospital[ \t]+day|day
 MD_PRE_NEG_RE = re.compile(r"(?:grade|strength|power|motor|score|ratio|murmur|pulses?|reflex(?:es)?|apgar|gcs"
                            r"|pain|scale|rated|rates|severity|intensity|level|fio2|peep|vent|settings|sets?|bottles?"
                            r"|cultures?|titer|dilution|rue|lue|rle|lle|ue|le|bilat\w*|grossly|psv|ps|cpap|ipap|epap"
-                           r"|bipap|simv|a/?c|imv|sbp|dbp|bp|map|pap|pas|cvp|rr|vt|tv|ie|i:e)\s*:?\s*$",
+                           r"|bipap|simv|a/?c|imv|sbp|dbp|bp|map|pap|pas|cvp|rr|vt|tv|ie|i:e)[\s:=-]*$",
                            re.I)
 # weaker evidence ("x 2", "2 of", "L5", "+"): blocks only pairs that look like a count, scale or fraction
 MD_PRE_WEAK_RE = re.compile(r"(?:\b(?:x|times|of)|[a-z]\d)\s*:?\s*$|(?<![\d:])\d[ \t]?$|\+\s*$", re.I)
@@ -323,7 +325,7 @@ def _month_day_at(text: str, start: int) -> Candidate | None:
                 or ((p := MD_AFTER_PAIR_RE.search(pre)) and not _date_like(int(p.group(1)), int(p.group(2))))):
             return None
         if MD_PRE_WEAK_RE.search(pre) and (day_first or (a, b) in _COMMON_FRACTIONS or a == b or b in _SCALE_MAX
-                                           or b <= 12):
+                                           or (b <= 12 and a < b)):  # "2 3/4", "x 3 1/8"; not "stent x2 8/7"
             return None
         word_cue = MD_CUE_RE.search(pre)
         line_start = _LINE_START_RE.search(pre) is not None and re.match(r"[ \t]+[A-Z]", text[m.end():m.end() + 2])
@@ -333,7 +335,8 @@ def _month_day_at(text: str, start: int) -> Candidate | None:
         strong = cue and not (word_cue is not None and MD_WEAK_CUE_RE.search(pre) and not line_start
                               and TIME_AFTER_RE.match(text, m.end()) is None)
         if (day_first or (a, b) in _COMMON_FRACTIONS or a == b or (b in _SCALE_MAX and a <= b)) and not strong:
-            if not _LINE_END_RE.match(text, m.end()) or (a != b and not _LAYOUT_BEFORE_RE.search(pre)):
+            if (not _LINE_END_RE.match(text, m.end()) or (a != b and not _LAYOUT_BEFORE_RE.search(pre))
+                    or word_cue is not None):               # "perrla, 2/2." ends a list, not a header
                 return None
         return Candidate(m.start(), m.end(), "DATE", 0.8 if cue else 0.6)
     return None

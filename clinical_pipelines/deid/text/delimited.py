@@ -5,10 +5,11 @@ subdivisions smaller than a state ((B)), 45 CFR 164.514(b)(2)(i).
 A line is a row when it splits on tabs, on two or more pipes, or on two or more commas / semicolons into short cells
 (at most four words each) that are either written without a space after the delimiter (an export) or include a
 date or a long number (an MRN, phone or ZIP). A header row ("first,last,city", "Name|DOB|Town") types the columns
-under it: every cell under a name or place label is an identifier. Elsewhere a cell with words outside the safe-list
-vocabulary (``safelist``; not clinical words, states or abbreviations) is one: NAME before the row's first number
-or date cell (or when it starts with a census name), LOCATION after it. Number and date cells are left to their
-own recognisers.
+under it: every cell under a name or place label is an identifier. A row with no header, date or long number whose
+cells are mostly clinical or common words is a bedside list, not a record. Elsewhere a cell with words outside the
+safe-list vocabulary (``safelist``; not clinical words, states or abbreviations) is one: NAME before the row's first
+number or date cell (or when it starts with a census name), LOCATION after it. Number and date cells are left to
+their own recognisers.
 """
 from __future__ import annotations
 
@@ -96,6 +97,17 @@ def _identifier_words(cell: str, offset: int) -> tuple[int, int] | None:
     return offset + hits[0][0], offset + hits[-1][1]
 
 
+def _clinical_list(line: str, cells: list[tuple[int, int]]) -> bool:
+    """A bedside list written with tight commas ("GI-abd,firm,dist,bs-absent,ngt-to lis", "get BS under
+    control,aggressive chest PT"): no date or long number, and fewer than half of its word cells hold a word outside
+    the safe-list vocabulary (an exported row of names and places is mostly such words)."""
+    if _RECORD_VALUE_RE.search(line):
+        return False
+    word_cells = [line[s:e] for s, e in cells if line[s:e].strip() and not any(c.isdigit() for c in line[s:e])]
+    hits = sum(1 for cell in word_cells if _identifier_words(cell, 0) is not None)
+    return hits * 2 < len(word_cells)
+
+
 def find_delimited_identifiers(text: str) -> list[Candidate]:
     """NAME and LOCATION cells of delimited rows: every cell under a name or place header (score 0.8), cells with
     words outside the safe-list vocabulary elsewhere (0.6)."""
@@ -117,6 +129,9 @@ def find_delimited_identifiers(text: str) -> list[Candidate]:
             pos += len(line) + 1
             continue
         col_types = header[1] if header and header[0] == delim and len(header[1]) == len(cells) else None
+        if col_types is None and _clinical_list(line, cells):
+            pos += len(line) + 1
+            continue
         seen_number = False
         found_before = len(out)
         zip_cells = []

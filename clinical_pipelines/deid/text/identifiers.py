@@ -145,11 +145,13 @@ def find_identifiers(text: str) -> list[Candidate]:
         adjacent = cue is not None and (pm is not None or cue_adjacent(text, cue, start))
         if typ == "IDX":
             typ = "ID"
+        long_id = n_digits >= 4 and n_alpha >= 1 or n_digits >= 6
+        cued_id = adjacent and typ and (typ != "ID" or cue[0] == "IDX") and n_digits + n_alpha >= 4 and n_digits >= 2
+        if not (long_id or cued_id):
+            continue
         if ((RANGE_LIKE_RE.match(tok) or MEASUREMENT_TOKEN_RE.fullmatch(tok) or measurement_token(text, start, m.end()))
                 and not (adjacent and typ != "ID")):
             continue
-        if n_digits >= 4 and n_alpha >= 1 or n_digits >= 6:
-            out.append(Candidate(start, m.end(), typ or "ID", 0.6 if typ else 0.5))
-        elif adjacent and typ and (typ != "ID" or cue[0] == "IDX") and n_digits + n_alpha >= 4 and n_digits >= 2:
-            out.append(Candidate(start, m.end(), typ, 0.6))
+        out.append(Candidate(start, m.end(), typ or "ID", 0.6 if typ else 0.5) if long_id
+                   else Candidate(start, m.end(), typ, 0.6))
     return out
