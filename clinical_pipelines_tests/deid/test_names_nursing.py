@@ -117,3 +117,62 @@ NAMES = [
 @pytest.mark.parametrize("text,name", NAMES)
 def test_names_in_nursing_text(text, name):
     assert covered(text, name)
+
+
+# bedside-note forms: sign-off lines, an initial and a surname with a person cue, names before "is a .. yr old",
+# before a role or relation in brackets, before "aware"; relation abbreviations and lower-case coordination
+NURSING_FORMS = [
+    ("tolerating feeds.\n\nmarisol quintana, rn\n", "marisol quintana"),
+    ("no acute events. t. oyelowo rrt\n", "t. oyelowo"),
+    ("plan unchanged.\n  henrietta k. drozdowski bsn/rn\n", "henrietta k. drozdowski"),
+    ("\nGRETCHEN ALVAREZ-TOLLE RN\n", "GRETCHEN ALVAREZ-TOLLE"),
+    ("CXR DONE -AS PER B. KOSTOPOULOS-PT WET ON LEFT", "B. KOSTOPOULOS"),
+    ("ILEUS REMAINS AS PER R. DUBROVSKY. NGT TO LIS", "R. DUBROVSKY"),
+    ("LINE CHANGED OVER WIRE BY C. HAVERSTOCK. SITE OOZING", "C. HAVERSTOCK"),
+    ("INR 5.2. E. WELSH AWARE. FFP GIVEN", "E. WELSH"),
+    ("M. PFLUEGER PLACING STITCH AT CT SITE", "M. PFLUEGER"),
+    ("PAPS UP, J SMITH ORDERED EPI INCREASED", "J SMITH"),
+    ("pressors weaned per d ross.wires secured", "d ross"),
+    ("renata szabo is a 71 yr old female admitted with", "renata szabo"),
+    ("PLAN FOR TAP...GLENN OKORAFOR (RESIDENT) FOLLOWING", "GLENN OKORAFOR"),
+    ("SUPPORTIVE FAMILY. NEDRA BOGDANOVIC (DAUGHTER)- SPOKESPERSON", "NEDRA BOGDANOVIC"),
+    ("cap refill brisk. grace dudinski aware.", "grace dudinski"),
+    ("temps overnight, md whitcomb aware, tylenol given", "whitcomb"),
+    ("rate 40 in sinus. NP grace made aware", "grace"),
+    ("ci < 2.0. mary o'hanlon np aware.", "mary o'hanlon"),
+    ("1 dtr laverne speaks some english", "laverne"),
+    ("social: daughters sarah and margie in to visit", "margie"),
+    ("daughter \"sarah\" at bedside overnight", "sarah"),
+    ("visited by significant other charlie, updated", "charlie"),
+    ("pt admits to psych nurse leslie kowalczyk that she", "leslie kowalczyk"),
+    ("his wife, Janet logan is here today", "Janet logan"),
+    ("DISCUSSION WITH DTR PHILOMENA AND HER HUSBAND", "PHILOMENA"),
+]
+
+
+@pytest.mark.parametrize("text,name", NURSING_FORMS)
+def test_bedside_note_name_forms(text, name):
+    assert covered(text, name)
+
+
+NURSING_ORDINARY = [
+    ("pt tolerated well. will continue to monitor, rn\n", "monitor"),
+    ("sputum thick tan. cont to monitor. rn\n", "monitor"),
+    ("with C. DIFF TOXIN PENDING", "DIFF"),
+    ("E. COLI IN URINE, ABX STARTED", "COLI"),
+    ("R WRIST IV PLACED", "WRIST"),
+    ("L ARM SWOLLEN, ELEVATED", "ARM"),
+    ("84 yo male with a PMed hx of htn", "PMed"),
+    ("\"my chest. i hasn't changed\"", "hasn't"),
+    ("lasix given with good effect", "good"),
+    ("replete with fiber at 40cc/hr", "fiber"),
+    ("family aware of plan", "family"),
+    ("team aware, no new orders", "team"),
+    ("daughters sarah and will visit tomorrow", "will"),
+    ("rn will follow up in am", "will"),
+]
+
+
+@pytest.mark.parametrize("text,phrase", NURSING_ORDINARY)
+def test_bedside_note_forms_leave_clinical_text(text, phrase):
+    assert not touched(text, phrase)

@@ -21,7 +21,7 @@ from .safelist import (PROTECTED_WORDS, followed_by_eponym_noun, is_census_name,
                        is_misspelled_word, is_safe_word, load_vocabulary, word_zipf)
 from .spans import Candidate
 
-_REL = (r"wife|husband|spouse|partner|daughters?|sons?|mother|father|mom|mum|dad|sisters?|brothers?|nieces?|"
+_REL = (r"wife|husband|spouse|partner|daughters?|dtrs?|significant\s+others?|sig\.?\s+other|life\s+partner|sons?|mother|father|mom|mum|dad|sisters?|brothers?|nieces?|"
         r"nephews?|grand(?:daughter|son|mother|father|child|children|ma|pa)s?|aunt|uncle|cousins?|friends?|"
         r"neighbou?rs?|caregivers?|roommate|fianc[ée]e?|boyfriend|girlfriend|step(?:son|daughter|mother|father)|"
         r"siblings?|child|children|kids?|employer|boss|coworker|co-worker|landlord|guardian|proxy|hcp|poa|nok|"
@@ -59,7 +59,7 @@ _SEP = r"(?:[ \t]*(?::|-|,|\(|\bis\b|\bwas\b|\bnamed\b|\bname\s+is\b|\bcalled\b)
 
 CONTEXT_RES: tuple[tuple[str, re.Pattern], ...] = (
     ("title", re.compile(rf"(?<![\w/])(?i:{_TITLE})(?:\.?[ \t]+|\.(?=[A-Za-z]))({_TOKEN})")),
-    ("relation", re.compile(rf"(?<![\w-])(?i:{_REL})(?:'s)?{_SEP}({_TOKEN})")),
+    ("relation", re.compile(rf"(?<![\w-])(?i:{_REL})(?:'s)?{_SEP}[\"']?({_TOKEN})")),
     ("relation_after", re.compile(rf"(?<![\w'-])({_WORD})[ \t]*\((?i:{_REL})\)")),
     ("role", re.compile(rf"(?<![\w-])(?:{_CRED_CAPS}|(?i:{_CRED_ANY}))(?:[ \t]*[,-])?[ \t]+({_ANY})")),
     ("role_colon", re.compile(rf"(?<![\w-])(?i:{_CRED_CAPS}|{_CRED_ANY})[ \t]*:[ \t]*({_ANY})")),
@@ -265,6 +265,10 @@ def _extend(text: str, end: int, first: str) -> int:
             break
         tok = m.group(1)
         same_case = (tok.isupper() == first.isupper()) and (tok[:1].isupper() == first[:1].isupper())
+        if first.istitle() and tok.islower() and first.lower() in load_vocabulary().first_names and \
+                plain_name_word(tok) and is_census_name(tok) and not _clinical_in_context(tok):
+            end = m.end(1)  # "wife, Janet okafor": a surname typed in lower case after a first name
+            break
         if not same_case or len(tok) < 2 or _stop(tok) or _clinical_in_context(tok) or "." in tok:
             break
         if first.islower():
@@ -382,12 +386,14 @@ def find_context_names(text: str) -> list[Candidate]:
             if len(tok) > 3 and not _USER_ID_RE.fullmatch(tok) and not _DOTTED_INITIALS_RE.fullmatch(tok):
                 e = _extend(text, e, tok)
             out.append(Candidate(s, e, "NAME", 0.85))
-            if tok[:1].isupper() and kind in ("relation", "household", "title", "role", "preferred"):
+            lower_first = tok.islower() and tok in load_vocabulary().first_names
+            if (tok[:1].isupper() or lower_first) and kind in ("relation", "household", "title", "role", "preferred"):
                 pos = e
                 for _ in range(3):
                     c = _COORD_RE.match(text, pos)
-                    if not c or not c.group(1)[:1].isupper() or not accept_token(c.group(1), "relation"):
-                        break
+                    if not c or not accept_token(c.group(1), "relation") or not (c.group(1)[:1].isupper() or (
+                            lower_first and c.group(1) in load_vocabulary().first_names)):
+                        break  # "Rose and Hank"; in lower case only first names: "daughters sarah and margie"
                     ce = _extend(text, c.end(1), c.group(1))
                     out.append(Candidate(c.start(1), ce, "NAME", 0.8))
                     pos = ce
