@@ -35,7 +35,11 @@ def _covered(text, secret):
     ("ntg given enroute to kh er, intubated on arrival", "kh"),
     ("FAMILY ASKED FOR A CONSULT FROM THE DWMC. HO AWARE.", "DWMC"),
     ("transferred to KH from OSH. KH cx pending x 3, so far at KH no growth.", "KH"),
+    ("SCREENED BY TOWSON REHAB AND KIMBALL. MAY GO MONDAY", "KIMBALL"),
+    ("Report shows blasts on diff at BMH.. Concern for lymphoma", "BMH"),
+    ("So far at BMH, blood cx pending x 5", "BMH"),
     # wards with a floor number
+    ("stable, c/o to ellison if continues stable", "ellison"),
     ("FOUND UNRESPONSIVE ON FARRINGDALE 6. CODE CALLED", "FARRINGDALE"),
     ("PLAN: FARRINGDALE 2 WHEN BED AVAILABLE", "FARRINGDALE"),
     ("TRANSFERRED BACK TO FARRINGDALE 3 POST CATH. FARRINGDALE3 CALLED A CODE", "FARRINGDALE"),
@@ -65,6 +69,22 @@ def test_facilities_wards_places_and_employers_are_found(text, secret):
     "his business is doing well", "went to her daughter's house", "lives in a group home", "lives alone in town",
     "daughter from home called", "OOB TO CHAIR X 2", "TRANSFERRED TO THE ICU FROM OR", "pt in NAD on cool mist",
     "PT IS IN SR, RATE 70S", "knows he is in the hospital", "ON DOBUTAMINE 5 MCG/KG", "TO CCU 6 AT 0400",
+    "Pt remains in SR. No AF noted.", "Pt has spasm in LE.", "breathing comfortably at RA.",
+    "AWAITING REHAB OR HOME.", "pt transported to ctscan for chest", "c/o to floor if stable",
 ])
 def test_clinical_text_is_left(text):
     assert [text[c.start:c.end] for c in find_facilities(text)] == []
+
+
+@pytest.mark.parametrize("text", ["BUT UNDERSTANDS & CAN CONVERSE IN ENGLISH.", "MAY GO HOME OR REHAB.",
+                                  "DISCUSSED WITH HO. AGREES WITH PLAN OK"])
+def test_state_codes_that_are_words_need_a_comma_or_zip(text):
+    from clinical_pipelines.deid.text.places import find_places
+    assert find_places(text) == []
+
+
+@pytest.mark.parametrize("text, city", [("lives in Gary IN 46402", "Gary"), ("from Dover, DE", "Dover"),
+                                        ("moved from Salem, OR last year", "Salem")])
+def test_city_and_state_are_still_found(text, city):
+    from clinical_pipelines.deid.text.places import find_places
+    assert city in [text[c.start:c.end] for c in find_places(text)]

@@ -25,7 +25,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from ..gazetteer import load_gazetteers
 from ..vocab import STATE_ABBR, US_STATES
 from .places import is_place
-from .safelist import is_clinical_word, is_known_word, is_misspelled_word, is_safe_word, word_zipf
+from .safelist import is_census_name, is_clinical_word, is_known_word, is_misspelled_word, is_safe_word, word_zipf
 from .spans import Candidate
 
 _FACILITY_WORDS = (r"hospital|hosp|medical\s+center|med\s+center|med\s+ctr|medical|memorial|general\s+hospital|"
@@ -48,8 +48,10 @@ _ACRONYM_CUE_RE = re.compile(
     r"|\b(?:at|in|to|from)(?=[ \t]+[A-Z]{2,5}[ \t]+(?:ED|ER|EW|CATH|TCU)\b))[ \t]+([A-Z]{2,5})(?![\w/&-])")
 # lower-case notes: "to gh er", "at kh cath lab"; an unknown capitals word after a place preposition: "from the GBMC"
 _LOWER_ACRONYM_RE = re.compile(r"\b(?:to|at|from|in)[ \t]+([a-z]{2,5})[ \t]+(?:er|ed|ew|cath|tcu|ccu|icu|micu)\b")
+# in mixed-case text, capitals after "at" that end the clause: "blasts on diff at KH.", "so far at KH, ..."
+_AT_ACRONYM_RE = re.compile(r"\bat[ \t]+([A-Z]{2,5})(?=[ \t]*(?:[.,;]|$))", re.M)
 _UNKNOWN_ACRONYM_RE = re.compile(r"(?i:\b(?:at|to|from|in)[ \t]+the[ \t]+)([A-Z]{3,5})(?![\w/&-])")
-_UNIT_ABBREVIATIONS = frozenset("""ICU CCU MICU SICU CSRU CVICU TSICU NICU PICU PACU CCU OR ED ER EW ICU TCU SNF LTAC LTC
+UNIT_ABBREVIATIONS = frozenset("""ICU CCU MICU SICU CSRU CVICU TSICU NICU PICU PACU CCU OR ED ER EW ICU TCU SNF LTAC LTC
 ALF IRF ICF OSH CT MRI IR EP PT OT GI CV CT VA VAMC EMS ECU OBS HOME ACUTE REHAB ENDO CATH CARDIAC CMED MSICU NSICU
 LAB PCU IMC SDU MED SURG ONC BMT DR MD RN NP PA HO IV PO NPO ER OK US NH AM PM BB SIMV IMV CPAP BIPAP PSV PRVC APRV
 CMV AC HOSP FLOOR CXR ABG ECHO EEG EKG ECG""".split())
@@ -57,8 +59,10 @@ CMV AC HOSP FLOOR CXR ABG ECHO EEG EKG ECG""".split())
 # "to ellison 11", "ON BLAKE 7.", "PLAN: FARR 4 WHEN BED AVAILABLE": a floor or unit number below 40, no unit letters
 _WARD_NUMBER = r"[ \t]*([1-9]|[1-3]\d)(?![\w/:%-]|\.\d)"
 _WARD_RE = re.compile(rf"(?i:\b(?:to|on|from|onto)[ \t]+)([A-Za-z]{{5,}}){_WARD_NUMBER}")
-_WARD_TIMING_RE = re.compile(rf"(?<![\w'])([A-Za-z]{{5,}})[ \t]{_WARD_NUMBER}[ \t]+(?i:when[ \t]+bed|today|tomorrow|tonight"
-                             r"|in[ \t]+(?:the[ \t]+)?am|this[ \t]+(?:am|pm|evening|afternoon))")
+_WARD_TIMING_RE = re.compile(rf"(?<![\w'])([A-Za-z]{{5,}})[ \t]{_WARD_NUMBER}(?:[ \t]+(?i:when[ \t]+bed|today|tomorrow|tonight"
+                             r"|in[ \t]+(?:the[ \t]+)?am|this[ \t]+(?:am|pm|evening|afternoon))|[ \t]*\.?[ \t]*$)", re.M)
+# a ward named without its number after a call-out / transfer cue, a surname as wards are ("c/o to farr if stable")
+_WARD_CUE_RE = re.compile(rf"(?i:\b(?:c/o|call(?:ed)?[ \t]+out|{_MOVE_VERBS})[ \t]+to[ \t]+)([A-Za-z]{{5,}})\b(?![ \t]*\d)")
 _BUILDING_RE = re.compile(r"(?<![\w'])([A-Za-z]{4,})[ \t]*(?i:campus|building|bldg|pavilion)(?![\w'])")
 
 # everyday words after "in", "from", "to" that are also the name of some US town
@@ -209,14 +213,21 @@ def find_folded_facilities(text: str) -> list[Candidate]:
         if words[k][1].strip(".") in ("u", "univ") and not (k + 1 < len(words) and words[k + 1][1] == "of"):
             continue
         out.append(Candidate(words[k][0], m.end(), "ORGANIZATION", 0.7))
+        alt = _ALTERNATIVE_RE.match(text, m.end())  # "SCREENED BY TOWSON REHAB AND KIMBALL."
+        if alt and _names_something(alt.group(1)):
+            out.append(Candidate(alt.start(1), alt.end(1), "ORGANIZATION", 0.6))
     return out
+
+
+# a second facility named after the first one's facility word, alone before the clause ends
+_ALTERNATIVE_RE = re.compile(r"[ \t]+(?i:and|or|&)[ \t]+([A-Za-z]{3,})(?=[ \t]*(?:[.,;)]|$))", re.M)
 
 
 def _facility_acronym(a: str) -> bool:
     """A short capitals word that can be a hospital's acronym: no unit, service, state, clinical abbreviation,
     function word or common word ("NEW", "HIS"; any two letters are "known", so those are judged by their cue)."""
     up = a.upper()
-    return not (up in _UNIT_ABBREVIATIONS or up in STATE_ABBR or is_clinical_word(a) or a.lower() in STOP_WORDS
+    return not (up in UNIT_ABBREVIATIONS or up in STATE_ABBR or is_clinical_word(a) or a.lower() in STOP_WORDS
                 or (len(a) >= 3 and is_known_word(a) and word_zipf(a) >= 3.0))
 
 
@@ -241,6 +252,10 @@ def find_facility_acronyms(text: str) -> list[Candidate]:
     for m in _LOWER_ACRONYM_RE.finditer(text):
         if _facility_acronym(m.group(1)) and not (len(m.group(1)) > 2 and is_known_word(m.group(1))):
             found.add(m.group(1))
+    if not text.isupper():
+        for m in _AT_ACRONYM_RE.finditer(text):
+            if _facility_acronym(m.group(1)):
+                found.add(m.group(1))
     for m in _UNKNOWN_ACRONYM_RE.finditer(text):
         a = m.group(1)
         if not is_known_word(a) and not is_misspelled_word(a) and _facility_acronym(a):
@@ -260,9 +275,9 @@ def find_wards_and_places(text: str) -> list[Candidate]:
     """Ward / building names with a number or a campus word (and the same ward name elsewhere in the note), and US
     places after residence or travel cues."""
     out, wards = [], set()
-    for rx in (_WARD_RE, _WARD_TIMING_RE):
+    for rx in (_WARD_RE, _WARD_TIMING_RE, _WARD_CUE_RE):
         for m in rx.finditer(text):
-            if _ward_word(m.group(1)):
+            if _ward_word(m.group(1)) and (rx is not _WARD_CUE_RE or is_census_name(m.group(1))):
                 wards.add(m.group(1).lower())
     for m in _BUILDING_RE.finditer(text):
         if _ward_word(m.group(1), building=True):

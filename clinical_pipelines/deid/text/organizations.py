@@ -12,7 +12,7 @@ import re
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from ..vocab import CLINICAL_TERMS, GENERIC_FACILITY_WORDS, NOT_NAME_WORDS, ORG_KEYWORDS, STATE_ABBR
-from .facilities import _names_something, name_run_end, name_run_start
+from .facilities import UNIT_ABBREVIATIONS, _names_something, name_run_end, name_run_start
 from .labelled_fields import NAME_LINKS, find_labelled_organizations
 from .places import is_place
 from .name_contexts import NOT_INITIALS
@@ -152,7 +152,7 @@ def find_organizations(text: str) -> list[Candidate]:
         g = next(i for i in range(1, 6) if m.group(i))
         if m.group(g).lower() not in CLINICAL_TERMS and m.group(g) not in STATE_ABBR \
                 and m.group(g) not in NOT_INITIALS and m.group(g) not in NER_ABBREVIATIONS \
-                and not is_clinical_word(m.group(g)):
+                and not is_clinical_word(m.group(g)) and m.group(g) not in UNIT_ABBREVIATIONS:
             out.append(Candidate(m.start(g), m.end(g), "ORGANIZATION", 0.6))
     for m in FACILITY_RE.finditer(text):
         fs = name_run_start(text, m.start(), m.end(1))

@@ -89,6 +89,9 @@ _PLACE_TAIL_RE = re.compile(r"(?:[ \t](?i:Falls|Flats|Springs|Heights|Hills|Park
 COUNTY_RE = re.compile(r"(?<![\w-])((?:[A-Z][a-z]+[ \t]){0,2}[A-Z][a-z]+)[ \t]+(?:County|Parish|COUNTY|PARISH)\b")
 
 
+_WORD_STATES = frozenset("IN OR ME OK HI OH".split())  # state codes that are also English words
+
+
 def _state_ok(city: str, state: str) -> bool:
     if state.isupper() and len(state) == 2 and state not in STATE_ABBR + ["VI"]:
         return False
@@ -99,6 +102,8 @@ def find_places(text: str) -> list[Candidate]:
     """Cities with their state (and ZIP), places after residence / travel cues, and "<Name> County"."""
     out: list[Candidate] = []
     for m in CITY_STATE_RE.finditer(text):
+        if m.group(3) in _WORD_STATES and "," not in m.group(2) and not m.group(5):
+            continue  # "CAN CONVERSE IN ENGLISH": in capitals these codes are words; a comma or a ZIP says state
         words = m.group(1).split()
         for k in range(len(words)):  # the longest tail of the capitalised run that is a city of that state
             city = " ".join(words[k:])
