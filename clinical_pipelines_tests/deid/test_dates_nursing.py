@@ -79,7 +79,7 @@ def test_nursing_dates_found(text, value):
     "c/o 2-3/10 pain at rest", "pain- 5/10 after turning", "strength-5/5 bilat", "sedated.. perrla, 2/2.  \n  Skin", "chest pain (6/10) with nausea", "pain 4/10", "pain 4/10 to 6/10",
     "perrla, 3/3 bilat.", "expectorated (2/2 ?weak cough)", "gram neg rods in 2/4 bl cx from 5am",
     "CRACKLES LT BASE TO 3/4 UP.", "SOAKED IN 1/4 ST BETADINE", "500 MG OVER 1-1/2 HOURS.",
-    "2 3/4 inch wound", "x 3 1/8", "5/5 strength", "2/6 murmur", "1/2 NS", "3/4 tab", "2/2 blood cultures positive",
+    "MMSE 11/30, GCS 14", "MoCA 24/30", "2 3/4 inch wound", "x 3 1/8", "5/5 strength", "2/6 murmur", "1/2 NS", "3/4 tab", "2/2 blood cultures positive",
     # ordinals that are no day of month
     "THERE WERE COMPLICATIONS WITH THE 1ST. THE 2ND THEN FELL OUT.",
     # feet, inches, minutes, quoted numbers, possessives

@@ -53,6 +53,7 @@ ID_FINDERS = (find_identifiers, find_numbers)
     "FS RANGE HAD BEEN 140-150-UP TO 170",
     "GLUCOSE 161-112-TREATED PER SS",
     "sating better-96-99% today",
+    "O2 SAT DOWN TO 91-92-PT SX AGAIN",
     # tuples after a ventilator or laboratory name
     "CURRENT VENT SETTINGS: 50/800/14 A/C.",
     "labs notable for +cks : 812, 1544/188/11. also wbc 19",

@@ -274,7 +274,7 @@ MD_AFTER_CUE_RE = re.compile(r"[ \t]*[,(]?[ \t]*(?i:hd|pod|hospital[ \t]+day|day
 MD_PRE_NEG_RE = re.compile(r"(?:grade|strength|power|motor|score|ratio|murmur|pulses?|reflex(?:es)?|apgar|gcs"
                            r"|pain|scale|rated|rates|severity|intensity|level|fio2|peep|vent|settings|sets?|bottles?"
                            r"|cultures?|titer|dilution|rue|lue|rle|lle|ue|le|bilat\w*|grossly|psv|ps|cpap|ipap|epap"
-                           r"|bipap|simv|a/?c|imv|sbp|dbp|bp|map|pap|pas|cvp|rr|vt|tv|ie|i:e)[\s:=-]*$",
+                           r"|bipap|simv|a/?c|imv|sbp|dbp|bp|map|pap|pas|cvp|rr|vt|tv|ie|i:e|mmse|moca|slums|rass)[\s:=-]*$",
                            re.I)
 # weaker evidence ("x 2", "2 of", "L5", "+"): blocks only pairs that look like a count, scale or fraction
 MD_PRE_WEAK_RE = re.compile(r"(?:\b(?:x|times|of)|[a-z]\d)\s*:?\s*$|(?<![\d:])\d[ \t]?$|\+\s*$", re.I)

@@ -431,8 +431,8 @@ def measurement_token(text: str, start: int, end: int) -> bool:
     """``text[start:end]`` (one token of letters and digits joined by hyphens) is a measurement written as one
     word: digit runs of at most 4 digits (8 in all) with a measurement or rhythm name ("HR-110-133", "tv's-300-400"
     with the name before the apostrophe), a unit or qualifier right after a digit ("12-13BREATHS", "61-64SR"), a
-    clock time or range ("1145AM", "11P-12A", "0500-L"), or values of at most 3 digits joined to a common word
-    ("130-140-UP", "better-97-100")."""
+    clock time or range ("1145AM", "11P-12A", "0500-L"), values after a measurement name ("O2 sat down to
+    93-94-PT"), or values of at most 3 digits joined to a common word ("130-140-UP", "better-97-100")."""
     tok = text[start:end]
     if _CLOCK_TOKEN_RE.fullmatch(tok):
         return True
@@ -450,5 +450,7 @@ def measurement_token(text: str, start: int, end: int) -> bool:
     if (len(digits) >= 2 or len(digits[0]) <= 3) and any(_QUALIFIER_RE.fullmatch(q.group())
                                                         for q in _QUALIFIER_AT_RE.finditer(tok)):
         return True
+    if tok[0].isdigit() and _MEASURE_BEFORE_RE.search(text, max(0, start - 48), start):
+        return True  # "O2 sat down to 93-94-PT sx again"
     return (len(digits) >= 2 and max(map(len, digits)) <= 3
             and any(p.isalpha() and _joined_word(p) for p in tok.split("-")))
