@@ -103,3 +103,14 @@ def test_name_run_helpers():
     text = "TRANSFERRED TO VAMC ICU."
     s = text.index("VAMC")
     assert text[s:name_run_end(text, s, len(text))] == "VAMC"
+
+
+@pytest.mark.parametrize("text", ["PMH: CAD\n IDDM \n FUO \nGERD", "PMH:\nHTN\nCRI\nCOPD\n"])
+def test_capitals_items_of_a_history_list_are_not_site_codes(text):
+    assert find_organizations(text) == []
+
+
+@pytest.mark.parametrize("text, code", [("ST LUKES\nCVH\n\nDISCHARGE SUMMARY\nPatient was admitted", "CVH"),
+                                        ("Report\nMGH\nName: Ann Lee", "MGH")])
+def test_site_codes_alone_in_a_header_are_kept(text, code):
+    assert code in [text[c.start:c.end] for c in find_organizations(text)]

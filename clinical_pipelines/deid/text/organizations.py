@@ -152,7 +152,8 @@ def find_organizations(text: str) -> list[Candidate]:
         g = next(i for i in range(1, 6) if m.group(i))
         if m.group(g).lower() not in CLINICAL_TERMS and m.group(g) not in STATE_ABBR \
                 and m.group(g) not in NOT_INITIALS and m.group(g) not in NER_ABBREVIATIONS \
-                and not is_clinical_word(m.group(g)) and m.group(g) not in UNIT_ABBREVIATIONS:
+                and not is_clinical_word(m.group(g)) and m.group(g) not in UNIT_ABBREVIATIONS \
+                and not (g == 1 and _in_short_line_list(text, m.start(g), m.end(g))):
             out.append(Candidate(m.start(g), m.end(g), "ORGANIZATION", 0.6))
     for m in FACILITY_RE.finditer(text):
         fs = name_run_start(text, m.start(), m.end(1))
@@ -174,6 +175,21 @@ def find_organizations(text: str) -> list[Candidate]:
     out += find_named_hospitals(text)
     # labelled fields keep their value whatever its words (labelled_fields.py); the rest drops ordinary capitals
     return [c for c in out if not _caps_common_words(text[c.start:c.end])] + find_labelled_organizations(text)
+
+
+_SHORT_LINE_RE = re.compile(r"[ \t]*[+^]?[A-Za-z][\w/'+-]*(?:[ \t]+[\w/'+-]+){0,2}[ \t]*")
+
+
+def _in_short_line_list(text: str, s: int, e: int) -> bool:
+    """A capitals word alone on its line between two lines of one to three words ("HTN / IDDM / GERD" in a history
+    list): a list item, not a site code in a header."""
+    prev_end = text.rfind("\n", 0, s)
+    next_start = text.find("\n", e)
+    prev_line = text[text.rfind("\n", 0, max(prev_end, 0)) + 1:prev_end] if prev_end > 0 else ""
+    next_line = text[next_start + 1:text.find("\n", next_start + 1) if text.find("\n", next_start + 1) >= 0
+                     else len(text)] if next_start >= 0 else ""
+    prev_item = _SHORT_LINE_RE.fullmatch(re.sub(r"^[ \t]*[A-Za-z]{2,12}:", "", prev_line))  # "PMH: CAD"
+    return bool(prev_line.strip() and prev_item and next_line.strip() and _SHORT_LINE_RE.fullmatch(next_line))
 
 
 def _generic_only(span: str) -> bool:
