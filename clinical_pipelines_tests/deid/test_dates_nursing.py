@@ -44,6 +44,10 @@ def covered(text, value):
     ("extub 5/1, epi weaned 5/1, levo weaned 5/2. PA line in", "5/2"),
     ("CREAT UP W DECREASED UO-8/10 LASIX GIVEN", "8/10"),
     ("s/p stent x2 7/3. transfer to the floor", "7/3"),
+    # a scale-like pair closing a sentence about an event, glued m/yy
+    ("Started on PPI today. She had a small BM 5/10. Appetite poor.", "5/10"),
+    ("Seen in clinic 3/6. Labs drawn.", "3/6"),
+    ("s/p hip fx3/95, wrist fx 6/97", "3/95"),
     # lower-case "may" with a day after a temporal preposition, stray quote after the day
     ("drank last in may 12'   hep b", "may 12"),
     ("on may 3rd she fell at home", "may 3rd"),
@@ -76,7 +80,9 @@ def test_nursing_dates_found(text, value):
     "PA 36/18 to 29/12 after lasix",
     "PEEP 5/5", "PS 16/5", "CPAP 10/12", "remains ac mode 650x14x.6/5 peep.",
     # scores, fractions, counts
-    "c/o 2-3/10 pain at rest", "pain- 5/10 after turning", "strength-5/5 bilat", "sedated.. perrla, 2/2.  \n  Skin", "chest pain (6/10) with nausea", "pain 4/10", "pain 4/10 to 6/10",
+    "Pain 5/10.", "c/o pain, rates 6/10. Medicated.", "rates it 3/10. ok", "pain is now 2/10. Tylenol given.",
+    "HA 6/10. Gave tylenol.", "headache 7/10. Gave tylenol.", "c/o CP 5/10. NTG given.", "SEM 3/6. No rub.",
+    "Discomfort at incision site 5/10.", "reports her nausea 4/10.", "c/o 2-3/10 pain at rest", "pain- 5/10 after turning", "strength-5/5 bilat", "sedated.. perrla, 2/2.  \n  Skin", "chest pain (6/10) with nausea", "pain 4/10", "pain 4/10 to 6/10",
     "perrla, 3/3 bilat.", "expectorated (2/2 ?weak cough)", "gram neg rods in 2/4 bl cx from 5am",
     "CRACKLES LT BASE TO 3/4 UP.", "SOAKED IN 1/4 ST BETADINE", "500 MG OVER 1-1/2 HOURS.",
     "MMSE 11/30, GCS 14", "MoCA 24/30", "2 3/4 inch wound", "x 3 1/8", "5/5 strength", "2/6 murmur", "1/2 NS", "3/4 tab", "2/2 blood cultures positive",

@@ -279,7 +279,7 @@ MD_PRE_NEG_RE = re.compile(r"(?:grade|strength|power|motor|score|ratio|murmur|pu
 # weaker evidence ("x 2", "2 of", "L5", "+"): blocks only pairs that look like a count, scale or fraction
 MD_PRE_WEAK_RE = re.compile(r"(?:\b(?:x|times|of)|[a-z]\d)\s*:?\s*$|(?<![\d:])\d[ \t]?$|\+\s*$", re.I)
 # month / two-digit year with a year that cannot be a day ("hip fx 3/96", "AVR 2/81", "(11/94)")
-MY_RE = re.compile(r"(?<![\w/.,:])(0?[1-9]|1[0-2])/([3-9]\d)(?![\w/%]|[.,]\d)")
+MY_RE = re.compile(r"(?:(?<![\w/.,:])|(?<=[a-z]{2}))(0?[1-9]|1[0-2])/([3-9]\d)(?![\w/%]|[.,]\d)")  # "fx4/97"
 MD_NEG_RE = re.compile(r"[ \t]*(?:strength|murmur|tabs?|pills?|doses?|times|motor|reflex|power|lobes?|vessels?|score"
                        r"|of\b|pulses?|grip|systolic|diastolic|holosystolic|beats?|units?|mg|ml|cm|mm|ejection|harsh"
                        r"|soft|blowing|early|late|mid|pan|crescendo|continuous|sem|hsm|rubs?|gallops?|lesions?|nodes?"
@@ -335,11 +335,32 @@ def _month_day_at(text: str, start: int) -> Candidate | None:
         strong = cue and not (word_cue is not None and MD_WEAK_CUE_RE.search(pre) and not line_start
                               and TIME_AFTER_RE.match(text, m.end()) is None)
         if (day_first or (a, b) in _COMMON_FRACTIONS or a == b or (b in _SCALE_MAX and a <= b)) and not strong:
+            if _event_scale_pair(text, m.start(), m.end(), a, b, day_first):
+                return Candidate(m.start(), m.end(), "DATE", 0.6)
             if (not _LINE_END_RE.match(text, m.end()) or (a != b and not _LAYOUT_BEFORE_RE.search(pre))
                     or word_cue is not None):               # "perrla, 2/2." ends a list, not a header
                 return None
         return Candidate(m.start(), m.end(), "DATE", 0.8 if cue else 0.6)
     return None
+
+
+# what a score or grade is written with in the same clause ("rates pain 4/10.", "SEM 2/6.", "strength 4/5.")
+_SCORE_WORDS_RE = re.compile(r"\b(?:pain\w*|ache\w*|\w+aches?|discomfort|sore\w*|cramp\w*|hurt\w*|rat(?:e|es|ed|ing)"
+                             r"|scores?|scales?|intensity|level|severity|nausea|anxiety|dyspnea|sob|itch\w*|murmur"
+                             r"|sem|hsm|strength|grade|motor|power|reflex\w*|pulses?|gcs|ha|h/a|cp|c/o|/10)\b", re.I)
+_CLAUSE_START_RE = re.compile(r"[.;:!?\n](?=[^.;:!?\n]*\Z)")
+
+
+def _event_scale_pair(text: str, start: int, end: int, a: int, b: int, day_first: bool) -> bool:
+    """A scale-like m/d (4/10, 3/6) closing a sentence about an event, with no score word in its clause
+    ("had a BM 4/10."), not "pain 4/10." or "rates it 4/10."."""
+    if day_first or a == b or (a, b) in _COMMON_FRACTIONS or b not in _SCALE_MAX:
+        return False
+    if not re.match(r"\.(?:[ \t]|$)", text[end:end + 2]):
+        return False
+    window = text[max(0, start - 60):start]
+    clause = window[c.end():] if (c := _CLAUSE_START_RE.search(window)) else window
+    return _SCORE_WORDS_RE.search(clause) is None
 
 
 def _date_like(a: int, b: int) -> bool:
