@@ -176,3 +176,39 @@ NURSING_ORDINARY = [
 @pytest.mark.parametrize("text,phrase", NURSING_ORDINARY)
 def test_bedside_note_forms_leave_clinical_text(text, phrase):
     assert not touched(text, phrase)
+
+
+def safelist_found(text):
+    from clinical_pipelines.deid.text.safelist import find_safelist_names
+
+    return {text[c.start:c.end] for c in find_safelist_names(text)}
+
+
+# Title-case typos, misspelt drugs, run-together words and shorthand at a line start are no one's name
+@pytest.mark.parametrize("text,word", [
+    ("RESP: Remians orally intubated.", "Remians"),
+    ("Family: Neice called and was updated.", "Neice"),
+    ("Plan to chesk PTT at 11. Chesk again at 17.", "Chesk"),
+    ("given 50 mcg of Fetanyl for pain", "Fetanyl"),
+    ("Heparin off. Loxenox started.", "Loxenox"),
+    ("pedal pulses by Dopple bilat", "Dopple"),
+    ("*Please refer to Careview for flowsheet data", "Careview"),
+    ("Breathsounds are coarse bilat.", "Breathsounds"),
+    ("RR 22. Sxnd pt x2 for thick secretions", "Sxnd"),
+])
+def test_safelist_skips_typos_and_shorthand(text, word):
+    assert word not in safelist_found(text)
+
+
+@pytest.mark.parametrize("text,word", [
+    ("Family in attendance. Drs' Ballard and Oduya pronounced.", "Oduya"),
+    ("At this time, Radomir wishes to stop pressors.", "Radomir"),
+    ("Wife and lawyer (Wil Lanzafame) aware of plan.", "Lanzafame"),
+    ("Pt seen by Okafor today", "Okafor"),
+])
+def test_safelist_keeps_names_in_running_text(text, word):
+    assert word in safelist_found(text)
+
+
+def test_safelist_keeps_short_names_near_clinical_words():
+    assert "Sahin" in safelist_found("Received Anil Sahin from day RN.")

@@ -11,13 +11,12 @@ joined by "and", "&" or commas to a name found in a context are names too ("Rose
 """
 from __future__ import annotations
 
-import functools
 import re
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from ..vocab import AMBIGUOUS_SURNAMES, CLINICAL_TERMS, CREDENTIALS, NON_NAME_TERMS, STATE_ABBR, TITLE_WORDS, US_STATES
-from .safelist import (PROTECTED_WORDS, followed_by_eponym_noun, is_census_name, is_clinical_word, is_known_word,
+from .safelist import (PROTECTED_WORDS, compound_of_known, followed_by_eponym_noun, near_safe_word, is_census_name, is_clinical_word, is_known_word,
                        is_misspelled_word, is_safe_word, load_vocabulary, word_zipf)
 from .spans import Candidate
 
@@ -118,41 +117,7 @@ _PLURAL_RE = re.compile(r"[A-Z]{1,4}['’][SsDd]")
 _PLACEHOLDER_END_RE = re.compile(r"[ \t]*(?:$|[|,.;:)\]]|\b(?:at|by|on|to|for|re)\b)", re.M)
 
 
-_LETTERS = "abcdefghijklmnopqrstuvwxyz"
-CAPS_FIRST_NAME_ZIPF = 4.5
-NEAR_WORD_ZIPF = 3.5  # a typo is one edit from an everyday word, not from a rare one ("kargas" is not "argas")  # a census first name that is also a word this common ("WILL", "MAY") needs Title case
-
-
-@functools.lru_cache(maxsize=65536)
-def near_safe_word(w: str) -> bool:
-    """One edit (a letter dropped, added, changed, or two neighbours swapped) from an everyday safe word of 5+
-    letters that is no census name: "chesk", "minmal", "protcol". Bedside notes are full of such typos; ``is_misspelled_word`` allows only some
-    edits to short words, this is for words already in a weak name context."""
-    lw = w.lower()
-    if len(lw) < 5 or not lw.isalpha():
-        return False
-    v = load_vocabulary()
-
-    def safe(c: str) -> bool:
-        return (len(c) >= 5 and c in v.known and c not in v.name_dominant and c not in v.first_names
-                and c not in v.surnames and word_zipf(c) >= NEAR_WORD_ZIPF)
-
-    n = len(lw)
-    if any(lw[i] != lw[i + 1] and safe(lw[:i] + lw[i + 1] + lw[i] + lw[i + 2:]) for i in range(n - 1)):
-        return True
-    if any(safe(lw[:i] + lw[i + 1:]) or any(safe(lw[:i] + c + lw[i + 1:]) for c in _LETTERS) for i in range(n)):
-        return True
-    return any(safe(lw[:i] + c + lw[i:]) for i in range(n + 1) for c in _LETTERS)
-
-
-def compound_of_known(w: str) -> bool:
-    """Two known non-name words written as one ("bloodtinged", "sideport", "catscan"): not a name."""
-    lw = w.lower()
-    v = load_vocabulary()
-    if len(lw) < 7 or not lw.isalpha():
-        return False
-    return any(lw[:i] in v.known and lw[i:] in v.known and lw[:i] not in v.name_dominant
-               and lw[i:] not in v.name_dominant for i in range(3, len(lw) - 3))
+CAPS_FIRST_NAME_ZIPF = 4.5  # a census first name that is also a word this common ("WILL", "MAY") needs Title case
 
 
 def plain_name_word(w: str) -> bool:

@@ -311,7 +311,7 @@ def _cue_names(text: str) -> tuple[list[Candidate], list[Candidate]]:
                 cue = text[m.start():m.start(1)].strip(" \t:,-.").lower()
                 if cue == "re" and not text[s:s + 2].istitle():
                     continue  # "RE: PEG, TRACH": regarding, not a letter's addressee
-                if not _first_word_ok(text, s, e, rx is TITLE_NAME_RE, rx is RELATION_NAME_RE):
+                if not _first_word_ok(text, s, e, rx is TITLE_NAME_RE, rx in (RELATION_NAME_RE, FIELD_NAME_RE)):
                     nxt = WORD_RE.search(text, WORD_RE.match(text, s).end(), e) if text[s:s + 3].isupper() else None
                     if not (nxt and nxt.start() > s and WORD_RE.match(text, s).group().upper() in _ROLE_ABBR
                             and _first_word_ok(text, nxt.start(), e, False)):

@@ -276,6 +276,66 @@ def is_misspelled_word(word: str) -> bool:
     return any(safe(w[:i] + ch + w[i:]) for i in range(n + 1) for ch in _LETTERS)
 
 
+NEAR_WORD_ZIPF = 3.5  # a typo is one edit from an everyday word, not from a rare one ("kargas" is not "argas")
+
+
+def _one_edit_from(lw: str, target) -> bool:
+    """Is ``lw`` one edit (a letter dropped, added, changed, or two neighbours swapped; Damerau 1964) from a word
+    that ``target`` accepts?"""
+    n = len(lw)
+    if any(lw[i] != lw[i + 1] and target(lw[:i] + lw[i + 1] + lw[i] + lw[i + 2:]) for i in range(n - 1)):
+        return True
+    if any(target(lw[:i] + lw[i + 1:]) or any(target(lw[:i] + c + lw[i + 1:]) for c in _LETTERS) for i in range(n)):
+        return True
+    return any(target(lw[:i] + c + lw[i:]) for i in range(n + 1) for c in _LETTERS)
+
+
+@functools.lru_cache(maxsize=65536)
+def near_safe_word(w: str) -> bool:
+    """One edit from an everyday safe word of 5+ letters (Zipf >= ``NEAR_WORD_ZIPF``) that is no census name:
+    "chesk", "minmal", "protcol". Bedside notes are full of such typos; ``is_misspelled_word`` allows only some
+    edits to short words, this is for words in a weak name context or none."""
+    lw = w.lower()
+    if len(lw) < 5 or not lw.isalpha():
+        return False
+    v = load_vocabulary()
+    return _one_edit_from(lw, lambda c: len(c) >= 5 and c in v.known and c not in v.name_dominant
+                          and c not in v.first_names and c not in v.surnames and word_zipf(c) >= NEAR_WORD_ZIPF)
+
+
+@functools.lru_cache(maxsize=65536)
+def near_clinical_word(w: str) -> bool:
+    """A word of 6+ letters one edit from a clinical word (drug, device, clinical term) that is no census first
+    name: "Fetanyl", "Loxenox", "Natrcor", "Dopple" (shorter words are too often names: "Sahin" is not "sarin")."""
+    lw = w.lower()
+    if len(lw) < 6 or not lw.isalpha():
+        return False
+    v = load_vocabulary()
+    return _one_edit_from(lw, lambda c: len(c) >= 5 and c in v.clinical and c not in v.first_names)
+
+
+def swapped_common_word(w: str) -> bool:
+    """Two neighbouring letters swapped in an everyday word, even when the result is a rare census surname:
+    "Neice" (niece), "Remians" (remains)."""
+    lw = w.lower()
+    if len(lw) < 5 or not lw.isalpha():
+        return False
+    v = load_vocabulary()
+    return any(lw[i] != lw[i + 1] and (c := lw[:i] + lw[i + 1] + lw[i] + lw[i + 2:]) in v.known
+               and c not in v.name_dominant and c not in v.first_names and word_zipf(c) >= NEAR_WORD_ZIPF
+               for i in range(len(lw) - 1))
+
+
+def compound_of_known(w: str) -> bool:
+    """Two known non-name words written as one ("bloodtinged", "sideport", "catscan"): not a name."""
+    lw = w.lower()
+    v = load_vocabulary()
+    if len(lw) < 7 or not lw.isalpha():
+        return False
+    return any(lw[:i] in v.known and lw[i:] in v.known and lw[:i] not in v.name_dominant
+               and lw[i:] not in v.name_dominant for i in range(3, len(lw) - 3))
+
+
 def is_safe_word(word: str) -> bool:
     """True when ``word`` is known and not name-dominant: what the safe-list pass never calls a name."""
     w = _fold(word)
@@ -359,6 +419,11 @@ def find_safelist_names(text: str) -> list[Candidate]:
             continue  # "Anti-Xa", "Swan-Ganz": a hyphenated word is a name only when no part is a safe word
         if is_misspelled_word(w):
             continue  # "Encourgae", "Recieved": a typo of a safe word
+        if not is_known_word(w) and not is_census_name(w) and (near_clinical_word(w) or compound_of_known(w) or (
+                _starts_sentence(text, m.start()) and (len(w) < 5 or near_safe_word(w)))):
+            continue  # "Fetanyl", "Careview"; at a line start "Chesk", "Sxnd": typos, compounds, shorthand
+        if swapped_common_word(w) and _fold(w) not in load_vocabulary().first_names:
+            continue  # "Neice called", "Remians npo"
         if _starts_sentence(text, m.start()) and is_known_word(w) and _fold(w) not in load_vocabulary().strong_names:
             continue
         if followed_by_eponym_noun(text, m.end()) or _DOSE_AFTER_RE.match(text, m.end()):
