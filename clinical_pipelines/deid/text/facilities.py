@@ -62,7 +62,8 @@ _WARD_RE = re.compile(rf"(?i:\b(?:to|on|from|onto)[ \t]+)([A-Za-z]{{5,}}){_WARD_
 _WARD_TIMING_RE = re.compile(rf"(?<![\w'])([A-Za-z]{{5,}})[ \t]{_WARD_NUMBER}(?:[ \t]+(?i:when[ \t]+bed|today|tomorrow|tonight"
                              r"|in[ \t]+(?:the[ \t]+)?am|this[ \t]+(?:am|pm|evening|afternoon))|[ \t]*\.?[ \t]*$)", re.M)
 # a ward named without its number after a call-out / transfer cue, a surname as wards are ("c/o to farr if stable")
-_WARD_CUE_RE = re.compile(rf"(?i:\b(?:c/o|call(?:ed)?[ \t]+out|{_MOVE_VERBS})[ \t]+to[ \t]+)([A-Za-z]{{5,}})\b(?![ \t]*\d)")
+_WARD_CUE_RE = re.compile(r"(?i:\bto[ \t]+)([A-Za-z]{5,})\b(?![ \t]*\d)")
+_WARD_CUE_BEFORE_RE = re.compile(rf"(?i:(?:\bc/o|\bcall(?:ed)?[ \t]+out|\b(?:{_MOVE_VERBS}))[ \t]+)$")
 _BUILDING_RE = re.compile(r"(?<![\w'])([A-Za-z]{4,})[ \t]*(?i:campus|building|bldg|pavilion)(?![\w'])")
 
 # everyday words after "in", "from", "to" that are also the name of some US town
@@ -277,7 +278,10 @@ def find_wards_and_places(text: str) -> list[Candidate]:
     out, wards = [], set()
     for rx in (_WARD_RE, _WARD_TIMING_RE, _WARD_CUE_RE):
         for m in rx.finditer(text):
-            if _ward_word(m.group(1)) and (rx is not _WARD_CUE_RE or is_census_name(m.group(1))):
+            if rx is _WARD_CUE_RE and not (is_census_name(m.group(1)) and _WARD_CUE_BEFORE_RE.search(
+                    text, max(0, m.start() - 20), m.start())):
+                continue
+            if _ward_word(m.group(1)):
                 wards.add(m.group(1).lower())
     for m in _BUILDING_RE.finditer(text):
         if _ward_word(m.group(1), building=True):
@@ -328,9 +332,9 @@ _PREFIX_NAME_RE = re.compile(
     rf"|our[ \t]+lady[ \t]+of[ \t]+[a-z]+)(?![\w'-]){_HEADS_AFTER})")
 # A generic name word before a facility word right after a place preposition: "TAKEN TO MEMORIAL HOSPITAL".
 _GENERIC_NAMED_RE = re.compile(
-    r"(?i:(?<=\bto[ \t])|(?<=\bat[ \t])|(?<=\bfrom[ \t])|(?<=\bin[ \t]))(?i:memorial|general|regional|county|city"
-    r"|baptist|methodist|presbyterian|lutheran|adventist|mercy|providence|veterans|children'?s)[ \t]+"
-    r"(?i:hospital|hosp\b\.?|medical[ \t]+center|med[ \t]+(?:center|ctr))")
+    r"(?i)\b(?:to|at|from|in)[ \t]((?:memorial|general|regional|county|city|baptist|methodist|presbyterian|lutheran"
+    r"|adventist|mercy|providence|veterans|children'?s)[ \t]+(?:hospital|hosp\b\.?|medical[ \t]+center"
+    r"|med[ \t]+(?:center|ctr)))")
 # "University of Maryland Hospital", "UOf Maryland Hosp", "U of MD", "U Maryland ER".
 _UNIVERSITY_RE = re.compile(
     rf"(?i:\b(?:univ(?:ersity)?\.?|u\.?)[ \t]*of[ \t]+(?:{_STATE_NAMES}|[a-z]{{2}}\b)"
@@ -362,7 +366,8 @@ def _employer_span(text: str, start: int) -> int:
 def find_named_forms(text: str) -> list[Candidate]:
     """Hospital names without a proper-noun cue, employers and home owners, in any case (see the regexes)."""
     out = [Candidate(m.start(), m.end(), "ORGANIZATION", 0.7)
-           for rx in (_PREFIX_NAME_RE, _GENERIC_NAMED_RE, _UNIVERSITY_RE) for m in rx.finditer(text)]
+           for rx in (_PREFIX_NAME_RE, _UNIVERSITY_RE) for m in rx.finditer(text)]
+    out += [Candidate(m.start(1), m.end(1), "ORGANIZATION", 0.7) for m in _GENERIC_NAMED_RE.finditer(text)]
     for m in _OWNERS_HOME_RE.finditer(text):
         words = m.group(1).split()
         while words and (words[0].lower() in _RELATIVES or words[0].lower() in STOP_WORDS):
