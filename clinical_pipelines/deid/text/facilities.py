@@ -2,17 +2,25 @@
 
 Bedside notes (nursing, respiratory therapy, ICU flow notes) are often typed all in capitals or all in lower case,
 so the Title-case patterns of ``organizations`` and ``places`` do not fire. The forms below hold whatever the case:
-- a named facility: up to three words before a facility word ("holy family hospital", "DUNMORE MEMORIAL",
-  "towson hospital", "UNIV OF VERMONT MEDICAL CENTER", "TUCSON VA", "okafor campus", "pinecrest health"), kept from the
-  first word that names something (a USPS place, a census name, a word outside the safe list, or a hospital-name
-  prefix such as "holy", "sacred", "good", "st", "university of"); generic runs ("the hospital", "general
-  hospital") are not names;
-- a hospital acronym after a transfer or admission cue ("transferred to KH", "admitted to MGH", "at BIDMC",
-  "presented to GSH ED") that is not a clinical unit, service or state abbreviation;
-- a ward or building name with a floor or unit number after "to", "on" or "from" ("transfer to ellison 11",
-  "ON BLAKE 7"): a word outside the vocabulary;
-- a US place (USPS city list of the pinned ``zipcodes`` package) after a residence or travel cue in any case
-  ("lives alone in towson", "daughter from TUCSON", "returned to san antonio").
+- a named facility: the run of name words right before a facility word ("holy family hospital", "DUNMORE MEMORIAL",
+  "UNIV OF VERMONT MEDICAL CENTER", "TUCSON VA", "okafor campus"), never the clause's verbs, prepositions, clinical
+  or demographic words ("74 YO WOMAN TRANSFERRED FROM DUNMORE HOSPITAL" keeps "DUNMORE HOSPITAL"; see
+  ``name_run_start``, also used by ``organizations``), kept from the first word that names something (a USPS place,
+  a census name, a word outside the safe list, or a prefix such as "holy", "sacred", "st", "university of");
+  generic runs ("the hospital", "general hospital") are not names; a second name after "and" / "or" ("TOWSON REHAB
+  AND KIMBALL.");
+- hospital names without a proper noun: religious prefixes ("went to holy cross", "good sam"), a generic word
+  after a place preposition ("taken to Memorial Hospital"), university hospitals ("U of Vermont ER", "UOf Iowa Hosp");
+- a hospital acronym after a transfer, admission or orientation cue, misspelt verbs included ("tranfered to KH",
+  "at BIDMC ED", "knows he is in KH", "to kh er", "from the DWMC") that is not a clinical unit, service, ventilator
+  mode or state abbreviation, and then every other occurrence of it in the note ("KH cx pending");
+- a ward or building name with a floor or unit number below 40 after "to", "on" or "from" or before "when bed",
+  "today" or a line end ("transfer to ellison 11", "ON BLAKE 7.", "PLAN: FARR 2 WHEN BED AVAILABLE"), a surname
+  ward after a call-out cue ("c/o to ellison"), and the same ward name elsewhere in the note;
+- a US place (USPS city list of the pinned ``zipcodes`` package) after a residence or travel cue in any case, typos
+  of "daughter" and arrival times included ("lives alone in towson", "DAUGHER FROM TUCSON", "TO ARRIVE 9/9 @ 1900
+  FROM TUCSON"); a home owner's name ("at haldor quist's house"); employers ("works for pinecrest health", "his
+  business Zentrova").
 HIPAA Safe Harbor identifier (B) (geographic subdivisions smaller than a state) and, for facilities, the project's
 organisation policy (see ``organizations``). Spans are ``ORGANIZATION`` or ``LOCATION`` candidates.
 """
