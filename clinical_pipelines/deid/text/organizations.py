@@ -3,7 +3,9 @@ organisations, but a small hospital, a practice or an employer narrows a patient
 (R), "any other unique identifying ... characteristic"), so the project's policy redacts them. Recognised by an
 organisation keyword at the end of a capitalised run ("Prairie Wind Pulmonology", "Dayton Memorial Hospital"), by a
 hospital-name prefix ("Good Samaritan", "Sacred Heart", "St. Mary's") with a place or facility word after it, by a
-place followed by General / Memorial / Regional, and by employment and transfer cues.
+place followed by General / Memorial / Regional, and by employment and transfer cues. A name is the run of name words
+next to its keyword or cue (``facilities.name_run_start`` / ``name_run_end``): in notes typed in capitals the clause
+around it ("74 YO WOMAN TRANSFERRED FROM ...", "ESCHAR NOTED IN CENTER") is not part of it.
 """
 from __future__ import annotations
 
