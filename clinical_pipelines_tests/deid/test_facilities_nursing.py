@@ -114,3 +114,14 @@ def test_capitals_items_of_a_history_list_are_not_site_codes(text):
                                         ("Report\nMGH\nName: Ann Lee", "MGH")])
 def test_site_codes_alone_in_a_header_are_kept(text, code):
     assert code in [text[c.start:c.end] for c in find_organizations(text)]
+
+
+@pytest.mark.parametrize("text, name", [("Tucson VA records reviewed", "Tucson VA"),
+                                        ("followed at the Tucson VAMC clinic", "Tucson VAMC")])
+def test_veterans_hospital_named_by_town(text, name):
+    assert any(text[c.start:c.end].startswith(name) for c in find_organizations(text))
+
+
+@pytest.mark.parametrize("text", ["Right VA 20/40, Left VA 20/30", "VA 20/20 OU"])
+def test_visual_acuity_is_no_veterans_hospital(text):
+    assert find_organizations(text) == []

@@ -95,7 +95,7 @@ cont await awaiting go goes going went see seen call called contact follow follo
 evaluated place placed placement transfer transferred tx send sent return returned discharge discharged dc admit
 admitted take taken bring brought found via per bed floor unit outside another local nearby prior future new same
 interventional diagnostic nuclear physical occupational respiratory speech cardiac pulmonary outpatient inpatient
-review preferred usual primary""".split())
+review preferred usual primary right left rt lt bilateral both corrected uncorrected""".split())
 _RUN_TOKEN_RE = re.compile(r"[A-Za-z0-9&]+(?:['-][A-Za-z0-9&]+)*(?:'s?)?\.?")
 _NAME_LINKS = frozenset("of and &".split())
 _NUMBER_NAMES = frozenset("one two three four five six seven eight nine ten twelve".split())  # "Two Rivers ..."

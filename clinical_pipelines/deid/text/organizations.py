@@ -24,12 +24,13 @@ from .spans import Candidate
 
 FACILITY_RE = re.compile(
     r"\b((?:(?:St\.?|Saint|Mount|Mt\.?)\s+)?(?:[A-Z][A-Za-z'.&-]+(?:[ \t]|[ \t]*\n[ \t]*)(?:of[ \t]+|&[ \t]+|and[ \t]+)?){1,5}?)"
-    r"(?i:Hospital|Hosp\b\.?|Medical\s+Center|Med\s+Ctr|Health\s+Center|Healthcare|Health\s+System|Health|Clinic|Infirmary"
+    r"(?:(?i:Hospital|Hosp\b\.?|Medical\s+Center|Med\s+Ctr|Health\s+Center|Healthcare|Health\s+System|Health|Clinic|Infirmary"
     r"|Nursing\s+Home|Nursing\s+Facility|Rehabilitation\s+(?:Center|Hospital|Facility)|Rehab(?:\s+Center)?|Hospice"
     r"|Pharmacy|Medical\s+Group|Memorial|Physicians|Associates|Care\s+Center|Urgent\s+Care|Surgery\s+Center"
     r"|Cancer\s+Center|Heart\s+Institute|Institute|University|College|Assisted\s+Living|Senior\s+Living"
     r"|Manor|Village|Corporation|Corp\.?|Inc\.?|LLC|Company|Co\.|Medical\s+Associates|Primary\s+Care"
-    r"|Family\s+Medicine|Health\s+Partners|Cardiology\s+Associates|Heart\s+Center|Laboratory)\b(?:\s+(?:of|at)\s+[A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+)?)?")
+    r"|Family\s+Medicine|Health\s+Partners|Cardiology\s+Associates|Heart\s+Center|Laboratory)\b|VAMC\b|VA\b)"
+    r"(?:\s+(?:of|at)\s+[A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+)?)?")
 
 _ORG_KW_ANY = ORG_KEYWORDS + "|" + re.sub(r"(?<!\\)[a-z]", lambda m: m.group().upper(), ORG_KEYWORDS)  # + capitals
 _ORG_TAIL = r"(?:[ \t]+(?:Unit|Department|Dept|Center|Centre|Clinic|Program|UNIT|DEPARTMENT|DEPT|CENTER|CLINIC|PROGRAM"
