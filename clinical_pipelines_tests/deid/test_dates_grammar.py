@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from clinical_pipelines.deid.text.dates import MONTHS, WEEKDAYS, find_dates
+from clinical_pipelines.deid.text.date_parts import MONTHS, WEEKDAYS
+from clinical_pipelines.deid.text.dates import find_dates
 from clinical_pipelines.deid.text.normalize import analysis_view
 
 ORD_WORDS = {1: "first", 2: "second", 3: "third", 5: "fifth", 9: "ninth", 12: "twelfth", 20: "twentieth",

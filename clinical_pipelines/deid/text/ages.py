@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 
-from .dates import TEEN_ORDINALS, TEEN_WORDS, UNIT_ORDINALS, UNIT_WORDS, alternation
+from .date_parts import TEEN_ORDINALS, TEEN_WORDS, UNIT_ORDINALS, UNIT_WORDS, alternation
 from .spans import Candidate
 
 MAX_AGE = 89                      # Safe Harbor: ages above this are identifiers
