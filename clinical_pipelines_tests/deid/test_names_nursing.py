@@ -212,3 +212,54 @@ def test_safelist_keeps_names_in_running_text(text, word):
 
 def test_safelist_keeps_short_names_near_clinical_words():
     assert "Sahin" in safelist_found("Received Anil Sahin from day RN.")
+
+
+def engine_output(engine, text):
+    return engine.deidentify([text])[0].text
+
+
+# running text that the context finders, name completion and propagation must leave alone
+@pytest.mark.parametrize("text,phrase", [
+    ("RESP: PT WHEEZEING AT TIMES", "WHEEZEING"),
+    ("comfortable on 4l np- o2 sats 99%", "o2"),
+    ("4L NP SAT 97-99%", "SAT"),
+    ("overbreathing by 2-3x per min. anesthesia aware", "min"),
+    ("SBP 80S BY NBP, HR 60S", "NBP"),
+    ("WIFE AGRESS THAT HE IS COMFORTABLE", "AGRESS"),
+    ("SOCIAL=SON PRESNT TILL 2100", "PRESNT"),
+    ("ekg completed x2 with no change", "x2"),
+    ("meds and modified backrub with good effect", "backrub"),
+    ("CONTINUE WITH FLORO TO PA", "FLORO"),
+    ("ATTEMPTING TO ADVANCE WITH FLORO TO PA BY FELLOW", "FLORO"),
+    ("right groin with ballon insertion site", "ballon"),
+])
+def test_context_finders_leave_running_text(text, phrase):
+    assert not touched(text, phrase)
+
+
+@pytest.mark.parametrize("text,name,stays", [
+    ("social: son jonathan arrived with pt.", "jonathan", "arrived"),
+    ("soc: daughter peggy staying overnight.", "peggy", "staying"),
+    ("MR BRANNIGAN WORSENED OVERNIGHT", "BRANNIGAN", "WORSENED"),
+])
+def test_completion_does_not_grow_over_ordinary_words(engine, text, name, stays):
+    out = engine_output(engine, text)
+    assert name not in out and stays in out
+
+
+@pytest.mark.parametrize("typo", ["Chesk", "Sideport", "Protcol"])
+def test_a_typo_found_once_does_not_spread(typo):
+    from clinical_pipelines.deid.text.completion import propagate_names
+    from clinical_pipelines.deid.text.spans import Span
+
+    text = f"{typo} noted. Again {typo.lower()} at 1800 and {typo.upper()} later."
+    spans = propagate_names(text, [Span(0, len(typo), "NAME")])
+    assert {sp.start for sp in spans} == {0}
+
+
+def test_an_unknown_name_found_once_spreads():
+    from clinical_pipelines.deid.text.completion import propagate_names
+    from clinical_pipelines.deid.text.spans import Span
+
+    text = "Okonkwo at bedside. Later okonkwo called."
+    assert text.index("okonkwo") in {sp.start for sp in propagate_names(text, [Span(0, 7, "NAME")])}

@@ -11,7 +11,9 @@ from ..gazetteer import load_gazetteers
 from ..vocab import (AMBIGUOUS_SURNAMES, ANCHOR_STOP, CALENDAR_WORDS, COUNTRIES, CREDENTIALS, EPONYM_FOLLOWERS,
                      NAME_PARTICLES, NON_NAME_TERMS, NOT_NAME_WORDS, STATE_ABBR, TITLE_WORDS, US_STATES)
 from .names import WORD_RE, hyphenated_first_name
-from .safelist import is_census_name, is_known_word, is_misspelled_word, is_safe_word, word_zipf
+from .name_contexts import plain_name_word
+from .safelist import (compound_of_known, is_census_name, is_known_word, is_misspelled_word, is_safe_word,
+                       near_safe_word, word_zipf)
 from .ner import NER_ABBREVIATIONS, NER_COMMON_STARTERS, NER_HEADER_WORDS
 from .spans import Span
 
@@ -32,8 +34,9 @@ def propagate_names(text: str, spans: list[Span]) -> list[Span]:
             w = w.rstrip("'’s") if w.endswith(("'s", "’s")) else w
             if len(w) < 3 or w.lower() in NOT_NAME_WORDS or w.lower() in NON_NAME_TERMS:
                 continue
-            if is_misspelled_word(w):
-                continue  # a typo of an ordinary word ("Recieved") found once is not a name elsewhere
+            if is_misspelled_word(w) or (not is_known_word(w) and not is_census_name(w) and (
+                    near_safe_word(w) or compound_of_known(w))):
+                continue  # a typo or run-together words ("Recieved", "wheened") found once are no name elsewhere
             if not is_known_word(w):
                 folded.add(w.lower())
             elif w[0].isupper() and (not w.isupper() or (is_census_name(w) and (
@@ -157,7 +160,8 @@ def _complete_span(text: str, s: int, e: int) -> tuple[int, int]:
             core = w[:-1] if w.endswith(".") else w
             if core.endswith(("'s", "’s")):
                 core = core[:-2]
-            if core and _nc_casing(core) == case and _nc_surname_like(core):
+            if core and _nc_casing(core) == case and _nc_surname_like(core) and (case == "t" or plain_name_word(core)):
+                # in capitals or lower case the next word must look like a name itself: "son jonathan arrived"
                 nxt = re.match(r"(?:'s|’s|')?\s*([a-z]+)", text[ts + len(core):ts + len(core) + 20])
                 if not (nxt and nxt.group(1) in EPONYM_FOLLOWERS):
                     e = ts + len(core)

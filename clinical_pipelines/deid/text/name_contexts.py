@@ -94,7 +94,7 @@ LV RV LA RA AV MV TV PV EF LAD LCX RCA PDA OM SVG LIMA IVC SVC AAA SBP DBP MAP H
 MWF TTS QAM QPM QHS AKA BKA ORIF TKA THA TKR THR CABG PCI DES BMS ICD PPM CRT TAVR EVD VP EVAL LE RLE LLE UE
 RUE LUE NV AMS AF SVT VT VF ARF HF GYN ENT OBG PMR CTS ECT PET DXA DEXA NM IR EP CV CVS RN BSN ICN NICU PICU
 PGY DKA HHS RVR NSR SR AFL ACS NSTEMI STEMI POB PO BOX APT STE FL RM BLDG DEPT SNF LTC ALF ICF IRF LTAC VA
-HT WT KG LB LBS BMI BSA CM MM ML
+HT WT KG LB LBS BMI BSA CM MM ML MIN HRS SEC WK WKS YR YRS NBP NIBP
 HO SS BS FS CMO IJ ND NT EX INC HX SX DX TX RX CX FX SXN NSG NPN CSRU MICU SICU CVICU TSICU CCU PACU OSH EW TCU
 MID DSD CDI VSS MAE PERL PERRL AOX NGT LCWS LIS HOB OOB KVO TKO TF TFS IVF ABX GTT
 """.split())
@@ -104,6 +104,7 @@ _REL_WORD_RE = re.compile(rf"(?:{_REL})(?:'s)?")
 # Credentials that are also everyday abbreviations in notes ("PT" patient, "RT" right, "NT" non-tender, "OT"...):
 # after them a word must look like a name by itself (see ``_strong_name_token``).
 _AMBIGUOUS_CREDS = frozenset("PT RT NT OT".split())
+_AMBIGUOUS_ROLE_CUES = _AMBIGUOUS_CREDS | {"NP"}  # NP: nasal prongs too ("4L NP SAT 97%")
 # dotted abbreviations of orders, roles and services: "per V.O.", "per H.O." (house officer), "seen by P.T."
 _DOTTED_NOT_INITIALS = frozenset("US PO AM PM IV IM AC PC HS QD QID TID BID ID DC NA OK AKA ER DR MR MS HO VO TO RT PT "
                                  "OT ST MD RN NP SW CM RD OR ED EW".split())
@@ -111,6 +112,7 @@ _PERSONAL_KINDS = ("relation", "relation_after", "household", "preferred", "titl
 _ROLE_KINDS = ("role", "role_colon")
 _INITIALS_KINDS = ("role", "role_colon", "agent", "field", "footer", "printed_by")
 _CRED_WORDS = frozenset(w.lower() for w in _CRED_CAPS.split("|")) | CREDENTIALS
+_FOOTER_STRONG_RE = re.compile(r"(?i:\bby\b|:|\buser|\blog[io]n|\boperator|\bauthor|\bworkstation)")
 _TITLE_GLUED_RE = re.compile(rf"(?i:{_TITLE})\.[A-Za-z]")
 _PLURAL_AFTER_RE = re.compile(r"['’][sSdD](?![A-Za-z])")
 _PLURAL_RE = re.compile(r"[A-Z]{1,4}['’][SsDd]")
@@ -195,10 +197,8 @@ def accept_token(tok: str, kind: str, caps_cue: bool = True, ends: bool = False)
     if kind in ("with", "agent") and not tok.istitle():
         # after "with", "to", "from", "per", "by" a word in capitals or lower case is mostly a clinical abbreviation,
         # a colour or a typo ("with yankaur", "to BROWN", "per protcol", "BY NBP"): after "per"/"by" a census name
-        # that is no ordinary word counts ("per ross"); after "with"/"to" only one outside the vocabulary
-        if kind == "with":
-            return is_census_name(tok) and not is_known_word(tok) and plain_name_word(tok)
-        return is_census_name(tok) and plain_name_word(tok)
+        # that is no ordinary word counts ("per ross"); after "with"/"to" none (Title case: "with Okafor")
+        return kind == "agent" and is_census_name(tok) and plain_name_word(tok)
     if kind in ("with", "agent") and not is_known_word(tok) and not plain_name_word(tok):
         return False  # "refer to Careview", "seen by Nsurg": a compound, typo or abbreviation in Title case
     if tok.islower():
@@ -207,7 +207,7 @@ def accept_token(tok: str, kind: str, caps_cue: bool = True, ends: bool = False)
                 word_zipf(tok) < (4.5 if kind == "field" else 5.0) and not _clinical_in_context(tok))
         if kind in ("agent", "with", "footer", "printed_by", "role"):
             return not is_known_word(tok)
-        return not is_safe_word(tok) and not _clinical_in_context(tok)
+        return not is_safe_word(tok) and not _clinical_in_context(tok) and plain_name_word(tok)
     if _clinical_in_context(tok):
         return False
     if tok.isupper() and kind in ("agent", "with", "footer", "printed_by"):
@@ -218,6 +218,8 @@ def accept_token(tok: str, kind: str, caps_cue: bool = True, ends: bool = False)
         return not is_known_word(tok) or (kind != "with" and not is_safe_word(tok))
     if kind in ("agent", "with"):
         return not is_known_word(tok) or not is_safe_word(tok)
+    if tok.isupper() and lw not in load_vocabulary().first_names and not plain_name_word(tok):
+        return False  # "WIFE AGRESS", "SON PRESNT": a typo in capitals after a relation word
     # a safe word counts only as a census first name ("Grant", "Faith"), never as a surname only ("Alert")
     return not is_safe_word(tok) or lw in load_vocabulary().first_names
 
@@ -312,7 +314,7 @@ def _strong_name_token(tok: str) -> bool:
         return False
     if is_census_name(tok):
         return not is_safe_word(tok)
-    return len(letters) >= 4 and not is_known_word(tok) and any(c in "aeiouy" for c in tok.lower())
+    return len(letters) >= 4 and not is_known_word(tok) and plain_name_word(tok)
 
 
 def find_context_names(text: str) -> list[Candidate]:
@@ -339,10 +341,12 @@ def find_context_names(text: str) -> list[Candidate]:
                 out.append(Candidate(s, lf_end, "NAME", 0.85))
                 continue
             cue = text[m.start():s].strip(" \t:,-")
+            if kind == "footer" and not _FOOTER_STRONG_RE.search(text, m.start(), s):
+                continue  # "ekg completed x2", "modified backrub": a verb in running text, not a signing footer
             ends = bool(_PLACEHOLDER_END_RE.match(text, e))
             if not accept_token(tok, kind, caps_cue=cue.isupper(), ends=ends):
                 continue
-            if kind == "role" and cue.upper() in _AMBIGUOUS_CREDS and not _strong_name_token(tok):
+            if kind == "role" and cue.upper() in _AMBIGUOUS_ROLE_CUES and not _strong_name_token(tok):
                 continue  # "PT WEANED", "RT KNEE", "NT ND": the cue is an abbreviation, not a credential
             if kind == "with" and (tok.isupper() or tok.islower()) and not _strong_name_token(tok):
                 continue  # "WITH NSTEMIX", "to chiar", "with sideflow": after with/to/from, only name-like words

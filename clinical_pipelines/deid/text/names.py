@@ -304,6 +304,8 @@ def _cue_names(text: str) -> tuple[list[Candidate], list[Candidate]]:
             if rx is CRED_NAME_RE:
                 if m.group(2).upper() in _AMBIGUOUS_CREDS and not _SIGNOFF_AFTER_RE.match(text, m.end()):
                     continue  # "PEG PLACEMENT, PT HAS", "RT HAND": the credential is an abbreviation here
+                if WORD_RE.findall(text[s:e])[-1].lower() in STOP_WORDS and "," not in text[e:m.start(2)]:
+                    continue  # "WITH FLORO TO PA": a surname that is a function word needs its comma ("Jerome Do, MD")
                 if not _has_name_word(text[s:e]) or (text[s:e].isupper() and not any(
                         plain_name_word(w) for w in WORD_RE.findall(text[s:e]) if len(w) > 1)):
                     continue
