@@ -26,6 +26,8 @@ def _cores(text: str, entity: str, spacy_label: str) -> list[tuple[str, str]]:
     ("URINE REMAINS DARK BROWN AND CLOUDY", "DARK BROWN", "ORG"),
     ("GU- FOLEY PATENT FOR AMBER SEDIMENTY URINE", "AMBER SEDIMENTY", "ORG"),
     ("WIFE AT BEDSIDE, WENT HOME TO REST", "WENT HOME", "ORG"),
+    ("FAMILY WENT HOME EARLY AND CALLED AT 2200", "WENT HOME EARLY", "ORG"),
+    ("FAMLY WENT HOME EARLY AND CALLED AT 2200", "FAMLY WENT HOME EARLY", "PERSON"),
     ("Allergies: Ca Channel Blockers, codeine", "Channel Blockers", "ORG"),
     ("Wheezes noted. Albuterol/Atrovent MDI's given q4h.", "Albuterol/Atrovent MDI's", "ORG"),
     ("GI: TF Replete HN at 40ml/hr, residuals low", "TF Replete HN", "ORG"),

@@ -27,7 +27,7 @@ def test_non_starter_lines_open_no_window(line):
     ("ECG read by Tobias Wexford this morning.", "Tobias Wexford"),
     ("ED triage by Ned Morrow, BP 150/90.", "Ned Morrow"),
     ("Admitted Abernathy to CCU.", "Abernathy"),
-    ("CXR HISTORY WEXFORD", "WEXFORD"),
+    ("CXR HISTORY HALVORSEN", "HALVORSEN"),
 ])
 def test_names_next_to_non_starters_stay_in_a_window(text, name):
     assert _in_regions(text, name, ner_regions(text, 3))

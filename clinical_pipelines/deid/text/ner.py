@@ -9,9 +9,10 @@ import re
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from .ner_filter import NER_LABELS, find_ner_entities, keep_ner_entity, ner_entity_cores  # noqa: F401
+from .ner_filter import NER_LABELS, find_ner_entities, keep_ner_entity, ner_entity_cores, window_role  # noqa: F401
 from .ner_words import (CAP_WORD_RE, NER_ABBREVIATIONS, NER_COMMON_STARTERS, NER_COMMON_ZIPF,  # noqa: F401
                         NER_HEADER_WORDS, ner_candidate)
+from .places import is_place
 
 
 class NerEntity:
@@ -27,24 +28,27 @@ _WS_TOKEN_RE = re.compile(r"\S+")
 
 
 def ner_regions(text: str, window: int, covered: bytearray | None = None) -> list[tuple[int, int]]:
-    """Character ranges on which NER must run: ``window`` whitespace tokens either side of every candidate
-    capitalised word, within a line, merged. ``window`` 0 means the whole text. ``covered``: a mask of characters
-    already inside a span of another recogniser; a candidate word starting there opens no window (it is redacted
-    whatever NER says).
+    """Character ranges on which NER must run: ``window`` whitespace tokens either side of every capitalised word
+    that may belong to a kept entity core (``ner_filter.opens_window``) and of every multi-word US place, within a
+    line, merged. ``window`` 0 means the whole text. ``covered``: a mask of characters already inside a span of
+    another recogniser; a word starting there opens no window (it is redacted whatever NER says).
 
-    Lossless with respect to the NER filter in ``ner_filter.ner_entity_cores``: an entity is only kept when it holds a
-    capitalised word that is not a stop word / clinical term, and every such word is inside a region."""
+    Lossless with respect to the NER filter ``ner_filter.ner_entity_cores``: a core is only kept when it holds a
+    ``name`` or ``weak`` word or is a US place, and every such word is inside a region."""
     if window <= 0:
         return [(0, len(text))] if text else []
     out: list[tuple[int, int]] = []
     pos = 0
     for line in text.split("\n"):
         if CAP_WORD_RE.search(line):
+            caps = not any(c.islower() for c in line)
             toks = [(m.start() + pos, m.end() + pos, m.group()) for m in _WS_TOKEN_RE.finditer(line)]
-            for i, (_, _, w) in enumerate(toks):
-                cm = CAP_WORD_RE.search(w)
-                if cm is None or (covered is not None and covered[toks[i][0] + cm.start()]) or \
-                        not ner_candidate(cm.group()):
+            roles = [_role(text, t, caps, covered) for t in toks]
+            for i, role in enumerate(roles):
+                if role == "plain":  # an ordinary word next to a name word (opening or already redacted)
+                    near = (roles[i - 1] if i else "", roles[i + 1] if i + 1 < len(roles) else "")
+                    role = "open" if "open" in near or "covered" in near else ""
+                if role != "open" and not (role == "" and toks[i][2][:1].isupper() and _place_starts(toks, i)):
                     continue
                 s0, e0 = toks[max(0, i - window)][0], toks[min(len(toks) - 1, i + window)][1]
                 if out and s0 <= out[-1][1]:
@@ -53,6 +57,29 @@ def ner_regions(text: str, window: int, covered: bytearray | None = None) -> lis
                     out.append((s0, e0))
         pos += len(line) + 1
     return out
+
+
+def _role(text: str, tok: tuple[int, int, str], caps: bool, covered: bytearray | None) -> str:
+    """"open", "plain", "covered" (a capitalised word already inside another recogniser's span) or ""."""
+    cm = CAP_WORD_RE.search(tok[2])
+    if cm is None:
+        return ""
+    if covered is not None and covered[tok[0] + cm.start()]:
+        return "covered"
+    if not ner_candidate(cm.group()):
+        return ""
+    return window_role(tok[2], caps, text[max(0, tok[0] - 12):tok[0]])
+
+
+def _place_starts(toks: list[tuple[int, int, str]], i: int) -> bool:
+    """Tokens ``i``, ``i+1`` (and ``i+2``) name a US place ("Great Falls", "Rapid City", "Eau Claire")."""
+    nxt = toks[i + 1][2] if i + 1 < len(toks) else ""
+    if not nxt[:1].isupper():
+        return False
+    two = f"{toks[i][2]} {nxt}".rstrip(".,;:)")
+    if is_place(two):
+        return True
+    return i + 2 < len(toks) and toks[i + 2][2][:1].isupper() and is_place(f"{two} {toks[i + 2][2]}".rstrip(".,;:)"))
 
 
 def map_entities(text: str, regions: list[tuple[int, int]], doc) -> list[NerEntity]:

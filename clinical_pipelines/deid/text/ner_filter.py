@@ -9,6 +9,7 @@ lists and the USPS place list; runs of name words are kept with evidence of a pe
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from ..gazetteer import load_gazetteers
@@ -89,6 +90,7 @@ def _caps_line(text: str, start: int, end: int) -> bool:
     return not any(c.islower() for c in text[lo:hi if hi >= 0 else len(text)])
 
 
+@functools.lru_cache(maxsize=131072)
 def word_class(w: str, label: str, caps: bool, dotted: bool = False) -> str:
     """What a word of an NER entity is (``label``: NAME, LOCATION or ORGANIZATION; ``caps``: the line is typed in
     capitals; ``dotted``: a full stop follows the word):
@@ -138,6 +140,26 @@ def word_class(w: str, label: str, caps: bool, dotted: bool = False) -> str:
     if is_census_name(w) or _fold(w) in load_vocabulary().name_dominant or is_place(w):
         return "name"
     return "weak" if w.isupper() else "name"
+
+
+def window_role(token: str, caps: bool, before: str = "") -> str:
+    """How the whitespace token ``token`` bears on the NER windows: "open" when it may be part of a core that
+    ``ner_entity_cores`` keeps (a ``name`` or ``weak`` word as ``word_class`` sees it for a person; organisation and
+    place cores need one too; or a US place, one named by a common word only after a locative word ending
+    ``before``), "plain" when it may join a name word next to it ("Anil" in "Anil Patel"), "" otherwise (junk,
+    links, heads, initials)."""
+    e = _EDGE_RE.match(token)
+    if e is None or any(c.isdigit() or c == "/" for c in token):
+        return ""
+    w = e.group(1)
+    if w.endswith(("'s", "’s", "'S", "’S")):
+        w = w[:-2]
+    kind = word_class(w, "NAME", caps)
+    if kind in ("name", "weak"):
+        return "open"
+    if len(w) > 2 and is_place(w) and (not is_safe_word(w) or bool(_LOCATIVE_BEFORE_RE.search(before))):
+        return "open"
+    return "plain" if kind == "plain" else ""
 
 
 def _runs(classes: list[str]) -> list[tuple[int, int]]:
@@ -208,14 +230,16 @@ def _accept_run(text: str, words: list, classes: list[str], a: int, b: int, labe
         if initial or (after and not all(p.lower() in AMBIGUOUS_SURNAMES for p in proper)):
             return "NAME"  # "Z. MILLER", "N. GRANDONE AWARE", "Hamid (partner)"
         p0 = proper[0].lower()
-        if whole and not all(is_known_word(p) for p in proper) and not (lone and (
+        known = [is_known_word(p) for p in proper]
+        if whole and not (any(known) if caps else all(known)) and not (lone and (
                 is_safe_word(p0) or p0 in AMBIGUOUS_SURNAMES or p0 in COLOUR_WORDS
                 or proper[0].isupper() and len(p0) <= 6)):
-            return "NAME"  # spaCy tagged exactly these words, not all of them English
+            return "NAME"  # spaCy tagged exactly these words, not English ones (in capitals: none of them)
         return None
     heads = "head" in cls
     run = text[words[a][0]:words[b - 1][1]]
-    strong = strong or (heads and any(is_place(p) for p in proper))  # "BALTIMORE REHAB", "Denver Health"
+    strong = strong or any(classes[k] == "weak" and classes[k + 1] == "head" and is_place(words[k][2])
+                           for k in range(a, b - 1))  # a place before its head word: "BALTIMORE REHAB"
     if label == "LOCATION":
         if is_place(run) and not (lone and (is_safe_word(proper[0]) or proper[0].lower() in AMBIGUOUS_SURNAMES)):
             return label  # "RIJ Swan", "and Comfort": a common word, no place
