@@ -92,6 +92,34 @@ SPELLED_RES = [
     re.compile(r"(?<![A-Za-z])(?P<a>(?i:(?:super)?centenarians?|nonagenarians?))(?![A-Za-z])"),
 ]
 _SPELLED_WORDS = ("ninet", "hundred", "centenarian", "nonagenarian")
+# --- a spelled number 90-125 (optionally "-something", "-ish") used as an age by what is written before it
+SPELLED_NUMBER_RE = re.compile(rf"(?<![A-Za-z])(?P<a>{SPELLED_AGE}(?:[ \t-]?(?i:something|ish)(?![A-Za-z]))?)"
+                               r"(?![A-Za-z])")
+# no age when a unit or a counted thing follows ("ninety minutes", "ninety percent", "ninety mg", "ninety days")
+_QUANTITY_AFTER_RE = re.compile(
+    r"[ \t]*(?:%|°|/|\+)|[ \t-]*(?i:percent\w*|per|degrees?|deg|point|over|mg|mcg|micrograms?|milligrams?|grams?"
+    r"|g|kgs?|kilos?|kilograms?|lbs?|pounds?|ounces?|oz|cc|ccs|ml|mls|milliliters?|liters?|l|units?|meq|mmhg|cm|mm"
+    r"|centimeters?|millimeters?|meters?|feet|ft|inch\w*|miles?|yards?|steps|seconds?|secs?|minutes?|mins?|hours?"
+    r"|hrs?|days?|weeks?|wks?|months?|times|beats|bpm|breaths|calories|kcals?|dollars|patients|pts|people|persons"
+    r"|cases|pills?|tabs?|tablets?|capsules?|doses?|puffs?|drops?|sets?|reps?|mph|kph|cigarettes|cigs|packs?"
+    r"|drinks?|pages?|beds?|rooms?)(?![A-Za-z])")
+_PERSON_NOUN = (r"(?i:wom[ae]n|m[ae]n|gentlem[ae]n|gents?|lad(?:y|ies)|lads?|patients?|pts?|widow(?:er)?s?|females?"
+                r"|males?|persons?|people|individuals?|residents?|veterans?|grand(?:mother|father|ma|pa|parent)s?"
+                r"|mothers?|fathers?|mom|dad|husband|wife|spouse|sisters?|brothers?|aunt|uncle|souls?|fellow|girl"
+                r"|boy|gal|guy|chap|matriarch|patriarch|nun|priest|retiree|pensioner)")
+_HEDGE = (r"(?:(?i:about|around|nearly|almost|over|some|roughly|approximately|approx\.?|perhaps|maybe|past"
+          r"|just[ \t]+(?:over|under)|well[ \t]+(?:over|past)|close[ \t]+to|at[ \t]+least)[ \t]+)?")
+# "a woman of ninety-eight", "gentleman of nearly one hundred"
+PERSON_OF_BEFORE_RE = re.compile(rf"(?<![A-Za-z]){_PERSON_NOUN}[ \t]+of[ \t]+{_HEDGE}\Z")
+# "at ninety-one", "reached ninety-five", "lived to be one hundred and two" (not after a measurement: "HR at ninety")
+AGE_VERB_BEFORE_RE = re.compile(rf"(?<![A-Za-z])(?i:at|reached|reaches|reaching|approaching|nearing|lived[ \t]+to"
+                                rf"(?:[ \t]+be)?|made[ \t]+it[ \t]+to)[ \t]+{_HEDGE}\Z")
+_MEASURE_CUE_RE = re.compile(
+    r"\b(?i:hr|heart[ \t]+rate|pulse|p|sats?|sat\w*|spo2|o2|oxygen|bp|sbp|dbp|map|rr|resp\w*|rate|temp\w*|t|tmax"
+    r"|fever\w*|febrile|glucose|sugars?|bs|fsbs|fs|finger\w*|weight|wt|weigh\w*|infus\w*|running|drip|gtt|titrat\w*"
+    r"|set|volume|output|uop|uo|urine|fio2|peep|tv|vt|level|score|speed|hob|angle|flex\w*|abduct\w*|rom|dose|bolus"
+    r"|count|plt|platelets|wbc|hgb|hct|k|na|cr|bun|lactate|page|room|rm|bed)\b")
+_CLAUSE_TAIL_RE = re.compile(r"[^.;!?\n]*\Z")
 _GLUED_RE = re.compile(r"[A-Za-z]+")
 _DIGIT_RUN_RE = re.compile(r"\d+")
 
@@ -161,6 +189,24 @@ def _ages_at_number(text: str, run: re.Match) -> list[Candidate]:
     return out
 
 
+def _spelled_age_by_context(text: str, m: re.Match) -> Candidate | None:
+    """A spelled number 90-125 that is a person's age by what is written before it: "a woman of ninety-eight",
+    "at ninety-one", "reached ninety-five", or written "ninety-something"; not before a unit or a counted thing
+    ("ninety minutes", "ninety mg"), nor after a measurement in the same clause ("HR at ninety")."""
+    s, e = m.span("a")
+    if _QUANTITY_AFTER_RE.match(text, e):
+        return None
+    window = max(0, s - 48)
+    if PERSON_OF_BEFORE_RE.search(text, window, s):
+        return Candidate(s, e, "AGE", 0.85)
+    clause = _CLAUSE_TAIL_RE.search(text, window, s).group()
+    if _MEASURE_CUE_RE.search(clause):
+        return None
+    if AGE_VERB_BEFORE_RE.search(text, window, s) or m.group("a").lower().endswith(("something", "ish")):
+        return Candidate(s, e, "AGE", 0.85)
+    return None
+
+
 def _glued_end(text: str, end: int) -> int:
     g = _GLUED_RE.match(text, end)
     return g.end() if g else end
@@ -182,6 +228,7 @@ def find_ages(text: str, reference_year: int | None = None) -> list[Candidate]:
     if any(w in low for w in _SPELLED_WORDS):
         for rx in SPELLED_RES:
             out.extend(Candidate(m.start("a"), m.end("a"), "AGE", 0.85) for m in rx.finditer(text))
+        out.extend(c for m in SPELLED_NUMBER_RE.finditer(text) if (c := _spelled_age_by_context(text, m)))
     return out
 
 
