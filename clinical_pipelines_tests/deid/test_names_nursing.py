@@ -263,3 +263,22 @@ def test_an_unknown_name_found_once_spreads():
 
     text = "Okonkwo at bedside. Later okonkwo called."
     assert text.index("okonkwo") in {sp.start for sp in propagate_names(text, [Span(0, 7, "NAME")])}
+
+
+@pytest.mark.parametrize("text,word", [
+    ("TF Nutrimax HN at 20ml/hr, residuals low", "Nutrimax"),
+    ("tube feeds via ogt Feedocal @ 40/hr.", "Feedocal"),
+    ("2gm Magsulph x1 given", "Magsulph"),
+    ("abx: Zosyn, Vankomix, Flagyl", "Vankomix"),
+])
+def test_safelist_skips_products_at_a_rate_or_in_a_drug_list(text, word):
+    assert word not in safelist_found(text)
+
+
+@pytest.mark.parametrize("text,word", [
+    ("Visitors: Okafor, Brennan and Tully", "Okafor"),
+    ("Seen by Okafor and Lasix given", "Okafor"),
+    ("Spoke with Mbeki at 1400 about plan", "Mbeki"),
+])
+def test_safelist_keeps_names_near_numbers_and_lists(text, word):
+    assert word in safelist_found(text)

@@ -377,6 +377,19 @@ _DOSE_AFTER_RE = re.compile(
     r"(?:'s)?[ \t]*(?:\(|XR|ER|SR|XL|CR|HCT|\d+(?:[.,/]\d+)*[ \t]*(?:mg|mcg|g|gm|units?|u|ml|mL|meq|mEq|%|tabs?|"
     r"caps?|puffs?|drops?|mg/kg|mcg/kg|mg/ml|mg/mL)\b)", re.I)
 _NUMBER_AFTER_RE = re.compile(r"[ \t]?#?\d")
+# a feed, drip or dose given at a rate or a count: "Ultracal at 10cc/hr", "Criticare @ 40/hr", "Mgsulfate x1"
+_RATE_AFTER_RE = re.compile(
+    r"(?:[ \t]+[A-Z]{1,3})?[ \t]*(?:(?:infusing[ \t]+)?at|@|up[ \t]+to|to)?[ \t]*\d+(?:\.\d+)?[ \t]*"
+    r"(?:cc|ml|mL|mcg|mg|u|units?)?[ \t]*/[ \t]*(?:h|hr|hour|kg)\b|[ \t]*x[ \t]?\d\b", re.I)
+_LIST_BEFORE_RE = re.compile(r"([A-Za-z][A-Za-z0-9]*)[ \t]*,[ \t]*$")
+_LIST_AFTER_RE = re.compile(r"[ \t]*,[ \t]*([A-Za-z][A-Za-z0-9]*)")
+
+
+def _in_drug_list(text: str, start: int, end: int) -> bool:
+    """A word in a comma list next to a drug or clinical word: "on Zosyn, Vanko, Flagyl"."""
+    before = _LIST_BEFORE_RE.search(text, max(0, start - 24), start)
+    after = _LIST_AFTER_RE.match(text, end)
+    return any(m and len(m.group(1)) >= 3 and is_clinical_word(m.group(1)) for m in (before, after))
 _FOLLOWER_RE = re.compile(r"(?:'s|'|s')?[ \t]*-?[ \t]*(?:[A-Z]{1,3}[ \t]+)?([a-z]+)", re.I)
 # Nouns that follow an eponym or brand naming a device, test, stage or product ("Hoyer lift", "Kerley B lines",
 # "Tanner stage", "Amsler grid", "Zio patch"), beside the shared eponym nouns of ``deid.vocab``.
@@ -428,6 +441,8 @@ def find_safelist_names(text: str) -> list[Candidate]:
             continue
         if followed_by_eponym_noun(text, m.end()) or _DOSE_AFTER_RE.match(text, m.end()):
             continue
+        if not is_census_name(w) and (_RATE_AFTER_RE.match(text, m.end()) or _in_drug_list(text, m.start(), m.end())):
+            continue  # "Criticare @ 40/hr", "Vano, Ceftaz, Flagyl": a product or drug, not a person
         if _NUMBER_AFTER_RE.match(text, m.end()) and is_known_word(w):
             continue  # a model or series number: "Mark 2 device", "Grade 3"
         if out and m.start() - out[-1].end <= 2 and not text[out[-1].end:m.start()].strip(" \t"):
