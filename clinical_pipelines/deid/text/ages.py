@@ -10,7 +10,9 @@ Caught, for ages 90-125:
 - a number after an age cue: "aged 93", "age: 93", "at the age of 93", "turned 93", "died at 93";
 - ordinals: "93rd birthday", "92nd bday", "in her 93rd year", "ninety-third birthday";
 - spelled numbers: "ninety-three years of age", "aged ninety-two", "one hundred and one years old", "she is
-  ninety-one.";
+  ninety-one.", and with no age word when the context makes them an age: "a woman of ninety-eight", "at
+  ninety-one", "reached ninety-five", "lived to be one hundred and two", "ninety-something" (not before a unit or a
+  counted thing, "ninety minutes", "ninety mg", nor after a measurement in the same clause, "HR at ninety");
 - decades and words: "in her mid-nineties", "in his 90s", "nonagenarian", "centenarian";
 - a birth year that implies an age over 89: "born in 1931", "b. 1931", "DOB 1931", "year of birth: 1931".
 
