@@ -50,6 +50,9 @@ def _covered(text, secret):
     ("DAUGHTER TO ARRIVE 9/9 @ APPROX 1900 FROM TUCSON.", "TUCSON"),
     ("dau from dubuque called twice", "dubuque"),
     ("social: lives alone in white marsh, son lives close by", "white marsh"),
+    ("son lives in Zorbaville with his wife", "Zorbaville"),
+    ("DAUGHTER FROM KRAKOW ARRIVING TONIGHT", "KRAKOW"),
+    ("wife is from Oaxaca, speaks Spanish", "Oaxaca"),
     ('asked where he was, stated "at haldor quist\'s house."', "haldor quist"),
     # employers
     ("anxious to get home, concerned about his business Zentrova", "Zentrova"),
@@ -70,7 +73,8 @@ def test_facilities_wards_places_and_employers_are_found(text, secret):
     "daughter from home called", "OOB TO CHAIR X 2", "TRANSFERRED TO THE ICU FROM OR", "pt in NAD on cool mist",
     "PT IS IN SR, RATE 70S", "knows he is in the hospital", "ON DOBUTAMINE 5 MCG/KG", "TO CCU 6 AT 0400",
     "Pt remains in SR. No AF noted.", "Pt has spasm in LE.", "breathing comfortably at RA.",
-    "AWAITING REHAB OR HOME.", "pt transported to ctscan for chest", "c/o to floor if stable",
+    "returned to simv.discussed w dr", "son visiting from ICU", "lives in MA", "returned to baseline",
+    "daughter from out of town called", "AWAITING REHAB OR HOME.", "pt transported to ctscan for chest", "c/o to floor if stable",
 ])
 def test_clinical_text_is_left(text):
     assert [text[c.start:c.end] for c in find_facilities(text)] == []

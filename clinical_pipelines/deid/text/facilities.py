@@ -308,7 +308,27 @@ def find_wards_and_places(text: str) -> list[Candidate]:
                     break
             out.append(Candidate(words[0][0], words[n - 1][1], "LOCATION", 0.6))
             break
+        else:
+            n = _unlisted_place(text, words)
+            if n:
+                out.append(Candidate(words[0][0], words[n - 1][1], "LOCATION", 0.6))
     return out
+
+
+def _unlisted_place(text: str, words: list) -> int:
+    """A town missing from the USPS list (a village, a neighbourhood, a town abroad) after a residence or travel
+    cue: words that name something (``_names_something``: a census name or a word outside the vocabulary, no
+    clinical, everyday or state word), Title case in mixed-case text. Returns how many words, 0 when none."""
+    mixed = not text.isupper() and not text.islower()
+    n = 0
+    while n < len(words) and n < 3:
+        w = words[n][2]
+        if (n and text[words[n - 1][1]:words[n][0]].strip()) or "." in w or w.lower() in _EVERYDAY_PLACES \
+                or w.lower() in US_STATES or w.upper() in STATE_ABBR or w.lower() in _NOT_NAME_RUN \
+                or (mixed and not w[:1].isupper()) or not _names_something(w):
+            break
+        n += 1
+    return n
 
 
 _RESIDENCE_CUE_RE = re.compile(r"(?i:\b(?:lives?|living|resides?|residing)\b)")
