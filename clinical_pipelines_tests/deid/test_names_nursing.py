@@ -282,3 +282,20 @@ def test_safelist_skips_products_at_a_rate_or_in_a_drug_list(text, word):
 ])
 def test_safelist_keeps_names_near_numbers_and_lists(text, word):
     assert word in safelist_found(text)
+
+
+@pytest.mark.parametrize("text", [
+    "house officer aware", "micu resident notified", "night float paged", "\nwill cont to monitor rn\n",
+    "\nsee carevue for details, rn\n", "\nvent settings unchanged rrt\n", "\ngood night rn\n", "pt is a 70 yr old male",
+    "family meeting (resident) held", "lopressor held (md aware)", "per e. coli sensitivities", "c. diff pending",
+    "wife and son aware", "sats dropped md made aware", "ho aware of k 3.2", "abg per rt", "\nresting comfortably. rn\n",
+    "CHARGE NURSE AWARE", "CARDIOLOGY FELLOW AWARE", "S. AUREUS PRESENT", "V. TACH PRESENT ON MONITOR",
+    "HR 120S. CCU FELLOW NOTIFIED", "\nNO ACUTE EVENTS OVERNIGHT RN\n", "BLOOD CULTURES (RESIDENT AWARE)",
+    "R. IJ PLACED", "B. SIDE RAILS UP", "T. MAX 101 NOTED", "HOB ELEVATED MD AWARE",
+])
+def test_bedside_cues_without_a_name(text):
+    assert not found(text)
+
+
+def test_sign_off_with_an_initial_and_a_census_surname():
+    assert covered("\nk. rowe, rn\n", "k. rowe")

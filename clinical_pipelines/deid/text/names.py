@@ -398,8 +398,10 @@ def find_nursing_names(text: str) -> list[Candidate]:
     for m in SIGNOFF_LINE_RE.finditer(text):
         words = WORD_RE.findall(m.group(1))
         full = [w for w in words if len(w.rstrip(".")) > 1]
-        if full and all(plain_name_word(w) or w.lower() in load_gazetteers()[0] for w in full) and \
-                any(plain_name_word(w) for w in full) and not any(w.lower() in STOP_WORDS for w in full):
+        census = [w for w in full if is_census_name(w) and not is_clinical_word(w) and w.upper() not in NOT_INITIALS]
+        if full and all(plain_name_word(w) or w in census for w in full) and (
+                any(plain_name_word(w) for w in full) or len(full) < len(words)) and \
+                not any(w.lower() in STOP_WORDS for w in full):  # "j. doe, rn": an initial and a census surname
             out.append(Candidate(m.start(1), m.end(1), "NAME", 0.85))
     for m in INITIAL_SURNAME_RE.finditer(text):
         g = 1 if m.group(1) else 4
