@@ -125,3 +125,20 @@ def test_veterans_hospital_named_by_town(text, name):
 @pytest.mark.parametrize("text", ["Right VA 20/40, Left VA 20/30", "VA 20/20 OU"])
 def test_visual_acuity_is_no_veterans_hospital(text):
     assert find_organizations(text) == []
+
+
+@pytest.mark.parametrize("text, town", [("Knows she is in Pinecrest Medical Center in Lochview.", "Lochview"),
+                                        ("treated at Mercy Hospital in Springfield last year", "Springfield")])
+def test_town_after_a_facility(text, town):
+    assert town in [text[c.start:c.end] for c in find_organizations(text)]
+
+
+@pytest.mark.parametrize("text", ["Seen at Dunmore Memorial Hospital in December for CP",
+                                  "Seen at Dunmore Memorial Hospital in Follow up clinic"])
+def test_no_town_from_a_month_or_a_common_word(text):
+    assert all(c.type == "ORGANIZATION" for c in find_organizations(text))
+
+
+def test_a_facility_word_with_no_name_before_it_can_name_the_next():
+    text = "SEEN WHEN PRESENTED AT DWMC HOSPITAL WITH CP"
+    assert "DWMC HOSPITAL" in [text[c.start:c.end] for c in find_organizations(text)]

@@ -58,6 +58,7 @@ _ORG_LEAD_WORDS = {"county", "general", "regional", "memorial", "university", "c
 # Facility words that may follow a matched name: "Dayton Memorial| Hospital", "St. Mary's| Medical Center".
 _FACILITY_TAIL_RE = re.compile(r"(?:[ \t](?:Hospital|Medical|Center|Centre|Clinic|Health|Healthcare|System|Campus"
                                r"|Pavilion|Institute|Foundation|Group|Associates|Pharmacy|Care))+\b")
+_IN_TOWN_RE = re.compile(r"[ \t]+in[ \t]+([A-Z][a-z]{2,}(?:[ \t][A-Z][a-z]{2,})?)\b")
 # Hospital names that start with a religious or charitable prefix: "Good Samaritan", "Sacred Heart", "St. Mary's".
 HOSPITAL_PREFIX_RE = re.compile(
     r"\b(?:(Good[ \t]Samaritan|Sacred[ \t]Heart|Holy[ \t](?:Cross|Family|Spirit|Name|Redeemer|Trinity)|Our[ \t]Lady"
@@ -158,9 +159,12 @@ def find_organizations(text: str) -> list[Candidate]:
                 and not is_clinical_word(m.group(g)) and m.group(g) not in UNIT_ABBREVIATIONS \
                 and not (g == 1 and _in_short_line_list(text, m.start(g), m.end(g))):
             out.append(Candidate(m.start(g), m.end(g), "ORGANIZATION", 0.6))
-    for m in FACILITY_RE.finditer(text):
+    pos = 0
+    while m := FACILITY_RE.search(text, pos):
         fs = name_run_start(text, m.start(), m.end(1))
+        pos = m.end()
         if fs >= m.end(1):
+            pos = m.end(1)  # no name before this facility word: it may be the name of the next ("VAMC| HOSPITAL")
             continue
         nl = text.rfind("\n", fs, m.end())
         if nl >= 0:  # wrapped onto the next line: keep the first line's part only if it looks like a name
@@ -177,7 +181,18 @@ def find_organizations(text: str) -> list[Candidate]:
             out.append(Candidate(fs, t.end() if t else m.end(), "ORGANIZATION", 0.8))
     out += find_named_hospitals(text)
     # labelled fields keep their value whatever its words (labelled_fields.py); the rest drops ordinary capitals
-    return [c for c in out if not _caps_common_words(text[c.start:c.end])] + find_labelled_organizations(text)
+    out = [c for c in out if not _caps_common_words(text[c.start:c.end])]
+    return out + _towns_after(text, out) + find_labelled_organizations(text)
+
+
+def _towns_after(text: str, orgs: list[Candidate]) -> list[Candidate]:
+    """The town after a facility's name ("... Medical Center in Lochview"): Title-case words that name something."""
+    out = []
+    for end in {c.end for c in orgs}:
+        town = _IN_TOWN_RE.match(text, end)
+        if town and all(_names_something(w) for w in town.group(1).split()):
+            out.append(Candidate(town.start(1), town.end(1), "LOCATION", 0.6))
+    return out
 
 
 _SHORT_LINE_RE = re.compile(r"[ \t]*[+^]?[A-Za-z][\w/'+-]*(?:[ \t]+[\w/'+-]+){0,2}[ \t]*")
