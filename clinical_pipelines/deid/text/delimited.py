@@ -4,9 +4,12 @@ subdivisions smaller than a state ((B)), 45 CFR 164.514(b)(2)(i).
 
 A line is a row when it splits on tabs, on two or more pipes, or on two or more commas / semicolons into short cells
 (at most four words each) that are either written without a space after the delimiter (an export) or include a
-date or a long number (an MRN, phone or ZIP). A header row ("first,last,city", "Name|DOB|Town") types the columns
-under it: every cell under a name or place label is an identifier. A row with no header, date or long number whose
-cells are mostly clinical or common words is a bedside list, not a record. Elsewhere a cell with words outside the
+date or a long number (an MRN, phone or ZIP). A header row ("name,city", "First Name; Last Name; DOB", "Name|Town",
+any case, any delimiter count) types the columns under it: every cell under a name or place label is an identifier
+(an address cell with its house number too). A row under a header that names an identifier column (name, first,
+last, city, town, address, dob, phone, MRN ...) is always a record row, even with a single delimiter
+("Bjorn Halvard,Ypsilanti"). A row with no such header, date or long number whose cells are mostly clinical or
+common words is a bedside list, not a record ("GI-abd,firm,dist,bs-absent"). Elsewhere a cell with words outside the
 safe-list vocabulary (``safelist``; not clinical words, states or abbreviations) is one: NAME before the row's first
 number or date cell (or when it starts with a census name), LOCATION after it. Number and date cells are left to
 their own recognisers.
@@ -14,6 +17,7 @@ their own recognisers.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from ..vocab import STATE_ABBR, US_STATES
 from .safelist import PROTECTED_WORDS, is_census_name, is_clinical_word, is_safe_word
@@ -33,6 +37,8 @@ language insurance plan account acct room bed unit dept department visit encount
 code result value units unit ref range flag test note comments
 """.split())
 ZIP_LABELS = frozenset({"zip", "zipcode", "postal", "postcode"})
+# other labels that name an identifier column (45 CFR 164.514(b)(2)(i)(C)-(L)): a row under them is a record
+IDENTIFIER_LABELS = frozenset("dob birth birthdate mrn id phone tel email fax ssn account acct".split())
 _ZIP_CELL_RE = re.compile(r"\d{5}(?:-\d{4})?")
 _PLACEHOLDERS = frozenset({"n/a", "na", "none", "unknown", "unk", "-", "--", "?", "null", "declined", "x"})
 _LABEL_WORDS = NAME_LABELS | PLACE_LABELS | OTHER_LABELS | ZIP_LABELS
@@ -43,33 +49,69 @@ _RECORD_VALUE_RE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4}|\d{5,}")
 _STATE_WORDS = frozenset(w for s in US_STATES for w in s.split())
 
 
+def _cells(line: str, delim: str) -> list[tuple[int, int]] | None:
+    """[(start, end) of each cell] of ``line`` split on ``delim`` when it holds at least two short cells (at most
+    four words, 48 characters), else None."""
+    cells, pos = [], 0
+    for part in line.split(delim):
+        cells.append((pos, pos + len(part)))
+        pos += len(part) + 1
+    filled = [t for s, e in cells if (t := line[s:e].strip())]
+    if len(filled) < 2 or any(len(t.split()) > _CELL_WORD_LIMIT or len(t) > 48 for t in filled):
+        return None
+    if delim in ",;" and any(t.endswith((".", "?", "!")) and len(t.split()) > 2 for t in filled):
+        return None                                                 # a sentence, not a cell
+    return cells
+
+
 def _split(line: str) -> tuple[str, list[tuple[int, int]]] | None:
     """(delimiter, [(start, end) of each cell]) when ``line`` is a delimited row, else None."""
     for delim in ("\t", "|", ";", ","):
         n = line.count(delim)
         if n == 0 or (delim != "\t" and n < 2):
             continue
-        cells, pos = [], 0
-        for part in line.split(delim):
-            cells.append((pos, pos + len(part)))
-            pos += len(part) + 1
-        texts = [line[s:e].strip() for s, e in cells]
-        filled = [t for t in texts if t]
-        if len(filled) < 2 or any(len(t.split()) > _CELL_WORD_LIMIT or len(t) > 48 for t in filled):
+        cells = _cells(line, delim)
+        if cells is None:
             continue
         if delim in ",;":
             tight = sum(1 for s, _ in cells[1:] if s < len(line) and line[s:s + 1] not in " ")
-            has_record_value = any(_RECORD_VALUE_RE.search(t) for t in filled)
-            if not (tight * 2 >= len(cells) - 1 or has_record_value):
-                continue
-            if any(t.endswith((".", "?", "!")) and len(t.split()) > 2 for t in filled):
+            if not (tight * 2 >= len(cells) - 1 or any(_RECORD_VALUE_RE.search(line[s:e]) for s, e in cells)):
                 continue
         return delim, cells
     return None
 
 
+@dataclass(frozen=True)
+class _Header:
+    """A header row: its delimiter, the label type of each column (NAME, LOCATION, ZIP, OTHER or None) and whether
+    it names an identifier column (then every row under it is a record row)."""
+    delim: str
+    labels: list[str | None]
+    identifying: bool
+
+
+def _header(line: str) -> _Header | None:
+    """A header row ("name,city", "First Name; Last Name; DOB", "Name|Town"): at least two cells, at least half of
+    them column labels; any delimiter count (a two-column header has one delimiter)."""
+    for delim in ("\t", "|", ";", ","):
+        if delim not in line or (cells := _cells(line, delim)) is None:
+            continue
+        texts = [line[s:e].strip() for s, e in cells]
+        labels = [_label(t) for t in texts]
+        if sum(1 for x in labels if x) >= max(2, (len(cells) + 1) // 2):
+            identifying = any(x in ("NAME", "LOCATION", "ZIP") for x in labels) or any(
+                w in IDENTIFIER_LABELS for t in texts for w in _label_words(t))
+            return _Header(delim, labels, identifying)
+    return None
+
+
+def _label_words(cell: str) -> list[str]:
+    return [w.lower() for w in re.split(r"[\s/_.#-]+", cell) if w]
+
+
 def _label(cell: str) -> str | None:
-    words = [w.lower() for w in re.split(r"[\s/_.#-]+", cell) if w]
+    """The column type a header cell names: ZIP, LOCATION, NAME, OTHER, or None when it is no label."""
+    words = _label_words(cell)
     if not words or not all(w in _LABEL_WORDS for w in words):
         return None
     if any(w in ZIP_LABELS for w in words):
@@ -108,28 +150,37 @@ def _clinical_list(line: str, cells: list[tuple[int, int]]) -> bool:
     return hits * 2 < len(word_cells)
 
 
+def _headed_row(line: str, header: _Header | None) -> tuple[str, list[tuple[int, int]]] | None:
+    """A row under a header that names an identifier column: split on the header's delimiter, with no other test
+    (a two-column "Bjorn Halvard,Ypsilanti" under "name,city" is a record, not a bedside list)."""
+    if header is None or not header.identifying or header.delim not in line:
+        return None
+    cells = _cells(line, header.delim)
+    return (header.delim, cells) if cells is not None else None
+
+
 def find_delimited_identifiers(text: str) -> list[Candidate]:
     """NAME and LOCATION cells of delimited rows: every cell under a name or place header (score 0.8), cells with
     words outside the safe-list vocabulary elsewhere (0.6)."""
     if not any(d in text for d in ("\t", "|", ";", ",")):
         return []
     out: list[Candidate] = []
-    header: tuple[str, list[str | None]] | None = None
+    header: _Header | None = None
     pos = 0
     for line in text.split("\n"):
-        row = _split(line)
+        if (head := _header(line)) is not None:
+            header = head
+            pos += len(line) + 1
+            continue
+        row = _headed_row(line, header) or _split(line)
         if row is None:
             header = None
             pos += len(line) + 1
             continue
         delim, cells = row
-        labels = [_label(line[s:e].strip()) for s, e in cells]
-        if sum(1 for x in labels if x) >= max(2, (len(cells) + 1) // 2):
-            header = (delim, labels)
-            pos += len(line) + 1
-            continue
-        col_types = header[1] if header and header[0] == delim and len(header[1]) == len(cells) else None
-        if col_types is None and _clinical_list(line, cells):
+        under_header = header is not None and header.delim == delim
+        col_types = header.labels if under_header and len(header.labels) == len(cells) else None
+        if not (under_header and header.identifying) and col_types is None and _clinical_list(line, cells):
             pos += len(line) + 1
             continue
         seen_number = False
@@ -137,17 +188,19 @@ def find_delimited_identifiers(text: str) -> list[Candidate]:
         zip_cells = []
         for i, (s, e) in enumerate(cells):
             cell = line[s:e]
-            if any(c.isdigit() for c in cell):
-                seen_number = True
+            has_digit = any(c.isdigit() for c in cell)
+            seen_number = seen_number or has_digit
+            if has_digit and not (col_types is not None and col_types[i] == "LOCATION" and _WORD_RE.search(cell)):
                 stripped = cell.strip()
                 if _ZIP_CELL_RE.fullmatch(stripped) and (col_types is None or col_types[i] == "ZIP"):
                     lead = len(cell) - len(cell.lstrip())
                     zip_cells.append((pos + s + lead, pos + s + lead + len(stripped), col_types is not None))
                 continue
             if col_types is not None and col_types[i] in ("NAME", "LOCATION"):
-                # a cell under a name or place header is the identifier, whatever its words
+                # a cell under a name or place header is the identifier, whatever its words ("14 Larkspur Ln"
+                # under "address"); not a placeholder or a rule line ("n/a", "---")
                 stripped = cell.strip()
-                if stripped and stripped.lower() not in _PLACEHOLDERS:
+                if stripped.lower() not in _PLACEHOLDERS and any(c.isalnum() for c in stripped):
                     lead = len(cell) - len(cell.lstrip())
                     out.append(Candidate(pos + s + lead, pos + s + lead + len(stripped), col_types[i], 0.8))
                 continue
