@@ -299,3 +299,21 @@ def test_bedside_cues_without_a_name(text):
 
 def test_sign_off_with_an_initial_and_a_census_surname():
     assert covered("\nk. rowe, rn\n", "k. rowe")
+
+
+@pytest.mark.parametrize("text,name", [
+    ("spoke with lorna vukovic about plan of care", "lorna vukovic"),
+    ("visit from tamsin oyelaran this afternoon", "tamsin oyelaran"),
+])
+def test_lower_case_first_name_and_unknown_surname_without_a_cue(text, name):
+    assert covered(text, name)
+
+
+@pytest.mark.parametrize("text", [
+    "will smith come in today", "mark bleeding site", "bill sent to insurance", "rose slightly overnight",
+    "pt jean jacket at bedside", "faith based support offered",
+])
+def test_lower_case_word_pairs_that_are_no_names(text):
+    from clinical_pipelines.deid.text.names import find_nursing_names
+
+    assert not find_nursing_names(text)

@@ -13,7 +13,7 @@ from ..gazetteer import load_gazetteers
 from ..vocab import (AMBIGUOUS_SURNAMES, ANCHOR_STOP, CREDENTIALS, EPONYM_FOLLOWERS, NON_NAME_TERMS, NOT_NAME_WORDS,
                      STATE_ABBR, TITLE_WORDS, US_STATES)
 from .name_contexts import NOT_INITIALS, find_context_names, plain_name_word
-from .safelist import is_census_name, is_clinical_word, is_misspelled_word, is_safe_word, word_zipf
+from .safelist import is_census_name, is_clinical_word, is_known_word, is_misspelled_word, is_safe_word, word_zipf
 from .spans import Candidate
 
 _NAME_TOKEN = r"(?:[A-Z][a-z'’]*[A-Z]?[a-z'’]+(?:-[A-Za-z][a-z'’]+)?|[A-Z][A-Z'’]+(?:-[A-Z][A-Z'’]+)?)"
@@ -380,6 +380,10 @@ ROLE_AWARE_RE = re.compile(
 ROLE_FIRST_LAST_RE = re.compile(
     rf"(?<![\w/-])(?i:nurse|rn|np|md|pa|resident|fellow|attending|intern|therapist|sw|social[ \t]+worker|"
     rf"case[ \t]+manager|chaplain|pharmacist|dietitian)[ \t]+({_NAME_WORD})[ \t]+({_NAME_WORD})")
+# a lower-case first name and surname with no cue ("spoke with lorna vukovic about"): every pair of lower-case words
+# whose first is a census first name (a set lookup) is checked
+LOWER_PAIR_RE = re.compile(r"(?<![\w'’.-])(?=([a-z][a-z'’]{2,})[ \t]+([a-z][a-z'’-]{2,})(?![\w'’-]))")
+LOWER_FIRST_ZIPF = 4.0  # a first name that is also a word this common ("will", "mark", "bill") needs a cue
 _NO_DOT_INITIALS = frozenset("lrxtbcskhnpvwaio")  # left, right, x-ray, T wave ...: a bare letter needs its dot
 
 
@@ -420,6 +424,12 @@ def find_nursing_names(text: str) -> list[Candidate]:
     for m in ROLE_FIRST_LAST_RE.finditer(text):  # "psych nurse leslie okafor", "RN DANA KOVAC"
         if m.group(1).lower() in load_gazetteers()[0] and _first_last(m.group(1), m.group(2)):
             out.append(Candidate(m.start(1), m.end(2), "NAME", 0.85))
+    first_names = load_gazetteers()[0]
+    for m in LOWER_PAIR_RE.finditer(text):
+        first, last = m.group(1), m.group(2)
+        if first in first_names and not is_clinical_word(first) and word_zipf(first) < LOWER_FIRST_ZIPF and \
+                plain_name_word(first) and plain_name_word(last) and not is_known_word(last):
+            out.append(Candidate(m.start(1), m.end(2), "NAME", 0.8))
     for rx in (NAME_IS_AGE_RE, NAME_BEFORE_ROLE_RE, NAME_AWARE_RE):
         for m in rx.finditer(text):
             w = WORD_RE.findall(m.group(1))
