@@ -356,12 +356,29 @@ class DenyMatcher:
 
     def __init__(self, entries: Iterable[tuple]):
         self.entries = [DenyEntry(*e) for e in dict.fromkeys(tuple(e) for e in entries)]
+        # text probes indexed once: a probe shared by several entries (a batch's clinicians) is looked up once
+        self._by_probe: dict[str, list[int]] = {}
+        self._always: list[int] = []
+        for k, e in enumerate(self.entries):
+            if e.probe_kind in ("text", "any-text"):
+                for part in e.probe.split("\x00") if e.probe_kind == "any-text" else (e.probe,):
+                    self._by_probe.setdefault(part, []).append(k)
+            else:
+                self._always.append(k)
+
+    def _candidates(self, lower: str) -> list[DenyEntry]:
+        """Entries whose probe occurs in the lower-cased text (text probes), and every other entry, in order."""
+        hit = set(self._always)
+        for part, ks in self._by_probe.items():
+            if part in lower:
+                hit.update(ks)
+        return [self.entries[k] for k in sorted(hit)]
 
     def find(self, text: str) -> list[Span]:
         lower = text.lower()
         digits = alnum = None
         out = []
-        for p, t, probe, kind in self.entries:
+        for p, t, probe, kind in self._candidates(lower):
             if kind is True or kind in ("digits", "seq-digits"):
                 if digits is None:
                     dpos = [m.start() for m in _DIGIT_RE.finditer(text)]
