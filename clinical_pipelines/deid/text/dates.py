@@ -103,16 +103,31 @@ BEFORE_MONTH_PATTERNS: list[tuple[str, str, str, float]] = [
      rf"{SPELLED_DAY_ORD}[ \t]+(?:day[ \t]+)?of[ \t]+{MONTH_ANY}(?:[ \t]*,?[ \t]*{YEAR})?", "", 0.9),
     (rf"(?<![A-Za-z]){SPELLED_DAY_ORD}[ \t]+$", rf"{SPELLED_DAY_ORD}[ \t]+{MONTH_ANY}[ \t]*,?[ \t]*{YEAR}", "", 0.9),
 ]
-# "the 21st" (day of month) away from anatomy, percentiles and counts
+# "the 21st" (day of month) away from anatomy, percentiles and counts ("the 2nd dose", "the 4th ventricle")
 THE_DAY_RE = re.compile(
-    r"(?<=\b(?i:the)\s)(?:[12]\d|3[01]|0?[1-9])(?i:st|nd|rd|th)\b(?!\s*(?i:percentile|intercostal|ics|digit"
+    r"(?<=\b(?i:the)\s)(?:[12]\d|3[01]|0?[1-9])(?i:st|nd|rd|th)\b(?![ \t]*(?i:percentile|intercostal|ics|digit"
     r"|toe|finger|cranial|nerve|grade|decile|quartile|rib|vertebra|cervical|lumbar|thoracic|lobe|segment"
     r"|generation|degree|time|day|dose|cycle|week|month|year|line|floor|edition|ed\b|of\s+\d|trimester|hour"
     r"|minute|birthday|bday|attempt|episode|admission|visit|round|session|fraction|lesion|level|position|space"
-    r"|metatarsal|metacarpal|branch|order|stage|place))")
-# ... after a temporal preposition or a verb ("on the 21st", "admitted the 3rd"; not "with the 1st. The 2nd fell out")
-THE_DAY_CUE_RE = re.compile(r"(?<![A-Za-z])(?i:on|by|since|until|till|before|after|from|through|thru|of|starting"
-                            r"|due|around|about|early|mid|late|to|and|or|-|seen|well|born|\w+ed)[ \t]+(?i:the)[ \t]+\Z")
+    r"|metatarsal|metacarpal|branch|order|stage|place|ventricle|heart\s+sound|sound|pregnan|child|pass|try"
+    r"|sample|set|unit|bag|bottle|shot|injection|vaccin|tube|phalan|interspace|toe|one|pt|patient|person"
+    r"|case|layer|wave|component|beat|run|stick|specimen|culture|draw|tier|rank|ward|room|bed|grader|liter|litre"
+    r"|bolus|pill|tab|capsule|course|trial|opinion|unit))")
+# ... after a temporal preposition, a visit or planning word or a verb ("on the 21st", "admitted the 3rd", "Next
+# appt the 10th", "cardiology clinic the 4th", "(the 7th)"; not "with the 1st. The 2nd fell out")
+THE_DAY_CUE_RE = re.compile(r"(?:(?<![A-Za-z])(?i:on|by|since|until|till|before|after|from|through|thru|of"
+                            r"|starting|due|around|about|early|mid|late|to|and|or|-|seen|well|born|\w+ed|appt"
+                            r"|appointment|clinic|visit|f/u|follow[- ]?up|d/c|dc|discharge|return|rtc|next|dated?)\s+"
+                            r"|\(\s*)(?i:the)\s\Z")
+# ... or closing its clause ("d/c to Maple Rehab the 26th.", "the 4th, then") after a planning word earlier on
+# the line
+THE_DAY_CLOSE_RE = re.compile(r"[ \t]*(?:[.;,)]|\n|\Z)")
+THE_DAY_PLAN_RE = re.compile(r"(?<![A-Za-z])(?i:d/c|dispo\w*|discharg\w*|anticipat\w*|expected|planned|scheduled"
+                             r"|appt|appointment|follow[- ]?up|f/u|return\w*|rtc|transfer\w*|clinic|seen|visit)"
+                             r"(?![A-Za-z])[^\n.;]{0,60}\Z")
+# ... or followed by a time or "of this month" ("the 3rd at 10:00", "the 9th in the morning")
+THE_DAY_AFTER_RE = re.compile(r"\s+(?:(?i:at|@)\s*\d|(?i:in\s+the\s+(?:morning|afternoon|evening)|at\s+(?:noon"
+                              r"|midnight)|of\s+(?:this|last|next|the)\s+month)\b)")
 # "on the twenty-first." (a spelled day of month with no month), only when nothing follows but punctuation
 THE_SPELLED_DAY_RE = re.compile(rf"(?i:the)[ \t]+(?P<d>{SPELLED_DAY_ORD})(?=[ \t]*(?:[.,;:)]|$|(?i:and|or|at|in|when)\b"
                                 rf"|(?i:of[ \t]+(?:this|last|next|the)[ \t]+month)))", re.M)
@@ -238,6 +253,14 @@ def _word_starts(low: str, word: str):
         i = low.find(word, i + 1)
 
 
+def _the_day_cued(text: str, start: int, end: int) -> bool:
+    """Is "the 21st" at ``start``..``end`` a day of the month: a cue before "the" (``THE_DAY_CUE_RE``), a time
+    or "of this month" after it, or it closes its clause after a planning word earlier on the line."""
+    if THE_DAY_CUE_RE.search(text, max(0, start - 24), start) or THE_DAY_AFTER_RE.match(text, end):
+        return True
+    return bool(THE_DAY_CLOSE_RE.match(text, end) and THE_DAY_PLAN_RE.search(text, max(0, start - 80), start))
+
+
 def find_dates(text: str) -> list[Candidate]:
     """Dates (with their weekday, time of day and range ends) in ``text``: list of ``Candidate(start, end, "DATE",
     score)``, score 0.9 for full dates, 0.8-0.85 for partial ones, 0.6 for a month/day with no date cue.
@@ -272,8 +295,7 @@ def find_dates(text: str) -> list[Candidate]:
                     add(m.start(), m.end(), kind, score)
             if nxt == "/" and e - s <= 2 and (c := month_day_at(text, s) or month_year_at(text, s)):
                 add(c.start, c.end, "", c.score)
-        elif (nxt in _ORD_START and nxt and (m := THE_DAY_RE.match(text, s))
-              and THE_DAY_CUE_RE.search(text, max(0, s - 24), s)):
+        elif nxt in _ORD_START and nxt and (m := THE_DAY_RE.match(text, s)) and _the_day_cued(text, s, m.end()):
             add(m.start(), m.end(), "", 0.8)
         if e - s in (8, 12, 14) and (m := COMPACT_RE.match(text, s)):
             add(m.start(), m.end(), "", 0.85 if DATE_CUE_RE.search(text, max(0, s - 30), s) else 0.7)

@@ -55,6 +55,8 @@ _LINE_START_RE = re.compile(r"(?:^|\n)[ \t]*\Z")
 # a planning cue earlier on the same line: "anticipate d/c to Maple Rehab 1/10", "f/u in clinic with Dr. X 3/4"
 MD_PLAN_CUE_RE = re.compile(r"\b(?i:d/c|dispo\w*|discharg\w*|anticipat\w*|expected|planned|scheduled|appt|appointment"
                             r"|follow[- ]?up|f/u|return\w*|rtc|admit\w*|transfer\w*)\b[^\n]{0,48}\Z")
+# "last seen well 8/8", "last known well 3/3": a strong cue even for an equal or scale-like pair
+SEEN_WELL_RE = re.compile(r"\b(?:seen|known)[ \t]+(?:well|normal)[ \t:,-]*$|\blkw[ \t:,-]*$", re.I)
 MD_AFTER_CUE_RE = re.compile(r"[ \t]*[,(]?[ \t]*(?i:hd|pod|hospital[ \t]+day|day)[ \t]*#?[ \t]*\d")  # 2/6 HD#1
 MD_PRE_NEG_RE = re.compile(r"(?:grade|strength|power|motor|score|ratio|murmur|pulses?|reflex(?:es)?|apgar|gcs"
                            r"|pain|scale|rated|rates|severity|intensity|level|fio2|peep|vent|settings|sets?|bottles?"
@@ -116,8 +118,9 @@ def month_day_at(text: str, start: int) -> Candidate | None:
         cue = (word_cue is not None or TIME_AFTER_RE.match(text, m.end()) is not None
                or MD_PLAN_CUE_RE.search(text, max(0, m.start() - 56), m.start()) is not None
                or MD_AFTER_CUE_RE.match(text, m.end()) is not None or bool(line_start))
-        strong = cue and not (word_cue is not None and MD_WEAK_CUE_RE.search(pre) and not line_start
-                              and TIME_AFTER_RE.match(text, m.end()) is None)
+        weak = (word_cue is not None and MD_WEAK_CUE_RE.search(pre) and not line_start
+                and TIME_AFTER_RE.match(text, m.end()) is None and SEEN_WELL_RE.search(pre) is None)
+        strong = cue and not weak
         if (day_first or (a, b) in _COMMON_FRACTIONS or a == b or (b in _SCALE_MAX and a <= b)) and not strong:
             if _event_scale_pair(text, m.start(), m.end(), a, b, day_first):
                 return Candidate(m.start(), m.end(), "DATE", 0.6)
