@@ -317,6 +317,19 @@ def _strong_name_token(tok: str) -> bool:
     return len(letters) >= 4 and not is_known_word(tok) and plain_name_word(tok)
 
 
+_NEXT_TITLE_WORD_RE = re.compile(r"[ \t]+([A-Z][a-z'’]+)\b")
+
+
+def lower_hyphen_tail_ends_name(text: str, tok: str, end: int) -> bool:
+    """A Title-case token with a lower-case part after its hyphen ends at the hyphen ("Rob-who", "Rockwood-thinking")
+    unless the part could be a name part or a Title-case surname follows ("Dr Jae-won Boyd", "Seo-yeon Park")."""
+    head, _, tail = tok.partition("-")
+    if not tail[:1].islower() or plain_name_word(tail):
+        return False
+    nxt = _NEXT_TITLE_WORD_RE.match(text, end)
+    return _stop(tail) or not (nxt and not _stop(nxt.group(1)) and not is_clinical_word(nxt.group(1)))
+
+
 def find_context_names(text: str) -> list[Candidate]:
     """Names in the contexts of the module docstring (score 0.85); coordinated names and initials where a phrase
     ends after a credential or "Pt:" (0.8)."""
@@ -329,8 +342,7 @@ def find_context_names(text: str) -> list[Candidate]:
         for m in matches:
             tok = m.group(1)
             s, e = m.start(1), m.end(1)
-            if "-" in tok and not tok.islower() and not tok.isupper() and tok.split("-")[1][:1].islower() and \
-                    not plain_name_word(tok.split("-")[1]):
+            if "-" in tok and not tok.islower() and not tok.isupper() and lower_hyphen_tail_ends_name(text, tok, e):
                 tok = tok.split("-")[0]  # "Rob-who", "Rockwood-thinking": the name ends at the hyphen
                 e = s + len(tok)
             if kind not in _PERSONAL_KINDS and (_PLURAL_RE.fullmatch(tok) or (

@@ -12,7 +12,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from ..gazetteer import load_gazetteers
 from ..vocab import (AMBIGUOUS_SURNAMES, ANCHOR_STOP, CREDENTIALS, EPONYM_FOLLOWERS, NON_NAME_TERMS, NOT_NAME_WORDS,
                      STATE_ABBR, TITLE_WORDS, US_STATES)
-from .name_contexts import NOT_INITIALS, find_context_names, plain_name_word
+from .name_contexts import NOT_INITIALS, find_context_names, lower_hyphen_tail_ends_name, plain_name_word
 from .safelist import is_census_name, is_clinical_word, is_known_word, is_misspelled_word, is_safe_word, word_zipf
 from .spans import Candidate
 
@@ -266,9 +266,8 @@ def _name_run_end(text: str, s: int, e: int) -> int:
     end = words[0].end()
     first = words[0].group()
     if "-" in first and not first.isupper() and not first.islower():
-        head, _, tail = first.partition("-")
-        if tail[:1].islower() and not plain_name_word(tail):
-            return words[0].start() + len(head)
+        if lower_hyphen_tail_ends_name(text, first, words[0].end()):
+            return words[0].start() + len(first.partition("-")[0])
     for m in words[1:]:
         w = m.group()
         if len(w) == 1 or (w.istitle() and not first.isupper()) or plain_name_word(w) or w.lower() in _PARTICLES:
@@ -293,6 +292,27 @@ def _plain_last_first(last: str, first: str) -> bool:
     return first_ok and last_ok
 
 
+def _cued_last_first(last: str, first: str) -> bool:
+    """"LAST, FIRST" with a person cue before it or a header shape around it (see ``find_names``): a census surname
+    that is also an everyday word is a surname here ("Confirmed by YOUNG, DEREK", "WEST, RALPH (119)",
+    "TURNER, CARRIE T | DOB"), as long as the first part is a name-like word; never clinical lists ("LIS, DRAINING",
+    "CHF, CAD", "PAIN, MARK")."""
+    if _plain_last_first(last, first):
+        return True
+    ll, fl = last.lower(), first.lower()
+    if fl in CREDENTIALS or fl in NON_NAME_TERMS or first.upper() in NOT_INITIALS or last.upper() in NOT_INITIALS:
+        return False
+    surnames = load_gazetteers()[1]
+    parts = [p for p in ll.split("-") if p]
+    return bool(parts) and all(p in surnames and p not in STOP_WORDS and p not in NON_NAME_TERMS
+                               and p not in NOT_NAME_WORDS for p in parts) and plain_name_word(first)
+
+
+_LAST_FIRST_FULL_RE = re.compile(rf"({_NAME_TOKEN}),[ \t]*({_NAME_TOKEN})(?:[ \t]{_INITIAL})?")
+# after a header "LAST, FIRST": an identifier field or a bracketed number ("(5520)", "ID:637-87-83", "| DOB ...")
+_HEADER_ID_AFTER_RE = re.compile(r"[ \t]*(?:\|[ \t]*)?(?:\(\d|(?:DOB|MRN|MR#|ID|Age)\b)", re.I)
+
+
 def _cue_names(text: str) -> tuple[list[Candidate], list[Candidate]]:
     """Names after titles, roles, field labels and relation words, before credentials: (strong, other)."""
     strong, out = [], []
@@ -313,7 +333,10 @@ def _cue_names(text: str) -> tuple[list[Candidate], list[Candidate]]:
                 cue = text[m.start():m.start(1)].strip(" \t:,-.").lower()
                 if cue == "re" and not text[s:s + 2].istitle():
                     continue  # "RE: PEG, TRACH": regarding, not a letter's addressee
-                if not _first_word_ok(text, s, e, rx is TITLE_NAME_RE, rx in (RELATION_NAME_RE, FIELD_NAME_RE)):
+                lf = _LAST_FIRST_FULL_RE.fullmatch(text, s, e)
+                if lf and _cued_last_first(lf.group(1), lf.group(2)):
+                    pass  # "Confirmed by YOUNG, DEREK", "Referred by: WEST, RALPH"
+                elif not _first_word_ok(text, s, e, rx is TITLE_NAME_RE, rx in (RELATION_NAME_RE, FIELD_NAME_RE)):
                     nxt = WORD_RE.search(text, WORD_RE.match(text, s).end(), e) if text[s:s + 3].isupper() else None
                     if not (nxt and nxt.start() > s and WORD_RE.match(text, s).group().upper() in _ROLE_ABBR
                             and _first_word_ok(text, nxt.start(), e, False)):
@@ -338,9 +361,12 @@ def find_names(text: str) -> list[Candidate]:
             strong.append(Candidate(m.start(1), m.end(), "NAME", 0.85))
     for m in LAST_FIRST_RE.finditer(text):
         words = WORD_RE.findall(m.group(1))
-        if not any(w.lower() in NON_NAME_TERMS or w.lower() in NOT_NAME_WORDS for w in words[:2]) and \
-                _plain_last_first(words[0], words[1]):
+        if any(w.lower() in NON_NAME_TERMS or w.lower() in NOT_NAME_WORDS for w in words[:2]):
+            continue
+        if _plain_last_first(words[0], words[1]):
             out.append(Candidate(m.start(1), m.end(1), "NAME", 0.7))
+        elif (len(words) > 2 or _HEADER_ID_AFTER_RE.match(text, m.end(1))) and _cued_last_first(words[0], words[1]):
+            strong.append(Candidate(m.start(1), m.end(1), "NAME", 0.85))  # "WASHINGTON, LLOYD S   ID:", "(119)"
     out += [Candidate(s, e, "NAME", 0.75) for s, e in gazetteer_names(text)]
     out = strong + [c for c in out if not _caps_common_words(text[c.start:c.end])]
     out += [Candidate(m.start(1), m.end(1), "NAME", 0.7) for m in SIGNED_INITIALS_RE.finditer(text)]
