@@ -20,7 +20,8 @@ from .safelist import (PROTECTED_WORDS, compound_of_known, followed_by_eponym_no
                        is_misspelled_word, is_safe_word, load_vocabulary, word_zipf)
 from .spans import Candidate
 
-_REL = (r"wife|husband|spouse|partner|daughters?|dtrs?|significant\s+others?|sig\.?\s+other|life\s+partner|sons?|mother|father|mom|mum|dad|sisters?|brothers?|nieces?|"
+_REL = (r"wife|husband|hubby|(?:sister|brother|son|daughter|mother|father)[- ]in[- ]law|health\s*care\s+proxy|"
+        r"spouse|partner|daughters?|dtrs?|significant\s+others?|sig\.?\s+other|life\s+partner|sons?|mother|father|mom|mum|dad|sisters?|brothers?|nieces?|"
         r"nephews?|grand(?:daughter|son|mother|father|child|children|ma|pa)s?|aunt|uncle|cousins?|friends?|"
         r"neighbou?rs?|caregivers?|roommate|fianc[ée]e?|boyfriend|girlfriend|step(?:son|daughter|mother|father)|"
         r"siblings?|child|children|kids?|employer|boss|coworker|co-worker|landlord|guardian|proxy|hcp|poa|nok|"

@@ -380,10 +380,14 @@ def find_names(text: str) -> list[Candidate]:
 # "E. WELSH AWARE", "J SMITH ORDERED"); a name before "is a 70 yr old" or before a role or relation in brackets
 # ("DANA KOVAC (RESIDENT)"); a first name and surname before "aware" ("grace dudak aware").
 _NAME_WORD = r"[A-Za-z][A-Za-z'’]*(?:-[A-Za-z][A-Za-z'’]*)?"
-_SIGNOFF_CRED = (r"(?i:rn|rrt|crt|bsn|msn|lpn|lvn|np|md|pa-c|pa|cna|slp|rd|msw|lcsw|licsw|ccrn|aprn|crna|pharmd|rph|"
-                 r"student[ \t]+nurse|sn)")
+_SIGNOFF_ABBR = ("rn lpn lvn np md pa cna rrt crt bsn msn slp rd msw lcsw licsw sw ccrn aprn crna rph pct spt sota "
+                 "cota pta ota emt").split()
+# a credential as written at a sign-off, with or without dots ("RN", "R.N.", "C.N.A."), a board suffix ("NP-C",
+# "FNP-C", "RN-BC", "PA-C") or a student role ("PT student", "SN")
+_SIGNOFF_CRED = ("(?i:(?:" + "|".join(r"\.?".join(a) for a in sorted(_SIGNOFF_ABBR, key=len, reverse=True))
+                 + r"|[af]np|pharmd|ld|sn|student[ \t]+nurse|(?:pt|ot|rn|np|pa|sw|rt)[ \t]+student)\.?(?:-(?:c|bc))?)")
 SIGNOFF_LINE_RE = re.compile(
-    rf"(?:^[ \t]*|(?<=[.!?;])[ \t]+)((?:(?:[A-Za-z]\.?|{_NAME_WORD})[ \t]+){{0,3}}{_NAME_WORD})(?:[ \t]*,[ \t]*|[ \t]+)"
+    rf"(?:^[ \t]*(?:-{{1,2}}|~)?[ \t]*|(?<=[.!?;])[ \t]+(?:-{{1,2}}[ \t]*)?)((?:(?:[A-Za-z]\.?|{_NAME_WORD})[ \t]+){{0,3}}{_NAME_WORD})(?:[ \t]*,[ \t]*|[ \t]+)"
     rf"{_SIGNOFF_CRED}"
     rf"(?:[ \t]*[/,][ \t]*{_SIGNOFF_CRED})*[ \t]*\.?[ \t]*$", re.M)
 _PERSON_AFTER = (r"(?:made[ \t]+aware|aware|notified|paged|ordered|placing|placed|in[ \t]+to|at[ \t]+(?:the[ \t]+)?bedside|"
@@ -403,6 +407,9 @@ NAME_AWARE_RE = re.compile(rf"(?<![\w'’-])({_NAME_WORD}[ \t]+{_NAME_WORD})[ \t
 ROLE_AWARE_RE = re.compile(
     rf"(?<![\w/-])(?i:md|np|rn|pa|ho|resident|fellow|attending|intern|surgeon|team)[ \t]+({_NAME_WORD})[ \t]+"
     rf"(?i:(?:made[ \t]+)?aware|notified|paged)\b")
+# a bare surname opening a sentence before a notification verb ("Abernathy paged re: SBP", "okonjo notified")
+SURNAME_AWARE_RE = re.compile(rf"(?:^|(?<=[.;!?])[ \t]+)[ \t]*({_NAME_WORD})[ \t]+"
+                              rf"(?i:(?:made[ \t]+)?aware|notified|paged|informed|updated)\b", re.M)
 ROLE_FIRST_LAST_RE = re.compile(
     rf"(?<![\w/-])(?i:nurse|rn|np|md|pa|resident|fellow|attending|intern|therapist|sw|social[ \t]+worker|"
     rf"case[ \t]+manager|chaplain|pharmacist|dietitian)[ \t]+({_NAME_WORD})[ \t]+({_NAME_WORD})")
@@ -446,6 +453,9 @@ def find_nursing_names(text: str) -> list[Candidate]:
     for m in ROLE_AWARE_RE.finditer(text):  # "md wyman aware", "NP OKAFOR NOTIFIED"
         w = m.group(1)
         if plain_name_word(w) or (w.lower() in load_gazetteers()[0] and w.lower() not in STOP_WORDS):
+            out.append(Candidate(m.start(1), m.end(1), "NAME", 0.85))
+    for m in SURNAME_AWARE_RE.finditer(text):  # "Abernathy paged"; never "Cardiology paged", "Team aware"
+        if plain_name_word(m.group(1)) and not is_clinical_word(m.group(1)):
             out.append(Candidate(m.start(1), m.end(1), "NAME", 0.85))
     for m in ROLE_FIRST_LAST_RE.finditer(text):  # "psych nurse leslie okafor", "RN DANA KOVAC"
         if m.group(1).lower() in load_gazetteers()[0] and _first_last(m.group(1), m.group(2)):
