@@ -114,12 +114,12 @@ THE_DAY_RE = re.compile(
     r"|case|layer|wave|component|beat|run|stick|specimen|culture|draw|tier|rank|ward|room|bed|grader|liter|litre"
     r"|bolus|pill|tab|capsule|course|trial|opinion|unit))")
 # ... after a temporal preposition, a visit or planning word or a verb ("on the 21st", "admitted the 3rd", "Next
-# appt the 10th", "cardiology clinic the 4th", "(the 7th)"; not "with the 1st. The 2nd fell out")
+# appointment on the 12th", "GI clinic the 8th", "(the 6th)"; not "with the 1st. The 2nd fell out")
 THE_DAY_CUE_RE = re.compile(r"(?:(?<![A-Za-z])(?i:on|by|since|until|till|before|after|from|through|thru|of"
                             r"|starting|due|around|about|early|mid|late|to|and|or|-|seen|well|born|\w+ed|appt"
                             r"|appointment|clinic|visit|f/u|follow[- ]?up|d/c|dc|discharge|return|rtc|next|dated?)\s+"
                             r"|\(\s*)(?i:the)\s\Z")
-# ... or closing its clause ("d/c to Maple Rehab the 26th.", "the 4th, then") after a planning word earlier on
+# ... or closing its clause ("d/c to Harbor Rehab the 9th.", "the 3rd, then") after a planning word earlier on
 # the line
 THE_DAY_CLOSE_RE = re.compile(r"[ \t]*(?:[.;,)]|\n|\Z)")
 THE_DAY_PLAN_RE = re.compile(r"(?<![A-Za-z])(?i:d/c|dispo\w*|discharg\w*|anticipat\w*|expected|planned|scheduled"
