@@ -150,6 +150,9 @@ ORG_KEYWORDS = ("Rehabilitation|Orthopedics|Orthopaedics|Apothecary|Rx|Drugs?|El
                 "|Construction|Logistics|Transit|Police\\s+Department|Fire\\s+Department|Dental|Dentistry|Imaging"
                 "|Radiology|Dialysis|Home\\s+Health|Home\\s+Care|Residence|Lodge|Shelter|Ministries|Store|Diner"
                 "|Restaurant|Hotel|Industries|Enterprises|Solutions|Systems|Technologies|Airlines|Railroad|Trucking"
+                # business heads: "Brackenridge Freight", "Tolliver Iron Works" (not the verb: "Works as", "Works nights")
+                "|Freight|Shipping|Lumber|Manufacturing|Works(?![ \\t]+(?:as|at|in|for|on|with|from|part|full|nights?"
+                "|days?|weekends?|out|two|three|\\d))"
                 # practices named by specialty: "Prairie Wind Pulmonology", "Canyon Kidney Care"
                 "|Pulmonology|Pediatrics|Oncology|Hematology|Nephrology|Neurology|Urology|Gastroenterology"
                 "|Dermatology|Endocrinology|Rheumatology|Psychiatry|Obstetrics|Gynecology|Women's\\s+Health"

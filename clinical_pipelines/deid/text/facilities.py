@@ -103,6 +103,10 @@ _ABBREVIATED_WORDS = frozenset("st mt ft univ".split())  # "St. Agnes", "Univ. o
 _COMPANY_ENDINGS = frozenset("co inc corp ltd llc bros".split())  # "Ozark Timber Co." ends the name with its dot
 _HEAD_WORDS = frozenset("""hospital hosp medical center centre med ctr clinic health healthcare system campus pavilion
 institute foundation group associates pharmacy care memorial general regional""".split())
+# words that open a public body's or a hospital's name ("COUNTY EMS", "COMMUNITY HOSPITAL")
+_LEAD_WORDS = frozenset("county community university city".split())
+# private or generic services are no names ("BY PRIVATE AMBULANCE", "VIA ALS EMS")
+_SERVICE_KINDS = frozenset("private commercial als bls".split())
 
 
 def _run_word(word: str, title_text: bool) -> bool:
@@ -111,8 +115,10 @@ def _run_word(word: str, title_text: bool) -> bool:
     low = w.lower()
     if low.endswith("'s"):
         low = low[:-2]
-    if not low or any(ch.isdigit() for ch in low) or low in _NOT_NAME_RUN:
+    if not low or any(ch.isdigit() for ch in low) or low in _NOT_NAME_RUN or low in _SERVICE_KINDS:
         return False
+    if low in _LEAD_WORDS:
+        return True
     if low in STOP_WORDS and low not in _NAME_PREFIXES and low not in _NUMBER_NAMES:
         return False
     if low in _NAME_PREFIXES or low in _HEAD_WORDS or low in US_STATES or w in STATE_ABBR:
@@ -138,11 +144,12 @@ def name_run_start(text: str, lo: int, head: int) -> int:
     """Start of the run of name words that ends right before the facility word at ``head``, looking no further
     back than ``lo``: words joined by spaces only (a comma, colon, full stop or line break ends the run, except
     after "St." / "Mt." or an initial), no function word other than a link between two name words ("University
-    of X", "Brigham and Women's"), no clinical word, verb or demographic word. Returns ``head`` when no name word
+    of X", "Brigham and Women's"), no verb or demographic word, and no clinical word unless a word naming something
+    stands before it ("ASHGROVE HEART & VASCULAR CLINIC"; not "CHEST PAIN CLINIC"). Returns ``head`` when no name word
     stands there ("ESCHAR NOTED IN CENTER", "TRANSFERRED FROM VAMC" keeps "VAMC" only)."""
     toks = [(m.start() + lo, m.end() + lo, m.group()) for m in _RUN_TOKEN_RE.finditer(text[lo:head])]
     title_text = not text[lo:head].isupper() and not text[lo:head].islower()
-    start, nxt = head, head
+    start, nxt, pending = head, head, None
     for s, e, w in reversed(toks):
         gap = text[e:nxt]
         if gap.strip(" \t") and not _wrapped(gap, w, title_text) or (not gap and nxt != head):
@@ -151,14 +158,25 @@ def name_run_start(text: str, lo: int, head: int) -> int:
             break  # a sentence ends there
         low = w.lower()
         if low in _NAME_LINKS:
-            if start == head or (low == "and" and not title_text):
+            if (start == head and pending is None) or (low == "and" and not title_text):
                 break
         elif _run_word(w, title_text):
-            start = s  # a link is kept only when a name word stands before it
-        else:
+            if pending is None or (_names_something(w) and (w[:1].isupper() or not title_text)):
+                start, pending = s, None  # a link is kept only when a name word stands before it
+        elif _specialty_word(w) and (w[:1].isupper() or not title_text):
+            pending = pending if pending is not None else start  # "ASHGROVE HEART & VASCULAR CLINIC": kept only
+        else:                                                     # when a naming word stands before it
             break
         nxt = s
     return start
+
+
+def _specialty_word(word: str) -> bool:
+    """A clinical word that can stand inside a clinic's name in capitals or lower case ("HEART", "KIDNEY",
+    "SPINE"), kept only when a word naming something stands before it (``name_run_start``)."""
+    low = word.rstrip(".").lower()
+    return (low.isalpha() and len(low) >= 4 and low not in _NOT_NAME_RUN and low not in STOP_WORDS and not is_misspelled_word(low)
+            and is_clinical_word(low))
 
 
 def name_run_end(text: str, start: int, hi: int) -> int:

@@ -41,7 +41,7 @@ ORG_KEYWORD_RE = re.compile(
 _ORG_TAIL_WORDS_RE = re.compile(rf"(?:{_ORG_KW_ANY}|Unit|Department|Dept|Hospital|Clinic|Center|Centre|Health|Care"
                                 rf"|Medical|Institute|Associates|Partners|Group)(?:\s+\S+){{0,2}}", re.I)
 ORG_CONTEXT_RE = re.compile(
-    r"(?i:\bworks?\b(?:[ \t]+[a-z-]+){0,4}?[ \t]+(?:at|for)|\bemployed[ \t]+(?:at|by)|\bretired[ \t]+from|\bworked[ \t]+"
+    r"(?i:\bworks?\b(?:\s+[a-z-]+){0,4}?\s+(?:at|for)|\bemployed[ \t]+(?:at|by)|\bretired[ \t]+from|\bworked[ \t]+"
     r"(?:at|for)|\bjob[ \t]+at|\bvolunteers?[ \t]+at|\bd/c[ \t]+to|\bdischarged?[ \t]+to|\btransfer(?:red)?[ \t]+"
     r"(?:to|from)|\badmitted[ \t]+to|\bpharmacy[ \t]*:|\blocation[ \t]*:|\bfacility[ \t]*:|\bsite[ \t]*:|\bhospital[ \t]*:"
     r"|\bemployer[ \t]*:|\bimplanted[ \t]+(?:\S+[ \t]+){0,4}?at|\bseen[ \t]+at|\bfollowed[ \t]+at|\bresides[ \t]+at"
@@ -82,7 +82,8 @@ def _place_or_facility_words(words: str) -> int:
 _CARE_TAIL_RE = re.compile(
     r"(?i:HOSPITAL|CLINIC|MEDICAL|HEALTH|HEALTHCARE|INFIRMARY|HOSPICE|PHARMACY|APOTHECARY|NURSING|REHAB\w*|ORTHOPA?EDICS"
     r"|CARDIOLOGY|PULMONOLOGY|PEDIATRICS|ONCOLOGY|NEPHROLOGY|NEUROLOGY|UROLOGY|DERMATOLOGY|RADIOLOGY|IMAGING|DIALYSIS"
-    r"|PHYSICIANS|ASSOCIATES|INSTITUTE|LABORATOR\w+|URGENT\s+CARE|CENTER|CENTRE|MEMORIAL)\b[^A-Za-z]*$")
+    r"|PHYSICIANS|ASSOCIATES|INSTITUTE|LABORATOR\w+|URGENT\s+CARE|CENTER|CENTRE|MEMORIAL|PRACTICE|EMS|AMBULANCE"
+    r"|RESCUE|FREIGHT|WORKS)(?:[ \t]+(?:UNIT|DEPARTMENT|DEPT|PROGRAM|SERVICES?))?\b[^A-Za-z]*$")
 
 
 def find_named_hospitals(text: str) -> list[Candidate]:
