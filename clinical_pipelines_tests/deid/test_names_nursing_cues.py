@@ -134,3 +134,30 @@ def test_bedside_cue_variants(text, name):
 ])
 def test_cues_without_a_name_stay(text):
     assert not find_names(text)
+
+
+@pytest.mark.parametrize("text,name", [
+    ("RT Thaddeus in to suction", "Thaddeus"), ("rrt thaddeus aware", "thaddeus"), ("OT Thaddeus worked with pt", "Thaddeus"),
+    ("SW INGRID FOLLOWING", "INGRID"), ("sw ingrid following", "ingrid"), ("CM Ingrid aware of dispo", "Ingrid"),
+    ("Pt seen by PT (Thaddeus)", "Thaddeus"), ("RN (Leticia Moss) notified", "Leticia Moss"),
+    ("Thaddeus from RT aware", "Thaddeus"), ("thaddeus from pharmacy called", "thaddeus"),
+    ("Spoke to Leticia Moss from case management", "Leticia Moss"),
+    ("report to leticia rn", "leticia"), ("Report given to Leticia, RN", "Leticia"), ("d/w ernestine np", "ernestine"),
+    ("thx, leticia", "leticia"), ("Thanks! Ernestine", "Ernestine"), ("thank you - Leticia Moss", "Leticia Moss"),
+    ("Pt stable.\nL.Moss, RN", "L.Moss"),
+])
+def test_bedside_hand_off_forms(text, name):
+    assert covered(text, name)
+
+
+@pytest.mark.parametrize("text", [
+    "PT WEANED TO 40%", "RT CHANGED TRACH TIES", "RT in to suction", "rt aware of sats", "pt in to see pt",
+    "OT worked with pt on ADLs", "pt from ER", "team from cardiology at bedside", "Call from pharmacy re dose",
+    "Staff from lab called", "someone from PT will come", "results from lab pending", "report given to oncoming rn",
+    "report given to night RN", "per protocol rn", "d/w charge rn", "thanks, team", "thank you for consult",
+    "RN (primary) notified", "MD (resident) aware", "PT (physical therapy) consulted", "seen by PT (eval done)",
+    "NP (nasal prongs) 2L", "RT suctioned pt", "RN PAGED MD", "SW following for dispo", "pt rose to chair with assist",
+    "Nurse in to see pt", "transported from CT", "Report to ICU RN", "thanks, will follow",
+])
+def test_hand_off_cues_without_a_name_stay(text):
+    assert not find_names(text)

@@ -12,6 +12,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from ..gazetteer import load_gazetteers
 from ..vocab import (AMBIGUOUS_SURNAMES, ANCHOR_STOP, CREDENTIALS, EPONYM_FOLLOWERS, NON_NAME_TERMS, NOT_NAME_WORDS,
                      STATE_ABBR, TITLE_WORDS, US_STATES)
+from .name_bedside import find_bedside_names
 from .name_contexts import NOT_INITIALS, find_context_names, lower_hyphen_tail_ends_name, plain_name_word
 from .safelist import is_census_name, is_clinical_word, is_known_word, is_misspelled_word, is_safe_word, word_zipf
 from .spans import Candidate
@@ -387,7 +388,7 @@ _SIGNOFF_ABBR = ("rn lpn lvn np md pa cna rrt crt bsn msn slp rd msw lcsw licsw 
 _SIGNOFF_CRED = ("(?i:(?:" + "|".join(r"\.?".join(a) for a in sorted(_SIGNOFF_ABBR, key=len, reverse=True))
                  + r"|[af]np|pharmd|ld|sn|student[ \t]+nurse|(?:pt|ot|rn|np|pa|sw|rt)[ \t]+student)\.?(?:-(?:c|bc))?)")
 SIGNOFF_LINE_RE = re.compile(
-    rf"(?:^[ \t]*(?:-{{1,2}}|~)?[ \t]*|(?<=[.!?;])[ \t]+(?:-{{1,2}}[ \t]*)?)((?:(?:[A-Za-z]\.?|{_NAME_WORD})[ \t]+){{0,3}}{_NAME_WORD})(?:[ \t]*,[ \t]*|[ \t]+)"
+    rf"(?:^[ \t]*(?:-{{1,2}}|~)?[ \t]*|(?<=[.!?;])[ \t]+(?:-{{1,2}}[ \t]*)?)((?:[A-Za-z]\.[ \t]*|(?:[A-Za-z]|{_NAME_WORD})[ \t]+){{0,3}}{_NAME_WORD})(?:[ \t]*,[ \t]*|[ \t]+)"
     rf"{_SIGNOFF_CRED}"
     rf"(?:[ \t]*[/,][ \t]*{_SIGNOFF_CRED})*[ \t]*\.?[ \t]*$", re.M)
 _PERSON_AFTER = (r"(?:made[ \t]+aware|aware|notified|paged|ordered|placing|placed|in[ \t]+to|at[ \t]+(?:the[ \t]+)?bedside|"
@@ -471,7 +472,7 @@ def find_nursing_names(text: str) -> list[Candidate]:
             w = WORD_RE.findall(m.group(1))
             if len(w) == 2 and _first_last(w[0], w[1]):
                 out.append(Candidate(m.start(1), m.end(1), "NAME", 0.85))
-    return out
+    return out + find_bedside_names(text)
 
 
 def _drop_possessive(text: str, c: Candidate) -> Candidate:
