@@ -144,7 +144,7 @@ def test_cues_without_a_name_stay(text):
     ("Spoke to Leticia Moss from case management", "Leticia Moss"),
     ("report to leticia rn", "leticia"), ("Report given to Leticia, RN", "Leticia"), ("d/w ernestine np", "ernestine"),
     ("thx, leticia", "leticia"), ("Thanks! Ernestine", "Ernestine"), ("thank you - Leticia Moss", "Leticia Moss"),
-    ("Pt stable.\nL.Moss, RN", "L.Moss"),
+    ("Pt stable.\nL.Moss, RN", "L.Moss"), ("szabo np aware", "szabo"), ("OKONJO MD NOTIFIED", "OKONJO"),
 ])
 def test_bedside_hand_off_forms(text, name):
     assert covered(text, name)
@@ -157,7 +157,8 @@ def test_bedside_hand_off_forms(text, name):
     "report given to night RN", "per protocol rn", "d/w charge rn", "thanks, team", "thank you for consult",
     "RN (primary) notified", "MD (resident) aware", "PT (physical therapy) consulted", "seen by PT (eval done)",
     "NP (nasal prongs) 2L", "RT suctioned pt", "RN PAGED MD", "SW following for dispo", "pt rose to chair with assist",
-    "Nurse in to see pt", "transported from CT", "Report to ICU RN", "thanks, will follow",
+    "Nurse in to see pt", "transported from CT", "Report to ICU RN", "thanks, will follow", "TEAM MD AWARE",
+    "renal np aware", "covering md notified", "charge rn notified", "ortho pa aware", "surgical ho paged",
 ])
 def test_hand_off_cues_without_a_name_stay(text):
     assert not find_names(text)

@@ -1,8 +1,8 @@
 """Person names (HIPAA Safe Harbor identifier (A), 45 CFR 164.514(b)(2)(i)(A)) in bedside hand-off forms, in any
-case: a role abbreviation and a first name before a bedside verb ("RT Gunnar in to suction", "sw ingrid following"),
-a name in brackets after a role ("seen by PT (Gunnar)"), a name from a department ("gunnar from pharmacy called"),
-a first name and a credential after a hand-off cue ("report to leticia rn") and a name after a closing word at the
-end of a line ("thx, leticia").
+case: a role abbreviation and a first name before a bedside verb ("RT Thaddeus in to suction", "sw ingrid following"),
+a name in brackets after a role ("seen by PT (Thaddeus)"), a name from a department ("thaddeus from pharmacy called"),
+a first name and a credential after a hand-off cue ("report to leticia rn"), a name after a closing word at the
+end of a line ("thx, leticia") and a surname before a credential and a notification verb ("szabo np aware").
 
 Every form checks the word itself: a name-like word (``plain_name_word``) or a census first name in Title case;
 stop words, clinical words and abbreviations never count ("PT WEANED", "team from cardiology", "thanks, team").
@@ -34,6 +34,9 @@ HANDOFF_NAME_CRED_RE = re.compile(
     rf"(?<![\w/-])(?i:report[ \t]+(?:given[ \t]+)?to|handoff[ \t]+to|hand-off[ \t]+to|care[ \t]+(?:turned[ \t]+over|"
     rf"transferred)[ \t]+to|per|to|with|by|d/w|s/w)[ \t]+({_W}(?:[ \t]+{_W})?)[ \t]*,?[ \t]+"
     rf"(?i:rn|lpn|np|md|pa-c|rrt|cna)\b")
+# a surname, a credential and a notification verb ("szabo np aware", "OKAFOR MD NOTIFIED")
+NAME_CRED_AWARE_RE = re.compile(rf"(?<![\w/'’-])({_W})[ \t]+(?i:np|md|rn|pa|do|ho)[ \t]+"
+                                rf"(?i:(?:made[ \t]+)?aware|notified|paged|informed|updated)\b")
 CLOSER_NAME_RE = re.compile(
     rf"(?i:\b(?:thanks|thank[ \t]+you|thx|tx|cheers))[ \t]*[,!-]?[ \t]*({_W}(?:[ \t]+{_W})?)[ \t]*[.!]?[ \t]*$", re.M)
 
@@ -52,7 +55,8 @@ def _named(words: list[str]) -> bool:
 def find_bedside_names(text: str) -> list[Candidate]:
     """The hand-off forms of the module docstring (score 0.85)."""
     out = []
-    for rx in (ROLE_NAME_VERB_RE, ROLE_BRACKET_NAME_RE, NAME_FROM_DEPT_RE, HANDOFF_NAME_CRED_RE, CLOSER_NAME_RE):
+    for rx in (ROLE_NAME_VERB_RE, ROLE_BRACKET_NAME_RE, NAME_FROM_DEPT_RE, HANDOFF_NAME_CRED_RE, CLOSER_NAME_RE,
+               NAME_CRED_AWARE_RE):
         for m in rx.finditer(text):
             words = m.group(1).split()
             if rx is NAME_FROM_DEPT_RE and len(words) == 2 and not _named(words):
