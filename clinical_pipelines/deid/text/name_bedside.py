@@ -2,7 +2,8 @@
 case: a role abbreviation and a first name before a bedside verb ("RT Thaddeus in to suction", "sw ingrid following"),
 a name in brackets after a role ("seen by PT (Thaddeus)"), a name from a department ("thaddeus from pharmacy called"),
 a first name and a credential after a hand-off cue ("report to leticia rn"), a name after a closing word at the
-end of a line ("thx, leticia") and a surname before a credential and a notification verb ("szabo np aware").
+end of a line ("thx, leticia"), a surname before a credential and a notification verb ("szabo np aware") and a bare
+name-like surname opening a sentence before one ("Abernathy paged").
 
 Every form checks the word itself: a name-like word (``plain_name_word``) or a census first name in Title case;
 stop words, clinical words and abbreviations never count ("PT WEANED", "team from cardiology", "thanks, team").
@@ -37,6 +38,9 @@ HANDOFF_NAME_CRED_RE = re.compile(
 # a surname, a credential and a notification verb ("szabo np aware", "OKAFOR MD NOTIFIED")
 NAME_CRED_AWARE_RE = re.compile(rf"(?<![\w/'’-])({_W})[ \t]+(?i:np|md|rn|pa|do|ho)[ \t]+"
                                 rf"(?i:(?:made[ \t]+)?aware|notified|paged|informed|updated)\b")
+# a bare surname opening a sentence before a notification verb ("Abernathy paged re: SBP", "okonjo notified")
+SURNAME_AWARE_RE = re.compile(rf"(?:^|(?<=[.;!?])[ \t]+)[ \t]*({_W})[ \t]+"
+                              rf"(?i:(?:made[ \t]+)?aware|notified|paged|informed|updated)\b", re.M)
 CLOSER_NAME_RE = re.compile(
     rf"(?i:\b(?:thanks|thank[ \t]+you|thx|tx|cheers))[ \t]*[,!-]?[ \t]*({_W}(?:[ \t]+{_W})?)[ \t]*[.!]?[ \t]*$", re.M)
 
@@ -56,7 +60,7 @@ def find_bedside_names(text: str) -> list[Candidate]:
     """The hand-off forms of the module docstring (score 0.85)."""
     out = []
     for rx in (ROLE_NAME_VERB_RE, ROLE_BRACKET_NAME_RE, NAME_FROM_DEPT_RE, HANDOFF_NAME_CRED_RE, CLOSER_NAME_RE,
-               NAME_CRED_AWARE_RE):
+               NAME_CRED_AWARE_RE, SURNAME_AWARE_RE):
         for m in rx.finditer(text):
             words = m.group(1).split()
             if rx is NAME_FROM_DEPT_RE and len(words) == 2 and not _named(words):

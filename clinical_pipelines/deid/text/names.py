@@ -408,9 +408,6 @@ NAME_AWARE_RE = re.compile(rf"(?<![\w'’-])({_NAME_WORD}[ \t]+{_NAME_WORD})[ \t
 ROLE_AWARE_RE = re.compile(
     rf"(?<![\w/-])(?i:md|np|rn|pa|ho|resident|fellow|attending|intern|surgeon|team)[ \t]+({_NAME_WORD})[ \t]+"
     rf"(?i:(?:made[ \t]+)?aware|notified|paged)\b")
-# a bare surname opening a sentence before a notification verb ("Abernathy paged re: SBP", "okonjo notified")
-SURNAME_AWARE_RE = re.compile(rf"(?:^|(?<=[.;!?])[ \t]+)[ \t]*({_NAME_WORD})[ \t]+"
-                              rf"(?i:(?:made[ \t]+)?aware|notified|paged|informed|updated)\b", re.M)
 ROLE_FIRST_LAST_RE = re.compile(
     rf"(?<![\w/-])(?i:nurse|rn|np|md|pa|resident|fellow|attending|intern|therapist|sw|social[ \t]+worker|"
     rf"case[ \t]+manager|chaplain|pharmacist|dietitian)[ \t]+({_NAME_WORD})[ \t]+({_NAME_WORD})")
@@ -454,9 +451,6 @@ def find_nursing_names(text: str) -> list[Candidate]:
     for m in ROLE_AWARE_RE.finditer(text):  # "md wyman aware", "NP OKAFOR NOTIFIED"
         w = m.group(1)
         if plain_name_word(w) or (w.lower() in load_gazetteers()[0] and w.lower() not in STOP_WORDS):
-            out.append(Candidate(m.start(1), m.end(1), "NAME", 0.85))
-    for m in SURNAME_AWARE_RE.finditer(text):  # "Abernathy paged"; never "Cardiology paged", "Team aware"
-        if plain_name_word(m.group(1)) and not is_clinical_word(m.group(1)):
             out.append(Candidate(m.start(1), m.end(1), "NAME", 0.85))
     for m in ROLE_FIRST_LAST_RE.finditer(text):  # "psych nurse leslie okafor", "RN DANA KOVAC"
         if m.group(1).lower() in load_gazetteers()[0] and _first_last(m.group(1), m.group(2)):
