@@ -268,6 +268,14 @@ def words_pattern(value: str, usps: bool = False) -> str | None:
     return r"(?<!\w)" + r"[\s,.-]*".join(alts) + (r"\.?(?!\w)" if usps else r"(?!\w)")
 
 
+def _name_probe(part: str) -> str:
+    """The literal a name part's pattern needs in the lower-cased text: the whole part, cut before the first
+    letter that case-insensitive matching also pairs with a non-ASCII letter (i, k, s: dotless i, Kelvin sign,
+    long s), and at least its first four letters, so the probe never rules out a text the pattern matches."""
+    cut = next((i for i, c in enumerate(part) if c in "iks" and i >= 4), len(part))
+    return part[:cut]
+
+
 def name_entries(value: str) -> list[DenyEntry]:
     """Each name token alone (hyphenated parts too, apostrophes optional, possessive), one entry per name."""
     pats, probes = [], []
@@ -277,7 +285,7 @@ def name_entries(value: str) -> list[DenyEntry]:
             if len(part) < 2 or low in NOT_NAME_WORDS or low in NON_NAME_TERMS:
                 continue
             pats.append(re.escape(part).replace("'", "'?"))
-            probes.append(max(low.split("'"), key=len)[:4])
+            probes.append(_name_probe(max(low.split("'"), key=len)))
     if not pats:
         return []
     return [DenyEntry(r"(?<!\w)(?:" + "|".join(dict.fromkeys(pats)) + r")(?:'s)?(?!\w)", "NAME",
@@ -293,11 +301,16 @@ def deny_entries(known: Mapping[str, Sequence[str]] | None) -> list[DenyEntry]:
         if isinstance(values, str):
             values = [values]
         for raw in values or ():
-            v = fold_value(str(raw)).strip()
+            v = _folded(str(raw))
             if len(v) < 2:
                 continue
             out.extend(_value_entries(kind, t, v))
     return out
+
+
+@functools.lru_cache(maxsize=50_000)
+def _folded(raw: str) -> str:
+    return fold_value(raw).strip()
 
 
 @functools.lru_cache(maxsize=50_000)
