@@ -53,7 +53,7 @@ class ClinicalTextDeidentifier:
 
     def __init__(self, policy: DeidPolicy | None = None, *, key: bytes | None = None, batch_size: int | None = None,
                  n_process: int | None = None, ner_window_words: int | None = None):
-        from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+        from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry
         from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
 
         self.policy = policy or load_deid_policy()
@@ -83,7 +83,20 @@ class ClinicalTextDeidentifier:
             ner_model_configuration=NerModelConfiguration(labels_to_ignore=[]))
         self.nlp_engine.load()
         registry = RecognizerRegistry(recognizers=build_recognizers(), supported_languages=["en"])
-        self.analyzer = AnalyzerEngine(
+
+        class _Analyzer(AnalyzerEngine):
+            def _enhance_using_context(self, text, raw_results, nlp_artifacts, recognizers, context=None):
+                # No recogniser here overrides the recogniser-level enhancement (a no-op that Presidio calls once
+                # per recogniser with the results regrouped, in the order they were found): only the context
+                # enhancer runs, on the same results in the same order.
+                if any(type(r).enhance_using_context is not EntityRecognizer.enhance_using_context
+                       for r in recognizers):
+                    return super()._enhance_using_context(text, raw_results, nlp_artifacts, recognizers, context)
+                return self.context_aware_enhancer.enhance_using_context(
+                    text=text, raw_results=raw_results, nlp_artifacts=nlp_artifacts, recognizers=recognizers,
+                    context=context)
+
+        self.analyzer = _Analyzer(
             registry=registry, nlp_engine=self.nlp_engine, supported_languages=["en"],
             default_score_threshold=tp.score_threshold,
             context_aware_enhancer=make_enhancer(tp.score_threshold))
