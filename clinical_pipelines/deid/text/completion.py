@@ -60,11 +60,12 @@ def propagate_names(text: str, spans: list[Span]) -> list[Span]:
 # the surname ("ICU team: Fernanda [Oyelaran]") or only the first name. The span grows over directly adjacent
 # (one space or tab, same line) plausible name parts: to the left census first names, initials ("J.") and
 # lower-case particles ("van der"); to the right, after a span made only of first names / initials, optional
-# initials and particles followed by one capitalised surname-like word. Titles, credentials, clinical words,
-# section headers, calendar words and stop words never join a span.
+# initials and particles followed by one capitalised surname-like word, also across one line break of hard-wrapped
+# text when that word is not a heading ("neighbor (Yusuf\nIvanova) nearby"; never "Yusuf\nPlan:"). Titles,
+# credentials, clinical words, section headers, calendar words and stop words never join a span.
 _NC_TOKEN = r"[A-Za-z][A-Za-z'’]*(?:-[A-Za-z][A-Za-z'’]*)*\.?"
 _NC_LEFT_RE = re.compile(rf"(?<![\w'’.-])({_NC_TOKEN})[ \t]$")
-_NC_RIGHT_RE = re.compile(rf"[ \t]({_NC_TOKEN})(?![\w'’-])")
+_NC_RIGHT_RE = re.compile(rf"(?:[ \t]|[ \t]*\n(?![ \t]*\n)[ \t]*)({_NC_TOKEN})(?![\w'’-]|[ \t]*:)")
 _NC_ATTACHED_LEFT_RE = re.compile(r"(?<![\w'’-])(?:[A-Z][A-Za-z'’]*-|[OD]['’])$")  # "Bello-|Okonkwo", "O'|Brien"
 _NC_ATTACHED_RIGHT_RE = re.compile(r"(?:-[A-Z][A-Za-z'’]*)+(?![\w'’-])")          # "Maria|-Luisa"
 _NC_INITIAL_RE = re.compile(r"[A-Z]\.")

@@ -1,0 +1,53 @@
+"""A month/day before a hospital-day or post-op-day count is a date even after a title dash; a first name and its
+surname split by one line break of hard-wrapped text are one name; a heading after the break is not."""
+import pytest
+
+from clinical_pipelines.deid.text import ClinicalTextDeidentifier
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return ClinicalTextDeidentifier()
+
+
+def _out(engine, text):
+    return engine.deidentify([text])[0].text
+
+
+@pytest.mark.parametrize("text, gone", [
+    ("Daily progress note - 4/6 HD#2\n\nS: slept well", "4/6"),
+    ("Progress note - 9/10 POD #3", "9/10"),
+    ("ICU note - 5/5 HD 4", "5/5"),
+    ("Daily progress note - 3/4 hospital day 2", "3/4"),
+    ("Surgery note: 2/6, POD#1", "2/6"),
+])
+def test_month_day_before_a_hospital_day_is_a_date(engine, text, gone):
+    assert gone not in _out(engine, text)
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("strength 5/5 today", "5/5"),
+    ("Pain 4/10 - 5/10 day 2", "4/10"),
+    ("PEEP 5/5 overnight", "5/5"),
+])
+def test_scores_stay(engine, text, kept):
+    assert kept in _out(engine, text)
+
+
+@pytest.mark.parametrize("text, gone", [
+    ("Lives independently in Omaha, NE; neighbor (Maria\nIvanova) nearby.", "Ivanova"),
+    ("lives with neighbor Maria\nKowalczyk nearby", "Kowalczyk"),
+    ("Contact: daughter (Linda\nOyelaran) at home", "Oyelaran"),
+    ("husband John\r\nMbeki at bedside", "Mbeki"),
+])
+def test_surname_after_one_line_break_joins_the_first_name(engine, text, gone):
+    assert gone not in _out(engine, text)
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("Seen with daughter Maria\nPlan: continue", "Plan"),
+    ("Seen with daughter Maria\n\nAssessment stable", "Assessment"),
+    ("son John\nMRI today", "MRI"),
+])
+def test_heading_after_a_line_break_stays(engine, text, kept):
+    assert kept in _out(engine, text)
