@@ -51,3 +51,36 @@ def test_surname_after_one_line_break_joins_the_first_name(engine, text, gone):
 ])
 def test_heading_after_a_line_break_stays(engine, text, kept):
     assert kept in _out(engine, text)
+
+
+@pytest.mark.parametrize("text, gone", [
+    ("Dispo: anticipate d/c to St. Brigid's Hospital the 22nd.\n", "22nd"),
+    ("Plan: discharge to St. Jude Rehab the 3rd.", "3rd"),
+    ("Return to clinic in 5 weeks (9/10). Call with questions.", "9/10"),
+    ("RTC in 3 wks (2/10).", "2/10"),
+])
+def test_planning_line_dates(engine, text, gone):
+    assert gone not in _out(engine, text)
+
+
+@pytest.mark.parametrize("text, gone", [
+    ("F/u with BIANCHI, ANAND at clinic on Monday.", "ANAND"),
+    ("F/u with WILSON, LORRAINE at the heart clinic.", "LORRAINE"),
+    ("Seen with PARK, BEATRICE today.", "BEATRICE"),
+    ("F/U WITH DR. LE AT THE CLINIC.", " LE "),
+    ("Seen by Dr. Ng today.", "Ng"),
+    ("Dr Vo called back.", "Vo"),
+])
+def test_names_after_with_and_short_doctor_surnames(engine, text, gone):
+    assert gone not in _out(engine, text)
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("NGT TO LIS, DRAINING BILE", "DRAINING"),
+    ("treated with aspirin, heparin and fluids", "heparin"),
+    ("pt with CHF, CAD, HTN", "CAD"),
+    ("started with LASIX, LOPRESSOR", "LOPRESSOR"),
+    ("NG tube placed, LE edema 2+", "LE edema"),
+])
+def test_clinical_lists_after_with_stay(engine, text, kept):
+    assert kept in _out(engine, text)

@@ -124,7 +124,7 @@ THE_DAY_CUE_RE = re.compile(r"(?:(?<![A-Za-z])(?i:on|by|since|until|till|before|
 THE_DAY_CLOSE_RE = re.compile(r"[ \t]*(?:[.;,)]|\n|\Z)")
 THE_DAY_PLAN_RE = re.compile(r"(?<![A-Za-z])(?i:d/c|dispo\w*|discharg\w*|anticipat\w*|expected|planned|scheduled"
                              r"|appt|appointment|follow[- ]?up|f/u|return\w*|rtc|transfer\w*|clinic|seen|visit)"
-                             r"(?![A-Za-z])[^\n.;]{0,60}\Z")
+                             r"(?![A-Za-z])(?:[^\n.;]|(?<=[A-Z])\.|(?<=[A-Z][a-z])\.(?=[ \t][A-Z])){0,60}\Z")
 # ... or followed by a time or "of this month" ("the 3rd at 10:00", "the 9th in the morning")
 THE_DAY_AFTER_RE = re.compile(r"\s+(?:(?i:at|@)\s*\d|(?i:in\s+the\s+(?:morning|afternoon|evening)|at\s+(?:noon"
                               r"|midnight)|of\s+(?:this|last|next|the)\s+month)\b)")

@@ -120,7 +120,8 @@ def month_day_at(text: str, start: int) -> Candidate | None:
                or MD_AFTER_CUE_RE.match(text, m.end()) is not None or bool(line_start))
         weak = (word_cue is not None and MD_WEAK_CUE_RE.search(pre) and not line_start
                 and TIME_AFTER_RE.match(text, m.end()) is None and SEEN_WELL_RE.search(pre) is None
-                and MD_AFTER_CUE_RE.match(text, m.end()) is None)   # "note - 4/6 HD#2": a hospital day is strong
+                and MD_AFTER_CUE_RE.match(text, m.end()) is None    # "note - 4/6 HD#2": a hospital day is strong
+                and MD_PLAN_CUE_RE.search(text, max(0, m.start() - 56), m.start()) is None)  # "RTC in 5 wks (9/10)"
         strong = cue and not weak
         if (day_first or (a, b) in _COMMON_FRACTIONS or a == b or (b in _SCALE_MAX and a <= b)) and not strong:
             if _event_scale_pair(text, m.start(), m.end(), a, b, day_first):

@@ -309,6 +309,28 @@ def _cued_last_first(last: str, first: str) -> bool:
                                and p not in NOT_NAME_WORDS for p in parts) and plain_name_word(first)
 
 
+_SHORT_SURNAME_RE = re.compile(r"[A-Za-z]{2,3}(?![\w'’-])")
+
+
+def _short_surname_after_doctor(text: str, m: re.Match) -> tuple[int, int] | None:
+    """A two- or three-letter census surname right after "Dr"/"Dr." ("Dr. Ng", "DR. LE", "Dr Vo"), which the
+    abbreviation lists would otherwise keep (NG tube, LE edema): after a doctor's title it is a surname."""
+    if text[m.start():m.start(1)].strip(" \t.").lower() not in ("dr", "drs"):
+        return None
+    w = _SHORT_SURNAME_RE.match(text, m.start(1))
+    if not w or w.group().lower() not in load_gazetteers()[1] or w.group().lower() in STOP_WORDS:
+        return None
+    return w.span()
+
+
+def _census_pair(last: str, first: str) -> bool:
+    """After a person cue ("F/u with BIANCHI, ANAND"): a name-like surname and a census name that is no clinical
+    word, stop word or credential."""
+    fl = first.lower()
+    return (plain_name_word(last) and is_census_name(first) and not is_clinical_word(first)
+            and fl not in STOP_WORDS and fl not in NON_NAME_TERMS and fl not in CREDENTIALS)
+
+
 _LAST_FIRST_FULL_RE = re.compile(rf"({_NAME_TOKEN}),[ \t]*({_NAME_TOKEN})(?:[ \t]{_INITIAL})?")
 # after a header "LAST, FIRST": an identifier field or a bracketed number ("(5520)", "ID:637-87-83", "| DOB ...")
 _HEADER_ID_AFTER_RE = re.compile(r"[ \t]*(?:\|[ \t]*)?(?:\(\d|(?:DOB|MRN|MR#|ID|Age)\b)", re.I)
@@ -320,6 +342,9 @@ def _cue_names(text: str) -> tuple[list[Candidate], list[Candidate]]:
     for rx in (TITLE_NAME_RE, WORD_TITLE_NAME_RE, ROLE_NAME_RE, FIELD_NAME_RE, RELATION_NAME_RE, CRED_NAME_RE):
         for m in rx.finditer(text):
             s, e = trim_name(text, m.start(1), m.end(1), anchored=rx is not CRED_NAME_RE, cred=rx is CRED_NAME_RE)
+            if rx is TITLE_NAME_RE and (short := _short_surname_after_doctor(text, m)):
+                strong.append(Candidate(short[0], short[1], "NAME", 0.85))  # "Dr. Ng", "DR. LE"
+                continue
             if e <= s:
                 continue
             if rx is CRED_NAME_RE:
@@ -358,7 +383,8 @@ def find_names(text: str) -> list[Candidate]:
     strong += cued  # checked word by word already (``_first_word_ok``, ``_name_run_end``)
     out: list[Candidate] = []
     for m in CUE_LAST_FIRST_RE.finditer(text):
-        if _plain_last_first(m.group(1), m.group(2)):  # "THOMAS, TARIQ"; never "CHF, CAD" or "LIS, DRAINING"
+        if _plain_last_first(m.group(1), m.group(2)) or _cued_last_first(m.group(1), m.group(2)) \
+                or _census_pair(m.group(1), m.group(2)):  # "THOMAS, TARIQ"; never "CHF, CAD" or "LIS, DRAINING"
             strong.append(Candidate(m.start(1), m.end(), "NAME", 0.85))
     for m in LAST_FIRST_RE.finditer(text):
         words = WORD_RE.findall(m.group(1))
