@@ -314,6 +314,6 @@ def test_lower_case_first_name_and_unknown_surname_without_a_cue(text, name):
     "pt jean jacket at bedside", "faith based support offered",
 ])
 def test_lower_case_word_pairs_that_are_no_names(text):
-    from clinical_pipelines.deid.text.names import find_nursing_names
+    from clinical_pipelines.deid.text.name_signoffs import find_nursing_names
 
     assert not find_nursing_names(text)
