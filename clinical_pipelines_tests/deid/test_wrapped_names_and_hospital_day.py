@@ -84,3 +84,19 @@ def test_names_after_with_and_short_doctor_surnames(engine, text, gone):
 ])
 def test_clinical_lists_after_with_stay(engine, text, kept):
     assert kept in _out(engine, text)
+
+
+@pytest.mark.parametrize("text, gone", [
+    ("pt resting.\nsigned m. okafor rn bsn", "okafor"),
+    ("ok\nsigned a. delacroix rn", "delacroix"),
+    ("ok\nsigned by: k. rowe, rn", "rowe"),
+    ("ok\nElectronically signed by: t vukovic rn", "vukovic"),
+    ("ok\nj. parrilli rn bsn", "parrilli"),
+])
+def test_signed_sign_off_lines_in_lower_case(engine, text, gone):
+    assert gone not in _out(engine, text)
+
+
+@pytest.mark.parametrize("text", ["consent signed rn", "IV placed by rn", "form signed by rn"])
+def test_signed_without_a_name_stays(engine, text):
+    assert _out(engine, text) == text

@@ -30,9 +30,9 @@ _SIGNOFF_ABBR = ("rn lpn lvn np md pa cna rrt crt bsn msn slp rd msw lcsw licsw 
 _SIGNOFF_CRED = ("(?i:(?:" + "|".join(r"\.?".join(a) for a in sorted(_SIGNOFF_ABBR, key=len, reverse=True))
                  + r"|[af]np|pharmd|ld|sn|student[ \t]+nurse|(?:pt|ot|rn|np|pa|sw|rt)[ \t]+student)\.?(?:-(?:c|bc))?)")
 SIGNOFF_LINE_RE = re.compile(
-    rf"(?:^[ \t]*(?:-{{1,2}}|~)?[ \t]*|(?<=[.!?;])[ \t]+(?:-{{1,2}}[ \t]*)?)((?:[A-Za-z]\.[ \t]*|(?:[A-Za-z]|{_NAME_WORD})[ \t]+){{0,3}}{_NAME_WORD})(?:[ \t]*,[ \t]*|[ \t]+)"
+    rf"(?:^[ \t]*(?:-{{1,2}}|~)?[ \t]*(?:(?i:(?:electronically[ \t]+)?signed(?:[ \t]+by)?|e-?signed)[ \t]*:?[ \t]*)?|(?<=[.!?;])[ \t]+(?:-{{1,2}}[ \t]*)?)((?:[A-Za-z]\.[ \t]*|(?:[A-Za-z]|{_NAME_WORD})[ \t]+){{0,3}}?{_NAME_WORD})(?:[ \t]*,[ \t]*|[ \t]+)"
     rf"{_SIGNOFF_CRED}"
-    rf"(?:[ \t]*[/,][ \t]*{_SIGNOFF_CRED})*[ \t]*\.?[ \t]*$", re.M)
+    rf"(?:(?:[ \t]*[/,][ \t]*|[ \t]+){_SIGNOFF_CRED})*[ \t]*\.?[ \t]*$", re.M)
 _PERSON_AFTER = (r"(?:made[ \t]+aware|aware|notified|paged|ordered|placing|placed|in[ \t]+to|at[ \t]+(?:the[ \t]+)?bedside|"
                  r"called|spoke|informed|updated|consulted|examined|saw|wrote|removed|inserted|changed|states|said|"
                  r"here|present|to[ \t]+see|in[ \t]+to[ \t]+see)")
