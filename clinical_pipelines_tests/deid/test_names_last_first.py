@@ -5,17 +5,7 @@ field or a bracketed number after it); comma lists of clinical words stay. All n
 are written for these tests."""
 import pytest
 
-from clinical_pipelines.deid.text.names import find_names
-
-
-def covered(text, phrase):
-    i = text.index(phrase)
-    return any(c.start <= i and c.end >= i + len(phrase) for c in find_names(text))
-
-
-def touched(text, phrase):
-    i = text.index(phrase)
-    return any(c.start < i + len(phrase) and c.end > i for c in find_names(text))
+from clinical_pipelines_tests.deid._name_helpers import covered, touched
 
 
 @pytest.mark.parametrize("text,name", [

@@ -6,20 +6,12 @@ import pytest
 
 from clinical_pipelines.deid.text.names import find_names
 
+from clinical_pipelines_tests.deid._name_helpers import covered, touched
+
 
 def found(text):
     """Every text piece a name finder marks."""
     return {text[c.start:c.end] for c in find_names(text)}
-
-
-def covered(text, phrase):
-    i = text.index(phrase)
-    return any(c.start <= i and c.end >= i + len(phrase) for c in find_names(text))
-
-
-def touched(text, phrase):
-    i = text.index(phrase)
-    return any(c.start < i + len(phrase) and c.end > i for c in find_names(text))
 
 
 # clinical text that no name finder may touch (phrase = the part that must stay)

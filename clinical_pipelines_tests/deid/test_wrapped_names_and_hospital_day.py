@@ -1,13 +1,7 @@
 """A month/day before a hospital-day or post-op-day count is a date even after a title dash; a first name and its
-surname split by one line break of hard-wrapped text are one name; a heading after the break is not."""
+surname split by one line break of hard-wrapped text are one name; a heading after the break is not. ``engine``:
+the session fixture of ``conftest.py``."""
 import pytest
-
-from clinical_pipelines.deid.text import ClinicalTextDeidentifier
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return ClinicalTextDeidentifier()
 
 
 def _out(engine, text):
