@@ -108,3 +108,19 @@ def test_engine_redacts_known_identifiers_in_other_spellings(engine):
     out = engine.deidentify([note], [known])[0].text
     for value in ("274 903 118", "521.66.0193", "fifth of April", "1931", "kofi.m88"):
         assert value not in out
+
+
+@pytest.mark.parametrize("kind,value,text,found", [
+    ("facility_name", "Good Samaritan Hospital", "seen at good samaritan hosp. and GOOD SAMARITAN HOSPITAL",
+     {"GOOD SAMARITAN HOSPITAL"}),
+    ("facility_name", "Good Samaritan Hospital", "samaritan volunteers visited; hospital day 3", set()),
+    ("street_address", "37 Willow Street", "lives at 37 willow st.", {"37 willow st."}),
+    ("street_address", "37 Willow Street", "willow bark tea; 37 y/o", set()),
+    ("city", "Lake Forest", "moved from LAKE FOREST last year", {"LAKE FOREST"}),
+])
+def test_multi_word_values_need_every_word(kind, value, text, found):
+    """A multi-word value's pattern runs only where all of its literal words occur (``probe_kind`` "all-text"),
+    and still matches every spelling it matched before."""
+    entries = [e for e in deny_entries({kind: [value]}) if e.probe_kind == "all-text"]
+    assert entries and all("\x00" in e.probe for e in entries)
+    assert hits({kind: [value]}, text) == found

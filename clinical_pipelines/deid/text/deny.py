@@ -35,7 +35,7 @@ from .spans import PHI_TYPES, Span
 class DenyEntry(NamedTuple):
     """One deny pattern: ``pattern`` (regex; a named group ``v`` marks the part to redact), HIPAA ``type``, and a
     ``probe`` that must occur in the text for the pattern to be able to match: a lower-cased literal
-    (``probe_kind`` "text"; "any-text": any of several joined by NUL), or a string searched in the text's digits
+    (``probe_kind`` "text"; "any-text": any of several joined by NUL; "all-text": all of several joined by NUL), or a string searched in the text's digits
     only ("digits", also ``True``). For
     ``probe_kind`` "seq-digits" / "seq-alnum" the pattern is a character sequence (``sequence_spans``)."""
 
@@ -268,6 +268,15 @@ def words_pattern(value: str, usps: bool = False) -> str | None:
     return r"(?<!\w)" + r"[\s,.-]*".join(alts) + (r"\.?(?!\w)" if usps else r"(?!\w)")
 
 
+def words_probe(value: str, usps: bool = False) -> str:
+    """The literals ``words_pattern(value, usps)`` needs, all of them, in the lower-cased text (``probe_kind``
+    "all-text": NUL-joined, longest first): each word that the pattern matches literally (not a USPS word it lets
+    take another spelling), cut like ``_name_probe``."""
+    parts = [p.lower() for p in re.split(r"[\s,.-]+", value) if p]
+    literal = sorted({_name_probe(p) for p in parts if not (usps and p in _USPS_ALT)}, key=len, reverse=True)
+    return "\x00".join(literal)
+
+
 def _name_probe(part: str) -> str:
     """The literal a name part's pattern needs in the lower-cased text: the whole part, cut before the first
     letter that case-insensitive matching also pairs with a non-ASCII letter (i, k, s: dotless i, Kelvin sign,
@@ -343,8 +352,7 @@ def _entries_of_value(kind: str, t: str, v: str) -> list[DenyEntry]:
     for variant in dict.fromkeys([v, _UNIT_RE.sub("", v)] if usps else [v]):
         pat = words_pattern(variant, usps)
         if pat:
-            first = re.split(r"[\s,.-]+", variant.strip())[0].lower()
-            out.append(DenyEntry(pat, t, first))
+            out.append(DenyEntry(pat, t, words_probe(variant, usps), "all-text"))
     if t == "NAME":
         out += name_entries(v)
     return out
@@ -373,8 +381,9 @@ class DenyMatcher:
         self._by_probe: dict[str, list[int]] = {}
         self._always: list[int] = []
         for k, e in enumerate(self.entries):
-            if e.probe_kind in ("text", "any-text"):
-                for part in e.probe.split("\x00") if e.probe_kind == "any-text" else (e.probe,):
+            if e.probe_kind in ("text", "any-text", "all-text"):
+                parts = e.probe.split("\x00")
+                for part in parts if e.probe_kind == "any-text" else parts[:1]:
                     self._by_probe.setdefault(part, []).append(k)
             else:
                 self._always.append(k)
@@ -406,6 +415,9 @@ class DenyMatcher:
                 hay = lower
             if kind == "any-text":
                 if not any(x in hay for x in probe.split("\x00")):
+                    continue
+            elif kind == "all-text":
+                if not all(x in hay for x in probe.split("\x00")):
                     continue
             elif probe not in hay:
                 continue
