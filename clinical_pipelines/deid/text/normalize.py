@@ -13,6 +13,7 @@ soft hyphen, BOM, bidi marks) are dropped.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -64,17 +65,38 @@ class TextView:
         return [Span(self.starts[sp.start], self.ends[sp.end - 1], sp.type) for sp in spans if sp.end > sp.start]
 
 
+# a stretch to fold: one ASCII starter (it may carry combining marks) and the run of characters that are not
+# plain ASCII after it; everything between two stretches is ASCII and maps to itself
+_FOLD_RUN = re.compile(r"[\x00-\x7f]?[^\x00-\x0a\x0d-\x7f]+")
+
+
 def analysis_view(text: str) -> TextView:
-    """The folded view of ``text`` (see module docstring). ASCII text is its own view (no copy, no map)."""
+    """The folded view of ``text`` (see module docstring). ASCII text is its own view (no copy, no map); otherwise
+    only the stretches that are not plain ASCII are folded character by character."""
     if text.isascii() and "\x0b" not in text and "\x0c" not in text:
         return TextView(text)
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    n = len(text)
-    i = 0
+    done = 0
+    for m in _FOLD_RUN.finditer(text):
+        a, b = m.span()
+        out.append(text[done:a])
+        starts.extend(range(done, a))
+        ends.extend(range(done + 1, a + 1))
+        _fold_stretch(text, a, b, out, starts, ends)
+        done = b
+    out.append(text[done:])
+    starts.extend(range(done, len(text)))
+    ends.extend(range(done + 1, len(text) + 1))
+    return TextView("".join(out), tuple(starts), tuple(ends))
+
+
+def _fold_stretch(text: str, i: int, n: int, out: list[str], starts: list[int], ends: list[int]) -> None:
+    """Fold ``text[i:n]`` segment by segment (a starter and the combining marks after it, NFC), appending the view
+    characters and their original ranges."""
     while i < n:
-        j = i + 1  # a segment: one starter and the combining marks after it
+        j = i + 1
         while j < n and unicodedata.combining(text[j]):
             j += 1
         for c in unicodedata.normalize("NFC", text[i:j]):
@@ -84,7 +106,6 @@ def analysis_view(text: str) -> TextView:
                 starts.append(i)
                 ends.append(j)
         i = j
-    return TextView("".join(out), tuple(starts), tuple(ends))
 
 
 def fold_value(value: str) -> str:
