@@ -16,7 +16,7 @@ import re
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from ..vocab import AMBIGUOUS_SURNAMES, CLINICAL_TERMS, CREDENTIALS, NON_NAME_TERMS, STATE_ABBR, TITLE_WORDS, US_STATES
-from .safelist import (PROTECTED_WORDS, compound_of_known, followed_by_eponym_noun, near_safe_word, is_census_name, is_clinical_word, is_known_word,
+from .safelist import (PROTECTED_WORDS, compound_of_known, followed_by_eponym_noun, in_thing_context, near_safe_word, is_census_name, is_clinical_word, is_known_word,
                        is_misspelled_word, is_safe_word, load_vocabulary, word_zipf)
 from .spans import Candidate
 
@@ -365,6 +365,8 @@ def find_context_names(text: str) -> list[Candidate]:
                 continue  # "WITH NSTEMIX", "to chiar", "with sideflow": after with/to/from, only name-like words
             if kind in ("with", "agent", "role") and followed_by_eponym_noun(text, e):
                 continue  # "with Kerley B lines", "by Doppler study"
+            if kind == "with" and not is_census_name(tok) and in_thing_context(text, s, e):
+                continue  # "with Flexiseal in place", "to Aquacel dressing": a device or dressing, not a person
             if len(tok) > 3 and not _USER_ID_RE.fullmatch(tok) and not _DOTTED_INITIALS_RE.fullmatch(tok):
                 e = _extend(text, e, tok)
             out.append(Candidate(s, e, "NAME", 0.85))

@@ -18,8 +18,8 @@ from ..vocab import (AMBIGUOUS_SURNAMES, COUNTRIES, CREDENTIALS, EPONYM_FOLLOWER
 from .names import trim_name
 from .ner_words import NER_SKIP_WORDS, has_ner_candidate, ner_candidate
 from .places import is_place
-from .safelist import (DEVICE_NOUNS, _fold, followed_by_eponym_noun, is_census_name, is_clinical_word, is_known_word,
-                       is_misspelled_word, is_safe_word, load_vocabulary, starts_sentence)
+from .safelist import (DEVICE_NOUNS, _fold, followed_by_eponym_noun, in_thing_context, is_census_name, is_clinical_word,
+                       is_known_word, is_misspelled_word, is_safe_word, load_vocabulary, starts_sentence)
 from .spans import Candidate
 
 _WS_TOKEN_RE = re.compile(r"\S+")
@@ -295,6 +295,9 @@ def ner_entity_cores(text: str, ent, t: str) -> list[tuple[int, int, str]]:
                 _fold(words[a][2]) not in load_vocabulary().strong_names and not _person_after(text, re_, caps, True) \
                 and not _cue_before(text, rs, caps):
             continue  # a lone known word opening a sentence ("Alert, confused", "Max temp", "Brown/green")
+        if in_thing_context(text, rs, re_) and "head" not in classes[a:b] and not _cue_before(text, rs, caps) and (
+                label != "NAME" or b - a == 1):
+            continue  # "Coum held", "sedated on Propo and Fent", "Criticaid applied": drugs, feeds, dressings
         out.append((rs, re_, label))
     return out
 

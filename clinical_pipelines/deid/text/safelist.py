@@ -381,6 +381,25 @@ _NUMBER_AFTER_RE = re.compile(r"[ \t]?#?\d")
 _RATE_AFTER_RE = re.compile(
     r"(?:[ \t]+[A-Z]{1,3})?[ \t]*(?:(?:infusing[ \t]+)?at|@|up[ \t]+to|to)?[ \t]*\d+(?:\.\d+)?[ \t]*"
     r"(?:cc|ml|mL|mcg|mg|u|units?)?[ \t]*/[ \t]*(?:h|hr|hour|kg)\b|[ \t]*x[ \t]?\d\b", re.I)
+# What is said of a drug, feed, dressing or device and not of a person: what follows it ("Coum held", "Criticaid
+# applied", "Fent boluses", "Flexiseal in place") or the administration verb before it ("restart Coum", "sedated on
+# Midaz", "titrate Neo"). "received" is left out: "Received Ayse from night RN" is a hand-off of the patient.
+_THING_AFTER_RE = re.compile(
+    r"(?:'s)?[ \t]+(?:gtts?|drips?|infusions?|bolus(?:es|ed)?|levels?|troughs?|doses?|given|applied|started|restarted"
+    r"|resumed|held|increased|decreased|titrated|weaned|infusing|running|dc'?d|d/c'?d|discontinued|changed|removed"
+    r"|placed|inserted|in[ \t]+place|intact|administered|tabs?|nebs?|patch|dressing|drsg|dsg|cath|catheter)\b", re.I)
+_THING_BEFORE_RE = re.compile(
+    r"\b(?:restart(?:ed)?|start(?:ed)?|resumed?|continued?|given|gave|giving|held|hold|titrat(?:e|ed|ing)"
+    r"|wean(?:ed|ing)?|increased?|decreased?|d/?c'?d?|(?:sedated|started|remains?|maintained|placed|kept|restarted"
+    r"|continued)[ \t]+on)[ \t]+\Z", re.I)
+
+
+def in_thing_context(text: str, start: int, end: int) -> bool:
+    """True when the word ``text[start:end]`` is given, held, titrated, applied or in place, or follows an
+    administration verb: a drug, feed, dressing or device ("Coum held", "restart Coum"), not a person."""
+    return bool(_THING_AFTER_RE.match(text, end) or _THING_BEFORE_RE.search(text[max(0, start - 32):start]))
+
+
 _LIST_BEFORE_RE = re.compile(r"([A-Za-z][A-Za-z0-9]*)[ \t]*,[ \t]*$")
 _LIST_AFTER_RE = re.compile(r"[ \t]*,[ \t]*([A-Za-z][A-Za-z0-9]*)")
 
@@ -443,6 +462,8 @@ def find_safelist_names(text: str) -> list[Candidate]:
             continue
         if not is_census_name(w) and (_RATE_AFTER_RE.match(text, m.end()) or _in_drug_list(text, m.start(), m.end())):
             continue  # "Criticare @ 40/hr", "Vano, Ceftaz, Flagyl": a product or drug, not a person
+        if in_thing_context(text, m.start(), m.end()) and not (out and m.start() - out[-1].end <= 2):
+            continue  # "Coum held", "Criticaid applied", "sedated on Midaz": given or applied, not a person
         if _NUMBER_AFTER_RE.match(text, m.end()) and is_known_word(w):
             continue  # a model or series number: "Mark 2 device", "Grade 3"
         if out and m.start() - out[-1].end <= 2 and not text[out[-1].end:m.start()].strip(" \t"):
