@@ -4,7 +4,8 @@ import pytest
 
 from clinical_pipelines.deid.text.ages import (birth_year_deny_entries, birth_year_implies_over_89, current_year,
                                                find_ages, find_birth_years)
-from clinical_pipelines.deid.text.deny import DenyMatcher, deny_entries
+from clinical_pipelines.deid.text.deny import deny_entries
+from clinical_pipelines.deid.text.deny_match import DenyMatcher
 
 REF = 2026  # reference year passed explicitly, so the tests do not depend on the clock
 

@@ -4,7 +4,9 @@ import datetime as dt
 
 import pytest
 
-from clinical_pipelines.deid.text.deny import DenyMatcher, deny_entries, kind_to_type, parse_known_date
+from clinical_pipelines.deid.text.deny import deny_entries, kind_to_type, parse_known_date
+from clinical_pipelines.deid.text import deny_match
+from clinical_pipelines.deid.text.deny_match import DenyMatcher
 from clinical_pipelines.deid.text.normalize import analysis_view
 
 
@@ -124,3 +126,27 @@ def test_multi_word_values_need_every_word(kind, value, text, found):
     entries = [e for e in deny_entries({kind: [value]}) if e.probe_kind == "all-text"]
     assert entries and all("\x00" in e.probe for e in entries)
     assert hits({kind: [value]}, text) == found
+
+
+_BATCH_NAMES = ["Anne Okafor", "Anne-Marie Delacroix", "Marie-Claire Oyelaran", "Sean O'Brien", "Nguyen Thi Lan",
+                "Ada Lovelock", "Kofi Mensah", "Priya Raman", "Tomasz Wojcik", "Ines Nunez"]
+
+
+@pytest.mark.parametrize("text", [
+    "Anne-Marie-Claire came in; ANNE at bedside", "seen by o'brien and OBrien's team", "obrien's wife, Lan",
+    "Dr. Okafor's note; okafor_a signed", "annette and marie visited", "lovelocked tube", "Nunez, Ines at 3pm",
+    "d/w raman, priya; WOJCIK aware; mensah-ok", "Delacroix.", "no names here: BP 120/80",
+])
+def test_batch_name_trie_matches_what_the_names_match_one_by_one(text):
+    """A batch's many known names run as one trie pattern; it covers exactly the characters that each name's own
+    pattern covers."""
+    entries = [e for v in _BATCH_NAMES for e in deny_entries({"attending_clinician": [v]})]
+    names = [e for e in entries if e.probe_kind == "any-text"]
+    assert len(names) >= deny_match.MIN_TRIE_NAMES
+
+    def covered(spans):
+        return {i for s in spans for i in range(s.start, s.end)}
+    merged = DenyMatcher(entries)
+    assert [e.probe_kind for e in merged.entries if e.type == "NAME" and e.probe_kind != "all-text"] == ["text"]
+    one_by_one = set().union(*(covered(DenyMatcher([e]).find(text)) for e in entries))
+    assert covered(merged.find(text)) == one_by_one

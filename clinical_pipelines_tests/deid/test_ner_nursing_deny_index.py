@@ -1,6 +1,7 @@
 """The deny matcher's probe index (a probe shared by many entries is looked up once per note) finds exactly the
 spans that each entry finds on its own, for names, places and numbers of a batch's known identifiers."""
-from clinical_pipelines.deid.text.deny import DenyMatcher, deny_entries
+from clinical_pipelines.deid.text.deny import deny_entries
+from clinical_pipelines.deid.text.deny_match import DenyMatcher
 
 KNOWN = {"clinician": ["Quentin Abernathy", "Quinn Abernathy-Ross", "Dr. Ingrid Valderrama"],
          "facility": ["Prairie Wind Pulmonology"], "city": ["Harlow Falls"], "phone": ["(555) 014-2231"]}

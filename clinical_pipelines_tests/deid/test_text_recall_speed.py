@@ -9,7 +9,8 @@ from clinical_pipelines.deid import gazetteer
 from clinical_pipelines.deid.errors import DeidError, PolicyError
 from clinical_pipelines.deid.policy import DEFAULT_POLICY_PATH, load_deid_policy
 from clinical_pipelines.deid.text import ClinicalTextDeidentifier
-from clinical_pipelines.deid.text.deny import DenyMatcher, deny_entries
+from clinical_pipelines.deid.text.deny import deny_entries
+from clinical_pipelines.deid.text.deny_match import DenyMatcher
 from clinical_pipelines.deid.text.names import SIGNED_INITIALS_RE, gazetteer_names
 from clinical_pipelines.deid.text.ner import ner_regions
 

@@ -29,7 +29,7 @@ from typing import Iterable, Mapping, NamedTuple, Sequence
 from ..vocab import NON_NAME_TERMS, NOT_NAME_WORDS
 from .ages import birth_year_deny_entries
 from .normalize import fold_value
-from .spans import PHI_TYPES, Span
+from .spans import PHI_TYPES
 
 
 class DenyEntry(NamedTuple):
@@ -116,27 +116,6 @@ def _phone_entries(value: str, digits: str, typ: str) -> list[DenyEntry]:
         return [DenyEntry("0" + intl[cc:], typ, "0" + intl[cc:], "seq-digits") for cc in (1, 2, 3)
                 if len(intl[cc:]) >= 8]
     return []
-
-
-def sequence_spans(text: str, chars: str, positions: list[int], seq: str, digits_only: bool) -> list[tuple[int, int]]:
-    """Where ``seq`` occurs in ``chars`` (the text's digits, or its lower-cased letters and digits, at
-    ``positions``) with at most three separator characters between consecutive characters and no digit (letter or
-    digit for "seq-alnum") glued on either side; leading zeros before a digit sequence are taken along."""
-    out = []
-    n, i = len(seq), chars.find(seq)
-    while i >= 0:
-        ps = positions[i:i + n]
-        if all(b - a <= 4 and all(c in _SEQ_GAP for c in text[a + 1:b]) for a, b in zip(ps, ps[1:])):
-            k = i
-            while digits_only and k > 0 and chars[k - 1] == "0" and positions[k] - positions[k - 1] <= 4 and all(
-                    c in _SEQ_GAP for c in text[positions[k - 1] + 1:positions[k]]):
-                k -= 1
-            start, end = positions[k], ps[-1] + 1
-            glued = (lambda c: c.isdigit()) if digits_only else (lambda c: c.isalnum())
-            if not (start > 0 and glued(text[start - 1])) and not (end < len(text) and glued(text[end])):
-                out.append((start, end))
-        i = chars.find(seq, i + 1)
-    return out
 
 
 # -- dates --------------------------------------------------------------------------------------------------------
@@ -285,6 +264,10 @@ def _name_probe(part: str) -> str:
     return part[:cut]
 
 
+NAME_PATTERN_HEAD = r"(?<!\w)(?:"  # a name entry's pattern is HEAD + "|".join(part patterns) + TAIL
+NAME_PATTERN_TAIL = r")(?:'s)?(?!\w)"
+
+
 def name_entries(value: str) -> list[DenyEntry]:
     """Each name token alone (hyphenated parts too, apostrophes optional, possessive), one entry per name."""
     pats, probes = [], []
@@ -297,7 +280,7 @@ def name_entries(value: str) -> list[DenyEntry]:
             probes.append(_name_probe(max(low.split("'"), key=len)))
     if not pats:
         return []
-    return [DenyEntry(r"(?<!\w)(?:" + "|".join(dict.fromkeys(pats)) + r")(?:'s)?(?!\w)", "NAME",
+    return [DenyEntry(NAME_PATTERN_HEAD + "|".join(dict.fromkeys(pats)) + NAME_PATTERN_TAIL, "NAME",
                       "\x00".join(dict.fromkeys(probes)), "any-text")]
 
 
@@ -361,73 +344,3 @@ def _entries_of_value(kind: str, t: str, v: str) -> list[DenyEntry]:
 def build_deny_patterns(known: Mapping[str, Sequence[str]] | None) -> list[tuple[str, str]]:
     """(regex, type) pairs for one record's known identifiers. Values are never logged."""
     return [(e[0], e[1]) for e in deny_entries(known)]
-
-
-@functools.lru_cache(maxsize=50_000)
-def _compiled(pattern: str) -> re.Pattern:
-    return re.compile(pattern, re.I)
-
-
-_DIGIT_RE = re.compile(r"\d")
-_ALNUM_RE = re.compile(r"[0-9a-z]")
-
-
-class DenyMatcher:
-    """Known-identifier patterns, each compiled once (cached) and run only when its probe occurs in the text."""
-
-    def __init__(self, entries: Iterable[tuple]):
-        self.entries = [DenyEntry(*e) for e in dict.fromkeys(tuple(e) for e in entries)]
-        # text probes indexed once: a probe shared by several entries (a batch's clinicians) is looked up once
-        self._by_probe: dict[str, list[int]] = {}
-        self._always: list[int] = []
-        for k, e in enumerate(self.entries):
-            if e.probe_kind in ("text", "any-text", "all-text"):
-                parts = e.probe.split("\x00")
-                for part in parts if e.probe_kind == "any-text" else parts[:1]:
-                    self._by_probe.setdefault(part, []).append(k)
-            else:
-                self._always.append(k)
-
-    def _candidates(self, lower: str) -> list[DenyEntry]:
-        """Entries whose probe occurs in the lower-cased text (text probes), and every other entry, in order."""
-        hit = set(self._always)
-        for part, ks in self._by_probe.items():
-            if part in lower:
-                hit.update(ks)
-        return [self.entries[k] for k in sorted(hit)]
-
-    def find(self, text: str) -> list[Span]:
-        lower = text.lower()
-        digits = alnum = None
-        out = []
-        for p, t, probe, kind in self._candidates(lower):
-            if kind is True or kind in ("digits", "seq-digits"):
-                if digits is None:
-                    dpos = [m.start() for m in _DIGIT_RE.finditer(text)]
-                    digits = "".join(text[i] for i in dpos)
-                hay = digits
-            elif kind == "seq-alnum":
-                if alnum is None:
-                    apos = [m.start() for m in _ALNUM_RE.finditer(lower)]
-                    alnum = "".join(lower[i] for i in apos)
-                hay = alnum
-            else:
-                hay = lower
-            if kind == "any-text":
-                if not any(x in hay for x in probe.split("\x00")):
-                    continue
-            elif kind == "all-text":
-                if not all(x in hay for x in probe.split("\x00")):
-                    continue
-            elif probe not in hay:
-                continue
-            if kind == "seq-digits":
-                out.extend(Span(s, e, t) for s, e in sequence_spans(text, digits, dpos, p, True))
-                continue
-            if kind == "seq-alnum":
-                out.extend(Span(s, e, t) for s, e in sequence_spans(lower, alnum, apos, p, False))
-                continue
-            rx = _compiled(p)
-            g = "v" if "v" in rx.groupindex else 0
-            out.extend(Span(m.start(g), m.end(g), t) for m in rx.finditer(text) if m.end(g) > m.start(g))
-        return out

@@ -20,7 +20,8 @@ from ..errors import DeidError, ModelIntegrityError
 from ..gazetteer import gazetteer_identity
 from ..policy import DeidPolicy, load_deid_policy
 from .completion import complete_names, propagate_names
-from .deny import BATCH_WIDE_CUES, DenyMatcher, deny_entries
+from .deny import BATCH_WIDE_CUES, deny_entries
+from .deny_match import DenyMatcher
 from .identifiers import ids_after_names
 from .model import load_verified_model
 from .normalize import analysis_view
