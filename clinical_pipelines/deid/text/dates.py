@@ -39,7 +39,7 @@ from .date_parts import (DAY, DAY2, HOLIDAY, MON, MON2, MONTH_ALONE, MONTH_ANY, 
                          MONTH_WITH_DAY, NUM_END, NUM_START, ORD, SEASON, SPELLED_DAY_CARD, SPELLED_DAY_ORD,
                          TIME_AFTER_RE, TIME_AMPM, TIME_COLON, UNIT_AFTER, WEEKDAY, WEEKDAY_ABBRS, WEEKDAYS,
                          WRAP, YEAR, YEAR4, YEAR_APOS)
-from .month_day import month_day_at, month_year_at
+from .month_day import month_dash_day_at, month_day_at, month_year_at
 from .spans import Candidate
 
 # a time stamp written just before its date with a comma ("11:40 PM, March 3, 2021"); "at 2am 8/25", "at 14:05 on
@@ -294,6 +294,8 @@ def find_dates(text: str) -> list[Candidate]:
                 if m := rx.match(text, s):
                     add(m.start(), m.end(), kind, score)
             if nxt == "/" and e - s <= 2 and (c := month_day_at(text, s) or month_year_at(text, s)):
+                add(c.start, c.end, "", c.score)
+            elif nxt == "-" and e - s <= 2 and (c := month_dash_day_at(text, s)):
                 add(c.start, c.end, "", c.score)
         elif nxt in _ORD_START and nxt and (m := THE_DAY_RE.match(text, s)) and _the_day_cued(text, s, m.end()):
             add(m.start(), m.end(), "", 0.8)

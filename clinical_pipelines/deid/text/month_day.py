@@ -164,3 +164,67 @@ def _vent_pair(text: str, start: int, end: int, a: int, b: int) -> bool:
         return False
     return bool((b <= 20 and MD_VENT_BEFORE_RE.search(text, max(0, start - 28), start))
                 or MD_VENT_AFTER_RE.match(text, end))
+
+
+# ---------------------------------------------------------------- month-day with a dash ("on 10-2", "BC from 3-5")
+# Bedside notes write a date as "10-2" as often as "10/2"; a dash pair is also a range ("HR 80-90", "2-3 L", "q 4-6
+# hrs", "on 2-3 pressors"), so it is a date only with a date cue right before it or a time / hospital day after it.
+MD_DASH_RE = re.compile(rf"(?<![\w/.,:+-]){MON}-{DAY}(?![\w/:+]|[.,]\d|-\d|[ \t]*-[ \t]*\d)")
+# a range of two pairs: a date range ("from 4-27 to 6-17") unless the second pair carries a unit ("2-4 to 4-6 L")
+MD_DASH_PAIR_AFTER_RE = re.compile(r"[ \t]*(?i:to|thru|through|until|->)[ \t]*\d{1,2}-\d{1,2}(?![\w/:+]|[.,]\d)")
+MD_DASH_RANGE_START_RE = re.compile(rf"(?<![\w/.,:+-])({MON})-({DAY})[ \t]*(?i:to|thru|through|until|till)[ \t]*$")
+# a part of the day after the pair ("1-4 eves", "9-9 overnight"); not "2-3 am" (a span of hours)
+MD_DASH_DAYPART_RE = re.compile(r"[ \t]+(?i:eves?|evening|night|nights|noc|overnight|morning)\b")
+# cues that mark the event date of a bedside fact: "on", "since", "as of", event verbs and nouns, a culture's date
+MD_DASH_CUE_RE = re.compile(
+    r"(?:\b(?:on|since|until|till|thru|through|as[ \t]+of|dated?|dos|adm|admit\w*|readmit\w*|extubated|intubated"
+    r"|reintubated|expired|died|arrest|cultured|pancultured|cx'?d|from|bm|stool|f/u|follow[- ]?up|seen|visit"
+    r"|surgery|cath(?:eterization)?|cabg|ptca|stent(?:ed)?|transferred|transfered|tx'?d|discharged|dc'?d|d/c'?d"
+    r"|dced|started|stopped|placed|removed|changed|inserted|drawn|sent|done|scan|ct|mri|cxr|echo|tee|eeg|egd"
+    r"|ercp|bx|biopsy|op|or|last|next|due|eval(?:uation)?|evaluated|re-?eval\w*|r/e|consult|note|admission|fx"
+    r"|pmd|pcp|home|bc|bcx|cx|cultures?|sputum|urine)"
+    r"(?:[ \t]+(?:on|of|in|the|at))?|\n)[ \t:,-]*\Z", re.I)
+# what a range is of: units, counts, devices and rates after the pair
+MD_DASH_NEG_AFTER_RE = re.compile(
+    r"[ \t]*(?:%|x\b|/|(?i:l|lpm|nc|fm|liters?|pressors?|drips?|gtts?|meds?|medications?|agents?|abx|antibiotics"
+    r"|bottles?|sets?|staff|assist|persons?|people|more|less|per|q|beats|bpm|mm|cm|mmhg|breaths|bursts?|runs?|pvcs?"
+    r"|beat|sec|seconds?|loose|liquid|formed|small|large|med|bm'?s|stools?|episodes?|attempts?|sips?|puffs?"
+    r"|servings?|pillows?|blankets?|words?|steps?|feet|ft|inches|in\b|lb|lbs|kg|g\b|mg|mcg|ml|cc|units?|u\b|hrs?"
+    r"|hours?|min|mins|minutes|days?|wks?|weeks?|mos?|months?|years?|yrs?|times|tabs?|pills?|caps?|doses?|drops?"
+    r"|point|pts?|patients|nurses|rns|ppl|cups?|glasses|bites|spoons?|teaspoons?|tbsp|oz|ounces|liters|litres"
+    r"|mph|degrees?|deg|cmh2o|h2o)(?![A-Za-z]))")
+
+
+def month_dash_day_at(text: str, start: int) -> Candidate | None:
+    """A month-day written with a dash ("on 10-2", "BC from 3-5 grew", "last BM 4-17", "extubated 11-11 at 0900")
+    at ``start``: a date cue right before it (``MD_DASH_CUE_RE``) or a time of day / hospital day after it, and
+    none of the range contexts: a unit, count or device after it, a score, pressure or ventilator word before it."""
+    m = MD_DASH_RE.match(text, start)
+    if not m:
+        return None
+    pre = text[max(0, m.start() - 24):m.start()]
+    a, b = (int(x) for x in m.group().split("-"))
+    if (r := MD_DASH_RANGE_START_RE.search(pre)) and month_dash_day_at(text, m.start() - len(pre) + r.start()):
+        return Candidate(m.start(), m.end(), "DATE", 0.8)       # "from 4-27 to 6-17": the end of a date range
+    if (p := MD_DASH_PAIR_AFTER_RE.match(text, m.end())) and MD_DASH_NEG_AFTER_RE.match(text, p.end()):
+        return None                                             # "from 2-4 to 4-6 L"
+    if (MD_DASH_NEG_AFTER_RE.match(text, m.end()) or MD_NEG_RE.match(text, m.end()) or MD_PRE_NEG_RE.search(pre)
+            or MD_PRESSURE_BEFORE_RE.search(pre) or _vent_pair(text, m.start(), m.end(), a, b)):
+        return None
+    after = TIME_AFTER_RE.match(text, m.end())
+    if after is not None and after.group("w") != "-":
+        return Candidate(m.start(), m.end(), "DATE", 0.8)       # "8-21 at 1:17am", "10-2 @ 1900"
+    if MD_AFTER_CUE_RE.match(text, m.end()) or MD_DASH_DAYPART_RE.match(text, m.end()):
+        return Candidate(m.start(), m.end(), "DATE", 0.8)       # "4-6 HD#2"
+    cue = MD_DASH_CUE_RE.search(pre)
+    if cue is None:
+        closes = _LINE_END_RE.match(text, m.end()) or re.match(r"[.;,][ \t]", text[m.end():m.end() + 2])
+        plan = MD_PLAN_CUE_RE.search(text, max(0, m.start() - 56), m.start()) is not None
+        if closes and (a >= b or plan):
+            return Candidate(m.start(), m.end(), "DATE", 0.6)  # "became pain free 10-8.", "admitted to ccu 1-8."
+        if (a >= b or b > 12) and (plan or (pre.endswith("(") and text[m.end():m.end() + 1] == ")")):
+            return Candidate(m.start(), m.end(), "DATE", 0.6)  # "admitted to CCU 5-22 via", "ovarian CA (11-16)"
+        return None
+    if cue.group().strip(" \t:,-") == "" and not re.match(r"-[A-Za-z]|[ \t]*:|[ \t]+[A-Z]{2,}\b", text[m.end():m.end() + 4]):
+        return None  # a line that opens with the pair: only a dated entry ("6-2-INITIAL EVENTS", "3-12: ABX DCED")
+    return Candidate(m.start(), m.end(), "DATE", 0.7)
