@@ -56,6 +56,9 @@ _ACRONYM_CUE_RE = re.compile(
     r"|\b(?:at|in|to|from)(?=[ \t]+[A-Z]{2,5}[ \t]+(?:ED|ER|EW|CATH|TCU)\b))[ \t]+([A-Z]{2,5})(?![\w/&-])")
 # lower-case notes: "to gh er", "at kh cath lab"; an unknown capitals word after a place preposition: "from the GBMC"
 _LOWER_ACRONYM_RE = re.compile(r"\b(?:to|at|from|in)[ \t]+([a-z]{2,5})[ \t]+(?:er|ed|ew|cath|tcu|ccu|icu|micu)\b")
+# a longer name before an emergency room or cath lab in any case (acronyms are read by the patterns above)
+_NAMED_UNIT_RE = re.compile(r"(?i:\b(?:to|at|from|in)[ \t]+)([A-Za-z][a-z]{5,14}|[A-Z]{6,15})[ \t]+"
+                            r"(?i:er|ed|ew|cath[ \t]+lab|emergency[ \t]+(?:room|dept|department))\b")
 # in mixed-case text, capitals after "at" that end the clause: "blasts on diff at KH.", "so far at KH, ..."
 _AT_ACRONYM_RE = re.compile(r"\bat[ \t]+([A-Z]{2,5})(?=[ \t]*(?:[.,;]|$))", re.M)
 _UNKNOWN_ACRONYM_RE = re.compile(r"(?i:\b(?:at|to|from|in)[ \t]+the[ \t]+)([A-Z]{3,5})(?![\w/&-])")
@@ -72,6 +75,17 @@ _WARD_TIMING_RE = re.compile(rf"(?<![\w'])([A-Za-z]{{5,}})[ \t]{_WARD_NUMBER}(?:
 # a ward named without its number after a call-out / transfer cue, a surname as wards are ("c/o to farr if stable")
 _WARD_CUE_RE = re.compile(r"(?i:\bto[ \t]+)([A-Za-z]{5,})\b(?![ \t]*\d)")
 _WARD_CUE_BEFORE_RE = re.compile(rf"(?i:(?:\bc/o|\bcall(?:ed)?[ \t]+out|\b(?:{_MOVE_VERBS}))[ \t]+)$")
+# a ward with its number after a move cue, whatever its word ("transfer to rose 7", "from wang 3", "c/o to BAKER 4"):
+# the cue and the number make it a ward unless the word is a room, bed or level word, a unit or a clinical word
+_WARD_MOVE_RE = re.compile(rf"(?i:(?:\b(?:{_MOVE_VERBS}|admitted|arrived|back)|\bc/o|\bcall(?:ed)?[ \t]+out)"
+                           rf"(?:[ \t]+(?:back|here|over))?[ \t]+(?:to|from|onto)[ \t]+)([A-Za-z]{{3,}}){_WARD_NUMBER}"
+                           r"(?![ \t]*(?:x\b|times|hours?|hrs?|days?|min|mins|minutes|mg|ml|cc|l\b|lpm|%|units?))")
+_NOT_WARD_WORDS = frozenset("""floor room rm bed beds pod bay level lvl unit units ward wing side station tower step
+stage grade phase day days week weeks hour hours min mins chair stretcher commode cart tele telemetry med meds
+surg surgery vent position pos cpap peep ps psv simv imv fio2 setting settings rate dose doses drip drips gtt
+liter liters rehab home icu ccu team service services the his her their this that one two three four five pt
+patient patients nc mask shovel bag""".split())
+_CALL_OUT_BEFORE_RE = re.compile(r"(?i:(?:\bc/o|\bcall(?:ed)?[ \t]+out)[ \t]+)$")
 _BUILDING_RE = re.compile(r"(?<![\w'])([A-Za-z]{4,})[ \t]*(?i:campus|building|bldg|pavilion)(?![\w'])")
 
 # everyday words after "in", "from", "to" that are also the name of some US town
@@ -250,12 +264,31 @@ def find_folded_facilities(text: str) -> list[Candidate]:
 _ALTERNATIVE_RE = re.compile(r"[ \t]+(?i:and|or|&)[ \t]+([A-Za-z]{3,})(?=[ \t]*(?:[.,;)]|$))", re.M)
 
 
+# hospital-shaped acronyms: "... Medical Center", "... Hospital", "... Health Center", "... Memorial Hospital"
+_HOSPITAL_SHAPE_RE = re.compile(r"[A-Z]{1,4}(?:MC|HC|MH|H)|[A-Z]{1,3}MCH?")
+# clinical acronyms of that shape (bleeds, hormones, hypertrophy, pH)
+_CLINICAL_H_ACRONYMS = frozenset("""ICH SAH SDH EDH IVH IPH BPH LVH RVH NPH PPH FSH LH TSH PTH ADH SIADH PH PAH CAH ACH
+DKH HH GH MCH LDH""".split())
+
+
+def _hospital_shaped(up: str) -> bool:
+    """Capitals of a hospital's shape, no word ("BMC", "SMH", "UMMC"; not "HIGH", "MASH": a vowel after the first
+    letter makes a word) and no clinical acronym of that shape."""
+    return (len(up) >= 3 and _HOSPITAL_SHAPE_RE.fullmatch(up) is not None and up not in _CLINICAL_H_ACRONYMS
+            and not any(ch in "AEIOUY" for ch in up[1:]))
+
+
 def _facility_acronym(a: str) -> bool:
     """A short capitals word that can be a hospital's acronym: no unit, service, state, clinical abbreviation,
-    function word or common word ("NEW", "HIS"; any two letters are "known", so those are judged by their cue)."""
+    function word or common word ("NEW", "HIS"; any two letters are "known", so those are judged by their cue); a
+    word of a hospital's shape ("BMC", "CMC", "SMH": ``_HOSPITAL_SHAPE_RE``) is one even when it is a frequent
+    string, unless it is a clinical acronym of that shape ("ICH", "SAH")."""
     up = a.upper()
-    return not (up in UNIT_ABBREVIATIONS or up in STATE_ABBR or is_clinical_word(a) or a.lower() in STOP_WORDS
-                or (len(a) >= 3 and is_known_word(a) and word_zipf(a) >= 3.0))
+    if up in UNIT_ABBREVIATIONS or up in STATE_ABBR or is_clinical_word(a) or a.lower() in STOP_WORDS:
+        return False
+    if _hospital_shaped(up):
+        return True
+    return not (len(a) >= 3 and is_known_word(a) and word_zipf(a) >= 3.0)
 
 
 def _propagate(text: str, words: set[str], kind: str, score: float, flags: int = 0,
@@ -285,8 +318,13 @@ def find_facility_acronyms(text: str) -> list[Candidate]:
                 found.add(m.group(1))
     for m in _UNKNOWN_ACRONYM_RE.finditer(text):
         a = m.group(1)
-        if not is_known_word(a) and not is_misspelled_word(a) and _facility_acronym(a):
+        shaped = _hospital_shaped(a)
+        if (shaped or not is_known_word(a) and not is_misspelled_word(a)) and _facility_acronym(a):
             found.add(a)
+    for m in _NAMED_UNIT_RE.finditer(text):  # "enroute to hellyer er", "to stuemke cath lab", "AT DORNAN EW"
+        w = m.group(1)
+        if len(w) > 5 and w.lower() not in _GENERIC and _names_something(w) and not is_known_word(w):
+            found.add(w)
     out += _propagate(text, found, "ORGANIZATION", 0.6)
     return out
 
@@ -298,17 +336,34 @@ def _ward_word(w: str, building: bool = False) -> bool:
         is_safe_word(w) or word_zipf(w) >= 3.5)))
 
 
+_CALENDAR_WORDS = frozenset("""january february march april may june july august september october november december
+jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday""".split())
+
+
+def _any_ward_word(w: str) -> bool:
+    """A word that can name a ward when a move cue or a census name and a unit number say it is one: no room, bed
+    or level word, unit, clinical, calendar or function word ("to floor 2", "from May 3", "to peep 5" stay)."""
+    low = w.lower()
+    return not (low in _NOT_WARD_WORDS or low in STOP_WORDS or low in _CALENDAR_WORDS or w.upper() in UNIT_ABBREVIATIONS
+                or is_clinical_word(w) or is_misspelled_word(w))
+
+
 def find_wards_and_places(text: str) -> list[Candidate]:
     """Ward / building names with a number or a campus word (and the same ward name elsewhere in the note), and US
     places after residence or travel cues."""
     out, wards = [], set()
     for rx in (_WARD_RE, _WARD_TIMING_RE, _WARD_CUE_RE):
         for m in rx.finditer(text):
-            if rx is _WARD_CUE_RE and not (is_census_name(m.group(1)) and _WARD_CUE_BEFORE_RE.search(
-                    text, max(0, m.start() - 20), m.start())):
-                continue
-            if _ward_word(m.group(1)):
+            if rx is _WARD_CUE_RE and not (
+                    (is_census_name(m.group(1)) and _WARD_CUE_BEFORE_RE.search(text, max(0, m.start() - 20), m.start()))
+                    or (not is_known_word(m.group(1)) and _CALL_OUT_BEFORE_RE.search(text, max(0, m.start() - 20),
+                                                                                      m.start()))):
+                continue  # a census name after a move or call-out cue; any unknown word after a call-out cue
+            if _ward_word(m.group(1)) or (rx is _WARD_RE and is_census_name(m.group(1)) and _any_ward_word(m.group(1))):
                 wards.add(m.group(1).lower())
+    for m in _WARD_MOVE_RE.finditer(text):
+        if _any_ward_word(m.group(1)):
+            wards.add(m.group(1).lower())
     for m in _BUILDING_RE.finditer(text):
         if _ward_word(m.group(1), building=True):
             out.append(Candidate(m.start(1), m.end(1), "LOCATION", 0.6))
@@ -392,6 +447,12 @@ _OWNERS_HOME_RE = re.compile(r"(?i:\b(?:at|to|from|in)[ \t]+)((?:[A-Za-z]+[ \t]+
 _EMPLOYER_CUE_RE = re.compile(
     r"(?i:\b(?:works?|working|worked)[ \t]+(?:for|at)|\bemployed[ \t]+(?:at|by)|\b(?:his|her|their|own|family)"
     r"[ \t]+(?:business|company|firm|store|shop|restaurant|bakery|employer)[ \t]*[,:-]?)[ \t]+(?:(?i:the)[ \t]+)?")
+# a kind of facility, then where it is: "d/c to rehab at Brookhaven", "nursing home in Ashby", "PCP in Wexford"
+_AT_FACILITY_RE = re.compile(
+    r"(?i:\b(?:rehab|rehabilitation|acute[ \t]+rehab|nursing[ \t]+(?:home|facility)|snf|ltac|ltach|facility|assisted"
+    r"[ \t]+living|hospice|group[ \t]+home|hospital|hosp|clinic|dialysis(?:[ \t]+(?:center|unit|clinic))?|shelter"
+    r"|pcp|pmd|cardiologist|oncologist|nephrologist|doctor|vna|center|home[ \t]+care|daycare|day[ \t]+program)"
+    r"[ \t]+(?:at|in|near)[ \t]+(?:the[ \t]+)?)(?=[A-Za-z])")
 _RELATIVES = frozenset("""mother father mom dad sister brother son daughter dtr wife husband friend friends neighbor
 neighbour aunt uncle cousin niece nephew grandmother grandfather grandson granddaughter girlfriend boyfriend parents
 family his her their my our sister-in-law brother-in-law partner fiance""".split())
@@ -420,6 +481,14 @@ def find_named_forms(text: str) -> list[Candidate]:
             words.pop(0)
         if words and any(_names_something(w) for w in words) and words[-1].lower() not in _RELATIVES:
             out.append(Candidate(m.end(1) - len(" ".join(words)), m.end(1), "LOCATION", 0.6))
+    for m in _AT_FACILITY_RE.finditer(text):
+        eol = text.find("\n", m.end())
+        end = name_run_end(text, m.end(), min(len(text) if eol < 0 else eol, m.end() + 50))  # one line only
+        words = text[m.end():end].split()
+        mixed = not text[m.start():end].isupper() and not text[m.start():end].islower()
+        if (words and not (mixed and not words[0][:1].isupper()) and any(_names_something(w) for w in words)
+                and not all(w.lower().strip(".") in US_STATES or w.strip(".") in STATE_ABBR for w in words)):
+            out.append(Candidate(m.end(), end, "LOCATION", 0.6))
     for m in _EMPLOYER_CUE_RE.finditer(text):
         end = _employer_span(text, m.end())
         if end:
