@@ -30,6 +30,20 @@ NOT_NAME_WORDS = {
     "md", "do", "rn", "np", "pa", "phd", "mr", "mrs", "ms", "dr", "hospital", "clinic", "medical", "center", "unit",
 }
 
+# Colours of urine, stool, sputum, drainage and skin; many are also census names ("Brown", "Amber", "Rose").
+COLOUR_WORDS = frozenset("""
+    brown amber green yellow red pink tan white black gray grey orange purple rust golden straw maroon olive cherry
+    rose ruby coral violet""".split())
+# Body fluids, drains and what is said of their colour ("urine Amber", "Brown stool", "GREEN-tinged").
+FLUID_WORDS = frozenset("""
+    urine stool stools bm bms sputum secretions secretion drainage drng emesis vomitus bile output fluid aspirate
+    aspirates residual residuals ngt ogt foley jp drain skin colour color colored coloured tinged tinge""".split())
+# Body sites that a side letter is glued to in bedside shorthand ("Lheel", "Rwrist", "LtArm": left heel ...).
+BODY_SITES = frozenset("""
+    arm arms leg legs hand hands foot feet knee hip heel heels wrist ankle elbow shoulder groin chest neck eye ear
+    flank thigh calf toe toes finger fingers forearm buttock gluteal breast lung base bases scalp face cheek jaw
+    ac fa fem ij sc subclavian radial femoral brachial pedal dp pt upper lower lobe lll rll rul lul""".split())
+
 # Clinical vocabulary that the general-domain NER model tends to tag as PERSON / ORG / GPE.
 CLINICAL_TERMS = {
     # drugs

@@ -16,8 +16,9 @@ import re
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from ..vocab import AMBIGUOUS_SURNAMES, CLINICAL_TERMS, CREDENTIALS, NON_NAME_TERMS, STATE_ABBR, TITLE_WORDS, US_STATES
-from .safelist import (PROTECTED_WORDS, compound_of_known, followed_by_eponym_noun, in_thing_context, near_safe_word, is_census_name, is_clinical_word, is_known_word,
-                       is_misspelled_word, is_safe_word, load_vocabulary, word_zipf)
+from .safelist import (PROTECTED_WORDS, colour_of_fluid, compound_of_known, followed_by_eponym_noun, in_thing_context,
+                       is_census_name, is_clinical_word, is_known_word, is_misspelled_word, is_safe_word, load_vocabulary,
+                       near_safe_word, word_zipf)
 from .spans import Candidate
 
 _REL = (r"wife|husband|hubby|(?:sister|brother|son|daughter|mother|father)[- ]in[- ]law|health\s*care\s+proxy|"
@@ -365,6 +366,8 @@ def find_context_names(text: str) -> list[Candidate]:
                 continue  # "WITH NSTEMIX", "to chiar", "with sideflow": after with/to/from, only name-like words
             if kind in ("with", "agent", "role") and followed_by_eponym_noun(text, e):
                 continue  # "with Kerley B lines", "by Doppler study"
+            if kind in ("with", "agent") and colour_of_fluid(text, s, e):
+                continue  # "drain with Rose tinged fluid", "from amber to Brown": a colour, not a person
             if kind == "with" and not is_census_name(tok) and in_thing_context(text, s, e):
                 continue  # "with Flexiseal in place", "to Aquacel dressing": a device or dressing, not a person
             if len(tok) > 3 and not _USER_ID_RE.fullmatch(tok) and not _DOTTED_INITIALS_RE.fullmatch(tok):

@@ -10,8 +10,8 @@ from typing import Callable
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from ..gazetteer import load_gazetteers
-from ..vocab import (AMBIGUOUS_SURNAMES, ANCHOR_STOP, CREDENTIALS, EPONYM_FOLLOWERS, NON_NAME_TERMS, NOT_NAME_WORDS,
-                     STATE_ABBR, TITLE_WORDS, US_STATES)
+from ..vocab import (AMBIGUOUS_SURNAMES, ANCHOR_STOP, COLOUR_WORDS, CREDENTIALS, EPONYM_FOLLOWERS, NON_NAME_TERMS,
+                     NOT_NAME_WORDS, STATE_ABBR, TITLE_WORDS, US_STATES)
 from .name_contexts import NOT_INITIALS, find_context_names, lower_hyphen_tail_ends_name, plain_name_word
 from .name_signoffs import find_nursing_names
 from .safelist import is_census_name, is_clinical_word, is_misspelled_word, is_safe_word, word_zipf
@@ -323,10 +323,15 @@ def _short_surname_after_doctor(text: str, m: re.Match) -> tuple[int, int] | Non
     return w.span()
 
 
+_COLOUR_BEFORE_RE = re.compile(r"(?i:" + "|".join(sorted(COLOUR_WORDS)) + r")[ \t]+\Z")
+
+
 def _census_pair(last: str, first: str) -> bool:
     """After a person cue ("F/u with BIANCHI, ANAND"): a name-like surname and a census name that is no clinical
     word, stop word or credential."""
     fl = first.lower()
+    if fl not in load_gazetteers()[0] and word_zipf(fl) >= 4.0:
+        return False  # "TO RLA, AREA": a surname only that is an everyday word does not stand in the first-name place
     return (plain_name_word(last) and is_census_name(first) and not is_clinical_word(first)
             and fl not in STOP_WORDS and fl not in NON_NAME_TERMS and fl not in CREDENTIALS)
 
@@ -342,6 +347,9 @@ def _cue_names(text: str) -> tuple[list[Candidate], list[Candidate]]:
     for rx in (TITLE_NAME_RE, WORD_TITLE_NAME_RE, ROLE_NAME_RE, FIELD_NAME_RE, RELATION_NAME_RE, CRED_NAME_RE):
         for m in rx.finditer(text):
             s, e = trim_name(text, m.start(1), m.end(1), anchored=rx is not CRED_NAME_RE, cred=rx is CRED_NAME_RE)
+            first = WORD_RE.match(text, m.start(1)) if rx in (TITLE_NAME_RE, WORD_TITLE_NAME_RE) else None
+            if first and first.group().lower() in STOP_WORDS and not is_census_name(first.group()):
+                continue  # "MS FOR INCISIONAL PAIN", "MS WITH GOOD EFFECT": morphine, not a title ("Dr. Do" stays)
             if rx is TITLE_NAME_RE and (short := _short_surname_after_doctor(text, m)):
                 strong.append(Candidate(short[0], short[1], "NAME", 0.85))  # "Dr. Ng", "DR. LE"
                 continue
@@ -383,6 +391,8 @@ def find_names(text: str) -> list[Candidate]:
     strong += cued  # checked word by word already (``_first_word_ok``, ``_name_run_end``)
     out: list[Candidate] = []
     for m in CUE_LAST_FIRST_RE.finditer(text):
+        if m.group(1).lower() in COLOUR_WORDS and _COLOUR_BEFORE_RE.search(text, max(0, m.start() - 24), m.start()):
+            continue  # "ORANGE TO GREEN, BILEOUS", "urine from amber to Brown, clear": a change of colour
         if _plain_last_first(m.group(1), m.group(2)) or _cued_last_first(m.group(1), m.group(2)) \
                 or _census_pair(m.group(1), m.group(2)):  # "THOMAS, TARIQ"; never "CHF, CAD" or "LIS, DRAINING"
             strong.append(Candidate(m.start(1), m.end(), "NAME", 0.85))

@@ -13,8 +13,8 @@ import functools
 import re
 
 from ..gazetteer import load_gazetteers
-from ..vocab import (AMBIGUOUS_SURNAMES, COUNTRIES, CREDENTIALS, EPONYM_FOLLOWERS, NAME_PARTICLES, STATE_ABBR,
-                     TITLE_WORDS, US_STATES)
+from ..vocab import (AMBIGUOUS_SURNAMES, COLOUR_WORDS, COUNTRIES, CREDENTIALS, EPONYM_FOLLOWERS, NAME_PARTICLES,
+                     STATE_ABBR, TITLE_WORDS, US_STATES)
 from .names import trim_name
 from .ner_words import NER_SKIP_WORDS, has_ner_candidate, ner_candidate
 from .places import is_place
@@ -30,10 +30,6 @@ _SUBJECT_VERB_RE = re.compile(r"[ \t]+(?i:reports|states|denies|says|said|is|was
 _PERSON_AFTER_RE = re.compile(
     r"[ \t]*(?i:aware|notified|paged|called|informed|updated|visited|visiting|reports|reported|states|stated|says"
     r"|said|asked|agrees|agreed|spoke|phoned|contacted|came|here|present|at[ \t]+bedside|in[ \t]+to)\b")
-# colours of urine, stool, sputum, drainage and skin; many are also census names ("Brown", "Amber", "Rose")
-COLOUR_WORDS = frozenset("""
-    brown amber green yellow red pink tan white black gray grey orange purple rust golden straw maroon olive cherry
-    rose ruby coral violet""".split())
 _LOCATIVE_BEFORE_RE = re.compile(r"(?i:\b(?:in|from|to|at|near|of|outside|around|lives?|moved|born)[ \t]+)$")
 # words before a person name that say who it is: credentials, titles, relations, "HO" (house officer)
 _RELATION_WORDS = frozenset("""

@@ -35,8 +35,8 @@ from pathlib import Path
 
 from ..errors import DeidError
 from ..gazetteer import load_gazetteers, name_shares
-from ..vocab import (CALENDAR_WORDS, CLINICAL_TERMS, COUNTRIES, CREDENTIALS, EPONYM_FOLLOWERS, NOT_NAME_WORDS,
-                     TITLE_WORDS, US_STATES)
+from ..vocab import (BODY_SITES, CALENDAR_WORDS, CLINICAL_TERMS, COLOUR_WORDS, COUNTRIES, CREDENTIALS,
+                     EPONYM_FOLLOWERS, FLUID_WORDS, NOT_NAME_WORDS, TITLE_WORDS, US_STATES)
 from .spans import Candidate
 
 COMMON_ZIPF = 3.0
@@ -209,7 +209,11 @@ def is_known_word(word: str) -> bool:
     parts = [p for p in w.split("-") if p]
     if len(parts) > 1:
         return all(p in v.known for p in parts)
-    return _derived_word(w, v)
+    return _derived_word(w, v) or (bool(_SIDED_SITE_RE.fullmatch(w)) and w not in v.first_names and w not in v.surnames)
+
+
+# a side letter glued to a body site in bedside shorthand: "Lheel", "Rwrist", "ltarm", "RtFA" (left heel ...)
+_SIDED_SITE_RE = re.compile(r"(?:l|r|lt|rt|b|bil|bilat)(?:" + "|".join(sorted(BODY_SITES, key=len, reverse=True)) + ")")
 
 
 _SUFFIXES = ("ing", "ed", "es", "s", "d", "ly", "er", "ers", "ness", "ment", "ments")
@@ -226,6 +230,9 @@ def _derived_word(w: str, v: Vocabulary) -> bool:
     for stem in stems:
         if len(stem) >= 4 and stem != w and (stem in v.known or stem + "e" in v.known):
             return True
+        if len(stem) == 3 and w.endswith(("ing", "ed")) and word_zipf(w) >= 2.0 and word_zipf(stem + "e") >= 2.5 and (
+                stem + "e" not in v.first_names and stem + "e" not in v.surnames):
+            return True  # "dozing", "dozed": a rarer verb (doze) with its final e dropped
         for pre in _PREFIXES:
             rest = stem[len(pre):]
             if stem.startswith(pre) and len(rest) >= 4 and (rest in v.known or rest + "e" in v.known) and (
@@ -440,6 +447,21 @@ def followed_by_eponym_noun(text: str, end: int) -> bool:
             or (m.group(1).islower() and len(nxt) >= 6 and bool(MED_AFFIX_RE.fullmatch(nxt))))
 
 
+_WORD_BEFORE_RE = re.compile(r"([A-Za-z]+)[ \t]*(?:[,:/-]|[ \t](?i:to|and|or|with))?[ \t]*\Z")
+_WORD_AFTER_RE = re.compile(r"[ \t]*[/-]?[ \t]*([A-Za-z]+)")
+
+
+def colour_of_fluid(text: str, start: int, end: int) -> bool:
+    """A colour word said of a body fluid, drain or skin, or next to another colour: "urine Amber", "Brown stool",
+    "Green-tinged", "Tan/Yellow secretions", "drain with Rose tinged", "amber to Brown" ("Brown", "Amber", "Rose"
+    are census names too)."""
+    if _fold(text[start:end]) not in COLOUR_WORDS:
+        return False
+    before = _WORD_BEFORE_RE.search(text[max(0, start - 24):start])
+    after = _WORD_AFTER_RE.match(text, end, min(len(text), end + 24))
+    return any(m and (m.group(1).lower() in FLUID_WORDS or m.group(1).lower() in COLOUR_WORDS) for m in (before, after))
+
+
 def find_safelist_names(text: str) -> list[Candidate]:
     """Title-case words that are not safe words inside a sentence, or not known words (or strongly name-dominant
     ones, "Nguyen", "Smith") at the start of a sentence, line, list item or field value (score 0.5). Eponym use,
@@ -462,6 +484,8 @@ def find_safelist_names(text: str) -> list[Candidate]:
             continue
         if not is_census_name(w) and (_RATE_AFTER_RE.match(text, m.end()) or _in_drug_list(text, m.start(), m.end())):
             continue  # "Criticare @ 40/hr", "Vano, Ceftaz, Flagyl": a product or drug, not a person
+        if colour_of_fluid(text, m.start(), m.end()):
+            continue  # "urine Amber", "Stool Brown", "Tan/Yellow secretions"
         if in_thing_context(text, m.start(), m.end()) and not (out and m.start() - out[-1].end <= 2):
             continue  # "Coum held", "Criticaid applied", "sedated on Midaz": given or applied, not a person
         if _NUMBER_AFTER_RE.match(text, m.end()) and is_known_word(w):
