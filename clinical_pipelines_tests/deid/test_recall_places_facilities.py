@@ -51,6 +51,11 @@ def _touched(text, word):
     ("Pt lived in a nursing home in Ashby prior to admission.", "Ashby"),
     ("pcp in Wexford aware of admission", "Wexford"),
     ("Pt sees cardiologist at Lahey", "Lahey"),
+    # a visiting-nurse agency named by its place or owner
+    ("VNA of Cape Cod to follow at home", "Cape Cod"),
+    ("Cape Cod VNA to resume services", "Cape Cod"),
+    ("pt had vna of greater lowell 3x/wk", "lowell"),
+    ("set up with Hallmark Health VNA", "Hallmark Health"),
 ])
 def test_place_or_facility_found(text, secret):
     assert _covered(text, secret)
@@ -75,6 +80,9 @@ def test_place_or_facility_found(text, secret):
     ("transferred to stretcher and taken to CT", "CT"),
     ("Increase to 20 when tolerated. Wean to 5 today.", "Wean"),
     ("MAINTAINING O2SATS IN THE HIGH 90'S.", "HIGH"),
+    ("Will need VNA at home.", "need"),
+    ("Needs VNA for dressing changes", "Needs"),
+    ("Continue VNA services. Home VNA aware.", "Home"),
     ("Provider: Dr. Ames, Keene Memorial Hospital in Keene\nSPECIMEN: skin, right forearm", "SPECIMEN"),
 ])
 def test_clinical_text_stays(text, word):

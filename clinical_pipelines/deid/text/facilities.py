@@ -453,6 +453,9 @@ _AT_FACILITY_RE = re.compile(
     r"[ \t]+living|hospice|group[ \t]+home|hospital|hosp|clinic|dialysis(?:[ \t]+(?:center|unit|clinic))?|shelter"
     r"|pcp|pmd|cardiologist|oncologist|nephrologist|doctor|vna|center|home[ \t]+care|daycare|day[ \t]+program)"
     r"[ \t]+(?:at|in|near)[ \t]+(?:the[ \t]+)?)(?=[A-Za-z])")
+# a visiting-nurse agency named by its place or owner: "Cape Cod VNA", "VNA of Greater Lowell"; "VNA" alone stays
+_VNA_RE = re.compile(r"(?<![\w-])(?:VNA|vna|Vna|(?i:visiting[ \t]+nurses?(?:[ \t]+association)?))(?![\w-])"
+                     r"(?:[ \t]+(?i:of)[ \t]+(?:(?i:greater)[ \t]+)?)?")
 _RELATIVES = frozenset("""mother father mom dad sister brother son daughter dtr wife husband friend friends neighbor
 neighbour aunt uncle cousin niece nephew grandmother grandfather grandson granddaughter girlfriend boyfriend parents
 family his her their my our sister-in-law brother-in-law partner fiance""".split())
@@ -468,6 +471,24 @@ def _employer_span(text: str, start: int) -> int:
     named = title or any(_names_something(w) for w in words) or (
         len(words) > 1 and words[-1].lower() in _HEAD_WORDS | {"inc", "co", "corp", "llc", "group", "bank"})
     return end if named else 0
+
+
+def _agency_names(text: str, m: re.Match) -> list[Candidate]:
+    """The place or owner words of a visiting-nurse agency: before it ("Cape Cod VNA": one word that names
+    something or two Title-case words) or after "of" ("VNA of Greater Lowell")."""
+    out = []
+    start = name_run_start(text, max(0, m.start() - 60), m.start())
+    words = text[start:m.start()].split()
+    if words and (any(_names_something(w) for w in words)
+                  or (len(words) >= 2 and all(w[:1].isupper() and w[1:2].islower() for w in words))):
+        out.append(Candidate(start, m.start() + 3 if text[m.start():m.start() + 3].lower() == "vna" else m.end(),
+                             "ORGANIZATION", 0.6))
+    if m.group().rstrip().lower().endswith("of") or m.group().rstrip().lower().endswith("greater"):
+        eol = text.find("\n", m.end())
+        end = name_run_end(text, m.end(), min(len(text) if eol < 0 else eol, m.end() + 40))
+        if end > m.end() and any(_names_something(w) for w in text[m.end():end].split()):
+            out.append(Candidate(m.end(), end, "ORGANIZATION", 0.6))
+    return out
 
 
 def find_named_forms(text: str) -> list[Candidate]:
@@ -489,6 +510,8 @@ def find_named_forms(text: str) -> list[Candidate]:
         if (words and not (mixed and not words[0][:1].isupper()) and any(_names_something(w) for w in words)
                 and not all(w.lower().strip(".") in US_STATES or w.strip(".") in STATE_ABBR for w in words)):
             out.append(Candidate(m.end(), end, "LOCATION", 0.6))
+    for m in _VNA_RE.finditer(text):
+        out += _agency_names(text, m)
     for m in _EMPLOYER_CUE_RE.finditer(text):
         end = _employer_span(text, m.end())
         if end:

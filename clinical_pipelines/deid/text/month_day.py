@@ -31,7 +31,9 @@ MD_CUE_RE = re.compile(r"\b(?:on|since|from|until|through|thru|dated?|dos|betwee
                        r"|done|prior|last|next|noted|surgery|cath\w*|obtained|clinic|appt|appointment|scheduled|return"
                        r"|rtc|today|post|around|approx\w*|onset|began|presented|returned|placed|removed|implanted"
                        r"|echo|ecg|ekg|ct|mri|cxr|labs?|date|dob|received|printed|signed|reported|in|service|arrival"
-                       r"|arriv\w*|note|pn)\b[^\n\d]{0,4}$"
+                       r"|arriv\w*|note|pn|scan|film|x-?ray|pmd|pcp|office|consult\w*|cabg|ptca|pci|stent\w*|avr|mvr"
+                       r"|ercp|egd|tee|bronch\w*|trach\w*|peg|intubat\w*|extubat\w*|thoracentesis|paracentesis|fx"
+                       r"|arrest|expired|died)\b[^\n\d]{0,4}$"
                        r"|(?<![\d/])[-,(~]\s*$", re.I)
 # the cues that also make a fraction-like pair (1/2, 5/5, 4/10, 14/3) a date: not "to", "by", "in", "-", "(" ...
 # ("soaked in 1/4 strength", "perrla, 2/2", "chest pain (7/10)", "to 3/4 up")
