@@ -10,8 +10,8 @@ Matching is after normalisation (both the values and the note are in the folded 
   the last four digits of a known SSN after an SSN cue;
 - dates: every written form of the date (numeric m/d/y, d/m/y, y-m-d with "/", "-" or "." and 2- or 4-digit years,
   yyyymmdd, month names and abbreviations, ordinal and spelled days "the fifth of April", apostrophe years
-  "April 5 '31", month + year, day + month) and, for a birth date implying an age over 89, the bare year
-  (``ages.birth_year_deny_entries``, Safe Harbor (C));
+  "April 5 '31", month + year, day + month; read by the precompiled scanners of ``known_dates``) and, for a birth
+  date implying an age over 89, the bare year (``ages.birth_year_deny_entries``, Safe Harbor (C));
 - names: the whole name and each name token alone (case and accent folded, apostrophes optional, hyphenated
   parts alone), possessives;
 - e-mail, URL, IP: the address as written and spelled out ("name at example dot com"), the username of the
@@ -121,22 +121,6 @@ def _phone_entries(value: str, digits: str, typ: str) -> list[DenyEntry]:
 # -- dates --------------------------------------------------------------------------------------------------------
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
-_ORDINAL_UNITS = ("", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
-                  "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth",
-                  "eighteenth", "nineteenth")
-_CARDINAL_UNITS = ("", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
-
-
-def _day_words(d: int) -> str:
-    """Spelled ordinal of a day of the month: "fifth", "twenty-first" (hyphen, space or none)."""
-    if d < 20:
-        return _ORDINAL_UNITS[d]
-    tens = "twenty" if d < 30 else "thirty"
-    if d % 10 == 0:
-        return tens[:-1] + "ieth"
-    return tens + r"[\s-]?" + _ORDINAL_UNITS[d % 10]
-
-
 def parse_known_date(value: str) -> dt.date | None:
     """A known date value in ISO 8601 (optionally with a time), m/d/yyyy, or "Month d, yyyy"; None otherwise."""
     v = value.strip()
@@ -157,37 +141,9 @@ def parse_known_date(value: str) -> dt.date | None:
     return None
 
 
-@functools.lru_cache(maxsize=20_000)
 def date_entries(day: dt.date) -> tuple[DenyEntry, ...]:
-    """Every written form of ``day`` (see the module docstring) as deny entries of type DATE."""
-    y4, y2, mo, d = f"{day.year:04d}", f"{day.year % 100:02d}", day.month, day.day
-    year = rf"(?:{y4}|'{y2})"
-    # numeric forms in three entries whose probes (digits the form always holds in a row) rarely all occur
-    full, mdy2, dmy2 = [], [], []
-    for s in (r"/", r"-", r"\.", r"[ \t]"):
-        full += [rf"0?{mo}{s}0?{d}{s}{y4}", rf"0?{d}{s}0?{mo}{s}{y4}", rf"{y4}{s}0?{mo}{s}0?{d}"]
-        if s != r"[ \t]":
-            mdy2.append(rf"0?{mo}{s}0?{d}{s}{y2}")
-            dmy2.append(rf"0?{d}{s}0?{mo}{s}{y2}")
-    full += [rf"{y4}{mo:02d}{d:02d}", rf"{mo:02d}{d:02d}{y4}", rf"0?{mo}/{y4}", rf"{y4}-{mo:02d}(?!-\d)"]
-    name = _MONTHS[mo - 1]
-    abbr = {9: "Sept?", 5: "May"}.get(mo, name[:3])
-    mon = rf"(?:{name}|{abbr}\.?)" if mo != 5 else r"(?:May|MAY)"
-    dayw = rf"(?:0?{d}(?:st|nd|rd|th)?|{_day_words(d)})"
-    named = [rf"{mon}[\s,-]*(?:the\s+)?{dayw}(?:[\s,-]+(?:of\s+)?{year})?",
-             rf"(?:the\s+)?{dayw}(?:\s+of|\s*-)?[\s,-]*{mon}(?:[\s,-]*{year})?",
-             rf"{dayw}{abbr}{y4}", rf"{mon}[\s,]+(?:of\s+)?{y4}", rf"{mon}\s*'{y2}"]
-    if mo == 5:
-        named = [p.replace("(?:May|MAY)", "(?-i:May|MAY)") for p in named]
-    def numeric(forms: list[str]) -> str:
-        return r"(?<![\w/.-])(?:" + "|".join(forms) + r")(?![\w/]|[.-]\d)"
-
-    return (DenyEntry(numeric(full), "DATE", y4, "digits"),
-            DenyEntry(numeric(mdy2), "DATE", f"{d}{y2}", "digits"),
-            DenyEntry(numeric(dmy2), "DATE", f"{mo}{y2}", "digits"),
-            DenyEntry(rf"(?<![\w/.-]){mo:02d}/{d:02d}(?![\w/]|[.-]\d)(?!\s*(?:strength|murmur|power|reflex|pulses?))",
-                      "DATE", f"{mo:02d}{d:02d}", "digits"),
-            DenyEntry(r"(?<![\w'])(?:" + "|".join(named) + r")(?![\w'])", "DATE", name[:3].lower(), "text"))
+    """``day`` in every written form (``known_dates``: read by precompiled scanners, nothing compiled per value)."""
+    return (DenyEntry(day.isoformat(), "DATE", "", "known-date"),)
 
 
 # -- contact details ------------------------------------------------------------------------------------------------

@@ -7,11 +7,13 @@ the note instead of one per name.
 """
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from typing import Iterable
 
 from .deny import _SEQ_GAP, NAME_PATTERN_HEAD, NAME_PATTERN_TAIL, DenyEntry
+from .known_dates import find_known_dates
 from .spans import Span
 
 MIN_TRIE_NAMES = 8  # a matcher with this many name entries or more runs them as one trie pattern
@@ -57,6 +59,9 @@ class DenyMatcher:
         if trie:
             self.entries = [e for e in self.entries if not (e.type == "NAME" and e.probe_kind == "any-text")]
             self.entries.append(DenyEntry(trie, "NAME", "", "text"))
+        # known dates are read by the precompiled date scanners of known_dates, not by a pattern per date
+        self._dates = frozenset(dt.date.fromisoformat(e.pattern) for e in self.entries if e.probe_kind == "known-date")
+        self.entries = [e for e in self.entries if e.probe_kind != "known-date"]
         # text probes indexed once: a probe shared by several entries (a batch's clinicians) is looked up once
         self._by_probe: dict[str, list[int]] = {}
         self._always: list[int] = []
@@ -79,7 +84,7 @@ class DenyMatcher:
     def find(self, text: str) -> list[Span]:
         lower = text.lower()
         digits = alnum = None
-        out = []
+        out = find_known_dates(text, self._dates)
         for p, t, probe, kind in self._candidates(lower):
             if kind is True or kind in ("digits", "seq-digits"):
                 if digits is None:
