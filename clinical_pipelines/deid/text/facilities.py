@@ -57,7 +57,7 @@ _ACRONYM_CUE_RE = re.compile(
 # lower-case notes: "to gh er", "at kh cath lab"; an unknown capitals word after a place preposition: "from the GBMC"
 _LOWER_ACRONYM_RE = re.compile(r"\b(?:to|at|from|in)[ \t]+([a-z]{2,5})[ \t]+(?:er|ed|ew|cath|tcu|ccu|icu|micu)\b")
 # a longer name before an emergency room or cath lab in any case (acronyms are read by the patterns above)
-_NAMED_UNIT_RE = re.compile(r"(?i:\b(?:to|at|from|in)[ \t]+)([A-Za-z][a-z]{5,14}|[A-Z]{6,15})[ \t]+"
+_NAMED_UNIT_RE = re.compile(r"(?i:\b(?:to|at|from|in)[ \t]+)([A-Za-z][a-z]{3,14}|[A-Z]{4,15})[ \t]+"
                             r"(?i:er|ed|ew|cath[ \t]+lab|emergency[ \t]+(?:room|dept|department))\b")
 # in mixed-case text, capitals after "at" that end the clause: "blasts on diff at KH.", "so far at KH, ..."
 _AT_ACRONYM_RE = re.compile(r"\bat[ \t]+([A-Z]{2,5})(?=[ \t]*(?:[.,;]|$))", re.M)
@@ -323,7 +323,9 @@ def find_facility_acronyms(text: str) -> list[Candidate]:
             found.add(a)
     for m in _NAMED_UNIT_RE.finditer(text):  # "enroute to hellyer er", "to stuemke cath lab", "AT DORNAN EW"
         w = m.group(1)
-        if len(w) > 5 and w.lower() not in _GENERIC and _names_something(w) and not is_known_word(w):
+        if w.lower() not in _GENERIC and w.lower() not in _NOT_NAME_RUN and not is_clinical_word(w) and (
+                (len(w) > 5 and _names_something(w) and not is_known_word(w))
+                or (is_census_name(w) and word_zipf(w) < 4.5)):
             found.add(w)
     out += _propagate(text, found, "ORGANIZATION", 0.6)
     return out
