@@ -4,6 +4,7 @@ occurrence of a found name token in the same note.
 from __future__ import annotations
 
 import re
+from typing import Iterator
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -44,16 +45,37 @@ def propagate_names(text: str, spans: list[Span]) -> list[Span]:
                 toks.add(w)  # in capitals only census names that are not common words ("WELSH", not "RIGHT")
     if not toks and not folded:
         return spans
-    alts = [re.escape(t) for t in sorted(toks, key=len, reverse=True)]
-    alts += [f"(?i:{re.escape(t)})" for t in sorted(folded, key=len, reverse=True)]
-    rx = re.compile(r"(?<![^\W_])(?:" + "|".join(alts) + r")(?![^\W_])")
     extra = []
-    for m in rx.finditer(text):
-        nxt = re.match(r"(?:'s|’s|')?\s*([a-z]+)", text[m.end():m.end() + 20])
-        if nxt and nxt.group(1) in EPONYM_FOLLOWERS and m.group().lower() in AMBIGUOUS_SURNAMES:
-            continue
-        extra.append(Span(m.start(), m.end(), "NAME"))
+    lower = text.lower()
+    if len(lower) != len(text):  # a letter whose lower case is longer: search the folded words in the text
+        toks, folded = toks | {w for f in folded for w in _cased_forms(text, f)}, set()
+    for hay, words in ((text, toks), (lower, folded)):
+        for w in words:
+            for s in _occurrences(hay, w):
+                nxt = _EPONYM_NEXT_RE.match(text[s + len(w):s + len(w) + 20])
+                if nxt and nxt.group(1) in EPONYM_FOLLOWERS and w.lower() in AMBIGUOUS_SURNAMES:
+                    continue
+                extra.append(Span(s, s + len(w), "NAME"))
     return spans + extra
+
+
+_EPONYM_NEXT_RE = re.compile(r"(?:'s|’s|')?\s*([a-z]+)")
+
+
+def _cased_forms(text: str, word: str) -> set[str]:
+    """The spellings of ``word`` in ``text`` in any case."""
+    return {m.group() for m in re.finditer(re.escape(word), text, re.I)}
+
+
+def _occurrences(hay: str, word: str) -> Iterator[int]:
+    """Starts of ``word`` in ``hay`` as a whole word: no letter or digit glued on either side (an underscore may be:
+    "okafor_a")."""
+    i = hay.find(word)
+    while i >= 0:
+        j = i + len(word)
+        if not (i > 0 and hay[i - 1].isalnum()) and not (j < len(hay) and hay[j].isalnum()):
+            yield i
+        i = hay.find(word, i + 1)
 
 
 # Name-span completion: a NAME span found by any recognizer (NER, patterns, gazetteer, deny lists) often holds only
@@ -175,10 +197,13 @@ def complete_names(text: str, spans: list[Span]) -> list[Span]:
     separates ("[Aoife] [D'Angelo]" -> one name); other spans are unchanged. Spans stay in input coordinates and
     keep their type; overlaps are resolved later by ``merge_spans``."""
     out, names = [], []
+    grown: dict[tuple[int, int], tuple[int, int]] = {}  # several finders often report the same name
     for sp in spans:
         if sp.type == "NAME":
-            s, e = _complete_span(text, sp.start, sp.end)
-            names.append(Span(s, e, "NAME"))
+            key = (sp.start, sp.end)
+            if key not in grown:
+                grown[key] = _complete_span(text, sp.start, sp.end)
+            names.append(Span(*grown[key], "NAME"))
         else:
             out.append(sp)
     names.sort()
