@@ -150,3 +150,24 @@ def test_batch_name_trie_matches_what_the_names_match_one_by_one(text):
     assert [e.probe_kind for e in merged.entries if e.type == "NAME" and e.probe_kind != "all-text"] == ["text"]
     one_by_one = set().union(*(covered(DenyMatcher([e]).find(text)) for e in entries))
     assert covered(merged.find(text)) == one_by_one
+
+
+_LITERAL_VALUES = {"patient_name": ["Sean O'Brien", "Anne-Marie De la Cruz", "Li Xu"],
+                   "street_address": ["37-12 Willow Pl.", "100 North Main Street Apt 4"],
+                   "city": ["Lake Forest"], "facility_name": ["St. Mary's Medical Center"]}
+
+
+@pytest.mark.parametrize("text", [
+    "Sean OBrien's wife; o'brien_2 called", "ANNE-MARIE de-la-cruz, Li and XU's son", "lives 37-12 willow place.",
+    "100 N. MAIN ST, apt 4", "100 north main st.x", "lake-forest; LAKEFOREST; lake forestry", "st marys medical center",
+    "St. Mary's Medical Centers", "xli xu2 li_ xu", "willow pl.; 37 12 WILLOW PL",
+])
+def test_literal_words_match_as_their_regex(text):
+    """Names, streets, cities and facilities are matched as literal words (no regex compiled per value); the
+    characters covered are those their regex covers."""
+    entries = deny_entries(_LITERAL_VALUES)
+    assert any(e.words for e in entries)
+
+    def covered(es):
+        return {(i, s.type) for s in DenyMatcher(es).find(text) for i in range(s.start, s.end)}
+    assert covered(entries) == covered([e._replace(words=None) for e in entries])

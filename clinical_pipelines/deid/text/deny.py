@@ -37,12 +37,16 @@ class DenyEntry(NamedTuple):
     ``probe`` that must occur in the text for the pattern to be able to match: a lower-cased literal
     (``probe_kind`` "text"; "any-text": any of several joined by NUL; "all-text": all of several joined by NUL), or a string searched in the text's digits
     only ("digits", also ``True``). For
-    ``probe_kind`` "seq-digits" / "seq-alnum" the pattern is a character sequence (``sequence_spans``)."""
+    ``probe_kind`` "seq-digits" / "seq-alnum" the pattern is a character sequence (``sequence_spans``). ``words``
+    spells a pattern that is only literal words as ``(mode, parts)``: mode "any" (any part alone, possessive
+    "'s" allowed), "seq" or "seq-usps" (the parts in order, separators between them, "seq-usps" allows a final
+    "."); each part a tuple of lower-case alternatives; matched with ``str.find`` instead of a compiled regex."""
 
     pattern: str
     type: str
     probe: str
     probe_kind: str | bool = "text"
+    words: tuple | None = None  # the same pattern as literal words (``deny_match.literal_spans``), or None
 
 
 # kind names are matched on their words ("ip_address" -> IP, "zip" -> LOCATION, "relationship" -> nothing)
@@ -203,6 +207,14 @@ def words_pattern(value: str, usps: bool = False) -> str | None:
     return r"(?<!\w)" + r"[\s,.-]*".join(alts) + (r"\.?(?!\w)" if usps else r"(?!\w)")
 
 
+def words_literal(value: str, usps: bool = False) -> tuple:
+    """``words_pattern(value, usps)`` as literal words (``DenyEntry.words``)."""
+    parts = [p.lower() for p in re.split(r"[\s,.-]+", value) if p]
+    long_of = {v: k for k, v in _USPS.items()}
+    alts = [((p, _USPS[p]) if p in _USPS else (long_of[p], p)) if usps and p in _USPS_ALT else (p,) for p in parts]
+    return ("seq-usps" if usps else "seq", tuple(alts))
+
+
 def words_probe(value: str, usps: bool = False) -> str:
     """The literals ``words_pattern(value, usps)`` needs, all of them, in the lower-cased text (``probe_kind``
     "all-text": NUL-joined, longest first): each word that the pattern matches literally (not a USPS word it lets
@@ -226,7 +238,7 @@ NAME_PATTERN_TAIL = r")(?:'s)?(?!\w)"
 
 def name_entries(value: str) -> list[DenyEntry]:
     """Each name token alone (hyphenated parts too, apostrophes optional, possessive), one entry per name."""
-    pats, probes = [], []
+    pats, probes, words = [], [], []
     for tok in re.findall(r"[A-Za-z][A-Za-z'-]+", value):
         for part in dict.fromkeys([tok, *tok.split("-")]):
             low = part.lower()
@@ -234,10 +246,20 @@ def name_entries(value: str) -> list[DenyEntry]:
                 continue
             pats.append(re.escape(part).replace("'", "'?"))
             probes.append(_name_probe(max(low.split("'"), key=len)))
+            words.append(_apostrophes_optional(low))
     if not pats:
         return []
     return [DenyEntry(NAME_PATTERN_HEAD + "|".join(dict.fromkeys(pats)) + NAME_PATTERN_TAIL, "NAME",
-                      "\x00".join(dict.fromkeys(probes)), "any-text")]
+                      "\x00".join(dict.fromkeys(probes)), "any-text", ("any", tuple(dict.fromkeys(words))))]
+
+
+def _apostrophes_optional(word: str) -> tuple[str, ...]:
+    """Every spelling of ``word`` with each apostrophe written or left out ("o'brien" -> "o'brien", "obrien")."""
+    pieces = word.split("'")
+    out = [pieces[0]]
+    for piece in pieces[1:]:
+        out = [w + sep + piece for w in out for sep in ("'", "")]
+    return tuple(out)
 
 
 def deny_entries(known: Mapping[str, Sequence[str]] | None) -> list[DenyEntry]:
@@ -291,7 +313,7 @@ def _entries_of_value(kind: str, t: str, v: str) -> list[DenyEntry]:
     for variant in dict.fromkeys([v, _UNIT_RE.sub("", v)] if usps else [v]):
         pat = words_pattern(variant, usps)
         if pat:
-            out.append(DenyEntry(pat, t, words_probe(variant, usps), "all-text"))
+            out.append(DenyEntry(pat, t, words_probe(variant, usps), "all-text", words_literal(variant, usps)))
     if t == "NAME":
         out += name_entries(v)
     return out

@@ -85,7 +85,9 @@ class DenyMatcher:
         lower = text.lower()
         digits = alnum = None
         out = find_known_dates(text, self._dates)
-        for p, t, probe, kind in self._candidates(lower):
+        literal_ok = len(lower) == len(text)  # lower-casing kept every offset (else the regex, case-insensitive)
+        for e in self._candidates(lower):
+            p, t, probe, kind = e[:4]
             if kind is True or kind in ("digits", "seq-digits"):
                 if digits is None:
                     dpos = [m.start() for m in _DIGIT_RE.finditer(text)]
@@ -111,6 +113,9 @@ class DenyMatcher:
                 continue
             if kind == "seq-alnum":
                 out.extend(Span(s, e, t) for s, e in sequence_spans(lower, alnum, apos, p, False))
+                continue
+            if e.words is not None and literal_ok:
+                out.extend(Span(s, end, t) for s, end in literal_spans(lower, e.words))
                 continue
             rx = _compiled(p)
             g = "v" if "v" in rx.groupindex else 0
@@ -146,3 +151,65 @@ def _trie_regex(node: dict) -> str:
     branches = [(re.escape(k) if len(k) == 1 else k) + _trie_regex(node[k]) for k in kids]
     body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
     return "(?:" + body + ")?" if "" in node else body
+
+
+def _word_char(c: str) -> bool:
+    return c.isalnum() or c == "_"
+
+
+def literal_spans(lower: str, words: tuple) -> list[tuple[int, int]]:
+    """Where a ``DenyEntry.words`` pattern matches the lower-cased text, as its regex would (whole words: no word
+    character glued on before or after; separators ``[\\s,.-]*`` between the parts of a sequence)."""
+    mode, parts = words
+    n, out = len(lower), []
+    if mode == "any":
+        for alts in parts:
+            for a in alts:
+                for i in _finds(lower, a):
+                    j = i + len(a)
+                    if i and _word_char(lower[i - 1]):
+                        continue
+                    if lower.startswith("'s", j) and not (j + 2 < n and _word_char(lower[j + 2])):
+                        out.append((i, j + 2))
+                    elif not (j < n and _word_char(lower[j])):
+                        out.append((i, j))
+        return out
+    last = -1
+    for i in sorted({i for a in parts[0] for i in _finds(lower, a)}):
+        if i < last or (i and _word_char(lower[i - 1])):
+            continue
+        e = _sequence_end(lower, i, parts, 0, mode == "seq-usps")
+        if e is not None:
+            out.append((i, e))
+            last = e
+    return out
+
+
+def _finds(hay: str, word: str) -> list[int]:
+    out, i = [], hay.find(word)
+    while i >= 0:
+        out.append(i)
+        i = hay.find(word, i + 1)
+    return out
+
+
+def _sequence_end(lower: str, pos: int, parts: tuple, k: int, usps: bool) -> int | None:
+    """End of parts[k:] matched from ``pos`` (alternatives in order, as the regex tries them), or None."""
+    n = len(lower)
+    for a in parts[k]:
+        if not lower.startswith(a, pos):
+            continue
+        j = pos + len(a)
+        if k + 1 < len(parts):
+            g = j
+            while g < n and (lower[g] in ",.-" or lower[g].isspace()):
+                g += 1
+            e = _sequence_end(lower, g, parts, k + 1, usps)
+            if e is not None:
+                return e
+            continue
+        if usps and lower.startswith(".", j) and not (j + 1 < n and _word_char(lower[j + 1])):
+            return j + 1
+        if not (j < n and _word_char(lower[j])):
+            return j
+    return None
