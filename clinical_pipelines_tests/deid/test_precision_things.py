@@ -38,3 +38,28 @@ def test_thing_words_stay(engine, text, word):
 ])
 def test_names_beside_thing_words_stay_redacted(engine, text, name):
     assert any(name in red for red in _redacted(engine, text))
+
+
+@pytest.mark.parametrize("text,word", [
+    ("ID- temp 100.9, receiving Vano, Ceftaz, Flagyl.", "Vano"),
+    ("Abx: Ceftaz and Vanc, Flagyl added today.", "Ceftaz"),
+    ("TF started, Ultracal at 10cc, increased to 20cc/hr.", "Ultracal"),
+    ("Nepro @ 25 ml, residuals minimal.", "Nepro"),
+    ("Vent: PCV 16, I/E 1:1.2, Itime 1.7, tolerating.", "Itime"),
+    ("NPO for Peg insertion @ 8am, abd soft.", "Peg"),
+    ("Peg site clean and dry, no drainage.", "Peg"),
+    ("*Please refer to Careview for additional patient information.", "Careview"),
+    ("See careview for further data. Neice called, updated.", "Neice"),
+])
+def test_drug_lists_readings_and_run_together_words_stay(engine, text, word):
+    assert not any(word in red for red in _redacted(engine, text))
+
+
+@pytest.mark.parametrize("text,name", [
+    ("Dr. Rakusin and Toolis aware of K 5.6.", "Toolis"),
+    ("N. GRANDONE AWARE. WILL REPEAT AT 1400.", "GRANDONE"),
+    ("Cosigned: Dr. Karim Lewandowski 17.11.2022", "Lewandowski"),
+    ("Discussed with dr sobczak and brother adebayo.", "adebayo"),
+])
+def test_names_in_lists_and_before_numbers_stay_redacted(engine, text, name):
+    assert any(name in red for red in _redacted(engine, text))

@@ -18,8 +18,9 @@ from ..vocab import (AMBIGUOUS_SURNAMES, COLOUR_WORDS, COUNTRIES, CREDENTIALS, E
 from .names import trim_name
 from .ner_words import NER_SKIP_WORDS, has_ner_candidate, ner_candidate
 from .places import is_place
-from .safelist import (DEVICE_NOUNS, _fold, followed_by_eponym_noun, in_thing_context, is_census_name, is_clinical_word,
-                       is_known_word, is_misspelled_word, is_safe_word, load_vocabulary, starts_sentence)
+from .safelist import (DEVICE_NOUNS, _fold, followed_by_eponym_noun, in_drug_list, in_thing_context,
+                       is_census_name, is_clinical_word, is_known_word, is_misspelled_word, is_safe_word,
+                       load_vocabulary, starts_sentence, swapped_common_word, word_zipf)
 from .spans import Candidate
 
 _WS_TOKEN_RE = re.compile(r"\S+")
@@ -127,6 +128,8 @@ def word_class(w: str, label: str, caps: bool, dotted: bool = False) -> str:
         return "junk"
     if is_misspelled_word(w) or not ner_candidate(w) or (is_safe_word(w) and not is_census_name(w)):
         return "plain" if plain else "junk"
+    if (_common_compound(low) and not is_census_name(w)) or (swapped_common_word(w) and low not in first_names):
+        return "plain" if plain else "junk"  # "Careview", "Flexiseal": two words run together; "Neice": a typo
     if low in AMBIGUOUS_SURNAMES or low in COLOUR_WORDS:
         return "weak"  # "Foley", "Swan": an eponym; "BROWN", "Amber": a colour (urine, stool, sputum)
     if is_safe_word(w) and low not in first_names:
@@ -136,6 +139,13 @@ def word_class(w: str, label: str, caps: bool, dotted: bool = False) -> str:
     if is_census_name(w) or _fold(w) in load_vocabulary().name_dominant or is_place(w):
         return "name"
     return "weak" if w.isupper() else "name"
+
+
+def _common_compound(low: str) -> bool:
+    """Two everyday words of 4+ letters run together ("careview", "flexiseal"); not "grandone" (grand + one), as
+    many surnames are built so."""
+    return any(word_zipf(low[:i]) >= 3.5 and word_zipf(low[i:]) >= 3.5 and is_safe_word(low[:i])
+               and is_safe_word(low[i:]) for i in range(4, len(low) - 3))
 
 
 def window_role(token: str, caps: bool, before: str = "") -> str:
@@ -294,6 +304,8 @@ def ner_entity_cores(text: str, ent, t: str) -> list[tuple[int, int, str]]:
         if in_thing_context(text, rs, re_) and "head" not in classes[a:b] and not _cue_before(text, rs, caps) and (
                 label != "NAME" or b - a == 1):
             continue  # "Coum held", "sedated on Propo and Fent", "Criticaid applied": drugs, feeds, dressings
+        if label == "NAME" and b - a == 1 and not is_census_name(words[a][2]) and in_drug_list(text, rs, re_):
+            continue  # "receiving Vano, Ceftaz, Flagyl": a drug in a list of drugs
         out.append((rs, re_, label))
     return out
 

@@ -24,6 +24,7 @@ Fails closed (``DeidError``) when a source package or file is missing or truncat
 """
 from __future__ import annotations
 
+import bisect
 import bz2
 import functools
 import importlib.util
@@ -387,14 +388,18 @@ _NUMBER_AFTER_RE = re.compile(r"[ \t]?#?\d")
 # a feed, drip or dose given at a rate or a count: "Ultracal at 10cc/hr", "Criticare @ 40/hr", "Mgsulfate x1"
 _RATE_AFTER_RE = re.compile(
     r"(?:[ \t]+[A-Z]{1,3})?[ \t]*(?:(?:infusing[ \t]+)?at|@|up[ \t]+to|to)?[ \t]*\d+(?:\.\d+)?[ \t]*"
-    r"(?:cc|ml|mL|mcg|mg|u|units?)?[ \t]*/[ \t]*(?:h|hr|hour|kg)\b|[ \t]*x[ \t]?\d\b", re.I)
+    r"(?:cc|ml|mL|mcg|mg|u|units?)?[ \t]*/[ \t]*(?:h|hr|hour|kg)\b|[ \t]*x[ \t]?\d\b"
+    r"|[ \t]*(?:at|@)[ \t]*\d+(?:\.\d+)?[ \t]*(?:cc|ml|mcg|mg|u|units?|l|lpm|%)(?![A-Za-z])", re.I)
+# a setting or reading written right after its label: "Itime 1.7", "Svo 0.72" (a dotted date is no reading)
+_READING_AFTER_RE = re.compile(r"[ \t]*:?[ \t]*\d{1,3}\.\d{1,2}(?![\d.])")
 # What is said of a drug, feed, dressing or device and not of a person: what follows it ("Coum held", "Criticaid
 # applied", "Fent boluses", "Flexiseal in place") or the administration verb before it ("restart Coum", "sedated on
 # Midaz", "titrate Neo"). "received" is left out: "Received Ayse from night RN" is a hand-off of the patient.
 _THING_AFTER_RE = re.compile(
     r"(?:'s)?[ \t]+(?:gtts?|drips?|infusions?|bolus(?:es|ed)?|levels?|troughs?|doses?|given|applied|started|restarted"
     r"|resumed|held|increased|decreased|titrated|weaned|infusing|running|dc'?d|d/c'?d|discontinued|changed|removed"
-    r"|placed|inserted|in[ \t]+place|intact|administered|tabs?|nebs?|patch|dressing|drsg|dsg|cath|catheter)\b", re.I)
+    r"|placed|inserted|in[ \t]+place|intact|administered|tabs?|nebs?|patch|dressing|drsg|dsg|cath|catheter|insertion"
+    r"|placement|site)\b", re.I)
 _THING_BEFORE_RE = re.compile(
     r"\b(?:restart(?:ed)?|start(?:ed)?|resumed?|continued?|given|gave|giving|held|hold|titrat(?:e|ed|ing)"
     r"|wean(?:ed|ing)?|increased?|decreased?|d/?c'?d?|(?:sedated|started|remains?|maintained|placed|kept|restarted"
@@ -407,15 +412,39 @@ def in_thing_context(text: str, start: int, end: int) -> bool:
     return bool(_THING_AFTER_RE.match(text, end) or _THING_BEFORE_RE.search(text[max(0, start - 32):start]))
 
 
-_LIST_BEFORE_RE = re.compile(r"([A-Za-z][A-Za-z0-9]*)[ \t]*,[ \t]*$")
-_LIST_AFTER_RE = re.compile(r"[ \t]*,[ \t]*([A-Za-z][A-Za-z0-9]*)")
+_LIST_BEFORE_RE = re.compile(r"([A-Za-z][A-Za-z0-9]*)[ \t]*(?:[,/+&]|[ \t](?i:and|or))[ \t]*$")
+_LIST_AFTER_RE = re.compile(r"[ \t]*(?:[,/+&]|(?i:and|or)[ \t])[ \t]*([A-Za-z][A-Za-z0-9]*)")
 
 
-def _in_drug_list(text: str, start: int, end: int) -> bool:
-    """A word in a comma list next to a drug or clinical word: "on Zosyn, Vanko, Flagyl"."""
+def in_drug_list(text: str, start: int, end: int) -> bool:
+    """A word in a list next to a drug or clinical word, or a drug name cut short: "on Zosyn, Vanko, Flagyl",
+    "Vaco and Levo", "Vano, Ceftaz"."""
     before = _LIST_BEFORE_RE.search(text, max(0, start - 24), start)
     after = _LIST_AFTER_RE.match(text, end)
-    return any(m and len(m.group(1)) >= 3 and is_clinical_word(m.group(1)) for m in (before, after))
+    return any(m and len(m.group(1)) >= 3 and (is_clinical_word(m.group(1)) or clipped_clinical_word(m.group(1)))
+               for m in (before, after))
+
+
+@functools.lru_cache(maxsize=1)
+def _sorted_clinical() -> tuple[str, ...]:
+    return tuple(sorted(load_vocabulary().clinical))
+
+
+@functools.lru_cache(maxsize=65536)
+def clipped_clinical_word(word: str) -> bool:
+    """A drug or clinical word cut short, as bedside notes write them ("Ceftaz", "Midaz", "Vanc"): 4 to 7 letters,
+    no everyday English word ("time") nor census name, the start of a clinical word at least two letters longer.
+    Alone it is no evidence (many short names start a drug name too); it counts next to other drug words."""
+    lw = word.lower()
+    if not 4 <= len(lw) <= 7 or not lw.isalpha() or is_census_name(lw) or word_zipf(lw) >= COMMON_ZIPF:
+        return False
+    words = _sorted_clinical()
+    i = bisect.bisect_left(words, lw)
+    while i < len(words) and words[i].startswith(lw):
+        if len(words[i]) >= len(lw) + 2:
+            return True
+        i += 1
+    return False
 _FOLLOWER_RE = re.compile(r"(?:'s|'|s')?[ \t]*-?[ \t]*(?:[A-Z]{1,3}[ \t]+)?([a-z]+)", re.I)
 # Nouns that follow an eponym or brand naming a device, test, stage or product ("Hoyer lift", "Kerley B lines",
 # "Tanner stage", "Amsler grid", "Zio patch"), beside the shared eponym nouns of ``deid.vocab``.
@@ -482,12 +511,14 @@ def find_safelist_names(text: str) -> list[Candidate]:
             continue
         if followed_by_eponym_noun(text, m.end()) or _DOSE_AFTER_RE.match(text, m.end()):
             continue
-        if not is_census_name(w) and (_RATE_AFTER_RE.match(text, m.end()) or _in_drug_list(text, m.start(), m.end())):
+        if not is_census_name(w) and (_RATE_AFTER_RE.match(text, m.end()) or in_drug_list(text, m.start(), m.end())):
             continue  # "Criticare @ 40/hr", "Vano, Ceftaz, Flagyl": a product or drug, not a person
         if colour_of_fluid(text, m.start(), m.end()):
             continue  # "urine Amber", "Stool Brown", "Tan/Yellow secretions"
         if in_thing_context(text, m.start(), m.end()) and not (out and m.start() - out[-1].end <= 2):
             continue  # "Coum held", "Criticaid applied", "sedated on Midaz": given or applied, not a person
+        if not is_census_name(w) and _READING_AFTER_RE.match(text, m.end()):
+            continue  # "Itime 1.7": a setting or reading after its label
         if _NUMBER_AFTER_RE.match(text, m.end()) and is_known_word(w):
             continue  # a model or series number: "Mark 2 device", "Grade 3"
         if out and m.start() - out[-1].end <= 2 and not text[out[-1].end:m.start()].strip(" \t"):
