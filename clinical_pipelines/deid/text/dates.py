@@ -39,7 +39,7 @@ from .date_parts import (DAY, DAY2, HOLIDAY, MON, MON2, MONTH_ALONE, MONTH_ANY, 
                          MONTH_WITH_DAY, NUM_END, NUM_START, ORD, SEASON, SPELLED_DAY_CARD, SPELLED_DAY_ORD,
                          TIME_AFTER_RE, TIME_AMPM, TIME_COLON, UNIT_AFTER, WEEKDAY, WEEKDAY_ABBRS, WEEKDAYS,
                          WRAP, YEAR, YEAR4, YEAR_APOS)
-from .month_day import month_dash_day_at, month_day_at, month_year_at
+from .month_day import month_dash_day_at, month_day_at, month_day_list_at, month_year_at
 from .spans import Candidate
 
 # a time stamp written just before its date with a comma ("11:40 PM, March 3, 2021"); "at 2am 8/25", "at 14:05 on
@@ -104,15 +104,16 @@ BEFORE_MONTH_PATTERNS: list[tuple[str, str, str, float]] = [
     (rf"(?<![A-Za-z]){SPELLED_DAY_ORD}[ \t]+$", rf"{SPELLED_DAY_ORD}[ \t]+{MONTH_ANY}[ \t]*,?[ \t]*{YEAR}", "", 0.9),
 ]
 # "the 21st" (day of month) away from anatomy, percentiles and counts ("the 2nd dose", "the 4th ventricle")
-THE_DAY_RE = re.compile(
-    r"(?<=\b(?i:the)\s)(?:[12]\d|3[01]|0?[1-9])(?i:st|nd|rd|th)\b(?![ \t]*(?i:percentile|intercostal|ics|digit"
+_ORD_DAY = (
+    r"(?:[12]\d|3[01]|0?[1-9])(?i:st|nd|rd|th)\b(?![ \t]*(?i:percentile|intercostal|ics|digit"
     r"|toe|finger|cranial|nerve|grade|decile|quartile|rib|vertebra|cervical|lumbar|thoracic|lobe|segment"
     r"|generation|degree|time|day|dose|cycle|week|month|year|line|floor|edition|ed\b|of\s+\d|trimester|hour"
     r"|minute|birthday|bday|attempt|episode|admission|visit|round|session|fraction|lesion|level|position|space"
     r"|metatarsal|metacarpal|branch|order|stage|place|ventricle|heart\s+sound|sound|pregnan|child|pass|try"
     r"|sample|set|unit|bag|bottle|shot|injection|vaccin|tube|phalan|interspace|toe|one|pt|patient|person"
     r"|case|layer|wave|component|beat|run|stick|specimen|culture|draw|tier|rank|ward|room|bed|grader|liter|litre"
-    r"|bolus|pill|tab|capsule|course|trial|opinion|unit))")
+    r"|bolus|pill|tab|capsule|course|trial|opinion|unit|shift|party|call|choice|grade|gen))")
+THE_DAY_RE = re.compile(r"(?<=\b(?i:the)\s)" + _ORD_DAY)
 # ... after a temporal preposition, a visit or planning word or a verb ("on the 21st", "admitted the 3rd", "Next
 # appointment on the 12th", "GI clinic the 8th", "(the 6th)"; not "with the 1st. The 2nd fell out")
 THE_DAY_CUE_RE = re.compile(r"(?:(?<![A-Za-z])(?i:on|by|since|until|till|before|after|from|through|thru|of"
@@ -295,6 +296,8 @@ def find_dates(text: str) -> list[Candidate]:
                     add(m.start(), m.end(), kind, score)
             if nxt == "/" and e - s <= 2 and (c := month_day_at(text, s) or month_year_at(text, s)):
                 add(c.start, c.end, "", c.score)
+            elif nxt == "/" and e - s <= 2 and (lst := month_day_list_at(text, s)):
+                out.extend(lst)
             elif nxt == "-" and e - s <= 2 and (c := month_dash_day_at(text, s)):
                 add(c.start, c.end, "", c.score)
         elif nxt in _ORD_START and nxt and (m := THE_DAY_RE.match(text, s)) and _the_day_cued(text, s, m.end()):

@@ -38,7 +38,9 @@ from .spans import Candidate
 
 _FACILITY_WORDS = (r"hospital|hosp|medical\s+center|med\s+center|med\s+ctr|medical|memorial|general\s+hospital|"
                    r"rehabilitation|rehab|campus|healthcare|health|clinic|infirmary|nursing\s+home|"
-                   r"va\s+medical\s+center|vamc|va|hospice|manor")
+                   r"va\s+medical\s+center|vamc|va|hospice|manor|general(?![ \t]+(?:appearance|anesthesia|surgery|surgeon"
+                   r"|surg|medicine|med|condition|health|malaise|weakness|state|care|practitioner|exam|impression|ward"
+                   r"|floor|diet|assessment|status|debility|edema|anasarca)\b)")
 _FOLDED_HEAD_RE = re.compile(rf"(?<=[a-z.'][ \t])(?:{_FACILITY_WORDS})(?![\w'])")
 _NAME_PREFIXES = frozenset("holy sacred good st saint mount mt our university univ u".split())
 _LINKS = frozenset("of the and & at".split())

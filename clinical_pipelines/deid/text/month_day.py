@@ -230,3 +230,22 @@ def month_dash_day_at(text: str, start: int) -> Candidate | None:
     if cue.group().strip(" \t:,-") == "" and not re.match(r"-[A-Za-z]|[ \t]*:|[ \t]+[A-Z]{2,}\b", text[m.end():m.end() + 4]):
         return None  # a line that opens with the pair: only a dated entry ("6-2-INITIAL EVENTS", "3-12: ABX DCED")
     return Candidate(m.start(), m.end(), "DATE", 0.7)
+
+
+# a list of month/days joined by commas without a space ("c-diff neg x3 (12/2,12/4,12/6)", "bc 3/9,3/11")
+MD_LIST_RE = re.compile(rf"(?<![\w/.,]){MON}/{DAY}(?:,[ \t]?{MON}/{DAY})+(?![\w/]|[.,]\d)")
+_PAIR_RE = re.compile(r"(\d{1,2})/(\d{1,2})")
+
+
+def month_day_list_at(text: str, start: int) -> list[Candidate]:
+    """Each month/day of a comma list of two or more at ``start`` ("(12/2,12/4,12/6)"), when one pair at least
+    cannot be a score, fraction or scale (a day above 12 or a month above its day) and no score, strength or
+    setting word stands before the list."""
+    m = MD_LIST_RE.match(text, start)
+    if not m or MD_PRE_NEG_RE.search(text, max(0, start - 24), start) or MD_PRESSURE_BEFORE_RE.search(
+            text, max(0, start - 24), start):
+        return []
+    pairs = [(p.start(), p.end(), int(p.group(1)), int(p.group(2))) for p in _PAIR_RE.finditer(m.group())]
+    if not any(b > 12 or (a > b and b not in _SCALE_MAX) for _, _, a, b in pairs):
+        return []
+    return [Candidate(start + s, start + e, "DATE", 0.7) for s, e, _, _ in pairs]
