@@ -50,3 +50,24 @@ def test_names_with_the_same_words_stay_redacted(engine, text, name):
 ])
 def test_sided_sites_and_dropped_e_are_known(word, known):
     assert is_known_word(word) is known
+
+
+@pytest.mark.parametrize("text,word", [
+    ("MS: Recievd sedated from EW. No further seizures.", "Recievd"),
+    ("Skin: Stenum with dsd over incision, ct sites clean.", "Stenum"),
+    ("Resp: Rhonchrous bilat, sxn for thick secretions.", "Rhonchrous"),
+    ("CV - Trendelberg for line placement, tolerated.", "Trendelberg"),
+    ("Gi: Abd sl distended, +BS. Lassst BM yesterday.", "Lassst"),
+    ("Pt sleeping, family stilll at bedside.", "stilll"),
+])
+def test_heading_openers_and_held_keys_stay(engine, text, word):
+    assert not any(word in red for red in _redacted(engine, text))
+
+
+@pytest.mark.parametrize("text,name", [
+    ("Social: wife Ayse in to visit, updated.", "Ayse"),
+    ("Neuro: Dr. Okonkwo aware of change in exam.", "Okonkwo"),
+    ("Social: Marisol (daughter) called, updated.", "Marisol"),
+])
+def test_names_after_headings_stay_redacted(engine, text, name):
+    assert any(name in red for red in _redacted(engine, text))

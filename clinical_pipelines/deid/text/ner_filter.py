@@ -20,7 +20,7 @@ from .ner_words import NER_SKIP_WORDS, has_ner_candidate, ner_candidate
 from .places import is_place
 from .safelist import (DEVICE_NOUNS, _fold, followed_by_eponym_noun, in_drug_list, in_thing_context,
                        is_census_name, is_clinical_word, is_known_word, is_misspelled_word, is_safe_word,
-                       load_vocabulary, starts_sentence, swapped_common_word, word_zipf)
+                       load_vocabulary, opens_system_heading, starts_sentence, swapped_common_word, word_zipf)
 from .spans import Candidate
 
 _WS_TOKEN_RE = re.compile(r"\S+")
@@ -304,8 +304,9 @@ def ner_entity_cores(text: str, ent, t: str) -> list[tuple[int, int, str]]:
         if in_thing_context(text, rs, re_) and "head" not in classes[a:b] and not _cue_before(text, rs, caps) and (
                 label != "NAME" or b - a == 1):
             continue  # "Coum held", "sedated on Propo and Fent", "Criticaid applied": drugs, feeds, dressings
-        if label == "NAME" and b - a == 1 and not is_census_name(words[a][2]) and in_drug_list(text, rs, re_):
-            continue  # "receiving Vano, Ceftaz, Flagyl": a drug in a list of drugs
+        if label == "NAME" and b - a == 1 and not is_census_name(words[a][2]) and (
+                in_drug_list(text, rs, re_) or opens_system_heading(text, rs)):
+            continue  # "receiving Vano, Ceftaz, Flagyl": a drug in a list of drugs; "Skin: Stenum with dsd"
         out.append((rs, re_, label))
     return out
 

@@ -255,6 +255,9 @@ def is_misspelled_word(word: str) -> bool:
     letters only a swap counts, from 6 a doubled or undoubled letter, from ``TYPO_ANY_EDIT_LEN`` any edit. Notes typed at the bedside are full of such typos; a typo of
     an English or clinical word is not a person name. Census names are never typos ("Smyth" stays a name)."""
     w = _fold(word)
+    if _TRIPLED_RE.search(w) and w.isalpha() and not is_known_word(w) and (
+            is_known_word(_TRIPLED_RE.sub(r"\1", w)) or is_known_word(_TRIPLED_RE.sub(r"\1\1", w))):
+        return True  # a key held down: "Lassst", "soooo", "stilll" (no name has a letter three times in a row)
     if len(w) < MISSPELLING_MIN_LEN or not w.isalpha() or is_known_word(w) or is_census_name(w):
         return False
     if w.endswith("s") and is_census_name(w[:-1]):
@@ -284,6 +287,7 @@ def is_misspelled_word(word: str) -> bool:
     return any(safe(w[:i] + ch + w[i:]) for i in range(n + 1) for ch in _LETTERS)
 
 
+_TRIPLED_RE = re.compile(r"([a-z])\1{2,}")
 NEAR_WORD_ZIPF = 3.5  # a typo is one edit from an everyday word, not from a rare one ("kargas" is not "argas")
 
 
@@ -491,6 +495,19 @@ def colour_of_fluid(text: str, start: int, end: int) -> bool:
     return any(m and (m.group(1).lower() in FLUID_WORDS or m.group(1).lower() in COLOUR_WORDS) for m in (before, after))
 
 
+# a body-system heading of a nursing or progress note ("Neuro:", "CV -", "Skin:", "MS:", "A/P:"): what opens it is a
+# finding ("Skin: Stenum with dsd", "MS: Recievd sedated"), not a person, unless a title or relation says otherwise
+_SYSTEM_HEADING_RE = re.compile(
+    r"(?:^|[\n.;|])[ \t]*(?i:neuro|neurologic(?:al)?|cv|cvs|cardiac|cardiovascular|resp|respiratory|pulm|pulmonary|gi"
+    r"|gu|renal|skin|integ|integument(?:ary)?|id|ms|musculoskeletal|endo|endocrine|heme|access|lines|pain|fen"
+    r"|a/p|assessment|activity|mobility|safety|nutrition|psych)[ \t]*[:=-][ \t]*\Z")
+
+
+def opens_system_heading(text: str, start: int) -> bool:
+    """True when the word at ``start`` is the first word after a body-system heading ("Skin: Stenum ...")."""
+    return bool(_SYSTEM_HEADING_RE.search(text[max(0, start - 40):start]))
+
+
 def find_safelist_names(text: str) -> list[Candidate]:
     """Title-case words that are not safe words inside a sentence, or not known words (or strongly name-dominant
     ones, "Nguyen", "Smith") at the start of a sentence, line, list item or field value (score 0.5). Eponym use,
@@ -513,6 +530,8 @@ def find_safelist_names(text: str) -> list[Candidate]:
             continue
         if not is_census_name(w) and (_RATE_AFTER_RE.match(text, m.end()) or in_drug_list(text, m.start(), m.end())):
             continue  # "Criticare @ 40/hr", "Vano, Ceftaz, Flagyl": a product or drug, not a person
+        if not is_census_name(w) and opens_system_heading(text, m.start()):
+            continue  # "Skin: Stenum with dsd", "MS: Recievd sedated from EW"
         if colour_of_fluid(text, m.start(), m.end()):
             continue  # "urine Amber", "Stool Brown", "Tan/Yellow secretions"
         if in_thing_context(text, m.start(), m.end()) and not (out and m.start() - out[-1].end <= 2):
