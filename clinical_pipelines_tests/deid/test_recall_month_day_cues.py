@@ -38,6 +38,14 @@ def _touched(text, value):
     ("hip fx 1/2 after a fall at home", "1/2"),
     ("cardiac arrest 4/10, cooled per protocol", "4/10"),
     ("TEE 3/3 neg for vegetation", "3/3"),
+    ("70 yr old female adm 4/4 am with acute sob", "4/4"),
+    ("Will follow patient 5/5 AM for pulmonary care", "5/5"),
+    ("cks 2245 4/4 eves, 1877 this am", "4/4"),
+    ("FEBRILE, BC X 2. PANCULTURED 2/2, RESULTS PENDING.", "2/2"),
+    ("Last cultured 2/5. Pt receiving tylenol", "2/5"),
+    ("Please refer to initial evaluation 1/2 for history", "1/2"),
+    ("PT SEEN FOR GOALS PER R/E 4/6 \nMS: ALERT", "4/6"),
+    ("& 1+ MR. \n7/10-ADMITTED TO CCU.", "7/10"),
 ])
 def test_event_word_dates_the_pair(text, value):
     assert _covered(text, value)
@@ -52,6 +60,10 @@ def test_event_word_dates_the_pair(text, value):
     ("PA 32/15 wedge 12", "32/15"),
     ("BC 2/2 bottles positive for GPC", "2/2"),
     ("scan of the head showed 1/2 of the lesion resolved", "1/2"),
+    ("lasix 1/2 am and 1/2 pm", "1/2"),
+    ("strength 4/5 am", "4/5"),
+    ("rates pain 4/10 am", "4/10"),
+    ("on PS 5/5 overnight", "5/5"),
 ])
 def test_scores_and_fractions_stay(text, value):
     assert not _touched(text, value)

@@ -44,7 +44,7 @@ from .spans import Candidate
 
 # a time stamp written just before its date with a comma ("11:40 PM, March 3, 2021"); "at 2am 8/25", "at 14:05 on
 # 3/7" keep their time (no date element)
-TIME_BEFORE_RE = re.compile(rf"(?<![\w:.-])(?P<t>{TIME_COLON}|{TIME_AMPM})[ \t]?,[ \t]?$")
+TIME_BEFORE_RE = re.compile(rf"(?<![\w:./-])(?P<t>{TIME_COLON}|{TIME_AMPM})[ \t]?,[ \t]?$")
 WEEKDAY_BEFORE_RE = re.compile(rf"(?<![A-Za-z]){WEEKDAY}[ \t]*,?[ \t]*(?:the[ \t]+)?$")
 WEEKDAY_AFTER_RE = re.compile(rf"[ \t]*\({WEEKDAY}\)")
 

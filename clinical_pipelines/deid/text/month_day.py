@@ -33,7 +33,7 @@ MD_CUE_RE = re.compile(r"\b(?:on|since|from|until|through|thru|dated?|dos|betwee
                        r"|echo|ecg|ekg|ct|mri|cxr|labs?|date|dob|received|printed|signed|reported|in|service|arrival"
                        r"|arriv\w*|note|pn|scan|film|x-?ray|pmd|pcp|office|consult\w*|cabg|ptca|pci|stent\w*|avr|mvr"
                        r"|ercp|egd|tee|bronch\w*|trach\w*|peg|intubat\w*|extubat\w*|thoracentesis|paracentesis|fx"
-                       r"|arrest|expired|died)\b[^\n\d]{0,4}$"
+                       r"|arrest|expired|died|adm|cultured|pancultured|cx'?d|evaluation|re-?eval\w*|r/e)\b[^\n\d]{0,4}$"
                        r"|(?<![\d/])[-,(~]\s*$", re.I)
 # the cues that also make a fraction-like pair (1/2, 5/5, 4/10, 14/3) a date: not "to", "by", "in", "-", "(" ...
 # ("soaked in 1/4 strength", "perrla, 2/2", "chest pain (7/10)", "to 3/4 up")
@@ -57,6 +57,9 @@ _LINE_START_RE = re.compile(r"(?:^|\n)[ \t]*\Z")
 # a planning cue earlier on the same line: "anticipate d/c to Maple Rehab 1/10", "f/u in clinic with Dr. X 3/4"
 MD_PLAN_CUE_RE = re.compile(r"\b(?i:d/c|dispo\w*|discharg\w*|anticipat\w*|expected|planned|scheduled|appt|appointment"
                             r"|follow[- ]?up|f/u|return\w*|rtc|admit\w*|transfer\w*)\b[^\n]{0,48}\Z")
+# a part of the day after a month/day ("5/5 AM for pulmonary care", "4/4 eves"; not "1/2 am": a dose)
+MD_DAYPART_RE = re.compile(r"[ \t]+(?i:am|pm|eves?|evening|night|noc|overnight|morning)\b(?![ \t]*(?:and|&|/)[ \t]*"
+                           r"\d)")
 # "last seen well 8/8", "last known well 3/3": a strong cue even for an equal or scale-like pair
 SEEN_WELL_RE = re.compile(r"\b(?:seen|known)[ \t]+(?:well|normal)[ \t:,-]*$|\blkw[ \t:,-]*$", re.I)
 MD_AFTER_CUE_RE = re.compile(r"[ \t]*[,(]?[ \t]*(?i:hd|pod|hospital[ \t]+day|day)[ \t]*#?[ \t]*\d")  # 2/6 HD#1
@@ -116,7 +119,10 @@ def month_day_at(text: str, start: int) -> Candidate | None:
                                            or (b <= 12 and a < b)):  # "2 3/4", "x 3 1/8"; not "stent x2 8/7"
             return None
         word_cue = MD_CUE_RE.search(pre)
-        line_start = _LINE_START_RE.search(pre) is not None and re.match(r"[ \t]+[A-Z]", text[m.end():m.end() + 2])
+        line_start = _LINE_START_RE.search(pre) is not None and re.match(r"[ \t]+[A-Z]|-[A-Za-z]",
+                                                                         text[m.end():m.end() + 2])
+        if not line_start and (a, b) not in _COMMON_FRACTIONS and not day_first and MD_DAYPART_RE.match(text, m.end()):
+            return Candidate(m.start(), m.end(), "DATE", 0.7)  # "adm 4/4 am", "will follow 5/5 AM", "1/4 eves"
         cue = (word_cue is not None or TIME_AFTER_RE.match(text, m.end()) is not None
                or MD_PLAN_CUE_RE.search(text, max(0, m.start() - 56), m.start()) is not None
                or MD_AFTER_CUE_RE.match(text, m.end()) is not None or bool(line_start))
