@@ -71,3 +71,24 @@ def test_heading_openers_and_held_keys_stay(engine, text, word):
 ])
 def test_names_after_headings_stay_redacted(engine, text, name):
     assert any(name in red for red in _redacted(engine, text))
+
+
+@pytest.mark.parametrize("text,word", [
+    ("Mouth much improved on Nystatin, no further Thrush.", "Thrush"),
+    ("Pt denies Sob, hx of Cabg x3, r/o Cdiff.", "Cabg"),
+    ("Lungs clear, no signs of Pna, neg for Flu.", "Pna"),
+    ("RESP: PT WHEENED TO AC/40/450/10/14.", "WHEENED"),
+    ("PT RECIEVING IV LASIX, GOOD RESPONSE.", "RECIEVING"),
+    ("moaning when in site of rn, tehn falls asleep.", "tehn"),
+])
+def test_findings_after_negation_and_misspelt_verbs_stay(engine, text, word):
+    assert not any(word in red for red in _redacted(engine, text))
+
+
+@pytest.mark.parametrize("text,name", [
+    ("ASSESSED BY PT KRAMER TODAY, AMBULATED 50 FT.", "KRAMER"),
+    ("Report given to RN Tina, questions answered.", "Tina"),
+    ("Pt seen by PT Reed, ambulated in hall.", "Reed"),
+])
+def test_names_after_role_cues_stay_redacted(engine, text, name):
+    assert any(name in red for red in _redacted(engine, text))

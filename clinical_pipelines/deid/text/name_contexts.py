@@ -18,7 +18,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from ..vocab import AMBIGUOUS_SURNAMES, CLINICAL_TERMS, CREDENTIALS, NON_NAME_TERMS, STATE_ABBR, TITLE_WORDS, US_STATES
 from .safelist import (PROTECTED_WORDS, colour_of_fluid, compound_of_known, followed_by_eponym_noun, in_thing_context,
                        is_census_name, is_clinical_word, is_known_word, is_misspelled_word, is_safe_word, load_vocabulary,
-                       near_safe_word, word_zipf)
+                       near_safe_word, swapped_common_word, word_zipf)
 from .spans import Candidate
 
 _REL = (r"wife|husband|hubby|(?:sister|brother|son|daughter|mother|father)[- ]in[- ]law|health\s*care\s+proxy|"
@@ -118,6 +118,7 @@ _FOOTER_STRONG_RE = re.compile(r"(?i:\bby\b|:|\buser|\blog[io]n|\boperator|\baut
 _TITLE_GLUED_RE = re.compile(rf"(?i:{_TITLE})\.[A-Za-z]")
 _PLURAL_AFTER_RE = re.compile(r"['’][sSdD](?![A-Za-z])")
 _PLURAL_RE = re.compile(r"[A-Z]{1,4}['’][SsDd]")
+_VERB_FORM_RE = re.compile(r"(?i:ed|ing|ly)\Z")
 _PLACEHOLDER_END_RE = re.compile(r"[ \t]*(?:$|[|,.;:)\]]|\b(?:at|by|on|to|for|re)\b)", re.M)
 
 
@@ -366,6 +367,11 @@ def find_context_names(text: str) -> list[Candidate]:
                 continue  # "WITH NSTEMIX", "to chiar", "with sideflow": after with/to/from, only name-like words
             if kind in ("with", "agent", "role") and followed_by_eponym_noun(text, e):
                 continue  # "with Kerley B lines", "by Doppler study"
+            if not is_known_word(tok) and swapped_common_word(tok) and tok.lower() not in load_vocabulary().first_names:
+                continue  # "rn, tehn falls asleep", "per protcol": two letters of an everyday word swapped
+            if kind == "role" and cue.upper() in _AMBIGUOUS_ROLE_CUES and _VERB_FORM_RE.search(tok) and (
+                    not is_census_name(tok)):
+                continue  # "PT WHEENED TO CPAP", "PT RECIEVING": the patient doing something, misspelt
             if kind in ("with", "agent") and colour_of_fluid(text, s, e):
                 continue  # "drain with Rose tinged fluid", "from amber to Brown": a colour, not a person
             if kind == "with" and not is_census_name(tok) and in_thing_context(text, s, e):

@@ -326,15 +326,19 @@ def near_clinical_word(w: str) -> bool:
     return _one_edit_from(lw, lambda c: len(c) >= 5 and c in v.clinical and c not in v.first_names)
 
 
+FUNCTION_WORD_ZIPF = 5.5  # "then", "with", "that", "from": a four-letter swap only of words this common
+
+
 def swapped_common_word(w: str) -> bool:
     """Two neighbouring letters swapped in an everyday word, even when the result is a rare census surname:
-    "Neice" (niece), "Remians" (remains)."""
+    "Neice" (niece), "Remians" (remains); in four letters only of the commonest words: "tehn" (then)."""
     lw = w.lower()
-    if len(lw) < 5 or not lw.isalpha():
+    if len(lw) < 4 or not lw.isalpha():
         return False
     v = load_vocabulary()
+    floor = NEAR_WORD_ZIPF if len(lw) >= 5 else FUNCTION_WORD_ZIPF  # four letters: "tehn" (then), "whit" (with)
     return any(lw[i] != lw[i + 1] and (c := lw[:i] + lw[i + 1] + lw[i] + lw[i + 2:]) in v.known
-               and c not in v.name_dominant and c not in v.first_names and word_zipf(c) >= NEAR_WORD_ZIPF
+               and c not in v.name_dominant and c not in v.first_names and word_zipf(c) >= floor
                for i in range(len(lw) - 1))
 
 
@@ -398,7 +402,8 @@ _RATE_AFTER_RE = re.compile(
 _READING_AFTER_RE = re.compile(r"[ \t]*:?[ \t]*\d{1,3}\.\d{1,2}(?![\d.])")
 # What is said of a drug, feed, dressing or device and not of a person: what follows it ("Coum held", "Criticaid
 # applied", "Fent boluses", "Flexiseal in place") or the administration verb before it ("restart Coum", "sedated on
-# Midaz", "titrate Neo"). "received" is left out: "Received Ayse from night RN" is a hand-off of the patient.
+# Midaz", "titrate Neo"). "received" is left out: "Received Ayse from night RN" is a hand-off of the patient. A
+# negation or history cue before a word makes it a finding ("no further Thrush", "hx of Sob", "r/o Cdiff").
 _THING_AFTER_RE = re.compile(
     r"(?:'s)?[ \t]+(?:gtts?|drips?|infusions?|bolus(?:es|ed)?|levels?|troughs?|doses?|given|applied|started|restarted"
     r"|resumed|held|increased|decreased|titrated|weaned|infusing|running|dc'?d|d/c'?d|discontinued|changed|removed"
@@ -407,7 +412,9 @@ _THING_AFTER_RE = re.compile(
 _THING_BEFORE_RE = re.compile(
     r"\b(?:restart(?:ed)?|start(?:ed)?|resumed?|continued?|given|gave|giving|held|hold|titrat(?:e|ed|ing)"
     r"|wean(?:ed|ing)?|increased?|decreased?|d/?c'?d?|(?:sedated|started|remains?|maintained|placed|kept|restarted"
-    r"|continued)[ \t]+on)[ \t]+\Z", re.I)
+    r"|continued)[ \t]+on"
+    r"|no(?:[ \t]+(?:further|more|new|acute|obvious|apparent))?|denies|denied|without|w/o|neg(?:ative)?[ \t]+for|(?:signs|s/s|hx|h/o|history|evidence)[ \t]+of|r/o"
+    r"|rule[ \t]+out)[ \t]+\Z", re.I)
 
 
 def in_thing_context(text: str, start: int, end: int) -> bool:
