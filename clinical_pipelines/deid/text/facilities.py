@@ -99,7 +99,10 @@ _PLACE_CUE_RE = re.compile(
     r"nearby|close\s+by|with\s+\w+|now|currently|up|in))?(?:[ \t]+(?:[\d/:.]+(?:am|pm)?|@|approx\.?|about|around"
     r"|at|on|by|tomorrow|tonight|today|am|pm|this|tonight|evening|morning|afternoon|noon|early|late|next|week|weekend)"
     r"){0,6}[ \t]+(?:in|from|to|at|near)|\b(?:dau(?:g?h?t?h?e?r)?s?|sons?|wife|husband|sisters?|"
-    r"brothers?|dtrs?|family|mother|father|niece|nephew|friend)\b[ \t]+(?:\(?\"?)?(?:is[ \t]+)?(?:in|from))"
+    r"brothers?|dtrs?|family|mother|father|niece|nephew|friend)\b[ \t]+(?:\(?\"?)?(?:is[ \t]+)?(?:in[ \t]+from|in|from)"
+    r"|\b(?:pt|patient|he|she)(?:'s)?[ \t]+(?:is|was)[ \t]+(?:originally[ \t]+)?from"
+    r"|\b(?:lives?|living|resides?|residing)[ \t]+on"
+    r"|\b(?:home|house|apartment|apt|condo|store|shop|business|restaurant|bakery|farm)[ \t]+in)"
     r"[ \t]+\"?((?:[A-Za-z][A-Za-z'.-]*)(?:[ \t]+[A-Za-z][A-Za-z'.-]*){0,2})")
 
 
