@@ -43,6 +43,10 @@ BODY_SITES = frozenset("""
     arm arms leg legs hand hands foot feet knee hip heel heels wrist ankle elbow shoulder groin chest neck eye ear
     flank thigh calf toe toes finger fingers forearm buttock gluteal breast lung base bases scalp face cheek jaw
     ac fa fem ij sc subclavian radial femoral brachial pedal dp pt upper lower lobe lll rll rul lul""".split())
+# Where a dressing, cream or device is applied ("Allevyn to heel", "Mepilex to coccyx", "Duoderm to L hip").
+APPLICATION_SITES = BODY_SITES | frozenset("""
+    coccyx sacrum sacral buttocks abdomen abd wound wounds incision incisions site sites skin perineum peri
+    groin gluteal ischium trochanter spine scalp feet heels elbows knees ears nares nare lips mouth""".split())
 
 # Clinical vocabulary that the general-domain NER model tends to tag as PERSON / ORG / GPE.
 CLINICAL_TERMS = {

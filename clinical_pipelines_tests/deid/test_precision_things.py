@@ -63,3 +63,21 @@ def test_drug_lists_readings_and_run_together_words_stay(engine, text, word):
 ])
 def test_names_in_lists_and_before_numbers_stay_redacted(engine, text, name):
     assert any(name in red for red in _redacted(engine, text))
+
+
+@pytest.mark.parametrize("text,word", [
+    ("Wound care done, Allevyn to heel, Mepilex to coccyx.", "Allevyn"),
+    ("Skin: Criticaid to buttocks, Duoderm to L hip.", "Duoderm"),
+    ("Aquaphor to lips and Lacrilube to both eyes q4h.", "Lacrilube"),
+    ("Pt wearing Tedds and pneumoboots, heels floated.", "Tedds"),
+])
+def test_dressings_applied_to_a_site_stay(engine, text, word):
+    assert not any(word in red for red in _redacted(engine, text))
+
+
+@pytest.mark.parametrize("text,name", [
+    ("Report given to Ayse Dogan RN at 1900.", "Ayse"),
+    ("Dr. Okonkwo to bedside to assess the wound.", "Okonkwo"),
+])
+def test_names_near_sites_stay_redacted(engine, text, name):
+    assert any(name in red for red in _redacted(engine, text))

@@ -36,7 +36,7 @@ from pathlib import Path
 
 from ..errors import DeidError
 from ..gazetteer import load_gazetteers, name_shares
-from ..vocab import (BODY_SITES, CALENDAR_WORDS, CLINICAL_TERMS, COLOUR_WORDS, COUNTRIES, CREDENTIALS,
+from ..vocab import (APPLICATION_SITES, BODY_SITES, CALENDAR_WORDS, CLINICAL_TERMS, COLOUR_WORDS, COUNTRIES, CREDENTIALS,
                      EPONYM_FOLLOWERS, FLUID_WORDS, NOT_NAME_WORDS, TITLE_WORDS, US_STATES)
 from .spans import Candidate
 
@@ -408,9 +408,11 @@ _THING_AFTER_RE = re.compile(
     r"(?:'s)?[ \t]+(?:gtts?|drips?|infusions?|bolus(?:es|ed)?|levels?|troughs?|doses?|given|applied|started|restarted"
     r"|resumed|held|increased|decreased|titrated|weaned|infusing|running|dc'?d|d/c'?d|discontinued|changed|removed"
     r"|placed|inserted|in[ \t]+place|intact|administered|tabs?|nebs?|patch|dressing|drsg|dsg|cath|catheter|insertion"
-    r"|placement|site)\b", re.I)
+    r"|placement|site)\b"
+    r"|[ \t]+to[ \t]+(?:the[ \t]+|both[ \t]+)?(?:(?:l|r|lt|rt|left|right|bil|bilat|bilateral)\.?[ \t]*)?(?:"
+    + "|".join(sorted(APPLICATION_SITES, key=len, reverse=True)) + r")\b", re.I)
 _THING_BEFORE_RE = re.compile(
-    r"\b(?:restart(?:ed)?|start(?:ed)?|resumed?|continued?|given|gave|giving|held|hold|titrat(?:e|ed|ing)"
+    r"\b(?:restart(?:ed)?|start(?:ed)?|resumed?|wearing|continued?|given|gave|giving|held|hold|titrat(?:e|ed|ing)"
     r"|wean(?:ed|ing)?|increased?|decreased?|d/?c'?d?|(?:sedated|started|remains?|maintained|placed|kept|restarted"
     r"|continued)[ \t]+on"
     r"|no(?:[ \t]+(?:further|more|new|acute|obvious|apparent))?|denies|denied|without|w/o|neg(?:ative)?[ \t]+for|(?:signs|s/s|hx|h/o|history|evidence)[ \t]+of|r/o"
