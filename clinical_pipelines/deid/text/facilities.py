@@ -17,7 +17,8 @@ so the Title-case patterns of ``organizations`` and ``places`` do not fire. The 
 - a ward or building name with a floor or unit number below 40 after "to", "on" or "from" or before "when bed",
   "today" or a line end ("transfer to ellison 11", "ON BLAKE 7.", "PLAN: FARR 2 WHEN BED AVAILABLE"), a surname
   ward after a call-out cue ("c/o to ellison"), and the same ward name elsewhere in the note;
-- a US place (USPS city list of the pinned ``zipcodes`` package) after a residence or travel cue in any case, typos
+- a US place (USPS city list of the pinned ``zipcodes`` package; ``places.find_cued_towns``) after a residence,
+  origin or travel cue in any case, typos
   of "daughter" and arrival times included ("lives alone in towson", "DAUGHER FROM TUCSON", "TO ARRIVE 9/9 @ 1900
   FROM TUCSON"); a home owner's name ("at haldor quist's house"); employers ("works for pinecrest health", "his
   business Zentrova").
@@ -32,7 +33,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from ..gazetteer import load_gazetteers
 from ..vocab import STATE_ABBR, US_STATES
-from .places import is_place
+from .places import find_cued_towns, is_place
 from .safelist import is_census_name, is_clinical_word, is_known_word, is_misspelled_word, is_safe_word, word_zipf
 from .spans import Candidate
 
@@ -89,21 +90,6 @@ liter liters rehab home icu ccu team service services the his her their this tha
 patient patients nc mask shovel bag""".split())
 _CALL_OUT_BEFORE_RE = re.compile(r"(?i:(?:\bc/o|\bcall(?:ed)?[ \t]+out)[ \t]+)$")
 _BUILDING_RE = re.compile(r"(?<![\w'])([A-Za-z]{4,})[ \t]*(?i:campus|building|bldg|pavilion)(?![\w'])")
-
-# everyday words after "in", "from", "to" that are also the name of some US town
-_EVERYDAY_PLACES = frozenset("""home work bed school church town chair jail prison hospital rehab state city country
-bath reading mobile normal hope energy commerce industry liberty union friendship""".split())
-_PLACE_CUE_RE = re.compile(
-    r"(?i:\b(?:lives?|living|resides?|residing|moved|relocated|returned|returning|visiting|arriving|arrive|"
-    r"flew|flying|fly|drove|driving|vacationing|travell?ing|lived|coming|came)\b(?:[ \t]+(?:alone|here|back|home|"
-    r"nearby|close\s+by|with\s+\w+|now|currently|up|in))?(?:[ \t]+(?:[\d/:.]+(?:am|pm)?|@|approx\.?|about|around"
-    r"|at|on|by|tomorrow|tonight|today|am|pm|this|tonight|evening|morning|afternoon|noon|early|late|next|week|weekend)"
-    r"){0,6}[ \t]+(?:in|from|to|at|near)|\b(?:dau(?:g?h?t?h?e?r)?s?|sons?|wife|husband|sisters?|"
-    r"brothers?|dtrs?|family|mother|father|niece|nephew|friend)\b[ \t]+(?:\(?\"?)?(?:is[ \t]+)?(?:in[ \t]+from|in|from)"
-    r"|\b(?:pt|patient|he|she)(?:'s)?[ \t]+(?:is|was)[ \t]+(?:originally[ \t]+)?from"
-    r"|\b(?:lives?|living|resides?|residing)[ \t]+on"
-    r"|\b(?:home|house|apartment|apt|condo|store|shop|business|restaurant|bakery|farm)[ \t]+in)"
-    r"[ \t]+\"?((?:[A-Za-z][A-Za-z'.-]*)(?:[ \t]+[A-Za-z][A-Za-z'.-]*){0,2})")
 
 
 # Words that never belong to a facility's name, whatever their case: demographics and the verbs / nouns of a note's
@@ -375,61 +361,8 @@ def find_wards_and_places(text: str) -> list[Candidate]:
         if _ward_word(m.group(1), building=True):
             out.append(Candidate(m.start(1), m.end(1), "LOCATION", 0.6))
     out += _propagate(text, wards, "LOCATION", 0.6, re.I, after=r"(?![A-Za-z&'-])")  # "FARR4" too
-    for m in _PLACE_CUE_RE.finditer(text):
-        words = [(x.start() + m.start(1), x.start() + m.start(1) + len(x.group().rstrip(".'")),
-                  x.group().strip(".'")) for x in re.finditer(r"[A-Za-z][A-Za-z'.-]*", m.group(1))]
-        for n in range(len(words), 0, -1):
-            cand = " ".join(w[2] for w in words[:n]).lower()
-            if cand in US_STATES or len(cand) < 3 or not is_place(cand):
-                continue
-            if n == 1 and (cand in _EVERYDAY_PLACES or is_safe_word(cand) and word_zipf(cand) >= 5.0):
-                n = _residence_run(text, m, words)  # "lives alone in white marsh": the words up to the clause end
-                if not n:
-                    break
-            out.append(Candidate(words[0][0], words[n - 1][1], "LOCATION", 0.6))
-            break
-        else:
-            n = _unlisted_place(text, words)
-            if n:
-                out.append(Candidate(words[0][0], words[n - 1][1], "LOCATION", 0.6))
+    out += find_cued_towns(text)
     return out
-
-
-def _unlisted_place(text: str, words: list) -> int:
-    """A town missing from the USPS list (a village, a neighbourhood, a town abroad) after a residence or travel
-    cue: words that name something (``_names_something``: a census name or a word outside the vocabulary, no
-    clinical, everyday or state word), Title case in mixed-case text. Returns how many words, 0 when none."""
-    mixed = not text.isupper() and not text.islower()
-    n = 0
-    while n < len(words) and n < 3:
-        w = words[n][2]
-        if (n and text[words[n - 1][1]:words[n][0]].strip()) or "." in w or w.lower() in _EVERYDAY_PLACES \
-                or w.lower() in US_STATES or w.upper() in STATE_ABBR or w.lower() in _NOT_NAME_RUN \
-                or (mixed and not w[:1].isupper()) or not _names_something(w):
-            break
-        n += 1
-    return n
-
-
-_RESIDENCE_CUE_RE = re.compile(r"(?i:\b(?:lives?|living|resides?|residing)\b)")
-
-
-def _residence_run(text: str, m: re.Match, words: list) -> int:
-    """After a residence cue, a common word that is also a town ("white", "union") starts a place name when one or
-    two words follow it up to the end of the clause (comma, full stop, line end) and none is a function, clinical
-    or everyday word: "lives alone in white marsh, son nearby". Returns how many words, 0 when not."""
-    if not _RESIDENCE_CUE_RE.match(m.group()):
-        return 0
-    n = 1
-    while n < len(words) and not text[words[n - 1][1]:words[n][0]].strip():
-        n += 1
-    tail = text[words[n - 1][1]:words[n - 1][1] + 2]
-    if not 2 <= n <= 3 or words[0][2].lower() in _EVERYDAY_PLACES or (tail.strip() and tail[0] not in ",.;\n"):
-        return 0
-    rest = [w[2].lower() for w in words[1:n]]
-    if any(w in STOP_WORDS or w in _EVERYDAY_PLACES or w in _NOT_NAME_RUN or is_clinical_word(w) for w in rest):
-        return 0
-    return n
 
 
 _STATE_NAMES = "|".join(sorted(US_STATES, key=len, reverse=True)).replace(" ", r"[ \t]+")

@@ -8,14 +8,19 @@ words or surnames ("Mobile", "Hope", "Normal", "Jackson"):
   "(Dubuque, IA)"): the (city, state) pair must exist in the USPS list;
 - a place after a residence or travel cue ("lives in", "moved from", "born in", "grew up in", "town of") or a
   "<Name> County" form;
-- a whole cell of a delimited row (see ``is_place``, used by the delimited-row finder).
+- a whole cell of a delimited row (see ``is_place``, used by the delimited-row finder);
+- in any case, after a residence, origin or travel cue of a bedside note ("lives alone in towson", "PT IS FROM
+  LOWELL", "his home in Quincy"): ``find_cued_towns``, run by the facilities family.
 """
 from __future__ import annotations
 
 import functools
 import re
 
-from ..vocab import STATE_ABBR
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from ..vocab import STATE_ABBR, US_STATES
+from .safelist import is_clinical_word, is_safe_word, word_zipf
 from .spans import Candidate
 
 # USPS state names -> two-letter codes (the 50 states, DC and the territories in the ZIP list).
@@ -128,3 +133,85 @@ def find_places(text: str) -> list[Candidate]:
         if m.group(1).lower() in place_index()[2]:
             out.append(Candidate(m.start(1), m.end(), "LOCATION", 0.85))
     return out
+
+
+# everyday words after "in", "from", "to" that are also the name of some US town
+_EVERYDAY_PLACES = frozenset("""home work bed school church town chair jail prison hospital rehab state city country
+bath reading mobile normal hope energy commerce industry liberty union friendship""".split())
+_PLACE_CUE_RE = re.compile(
+    r"(?i:\b(?:lives?|living|resides?|residing|moved|relocated|returned|returning|visiting|arriving|arrive|"
+    r"flew|flying|fly|drove|driving|vacationing|travell?ing|lived|coming|came)\b(?:[ \t]+(?:alone|here|back|home|"
+    r"nearby|close\s+by|with\s+\w+|now|currently|up|in))?(?:[ \t]+(?:[\d/:.]+(?:am|pm)?|@|approx\.?|about|around"
+    r"|at|on|by|tomorrow|tonight|today|am|pm|this|tonight|evening|morning|afternoon|noon|early|late|next|week|weekend)"
+    r"){0,6}[ \t]+(?:in|from|to|at|near)|\b(?:dau(?:g?h?t?h?e?r)?s?|sons?|wife|husband|sisters?|"
+    r"brothers?|dtrs?|family|mother|father|niece|nephew|friend)\b[ \t]+(?:\(?\"?)?(?:is[ \t]+)?(?:in[ \t]+from|in|from)"
+    r"|\b(?:pt|patient|he|she)(?:'s)?[ \t]+(?:is|was)[ \t]+(?:originally[ \t]+)?from"
+    r"|\b(?:lives?|living|resides?|residing)[ \t]+on"
+    r"|\b(?:home|house|apartment|apt|condo|store|shop|business|restaurant|bakery|farm)[ \t]+in)"
+    r"[ \t]+\"?((?:[A-Za-z][A-Za-z'.-]*)(?:[ \t]+[A-Za-z][A-Za-z'.-]*){0,2})")
+
+
+def find_cued_towns(text: str) -> list[Candidate]:
+    """A US place (or a town missing from the USPS list, see ``_unlisted_place``) after a residence, origin or
+    travel cue in any case (``_PLACE_CUE_RE``: "lives alone in towson", "DAUGHER FROM TUCSON", "PT IS FROM LOWELL",
+    "his home in Quincy"), a typo of "daughter" and an arrival time in between included. LOCATION candidates."""
+    out: list[Candidate] = []
+    for m in _PLACE_CUE_RE.finditer(text):
+        words = [(x.start() + m.start(1), x.start() + m.start(1) + len(x.group().rstrip(".'")),
+                  x.group().strip(".'")) for x in re.finditer(r"[A-Za-z][A-Za-z'.-]*", m.group(1))]
+        for n in range(len(words), 0, -1):
+            cand = " ".join(w[2] for w in words[:n]).lower()
+            if cand in US_STATES or len(cand) < 3 or not is_place(cand):
+                continue
+            if n == 1 and (cand in _EVERYDAY_PLACES or is_safe_word(cand) and word_zipf(cand) >= 5.0):
+                n = _residence_run(text, m, words)  # "lives alone in white marsh": the words up to the clause end
+                if not n:
+                    break
+            out.append(Candidate(words[0][0], words[n - 1][1], "LOCATION", 0.6))
+            break
+        else:
+            n = _unlisted_place(text, words)
+            if n:
+                out.append(Candidate(words[0][0], words[n - 1][1], "LOCATION", 0.6))
+    return out
+
+
+def _unlisted_place(text: str, words: list) -> int:
+    """A town missing from the USPS list (a village, a neighbourhood, a town abroad) after a residence or travel
+    cue: words that name something (``_names_something``: a census name or a word outside the vocabulary, no
+    clinical, everyday or state word), Title case in mixed-case text. Returns how many words, 0 when none."""
+    from .facilities import _NOT_NAME_RUN, _names_something  # facilities imports this module
+
+    mixed = not text.isupper() and not text.islower()
+    n = 0
+    while n < len(words) and n < 3:
+        w = words[n][2]
+        if (n and text[words[n - 1][1]:words[n][0]].strip()) or "." in w or w.lower() in _EVERYDAY_PLACES \
+                or w.lower() in US_STATES or w.upper() in STATE_ABBR or w.lower() in _NOT_NAME_RUN \
+                or (mixed and not w[:1].isupper()) or not _names_something(w):
+            break
+        n += 1
+    return n
+
+
+_RESIDENCE_CUE_RE = re.compile(r"(?i:\b(?:lives?|living|resides?|residing)\b)")
+
+
+def _residence_run(text: str, m: re.Match, words: list) -> int:
+    """After a residence cue, a common word that is also a town ("white", "union") starts a place name when one or
+    two words follow it up to the end of the clause (comma, full stop, line end) and none is a function, clinical
+    or everyday word: "lives alone in white marsh, son nearby". Returns how many words, 0 when not."""
+    if not _RESIDENCE_CUE_RE.match(m.group()):
+        return 0
+    n = 1
+    while n < len(words) and not text[words[n - 1][1]:words[n][0]].strip():
+        n += 1
+    tail = text[words[n - 1][1]:words[n - 1][1] + 2]
+    if not 2 <= n <= 3 or words[0][2].lower() in _EVERYDAY_PLACES or (tail.strip() and tail[0] not in ",.;\n"):
+        return 0
+    from .facilities import _NOT_NAME_RUN
+
+    rest = [w[2].lower() for w in words[1:n]]
+    if any(w in STOP_WORDS or w in _EVERYDAY_PLACES or w in _NOT_NAME_RUN or is_clinical_word(w) for w in rest):
+        return 0
+    return n
