@@ -4,7 +4,9 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Sequence
@@ -13,66 +15,71 @@ from .errors import DeidError
 
 
 def deid_text_main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="clinical-pipelines deid-text",
-                                 description="De-identify clinical notes: JSONL {id, text, known_identifiers?} -> "
-                                             "JSONL {id, text, phi_spans:[{start,end,type}]} (input coordinates).")
-    ap.add_argument("input", help="input JSONL")
-    ap.add_argument("output", help="output JSONL")
-    ap.add_argument("--policy", help="de-identification policy YAML (default: packaged)")
+    ap = argparse.ArgumentParser(
+        prog="clinical-pipelines deid-text",
+        description="De-identify clinical notes: JSON Lines in, one object a line {\"id\", \"text\", "
+                    "\"known_identifiers\"?}; JSON Lines out {\"id\", \"text\", \"phi_spans\": [{start, end, type}]} "
+                    "(offsets in the input text). known_identifiers is the record's own identifiers, {kind: value or "
+                    "[values]}, kinds read by their words (patient_name, mrn, phone, birth_date, street_address, zip, "
+                    "email, attending_clinician, ...). The whole input is checked before any note is processed; the "
+                    "output file appears only when every note is done.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    ap.add_argument("input", help="input JSON Lines file (UTF-8)")
+    ap.add_argument("output", help="output JSON Lines file (not the input; its folder must exist)")
+    ap.add_argument("--policy", help="de-identification policy YAML (default: the packaged policy)")
     ap.add_argument("--batch", type=int, default=256, help="notes per engine call")
     ap.add_argument("--quiet", action="store_true", help="no progress on stderr")
     args = ap.parse_args(argv)
-    logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
-    from .policy import load_deid_policy
-    from .text import ClinicalTextDeidentifier
-
     try:
-        policy = load_deid_policy(args.policy)
-        engine = ClinicalTextDeidentifier(policy)
+        return _deid_text(args)
     except DeidError as exc:
         print(f"deid-text: {exc}", file=sys.stderr)
         return 2
-    inp = Path(args.input)
-    if not inp.is_file():
-        print(f"deid-text: input file not found: {inp}", file=sys.stderr)
+    except OSError as exc:
+        print(f"deid-text: cannot read or write a file: {exc.strerror or type(exc).__name__}"
+              f"{f' ({exc.filename})' if exc.filename else ''}", file=sys.stderr)
         return 2
-    total = sum(1 for line in inp.open(encoding="utf-8") if line.strip())
-    t0, done = time.perf_counter(), 0
-    with inp.open(encoding="utf-8") as fin, Path(args.output).open("w", encoding="utf-8") as fout:
-        def flush(buf):
-            nonlocal done
-            if not buf:
-                return
-            known = [b.get("known_identifiers") or {} for b in buf]
-            results = engine.deidentify([b.get("text") or "" for b in buf], known)
-            for b, r in zip(buf, results):
-                fout.write(json.dumps({"id": b.get("id"), "text": r.text,
-                                       "phi_spans": [{"start": s.start, "end": s.end, "type": s.type} for s in r.spans]})
-                           + "\n")
-            done += len(buf)
-            if not args.quiet and total >= 50:
-                rate = done / max(time.perf_counter() - t0, 1e-9)
-                print(f"deid-text: {done}/{total} notes ({rate:.1f} notes/s)", file=sys.stderr)
 
-        buf = []
-        for lineno, line in enumerate(fin, 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError:
-                print(f"deid-text: line {lineno} is not valid JSON", file=sys.stderr)
-                return 2
-            if not isinstance(obj, dict) or "text" not in obj:
-                print(f"deid-text: line {lineno} has no 'text' field", file=sys.stderr)
-                return 2
-            buf.append(obj)
-            if len(buf) >= args.batch:
-                flush(buf)
-                buf = []
-        flush(buf)
+
+def _deid_text(args) -> int:
+    """Check the input and the output path, then de-identify in batches into a temporary file beside the output
+    and move it into place (no partial output file on any error)."""
+    logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
+    from .notes_jsonl import iter_notes
+    from .policy import load_deid_policy
+    from .text import ClinicalTextDeidentifier
+
+    inp, out = Path(args.input), Path(args.output)
+    if not inp.is_file():
+        raise DeidError(f"input file not found: {inp}")
+    if out.exists() and out.resolve() == inp.resolve():
+        raise DeidError(f"the output {out} is the input file; give another output path")
+    if not out.parent.is_dir():
+        raise DeidError(f"the output folder {out.parent} does not exist; create it or give another output path")
+    if args.batch < 1:
+        raise DeidError("--batch must be 1 or more")
+    notes = list(iter_notes(inp))
+    engine = ClinicalTextDeidentifier(load_deid_policy(args.policy))
+    t0 = time.perf_counter()
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fout:
+            for i in range(0, len(notes), args.batch):
+                batch = notes[i:i + args.batch]
+                results = engine.deidentify([n.text for n in batch], [n.known_identifiers for n in batch])
+                for n, r in zip(batch, results):
+                    fout.write(json.dumps({"id": n.id, "text": r.text, "phi_spans": [
+                        {"start": s.start, "end": s.end, "type": s.type} for s in r.spans]}) + "\n")
+                done = i + len(batch)
+                if not args.quiet and len(notes) >= 50:
+                    rate = done / max(time.perf_counter() - t0, 1e-9)
+                    print(f"deid-text: {done}/{len(notes)} notes ({rate:.1f} notes/s)", file=sys.stderr)
+        os.replace(tmp, out)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
     if not args.quiet:
-        print(f"deid-text: wrote {done} notes to {args.output}", file=sys.stderr)
+        print(f"deid-text: wrote {len(notes)} notes to {out}", file=sys.stderr)
     return 0
 
 

@@ -1,0 +1,102 @@
+"""The JSON Lines note format of ``clinical-pipelines deid-text``, read and checked before any note is processed.
+
+One JSON object a line (UTF-8; a byte-order mark at the start is allowed; blank lines are skipped):
+
+    {"id": "n1", "text": "Seen by Dr. ...", "known_identifiers": {"patient_name": ["..."], "mrn": "..."}}
+
+- ``id``: a string or an integer naming the note, unique in the file; it is copied to the output line.
+- ``text``: the note, a string ("" for an empty note).
+- ``known_identifiers`` (optional, or null): the record's own identifiers, ``{kind: value or [values]}``; values
+  are strings or integers (null values are skipped). The kind is read by its words (``deid.text.deny.kind_to_type``: "patient_name",
+  "mrn", "phone", "birth_date", "street_address", "zip", "email", "attending_clinician", ...); an unknown kind is
+  still searched for, as an identifier number or text.
+
+Every problem stops the run with a ``NotesFileError`` naming the file, the line and the field, never a value.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from .errors import DeidError
+
+
+class NotesFileError(DeidError):
+    """A notes file that cannot be read as the deid-text JSON Lines format (file, line and field named)."""
+
+
+@dataclass(frozen=True)
+class NoteRecord:
+    """One input line: ``id`` (str or int), ``text``, ``known_identifiers`` ({kind: [values as strings]})."""
+
+    id: str | int
+    text: str
+    known_identifiers: dict[str, list[str]] = field(default_factory=dict)
+    line: int = 0
+
+
+def _kind(value) -> str:
+    return {type(None): "null", bool: "true/false", int: "a number", float: "a number", str: "a string",
+            list: "a list", dict: "an object"}.get(type(value), type(value).__name__)
+
+
+def iter_notes(path: Path) -> Iterator[NoteRecord]:
+    """The notes of ``path`` in order; raises ``NotesFileError`` at the first line that breaks the format
+    (module docstring) or repeats an id."""
+    seen: dict = {}
+    with path.open("rb") as fh:
+        raw_lines = fh.read().split(b"\n")
+    last = len(raw_lines)
+    for n, raw in enumerate(raw_lines, 1):
+        if n == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise NotesFileError(f"{path}: line {n} is not UTF-8 text (byte {exc.start + 1} of the line); save the "
+                                 "file as UTF-8") from None
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            cut = "; the file may be cut short (its last line has no line end)" if n == last else ""
+            raise NotesFileError(f"{path}: line {n} is not valid JSON ({exc.msg} at column {exc.colno}){cut}") from None
+        yield _record(path, n, obj, seen)
+
+
+def _record(path: Path, n: int, obj, seen: dict) -> NoteRecord:
+    where = f"{path}: line {n}"
+    if not isinstance(obj, dict):
+        raise NotesFileError(f"{where} is {_kind(obj)}, not an object {{\"id\", \"text\", \"known_identifiers\"?}}")
+    if "id" not in obj:
+        raise NotesFileError(f"{where} has no 'id' field (a string or integer that names the note)")
+    note_id = obj["id"]
+    if isinstance(note_id, bool) or not isinstance(note_id, (str, int)):
+        raise NotesFileError(f"{where}: 'id' is {_kind(note_id)}, not a string or integer")
+    if note_id in seen:
+        raise NotesFileError(f"{where} repeats the id of line {seen[note_id]}; ids must be unique")
+    seen[note_id] = n
+    if "text" not in obj:
+        raise NotesFileError(f"{where} has no 'text' field")
+    if not isinstance(obj["text"], str):
+        raise NotesFileError(f"{where}: 'text' is {_kind(obj['text'])}, not a string (use \"\" for an empty note)")
+    return NoteRecord(note_id, obj["text"], _known(where, obj.get("known_identifiers")), n)
+
+
+def _known(where: str, known) -> dict[str, list[str]]:
+    if known is None:
+        return {}
+    if not isinstance(known, dict):
+        raise NotesFileError(f"{where}: 'known_identifiers' is {_kind(known)}, not an object {{kind: [values]}}")
+    out: dict[str, list[str]] = {}
+    for kind, values in known.items():
+        values = [v for v in (values if isinstance(values, list) else [values]) if v is not None]
+        for v in values:
+            if isinstance(v, bool) or not isinstance(v, (str, int)):
+                raise NotesFileError(f"{where}: known_identifiers[{json.dumps(kind)}] holds {_kind(v)}; give strings "
+                                     "or a list of strings")
+        out[kind] = [str(v) for v in values]
+    return out
