@@ -34,7 +34,8 @@ _CRED_CAPS = r"RN|NP|ANP|FNP|ACNP|AGACNP|PNP|PA|PA-C|MD|DO|LPN|LVN|CNA|RT|RRT|CR
              r"CM|PT|OT|SLP|RD|CNS|CNM|CNP|MA|EMT|NA|NT|PCT|UC|HUC|CCRN|MBBS|DPT|OTR|LICSW"
 _CRED_ANY = r"rn|np|anp|fnp|acnp|lpn|lvn|crna|aprn|lcsw|msw|licsw|pharmd|charge\s+nurse|bedside\s+nurse|" \
             r"primary\s+nurse|nurse|tech|resident|intern|fellow|attending|hospitalist|intensivist|" \
-            r"scribe|sonographer|therapist|pharmacist|dietitian|case\s+manager"
+            r"scribe|sonographer|technologist|radiographer|phlebotomist|transcriptionist|therapist|pharmacist|" \
+            r"dietitian|case\s+manager"
 _AGENT = r"by|per"
 _WITH = r"with|to|from|w/|d/w|s/w|c/w"
 _FOOTER = (r"(?:printed|signed|e-?signed|electronically\s+signed|entered|edited|last\s+edited|modified|last\s+modified|"

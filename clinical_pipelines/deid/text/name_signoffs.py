@@ -1,5 +1,5 @@
 """Person names in bedside-note forms, in any case (HIPAA Safe Harbor identifier (A), names; 45 CFR
-164.514(b)(2)(i)(A)): sign-off lines, an initial and a surname with a person cue, a name before "is a 70 yr old",
+164.514(b)(2)(i)(A)): sign-off lines (a name, or initials only, and a credential), an initial and a surname with a person cue, a name before "is a 70 yr old",
 before a bracketed role or relation, or before "aware", a role and a first and last name, and a lower-case census
 first name with a surname outside the vocabulary. ``find_nursing_names(text) -> list[Candidate]`` (score 0.8-0.85).
 """
@@ -32,6 +32,10 @@ _SIGNOFF_CRED = ("(?i:(?:" + "|".join(r"\.?".join(a) for a in sorted(_SIGNOFF_AB
 SIGNOFF_LINE_RE = re.compile(
     rf"(?:^[ \t]*(?:-{{1,2}}|~)?[ \t]*(?:(?i:(?:electronically[ \t]+)?signed(?:[ \t]+by)?|e-?signed)[ \t]*:?[ \t]*)?|(?<=[.!?;])[ \t]+(?:-{{1,2}}[ \t]*)?)((?:[A-Za-z]\.[ \t]*|(?:[A-Za-z]|{_NAME_WORD})[ \t]+){{0,3}}?{_NAME_WORD})(?:[ \t]*,[ \t]*|[ \t]+)"
     rf"{_SIGNOFF_CRED}"
+    rf"(?:(?:[ \t]*[/,][ \t]*|[ \t]+){_SIGNOFF_CRED})*[ \t]*\.?[ \t]*$", re.M)
+# a sign-off line of initials only and a credential ("- jt rn", "-- KM, RN", "kw/rn", "~ab rrt")
+SIGNOFF_INITIALS_RE = re.compile(
+    rf"^[ \t]*(?:-{{1,2}}|~|/)?[ \t]*([A-Za-z]{{2,3}})(?:[ \t]*[/,][ \t]*|[ \t]+){_SIGNOFF_CRED}"
     rf"(?:(?:[ \t]*[/,][ \t]*|[ \t]+){_SIGNOFF_CRED})*[ \t]*\.?[ \t]*$", re.M)
 _PERSON_AFTER = (r"(?:made[ \t]+aware|aware|notified|paged|ordered|placing|placed|in[ \t]+to|at[ \t]+(?:the[ \t]+)?bedside|"
                  r"called|spoke|informed|updated|consulted|examined|saw|wrote|removed|inserted|changed|states|said|"
@@ -79,6 +83,10 @@ def find_nursing_names(text: str) -> list[Candidate]:
         if full and all(plain_name_word(w) or w in census for w in full) and (
                 any(plain_name_word(w) for w in full) or len(full) < len(words)) and \
                 not any(w.lower() in STOP_WORDS for w in full):  # "j. doe, rn": an initial and a census surname
+            out.append(Candidate(m.start(1), m.end(1), "NAME", 0.85))
+    for m in SIGNOFF_INITIALS_RE.finditer(text):
+        ini = m.group(1)
+        if ini.upper() not in NOT_INITIALS and ini.lower() not in STOP_WORDS and not is_clinical_word(ini):
             out.append(Candidate(m.start(1), m.end(1), "NAME", 0.85))
     for m in INITIAL_SURNAME_RE.finditer(text):
         g = 1 if m.group(1) else 4
