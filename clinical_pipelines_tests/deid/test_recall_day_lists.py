@@ -5,22 +5,8 @@ import pytest
 
 from clinical_pipelines.deid.text.dates import find_dates
 from clinical_pipelines.deid.text.facilities import find_facilities
-from clinical_pipelines.deid.text.normalize import analysis_view
 
-
-def _covered(text, value):
-    view = analysis_view(text).text
-    i = view.index(value)
-    mask = set()
-    for c in find_dates(view):
-        mask.update(range(c.start, c.end))
-    return all(k in mask for k in range(i, i + len(value)))
-
-
-def _touched(text, value):
-    view = analysis_view(text).text
-    i = view.index(value)
-    return any(c.start < i + len(value) and c.end > i for c in find_dates(view))
+from ._finder_helpers import covered, touched
 
 
 @pytest.mark.parametrize("text,value", [
@@ -30,7 +16,7 @@ def _touched(text, value):
     ("CXRS 10/30, 11/2 UNCHANGED", "11/2"),
 ])
 def test_day_found(text, value):
-    assert _covered(text, value)
+    assert covered(find_dates, text, value)
 
 
 @pytest.mark.parametrize("text,value", [
@@ -46,7 +32,7 @@ def test_day_found(text, value):
     ("murmur 2/6,3/6 at apex", "2/6"),
 ])
 def test_counts_and_scores_stay(text, value):
-    assert not _touched(text, value)
+    assert not touched(find_dates, text, value)
 
 
 @pytest.mark.parametrize("text,secret,stays", [

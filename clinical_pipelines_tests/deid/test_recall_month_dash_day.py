@@ -4,22 +4,8 @@ settings, units after the pair). All invented."""
 import pytest
 
 from clinical_pipelines.deid.text.dates import find_dates
-from clinical_pipelines.deid.text.normalize import analysis_view
 
-
-def _covered(text, value):
-    view = analysis_view(text).text
-    i = view.index(value)
-    mask = set()
-    for c in find_dates(view):
-        mask.update(range(c.start, c.end))
-    return all(k in mask for k in range(i, i + len(value)))
-
-
-def _touched(text, value):
-    view = analysis_view(text).text
-    i = view.index(value)
-    return any(c.start < i + len(value) and c.end > i for c in find_dates(view))
+from ._finder_helpers import covered, touched
 
 
 @pytest.mark.parametrize("text,value", [
@@ -53,7 +39,7 @@ def _touched(text, value):
     ("surgery planned 12-9 with ortho", "12-9"),
 ])
 def test_month_dash_day_is_a_date(text, value):
-    assert _covered(text, value)
+    assert covered(find_dates, text, value)
 
 
 @pytest.mark.parametrize("text,value", [
@@ -79,4 +65,4 @@ def test_month_dash_day_is_a_date(text, value):
     ("rhythm SR with 5-10 PVCs per minute", "5-10"),
 ])
 def test_ranges_stay(text, value):
-    assert not _touched(text, value)
+    assert not touched(find_dates, text, value)

@@ -5,22 +5,8 @@ other words stay. All invented."""
 import pytest
 
 from clinical_pipelines.deid.text.dates import find_dates
-from clinical_pipelines.deid.text.normalize import analysis_view
 
-
-def _covered(text, value):
-    view = analysis_view(text).text
-    i = view.index(value)
-    mask = set()
-    for c in find_dates(view):
-        mask.update(range(c.start, c.end))
-    return all(k in mask for k in range(i, i + len(value)))
-
-
-def _touched(text, value):
-    view = analysis_view(text).text
-    i = view.index(value)
-    return any(c.start < i + len(value) and c.end > i for c in find_dates(view))
+from ._finder_helpers import covered, touched
 
 
 @pytest.mark.parametrize("text,value", [
@@ -48,7 +34,7 @@ def _touched(text, value):
     ("& 1+ MR. \n7/10-ADMITTED TO CCU.", "7/10"),
 ])
 def test_event_word_dates_the_pair(text, value):
-    assert _covered(text, value)
+    assert covered(find_dates, text, value)
 
 
 @pytest.mark.parametrize("text,value", [
@@ -66,4 +52,4 @@ def test_event_word_dates_the_pair(text, value):
     ("on PS 5/5 overnight", "5/5"),
 ])
 def test_scores_and_fractions_stay(text, value):
-    assert not _touched(text, value)
+    assert not touched(find_dates, text, value)

@@ -8,17 +8,7 @@ import pytest
 
 from clinical_pipelines.deid.text.facilities import find_facilities
 
-
-def _covered(text, secret):
-    spans = find_facilities(text)
-    lo = text.rindex(secret)
-    return all(any(s.start <= i < s.end for s in spans) for i in range(lo, lo + len(secret)) if text[i].isalnum())
-
-
-def _touched(text, word):
-    spans = find_facilities(text)
-    lo = text.index(word)
-    return any(s.start < lo + len(word) and s.end > lo for s in spans)
+from ._finder_helpers import covered, touched
 
 
 @pytest.mark.parametrize("text, secret", [
@@ -63,7 +53,7 @@ def _touched(text, word):
     ("set up with Hallmark Health VNA", "Hallmark Health"),
 ])
 def test_place_or_facility_found(text, secret):
-    assert _covered(text, secret)
+    assert covered(find_facilities, text, secret, last=True)
 
 
 @pytest.mark.parametrize("text, word", [
@@ -97,4 +87,4 @@ def test_place_or_facility_found(text, secret):
     ("Provider: Dr. Ames, Keene Memorial Hospital in Keene\nSPECIMEN: skin, right forearm", "SPECIMEN"),
 ])
 def test_clinical_text_stays(text, word):
-    assert not _touched(text, word)
+    assert not touched(find_facilities, text, word)

@@ -5,17 +5,7 @@ import pytest
 
 from clinical_pipelines.deid.text.facilities import find_facilities
 
-
-def _covered(text, secret):
-    spans = find_facilities(text)
-    lo = text.index(secret)
-    return all(any(s.start <= i < s.end for s in spans) for i in range(lo, lo + len(secret)) if text[i].isalnum())
-
-
-def _touched(text, word):
-    spans = find_facilities(text)
-    lo = text.index(word)
-    return any(s.start < lo + len(word) and s.end > lo for s in spans)
+from ._finder_helpers import covered, touched
 
 
 @pytest.mark.parametrize("text, secret", [
@@ -30,7 +20,7 @@ def _touched(text, word):
     ("brother lives on Nantucket", "Nantucket"),
 ])
 def test_town_found(text, secret):
-    assert _covered(text, secret)
+    assert covered(find_facilities, text, secret)
 
 
 @pytest.mark.parametrize("text, word", [
@@ -43,4 +33,4 @@ def test_town_found(text, secret):
     ("drainage is from the JP site", "JP"),
 ])
 def test_no_place(text, word):
-    assert not _touched(text, word)
+    assert not touched(find_facilities, text, word)

@@ -5,7 +5,6 @@ import pytest
 from clinical_pipelines.deid.text.name_signoffs import find_nursing_names
 from clinical_pipelines.deid.text.name_contexts import find_context_names
 
-from ._name_helpers import covered
 
 def _signed(text, initials):
     i = text.index(initials)

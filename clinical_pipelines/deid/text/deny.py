@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from typing import Iterable, Mapping, NamedTuple, Sequence
+from typing import Mapping, NamedTuple, Sequence
 
 from ..vocab import NON_NAME_TERMS, NOT_NAME_WORDS
 from .ages import birth_year_deny_entries
