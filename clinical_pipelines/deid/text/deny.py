@@ -317,8 +317,3 @@ def _entries_of_value(kind: str, t: str, v: str) -> list[DenyEntry]:
     if t == "NAME":
         out += name_entries(v)
     return out
-
-
-def build_deny_patterns(known: Mapping[str, Sequence[str]] | None) -> list[tuple[str, str]]:
-    """(regex, type) pairs for one record's known identifiers. Values are never logged."""
-    return [(e[0], e[1]) for e in deny_entries(known)]
