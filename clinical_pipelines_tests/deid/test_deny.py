@@ -171,3 +171,13 @@ def test_literal_words_match_as_their_regex(text):
     def covered(es):
         return {(i, s.type) for s in DenyMatcher(es).find(text) for i in range(s.start, s.end)}
     assert covered(entries) == covered([e._replace(words=None) for e in entries])
+
+
+@pytest.mark.parametrize("known,written", [
+    ("14 Birchwood Terrace", "14 Birchwood Terr"), ("14 Birchwood Terr.", "14 BIRCHWOOD TERRACE"),
+    ("9 Elm Street", "9 elm str."), ("9 Elm St", "9 Elm Strt"), ("200 Ocean Avenue", "200 Ocean Av"),
+    ("5 Kings Highway", "5 kings hwy"), ("77 Lake Drive", "77 Lake Drv"), ("3 Mill Court", "3 Mill Crt"),
+])
+def test_street_suffixes_in_the_spellings_usps_lists(known, written):
+    """A known street matches its suffix in every spelling of USPS Publication 28 Appendix C1, both ways."""
+    assert hits({"street_address": [known]}, f"lives at {written}, since 2019") == {written}

@@ -195,7 +195,15 @@ _USPS = {"street": "st", "avenue": "ave", "road": "rd", "boulevard": "blvd", "dr
          "court": "ct", "place": "pl", "terrace": "ter", "circle": "cir", "parkway": "pkwy", "highway": "hwy",
          "square": "sq", "trail": "trl", "route": "rte", "north": "n", "south": "s", "east": "e", "west": "w",
          "apartment": "apt", "suite": "ste", "floor": "fl"}
-_USPS_ALT = {**{k: f"(?:{k}|{v})" for k, v in _USPS.items()}, **{v: f"(?:{k}|{v})" for k, v in _USPS.items()}}
+# other spellings of a suffix that USPS Publication 28 (Appendix C1) lists as commonly used ("Terr", "Av", "Str")
+_USPS_VARIANTS = {"avenue": ("av", "aven", "avenu", "avn", "avnue"), "boulevard": ("boul", "boulv"),
+                  "circle": ("circ", "circl", "crcl", "crcle"), "court": ("crt",), "drive": ("driv", "drv"),
+                  "highway": ("highwy", "hiway", "hiwy", "hway"), "parkway": ("parkwy", "pkway", "pky"),
+                  "square": ("sqr", "sqre", "squ"), "street": ("str", "strt"), "terrace": ("terr",),
+                  "trail": ("trails", "trls")}
+_USPS_FORMS = {k: (k, v, *sorted(_USPS_VARIANTS.get(k, ()), key=len, reverse=True)) for k, v in _USPS.items()}
+_USPS_FORMS_OF = {form: forms for forms in _USPS_FORMS.values() for form in forms}  # any spelling -> all of them
+_USPS_ALT = {form: "(?:" + "|".join(forms) + ")" for form, forms in _USPS_FORMS_OF.items()}
 _UNIT_RE = re.compile(r"[\s,]+(?:apt|apartment|unit|suite|ste|fl|floor|rm|room|#)\b.*$", re.I)
 
 
@@ -210,8 +218,7 @@ def words_pattern(value: str, usps: bool = False) -> str | None:
 def words_literal(value: str, usps: bool = False) -> tuple:
     """``words_pattern(value, usps)`` as literal words (``DenyEntry.words``)."""
     parts = [p.lower() for p in re.split(r"[\s,.-]+", value) if p]
-    long_of = {v: k for k, v in _USPS.items()}
-    alts = [((p, _USPS[p]) if p in _USPS else (long_of[p], p)) if usps and p in _USPS_ALT else (p,) for p in parts]
+    alts = [_USPS_FORMS_OF[p] if usps and p in _USPS_FORMS_OF else (p,) for p in parts]
     return ("seq-usps" if usps else "seq", tuple(alts))
 
 
