@@ -203,32 +203,36 @@ _USPS_VARIANTS = {"avenue": ("av", "aven", "avenu", "avn", "avnue"), "boulevard"
                   "trail": ("trails", "trls")}
 _USPS_FORMS = {k: (k, v, *sorted(_USPS_VARIANTS.get(k, ()), key=len, reverse=True)) for k, v in _USPS.items()}
 _USPS_FORMS_OF = {form: forms for forms in _USPS_FORMS.values() for form in forms}  # any spelling -> all of them
-_USPS_ALT = {form: "(?:" + "|".join(forms) + ")" for form, forms in _USPS_FORMS_OF.items()}
 _UNIT_RE = re.compile(r"[\s,]+(?:apt|apartment|unit|suite|ste|fl|floor|rm|room|#)\b.*$", re.I)
 
 
-def words_pattern(value: str, usps: bool = False) -> str | None:
-    parts = [p for p in re.split(r"[\s,.-]+", value) if p]
-    if not parts:
-        return None
-    alts = [_USPS_ALT.get(p.lower(), re.escape(p)) if usps else re.escape(p) for p in parts]
-    return r"(?<!\w)" + r"[\s,.-]*".join(alts) + (r"\.?(?!\w)" if usps else r"(?!\w)")
+NAME_PATTERN_HEAD = r"(?<!\w)(?:"  # a name entry's pattern is HEAD + "|".join(its words' spellings) + TAIL
+NAME_PATTERN_TAIL = r")(?:'s)?(?!\w)"
 
 
 def words_literal(value: str, usps: bool = False) -> tuple:
-    """``words_pattern(value, usps)`` as literal words (``DenyEntry.words``)."""
+    """A value's words as ``DenyEntry.words`` ("seq" / "seq-usps"): its words in order, each a tuple of lower-case
+    alternatives (a USPS suffix, direction or unit word in every spelling of ``_USPS_FORMS`` when ``usps``)."""
     parts = [p.lower() for p in re.split(r"[\s,.-]+", value) if p]
     alts = [_USPS_FORMS_OF[p] if usps and p in _USPS_FORMS_OF else (p,) for p in parts]
     return ("seq-usps" if usps else "seq", tuple(alts))
 
 
-def words_probe(value: str, usps: bool = False) -> str:
-    """The literals ``words_pattern(value, usps)`` needs, all of them, in the lower-cased text (``probe_kind``
-    "all-text": NUL-joined, longest first): each word that the pattern matches literally (not a USPS word it lets
-    take another spelling), cut like ``_name_probe``."""
-    parts = [p.lower() for p in re.split(r"[\s,.-]+", value) if p]
-    literal = sorted({_name_probe(p) for p in parts if not (usps and p in _USPS_ALT)}, key=len, reverse=True)
-    return "\x00".join(literal)
+def words_pattern(words: tuple) -> str:
+    r"""The regex of a ``DenyEntry.words`` spelling: any of the words alone, whole, with an optional possessive
+    ("any"); or the words in order with separators ``[\s,.-]*`` between them ("seq"; "seq-usps" also takes a
+    final ".")."""
+    mode, parts = words
+    if mode == "any":
+        return NAME_PATTERN_HEAD + "|".join(re.escape(a) for alts in parts for a in alts) + NAME_PATTERN_TAIL
+    alts = [re.escape(a[0]) if len(a) == 1 else "(?:" + "|".join(map(re.escape, a)) + ")" for a in parts]
+    return r"(?<!\w)" + r"[\s,.-]*".join(alts) + (r"\.?(?!\w)" if mode == "seq-usps" else r"(?!\w)")
+
+
+def words_probe(words: tuple) -> str:
+    """The literals a "seq" / "seq-usps" spelling needs, all of them, in the lower-cased text (``probe_kind``
+    "all-text": NUL-joined, longest first): each word with a single spelling, cut like ``_name_probe``."""
+    return "\x00".join(sorted({_name_probe(a[0]) for a in words[1] if len(a) == 1}, key=len, reverse=True))
 
 
 def _name_probe(part: str) -> str:
@@ -239,25 +243,20 @@ def _name_probe(part: str) -> str:
     return part[:cut]
 
 
-NAME_PATTERN_HEAD = r"(?<!\w)(?:"  # a name entry's pattern is HEAD + "|".join(part patterns) + TAIL
-NAME_PATTERN_TAIL = r")(?:'s)?(?!\w)"
-
-
 def name_entries(value: str) -> list[DenyEntry]:
     """Each name token alone (hyphenated parts too, apostrophes optional, possessive), one entry per name."""
-    pats, probes, words = [], [], []
+    probes, spellings = [], []
     for tok in re.findall(r"[A-Za-z][A-Za-z'-]+", value):
         for part in dict.fromkeys([tok, *tok.split("-")]):
             low = part.lower()
             if len(part) < 2 or low in NOT_NAME_WORDS or low in NON_NAME_TERMS:
                 continue
-            pats.append(re.escape(part).replace("'", "'?"))
             probes.append(_name_probe(max(low.split("'"), key=len)))
-            words.append(_apostrophes_optional(low))
-    if not pats:
+            spellings.append(_apostrophes_optional(low))
+    if not spellings:
         return []
-    return [DenyEntry(NAME_PATTERN_HEAD + "|".join(dict.fromkeys(pats)) + NAME_PATTERN_TAIL, "NAME",
-                      "\x00".join(dict.fromkeys(probes)), "any-text", ("any", tuple(dict.fromkeys(words))))]
+    words = ("any", tuple(dict.fromkeys(spellings)))
+    return [DenyEntry(words_pattern(words), "NAME", "\x00".join(dict.fromkeys(probes)), "any-text", words)]
 
 
 def _apostrophes_optional(word: str) -> tuple[str, ...]:
@@ -318,9 +317,9 @@ def _entries_of_value(kind: str, t: str, v: str) -> list[DenyEntry]:
     usps = t == "LOCATION" and bool(re.match(r"\d", v))
     out = []
     for variant in dict.fromkeys([v, _UNIT_RE.sub("", v)] if usps else [v]):
-        pat = words_pattern(variant, usps)
-        if pat:
-            out.append(DenyEntry(pat, t, words_probe(variant, usps), "all-text", words_literal(variant, usps)))
+        words = words_literal(variant, usps)
+        if words[1]:
+            out.append(DenyEntry(words_pattern(words), t, words_probe(words), "all-text", words))
     if t == "NAME":
         out += name_entries(v)
     return out

@@ -55,10 +55,9 @@ class DenyMatcher:
     def __init__(self, entries: Iterable[tuple]):
         self.entries = [DenyEntry(*e) for e in dict.fromkeys(tuple(e) for e in entries)]
         names = [e for e in self.entries if e.type == "NAME" and e.probe_kind == "any-text"]
-        trie = name_trie_pattern(names) if len(names) >= MIN_TRIE_NAMES else None
-        if trie:
+        if len(names) >= MIN_TRIE_NAMES:
             self.entries = [e for e in self.entries if not (e.type == "NAME" and e.probe_kind == "any-text")]
-            self.entries.append(DenyEntry(trie, "NAME", "", "text"))
+            self.entries.append(DenyEntry(name_trie_pattern(names), "NAME", "", "text"))
         # known dates are read by the precompiled date scanners of known_dates, not by a pattern per date
         self._dates = frozenset(dt.date.fromisoformat(e.pattern) for e in self.entries if e.probe_kind == "known-date")
         self.entries = [e for e in self.entries if e.probe_kind != "known-date"]
@@ -86,8 +85,8 @@ class DenyMatcher:
         digits = alnum = None
         out = find_known_dates(text, self._dates)
         literal_ok = len(lower) == len(text)  # lower-casing kept every offset (else the regex, case-insensitive)
-        for e in self._candidates(lower):
-            p, t, probe, kind = e[:4]
+        for entry in self._candidates(lower):
+            p, t, probe, kind = entry[:4]
             if kind is True or kind in ("digits", "seq-digits"):
                 if digits is None:
                     dpos = [m.start() for m in _DIGIT_RE.finditer(text)]
@@ -114,8 +113,8 @@ class DenyMatcher:
             if kind == "seq-alnum":
                 out.extend(Span(s, e, t) for s, e in sequence_spans(lower, alnum, apos, p, False))
                 continue
-            if e.words is not None and literal_ok:
-                out.extend(Span(s, end, t) for s, end in literal_spans(lower, e.words))
+            if entry.words is not None and literal_ok:
+                out.extend(Span(s, e, t) for s, e in literal_spans(lower, entry.words))
                 continue
             rx = _compiled(p)
             g = "v" if "v" in rx.groupindex else 0
@@ -123,32 +122,28 @@ class DenyMatcher:
         return out
 
 
-_ATOM_RE = re.compile(r"\\.|.'\?|.", re.S)  # one character of a part pattern: an escape, "x'?" or a literal
-
-
-def name_trie_pattern(entries: Iterable[DenyEntry]) -> str | None:
-    """One pattern matching every word that any of the name ``entries`` matches, at every start (their parts merged
-    into a character trie, longest alternative first, so "Anne-Marie" wins over "Anne"; group ``v`` is the match);
-    None if an entry is not of the ``deny.name_entries`` shape."""
+def name_trie_pattern(entries: Iterable[DenyEntry]) -> str:
+    """One pattern matching every word that any of the name ``entries`` (``deny.name_entries``: ``words`` of mode
+    "any") matches, at every start: their spellings merged into a character trie, longest alternative first, so
+    "Anne-Marie" wins over "Anne"; group ``v`` is the match."""
     trie: dict = {}
     for e in entries:
-        if not (e.pattern.startswith(NAME_PATTERN_HEAD) and e.pattern.endswith(NAME_PATTERN_TAIL)):
-            return None
-        for part in e.pattern[len(NAME_PATTERN_HEAD):-len(NAME_PATTERN_TAIL)].split("|"):
-            node = trie
-            for atom in _ATOM_RE.findall(part):
-                node = node.setdefault(atom.lower(), {})
-            node[""] = {}
+        for spellings in e.words[1]:
+            for word in spellings:
+                node = trie
+                for ch in word:
+                    node = node.setdefault(ch, {})
+                node[""] = {}
     # a lookahead at every start, so overlapping names are all found ("Anne-Marie" and "Marie-Claire" in
     # "Anne-Marie-Claire"), as the names one by one find them
-    return "(?=(?P<v>" + NAME_PATTERN_HEAD + _trie_regex(trie) + NAME_PATTERN_TAIL + "))" if trie else None
+    return "(?=(?P<v>" + NAME_PATTERN_HEAD + _trie_regex(trie) + NAME_PATTERN_TAIL + "))"
 
 
 def _trie_regex(node: dict) -> str:
     kids = sorted(k for k in node if k)
     if not kids:
         return ""
-    branches = [(re.escape(k) if len(k) == 1 else k) + _trie_regex(node[k]) for k in kids]
+    branches = [re.escape(k) + _trie_regex(node[k]) for k in kids]
     body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
     return "(?:" + body + ")?" if "" in node else body
 
