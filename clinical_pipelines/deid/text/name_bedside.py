@@ -21,6 +21,10 @@ from .spans import Candidate
 _W = r"[A-Za-z][A-Za-z'’]*(?:-[A-Za-z][A-Za-z'’]*)?"
 _ROLES = (r"rn|lpn|np|md|pa|ho|rt|rrt|pt|ot|slp|sw|cm|rd|pct|cna|tech|chaplain|interpreter|resident|fellow|intern|"
           r"attending|therapist|pharmacist|dietitian|nurse|sitter")
+# the verbs that say a clinician was told ("made aware", "notified", "paged"); with "informed" / "updated" in
+# name_bedside's forms
+NOTIFIED_VERBS = r"(?:made[ \t]+)?aware|notified|paged"
+_NOTIFIED_ANY = NOTIFIED_VERBS + r"|informed|updated"
 _BEDSIDE_VERBS = (r"(?:made[ \t]+)?aware|notified|paged|in[ \t]+to|at[ \t]+(?:the[ \t]+)?(?:bedside|bs)|worked|working|"
                   r"following|following[ \t]+up|present|here|called|updated|informed|saw|evaluated|assessed|"
                   r"suctioned|placed|changed|removed|drew|to[ \t]+see|visited|came")
@@ -37,10 +41,10 @@ HANDOFF_NAME_CRED_RE = re.compile(
     rf"(?i:rn|lpn|np|md|pa-c|rrt|cna)\b")
 # a surname, a credential and a notification verb ("szabo np aware", "OKAFOR MD NOTIFIED")
 NAME_CRED_AWARE_RE = re.compile(rf"(?<![\w/'’-])({_W})[ \t]+(?i:np|md|rn|pa|do|ho)[ \t]+"
-                                rf"(?i:(?:made[ \t]+)?aware|notified|paged|informed|updated)\b")
+                                rf"(?i:{_NOTIFIED_ANY})\b")
 # a bare surname opening a sentence before a notification verb ("Abernathy paged re: SBP", "okonjo notified")
 SURNAME_AWARE_RE = re.compile(rf"(?:^|(?<=[.;!?])[ \t]+)[ \t]*({_W})[ \t]+"
-                              rf"(?i:(?:made[ \t]+)?aware|notified|paged|informed|updated)\b", re.M)
+                              rf"(?i:{_NOTIFIED_ANY})\b", re.M)
 CLOSER_NAME_RE = re.compile(
     rf"(?i:\b(?:thanks|thank[ \t]+you|thx|tx|cheers))[ \t]*[,!-]?[ \t]*({_W}(?:[ \t]+{_W})?)[ \t]*[.!]?[ \t]*$", re.M)
 

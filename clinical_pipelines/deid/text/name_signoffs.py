@@ -11,7 +11,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from ..gazetteer import load_gazetteers
 from ..vocab import NOT_NAME_WORDS
-from .name_bedside import find_bedside_names
+from .name_bedside import NOTIFIED_VERBS, find_bedside_names
 from .name_contexts import NOT_INITIALS, plain_name_word
 from .safelist import is_census_name, is_clinical_word, is_known_word, word_zipf
 from .spans import Candidate
@@ -50,10 +50,10 @@ _BRACKET_ROLES = (r"resident|intern|fellow|attending|rn|np|md|pa|nurse|ho|house[
 NAME_BEFORE_ROLE_RE = re.compile(
     rf"(?<![\w'’-])({_NAME_WORD}[ \t]+{_NAME_WORD})[ \t]*\((?i:{_BRACKET_ROLES})\)")
 NAME_AWARE_RE = re.compile(rf"(?<![\w'’-])({_NAME_WORD}[ \t]+{_NAME_WORD})[ \t]+(?:(?i:np|md|rn|pa|do)[ \t]+)?"
-                           rf"(?i:(?:made[ \t]+)?aware|notified|paged)\b")
+                           rf"(?i:{NOTIFIED_VERBS})\b")
 ROLE_AWARE_RE = re.compile(
     rf"(?<![\w/-])(?i:md|np|rn|pa|ho|resident|fellow|attending|intern|surgeon|team)[ \t]+({_NAME_WORD})[ \t]+"
-    rf"(?i:(?:made[ \t]+)?aware|notified|paged)\b")
+    rf"(?i:{NOTIFIED_VERBS})\b")
 ROLE_FIRST_LAST_RE = re.compile(
     rf"(?<![\w/-])(?i:nurse|rn|np|md|pa|resident|fellow|attending|intern|therapist|sw|social[ \t]+worker|"
     rf"case[ \t]+manager|chaplain|pharmacist|dietitian)[ \t]+({_NAME_WORD})[ \t]+({_NAME_WORD})")
