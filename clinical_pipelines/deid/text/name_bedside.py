@@ -25,7 +25,7 @@ _ROLES = (r"rn|lpn|np|md|pa|ho|rt|rrt|pt|ot|slp|sw|cm|rd|pct|cna|tech|chaplain|i
 # name_bedside's forms
 NOTIFIED_VERBS = r"(?:made[ \t]+)?aware|notified|paged"
 _NOTIFIED_ANY = NOTIFIED_VERBS + r"|informed|updated"
-_BEDSIDE_VERBS = (r"(?:made[ \t]+)?aware|notified|paged|in[ \t]+to|at[ \t]+(?:the[ \t]+)?(?:bedside|bs)|worked|working|"
+_BEDSIDE_VERBS = (NOTIFIED_VERBS + r"|in[ \t]+to|at[ \t]+(?:the[ \t]+)?(?:bedside|bs)|worked|working|"
                   r"following|following[ \t]+up|present|here|called|updated|informed|saw|evaluated|assessed|"
                   r"suctioned|placed|changed|removed|drew|to[ \t]+see|visited|came")
 ROLE_NAME_VERB_RE = re.compile(
