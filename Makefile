@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup system-deps lakefs demo test up down status bench bench-deid bench-risk bench-audit bench-ingest lock clean
+.PHONY: setup system-deps lakefs deid-tagger demo test up down status bench bench-deid bench-risk bench-audit bench-ingest lock clean
 
 $(BIN)/clinical-pipelines: pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -21,7 +21,12 @@ system-deps:
 lakefs: $(BIN)/clinical-pipelines
 	$(BIN)/python -c "from clinical_pipelines.services import ensure_lakefs_binary as b; print(b())"
 
-setup: $(BIN)/clinical-pipelines system-deps lakefs
+# The text de-identification engine's token tagger: trained once per machine from the PhysioNet corpus copy
+# (no model is shipped: its weights hold the corpus's words). Cached under ~/.cache/clinical-pipelines.
+deid-tagger: $(BIN)/clinical-pipelines
+	$(BIN)/clinical-pipelines deid-train-tagger
+
+setup: $(BIN)/clinical-pipelines system-deps lakefs deid-tagger
 
 demo: setup
 	$(BIN)/clinical-pipelines demo

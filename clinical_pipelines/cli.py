@@ -28,6 +28,7 @@ Data
   generate-cohort --out DIR [...]       write a synthetic cohort as raw extract files
   generate-notes --out-input X --out-gold Y [...]   annotated synthetic notes (benchmark corpus)
   deid-text INPUT.jsonl OUTPUT.jsonl    de-identify clinical notes (one JSON object per line)
+  deid-train-tagger [--force]           train the text engine's token tagger once per machine (~2 min)
   deid-risk INPUT --quasi-identifiers A B ... [--sensitive S]   re-identification risk metrics
   fhir import EXPORT_DIR --out DIR [--map MAP.yaml]   flatten a FHIR R4 Bulk Data export into study tables
   fhir synthesize --out DIR [--patients N]   write a synthetic Bulk Data export (fake PHI)
@@ -51,6 +52,7 @@ COMMANDS = {
     "generate-notes": "clinical_pipelines.synthetic.cli:generate_notes_main",
     "deid-text": "clinical_pipelines.deid.cli:deid_text_main",
     "deid-risk": "clinical_pipelines.deid.cli:deid_risk_main",
+    "deid-train-tagger": "clinical_pipelines.deid.cli:deid_train_tagger_main",
     "fhir": "clinical_pipelines.fhir.cli:fhir_main",
     "audit": "clinical_pipelines.audit.cli:audit_main",
     "evidence": "clinical_pipelines.evidence.cli:evidence_main",

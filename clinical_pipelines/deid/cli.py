@@ -45,13 +45,17 @@ def _deid_text(args) -> int:
     """Check the input and the output path, then de-identify in batches into a temporary file beside the output
     and move it into place (no partial output file on any error)."""
     logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
-    from .notes_jsonl import iter_notes
+    from .notes_jsonl import iter_notes, unread_kinds
     from .policy import load_deid_policy
     from .text import ClinicalTextDeidentifier
 
     inp, out = Path(args.input), Path(args.output)
+    if inp.is_dir():
+        raise DeidError(f"the input {inp} is a folder; give the notes file (JSON Lines)")
     if not inp.is_file():
         raise DeidError(f"input file not found: {inp}")
+    if out.is_dir():
+        raise DeidError(f"the output {out} is a folder; give a file path for the de-identified notes")
     if out.exists() and out.resolve() == inp.resolve():
         raise DeidError(f"the output {out} is the input file; give another output path")
     if not out.parent.is_dir():
@@ -59,6 +63,10 @@ def _deid_text(args) -> int:
     if args.batch < 1:
         raise DeidError("--batch must be 1 or more")
     notes = list(iter_notes(inp))
+    for kind, line in unread_kinds(notes).items():
+        print(f"deid-text: warning: line {line}: known_identifiers kind {json.dumps(kind)} names no identifier type "
+              "(its values are searched only as identifier numbers or text); use a kind such as patient_name, mrn, "
+              "phone, birth_date, street_address, zip, email", file=sys.stderr)
     engine = ClinicalTextDeidentifier(load_deid_policy(args.policy))
     t0 = time.perf_counter()
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
@@ -138,3 +146,32 @@ def main(argv: Sequence[str] | None = None) -> int:  # pragma: no cover - conven
     if argv and argv[0] == "deid-risk":
         return deid_risk_main(argv[1:])
     return deid_text_main(argv[1:] if argv and argv[0] == "deid-text" else argv)
+
+
+def deid_train_tagger_main(argv: Sequence[str] | None = None) -> int:
+    """`clinical-pipelines deid-train-tagger`: train (or check) the text engine's token tagger once per machine."""
+    ap = argparse.ArgumentParser(
+        prog="clinical-pipelines deid-train-tagger",
+        description="Train the de-identification token tagger (a CRF) on the tuning half of the PhysioNet deid "
+                    "corpus and cache it for this machine (about 2 minutes, once). The engine trains it on first "
+                    "use too; run this in setup so that the first de-identification run does not wait.")
+    ap.add_argument("--physionet-deid", default=None,
+                    help="folder with id.text and id-phi.phrase (default: $CLINICAL_PIPELINES_PHYSIONET_DEID or the "
+                         "repository copy)")
+    ap.add_argument("--policy", help="de-identification policy YAML (default: the packaged policy)")
+    ap.add_argument("--force", action="store_true", help="train again even if a model is cached")
+    args = ap.parse_args(argv)
+    from .policy import load_deid_policy
+    from .text.tagger import ensure_tagger
+
+    try:
+        spec = load_deid_policy(args.policy).text.token_tagger
+        if spec is None:
+            print("deid-train-tagger: the policy turns the token tagger off (text.token_tagger); nothing to train")
+            return 0
+        tagger = ensure_tagger(spec, args.physionet_deid, force=args.force)
+    except DeidError as exc:
+        print(f"deid-train-tagger: {exc}", file=sys.stderr)
+        return 2
+    print(f"deid-train-tagger: ready: {tagger.identity.describe()}")
+    return 0

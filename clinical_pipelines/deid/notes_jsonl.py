@@ -8,8 +8,9 @@ One JSON object a line (UTF-8; a byte-order mark at the start is allowed; blank 
 - ``text``: the note, a string ("" for an empty note).
 - ``known_identifiers`` (optional, or null): the record's own identifiers, ``{kind: value or [values]}``; values
   are strings or integers (null values are skipped). The kind is read by its words (``deid.text.deny.kind_to_type``: "patient_name",
-  "mrn", "phone", "birth_date", "street_address", "zip", "email", "attending_clinician", ...); an unknown kind is
-  still searched for, as an identifier number or text.
+  "mrn", "phone", "birth_date", "street_address", "zip", "email", "attending_clinician", ...); a kind none of
+  whose words names a type (a typo) is still searched for, as an identifier number or text, and deid-text warns.
+- The file must hold at least one note; UTF-16, gzip and lone surrogate escapes are refused with their reason.
 
 Every problem stops the run with a ``NotesFileError`` naming the file, the line and the field, never a value.
 """
@@ -49,6 +50,10 @@ def iter_notes(path: Path) -> Iterator[NoteRecord]:
     with path.open("rb") as fh:
         raw_lines = fh.read().split(b"\n")
     last = len(raw_lines)
+    if raw_lines[0][:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise NotesFileError(f"{path}: the file is UTF-16 text (byte-order mark); save it as UTF-8")
+    if raw_lines[0][:2] == b"\x1f\x8b":
+        raise NotesFileError(f"{path}: the file is gzip-compressed; decompress it first (gunzip)")
     for n, raw in enumerate(raw_lines, 1):
         if n == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
@@ -65,6 +70,9 @@ def iter_notes(path: Path) -> Iterator[NoteRecord]:
             cut = "; the file may be cut short (its last line has no line end)" if n == last else ""
             raise NotesFileError(f"{path}: line {n} is not valid JSON ({exc.msg} at column {exc.colno}){cut}") from None
         yield _record(path, n, obj, seen)
+    if not seen:
+        raise NotesFileError(f"{path}: the file holds no notes (it is empty or has only blank lines); give a file with "
+                             "one JSON object a line")
 
 
 def _record(path: Path, n: int, obj, seen: dict) -> NoteRecord:
@@ -83,6 +91,7 @@ def _record(path: Path, n: int, obj, seen: dict) -> NoteRecord:
         raise NotesFileError(f"{where} has no 'text' field")
     if not isinstance(obj["text"], str):
         raise NotesFileError(f"{where}: 'text' is {_kind(obj['text'])}, not a string (use \"\" for an empty note)")
+    _no_surrogates(f"{where}: 'text'", obj["text"])
     return NoteRecord(note_id, obj["text"], _known(where, obj.get("known_identifiers")), n)
 
 
@@ -99,4 +108,28 @@ def _known(where: str, known) -> dict[str, list[str]]:
                 raise NotesFileError(f"{where}: known_identifiers[{json.dumps(kind)}] holds {_kind(v)}; give strings "
                                      "or a list of strings")
         out[kind] = [str(v) for v in values]
+        for v in out[kind]:
+            _no_surrogates(f"{where}: known_identifiers[{json.dumps(kind)}]", v)
+    return out
+
+
+def _no_surrogates(where: str, value: str) -> None:
+    """A JSON escape such as ``\\ud800`` without its pair gives a lone UTF-16 surrogate, which no UTF-8 text holds."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise NotesFileError(f"{where} holds a lone UTF-16 surrogate escape (\\ud800-\\udfff) at character "
+                             f"{exc.start + 1}; write the character itself or a complete surrogate pair") from None
+
+
+def unread_kinds(records) -> dict[str, int]:
+    """Known-identifier kinds whose words name no identifier type (a typo such as "pateint_name"), with the first
+    line that uses each: their values are still searched, but only as identifier numbers or text."""
+    from .text.deny import kind_is_read
+
+    out: dict[str, int] = {}
+    for r in records:
+        for kind in r.known_identifiers:
+            if kind not in out and not kind_is_read(kind):
+                out[kind] = r.line
     return out

@@ -11,13 +11,16 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 import yaml
 
 from .errors import PolicyError
+
+if TYPE_CHECKING:
+    from .text.tagger.training import TaggerSpec
 
 DEFAULT_POLICY_PATH = Path(__file__).resolve().parent.parent / "policies" / "deid_policy.yaml"
 
@@ -65,6 +68,8 @@ class TextPolicy:
     n_process: int = 1
     # NER runs only on windows of this many words around candidate capitalised words (0 = whole text)
     ner_window_words: int = 0
+    # the learned token tagger (text.tagger.TaggerSpec); None = off
+    token_tagger: "TaggerSpec | None" = None
 
 
 @dataclass(frozen=True)
@@ -204,6 +209,28 @@ def parse_zip3(data: Mapping, policy_path: str = "") -> Zip3Rule:
                           table_path=str(path), table_sha256=sha.lower())
 
 
+def _parse_tagger(t) -> "TaggerSpec | None":
+    """``text.token_tagger``: absent or ``enabled: false`` = off; otherwise a threshold in (0, 1] and the CRF
+    parameters (``c1``, ``c2`` >= 0, ``max_iterations`` >= 1)."""
+    from .text.tagger.training import TaggerSpec
+
+    if t is None:
+        return None
+    if not isinstance(t, Mapping):
+        raise PolicyError("text.token_tagger must be a mapping (enabled, threshold, c1, c2, max_iterations)")
+    if not bool(t.get("enabled", True)):
+        return None
+    try:
+        spec = TaggerSpec(enabled=True, threshold=float(_require(t, "threshold", "text.token_tagger.")),
+                          c1=float(t.get("c1", 0.05)), c2=float(t.get("c2", 0.01)),
+                          max_iterations=int(t.get("max_iterations", 150)))
+    except (TypeError, ValueError):
+        raise PolicyError("text.token_tagger: threshold, c1, c2 and max_iterations must be numbers") from None
+    if not 0.0 < spec.threshold <= 1.0 or spec.c1 < 0 or spec.c2 < 0 or spec.max_iterations < 1:
+        raise PolicyError("text.token_tagger: threshold must be in (0, 1], c1 and c2 >= 0, max_iterations >= 1")
+    return spec
+
+
 def parse_policy(data: Mapping, *, sha256: str, path: str = "") -> DeidPolicy:
     if not isinstance(data, Mapping):
         raise PolicyError("de-identification policy must be a YAML mapping")
@@ -228,6 +255,7 @@ def parse_policy(data: Mapping, *, sha256: str, path: str = "") -> DeidPolicy:
     )
     if text.ner_window_words < 0:
         raise PolicyError("text.ner_window_words must be >= 0 (0 = run NER on the whole text)")
+    text = replace(text, token_tagger=_parse_tagger(t.get("token_tagger")))
     r = _require(data, "risk", "")
     moved = [k for k in STUDY_KEYS if (k in data if "." not in k else k.split(".", 1)[1] in r)]
     if moved:

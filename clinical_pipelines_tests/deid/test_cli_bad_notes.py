@@ -77,3 +77,53 @@ def test_reader_gives_typed_records(tmp_path):
     p.write_text("{}\n")
     with pytest.raises(NotesFileError, match="line 1 has no 'id'"):
         list(iter_notes(p))
+
+
+@pytest.mark.parametrize("content,words", [
+    (b"", ["holds no notes"]),
+    (b"\n  \n\n", ["holds no notes"]),
+    (GOOD.encode() + b'\n{"id": "n2", "text": "' + SECRET.encode() + b' \\ud800 x"}\n',
+     ["line 2", "'text'", "lone UTF-16 surrogate", "character"]),
+    (GOOD.encode() + b'\n{"id": "n2", "text": "x \\udfff", "known_identifiers": {"mrn": "1\\ud83d"}}\n',
+     ["line 2", "'text'", "surrogate"]),
+    (GOOD.encode() + b'\n{"id": "n2", "text": "x", "known_identifiers": {"mrn": "1\\ud83d2"}}\n',
+     ["line 2", "known_identifiers[\"mrn\"]", "surrogate"]),
+    ("\ufeff".encode("utf-16-le") + GOOD.encode("utf-16-le"), ["UTF-16", "save it as UTF-8"]),
+    (b"\x1f\x8b\x08\x00" + SECRET.encode(), ["gzip"]),
+])
+def test_empty_encoded_and_surrogate_inputs_are_refused(tmp_path, capsys, content, words):
+    code, err, out = _run(tmp_path, capsys, content)
+    assert code == 2 and not out.exists() and "Traceback" not in err and SECRET not in err
+    assert all(w in err for w in words), err
+
+
+def test_a_pair_of_surrogate_escapes_is_one_character(tmp_path):
+    inp = tmp_path / "in.jsonl"
+    inp.write_text('{"id": 1, "text": "pain \\ud83d\\ude00 ok"}\n', encoding="utf-8")
+    assert [r.text for r in iter_notes(inp)] == ["pain \U0001F600 ok"]
+
+
+@pytest.mark.parametrize("as_input", [True, False])
+def test_a_folder_given_as_a_file_is_named(tmp_path, capsys, as_input):
+    inp = tmp_path / "in.jsonl"
+    inp.write_bytes(GOOD.encode() + b"\n")
+    folder = tmp_path / "adir"
+    folder.mkdir()
+    argv = [str(folder), str(tmp_path / "o.jsonl")] if as_input else [str(inp), str(folder)]
+    assert deid_text_main(argv + ["--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "is a folder" in err and ".part" not in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("kind,warned", [
+    ("favourite_colour", True), ("hobby", True), ("patient_name", False), ("other_id", False),
+    ("case_number", False), ("MRN", False), ("pateint_name", False), ("ssn", False), ("ref_no", False),
+])
+def test_a_kind_that_names_no_type_is_warned_about(tmp_path, capsys, kind, warned):
+    inp = tmp_path / "in.jsonl"
+    inp.write_text(json.dumps({"id": 1, "text": f"Seen by Dr. {SECRET}.", "known_identifiers": {kind: SECRET}}) + "\n")
+    assert deid_text_main([str(inp), str(tmp_path / "o.jsonl"), "--quiet"]) == 0
+    err = capsys.readouterr().err
+    assert ("names no identifier type" in err) == warned and SECRET not in err
+    if warned:
+        assert kind in err and "line 1" in err

@@ -81,6 +81,18 @@ def kind_to_type(kind: str) -> str:
     return "ID"
 
 
+_ID_WORDS = ("id", "ids", "identifier", "number", "num", "no", "nr", "code", "key", "ref", "reference")
+
+
+def kind_is_read(kind: str) -> bool:
+    """True when the kind's words name an identifier type (``kind_to_type``), including a generic identifier
+    ("other_id", "case_number"); False for a kind no word of which is read ("pateint_name", "favourite_colour")."""
+    if kind.upper() in PHI_TYPES:
+        return True
+    words = [w for w in re.split(r"[^a-z]+", kind.lower()) if w]
+    return kind_to_type(kind) != "ID" or any(w in _ID_WORDS for w in words)
+
+
 # -- numbers ------------------------------------------------------------------------------------------------------
 _SEQ_GAP = frozenset(" \t\n().-/")  # what may stand between two characters of a number: up to 3 of these
 

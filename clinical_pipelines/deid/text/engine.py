@@ -29,6 +29,7 @@ from .ner import find_ner_entities, light_artifacts, make_enhancer, map_entities
 from .recognizers import build_recognizers
 from .safelist import safelist_identity
 from .spans import Span, TextResult, merge_spans, strip_spans, to_engine_type
+from .tagger import ensure_tagger
 
 
 def _mask(n: int, spans: Sequence[Span]) -> bytearray:
@@ -73,6 +74,10 @@ class ClinicalTextDeidentifier:
         self.model_identity["name_gazetteer"] = f"{gz['package']} {gz['version']} ({gz['source']})"
         sl = safelist_identity()  # builds the safe-list vocabulary now: a missing source fails at start-up
         self.model_identity["safe_list"] = f"{sl['packages']} ({sl['known_words']} known words)"
+        # the learned token tagger (trained once per machine; fails closed without a model or its corpus)
+        self.tagger = ensure_tagger(tp.token_tagger) if tp.token_tagger is not None else None
+        if self.tagger is not None:
+            self.model_identity["token_tagger"] = self.tagger.identity.describe()
         nlp = self.nlp
 
         class _PreloadedSpacyEngine(SpacyNlpEngine):
@@ -145,6 +150,8 @@ class ClinicalTextDeidentifier:
         entries = deny_entries(known) if known else None
         if entries:
             spans += DenyMatcher(entries).find(text)
+        if self.tagger is not None:
+            spans += [Span(c.start, c.end, c.type) for c in self.tagger.find(text)]
         return spans
 
     def deidentify(self, texts: Sequence[str], known_identifiers: Sequence[Mapping[str, Sequence[str]]] | None = None

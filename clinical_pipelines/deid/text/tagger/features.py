@@ -1,0 +1,114 @@
+"""Tokens and features of the learned token tagger (a linear-chain CRF, Lafferty et al. 2001, as in CRFsuite).
+
+A token is a run of letters or digits, or one punctuation character (``TOKEN_RE``). Its features are strings (a
+feature is present with weight 1):
+
+- the word: lower-cased form, shape ("Xxxx", "dd/dd"), 2- and 3-letter prefix and suffix, length bucket, case
+  flags; for digits the length and a magnitude class (month, day, two-digit, year, larger);
+- vocabulary: its English word frequency bucket (wordfreq Zipf), whether it is out of vocabulary, and whether it is a
+  1990 US Census first name or surname (the ``names`` gazetteer of the engine);
+- layout: whether a line break comes before it;
+- context: the form, shape, case and vocabulary flags of the two tokens on either side.
+
+Nothing here is read from a corpus: the features are fixed, the weights are learned (``training``). The feature set
+has a version (``FEATURE_VERSION``); a trained model is tied to it.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Sequence
+
+FEATURE_VERSION = "1"
+TOKEN_RE = re.compile(r"[^\W_]+|[^\w\s]")
+_UPPER_RE = re.compile(r"[A-Z]")
+_LOWER_RE = re.compile(r"[a-z]")
+_DIGIT_RE = re.compile(r"\d")
+_REPEAT_RE = re.compile(r"(.)\1{2,}")
+OFFSETS = (-2, -1, 1, 2)
+
+
+def tokens(text: str) -> list[tuple[int, int]]:
+    """(start, end) character offsets of the tokens of ``text``."""
+    return [m.span() for m in TOKEN_RE.finditer(text)]
+
+
+def shape(word: str) -> str:
+    """Letters and digits as X, x and d, runs longer than two cut to two: "Okafor" -> "Xxx", "3/14" -> "d/dd"."""
+    s = _DIGIT_RE.sub("d", _LOWER_RE.sub("x", _UPPER_RE.sub("X", word)))
+    return _REPEAT_RE.sub(r"\1\1", s)
+
+
+def _magnitude(word: str) -> str:
+    n = int(word[:6])
+    if n <= 12:
+        return "le12"
+    if n <= 31:
+        return "le31"
+    if n <= 99:
+        return "le99"
+    return "year" if 1900 <= n <= 2100 else "big"
+
+
+@lru_cache(maxsize=1)
+def _vocabulary():
+    from ...gazetteer import load_gazetteers
+    from ..safelist import word_zipf
+
+    first, last = load_gazetteers()
+    return first, last, word_zipf
+
+
+@lru_cache(maxsize=200_000)
+def word_features(word: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """(own features, context features for each offset in ``OFFSETS``) of one token string."""
+    first, last, zipf = _vocabulary()
+    lw = word.lower()
+    sh = shape(word)
+    own = ["w=" + lw, "sh=" + sh, "p2=" + lw[:2], "p3=" + lw[:3], "s2=" + lw[-2:], "s3=" + lw[-3:],
+           "len=%d" % min(len(word), 8)]
+    shared = ["w=" + lw, "sh=" + sh]
+    if word.istitle():
+        own.append("title")
+        shared.append("title")
+    if word.isupper():
+        own.append("upper")
+    if word.isdigit():
+        own += ["digit", "dlen=%d" % min(len(word), 9), "num=" + _magnitude(word)]
+    if word.isalpha():
+        z = zipf(lw)
+        own.append("zipf=%d" % int(z))
+        if z < 2.0:
+            own.append("oov")
+            shared.append("oov")
+    else:
+        own.append("zipf=na")
+    if lw in first:
+        own.append("first")
+        shared.append("first")
+    if lw in last:
+        own.append("last")
+        shared.append("last")
+    context = tuple(tuple(f"{d}:{f}" for f in shared) for d in OFFSETS)
+    return tuple(own), context
+
+
+def sequence_features(text: str, toks: Sequence[tuple[int, int]]) -> list[list[str]]:
+    """The feature strings of every token of ``text`` (``toks`` from :func:`tokens`), in order."""
+    words = [word_features(text[a:b]) for a, b in toks]
+    n = len(words)
+    out: list[list[str]] = []
+    prev_end = 0
+    for i, (a, _) in enumerate(toks):
+        feats = list(words[i][0])
+        if i == 0 or "\n" in text[prev_end:a]:
+            feats.append("nl")
+        prev_end = toks[i][1]
+        for k, d in enumerate(OFFSETS):
+            j = i + d
+            if 0 <= j < n:
+                feats.extend(words[j][1][k])
+            else:
+                feats.append(f"{d}:pad")
+        out.append(feats)
+    return out

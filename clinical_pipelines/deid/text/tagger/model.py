@@ -1,0 +1,95 @@
+"""The learned token tagger at run time: a CRFsuite model (``python-crfsuite``) that marks tokens as identifiers.
+
+A token is an identifier when the model's marginal probability that it is *not* one (label ``O``) is below
+``1 - threshold``: a recall-first reading of the model, which also catches tokens whose best single label is ``O``.
+Consecutive identifier tokens of one type become one span. Labels are BIO over the engine's types (``NAME``,
+``DATE``, ``LOCATION``, ``PHONE``, ``AGE``, ``ID``); only ``REPORTED_TYPES`` are returned: ages over 89 and
+identifier numbers are the rule families' (``ages``, ``numbers``), whose rules follow Safe Harbor exactly.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from ...errors import DeidError
+from ..spans import Candidate
+from .context import keep_tagged
+from .features import sequence_features, tokens
+
+REPORTED_TYPES = frozenset({"NAME", "DATE", "LOCATION", "PHONE"})
+# A prefilter: a note without a letter or a digit has nothing to tag.
+_MIN_TOKENS = 1
+
+
+class TaggerError(DeidError):
+    """The tagger model is missing, unreadable or was trained for another feature set."""
+
+
+@dataclass(frozen=True)
+class TaggerIdentity:
+    """What a run used: the model file's SHA-256, its feature version and its training corpus (no text)."""
+
+    sha256: str
+    feature_version: str
+    training: str
+    threshold: float
+
+    def describe(self) -> str:
+        return (f"CRF token tagger sha256 {self.sha256[:16]} (features v{self.feature_version}, trained on "
+                f"{self.training}, threshold {self.threshold:g})")
+
+
+class TokenTagger:
+    """Wraps one trained model file; ``find(text)`` returns identifier candidates in ``text``'s offsets."""
+
+    def __init__(self, path: str | Path, *, threshold: float, training: str, feature_version: str):
+        import pycrfsuite
+
+        path = Path(path)
+        if not path.is_file():
+            raise TaggerError(f"token tagger model {path} is missing: train it with "
+                              "`clinical-pipelines deid-train-tagger`")
+        self._tagger = pycrfsuite.Tagger()
+        try:
+            self._tagger.open(str(path))
+        except (OSError, ValueError) as exc:  # a truncated or foreign file
+            raise TaggerError(f"token tagger model {path} cannot be read ({type(exc).__name__}): train it again "
+                              "with `clinical-pipelines deid-train-tagger`") from None
+        self._labels = [lb for lb in self._tagger.labels() if lb != "O"]
+        if not 0.0 < threshold <= 1.0:
+            raise TaggerError("text.token_tagger.threshold must be in (0, 1]")
+        self.threshold = threshold
+        self.identity = TaggerIdentity(hashlib.sha256(path.read_bytes()).hexdigest(), feature_version, training,
+                                       threshold)
+
+    def find(self, text: str) -> list[Candidate]:
+        """Identifier candidates (score 1.0) of the reported types that no context veto drops
+        (``context.keep_tagged``); [] for a text without tokens."""
+        toks = tokens(text)
+        if len(toks) < _MIN_TOKENS:
+            return []
+        tg = self._tagger
+        tg.set(sequence_features(text, toks))
+        best = tg.tag()
+        keep = 1.0 - self.threshold
+        out: list[Candidate] = []
+        cur: list | None = None
+        for i, (a, b) in enumerate(toks):
+            label = best[i]
+            if label == "O":
+                if tg.marginal("O", i) > keep:
+                    cur = None
+                    continue
+                label = max(self._labels, key=lambda lb: tg.marginal(lb, i))
+            typ = label[2:]
+            if typ not in REPORTED_TYPES:
+                cur = None
+                continue
+            if cur is not None and cur[2] == typ:
+                cur[1] = b
+            else:
+                cur = [a, b, typ]
+                out.append(cur)
+        cands = (Candidate(a, b, t, 1.0) for a, b, t in out)
+        return [c for c in cands if keep_tagged(text, c)]

@@ -1,0 +1,167 @@
+"""The learned token tagger: features, BIO labels, training and loading (fail closed), context vetoes, and the
+policy switch. Training runs for real (python-crfsuite) on small invented corpora; no model is mocked."""
+import random
+
+import pytest
+
+from clinical_pipelines.deid.errors import DeidError, PolicyError
+from clinical_pipelines.deid.text.spans import Candidate
+from clinical_pipelines.deid.text.tagger import TaggerError, TaggerSpec, TokenTagger, ensure_tagger
+from clinical_pipelines.deid.text.tagger.context import keep_tagged
+from clinical_pipelines.deid.text.tagger.features import OFFSETS, sequence_features, shape, tokens
+from clinical_pipelines.deid.text.tagger.training import bio_labels, model_path, train_model
+
+# invented names and towns (not from any corpus)
+FIRST = ["Zorna", "Quillan", "Bexley", "Tamsin", "Orrin", "Havel", "Nyssa", "Corwin", "Idris", "Mireth"]
+LAST = ["Vantreska", "Oldhaven", "Pellucci", "Brannagh", "Skavik", "Thornquist", "Yarrowby", "Delacourt"]
+TOWNS = ["Marrowfield", "Eastbrook", "Kelvinton", "Ashgrove", "Penhallow"]
+TEMPLATES = [
+    "Pt seen by Dr. {l} this am , plan to diurese .",
+    "Wife {f} at bedside , updated on plan .",
+    "Spoke with daughter {f} {l} re : code status .",
+    "Transferred from {t} Hospital overnight .",
+    "Family lives in {t} , will visit tomorrow .",
+    "Lasix 40 mg IV given , UO 300 cc .",
+    "HR 88 , BP 120/80 , afebrile .",
+]
+
+
+def _note(rng: random.Random) -> tuple[str, list[tuple[int, int, str]]]:
+    text, spans = "", []
+    for _ in range(4):
+        tpl = rng.choice(TEMPLATES)
+        vals = {"f": rng.choice(FIRST), "l": rng.choice(LAST), "t": rng.choice(TOWNS)}
+        pos = 0
+        out = ""
+        while True:
+            i = tpl.find("{", pos)
+            if i < 0:
+                out += tpl[pos:]
+                break
+            out += tpl[pos:i]
+            key = tpl[i + 1]
+            start = len(text) + len(out)
+            out += vals[key]
+            spans.append((start, start + len(vals[key]), "LOCATION" if key == "t" else "NAME"))
+            pos = i + 3
+        text += out + "\n"
+    return text, spans
+
+
+@pytest.fixture(scope="module")
+def small_model(tmp_path_factory):
+    rng = random.Random(3)
+    notes = [_note(rng) for _ in range(120)]
+    path = tmp_path_factory.mktemp("tagger") / "m.crfsuite"
+    train_model(notes, path, TaggerSpec(max_iterations=60))
+    return path
+
+
+def test_tokens_and_shapes():
+    text = "Dr. O'Neil 3/14/21\nBP 120/80"
+    assert [text[a:b] for a, b in tokens(text)] == ["Dr", ".", "O", "'", "Neil", "3", "/", "14", "/", "21", "BP",
+                                                   "120", "/", "80"]
+    assert shape("Okafor") == "Xxx" and shape("2019") == "dd" and shape("McKenna") == "XxXxx"
+
+
+def test_sequence_features_mark_lines_context_and_padding():
+    text = "Seen by Dr Xu\ntoday"
+    toks = tokens(text)
+    feats = sequence_features(text, toks)
+    assert len(feats) == len(toks)
+    assert "nl" in feats[0] and "nl" in feats[-1] and "nl" not in feats[1]
+    assert "-2:pad" in feats[0] and "2:pad" in feats[-1]
+    assert "-1:w=dr" in feats[3] and "1:w=today" in feats[3]
+    assert all(any(f.startswith(f"{d}:") for f in feats[2]) for d in OFFSETS)
+
+
+def test_bio_labels_follow_gold_spans():
+    text = "Dr Ann Lee on 3/4"
+    toks = tokens(text)
+    labels = bio_labels(toks, [(3, 10, "NAME"), (14, 17, "DATE")])
+    assert labels == ["O", "B-NAME", "I-NAME", "O", "B-DATE", "I-DATE", "I-DATE"]
+
+
+def test_trained_tagger_finds_unseen_names_and_places_in_learned_contexts(small_model):
+    tg = TokenTagger(small_model, threshold=0.3, training="invented", feature_version="1")
+    text = "Pt seen by Dr. Farquhal this am , plan to diurese .\nFamily lives in Westerloe , will visit tomorrow ."
+    found = {text[c.start:c.end]: c.type for c in tg.find(text)}
+    assert found.get("Farquhal") == "NAME" and found.get("Westerloe") == "LOCATION"
+    clinical = "Lasix 40 mg IV given , UO 300 cc .\nHR 88 , BP 120/80 , afebrile ."
+    assert tg.find(clinical) == []
+    assert tg.find("") == [] and tg.find("  \n ") == []
+
+
+def test_threshold_trades_recall_for_precision(small_model):
+    text = "Spoke with daughter Ilsabet Morrowind re : code status ."
+    low = TokenTagger(small_model, threshold=0.05, training="invented", feature_version="1").find(text)
+    high = TokenTagger(small_model, threshold=1.0, training="invented", feature_version="1").find(text)
+    assert sum(c.end - c.start for c in low) >= sum(c.end - c.start for c in high)
+
+
+def test_missing_or_broken_model_fails_closed(tmp_path):
+    with pytest.raises(TaggerError, match="missing"):
+        TokenTagger(tmp_path / "none.crfsuite", threshold=0.2, training="x", feature_version="1")
+    bad = tmp_path / "bad.crfsuite"
+    bad.write_bytes(b"not a model")
+    with pytest.raises(TaggerError, match="cannot be read"):
+        TokenTagger(bad, threshold=0.2, training="x", feature_version="1")
+    assert issubclass(TaggerError, DeidError)
+
+
+def test_no_model_and_no_corpus_says_how_to_fix(tmp_path, monkeypatch):
+    empty = tmp_path / "corpus"
+    empty.mkdir()
+    monkeypatch.setenv("CLINICAL_PIPELINES_PHYSIONET_DEID", str(empty))
+    monkeypatch.setenv("CLINICAL_PIPELINES_TAGGER_DIR", str(tmp_path / "cache"))
+    with pytest.raises(TaggerError) as exc:
+        ensure_tagger(TaggerSpec(), progress=None)
+    msg = str(exc.value)
+    assert "CLINICAL_PIPELINES_PHYSIONET_DEID" in msg and "deid-train-tagger" in msg and "enabled: false" in msg
+
+
+def test_model_file_name_changes_with_corpus_and_parameters(tmp_path, monkeypatch):
+    monkeypatch.setenv("CLINICAL_PIPELINES_TAGGER_DIR", str(tmp_path))
+    a = model_path("0" * 64, TaggerSpec())
+    assert a.parent == tmp_path
+    assert a != model_path("1" * 64, TaggerSpec()) != model_path("0" * 64, TaggerSpec(c2=0.1))
+    assert model_path("0" * 64, TaggerSpec(threshold=0.5)) == a  # the threshold is applied at run time
+
+
+@pytest.mark.parametrize("text,value,typ,kept", [
+    ("Prior MI in 2019, stable.", "2019", "DATE", False),
+    ("Married in '19.", "'19", "DATE", False),
+    ("Cath on 3/14/2019.", "3/14/2019", "DATE", True),
+    ("Seen 3/14.", "3/14", "DATE", True),
+    ("Foley catheter in place.", "Foley", "NAME", False),
+    ("Hx of Parkinson's disease.", "Parkinson", "NAME", False),
+    ("JP drain with Rose tinged fluid.", "Rose", "NAME", False),
+    ("BP Mark 2 device placed.", "Mark", "NAME", False),
+    ("Quinton cath removed.", "Quinton", "NAME", False),
+    ("Coum held tonight.", "Coum", "NAME", False),
+    ("Wife Rose at bedside.", "Rose", "NAME", True),
+    ("Dr. Mark Vantreska aware.", "Mark Vantreska", "NAME", True),
+    ("Discussed with Quinton, plan to wean.", "Quinton", "NAME", True),
+    ("Lives in Marrowfield with son.", "Marrowfield", "LOCATION", True),
+    ("Call 555-0142 for results.", "555-0142", "PHONE", True),
+])
+def test_context_vetoes(text, value, typ, kept):
+    s = text.index(value)
+    assert keep_tagged(text, Candidate(s, s + len(value), typ, 1.0)) is kept
+
+
+def test_policy_switch_and_bad_values(tmp_path):
+    import yaml
+
+    from clinical_pipelines.deid.policy import DEFAULT_POLICY_PATH, parse_policy
+
+    data = yaml.safe_load(open(DEFAULT_POLICY_PATH))
+    spec = parse_policy(data, sha256="0" * 64).text.token_tagger
+    assert spec is not None and 0 < spec.threshold <= 1
+    data["text"]["token_tagger"]["enabled"] = False
+    assert parse_policy(data, sha256="0" * 64).text.token_tagger is None
+    for bad in ({"enabled": True, "threshold": 0}, {"enabled": True, "threshold": "high"},
+                {"enabled": True}, "yes", {"enabled": True, "threshold": 0.2, "max_iterations": 0}):
+        data["text"]["token_tagger"] = bad
+        with pytest.raises(PolicyError, match="token_tagger"):
+            parse_policy(data, sha256="0" * 64)
