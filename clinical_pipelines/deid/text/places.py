@@ -39,12 +39,26 @@ STATE_CODES = {
 
 
 @functools.lru_cache(maxsize=1)
-def place_index() -> tuple[frozenset[tuple[str, str]], frozenset[str], frozenset[str]]:
-    """((city, state) pairs, city names, county names), lower-cased, from the USPS ZIP list."""
+def _usps_rows() -> tuple[dict, ...]:
+    """Every row of the USPS ZIP list of the pinned ``zipcodes`` package (read once per process, about 1 s)."""
     import zipcodes
 
+    return tuple(zipcodes.list_all())
+
+
+@functools.lru_cache(maxsize=1)
+def zip_index() -> dict[str, tuple[str, frozenset[str]]]:
+    """ZIP code -> (state code, lower-cased city names: the USPS city and its acceptable alternatives)."""
+    return {z["zip_code"]: (z.get("state") or "", frozenset(
+        c.strip().lower() for c in [z.get("city") or ""] + list(z.get("acceptable_cities") or ()) if c.strip()))
+        for z in _usps_rows()}
+
+
+@functools.lru_cache(maxsize=1)
+def place_index() -> tuple[frozenset[tuple[str, str]], frozenset[str], frozenset[str]]:
+    """((city, state) pairs, city names, county names), lower-cased, from the USPS ZIP list."""
     pairs, cities, counties = set(), set(), set()
-    for z in zipcodes.list_all():
+    for z in _usps_rows():
         st = z.get("state") or ""
         for name in [z.get("city") or ""] + list(z.get("acceptable_cities") or ()):
             name = name.strip().lower()

@@ -20,6 +20,7 @@ from .numbers import find_numbers
 from .places import find_places
 from .safelist import find_safelist_names
 from .spans import Candidate
+from .town_cues import find_town_cues
 
 Finder = Callable[[str], list[Candidate]]
 
@@ -34,6 +35,7 @@ FAMILIES: tuple[tuple[str, tuple[str, ...], Finder], ...] = (
      find_numbers),
     ("Locations", ("LOCATION",), find_locations),
     ("Places", ("LOCATION",), find_places),
+    ("TownCues", ("LOCATION",), find_town_cues),
     ("Organizations", ("ORGANIZATION",), find_organizations),
     ("FoldedFacilities", ("ORGANIZATION", "LOCATION"), find_facilities),
     ("Names", ("NAME",), find_names),
