@@ -18,6 +18,7 @@ from .identifiers import find_identifiers, find_ssn_and_vin
 from .names import find_names
 from .numbers import find_numbers
 from .places import find_places
+from .postcodes import find_foreign_addresses
 from .safelist import find_safelist_names
 from .spans import Candidate
 from .town_cues import find_town_cues
@@ -36,6 +37,7 @@ FAMILIES: tuple[tuple[str, tuple[str, ...], Finder], ...] = (
     ("Locations", ("LOCATION",), find_locations),
     ("Places", ("LOCATION",), find_places),
     ("TownCues", ("LOCATION",), find_town_cues),
+    ("ForeignAddresses", ("LOCATION",), find_foreign_addresses),
     ("Organizations", ("ORGANIZATION",), find_organizations),
     ("FoldedFacilities", ("ORGANIZATION", "LOCATION"), find_facilities),
     ("Names", ("NAME",), find_names),
