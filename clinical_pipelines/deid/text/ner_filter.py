@@ -15,9 +15,11 @@ import re
 from ..gazetteer import load_gazetteers
 from ..vocab import (AMBIGUOUS_SURNAMES, COLOUR_WORDS, COUNTRIES, CREDENTIALS, EPONYM_FOLLOWERS, NAME_PARTICLES,
                      STATE_ABBR, TITLE_WORDS, US_STATES)
+from .eponym_scores import inside_score_eponym
 from .names import trim_name
 from .ner_words import NER_SKIP_WORDS, has_ner_candidate, ner_candidate
 from .places import is_place
+from .services import is_service_name
 from .safelist import (DEVICE_NOUNS, _fold, followed_by_eponym_noun, in_drug_list, in_thing_context,
                        is_census_name, is_clinical_word, is_known_word, is_misspelled_word, is_safe_word,
                        load_vocabulary, opens_system_heading, starts_sentence, swapped_common_word, word_zipf)
@@ -278,6 +280,8 @@ def ner_entity_cores(text: str, ent, t: str) -> list[tuple[int, int, str]]:
     e0 = ent.end_char - len(s) + len(s.rstrip())
     if text[e0:e0 + 1].isalnum() or (s0 and (text[s0 - 1].isalnum() or text[s0 - 1] == "/")):
         return []  # part of a longer token ("SvO2", "mmol/L")
+    if inside_score_eponym(text, s0, e0):
+        return []  # "Ranson 3", "Hunt and Hess 2": a score's eponym (``eponym_scores``)
     caps = _caps_line(text, ent.start_char, ent.end_char)
     w = s.strip()
     if (t == "LOCATION" or " " in w) and is_place(w):  # "Great Falls", "Eau Claire", "in Eureka": a US place
@@ -293,10 +297,10 @@ def ner_entity_cores(text: str, ent, t: str) -> list[tuple[int, int, str]]:
         if label is None:
             continue
         rs, re_ = words[a][0], words[b - 1][1]
-        if text[re_:re_ + 20].lstrip(" \t").startswith(":") and label != "NAME":
-            continue  # a field label ("Coumadin Clinic:")
-        if followed_by_eponym_noun(text, re_):
-            continue  # Parkinson's disease, TED hose, Foley catheter
+        if label != "NAME" and (text[re_:re_ + 20].lstrip(" \t").startswith(":") or is_service_name(text[rs:re_])):
+            continue  # a field label ("Coumadin Clinic:"); a service ("Pulm Clinic", "Neuro ICU")
+        if followed_by_eponym_noun(text, re_) or inside_score_eponym(text, rs, re_):
+            continue  # Parkinson's disease, TED hose, Foley catheter; "Aldrete 9", "Hunt and Hess| 2"
         if label == "NAME" and b - a == 1 and is_known_word(words[a][2]) and starts_sentence(text, rs) and \
                 _fold(words[a][2]) not in load_vocabulary().strong_names and not _person_after(text, re_, caps, True) \
                 and not _cue_before(text, rs, caps):

@@ -3,7 +3,7 @@ organisations, but a small hospital, a practice or an employer narrows a patient
 (R), "any other unique identifying ... characteristic"), so the project's policy redacts them. Recognised by an
 organisation keyword at the end of a capitalised run ("Prairie Wind Pulmonology", "Dayton Memorial Hospital"), by a
 hospital-name prefix ("Good Samaritan", "Sacred Heart", "St. Mary's") with a place or facility word after it, by a
-place followed by General / Memorial / Regional, and by employment and transfer cues. A name is the run of name words
+place followed by General / Memorial / Regional, and by employment, school and transfer cues (``employers``). A name is the run of name words
 next to its keyword or cue (``facilities.name_run_start`` / ``name_run_end``): in notes typed in capitals the clause
 around it ("74 YO WOMAN TRANSFERRED FROM ...", "ESCHAR NOTED IN CENTER") is not part of it.
 """
@@ -14,6 +14,7 @@ import re
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from ..vocab import CLINICAL_TERMS, GENERIC_FACILITY_WORDS, NOT_NAME_WORDS, ORG_KEYWORDS, STATE_ABBR
+from .employers import drop_lead_cue, find_employers
 from .facilities import UNIT_ABBREVIATIONS, _names_something, name_run_end, name_run_start
 from .labelled_fields import NAME_LINKS, find_labelled_organizations
 from .places import is_place
@@ -183,6 +184,7 @@ def find_organizations(text: str) -> list[Candidate]:
     out += find_named_hospitals(text)
     # labelled fields keep their value whatever its words (labelled_fields.py); the rest drops ordinary capitals
     out = [c for c in out if not _caps_common_words(text[c.start:c.end])]
+    out = drop_lead_cue(text, out + find_employers(text))  # "Attends| Boston Latin School"
     return out + _towns_after(text, out) + find_labelled_organizations(text)
 
 

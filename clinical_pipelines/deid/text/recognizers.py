@@ -13,11 +13,13 @@ from .contact import find_contacts
 from .ages import find_ages
 from .dates import find_dates
 from .delimited import find_delimited_identifiers
+from .eponym_scores import without_score_eponyms as _ks
 from .facilities import find_facilities
 from .identifiers import find_identifiers, find_ssn_and_vin
 from .names import find_names
 from .numbers import find_numbers
 from .places import find_places
+from .services import without_services as _sv
 from .postcodes import find_foreign_addresses
 from .safelist import find_safelist_names
 from .spans import Candidate
@@ -25,7 +27,10 @@ from .town_cues import find_town_cues
 
 Finder = Callable[[str], list[Candidate]]
 
-# (recogniser name, entity types it can report, finder): one row per identifier family.
+# (recogniser name, entity types it can report, finder): one row per identifier family. ``_ks``: the family's name,
+# place and organisation candidates on the eponym of a score ("Aldrete 9", "Child-Pugh B") are dropped
+# (``eponym_scores``); ``_sv``: organisation candidates made only of service words ("Pulm clinic", "Neuro ICU") are
+# dropped (``services``).
 FAMILIES: tuple[tuple[str, tuple[str, ...], Finder], ...] = (
     ("Dates", ("DATE",), find_dates),
     ("AgesOver89", ("AGE",), find_ages),
@@ -34,14 +39,14 @@ FAMILIES: tuple[tuple[str, tuple[str, ...], Finder], ...] = (
     ("Identifiers", ("MRN", "HEALTH_PLAN", "ACCOUNT", "LICENSE", "VEHICLE", "DEVICE", "SSN", "ID"), find_identifiers),
     ("NumberPolicy", ("PHONE", "FAX", "SSN", "MRN", "HEALTH_PLAN", "ACCOUNT", "LICENSE", "VEHICLE", "DEVICE", "ID"),
      find_numbers),
-    ("Locations", ("LOCATION",), find_locations),
-    ("Places", ("LOCATION",), find_places),
+    ("Locations", ("LOCATION",), _ks(find_locations)),
+    ("Places", ("LOCATION",), _ks(find_places)),
     ("TownCues", ("LOCATION",), find_town_cues),
     ("ForeignAddresses", ("LOCATION",), find_foreign_addresses),
-    ("Organizations", ("ORGANIZATION",), find_organizations),
-    ("FoldedFacilities", ("ORGANIZATION", "LOCATION"), find_facilities),
-    ("Names", ("NAME",), find_names),
-    ("SafeList", ("NAME",), find_safelist_names),
+    ("Organizations", ("ORGANIZATION",), _ks(_sv(find_organizations))),
+    ("FoldedFacilities", ("ORGANIZATION", "LOCATION"), _ks(_sv(find_facilities))),
+    ("Names", ("NAME",), _ks(find_names)),
+    ("SafeList", ("NAME",), _ks(find_safelist_names)),
     ("DelimitedRows", ("NAME", "LOCATION"), find_delimited_identifiers),
 )
 
