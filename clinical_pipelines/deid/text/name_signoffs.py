@@ -1,7 +1,8 @@
 """Person names in bedside-note forms, in any case (HIPAA Safe Harbor identifier (A), names; 45 CFR
 164.514(b)(2)(i)(A)): sign-off lines (a name, or initials only, and a credential), an initial and a surname with a person cue, a name before "is a 70 yr old",
 before a bracketed role or relation, or before "aware", a role and a first and last name, and a lower-case census
-first name with a surname outside the vocabulary. ``find_nursing_names(text) -> list[Candidate]`` (score 0.8-0.85).
+first name with a surname outside the vocabulary; account handles after audit-trail cues (``user_handles``).
+``find_nursing_names(text) -> list[Candidate]`` (score 0.8-0.85).
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from .name_bedside import NOTIFIED_VERBS, find_bedside_names
 from .name_contexts import NOT_INITIALS, plain_name_word
 from .safelist import is_census_name, is_clinical_word, is_known_word, word_zipf
 from .spans import Candidate
+from .user_handles import find_user_handles
 
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
@@ -116,4 +118,4 @@ def find_nursing_names(text: str) -> list[Candidate]:
             w = WORD_RE.findall(m.group(1))
             if len(w) == 2 and _first_last(w[0], w[1]):
                 out.append(Candidate(m.start(1), m.end(1), "NAME", 0.85))
-    return out + find_bedside_names(text)
+    return out + find_bedside_names(text) + find_user_handles(text)
