@@ -3,7 +3,7 @@ rule (a score value or word after the eponym, or a score word before it), so the
 Aldrete", "Aldrete, MD", "seen by Wells") is still a name."""
 import pytest
 
-from clinical_pipelines.deid.text.eponym_scores import score_eponym_spans
+from clinical_pipelines.deid.text.eponym_scores import inside_score, score_eponym_spans
 from clinical_pipelines.deid.text.ner import NerEntity
 from clinical_pipelines.deid.text.ner_filter import find_ner_entities
 
@@ -48,6 +48,10 @@ SCORES = [
     ("Alvarado 7, surgery consulted", "Alvarado"),
     ("Mallampati class 3, TMD 3 fb", "Mallampati"),
     ("Rockall 4, Glasgow-Blatchford 9", "Glasgow-Blatchford"),
+    ("Mallampati II. Braden 14.", "Braden"),
+    ("aldrete 9, pain 2/10, to floor", "aldrete"),
+    ("MORSE FALL SCORE 55 - HIGH RISK", "MORSE"),
+    ("apgars 7 and 9", "apgars"),
 ]
 
 
@@ -99,3 +103,13 @@ def test_ner_entities_on_a_person_or_a_named_clinic_are_kept():
     ents = [NerEntity(text.index("Aldrete"), text.index("Aldrete") + 7, "PERSON", "Aldrete"),
             NerEntity(text.index("Lahey"), text.index("Lahey") + 12, "ORG", "Lahey Clinic")]
     assert len(find_ner_entities(text, ents)) == 2
+
+
+@pytest.mark.parametrize("text,value,expected", [
+    ("Apgar 8/9.", "Apgar 8/9", True), ("Apgar 8/9.", "8/9", True), ("Child-Pugh B cirrhosis", "Child-Pugh B", True),
+    ("Hunt and Hess 2", "Hess 2", True), ("Braden scale 12", "Braden scale", True),
+    ("Dr. Aldrete 9 am", "Aldrete", False), ("Apgar 8/9 on 8/9/2024", "8/9/2024", False),
+])
+def test_inside_score_phrase(text, value, expected):
+    s = text.index(value)
+    assert inside_score(text, s, s + len(value)) is expected

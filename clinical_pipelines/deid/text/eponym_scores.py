@@ -12,7 +12,9 @@ and no person cue stands right before it (a title, credential, "by", "per", "wit
 are the authors of widely used scoring systems and classifications (anaesthesia, nursing risk, neurology, trauma,
 obstetrics, gastroenterology, oncology, orthopaedics), from clinical references, not from any corpus.
 
-``score_eponym_spans(text) -> tuple[(start, end), ...]`` gives the eponym words; ``without_score_eponyms(finder)``
+``score_eponym_spans(text) -> tuple[(start, end), ...]`` gives the eponym words, ``inside_score(text, start, end)``
+tells whether a span lies inside a score phrase (eponym and value: for other methods' spans, such as a learned
+tagger's "Child-Pugh B" or "Apgar 8/9"); ``without_score_eponyms(finder)``
 wraps a family finder so that its name, place and organisation candidates inside those words are dropped.
 """
 from __future__ import annotations
@@ -102,14 +104,21 @@ _PERSON_BEFORE_RE = re.compile(
     r"(?i:\b(?:dr|drs|doctor|mr|mrs|ms|miss|mx|prof|professor|nurse|rn|md|np|pa|do|dear|cc|attending|resident|fellow"
     r"|by|per|with|d/w|s/w|to|from|called|paged|notified|informed|told|asked|thanked|patient|pt|mother|father"
     r"|wife|husband|son|daughter|sister|brother)\.?[ \t]*:?[ \t]*)\Z")
-_FIRST_NAME_BEFORE_RE = re.compile(r"([A-Z][a-z]+|[A-Z]\.)[ \t]+\Z")
+_FIRST_NAME_BEFORE_RE = re.compile(r"(?<![A-Za-z.])([A-Z][a-z]+|[A-Z]\.)[ \t]+\Z")
 _NAME_AFTER_RE = re.compile(r"[ \t]*,[ \t]*(?i:md|do|rn|np|pa|phd|mbbs|facc|dnp|crna|pharmd)\b")
 
 
-@functools.lru_cache(maxsize=8)
 def score_eponym_spans(text: str) -> tuple[tuple[int, int], ...]:
     """(start, end) of each eponym in ``text`` that names a score, scale, grade or class (see the module
-    docstring). One precompiled regex (the eponyms as a prefix trie) per note, cached for the last few notes: every
+    docstring)."""
+    return tuple((s, e) for s, e, _ in score_phrases(text))
+
+
+@functools.lru_cache(maxsize=8)
+def score_phrases(text: str) -> tuple[tuple[int, int, int], ...]:
+    """(start, eponym end, phrase end) of each score in ``text``: the phrase runs to the end of its value or score
+    word ("Apgar 8/9", "Child-Pugh B", "Braden scale"); without either (a score word before the eponym) it ends with
+    the eponym. One precompiled regex (the eponyms as a prefix trie) per note, cached for the last few notes: every
     wrapped finder asks about the same note."""
     out = []
     for m in _EPONYM_RE.finditer(text):
@@ -118,8 +127,7 @@ def score_eponym_spans(text: str) -> tuple[tuple[int, int], ...]:
         if _PERSON_BEFORE_RE.search(before) or _NAME_AFTER_RE.match(text, e):
             continue  # "Dr. Aldrete 9 ...", "seen by Wells", "Aldrete, MD"
         fn = _FIRST_NAME_BEFORE_RE.search(before)
-        if fn and not _SCORE_BEFORE_RE.search(text[max(0, fn.start() + s - len(before) - 24):s]) \
-                and _is_first_name(fn.group(1)):
+        if fn and _is_first_name(fn.group(1)):
             continue  # "John Morse 45 ..."
         a = _AFTER_RE.match(text, e)
         if a is not None and a.group(1) and a.group(1)[0].isdigit() and _NOT_SCORE_UNIT.match(text, a.end(1)):
@@ -130,8 +138,10 @@ def score_eponym_spans(text: str) -> tuple[tuple[int, int], ...]:
             a = None  # "Morse B. Lee": an initial
         if a is not None and a.group(1) and _word_only(m.group()):
             a = None  # "Harris 3": a common surname with a bare number
-        if a is not None or _SCORE_BEFORE_RE.search(before):
-            out.append((s, e))
+        if a is not None:
+            out.append((s, e, a.end(1) if a.group(1) else a.end()))
+        elif _SCORE_BEFORE_RE.search(before):
+            out.append((s, e, e))
     return tuple(out)
 
 
@@ -156,6 +166,12 @@ _KEEP_TYPES = frozenset({"NAME", "LOCATION", "ORGANIZATION"})
 def inside_score_eponym(text: str, start: int, end: int) -> bool:
     """True when ``text[start:end]`` lies inside the eponym of a score (``score_eponym_spans``)."""
     return any(s <= start and end <= e for s, e in score_eponym_spans(text))
+
+
+def inside_score(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` lies inside a score phrase, eponym and value (``score_phrases``): "Apgar 8/9" or
+    "8/9" there is neither a name nor a date."""
+    return any(s <= start and end <= p for s, _, p in score_phrases(text))
 
 
 def drop_score_eponyms(text: str, cands: list[Candidate]) -> list[Candidate]:
