@@ -85,6 +85,8 @@ def test_no_town_zip(text, word):
     ("BROUGHT BY AMBULANCE FROM HAVERHILL", "HAVERHILL"),
     ("Destination: Nashua", "Nashua"),
     ("nursing home in Methuen", "Methuen"),
+    ("Patient arrived from Ballinrobe yesterday.", "Ballinrobe"),
+    ("Transferred from Kilkenny General for PCI.", "Kilkenny"),
 ])
 def test_town_after_transfer_cue(text, town):
     assert covered(find_transfer_towns, text, town)
@@ -123,6 +125,21 @@ def test_town_after_transfer_cue(text, town):
     ("ADMITTED TO CCU FROM CATH LAB", "CCU"),
     ("sent to Echo for TTE", "Echo"),
     ("came off monitor, returned to Normal sinus", "Normal"),
+    # mixed-case text: specialties, services and drugs after a move or referral cue
+    ("Pt was transferred to Keppra load then sent to Pathology.", "Keppra"),
+    ("He came from Radiology, then transferred from Neuro ICU.", "Neuro"),
+    ("Sent to Endo for EGD. Transferred from Tele overnight.", "Endo"),
+    ("Transferred to Cardiac Step Down. Transferred from Ortho.", "Ortho"),
+    ("Returned from Dialysis. Came from Pre-op holding.", "Pre-op"),
+    ("Referred to Heme/Onc. Referred to Derm. Referred to GI.", "Derm"),
+    ("Referred to Urogyn and Physiatry. Referred to Neurosurg.", "Urogyn"),
+    ("Went to Interventional Radiology. Sent to Nuc Med.", "Nuc"),
+    ("Transferred to Psych. Transferred to Gen Med.", "Psych"),
+    ("Transferred to Neurology service. Referred to Rheum.", "Rheum"),
+    ("Discharged to Acute Rehab. Transferred to Hem Onc.", "Hem"),
+    ("Went to Nephro clinic. Transferred to Medicine Team B.", "Nephro"),
+    ("Transferred from Pedi ED. Transferred to Peds.", "Pedi"),
+    ("Transferred to Urogyn service today", "Urogyn"),
 ])
 def test_no_town_after_transfer_cue(text, word):
     assert not touched(find_town_cues, text, word)

@@ -25,12 +25,17 @@ F = find_foreign_addresses
     ("32 Quarry Rise, Birmingham B33 8TH", ["32 Quarry Rise", "Birmingham", "B33 8TH"]),
     ("home address 9 Hill View, Croydon CR2 6XH", ["9 Hill View", "Croydon", "CR2 6XH"]),
     ("Post code: W1A 0AX", ["W1A 0AX"]),
+    ("Flat 3, 14 Elm Road, Leeds, West Yorkshire, LS6 2AB", ["Flat 3", "14 Elm Road", "Leeds", "LS6 2AB"]),
+    ("London, SW1A 1AA", ["London", "SW1A 1AA"]),
+    ("LONDON SW1A1AA", ["LONDON", "SW1A1AA"]),
     # Canada
     ("123 Rue Principale, Montréal QC H2X 1Y4", ["123 Rue Principale", "Montr", "H2X 1Y4"]),
     ("Apt 4B, 300 King St W, Toronto, ON M5V 1J5, Canada", ["Apt 4B", "300 King St W", "Toronto", "M5V 1J5"]),
     ("Son: 88 Maple Cres, Calgary AB T2N 1N4", ["88 Maple Cres", "Calgary", "T2N 1N4"]),
     ("45 Water St, Halifax, Nova Scotia B3J 1S9", ["45 Water St", "Halifax", "B3J 1S9"]),
     ("Vancouver BC V6B-1A1, Canada", ["Vancouver", "V6B-1A1"]),
+    ("Montréal (Québec) H2X 1Y4", ["Montr", "H2X 1Y4"]),
+    ("Ottawa, Ontario K1A 0B1", ["Ottawa", "K1A 0B1"]),
     # continental Europe: postcode before the town
     ("Sister at Hauptstraße 12, 10115 Berlin, Germany", ["Hauptstra", "10115", "Berlin"]),
     ("12 rue de la Paix, 75002 Paris", ["12 rue de la Paix", "75002", "Paris"]),
@@ -45,6 +50,12 @@ F = find_foreign_addresses
     ("wife at Lindenweg 4, D-80331 München", ["Lindenweg 4", "D-80331", "M"]),
     ("12 RUE DE LA PAIX, 75002 PARIS, FRANCE", ["12 RUE DE LA PAIX", "75002", "PARIS"]),
     ("Sender: 3 Avenue Foch, 69006 Lyon", ["3 Avenue Foch", "69006", "Lyon"]),
+    ("Hauptstr. 12, 10115 Berlin", ["Hauptstr. 12", "10115", "Berlin"]),
+    ("C/ Mayor 5, 28013 Madrid", ["C/ Mayor 5", "28013", "Madrid"]),
+    ("Kurfürstendamm 21, 10719 Berlin", ["Kurf", "10719", "Berlin"]),
+    ("F-75002 Paris", ["F-75002", "Paris"]),
+    ("A-1010 Wien, Österreich", ["A-1010", "Wien"]),
+    ("CH-8001 Zürich", ["CH-8001", "Z"]),
     # Ireland (Eircode)
     ("Home: 14 Main Street, Dublin D02 X285, Ireland", ["14 Main Street", "Dublin", "D02 X285"]),
     ("Eircode A65 F4E2", ["A65 F4E2"]),
@@ -60,6 +71,7 @@ F = find_foreign_addresses
     ("Mumbai - 400001, Maharashtra", ["Mumbai", "400001"]),
     ("PIN: 110001", ["110001"]),
     ("Chennai 600 028, Tamil Nadu, India", ["Chennai", "600 028"]),
+    ("Bengaluru, Karnataka 560001", ["Bengaluru", "560001"]),
     # other countries: a postcode before the country
     ("22 Queen St, Auckland 1010, New Zealand", ["22 Queen St", "Auckland", "1010"]),
 ])
@@ -96,6 +108,11 @@ def test_country_and_province_stay():
     ("A1C 6.5, LDL 130", "A1C"),
     ("C5 6AB is not a dermatome", "C5"),
     ("patient from Leeds", "Leeds"),
+    ("PT-2000 Machine.", "2000"),
+    ("West 5, 2000 Units.", "2000"),
+    ("moved to 5 West, 2000 mL out", "2000"),
+    ("Creat 1.2, 1000 Normal saline", "1000"),
+    ("EF 55%, LVEDD 5.2, E/A 0.8, 12345 Main", "12345"),
 ])
 def test_clinical_text_stays(text, word):
     assert not touched(F, text, word)

@@ -57,6 +57,7 @@ _AU_STATE = (r"(?:NSW|VIC|QLD|TAS|ACT|SA|WA|NT|Vic|Qld|Tas|New[ \t]+South[ \t]+W
 _CA_PROVINCE = (r"(?:QC|ON|BC|AB|MB|SK|NS|NB|NL|PE|PEI|YT|NT|NU|Quebec|Ontario|British[ \t]+Columbia|Alberta|Manitoba"
                 r"|Saskatchewan|Nova[ \t]+Scotia|New[ \t]+Brunswick|Newfoundland(?:[ \t]+and[ \t]+Labrador)?"
                 r"|Prince[ \t]+Edward[ \t]+Island|Yukon)")
+_REGION_WORDS = re.compile(rf"{_CA_PROVINCE}|{_AU_STATE}|(?i:{_IN_STATE})")
 _END = r"(?![\w-]|[.,/:]\d)"
 # postcodes after the town (one regex, one pass): UK, Canada, Eircode, Australia (state + 4 digits), India PIN
 POSTCODE_AFTER_RE = re.compile(
@@ -67,9 +68,9 @@ _TOWN_WORD = r"(?:[A-Z][A-Za-z'-]+|St\.?|Ste\.?|Mt\.?)"
 _TOWN = rf"{_TOWN_WORD}(?:[ \t]+(?:{_TOWN_WORD}|am|an|der|de|di|del|la|le|les|sur|sous|en|im|upon|on|under|d'[A-Z][a-z]+)){{0,3}}"
 # postcodes before the town: Germany, France, Spain, Italy (5 digits), Austria, Switzerland, Belgium, Denmark,
 # Norway (4), the Netherlands (4 + 2 letters), Portugal (4-3), Poland (2-3), Brazil (5-3), Sweden / Czechia (3 2),
-# with an optional country letter ("D-10115")
+# with an optional country code of the European vehicle register ("D-10115", "CH-8001")
 POSTCODE_BEFORE_RE = re.compile(
-    rf"(?<![\w./-])(?P<pc>(?:[A-Z]{{1,2}}-)?(?:\d{{5}}(?:-\d{{3}})?|\d{{4}}(?:-\d{{3}}|[ \t]?[A-Z]{{2}}(?=[ \t]))?|\d{{2}}-\d{{3}}"
+    rf"(?<![\w./-])(?P<pc>(?:(?:D|F|A|B|CH|I|E|L|NL|P|PL|S|N|DK|FI|CZ|H|SK|SI|HR|GR|RO|BG|LT|LV|EE|IS)-)?(?:\d{{5}}(?:-\d{{3}})?|\d{{4}}(?:-\d{{3}}|[ \t]?[A-Z]{{2}}(?=[ \t]))?|\d{{2}}-\d{{3}}"
     rf"|\d{{3}}[ \t]\d{{2}}))[ \t]+(?P<town>{_TOWN})(?![\w-])(?=[ \t]*(?:[,;.)]|$)|[ \t]+{_COUNTRY}\b)", re.M)
 _STREET_TYPE_RE = re.compile(
     r"(?i:\b(?:rue|avenue|ave|av|boulevard|bd|blvd|chemin|allee|impasse|quai|cours|route|rte|place|calle|c/|avenida"
@@ -77,9 +78,9 @@ _STREET_TYPE_RE = re.compile(
     r"|street|st|lane|ln|drive|close|crescent|cres|gardens|gdns|grove|hill|mews|park|parade|rise|row|square|sq"
     r"|terrace|walk|way|wynd|court|view|green|vale|nagar|marg|layout|colony|cross|main|sector|salai|gali|chowk"
     r"|enclave|estate|highway|hwy|circuit|esplanade|promenade|laan|straat|gracht|plein|kade|singel|weg|vej|gade"
-    r"|gata|gatan|vagen|gate|veien|vei|katu|tie|flat|apt|apartment)\b"
-    r"|[a-z]{3,}(?:strasse|strase|str\.|weg|gasse|platz|allee|damm|ufer|chaussee|straat|laan|gracht|plein|kade"
-    r"|singel|dijk|gatan|vagen|gade|vej|veien|katu)\b)")
+    r"|gata|gatan|vagen|gate|veien|vei|katu|tie|flat|apt|apartment)(?![\w/])|\bc/"
+    r"|[a-z]{3,}(?:str\.|(?:strasse|strase|weg|gasse|platz|allee|damm|ufer|chaussee|straat|laan|gracht|plein"
+    r"|kade|singel|dijk|gatan|vagen|gade|vej|veien|katu)\b))")
 # street parts, matched at the end of a comma-separated segment
 _UNIT_PART = (r"(?i:Flat|Apartment|Apt|Unit|Suite|Room|Floor|Level|Block|Building|Bldg|House|Door|Piso|Etage|Stock"
               r"|App|Appt|Bte)\.?[ \t]*(?:No\.?[ \t]*)?#?[A-Za-z0-9/-]{1,6}")
@@ -90,13 +91,24 @@ _LOCALITY = r"[A-Z][\w'.-]*(?:[ \t]+[A-Za-z][\w'.-]*){0,3}"
 STREET_PART_RE = re.compile(rf"(?P<unit>{_UNIT_PART})|(?P<num>{_NUMBER_FIRST}|{_NAME_FIRST})|(?P<loc>{_LOCALITY})")
 _PARTICLES = frozenset("de del della di da do dos das du des la le les van von der den am an im y e el al via"
                        .split())
-_REGION_WORDS = re.compile(rf"{_CA_PROVINCE}|{_AU_STATE}")
+
 
 
 def _clinical_or_stop(word: str) -> bool:
     """A word that names no place: a stop word, a clinical word, a person's role or a postcode cue."""
     w = word.lower().strip(".':")
     return w in STOP_WORDS or w in NOT_NAME_WORDS or is_clinical_word(w) or bool(_CUE_WORD_RE.fullmatch(w))
+
+
+def _town_words_ok(words: list[str]) -> bool:
+    """Words that may name a town: no stop, role or cue word (particles aside), not all clinical words."""
+    named = [w for w in words if w.lower() not in _PARTICLES]
+    return bool(named) and not any(_not_a_name(w) for w in named) and not all(_clinical_or_stop(w) for w in named)
+
+
+def _not_a_name(word: str) -> bool:
+    w = word.lower().strip(".':")
+    return w in STOP_WORDS or w in NOT_NAME_WORDS or bool(_CUE_WORD_RE.fullmatch(w))
 
 
 def _street_part(seg: str) -> tuple[int, bool] | None:
@@ -167,7 +179,7 @@ def _town_before(text: str, end: int) -> tuple[int, int] | None:
     cut = seg.rfind(",")
     body = seg[cut + 1:]
     m = re.search(rf"(?<![\w'-]){_TOWN}$", body)
-    if not m or any(_clinical_or_stop(w) and w.lower() not in _PARTICLES for w in m.group().split()):
+    if not m or not _town_words_ok(m.group().split()):
         return None
     s = seg_start + cut + 1 + m.start()
     return s, s + len(m.group())
@@ -199,7 +211,7 @@ def _postcode_after_town(text: str, m: re.Match, out: list[Candidate]) -> None:
     region = None
     if kind == "ca":
         line_start = text.rfind("\n", 0, lead) + 1
-        region = re.search(rf"(?<![\w-]){_CA_PROVINCE}\.?,?[ \t]*$", text[line_start:lead])
+        region = re.search(rf"(?<![\w-])\(?{_CA_PROVINCE}\.?\)?,?[ \t]*$", text[line_start:lead])
         if region:
             lead = line_start + region.start()
     town = _town_before(text, lead)
@@ -210,7 +222,7 @@ def _postcode_after_town(text: str, m: re.Match, out: list[Candidate]) -> None:
     streets = _street_before(text, _left_edge(text, town[0] if town else lead))
     typed = any(_STREET_TYPE_RE.search(text, s, e) for s, e in streets)
     if kind in ("uk", "eir"):
-        ok = town or country or cue
+        ok = town or country or cue or typed
     elif kind == "ca":
         ok = region or country or cue or town
     elif kind == "au":
@@ -230,14 +242,15 @@ def _postcode_before_town(text: str, m: re.Match, out: list[Candidate]) -> None:
     words = m.group("town").split()
     while words and words[-1].lower() in _PARTICLES:
         words.pop()
-    if not words or any(_clinical_or_stop(w) and w.lower() not in _PARTICLES for w in words):
+    if not words or not _town_words_ok(words):
         return
     town = (m.start("town"), m.start("town") + len(" ".join(words)))
     if " ".join(words) != text[town[0]:town[1]]:
         town = (m.start("town"), m.start("town") + len(words[0]))
     streets = _street_before(text, _left_edge(text, m.start()))
     typed = any(_STREET_TYPE_RE.search(text, s, e) for s, e in streets)
-    if typed or _COUNTRY_AFTER_RE.match(text, town[1]) or _evidence_before(text, m.start()):
+    if typed or _COUNTRY_AFTER_RE.match(text, town[1]) or _evidence_before(text, m.start()) \
+            or m.group("pc")[0].isalpha():  # "D-10115 Berlin": a country letter opens the postcode
         _emit(out, [m.span("pc"), town] + streets)
 
 

@@ -8,7 +8,9 @@
   ZIP must belong to that state; the town and the ZIP are reported, the state stays;
 - a US town after a transfer, origin or destination cue, in capitals, lower case or Title case ("TRANSFERRED FROM
   WORCESTER", "PT ARRIVED FROM BROCKTON VIA EMS", "transferred from worcester", "a 67 yo man from Brockton",
-  "Origin: Worcester", "SNF in Brockton"): the words must be a USPS city; the hospital's own places after such cues
+  "Origin: Worcester", "SNF in Brockton"): the words must be a USPS city, or, Title case in mixed-case text and
+  not after a referral, words outside the vocabulary (``places._unlisted_place``: "arrived from Ballinrobe") that
+  no service word follows ("Transferred to Urogyn service"); the hospital's own places after such cues
   ("from ICU", "from home", "to floor", "from rehab", "FROM ED", "from 5 West") are clinical words, everyday
   destinations or common English words in a text whose case says nothing, and stay.
 Spans are ``LOCATION`` candidates.
@@ -18,7 +20,7 @@ from __future__ import annotations
 import re
 
 from ..vocab import STATE_ABBR, US_STATES
-from .places import STATE_CODES, is_place, place_index, zip_index
+from .places import STATE_CODES, _unlisted_place, is_place, place_index, zip_index
 from .safelist import is_safe_word, load_vocabulary, word_zipf
 from .spans import Candidate
 
@@ -139,6 +141,9 @@ bank court bay tower wing gurney chapel nursery foster street van house friend""
 _SCORE_AFTER_RE = re.compile(r"[ \t]+(?i:criteria|score|scale|coma|risk|classification|class|grade|protocol)\b")
 
 
+_SERVICE_AFTER_RE = re.compile(r"[ \t]+(?i:service|team|clinic|consult|unit|ward|floor|icu|ed|er|lab|suite)\b")
+
+
 def _town_word_ok(word: str, mixed: bool) -> bool:
     """A single word after a move cue that may be a town: not a destination or clinical word, and, unless it is
     Title case in mixed-case text, not a common English word (zipf >= 4.9: "west", "hope", "mission")."""
@@ -172,6 +177,12 @@ def find_transfer_towns(text: str) -> list[Candidate]:
                 break  # "from Framingham risk score": an eponym
             out.append(Candidate(words[0][0], words[n - 1][1], "LOCATION", 0.7))
             break
+        else:  # "transferred from Ballinrobe": a town missing from the USPS list, Title case in mixed-case text
+            n = _unlisted_place(text, words) if mixed and words and words[0][2][:1].isupper() \
+                and not m.group().lower().startswith("refer") else 0  # a referral names a specialty
+            if n and all(len(w[2]) >= 4 for w in words[:n]) and not _SCORE_AFTER_RE.match(text, words[n - 1][1]) \
+                    and not _SERVICE_AFTER_RE.match(text, words[n - 1][1]):
+                out.append(Candidate(words[0][0], words[n - 1][1], "LOCATION", 0.6))
     return out
 
 
