@@ -86,6 +86,13 @@ def test_no_town_zip(text, word):
     ("Destination: Nashua", "Nashua"),
     ("nursing home in Methuen", "Methuen"),
     ("Patient arrived from Ballinrobe yesterday.", "Ballinrobe"),
+    ("brought in by EMS from Brockton", "Brockton"),
+    ("BROUGHT IN BY AMBULANCE FROM TAUNTON", "TAUNTON"),
+    ("came up from Plymouth this am", "Plymouth"),
+    ("Pt is an OSH transfer from Lowell General", "Lowell"),
+    ("transferred from the Worcester VA", "Worcester"),
+    ("ambulance from Haverhill, arrived 1400", "Haverhill"),
+    ("MEDFLIGHT FROM NANTUCKET", "NANTUCKET"),
     ("Transferred from Kilkenny General for PCI.", "Kilkenny"),
 ])
 def test_town_after_transfer_cue(text, town):
@@ -140,6 +147,11 @@ def test_town_after_transfer_cue(text, town):
     ("Went to Nephro clinic. Transferred to Medicine Team B.", "Nephro"),
     ("Transferred from Pedi ED. Transferred to Peds.", "Pedi"),
     ("Transferred to Urogyn service today", "Urogyn"),
+    ("brought in from home by ems", "home"),
+    ("brought in by EMS from the field", "field"),
+    ("transferred from the ICU", "ICU"),
+    ("came in from the ED", "ED"),
+    ("transferred up from the floor", "floor"),
 ])
 def test_no_town_after_transfer_cue(text, word):
     assert not touched(find_town_cues, text, word)

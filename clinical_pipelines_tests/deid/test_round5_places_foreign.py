@@ -72,6 +72,11 @@ F = find_foreign_addresses
     ("PIN: 110001", ["110001"]),
     ("Chennai 600 028, Tamil Nadu, India", ["Chennai", "600 028"]),
     ("Bengaluru, Karnataka 560001", ["Bengaluru", "560001"]),
+    # notes typed all in lower case
+    ("address: flat 3, 14 elm road, leeds ls6 2ab, uk", ["flat 3", "14 elm road", "leeds", "ls6 2ab"]),
+    ("sister at hauptstrase 12, 10115 berlin, germany", ["hauptstrase 12", "10115", "berlin"]),
+    ("123 rue principale, montreal qc h2x 1y4", ["123 rue principale", "montreal", "h2x 1y4"]),
+    ("son: 12 george st, sydney nsw 2000", ["12 george st", "sydney", "2000"]),
     # other countries: a postcode before the country
     ("22 Queen St, Auckland 1010, New Zealand", ["22 Queen St", "Auckland", "1010"]),
 ])
@@ -109,6 +114,8 @@ def test_country_and_province_stay():
     ("C5 6AB is not a dermatome", "C5"),
     ("patient from Leeds", "Leeds"),
     ("PT-2000 Machine.", "2000"),
+    ("k 4.1, na 138, ls6 level, t2 n0 m0, plt 150000, vic 2000 ml", "2000"),
+    ("bp 120/80, hr 88, spo2 98% on 2l, na 138, k 4.1", "138"),
     ("West 5, 2000 Units.", "2000"),
     ("moved to 5 West, 2000 mL out", "2000"),
     ("Creat 1.2, 1000 Normal saline", "1000"),

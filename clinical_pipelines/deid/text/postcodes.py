@@ -16,7 +16,8 @@ doses, vitals, "LS6" alone, "T2 N0 M0") stay:
 - "Town 1234, Country" for the other four- to six-digit postcodes.
 Once a postcode is found, the town and the comma-separated street parts before it on its line (house number and
 street in either order, "Flat 3", "Apt 2B", a locality) or on the one or two lines above it are reported too; the
-country and the province or state stay. Spans are ``LOCATION`` candidates.
+country and the province or state stay. A note typed all in lower case is read as if in capitals. Spans are
+``LOCATION`` candidates.
 """
 from __future__ import annotations
 
@@ -263,6 +264,8 @@ def find_foreign_addresses(text: str) -> list[Candidate]:
     out: list[Candidate] = []
     if not _DIGIT_RE.search(text):
         return out
+    if text.islower() and len(text.upper()) == len(text):
+        text = text.upper()  # a note typed in lower case is read as if in capitals (same offsets)
     for m in POSTCODE_AFTER_RE.finditer(text):
         _postcode_after_town(text, m, out)
     for m in POSTCODE_BEFORE_RE.finditer(text):

@@ -122,15 +122,17 @@ _MOVE = (r"tra?n?s?f[eo]r+(?:e?d|ing|s)?|xfer+(?:'?e?d|ing)?|tx'?d|transported|t
          r"|returned|returning|referred|discharged|discharging|discharge|dc'?d|d/c'?d|d/c|going|went|headed|heading"
          r"|en[ \t]+route|driven|relocated|moved|visiting")
 _FILLER = (r"(?:here|back|over|directly|initially|originally|today|yesterday|tonight|home|out|him|her|them|pt|"
-           r"patient|this[ \t]+(?:am|pm|morning|evening|afternoon)|via[ \t]+\w+|by[ \t]+\w+)")
+           r"patient|in|up|down|emergently|urgently|electively|straight|this[ \t]+(?:am|pm|morning|evening|afternoon)"
+           r"|via[ \t]+\w+|by[ \t]+\w+)")
 TRANSFER_CUE_RE = re.compile(
     rf"(?i:\b(?:{_MOVE})(?:[ \t]+{_FILLER}){{0,3}}[ \t]+(?:from|to|into|in)"
     r"|\b(?:origin|destination|hometown|home[ \t]+town)[ \t]*:"
     r"|\b(?:man|woman|male|female|gentleman|gent|lady|boy|girl|yo[ \t]?[mf]|y/o[ \t]?[mf]|resident|native)"
     r"[ \t]+(?:from|of)"
     r"|\b(?:hospital|hosp|osh|facility|snf|ltac|ltach|nursing[ \t]+home|shelter|group[ \t]+home|assisted[ \t]+living"
-    r"|dialysis|dialysis[ \t]+center|jail|prison)[ \t]+(?:in|at))"
-    rf"[ \t]+(?i:the[ \t]+(?:town|city)[ \t]+of[ \t]+)?(?=({_WORD}(?:[ \t]+{_WORD}){{0,2}}))")
+    r"|dialysis|dialysis[ \t]+center|jail|prison)[ \t]+(?:in|at)"
+    r"|\b(?:ems|ambulance|helicopter|med[ \t-]?flight|life[ \t-]?flight|transport|transfer)[ \t]+from)"
+    rf"[ \t]+(?i:the[ \t]+(?:town[ \t]+of[ \t]+|city[ \t]+of[ \t]+)?)?(?=({_WORD}(?:[ \t]+{_WORD}){{0,2}}))")
 # a hospital's own places and the everyday destinations after a move cue; none is a town whatever the list says
 _DESTINATIONS = frozenset("""home floor bed chair stretcher unit ward room rehab icu ccu micu sicu nicu picu pacu or ed
 er snf ltac ltach osh hospice clinic office work school church jail prison shelter hospital facility nursing
