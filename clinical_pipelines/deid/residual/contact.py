@@ -14,10 +14,12 @@ from .lexicon import in_vocabulary
 _GTLD = ("com|org|net|edu|gov|mil|int|info|biz|io|co|us|uk|ca|au|de|fr|nl|in|me|health|care|clinic|hospital|"
          "med|app|online|site|xyz|ai")
 _AT = r"(?:\s*@\s*|\s*[\(\[\{<]\s*at\s*[\)\]\}>]\s*|\s+at\s+)"
-_DOT = r"(?:\.|\s*[\(\[\{<]\s*dot\s*[\)\]\}>]\s*|\s+dot\s+)"
+_DOT = r"(?:[ \t]?\.[ \t]?|\s*[\(\[\{<]\s*dot\s*[\)\]\}>]\s*|\s+dot\s+)"
+_LOCAL = r"[A-Za-z0-9][A-Za-z0-9._%+-]*"
 EMAIL_RE = re.compile(r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
 SPELLED_EMAIL_RE = re.compile(
-    rf"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*{_AT}[A-Za-z0-9-]+(?:{_DOT}[A-Za-z0-9-]+)*{_DOT}(?:{_GTLD})\b", re.I)
+    rf"(?<![\w.+-])(?P<local>{_LOCAL}(?:{_DOT}{_LOCAL})*?){_AT}[A-Za-z0-9-]+(?:{_DOT}[A-Za-z0-9-]+)*{_DOT}(?:{_GTLD})\b",
+    re.I)
 URL_RE = re.compile(
     rf"\b(?:[a-z][a-z0-9+.-]*://[^\s<>\"']+|www\d?\.[^\s<>\"']+|"
     rf"(?<![@\w.-])[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.(?:{_GTLD})\b(?:[/?#][^\s<>\"']*)?|"
@@ -33,7 +35,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 def find_emails(text: str) -> list[tuple[int, int]]:
     spans = [(m.start(), m.end()) for m in EMAIL_RE.finditer(text)]
     for m in SPELLED_EMAIL_RE.finditer(text):
-        local = re.split(r"\s|[\(\[\{<@]", m.group())[0]
+        local = m.group("local")
         plain_at = re.match(rf"{re.escape(local)}\s+at\s", m.group(), re.I) is not None
         if plain_at and local.isalpha() and in_vocabulary(local):
             continue  # "follow up at clinic dot com": a word, not a mailbox

@@ -64,6 +64,7 @@ _NUMERIC = [
     rf"{_B}(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]){_E}",                  # 20210304
     rf"{_B}(?:0?[1-9]|[12]\d|3[01])([-/.])(?:0?[1-9]|[12]\d|3[01])\2(?:{_YEAR4}|\d\d){_E}(?![-/.]\d)",  # m/d/y, d/m/y
     rf"{_B}(?:0?[1-9]|1[0-2])[/-]{_YEAR4}{_E}",                                         # 03/2021
+    rf"{_B}(?:0?[1-9]|1[0-2])\s?[/-]\s?'\d\d{_E}",                                         # 11/'19
     rf"{_B}{_YEAR4}[/-](?:0[1-9]|1[0-2]){_E}(?![-/]\d)",                                  # 2021-03
 ]
 _NAMED = [
@@ -77,7 +78,12 @@ _DATE_START = (r"(?=\d|the\b|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|fir
                r"sixth|seventh|eighth|ninth|tenth|eleven|twel|thirt|fourt|fift|sixt|sevent|eight|ninet|twent|one|"
                r"two|three|four|five|six|seven|nine|ten)")
 DATE_RE = re.compile(_DATE_START + "(?:" + "|".join(f"(?:{p})" for p in _NUMERIC + _NAMED) + ")", re.I)
-TIME_AFTER_RE = re.compile(rf"{_TIME_GLUE}({_TIME}){_E}", re.I)
+# a dotted 24-hour time after a date ("3.7.23 09.15"), never a decimal with a unit ("12.50 mg")
+_DOTTED_TIME = (r"(?:[01]\d|2[0-3])\.[0-5]\d(?![\d.])(?!\s?(?:%|mg|mcg|ug|g|kg|ml|l|dl|mmol|meq|units?|u|cm|mm|"
+                r"in|lb|lbs|oz|k|x)\b)")
+TIME_AFTER_RE = re.compile(rf"{_TIME_GLUE}({_TIME}|{_DOTTED_TIME}){_E}", re.I)
+# a time of day written before the date it belongs to: "Time of death: 0347 on 4/18/23", "14:05, 3/7/23"
+TIME_BEFORE_RE = re.compile(rf"(?<![\w:./-])({_TIME})\s*(?:,|on|@|at|-)?\s*$", re.I)
 # Month/day without a year is only a date after a date cue (otherwise it is a fraction, a grade or a ratio).
 MONTH_DAY_RE = re.compile(r"(?<![\w/.])(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])(?![\w/]|\.\d)")
 DATE_CUE_RE = re.compile(r"(?:\b(?:on|since|from|until|till|through|thru|dated?|dos|dob|between|as\s+of|week\s+of|"
@@ -147,6 +153,9 @@ def _parse(s: str) -> tuple[int | None, int | None, int | None, tuple[int, int] 
     m = re.fullmatch(r"(\d{1,2})[/-](\d{4})", low)
     if m:
         return int(m.group(2)), int(m.group(1)), None, None
+    m = re.fullmatch(r"(\d{1,2})\s?[/-]\s?'(\d\d)", low)
+    if m:
+        return _year_of(m.group(2)), int(m.group(1)), None, None
     m = re.fullmatch(r"(\d{4})[/-](\d{1,2})", low)
     if m:
         return int(m.group(1)), int(m.group(2)), None, None
@@ -165,6 +174,12 @@ def _parse(s: str) -> tuple[int | None, int | None, int | None, tuple[int, int] 
     return year, month, day, None
 
 
+def _time_before(text: str, start: int) -> int:
+    """Start of a time of day written just before a date ("0347 on 4/18/23"), else ``start``."""
+    t = TIME_BEFORE_RE.search(text, max(0, start - 24), start)
+    return t.start(1) if t else start
+
+
 def find_dates(text: str) -> list[DateMention]:
     """Date mentions (with an attached time of day) in folded text; ``text`` may hold masked placeholders."""
     out: list[DateMention] = []
@@ -181,7 +196,7 @@ def find_dates(text: str) -> list[DateMention]:
         t = TIME_AFTER_RE.match(text, end)
         if t:
             end = t.end()
-        out.append(DateMention(m.start(), end, y, mo, d, alt))
+        out.append(DateMention(_time_before(text, m.start()), end, y, mo, d, alt))
     for m in MONTH_DAY_RE.finditer(text):
         if any(o.start <= m.start() < o.end for o in out):
             continue
@@ -209,15 +224,17 @@ _SPELLED_AGE = r"(?:ninety(?:[-\s]?(?:one|two|three|four|five|six|seven|eight|ni
 _AGE_NUM = rf"(?:9\d|1[01]\d|{_SPELLED_AGE})"
 _AGE_UNIT = (r"(?:-|\s)?(?:y(?:ears?|rs?|r|o|/o|\.o\.?|\.?)?(?:[-\s]?(?:old|of\s+age))?|years?[-\s]old|yo[fm]?|"
              r"y/o[fm]?|yr[-\s]?old)")
+_BDAY = r"(?:birthday|birth\s+day|b-?day|b'day|b\.day|bday)"
 AGE_RES = [
     re.compile(rf"(?<![\w.]){_AGE_NUM}\s?{_AGE_UNIT}(?![a-z])(?:\s?(?:f|m|female|male|woman|man|w|yo))?\b", re.I),
     re.compile(r"(?<![\w.])(?:9\d|1[01]\d)\s?(?:yo|y/o|y\.o\.|y)\s?[fm](?![a-z])", re.I),      # 93YOF, 93 yo M
     re.compile(r"(?<![\w.])(?:9\d|1[01]\d)\s?/\s?(?:f|m|female|male)\b", re.I),               # 93/F
+    re.compile(r"(?<![\w./])(?:[MF]|[Ff]emale|[Mm]ale|FEMALE|MALE)\s?/\s?(?:9\d|1[01]\d)(?![\d/.])"),  # F/93
     re.compile(r"\(\s?(?:9\d|1[01]\d)\s?(?:y|yo|yrs?|years?)\s?\)", re.I),                       # (93 y)
     re.compile(rf"\b(?:aged?|age\s+of|turned|turning|at\s+age)[\s:]*{_AGE_NUM}\b", re.I),          # aged 93
-    re.compile(r"(?<![\w.])(?:9\d|1[01]\d)(?:st|nd|rd|th)\s+(?:birthday|bday|b-day|year)\b", re.I),  # 93rd birthday
+    re.compile(rf"(?<![\w.])(?:9\d|1[01]\d)(?:st|nd|rd|th)\s+(?:{_BDAY}|year)\b", re.I),  # 93rd birthday
     re.compile(r"\b(?:ninet(?:y|ieth)[-\s]?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)?|"
-               r"ninetieth|hundredth)\s+(?:birthday|bday|year)\b", re.I),
+               rf"ninetieth|hundredth)\s+(?:{_BDAY}|year)\b", re.I),
     re.compile(r"\b(?:in\s+(?:his|her|their)\s+(?:(?:early|mid|late)[-\s])?(?:90s|90's|nineties)|nonagenarian|"
                r"centenarian|supercentenarian)\b", re.I),
 ]
@@ -237,12 +254,44 @@ def find_ages_over_89(text: str) -> list[tuple[int, int]]:
     return sorted(set(spans))
 
 
+_TEENS = r"(?:eighteen|nineteen|twenty)"
+_TWO_DIGITS = r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[-\s]?(?:one|two|three|four|five|six|seven|eight|nine))?|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|(?:oh|o|zero)[-\s]?(?:one|two|three|four|five|six|seven|eight|nine))"
+# a year said in words: "nineteen twenty-eight", "nineteen hundred and five", "nineteen-oh-five", "eighteen ninety-nine"
+SPELLED_YEAR = rf"{_TEENS}[-\s]+(?:hundred(?:[-\s]+(?:and[-\s]+)?{_TWO_DIGITS})?|{_TWO_DIGITS})"
 _BIRTH_YEAR_RE = re.compile(r"\b(?:born(?:\s+(?:in|on|during))?|b\.|birth\s*year|year\s+of\s+birth|yob|dob)"
-                            r"[\s:,]*(?:in\s+)?(?:the\s+year\s+)?(1[89]\d\d|20\d\d)\b", re.I)
+                            r"[\s:,]*(?:in\s+)?(?:the\s+year\s+)?"
+                            rf"(1[89]\d\d|20\d\d|'\d\d|{SPELLED_YEAR})(?![\w'])", re.I)
+
+
+def spelled_year_value(s: str) -> int | None:
+    """2021 for "twenty twenty-one", 1905 for "nineteen oh five" / "nineteen hundred and five"; None otherwise."""
+    words = re.split(r"[-\s]+", s.lower().strip())
+    if len(words) < 2 or words[0] not in ("eighteen", "nineteen", "twenty"):
+        return None
+    century = SPELLED[words[0]] * 100
+    rest = [w for w in words[1:] if w not in ("hundred", "and", "oh", "o", "zero")]
+    if not rest:
+        return century if "hundred" in words else None
+    joined = "-".join(rest)
+    v = SPELLED.get(joined) if joined in SPELLED else (SPELLED.get(rest[0]) if len(rest) == 1 else None)
+    return None if v is None or v > 99 else century + v
+
+
+def _birth_year_value(tok: str, reference_year: int) -> int | None:
+    if tok.isdigit():
+        return int(tok)
+    if tok.startswith("'"):
+        yy = int(tok[1:])
+        return (2000 + yy) if 2000 + yy <= reference_year else 1900 + yy
+    return spelled_year_value(tok)
 YEAR_RE = re.compile(r"(?<![\w.'/-])(1[89]\d\d|20\d\d)(?![\w/]|-\d|\.\d)")
 
 
 def birth_years_over_89(text: str, reference_year: int) -> list[tuple[int, int]]:
     """Years written as a birth year ("born in 1931", "YOB 1931") that make the person older than 89."""
-    return [(m.start(1), m.end(1)) for m in _BIRTH_YEAR_RE.finditer(text)
-            if reference_year - int(m.group(1)) > 89]
+    out = []
+    for m in _BIRTH_YEAR_RE.finditer(text):
+        y = _birth_year_value(m.group(1), reference_year)
+        if y is not None and reference_year - y > 89:
+            out.append((m.start(1), m.end(1)))
+    return out

@@ -6,7 +6,8 @@ licence numbers, vehicle and device identifiers, IP addresses, ZIP codes and "an
 number" (45 CFR 164.514(b)(2)(i)(D)-(R)). None of them has one fixed spelling, so digits are grouped the
 way people write them (spaces, dots, dashes of any kind, slashes, parentheses, a +country code: NANP
 (555) 201-7788, E.164 +44 20 7946 0958, SSN 987-65-4320 or 612.40.9981, ZIP+4 05401-2210, MRN 318 406 552)
-and a group is identifier-like by its digit count and shape. It is *not* identifier-like when a unit
+and a group is identifier-like by its digit count and shape (an underscore separates groups like a dash; a NANP
+number may carry a slash after its area code, "(802)/863-4411"). It is *not* identifier-like when a unit
 follows it (dose, lab value, vital sign, interval, percent, count), a measurement or code name precedes
 it (BP, HR, QTc, troponin, ICD-10, CPT, LOINC ...), or it is a decimal, a ratio such as 120/80, a range
 or a year. Dates, times and IP addresses are found by their own detectors first.
@@ -31,7 +32,9 @@ MEASURE_BEFORE_RE = re.compile(
     r"ldl|hdl|tg|chol|lactate|lipase|ferritin|psa|crp|esr|d-?dimer|count|score|level|volume|output|intake|"
     r"i/o|uop|map|cvp|pcwp|svr|gradient|lead|leads|grade|stage|class|axis|axes|interval|duration|"
     r"distance|size|length|diameter|area|units?|x|times|cpt|icd-?10(?:-cm)?|icd-?9|icd|loinc|ndc|hcpcs|drg|"
-    r"snomed|rxnorm|rxcui|code|codes|version|v|step|steps|walk|mets|hours?|days?|years?|minutes?)"
+    r"snomed|rxnorm|rxcui|code|codes|version|v|step|steps|walk|mets|hours?|days?|years?|minutes?|"
+    # ventilator modes and settings (tidal volume-rate-PEEP: "AC 450-14-5", "SIMV 500/12/5")
+    r"vent|ventilator|settings|ac|vc|pc|prvc|simv|psv|aprv|cmv|a/c)"
     r"\s*(?:of|is|was|=|:|-|~|>|<|>=|<=)?\s*(?:\(|of)?\s*)$", re.I)
 ID_CUE_RE = re.compile(
     r"(?:\b(?:mrn|mr|medical\s+record|record|chart|acct|account|member|policy|subscriber|group|plan|ssn|ss|social|"
@@ -53,8 +56,12 @@ STATE_BEFORE_RE = re.compile(r"[A-Za-z][a-z]+,?[ \t]+(?:[A-Z]{2}|[A-Z][a-z]+(?:[
 _NDC_SIZES = frozenset({(4, 4, 2), (5, 3, 2), (5, 4, 1), (5, 4, 2)})
 _NDC_BEFORE_RE = re.compile(r"\bndc\s*(?:code|#|no\.?|number)?\s*[:#]?\s*$", re.I)
 _HHMM_RE = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d")
+_RATIO_RANGE_RE = re.compile(r"\d{2,3}[ ]?-[ ]?\d{2,3}[ ]?/[ ]?\d{2,3}[ ]?-[ ]?\d{2,3}|"
+                             r"\d{2,3}[ ]?/[ ]?\d{2,3}[ ]?-[ ]?\d{2,3}[ ]?/[ ]?\d{2,3}")
+# a NANP number with a slash after the area code: "(802)/863-4411", "608/262.1234", "555 / 201-7788"
+PHONE_SLASH_RE = re.compile(r"(?<![\d/.])\(?\d{3}\)?[ ]?/[ ]?\d{3}[ ]?[-.][ ]?\d{4}(?![\d/]|\.\d)")
 VIN_RE = re.compile(r"(?<![\w-])(?=[A-HJ-NPR-Z0-9]*\d)(?=[A-HJ-NPR-Z0-9]*[A-HJ-NPR-Z])[A-HJ-NPR-Z0-9]{17}(?![\w-])")
-_GAP_RE = re.compile(r"^(?:[ ]{1,2}|[ ]?[-./][ ]?|\)[ ]?|\)[ ]?[-.][ ]?[ ]?|[ ]{1,2}-[ ]{1,2}|[ ]?\()$")
+_GAP_RE = re.compile(r"^(?:[ ]{1,2}|[ ]?[-./_][ ]?|\)[ ]?|\)[ ]?[-.][ ]?[ ]?|[ ]{1,2}-[ ]{1,2}|[ ]?\()$")
 
 
 @dataclass(frozen=True)
@@ -69,7 +76,7 @@ def _gap_kind(gap: str) -> str:
         return "dot"
     if "/" in gap:
         return "slash"
-    if "-" in gap:
+    if "-" in gap or "_" in gap:
         return "dash"
     if "(" in gap or ")" in gap:
         return "paren"
@@ -126,6 +133,9 @@ def _classify(text: str, chain: list[re.Match]) -> str | None:
         return None
     if sizes in _NDC_SIZES and kinds == {"dash"} and _NDC_BEFORE_RE.search(before):
         return None  # a National Drug Code (FDA labeler-product-package, 4-4-2 / 5-3-2 / 5-4-1 / 5-4-2)
+    if n == 4 and kinds == {"dash", "slash"} and max(sizes) <= 3 and \
+            _RATIO_RANGE_RE.fullmatch(text[start:end]):
+        return None  # "110-120/70-80", "120/70-140/90": a range of blood pressures, not an identifier
     if n == 2 and all(_HHMM_RE.fullmatch(g.group()) for g in chain) and kinds <= {"dash", "space"}:
         return None  # 0700-1900: a shift, a time range
     if plus and d >= 7:
@@ -212,9 +222,12 @@ def find_cued_values(text: str) -> list[NumberFinding]:
 
 def find_identifier_numbers(text: str) -> list[NumberFinding]:
     """Digit strings in any grouping that are identifier-like under the policy above (folded text)."""
-    out = []
+    out = [NumberFinding(m.start(), m.end(), "phone") for m in PHONE_SLASH_RE.finditer(text)]
+    phones = [(f.start, f.end) for f in out]
     for chain in _chains(text):
         start, end = chain[0].start(), chain[-1].end()
+        if any(start < b and a < end for a, b in phones):
+            continue
         if (start and text[start - 1].isalpha()) or (end < len(text) and text[end].isalpha()
                                                       and not UNIT_AFTER_RE.match(text[end:end + 12])):
             continue  # part of a letters-and-digits token: see find_alnum_ids

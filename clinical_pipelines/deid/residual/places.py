@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from .lexicon import is_clinical, zipf
+
 US_STATES = ("Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|Hawaii|"
              "Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|"
              "Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey|New Mexico|New York|"
@@ -25,17 +27,27 @@ AMBIGUOUS_CODES = {"MD", "PA", "OK", "IN", "OR", "ME", "HI", "DE", "CO", "LA", "
 _SUFFIX = ("Street|St|Avenue|Ave|Av|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Terrace|Ter|Way|"
            "Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Trail|Trl|Pike|Alley|Aly|Loop|Row|Crescent|Cres|Close|"
            "Plaza|Plz|Point|Pt|Ridge|Rdg|Run|Path|Walk|Crossing|Xing|Heights|Hts|Commons|Cmns|Green|Grn|Grove|Grv|"
-           "Hollow|Holw|Landing|Lndg|Mews|Park|Pass|Turnpike|Tpke|Expressway|Expy|Freeway|Fwy|Causeway|Cswy")
-_WORD = r"(?:[A-Z][A-Za-z'.-]*|\d+(?:st|nd|rd|th))"
+           "Hollow|Holw|Landing|Lndg|Mews|Park|Pass|Turnpike|Tpke|Expressway|Expy|Freeway|Fwy|Causeway|Cswy|"
+           # informal abbreviations seen in notes beside Publication 28's ("Northern Bl.", "Ocean Bvd")
+           "Bl|Blv|Bvd|Av|Str|Drv|Crt|Terr|Pkw|Hgwy|Hiway|Rte")
+_WORD = r"(?:[A-Z][A-Za-z'.-]*|\d+(?i:st|nd|rd|th))"
 _HOUSE = r"\d{1,6}(?:-\d{1,5})?[A-Za-z]?(?:\s?1/2)?"
-_UNIT = r"(?:,?[ \t]*(?:Apt|Apartment|Suite|Ste|Unit|Fl|Floor|Rm|Room|Bldg|Building|Lot|#)\.?[ \t]*#?[ \t]*[A-Za-z0-9-]{1,6})*"
+_UNIT = r"(?:,?[ \t]*(?i:Apt|Apartment|Suite|Ste|Unit|Fl|Floor|Rm|Room|Bldg|Building|Lot|#)\.?[ \t]*#?[ \t]*[A-Za-z0-9-]{1,6})*"
 STREET_RE = re.compile(
     rf"(?<![\w/.:-]){_HOUSE}[ \t]+(?:[NSEW]\.?[ \t]+|(?:North|South|East|West)[ \t]+)?(?:{_WORD}[ \t]+){{1,4}}"
     rf"(?:{_SUFFIX}|{_SUFFIX.upper()})\b\.?(?:\s+(?:[NSEW]|NE|NW|SE|SW)\b\.?)?{_UNIT}")
 ROUTE_RE = re.compile(
     rf"(?<![\w/.:-])(?:{_HOUSE}[ \t]+)?(?:(?:State|County|US|U\.S\.|Interstate|Farm[ \t]+to[ \t]+Market|Rural|STATE|"
     rf"COUNTY|INTERSTATE)[ \t]+)?(?:Route|Rte|Highway|Hwy|Road|ROUTE|RTE|HIGHWAY|HWY|ROAD)\.?[ \t]+\d{{1,4}}[A-Z]?\b{_UNIT}")
-PO_BOX_RE = re.compile(r"\b(?:P\.?\s?O\.?|Post\s+Office)\s*Box\s*#?\s*\d+\b|\bBox\s+\d{2,}\b", re.I)
+PO_BOX_RE = re.compile(r"\b(?:P\.?\s?O\.?|Post\s+Office)\s*Box\s*#?\s*\d+\b|\bBox\s+\d{2,}\b|"
+                       r"\bP\.?\s?O\.?\s?B\.?\s*#?\s*\d+\b", re.I)
+# USPS Publication 28 section 24 rural routes and highway contract routes: "RR 2 Box 118", "Rural Route 3",
+# "HC 64 Box 12" (a bare "RR 18" is a respiratory rate: the route needs its box or the words "Rural Route")
+RURAL_ROUTE_RE = re.compile(r"\b(?:(?:RR|R\.R\.|HC|Rte|Route)[ \t]*#?[ \t]*\d{1,3}[ \t]*,?[ \t]*Box[ \t]*#?[ \t]*\d{1,5}|"
+                            r"(?i:rural[ \t]+route|star[ \t]+route|highway[ \t]+contract[ \t]+route)[ \t]*#?[ \t]*\d{1,3}"
+                            r"(?:[ \t]*,?[ \t]*(?i:box)[ \t]*#?[ \t]*\d{1,5})?)\b")
+# a house number before a hyphenated route number: "77 US-1", "1200 I-95 Frontage", "45 SR-9", "310 NY-25A"
+HYPHEN_ROUTE_RE = re.compile(rf"(?<![\w/.:-]){_HOUSE}[ \t]+(?:US|I|SR|CR|FM|RM|SH|SC|[A-Z]{{2}})-\d{{1,4}}[A-Z]?\b{_UNIT}")
 _CITY_WORD = r"(?:[A-Z][a-z'.-]+|[A-Z]{2,}|St\.?|Ft\.?|Mt\.?)"
 _CITY = rf"{_CITY_WORD}(?:[ -]{_CITY_WORD}){{0,2}}"
 _ZIP = r"\d{5}(?:-\d{4})?"
@@ -53,8 +65,10 @@ COUNTY_RE = re.compile(r"\b(?:[A-Z][a-z'.-]+[ \t]+){1,3}(?:County|Parish|Borough
 RESIDENCE_RE = re.compile(r"\b(?i:lives?|living|resides?|residing|resident|grew\s+up|born|moved|relocated|home|"
                           r"hometown|native|stays?|staying)\b[^\n;]{0,50}?\b(?i:in|to|from|near)[ \t]+"
                           r"((?:[A-Z][a-z'-]+|[A-Z]{4,})(?:[ \t-](?:[A-Z][a-z'-]+|[A-Z]{4,})){0,2})(?![\w])")
-RESIDENCE_CUE_RE = re.compile(r"\b(?:lives?|living|resides?|residing|moved|relocated|home|from|in)\b[^.\n;]{0,30}$",
-                              re.I)
+RESIDENCE_CUE_RE = re.compile(r"\b(?:lives?|living|resides?|residing|residence|address|addr|city|town|hometown|"
+                              r"moved|relocated|home|from|in)\b[^.\n;]{0,30}$", re.I)
+# a city and a state code in parentheses, lower case included: "(yakima, wa)", "(duluth mn)"
+PAREN_CITY_RE = re.compile(rf"\(((?:[a-z][a-z'.-]+)(?:[ \t][a-z][a-z'.-]+){{0,2}}),?[ \t]+(?:{'|'.join(c.lower() for c in STATE_CODES)})\)")
 # generic parts of US place names (USGS GNIS feature classes)
 GEO_WORD_RE = re.compile(r"(?i:lake|lakes|falls|glen|corner|corners|prairie|springs?|heights|hills?|valley|creek|river|"
                          r"ridge|city|town|village|harbou?r|bay|beach|point|crossing|landing|junction|mills?|grove|"
@@ -67,6 +81,8 @@ def find_streets(text: str) -> list[tuple[int, int]]:
     spans = [(m.start(), m.end()) for m in STREET_RE.finditer(text)]
     spans += [(m.start(), m.end()) for m in ROUTE_RE.finditer(text)]
     spans += [(m.start(), m.end()) for m in PO_BOX_RE.finditer(text)]
+    spans += [(m.start(), m.end()) for m in RURAL_ROUTE_RE.finditer(text)]
+    spans += [(m.start(), m.end()) for m in HYPHEN_ROUTE_RE.finditer(text)]
     return sorted(set(spans))
 
 
@@ -95,8 +111,11 @@ def find_cities(text: str) -> list[tuple[int, int]]:
     out = []
     for m in CITY_STATE_RE.finditer(text):
         state, zip_ = m.group("state"), m.group("zip")
-        if not zip_ and "," not in m.group("comma") and (len(state) == 2 or m.group(1).isupper()):
-            continue  # "LICENSE NH", "BILLINGS MONTANA" without a ZIP: no city form
+        parens = text[max(0, m.start() - 1):m.start()] == "(" and text[m.end():m.end() + 1] == ")"
+        cued = RESIDENCE_CUE_RE.search(text[max(0, m.start() - 50):m.start()]) is not None
+        if not zip_ and "," not in m.group("comma") and (len(state) == 2 or m.group(1).isupper()) \
+                and not parens and not (cued and m.group(1).isupper() and len(state) > 2):
+            continue  # "LICENSE NH", "BILLINGS MONTANA" without a ZIP or a residence cue: no city form
         if state.upper() in AMBIGUOUS_CODES and len(state) == 2 and not zip_:
             before = text[max(0, m.start() - 1):m.start()]
             after = text[m.end():m.end() + 1]
@@ -107,9 +126,14 @@ def find_cities(text: str) -> list[tuple[int, int]]:
         while words and (words[0].strip(".") in _NOT_CITY or words[0].upper() == words[0] and len(words[0]) <= 3
                          and len(words) > 1):
             words = words[1:]
-        if not words or words[-1].strip(".") in _NOT_CITY:
+        if not words or (len(words) == 1 and words[-1].strip(".").title() in _NOT_CITY) or \
+                (m.group(1).isupper() and len(words[-1]) < 4):
             continue
         city = " ".join(words)
         start = m.start(1) + m.group(1).rfind(city) if city in m.group(1) else m.start(1)
         out.append((start, m.end(1)))
+    for m in PAREN_CITY_RE.finditer(text):
+        if all(zipf(w) < 4.0 and not is_clinical(w) for w in re.split(r"[ \t]+", m.group(1))):
+            # town names are rare words; "(see above, ok)", "(left arm, mn)", "(bid, nd)" are not towns
+            out.append((m.start(1), m.end(1)))
     return out
