@@ -5,13 +5,22 @@ identifier, applied to the tagger too, so the two methods agree on what stays.
   only a year ("2019", "'19") is dropped; the rule families redact a birth year that implies an age over 89;
 - a word naming a disease, sign, score or device ("Parkinson's disease", "Foley catheter", "Mark 2 device"), a
   drug, feed or dressing that is given, held or in place ("Quinton cath removed"), or a colour said of a fluid
-  ("Rose tinged"), is not a name or place (``safelist``), unless a title, relation or preposition comes before it.
+  ("Rose tinged"), is not a name or place (``safelist``), unless a title, relation or preposition comes before it;
+- a score with its eponym and value ("Apgar 8/9", "MMSE 22/30"), a measurement or a code (``numbers``: a
+  measurement name before, a unit after, NDC/CPT/ICD before), a grade before "murmur" or "strength", a clock-time
+  shift ("0700-0730"), a short bare number and a number glued to a scale name ("PHQ-9") are not dates or phones;
+- a US state or a country (Safe Harbor keeps both; also part of a state's name after a comma in an address), a field label ("Caller:"), a sign and its
+  finding ("Romberg negative"), an eponym pair before its noun ("Mallory-Weiss tear"), and an English or
+  clinical word that no title or relation word introduces are not names.
 """
 from __future__ import annotations
 
 import re
 
-from ..safelist import colour_of_fluid, followed_by_eponym_noun, in_thing_context
+from ...vocab import COUNTRIES, US_STATES
+from ..eponym_scores import inside_score
+from ..numbers import _CODE_CUE_RE, _context_safe
+from ..safelist import colour_of_fluid, followed_by_eponym_noun, in_thing_context, is_clinical_word, is_safe_word
 from ..spans import Candidate
 
 _YEAR_ONLY_RE = re.compile(r"(?:(?:19|20)\d{2}|'\d{2})")
@@ -19,22 +28,99 @@ _CUE_BEFORE_RE = re.compile(
     r"(?i:\b(?:dr|mr|mrs|ms|miss|mx|prof|rn|md|np|pa|wife|husband|son|daughter|mother|father|brother|sister|friend"
     r"|partner|spouse|by|with|per|from|to|at|in|of|named|called|aware)\.?[ \t,:]*)\Z")
 _DIGIT_AFTER_RE = re.compile(r"[ \t]*-?[ \t]*\d")
+_NUMBER_ONLY_RE = re.compile(r"[\d \t./:-]+")
+_SHORT_NUMBER_RE = re.compile(r"\d{1,3}")
+_SHIFT_RE = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d[ \t]*-[ \t]*(?:[01]\d|2[0-3])[0-5]\d")
+_GRADE_AFTER_RE = re.compile(r"[ \t]+(?:[A-Za-z]+[ \t]+)?(?i:murmur|strength|power|rub|reflexes)\b")
+_FINDING_AFTER_RE = re.compile(r"[ \t]+(?i:negative|positive|neg|pos|downgoing|upgoing|present|absent|equivocal)\b")
+_LABEL_AFTER_RE = re.compile(r"[ \t]*#?[ \t]*:")
+_PERSON_CUE_RE = re.compile(
+    r"(?i:\b(?:dr|mr|mrs|ms|miss|mx|prof|rn|md|np|pa|wife|husband|son|daughter|mother|father|brother|sister|friend"
+    r"|partner|spouse|named|called)\.?[ \t,:]*)\Z")
+_HYPHENED_RE = re.compile(r"-([A-Z][a-z]+)")
+_LAST_FIRST_BEFORE_RE = re.compile(r"[A-Z][A-Za-z'-]+[ \t]*,[ \t]*\Z")
+_STATE_WORDS = frozenset(w for s in US_STATES for w in s.split())
+_ADDRESS_BEFORE_RE = re.compile(r",[ \t]*\Z")
+_ADDRESS_AFTER_RE = re.compile(r"[ \t,]*(?:\d{5}|\n|\||$)")
 
 
 def keep_tagged(text: str, c: Candidate) -> bool:
     """True when the tagger's candidate ``c`` on ``text`` stands (no veto applies)."""
     value = text[c.start:c.end]
-    if c.type == "DATE":
-        return not _YEAR_ONLY_RE.fullmatch(value)
+    if c.type == "DATE" and _YEAR_ONLY_RE.fullmatch(value):
+        return False
+    if inside_score(text, c.start, c.end):
+        return False  # "Apgar 8/9", "Aldrete 9": a score, its eponym and value (``eponym_scores``)
+    if _NUMBER_ONLY_RE.fullmatch(value):
+        return not (value[0] in "/.:-" or _SHORT_NUMBER_RE.fullmatch(value) or _SHIFT_RE.fullmatch(value) or _glued(text, c.start, c.end)
+                    or _GRADE_AFTER_RE.match(text, c.end) or _clinical_number(text, c.start, c.end))
+    if c.type in ("DATE", "PHONE"):
+        d = next((i for i in range(c.start, c.end) if text[i].isdigit()), None)
+        if d is None:
+            return c.type == "DATE"  # a phone number has digits; "the fifth of April" does not
+        return not (d > c.start and _clinical_number(text, d, c.end))  # "NDC 71896-3431-06", "Karnofsky 70"
     if c.type not in ("NAME", "LOCATION"):
         return True
-    if followed_by_eponym_noun(text, c.end) or colour_of_fluid(text, c.start, c.end):
+    if c.type == "LOCATION" and (" ".join(value.lower().split()) in US_STATES or value.lower() in COUNTRIES):
+        return False  # a state or a country: Safe Harbor keeps both
+    if (followed_by_eponym_noun(text, c.end) or colour_of_fluid(text, c.start, c.end) or _state_in_address(text, c)
+            or _eponym_pair(text, c.end)):
         return False
     single = " " not in value.strip()
-    cue = bool(_CUE_BEFORE_RE.search(text[max(0, c.start - 24):c.start]))
-    if single and not cue and (in_thing_context(text, c.start, c.end) or _model_number_after(text, c)):
+    if not single:
+        return True
+    if _FINDING_AFTER_RE.match(text, c.end) and (is_safe_word(value) or is_clinical_word(value)):
+        return False  # "Romberg negative", "Babinski downgoing": a sign and its finding
+    before = text[max(0, c.start - 24):c.start]
+    if value.islower() and is_safe_word(value) and not _PERSON_CUE_RE.search(before):
+        return False  # "lives with nephew", "neighbor": a word, not a name ("son rob" stays a name)
+    if _CUE_BEFORE_RE.search(before):
+        return True
+    if in_thing_context(text, c.start, c.end) or _model_number_after(text, c):
         return False
+    if _LABEL_AFTER_RE.match(text, c.end) and is_safe_word(value):
+        return False  # a field label: "Caller:", "Callback #:"
+    if is_safe_word(value) and (c.type == "NAME" or is_clinical_word(value)):
+        # "Romberg", "Babinski": words, not names; "EDWARDS, VIRGINIA" (LAST, FIRST) stays a name
+        return bool(_PERSON_CUE_RE.search(before) or _LAST_FIRST_BEFORE_RE.search(before))
     return True
+
+
+def _glued(text: str, start: int, end: int) -> bool:
+    """Digits glued by a hyphen to the word before them name a scale or code: "PHQ-9", "COVID-19" (not a date
+    such as "LA-10/3")."""
+    return start >= 2 and text[start - 1] == "-" and text[start - 2].isalpha() and text[start:end].isdigit()
+
+
+def _clinical_number(text: str, start: int, end: int) -> bool:
+    """A measurement (a name or scale before, a unit after) or a code after a code-system cue (NDC, CPT, ICD)."""
+    return _context_safe(text, start, end) or bool(_CODE_CUE_RE.search(text[max(0, start - 64):start]))
+
+
+def _eponym_pair(text: str, end: int) -> bool:
+    """The first name of a hyphened eponym pair before its noun: "Mallory-Weiss tear", "Guillain-Barre syndrome"."""
+    m = _HYPHENED_RE.match(text, end)
+    return bool(m) and followed_by_eponym_noun(text, m.end())
+
+
+def _state_in_address(text: str, c: Candidate) -> bool:
+    """A US state name (Safe Harbor keeps the state) after a comma and before a ZIP or the end of the line:
+    "Asheville, North Carolina 28801"; the span may hold part of the name ("Dakota" of "North Dakota")."""
+    a, b = c.start, c.end
+    words = text[a:b].split()
+    if not words or any(w.lower() not in _STATE_WORDS for w in words):
+        return False
+    m = re.search(r"((?:[A-Za-z]+[ \t]+){0,2})\Z", text[max(0, a - 24):a])
+    lead = m.group(1).split() if m else []
+    while lead and lead[0].lower() not in _STATE_WORDS:
+        lead.pop(0)
+    for k in range(len(lead) + 1):
+        name = " ".join(lead[k:] + words)
+        if name.lower() in US_STATES:
+            start = a - len(" ".join(lead[k:])) - (1 if lead[k:] else 0)
+            return bool(_ADDRESS_BEFORE_RE.search(text[max(0, start - 4):start])) and bool(
+                _ADDRESS_AFTER_RE.match(text, b))
+    return False
 
 
 def _model_number_after(text: str, c: Candidate) -> bool:

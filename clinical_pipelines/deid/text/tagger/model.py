@@ -2,7 +2,7 @@
 
 A token is an identifier when the model's marginal probability that it is *not* one (label ``O``) is below
 ``1 - threshold``: a recall-first reading of the model, which also catches tokens whose best single label is ``O``.
-Consecutive identifier tokens of one type become one span. Labels are BIO over the engine's types (``NAME``,
+Consecutive identifier tokens of one type on one line become one span. Labels are BIO over the engine's types (``NAME``,
 ``DATE``, ``LOCATION``, ``PHONE``, ``AGE``, ``ID``); only ``REPORTED_TYPES`` are returned: ages over 89 and
 identifier numbers are the rule families' (``ages``, ``numbers``), whose rules follow Safe Harbor exactly.
 """
@@ -86,7 +86,7 @@ class TokenTagger:
             if typ not in REPORTED_TYPES:
                 cur = None
                 continue
-            if cur is not None and cur[2] == typ:
+            if cur is not None and cur[2] == typ and "\n" not in text[cur[1]:a]:
                 cur[1] = b
             else:
                 cur = [a, b, typ]
