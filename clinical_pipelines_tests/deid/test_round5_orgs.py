@@ -74,6 +74,20 @@ EMPLOYERS = [
     ("Daughter (age 4) goes to Happy Hearts Daycare.", "Happy Hearts"),
     ("Retired longshoreman, worked for Conley Terminal.", "Conley Terminal"),
     ("Works at Brigham as a PCA.", "Brigham"),
+    ("Works @ Walmart.", "Walmart"),
+    ("Job: Home Depot", "Home Depot"),
+    ("Employer - Raytheon", "Raytheon"),
+    ("Goes to school at Brookline High.", "Brookline High"),
+    ("Son is in kindergarten at Lincoln.", "Lincoln"),
+    ("Takes classes at Bunker Hill, works part-time.", "Bunker Hill"),
+    ("Daycare: Little Sprouts", "Little Sprouts"),
+    ("School: Kennedy Elementary, 3rd grade", "Kennedy Elementary"),
+    ("Place of employment: Boston Scientific", "Boston Scientific"),
+    ("EMPLOYED BY RAYTHEON.", "RAYTHEON"),
+    ("RETIRED FROM GILLETTE.", "GILLETTE"),
+    ("Worked 20 years at Polaroid.", "Polaroid"),
+    ("Drives for Lyft on weekends.", "Lyft"),
+    ("Pt is a CNA at Hebrew SeniorLife.", "Hebrew SeniorLife"),
 ]
 
 
@@ -109,6 +123,12 @@ GENERIC_WORK = [
     ("Teacher at the local high school.", "local high school"),
     ("Works at a daycare.", "daycare"),
     ("Unemployed, on disability since 2019.", "disability"),
+    ("Job: Cashier", "Cashier"),
+    ("Employment: Unemployed", "Unemployed"),
+    ("School: Doing well, 3rd grade", "Doing"),
+    ("Daycare: None", "None"),
+    ("Works @ home.", "home"),
+    ("Goes to school at night.", "night"),
 ]
 
 

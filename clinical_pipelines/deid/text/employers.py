@@ -20,6 +20,7 @@ import re
 
 from .facilities import UNIT_ABBREVIATIONS, name_run_end
 from .ner_words import NER_ABBREVIATIONS
+from .safelist import is_known_word
 from .spans import Candidate
 
 # occupations as written in social histories (SOC titles and their common short forms)
@@ -40,15 +41,16 @@ _OCCUPATIONS = r"""cashier|teacher|nurse|aide|manager|mechanic|custodian|janitor
 _OCCUPATIONS = re.sub(r"\s*\|\s*", "|", _OCCUPATIONS.strip())
 _NAME_START = r"(?=[A-Z])"
 # " at " / " for " (...) before a capital: the only places an employer can follow; the cue is read backwards from there
-AT_NAME_RE = re.compile(r"[ \t](?i:at|for|by|from|with|in)[ \t]+(?:(?:the|THE)[ \t]+)?(?=[A-Z])")
+AT_NAME_RE = re.compile(r"[ \t](?:(?i:at|for|by|from)[ \t]+|@[ \t]*)(?:(?:the|THE)[ \t]+)?(?=[A-Z])")
 # an occupation right before "at" / "for": "a nurse at Beth Israel", "Mechanic at Jiffy Lube"
 OCCUPATION_BEFORE_RE = re.compile(rf"(?<![\w-])(?i:{_OCCUPATIONS})s?\Z")
 # an employment or school verb, a few words at most, then the preposition: "works nights at CVS", "retired from the
 # Post Office", "drives for UPS", "volunteers at the Salvation Army", "teaches 3rd grade at ..."
 EMPLOYER_VERB_BEFORE_RE = re.compile(
     r"(?<![\w-])(?i:works?|worked|working|employed|retired|volunteers?|volunteered|volunteering|drives|drove|delivers"
-    r"|delivered|teaches|taught|studies|studied|interns|contracts|employee)(?:[ \t]+[a-z0-9-]+){0,3}?\Z")
-_PREPOSITION_RE = re.compile(r"[ \t](?i:(at|for|by|from|with|in))[ \t]")
+    r"|delivered|teaches|taught|studies|studied|interns|contracts|employee|school|classes|jobs?|shifts?|internship"
+    r"|employment)(?:[ \t]+[a-z0-9-]+){0,3}?\Z")
+_PREPOSITION_RE = re.compile(r"[ \t]((?i:at|for|by|from)|@)")
 SCHOOL_CUE_RE = re.compile(
     r"(?<![\w-])(?i:attends|attended|attending|goes[ \t]+to|went[ \t]+to|enrolled[ \t]+(?:at|in)|(?:is|was)[ \t]+in"
     r"[ \t]+(?:\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh"
@@ -61,6 +63,11 @@ _SCHOOL_END_RE = re.compile(rf"(?i:[ \t]*(?:{_SCHOOL_WORDS}))\b")
 DAYCARE_RE = re.compile(r"((?:[A-Z][A-Za-z'’&.-]*[ \t]+(?:(?:&|and|of)[ \t]+)?){1,4})(?:daycare|day[ \t]+care"
                         r"|preschool|pre-school|nursery[ \t]+school|montessori|child[ \t]*care|after-?school"
                         r"(?:[ \t]+program)?)\b")
+# labelled fields of a social history: "Job: Home Depot", "Employer - Raytheon", "Daycare: Little Sprouts"
+LABEL_RE = re.compile(r"(?im)^[ \t]*(?:job|employer|employment|workplace|place[ \t]+of[ \t]+(?:employment|work)|company"
+                      r"|school|daycare|day[ \t]+care|works?[ \t]+at)[ \t]*(?::|-|=)[ \t]*(?=[A-Z])")
+_NOT_NAME_VALUES = frozenset("""retired unemployed disabled disability none n/a na unknown homemaker student self
+    self-employed""".split())
 _ACRONYM_RE = re.compile(r"[A-Z][A-Z&]{1,5}(?![\w&])")
 # acronyms after "at" that are times, places in a hospital or no names ("at HS", "at ICU", "at AM")
 _NOT_EMPLOYER_ACRONYMS = frozenset("AM PM HS NOC QHS BID TID QID PRN ASAP ETOH AMA USA US UK OK ID".split())
@@ -112,11 +119,20 @@ def find_employers(text: str) -> list[Candidate]:
         s, e = _name_after(text, m.end())
         if e > s:
             out.append(Candidate(s, e, "ORGANIZATION", 0.6))
-    if "attend" in low or " to " in low or "enrolled" in low or "grade" in low:
+    for m in LABEL_RE.finditer(text):
+        s, e = _name_after(text, m.end())
+        first = text[s:e].split()[0].lower() if e > s else ""
+        if e <= s or first in _NOT_NAME_VALUES or first in _LEAD_CUE_WORDS or OCCUPATION_BEFORE_RE.search(text[s:e]):
+            continue  # "Job: Cashier" is an occupation, "Employer: Retired" none
+        if re.match(r"[ \t]*(?i:school)", text[m.start():m.end()]) and not _SCHOOL_END_RE.search(text[s:e]) \
+                and is_known_word(first):
+            continue  # "School: Doing well": prose, not a school's name
+        out.append(Candidate(s, e, "ORGANIZATION", 0.6))
+    if "attend" in low or " to " in low or "enrolled" in low or " at " in low:
         for m in SCHOOL_CUE_RE.finditer(text):
             s, e = _name_after(text, m.end())
             if e > s and (_SCHOOL_END_RE.search(text[s:e]) or _SCHOOL_END_RE.match(text, e)
-                          or "grade" in m.group().lower() or "enrolled" in m.group().lower()):
+                          or re.search(r"(?i:grade|enrolled|[ \t]at)[ \t]", m.group())):
                 out.append(Candidate(s, e, "ORGANIZATION", 0.6))
     if "care" in low or "school" in low or "montessori" in low or "nursery" in low:
         for m in DAYCARE_RE.finditer(text):
