@@ -16,6 +16,7 @@ identifier, applied to the tagger too, so the two methods agree on what stays.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ...vocab import COUNTRIES, US_STATES
 from ..eponym_scores import inside_score
@@ -28,7 +29,7 @@ _CUE_BEFORE_RE = re.compile(
     r"(?i:\b(?:dr|mr|mrs|ms|miss|mx|prof|rn|md|np|pa|wife|husband|son|daughter|mother|father|brother|sister|friend"
     r"|partner|spouse|by|with|per|from|to|at|in|of|named|called|aware)\.?[ \t,:]*)\Z")
 _DIGIT_AFTER_RE = re.compile(r"[ \t]*-?[ \t]*\d")
-_NUMBER_ONLY_RE = re.compile(r"[\d \t./:-]+")
+_NUMBER_ONLY_RE = re.compile(r"[\d \t./:;-]+")
 _SHORT_NUMBER_RE = re.compile(r"\d{1,3}")
 _SHIFT_RE = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d[ \t]*-[ \t]*(?:[01]\d|2[0-3])[0-5]\d")
 _GRADE_AFTER_RE = re.compile(r"[ \t]+(?:[A-Za-z]+[ \t]+)?(?i:murmur|strength|power|rub|reflexes)\b")
@@ -52,7 +53,7 @@ def keep_tagged(text: str, c: Candidate) -> bool:
     if inside_score(text, c.start, c.end):
         return False  # "Apgar 8/9", "Aldrete 9": a score, its eponym and value (``eponym_scores``)
     if _NUMBER_ONLY_RE.fullmatch(value):
-        return not (value[0] in "/.:-" or _SHORT_NUMBER_RE.fullmatch(value) or _SHIFT_RE.fullmatch(value) or _glued(text, c.start, c.end)
+        return not (value[0] in "/.:-" or ";" in value or _SHORT_NUMBER_RE.fullmatch(value) or _glued_scale(text, c) or _SHIFT_RE.fullmatch(value) or _glued(text, c.start, c.end)
                     or _GRADE_AFTER_RE.match(text, c.end) or _clinical_number(text, c.start, c.end))
     if c.type in ("DATE", "PHONE"):
         d = next((i for i in range(c.start, c.end) if text[i].isdigit()), None)
@@ -61,7 +62,7 @@ def keep_tagged(text: str, c: Candidate) -> bool:
         return not (d > c.start and _clinical_number(text, d, c.end))  # "NDC 71896-3431-06", "Karnofsky 70"
     if c.type not in ("NAME", "LOCATION"):
         return True
-    if c.type == "LOCATION" and (" ".join(value.lower().split()) in US_STATES or value.lower() in COUNTRIES):
+    if c.type == "LOCATION" and (" ".join(value.lower().split()) in US_STATES or " ".join(value.lower().split()) in countries()):
         return False  # a state or a country: Safe Harbor keeps both
     if (followed_by_eponym_noun(text, c.end) or colour_of_fluid(text, c.start, c.end) or _state_in_address(text, c)
             or _eponym_pair(text, c.end)):
@@ -86,10 +87,31 @@ def keep_tagged(text: str, c: Candidate) -> bool:
     return True
 
 
+@lru_cache(maxsize=1)
+def countries() -> frozenset[str]:
+    """Lower-cased country names: ISO 3166-1 (the ``iso3166`` package; "Korea, Republic of" also as "korea") and the
+    engine's own short forms (``vocab.COUNTRIES``: "usa", "uk", "england")."""
+    import iso3166
+
+    out = set(COUNTRIES)
+    for c in iso3166.countries:
+        for name in (c.name, c.apolitical_name):
+            out.add(name.lower())
+            out.add(name.split(",")[0].split(" (")[0].lower())
+    return frozenset(out)
+
+
 def _glued(text: str, start: int, end: int) -> bool:
     """Digits glued by a hyphen to the word before them name a scale or code: "PHQ-9", "COVID-19" (not a date
     such as "LA-10/3")."""
     return start >= 2 and text[start - 1] == "-" and text[start - 2].isalpha() and text[start:end].isdigit()
+
+
+def _glued_scale(text: str, c: Candidate) -> bool:
+    """A span that opens with the digit glued to a scale name and goes on with its value: "PHQ-9 21" -> "9 21"."""
+    m = re.match(r"\d+[ \t]+", text[c.start:c.end])
+    return bool(m) and _glued(text, c.start, c.start + len(m.group().rstrip())) and _clinical_number(
+        text, c.start + m.end(), c.end)
 
 
 def _clinical_number(text: str, start: int, end: int) -> bool:
