@@ -83,6 +83,25 @@ def _package_dir(package: str) -> Path:
     return Path(list(spec.submodule_search_locations)[0])
 
 
+@functools.lru_cache(maxsize=1)
+def _census_first_names() -> frozenset[str]:
+    """The 1990 US Census male and female first-name lists (lower case)."""
+    d = _package_dir(NAMES_PACKAGE)
+    out: set[str] = set()
+    for fname in ("dist.male.first", "dist.female.first"):
+        path = d / fname
+        if not path.is_file():
+            raise DeidError(f"census name list '{fname}' is missing from package '{NAMES_PACKAGE}'; reinstall it")
+        with path.open(encoding="ascii", errors="ignore") as fh:
+            out.update(line.split()[0].lower() for line in fh if line.split())
+    return frozenset(out)
+
+
+def is_census_first_name(word: str) -> bool:
+    """In the 1990 US Census first-name lists, whatever its use as an English word ("Faith", "Will", "Bud")."""
+    return word.lower() in _census_first_names()
+
+
 def _census_names() -> dict[str, float]:
     """Census name -> population share (first names: share of the sex's list / 2; surnames: share)."""
     d = _package_dir(NAMES_PACKAGE)

@@ -10,9 +10,12 @@ household members; clinicians' names are removed by the same rule here). Name co
 * footers and sign-offs ("Printed ... by", "Electronically signed by", "Dictated by");
 * name fields ("Patient:", "Pt:", "Emergency contact:") and the "LAST, FIRST M" header form;
 * the word next to a NAME placeholder (a surname left after the first name was redacted);
-* rows of delimited tables (CSV, TSV, semicolon, pipe) pasted into a note.
+* rows of delimited tables (CSV, TSV, semicolon, pipe, space-aligned) pasted into a note (:mod:`.rows`).
 
-In those contexts initials ("J.R.", "RN KT") are names too. Capitalised out-of-vocabulary words found
+In those contexts initials ("J.R.", "RN KT", "kt/rn", "initials: a.g.") are names too, and so is a 1990 US
+Census first name that is also an English word ("Lives with Faith and Buck", "friend Will", "Wife: Honey")
+when written capitalised; after a lower-case kin noun inside a sentence any capitalised word is ("son Chip").
+Surname particles ("van der Berg, Anneke", "DE LA CRUZ , ROSARIO") belong to the surname. Capitalised out-of-vocabulary words found
 anywhere else are returned for review (not blocking): NER-style findings, not proof of a name.
 Input is folded text (:mod:`.normalize`) with placeholders masked (:mod:`.findings`).
 """
@@ -22,7 +25,8 @@ import re
 from dataclasses import dataclass
 
 from .findings import Placeholder
-from .lexicon import CLINICAL_SUPPLEMENT, in_vocabulary, is_census_name, is_clinical
+from .lexicon import CLINICAL_SUPPLEMENT, in_vocabulary, is_census_first_name, is_census_name, is_clinical, zipf
+from .rows import CLINICAL_LIST_LINE_RE, RELATION_CELLS, find_row_cells
 
 TOKEN_RE = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+|-[A-Za-z]+)*\.?")
 STOP = frozenset("""a an the and or but of in on at to for with by from as is was are were be been has had have he she
@@ -34,19 +38,23 @@ TITLES = (r"(?:Dr|DR|dr|Doctor|DOCTOR|doctor|Mr|MR|mr|Mrs|MRS|mrs|Ms|MS|Mx|MX|Mi
           r"Mister|Madam|Sra|Srta)")
 _CREDS_CI = (r"(?:rn|lpn|lvn|np|anp|fnp|agnp|acnp|cnp|aprn|cns|cnm|crna|cna|rrt|pharmd|rph|msw|lcsw|dnp|bsn|msn|pa-c|"
              r"ccds|rdcs|rcs|rvt|rcis|cct|ceps|ccrn|cpht)")
-_CREDS_CS = r"(?:MD|M\.D\.|DO|D\.O\.|PA|PhD|FACC|FACP|FAHA|MPH|OT|SLP|EMT|NRP|CCRN|RD)"
-# credentials that also precede a name ("PA Fenwick", "OT Lewis"); MD/DO/PhD follow it
-_CREDS_BEFORE_CS = r"(?:PA|PA-C|OT|SLP|EMT|NRP|RD)"
+_CREDS_CS = r"(?:MD|M\.D\.|DO|D\.O\.|PA|PhD|FACC|FACP|FAHA|MPH|OT|SLP|EMT|NRP|CCRN|RD|SW|RT|CNA)"
+# upper-case credentials and roles that also precede a name ("PA Fenwick", "OT Lewis", "MD Lindqvist", "SW Adebayo",
+# "MA JT": medical assistant, "RT Brannigan": respiratory therapist); DO/PhD only follow it
+_CREDS_BEFORE_CS = r"(?:PA|PA-C|OT|SLP|EMT|NRP|RD|MD|SW|MA|RT)"
 _ROLES = (r"(?:interpreter|translator|nurse|attending|resident|fellow|intern|surgeon|physician|provider|pcp|"
           r"cardiologist|hospitalist|intensivist|clinician|therapist|pharmacist|technician|tech|sonographer|scribe|"
           r"chaplain|caller|guardian|poa|proxy|witness|author|cosigner|co-signer|preceptor|student|coordinator|"
           r"case\s+manager|social\s+worker|dietitian|midwife|doula|paramedic|aide|attn|user|operator|officer|"
           r"trooper|deputy|detective|agent|referring|referred|reading|interpreting|sonographer)")
-_RELATIONS = (r"(?:son|daughter|wife|husband|spouse|partner|mother|mom|mum|father|dad|sister|brother|sibling|niece|"
-              r"nephew|aunt|uncle|cousin|grandson|granddaughter|grandchild|grandmother|grandfather|grandma|grandpa|"
-              r"friend|neighbou?r|caregiver|fianc[ée]e?|boyfriend|girlfriend|roommate|stepson|stepdaughter|"
-              r"stepmother|stepfather|[a-z]+-in-law|landlord|employer|boss|coworker|co-worker|pastor|"
-              r"lives\s+with|living\s+with|stays\s+with|accompanied\s+by|visited\s+by|brought\s+in\s+by|"
+# kin and household nouns, singular and plural ("son Chip", "Roommates: Sterling and Bud", "children, Hope and Grant")
+_KIN = (r"(?:sons?|daughters?|wife|wives|husbands?|spouses?|partners?|mothers?|mom|mum|fathers?|dad|sisters?|"
+        r"brothers?|siblings?|nieces?|nephews?|aunts?|uncles?|cousins?|grandsons?|granddaughters?|grandchild|"
+        r"grandchildren|grandmother|grandfather|grandma|grandpa|friends?|neighbou?rs?|caregivers?|fianc[ée]e?|"
+        r"boyfriend|girlfriend|roommates?|housemates?|stepsons?|stepdaughters?|stepmother|stepfather|"
+        r"[a-z]+-in-laws?|landlord|landlady|employer|boss|coworkers?|co-workers?|pastor|children|kids|parents|twins)")
+_RELATIONS = (rf"(?:{_KIN}|married\s+to|engaged\s+to|lives\s+(?:with|w/)|living\s+(?:with|w/)|stays\s+with|"
+              r"staying\s+with|resides\s+with|residing\s+with|accompanied\s+by|visited\s+by|brought\s+in\s+by|"
               r"d/w|discussed\s+with|spoke\s+(?:with|to)|called|named|goes\s+by|known\s+as|aka|a\.k\.a\.|"
               r"prefers\s+to\s+be\s+called|prefers|nickname|c/o|care\s+of)")
 _FOOTER = (r"(?:printed|signed|dictated|transcribed|entered|authored|authenticated|cosigned|co-signed|attested|"
@@ -54,18 +62,29 @@ _FOOTER = (r"(?:printed|signed|dictated|transcribed|entered|authored|authenticat
            r"approved|released|prepared|written|typed|scanned|faxed|sent)")
 _FIELDS = (r"(?:patient(?:\s+name)?|pt(?:\s+name)?|name|full\s+name|emergency\s+contact|contact|next\s+of\s+kin|nok|"
            r"insured|subscriber|guarantor|spouse|mother|father|pcp|attending|referring(?:\s+(?:md|provider))?|"
-           r"provider|author|signed|from|to|re|interpreter|caller|guardian|user|requested\s+by|printed\s+by)")
+           r"provider|author|signed|from|to|re|interpreter|caller|guardian|user|requested\s+by|printed\s+by|"
+           r"(?:patient\s+|pt\s+)?initials)")
 
 VALVE_GRADE_RE = re.compile(r"(?i:\b(?:mild|moderate|severe|trace|trivial|minimal|no|significant|functional|"
                             r"eccentric|central|residual|worsening|new|and|with|of)|\d\+?|[-+/])[ \t]*$")
 TITLE_RE = re.compile(rf"\b{TITLES}\b\.?[ \t]+")
-ROLE_RE = re.compile(rf"(?:\b{_CREDS_CI}\b|\b{_ROLES}\b)\.?[ \t]*:?[ \t]*", re.I)
-ROLE_CS_RE = re.compile(rf"(?<![\w./]){_CREDS_BEFORE_CS}(?![\w/])[ \t]*:?[ \t]*")
+# the cue, then a colon or a spaced dash ("RN - JC", "Charge RN — Siobhan"; not "RN-BC")
+_CUE_GAP = r"\.?(?:[ \t]*:|[ \t]+-(?=[ \t]))?[ \t]*"
+ROLE_RE = re.compile(rf"(?:\b{_CREDS_CI}\b|\b{_ROLES}\b){_CUE_GAP}", re.I)
+ROLE_CS_RE = re.compile(rf"(?<![\w./]){_CREDS_BEFORE_CS}(?![\w/]){_CUE_GAP}")
+# initials written before a slash and a credential: "kt/rn", "JB/LPN"
+SLASH_CRED_RE = re.compile(rf"(?<![\w/])([A-Za-z]{{2,3}})/(?i:{_CREDS_CI})(?![\w/])")
+PT_PAREN_RE = re.compile(r"\b(?:pt|patient)[ \t]*\([ \t]*", re.I)
 CRED_AFTER_RE = re.compile(rf",?[ \t]+(?:(?i:{_CREDS_CI})|{_CREDS_CS})(?![\w])")
 NOT_NAME_RE = re.compile(r"(?i:hospital|clinic|center|centre|medical|medicine|health|department|dept|unit|service|"
                          r"services|institute|associates|group|practice|university|college|county|city|school|"
                          r"home|house|office|ward|floor|team|lab|laboratory|pharmacy|program)$")
-RELATION_RE = re.compile(rf"\b{_RELATIONS}\b[ \t]*(?:[,(:][ \t]*|(?:is|was|named|called)[ \t]+)?", re.I)
+RELATION_RE = re.compile(rf"\b{_RELATIONS}(?![\w])[ \t]*(?:[,(:][ \t]*|(?:is|was|are|were|include|includes|named|called)"
+                         r"[ \t]+)?", re.I)
+KIN_RE = re.compile(rf"{_KIN}$")
+# words that say where or how a relative is, capitalised by habit after a kin noun: not names ("daughter Present")
+KIN_PREDICATES = frozenset("""present aware updated notified available involved agrees agreeable states reports
+reported visiting deceased alive living healthy unknown absent here there called came died passed lives""".split())
 FOOTER_RE = re.compile(rf"\b{_FOOTER}\b[^\n]{{0,60}}?\bby\b[ \t]*:?[ \t]*", re.I)
 FIELD_RE = re.compile(rf"(?:^|(?<=[\n|;]))[ \t]*{_FIELDS}[ \t]*[:=#][ \t]*|(?<=[ \t]{{2}}){_FIELDS}[ \t]*:[ \t]*",
                       re.I | re.M)
@@ -74,21 +93,14 @@ INTRO_RE = re.compile(r"(?:^|(?<=\n)|(?<=[.:;][ \t]))[ \t]*((?:[A-Z][A-Za-z'-]+|
                       r"[ \t]+(?i:is|was)[ \t]+(?i:an?)[ \t]+(?:\d{1,3}|[A-Za-z]+(?:-[A-Za-z]+)?)[ -]?"
                       r"(?i:y|yo|year|years|yr|month)", re.M)
 ALLCAPS_PAIR_RE = re.compile(r"(?<![\w])([A-Z]{2,}(?:-[A-Z]{2,})?),[ \t]*([A-Z]{2,}(?:-[A-Z]{2,})?)(?:[ \t]+[A-Z]\.?)?(?![\w])")
-LAST_FIRST_RE = re.compile(r"(?:^|(?<=[\n|;:]))[ \t]*([A-Z][A-Za-z'-]+|[A-Z]{2,}),[ \t]*([A-Z][A-Za-z'-]+|[A-Z]{2,})"
-                           r"(?:[ \t]+[A-Z]\.?)?(?![\w])", re.M)
-DELIMS = (",", ";", "\t", "|")
-_RELATION_CELLS = frozenset("""self spouse wife husband partner mother father son daughter brother sister friend
-neighbor neighbour grandson granddaughter grandmother grandfather aunt uncle niece nephew cousin guardian caregiver
-son-in-law daughter-in-law mother-in-law father-in-law sibling child parent other""".split())
+# surname particles ("van der Berg", "DE LA CRUZ", "di Stefano", "St. John")
+_PARTICLES = (r"(?i:van|von|der|den|de|del|della|dela|di|da|du|la|le|lo|st\.?|ste\.?|bin|ibn|al|el|ter|ten|dos|das|do|"
+              r"mac|mc|ni|nic|ui|ua|ap)")
+LAST_FIRST_RE = re.compile(rf"(?:^|(?<=[\n|;:]))[ \t]*((?:{_PARTICLES}[ \t]+){{0,2}}(?:[A-Z][A-Za-z'-]+|[A-Z]{{2,}}))"
+                           r"[ \t]*,[ \t]*([A-Z][A-Za-z'-]+|[A-Z]{2,})(?:[ \t]+[A-Z]\.?)?(?![\w])", re.M)
 _CREDENTIAL_WORDS = frozenset("""rph pharmd pharm md do rn np pa lpn lvn cna crna aprn dnp lcsw msw phd mbbs facc cnp
 rrt slp ot pt rd ccrn fnp anp acnp agacnp pa-c dpt otr licsw""".split())
-_SKIPPED_FIRST = _CREDENTIAL_WORDS | (_RELATION_CELLS - {"self", "other"})
-HEADER_WORDS = re.compile(r"^(?:first|last|given|family|sur|middle|full|patient|pt|member|subscriber|contact|nok|"
-                          r"guardian|spouse|provider|clinician|physician|doctor|staff|user|author)?[ _]?"
-                          r"(?:name|names|first|last|surname|initials|city|town|county|address|street|addr|"
-                          r"residence|employer|school|birthplace|place)$", re.I)
-
-
+_SKIPPED_FIRST = _CREDENTIAL_WORDS | (RELATION_CELLS - {"self", "other"})
 @dataclass(frozen=True)
 class Token:
     start: int
@@ -158,8 +170,12 @@ class _Scan:
 
     def run(self, i: int | None, detector: str, *, first_lower: bool = False, initials_lower: bool = False,
             max_tokens: int = 4, require_first: bool = True, all_caps_names: bool = True,
-            any_titlecase: bool = False) -> None:
-        """Walk a name run from token ``i``; add the name words and initials found in it."""
+            any_titlecase: bool = False, everyday: bool = False, rare_lower: bool = False) -> None:
+        """Walk a name run from token ``i``; add the name words and initials found in it.
+
+        ``everyday``: a census first name that is also an English word ("Faith", "Will", "Bud") is a name here
+        when written capitalised (or in an all-caps line); ``rare_lower``: a lower-case first word is a name
+        only when it is rare in English (Zipf < 2: "kowalczyk", not "swab")."""
         if i is None:
             return
         while self.toks[i].word.lower() in _SKIPPED_FIRST:
@@ -178,15 +194,19 @@ class _Scan:
             if not any_titlecase and t.text.lower().endswith("'s") and k + 1 < len(self.toks) \
                     and self.toks[k + 1].text[:1].islower():
                 break  # "living with Parkinson's disease": a possessive eponym, not a name
-            name = is_name_word(w) and (_is_cap(w) or (k == i and first_lower) or w.isupper())
+            name = is_name_word(w) and (_is_cap(w) or (k == i and first_lower) or w.isupper() or (
+                k == i and rare_lower and len(w) >= 4 and zipf(w) < 2.0))
             ini = is_initials(w, lower_ok=initials_lower and k == i) or (
-                len(w) == 1 and w.isupper() and t.text.endswith("."))
+                len(w) == 1 and t.text.endswith(".") and (w.isupper() or initials_lower))
+            if not (name or ini) and everyday and self.everyday_first_name(t):
+                name = True
+            if any_titlecase and k == i and w.lower() in KIN_PREDICATES:
+                return
+            if not (name or ini) and any_titlecase and k == i and _is_titlecase(w) and is_census_first_name(w):
+                name = True  # "friend Will", "Mr. May": a first name that is also a function word
             if not (name or ini) and k == i and (_is_titlecase(w) or (any_titlecase and w.isupper() and len(w) >= 2)) \
                     and w.lower() not in STOP and not is_clinical(w) and not NOT_NAME_RE.match(w):
-                nxt = self.toks[k + 1] if k + 1 < len(self.toks) else None
-                joined = nxt is not None and self.text[t.end:nxt.start] == " " and _is_titlecase(nxt.word) \
-                    and is_name_word(nxt.word)
-                name = any_titlecase or joined  # "Mr. Long", "Bill Alvarez"
+                name = any_titlecase or self.joined_to_name(k)  # "Mr. Long", "Bill Alvarez", "Le Thi Mai"
             if not (name or ini):
                 if k == i and require_first:
                     return
@@ -203,52 +223,26 @@ class _Scan:
             self.out.append(NameSpan(t.start, end, detector))
 
 
-def _delimited_rows(scan: _Scan) -> None:
-    """Name cells of delimited rows pasted into a note. A header row names the PHI columns of the rows below it
-    until a blank line or another header row (a lab table after a contact list: "test;value;unit;flag" has no
-    PHI column); rows with a measurement and a unit are lab rows."""
-    lines = scan.text.split("\n")
-    pos = 0
-    header_cols: dict[str, set[int]] = {}
-    for line in lines:
-        if not line.strip(" \t|"):
-            header_cols.clear()  # a blank line ends a table
-        if CLINICAL_LIST_LINE_RE.match(line):
-            pos += len(line) + 1
-            continue  # "PMH: DEPRESSION, PAROXYSMAL AF, TIA": a list of conditions, not a pasted row
-        for delim in DELIMS:
-            cells = line.split(delim)
-            if len(cells) < 2 or (len(cells) < 3 and delim not in header_cols):
-                if len(cells) == 2 and HEADER_WORDS.match(cells[0].strip()) and HEADER_WORDS.match(cells[1].strip()):
-                    header_cols[delim] = {0, 1}
-                continue
-            stripped = [c.strip() for c in cells]
-            heads = {j for j, c in enumerate(stripped) if HEADER_WORDS.match(c)}
-            lettered = sum(bool(re.fullmatch(r"[A-Za-z _]+", c)) for c in stripped) == len(stripped)
-            if lettered and (len(heads) >= 1 or all(c.islower() or all(in_vocabulary(w) for w in c.split())
-                                                    for c in stripped if c)):
-                header_cols[delim] = heads  # a header row: its PHI columns (none for "test;value;unit;flag")
-                break
-            off = pos
-            name_cells = []
-            for j, c in enumerate(cells):
-                s = c.strip()
-                cstart = off + (len(c) - len(c.lstrip()))
-                words = s.split()
-                if words and all(w.lower() in _RELATION_CELLS for w in words):
-                    off += len(c) + len(delim)
-                    continue  # "self", "mother", "son-in-law": the relation column, not a name
-                if s and 1 <= len(words) <= 3 and all(re.fullmatch(r"[A-Za-z][A-Za-z'.-]*", w) for w in words):
-                    col_is_phi = j in header_cols.get(delim, set())
-                    if col_is_phi or all(_is_cap(w) for w in words) and any(is_name_word(w.rstrip(".")) for w in words):
-                        name_cells.append((cstart, cstart + len(s), col_is_phi))
-                off += len(c) + len(delim)
-            measured = re.search(r"\d[\s;,|]*(?:mg|mcg|ml|g/dl|mmol|meq|%|units?|mmhg|bpm|k/ul|iu|u/l|ng|pg)\b",
-                                 line, re.I)
-            if name_cells and (len(name_cells) >= 2 or any(p for *_, p in name_cells)) and not measured:
-                scan.out.extend(NameSpan(a, b, "delimited_row") for a, b, _ in name_cells)
-                break
-        pos += len(line) + 1
+    def joined_to_name(self, k: int) -> bool:
+        """Token ``k`` opens a run of up to four capitalised words, single-spaced, one of them a name."""
+        for j in range(k + 1, min(k + 4, len(self.toks))):
+            nxt = self.toks[j]
+            if self.text[self.toks[j - 1].end:nxt.start] != " " or not _is_titlecase(nxt.word):
+                return False
+            if is_name_word(nxt.word):
+                return True
+        return False
+
+    def everyday_first_name(self, t: Token) -> bool:
+        w = t.word
+        low = w.lower()
+        shaped = _is_titlecase(w) or (w.isupper() and len(w) >= 3 and not _mixed_case_line(self.text, t.start))
+        # a function word that is also a first name ("Brother Will", "married to May") only inside a sentence
+        before = self.text[:t.start].rstrip(" \t")
+        stop_ok = _is_titlecase(w) and before[-1:].isalpha()
+        return shaped and is_census_first_name(low) and (low not in STOP or stop_ok) and low not in RELATION_CELLS \
+            and low not in _CREDENTIAL_WORDS and not is_clinical(w) and not NOT_NAME_RE.match(w) \
+            and not re.fullmatch(_ROLES, low)
 
 
 def _mixed_case_line(text: str, pos: int) -> bool:
@@ -256,15 +250,6 @@ def _mixed_case_line(text: str, pos: int) -> bool:
     end = text.find("\n", pos)
     letters = [c for c in text[start:end if end >= 0 else len(text)] if c.isalpha()]
     return bool(letters) and sum(c.islower() for c in letters) / len(letters) > 0.3
-
-
-# Lines that are a clinical list by their label (problem lists, medications, allergies, review of systems): their
-# comma- or semicolon-separated items are conditions and drugs ("PMH: DEPRESSION, PAROXYSMAL AF, TIA"), never
-# "LAST, FIRST" names or rows of a pasted contact table. Social and family history and plans are not in the list:
-# they may name people.
-CLINICAL_LIST_LINE_RE = re.compile(
-    r"(?im)^[ \t]*(?:PMH|PSH|PMHx|PSHx|Hx|Meds|Medications|Home[ \t]+meds|Current[ \t]+medications|Allergies"
-    r"|Dx|Diagnos[ie]s|Problems?|Problem[ \t]+list|ROS|Past[ \t]+(?:medical|surgical)[ \t]+history)[ \t]*[:-]")
 
 
 def _clinical_list_line(text: str, pos: int) -> bool:
@@ -313,30 +298,47 @@ def find_names(text: str, placeholders: list[Placeholder] | None = None) -> list
     for m in ROLE_RE.finditer(text):
         cue = m.group().strip(" \t:.").lower()
         role_word = re.fullmatch(_ROLES, cue, re.I) is not None
-        scan.run(scan.token_at(m.end()), "role", first_lower=not role_word, initials_lower=not role_word)
+        lower_cue = m.group()[:1].islower()  # "rn gwen aware"; after "NP" a lower-case word is a rare one only
+        scan.run(scan.token_at(m.end()), "role", first_lower=not role_word and lower_cue, initials_lower=not role_word,
+                 rare_lower=not role_word, everyday=True)
     for m in ROLE_CS_RE.finditer(text):
-        scan.run(scan.token_at(m.end()), "role")
+        scan.run(scan.token_at(m.end()), "role", everyday=True)
+    for m in SLASH_CRED_RE.finditer(text):
+        w = m.group(1)
+        if (w.islower() or w.isupper()) and is_initials(w, lower_ok=True):
+            scan.out.append(NameSpan(m.start(1), m.end(1), "initials_slash_credential"))
+    for m in PT_PAREN_RE.finditer(text):
+        scan.run(scan.token_at(m.end()), "field", max_tokens=3)
     ends = {t.end: i for i, t in enumerate(scan.toks)}
     for m in CRED_AFTER_RE.finditer(text):
         k = ends.get(m.start())
         if k is None:
             continue
         j = k + 1
-        while j > 0 and k - j < 2 and (j == k + 1 or re.fullmatch(r"[ \t]?", scan.gap(j))):
+        while j > 0 and k - j < 3 and (j == k + 1 or re.fullmatch(r"[ \t]?", scan.gap(j))):
             w = scan.toks[j - 1].word
-            if not (_is_cap(w) and (is_name_word(w) or is_initials(w))):
+            if not (_is_cap(w) and (is_name_word(w) or is_initials(w) or re.fullmatch(_PARTICLES, w))):
                 break
             j -= 1
+        if j <= k and not any(is_name_word(scan.toks[x].word) for x in range(j, k + 1)) and \
+                not re.match(r"[ \t]*(?:$|[\n;.,)|])", text[m.end():]):
+            continue  # initials alone before a credential that starts a clause: "IV NS, RN aware"
         if j <= k:
             scan.run(j, "credential_after", max_tokens=k - j + 1)
     for m in RELATION_RE.finditer(text):
-        scan.run(scan.token_at(m.end()), "relation", first_lower=True, initials_lower=False)
+        cue = m.group().strip(" \t:,(").split()
+        # "son Chip", "daughter Summer": after a lower-case kin noun inside a sentence any capitalised word is a name
+        kin = bool(cue) and cue[-1][:1].islower() and KIN_RE.match(cue[-1]) is not None \
+            and _mixed_case_line(text, m.start())
+        scan.run(scan.token_at(m.end()), "relation", first_lower=True, initials_lower=False, everyday=True,
+                 any_titlecase=kin)
     for m in FOOTER_RE.finditer(text):
-        scan.run(scan.token_at(m.end()), "footer", first_lower=True, initials_lower=True)
+        scan.run(scan.token_at(m.end()), "footer", first_lower=True, initials_lower=True, everyday=True)
     for m in FIELD_RE.finditer(text):
-        scan.run(scan.token_at(m.end()), "field", first_lower=False)
+        initials = m.group().strip(" \t:=#").lower().endswith("initials")
+        scan.run(scan.token_at(m.end()), "field", first_lower=False, initials_lower=initials, everyday=True)
     for m in LAST_FIRST_RE.finditer(text):
-        a, b = m.group(1), m.group(2)
+        a, b = m.group(1).split()[-1], m.group(2)
         if _last_first_ok(a, b) and not _clinical_list_line(text, m.start()):
             for g in (1, 2):
                 scan.out.append(NameSpan(m.start(g), m.end(g), "last_first"))
@@ -351,7 +353,7 @@ def find_names(text: str, placeholders: list[Placeholder] | None = None) -> list
         if prev and _beside_placeholder_ok(prev[0].word) and is_name_word(prev[0].word) \
                 and not prev[0].word.lower().endswith("'s"):  # "Parkinson's [NAME]": an eponym, not a name
             scan.out.append(NameSpan(prev[0].start, prev[0].start + len(prev[0].word), "next_to_placeholder"))
-    _delimited_rows(scan)
+    scan.out.extend(NameSpan(a, b, "delimited_row") for a, b in find_row_cells(text))
     blocked = {pos for s in scan.out for pos in range(s.start, s.end)}
     for i, t in enumerate(scan.toks):
         w = t.word
