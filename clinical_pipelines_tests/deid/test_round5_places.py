@@ -32,6 +32,8 @@ from ._finder_helpers import covered, touched
     ("Essex County 01970 resident", "Essex County", "01970"),
     ("Durham, North Carolina 27701", "Durham", "27701"),
     ("from Portland, me 04101 by car", "Portland", "04101"),
+    ("Dorchester,MA,02124", "Dorchester", "02124"),
+    ("QUINCY,02169", "QUINCY", "02169"),
 ])
 def test_zip_after_town(text, town, zip_code):
     assert covered(find_town_zips, text, town) and covered(find_town_zips, text, zip_code)
@@ -148,6 +150,9 @@ def test_town_after_transfer_cue(text, town):
     ("Transferred from Pedi ED. Transferred to Peds.", "Pedi"),
     ("Transferred to Urogyn service today", "Urogyn"),
     ("brought in from home by ems", "home"),
+    ("PT WENT INTO SHOCK", "SHOCK"),
+    ("pulse ox moved from finger to ear", "finger"),
+    ("went to temple for services", "temple"),
     ("brought in by EMS from the field", "field"),
     ("transferred from the ICU", "ICU"),
     ("came in from the ED", "ED"),

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from ..vocab import STATE_ABBR, US_STATES
+from ..vocab import APPLICATION_SITES, BODY_SITES, STATE_ABBR, US_STATES
 from .places import STATE_CODES, _unlisted_place, is_place, place_index, zip_index
 from .safelist import is_safe_word, load_vocabulary, word_zipf
 from .spans import Candidate
@@ -27,7 +27,7 @@ from .spans import Candidate
 _WORD = r"[A-Za-z][A-Za-z'.-]*"
 # up to three words, a comma or spaces, a ZIP or ZIP+4 that no digit, unit or decimal continues
 TOWN_ZIP_RE = re.compile(
-    rf"(?<![\w'.-])((?:{_WORD},?[ \t]+){{0,3}}{_WORD})(,?[ \t]+|,)(\d{{5}})(-\d{{4}})?"
+    rf"(?<![\w'.-])((?:{_WORD}(?:,[ \t]*|[ \t]+)){{0,3}}{_WORD})(,?[ \t]+|,)(\d{{5}})(-\d{{4}})?"
     r"(?![\w-]|[.,/:]\d|[ \t]*(?i:units?|u\b|mg|mcg|ml|cc|cells|copies|iu|/|%|x\b|times))")
 _STATE_LOWER = {s.lower(): s for s in STATE_ABBR + ["VI"]}
 _COUNTY_WORDS = frozenset("county parish borough co co.".split())
@@ -125,7 +125,7 @@ _FILLER = (r"(?:here|back|over|directly|initially|originally|today|yesterday|ton
            r"patient|in|up|down|emergently|urgently|electively|straight|this[ \t]+(?:am|pm|morning|evening|afternoon)"
            r"|via[ \t]+\w+|by[ \t]+\w+)")
 TRANSFER_CUE_RE = re.compile(
-    rf"(?i:\b(?:{_MOVE})(?:[ \t]+{_FILLER}){{0,3}}[ \t]+(?:from|to|into|in)"
+    rf"(?i:\b(?:{_MOVE})(?:[ \t]+{_FILLER}){{0,3}}[ \t]+(?:from|to|in)"
     r"|\b(?:origin|destination|hometown|home[ \t]+town)[ \t]*:"
     r"|\b(?:man|woman|male|female|gentleman|gent|lady|boy|girl|yo[ \t]?[mf]|y/o[ \t]?[mf]|resident|native)"
     r"[ \t]+(?:from|of)"
@@ -139,7 +139,8 @@ er snf ltac ltach osh hospice clinic office work school church jail prison shelt
 dialysis cath lab radiology surgery medicine tele telemetry step stepdown west east north south center community
 normal mobile hope energy commerce industry liberty union friendship reading bath city town state country
 university echo monitor remote node lead rule may camp park beach lake garden pool gym store market mall
-bank court bay tower wing gurney chapel nursery foster street van house friend""".split())
+bank court bay tower wing gurney chapel nursery foster street van house friend shock temple organ cord stem drain
+oral sample load extension flat index loop core gate transfer""".split()) | BODY_SITES | APPLICATION_SITES
 _SCORE_AFTER_RE = re.compile(r"[ \t]+(?i:criteria|score|scale|coma|risk|classification|class|grade|protocol)\b")
 
 
