@@ -72,6 +72,25 @@ BEFORE_NUMBER_RES = [
     re.compile(r"(?<![A-Za-z])(?i:alive|died|passed(?:[ \t]+away)?|deceased|living|death|expired)[ \t]+(?i:at|aged?)"
                r"[ \t]+(?i:age[ \t]+)?\Z"),                               # died at 97
 ]
+# speech-like: a person and a verb of being ("(shes 95)", "she's 95", "mom is 93", "he was actually 90 on 3/14",
+# "who is now 101"), with hedges between; not a reading ("pt is 94 on 2L", "she was 92% on RA": see below)
+_PERSON_SUBJECT = (r"(?i:s?he|they|who|pt|patient|mom|mother|mum|dad|father|grand(?:ma|mother|pa|father)|husband"
+                   r"|wife|spouse|aunt|uncle|sister|brother|she|he)")
+COPULA_BEFORE_RE = re.compile(
+    rf"(?<![A-Za-z])(?:{_PERSON_SUBJECT}(?:'s|'re|[ \t]+(?:is|was|are|were|will[ \t]+be|turns|turned|turning))"
+    r"|(?i:shes|hes))[ \t]+(?:(?i:actually|now|only|just|almost|nearly|about|over|already|still|really|finally"
+    r"|at[ \t]+least|going[ \t]+on|all[ \t]+of)[ \t]+)*\Z")
+_COPULA_WORDS = (" is ", " was ", "'s ", " are ", " were ", " be ", "shes ", "hes ", " turn", "'re ")
+# ... not a saturation or a reading on a device ("on 2L", "on RA", "on the vent")
+_READING_AFTER_RE = re.compile(r"[ \t]*(?i:on|at|with|via)[ \t]+(?:\d+(?:\.\d+)?[ \t]*(?:l\b|lpm|liters?|%)|ra\b|room"
+                               r"|nc\b|nrb|bipap|cpap|hfnc|vent|o2|oxygen|high|face|the[ \t]+vent|fio2|nasal|mask|bp)", re.I)
+# a number 90-125 with when it was reached ("(100 yesterday!)", "(actually 90 on 3/14)", "92 last week"), after an
+# opening bracket or a hedge, or with a birthday or age word earlier in the clause
+_WHEN_AFTER_RE = re.compile(r"[ \t]+(?i:yesterday|today|tomorrow|tmrw|(?:last|this|next)[ \t]+(?:week|month|year"
+                            r"|spring|summer|fall|autumn|winter)|on[ \t]+(?:\d{1,2}/\d{1,2}|(?:her|his|their)[ \t]+birthday"
+                            r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?[ \t]+\d))(?![A-Za-z])")
+_WHEN_BEFORE_RE = re.compile(r"(?:\([ \t]*|(?<![A-Za-z])(?i:actually|just|only|now|finally)[ \t]+)\Z")
+_AGE_WORD_RE = re.compile(r"(?<![A-Za-z])(?i:birthdays?|bday|b-day|turn\w*|age|aged|old|celebrat\w*)(?![A-Za-z])")
 _AFTER_CUED_NUMBER_RE = re.compile(_NOT_MEASURE)
 # in her mid-90s, in his 90s, in their early 100s (the number is 90 or 100, "s" follows)
 DECADE_BEFORE_RE = re.compile(r"(?<![A-Za-z])(?i:in[ \t]+(?:his|her|their|the[ \t]+patient'?s|pt'?s)[ \t]+)"
@@ -185,10 +204,28 @@ def _ages_at_number(text: str, run: re.Match) -> list[Candidate]:
     window = max(0, s - 48)
     if _AFTER_CUED_NUMBER_RE.match(text, e) is not None and any(rx.search(text, window, s) for rx in BEFORE_NUMBER_RES):
         out.append(Candidate(s, e, "AGE", 0.85))
+    if (_AFTER_CUED_NUMBER_RE.match(text, e) is not None and not _READING_AFTER_RE.match(text, e)
+            and not _QUANTITY_AFTER_RE.match(text, e) and
+            _spoken_age(text, s, e, window)):
+        out.append(Candidate(s, e, "AGE", 0.8))
     if run.group() in ("90", "100") and (d := DECADE_AFTER_RE.match(text, e)) and (
             m := DECADE_BEFORE_RE.search(text, window, s)):
         out.append(Candidate(m.start("a"), d.end(), "AGE", 0.85))
     return out
+
+
+def _spoken_age(text: str, s: int, e: int, window: int) -> bool:
+    """A number 90-125 at ``s``..``e`` said of a person: after a subject and a verb of being ("(shes 95)", "mom is
+    93", "he was actually 90 on 3/14"), or with when it was reached ("(100 yesterday!)", "actually 90 on 3/14") after
+    a bracket, a hedge or a birthday word; never after a measurement name in the same clause ("HR is 95")."""
+    near = text[max(0, s - 40):s].lower()
+    copula = any(w in near for w in _COPULA_WORDS) and COPULA_BEFORE_RE.search(text, window, s) is not None
+    if not copula and not _WHEN_AFTER_RE.match(text, e):
+        return False
+    clause = _CLAUSE_TAIL_RE.search(text, window, s).group()
+    if _MEASURE_CUE_RE.search(clause):
+        return False
+    return copula or bool(_WHEN_BEFORE_RE.search(text, window, s) or _AGE_WORD_RE.search(clause))
 
 
 def _spelled_age_by_context(text: str, m: re.Match) -> Candidate | None:

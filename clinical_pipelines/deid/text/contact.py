@@ -30,6 +30,11 @@ PHONE_RE = re.compile(
 INTL_PHONE_RE = re.compile(
     r"(?<![\w+])(?:\+|\b00)[1-9]\d{0,2}(?:[ \t.-]*\(0\))?(?:[ \t.-]*\(\d{1,5}\)|[ \t.-]+\d{1,5}|(?<=\))\d{1,5}){1,6}"
     r"(?!\w|[-.]\d)|(?<![\w+])\+[1-9]\d{7,14}(?!\d)")
+# national numbers with a trunk prefix "0" (ITU-T E.123 national notation: Australia "(02) 9977 5544", "0412 345 678",
+# United Kingdom "020 7946 0958", "(01632) 960123", "07700 900123", Ireland, New Zealand ...): a "0" and an area code
+# of 1-4 digits, optionally bracketed, then two groups; 9-11 digits in all, not a list of 24-hour times
+NATIONAL_PHONE_RE = re.compile(r"(?<![\w+/.-])(?:\(0\d{1,4}\)|0\d{1,4})(?:[ \t]*[.-][ \t]*|[ \t]?)(?:\d{3,4}"
+                               r"(?:[ \t]*[.-][ \t]*|[ \t])\d{3,4}|\d{5,6})(?![\w]|[ \t]?[-.]?\d|[.,]\d)")
 PHONE_NOSEP_RE = re.compile(r"(?<![\w.])(?:tel|phone|ph|cell|mobile|call|pager|fax|contact)\D{0,12}(\d{10})(?!\d)", re.I)
 # short internal numbers after a pager / extension cue ("pager 4-5678", "PG 23456", "beeper #41234", "x4567"); a
 # bare "x" only glued to the number ("X 2000" is a count or a multiplication)
@@ -102,6 +107,14 @@ def _international(number: str) -> bool:
     return 8 <= n <= 15
 
 
+def _national(number: str) -> bool:
+    """9-11 digits with a trunk "0", not all of its groups 24-hour times ("0800 1200 1600")."""
+    groups = re.findall(r"\d+", number)
+    n = sum(map(len, groups))
+    times = [len(g) == 4 and int(g[:2]) <= 23 and int(g[2:]) <= 59 for g in groups]
+    return 9 <= n <= 11 and not all(times) and not (len(groups) == 2 and times[0])  # not "0900 10000 units"
+
+
 def _ipv6(value: str) -> bool:
     """A valid IPv6 address (RFC 4291 text forms) with 3+ colons (not a clock time "12:30:45")."""
     if value.count(":") < 3:
@@ -127,6 +140,9 @@ def find_contacts(text: str) -> list[Candidate]:
                 if rx is INTL_PHONE_RE and not _international(m.group()):
                     continue
                 out.append(Candidate(m.start(), m.end(), _phone_kind(text, m.start(), m.start())))
+        for m in NATIONAL_PHONE_RE.finditer(text):
+            if _national(m.group()):
+                out.append(Candidate(m.start(), m.end(), _phone_kind(text, m.start(), m.start()), 0.8))
         for rx in (PHONE_NOSEP_RE, PHONE_SHORT_RE):
             for m in rx.finditer(text):
                 out.append(Candidate(m.start(1), m.end(1), _phone_kind(text, m.start(), m.end(1)), 0.8))

@@ -15,11 +15,13 @@ compact yyyymmdd / mmddyyyy (a random 8-digit number has that shape well under 1
 to redact anyway). A month name alone is a date element ("in March", "mid-April") when a temporal preposition or
 modifier is attached.
 
-Each date found is then extended by what belongs to it: a weekday before it ("Mon, 3/7/23"), a time of day written
-after it ("3/7/23 0915", "Feb 11, 2021 14:05", "08/19/2022 @ 2340", "4/2/21 11:02 AM", "2021-02-11T14:05:00Z"), and
-the other end of a range ("3/4-3/7/2021", "March 3-7, 2021", "3-7 March"). A time of day is no date element of its
-own: alone, or written before a date ("at 14:05 on 3/7", "at 2am 8/25"), it stays; a time stamp joined to its date
-by a comma is part of it ("11:40 PM, March 3, 2021").
+Each date found is then extended by what belongs to it: a weekday before it ("Mon, 3/7/23", "saturday the 7th",
+"Sat 7th"), a time of day written after it ("3/7/23 0915", "Feb 11, 2021 14:05", "08/19/2022 @ 2340", "4/2/21 11:02
+AM", "2021-02-11T14:05:00Z", "03/12/2026 11.20") or just before it ("at 0915 on 3/11", "at 14:05 on 3/7", "at 2am
+8/25", "11:40 PM, March 3, 2021"), and the other end of a range ("3/4-3/7/2021", "March 3-7, 2021", "3-7 March"). A
+time of day alone is no date element and stays, and so does a range of clock times before a date (a shift: "19:00-07:30
+3/24/20") and a bare four-digit number before one unless "at" / "@" or a line start makes it a time ("Heparin 5000 on
+3/11").
 
 Month/day without a year ("3/7") and month / two-digit year ("fx 3/96") collide with clinical fractions,
 scores and settings: they are judged in ``month_day``. The building blocks of the grammar (month and weekday
@@ -37,14 +39,22 @@ import re
 
 from .date_parts import (DAY, DAY2, HOLIDAY, MON, MON2, MONTH_ALONE, MONTH_ANY, MONTH_CAP, MONTH_CAP_NO_MAY,
                          MONTH_WITH_DAY, NUM_END, NUM_START, ORD, SEASON, SPELLED_DAY_CARD, SPELLED_DAY_ORD,
-                         TIME_AFTER_RE, TIME_AMPM, TIME_COLON, UNIT_AFTER, WEEKDAY, WEEKDAY_ABBRS, WEEKDAYS,
+                         TIME_AFTER_RE, TIME_AMPM, UNIT_AFTER, WEEKDAY, WEEKDAY_ABBRS, WEEKDAYS,
                          WRAP, YEAR, YEAR4, YEAR_APOS)
 from .month_day import month_dash_day_at, month_day_at, month_day_list_at, month_year_at
 from .spans import Candidate
 
-# a time stamp written just before its date with a comma ("11:40 PM, March 3, 2021"); "at 2am 8/25", "at 14:05 on
-# 3/7" keep their time (no date element)
-TIME_BEFORE_RE = re.compile(rf"(?<![\w:./-])(?P<t>{TIME_COLON}|{TIME_AMPM})[ \t]?,[ \t]?$")
+# a time of day written just before its date: with a comma ("11:40 PM, March 3, 2021"), "on" or a space ("at 14:05 on
+# 3/7", "at 2am 8/25"); a bare four-digit time only after "at" / "@" or at the start of a line ("at 0915 on 3/11",
+# "0915 3/11 pt seen"; not "Heparin 5000 on 3/11" nor "1000 3/11")
+_TIME_4_BEFORE = r"(?:[01]\d|2[0-3])[0-5]\d(?:[ \t]*(?:h|hrs?)(?![A-Za-z]))?"
+# (not the end of a range of clock times: "NURSING SHIFT NOTE 19:00-07:30  3/24/20" is a shift, not a time stamp)
+_TIME_COLON_BEFORE = r"(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?:[ \t]*(?:[AaPp]\.?[ \t]?[Mm]\.?|[AaPp])(?![A-Za-z]))?"
+TIME_BEFORE_RE = re.compile(rf"(?:(?<![\w:./-])(?P<t>{_TIME_COLON_BEFORE}|{TIME_AMPM})"
+                            rf"|(?:(?<![A-Za-z])(?i:at|@)[ \t]*|^|(?<=\n))(?P<t4>{_TIME_4_BEFORE}))"
+                            r"(?:[ \t]?,[ \t]?|[ \t]+(?i:on)[ \t]+|[ \t])$")
+# a time with a dot after a full date ("03/12/2026 11.20"; not a dose "12.50 mg")
+TIME_DOT_AFTER_RE = re.compile(rf"[ \t]+(?:(?i:at|@)[ \t]*)?(?P<t>(?:[01]?\d|2[0-3])\.[0-5]\d)(?![\d.]|,\d){UNIT_AFTER}")
 WEEKDAY_BEFORE_RE = re.compile(rf"(?<![A-Za-z]){WEEKDAY}[ \t]*,?[ \t]*(?:the[ \t]+)?$")
 WEEKDAY_AFTER_RE = re.compile(rf"[ \t]*\({WEEKDAY}\)")
 
@@ -114,6 +124,10 @@ _ORD_DAY = (
     r"|case|layer|wave|component|beat|run|stick|specimen|culture|draw|tier|rank|ward|room|bed|grader|liter|litre"
     r"|bolus|pill|tab|capsule|course|trial|opinion|unit|shift|party|call|choice|grade|gen))")
 THE_DAY_RE = re.compile(r"(?<=\b(?i:the)\s)" + _ORD_DAY)
+# ... or after a weekday in any case, with or without "the" ("saturday the 7th", "Sat 7th", "on Friday, the 13th")
+ORD_DAY_RE = re.compile(_ORD_DAY)
+WEEKDAY_ORD_BEFORE_RE = re.compile(r"(?<![A-Za-z])(?i:(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tues?|wed"
+                                   r"|thu(?:rs?)?|fri|sat|sun)\.?,?[ \t]+(?:(?i:the)[ \t]+)?\Z")
 # ... after a temporal preposition, a visit or planning word or a verb ("on the 21st", "admitted the 3rd", "Next
 # appointment on the 12th", "GI clinic the 8th", "(the 6th)"; not "with the 1st. The 2nd fell out")
 THE_DAY_CUE_RE = re.compile(r"(?:(?<![A-Za-z])(?i:on|by|since|until|till|before|after|from|through|thru|of"
@@ -233,9 +247,12 @@ def _extend(text: str, start: int, end: int, kind: str) -> list[tuple[int, int]]
             out.append((m.start("t"), m.end("t")))
         else:
             end = m.end()
+    elif kind in ("num", "mdy") and (m := TIME_DOT_AFTER_RE.match(text, end)):
+        out.append((m.start("t"), m.end("t")))
     out.append((start, end))
-    if window[-1:] in (",", " ") and (m := TIME_BEFORE_RE.search(window)):
-        out.append((off + m.start("t"), off + m.end("t")))
+    if window[-1:] in (",", " ", "\t") and (m := TIME_BEFORE_RE.search(text, off, start)):
+        g = "t" if m.group("t") else "t4"
+        out.append((m.start(g), m.end(g)))
     return out
 
 
@@ -302,6 +319,9 @@ def find_dates(text: str) -> list[Candidate]:
                 add(c.start, c.end, "", c.score)
         elif nxt in _ORD_START and nxt and (m := THE_DAY_RE.match(text, s)) and _the_day_cued(text, s, m.end()):
             add(m.start(), m.end(), "", 0.8)
+        elif nxt in _ORD_START and nxt and (w := WEEKDAY_ORD_BEFORE_RE.search(text, max(0, s - 16), s)) and (
+                m := ORD_DAY_RE.match(text, s)):
+            add(w.start(), m.end(), "", 0.8)
         if e - s in (8, 12, 14) and (m := COMPACT_RE.match(text, s)):
             add(m.start(), m.end(), "", 0.85 if DATE_CUE_RE.search(text, max(0, s - 30), s) else 0.7)
     if "'" in text:

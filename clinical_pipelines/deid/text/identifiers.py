@@ -37,7 +37,10 @@ ID_CONTEXT_RE = re.compile(
     r"|(?P<VEHICLE>plate|vehicle|\bvin\b|\bcar\b|truck|\btag\b|motorcycle)"
     r"|(?P<DEVICE>serial|\bs/?n\b|device|\budi\b|implant|pacemaker|defibrillator|\bicd\b|\bpump\b|\blot\b|model\s*(?:no|#)|\bcrt-?d\b|\bgenerator|\blead\b)"
     r"|(?P<IDX>accession|\bacc\b|specimen|sample|\border\s*(?:#|no\b|number|id\b)|\bcase\b|requisition|encounter|visit|\bcsn\b|badge|employee"
-    r"|staff\s*(?:id|no|#)|\bref\b|reference|\bhosp\s*#|unit\s*no|confirmation|claim|ticket|tracking|voucher)"
+    r"|staff\s*(?:id|no|#)|\bref\b|reference|\bhosp\s*#|unit\s*no|confirmation|claim|ticket|tracking|voucher"
+    # ambulance run reports, police / safety incidents, dispatch events and calls
+    r"|\brun\s*(?:#|no\b|number)|\bincident\b|\bevent\s*(?:#|no\b|number)|\b(?:pcr|epcr|cad)\s*#"
+    r"|\bcall\s*(?:#|no\b|number)|\breport\s*(?:#|no\b|number))"
     r"|(?P<ID>\bid\b|\bno\b|number|\bnum\b|#)"
     r")",
     re.I)
@@ -101,15 +104,95 @@ def ids_after_names(text: str, spans: list[Span]) -> list[Span]:
     return out
 
 
+# the last four digits of an SSN said or checked ("last 4 confirmed 1120", "SSN ending 4821", "last four of social:
+# 0424", "SS# ends in 7731"): an SSN or "last 4" cue, filler words, then four digits that are no quantity
+SSN_LAST4_RE = re.compile(
+    r"(?i:(?<![A-Za-z])(?:ssn|social(?:[ \t]+security)?(?:[ \t]+(?:number|no\.?|#))?|ss[ \t]*#|last[ \t]+(?:4|four)"
+    r"(?:[ \t]+digits)?)(?:[ \t:#=,()-]*(?:ending|ends|end|last[ \t]+(?:4|four)|digits|of|the|ssn|ss|social|security"
+    r"|confirmed|verified|provided|given|checked|matches|matched|match|is|are|was|were|in|with|on[ \t]+file|xxx-xx|"
+    r"\*{3}-\*{2})(?![A-Za-z]))*[ \t:#=,()-]*)(\d{4})(?![\d/-]|[.,]\d|[ \t]*(?i:mg|ml|cc|kcal|cal|units?|mcg|g\b|kg|%))")
+_SSN_LAST4_HINT = ("ssn", "social", "ss#", "ss #", "last 4", "last four")
+
+
 def find_ssn_and_vin(text: str) -> list[Candidate]:
     """Social Security numbers in the SSA's AAA-GG-SSSS form with any separator (never 000/666/9xx areas, 00 groups,
     0000 serials), the last four digits of a masked SSN ("xxx-xx-4320"), 17-character vehicle identification
     numbers (ISO 3779, no I/O/Q) and licence plates after their cue."""
     out = [Candidate(m.start(), m.end(), "SSN", 0.85 if m.group(1) == "-" else 0.6) for m in SSN_RE.finditer(text)]
     out += [Candidate(m.start(1), m.end(1), "SSN", 0.85) for m in MASKED_SSN_RE.finditer(text)]
+    low = text.lower()
+    if any(h in low for h in _SSN_LAST4_HINT):
+        out += [Candidate(m.start(1), m.end(1), "SSN", 0.8) for m in SSN_LAST4_RE.finditer(text)]
     out += [Candidate(m.start(), m.end(), "VEHICLE", 0.8) for m in VIN_RE.finditer(text)]
     out += [Candidate(m.start(1), m.end(1), "VEHICLE", 0.8) for m in PLATE_RE.finditer(text)]
     return out
+
+
+# ---------------------------------------------------------------- numbers read out as words
+# A dictated or transcribed number: 7+ digits spoken one by one ("five five five, two one two, three four five six",
+# "four four seven two nine one eight", "double five ..."): a phone number, record number or other identifier
+# (the shortest identifier written digit by digit is a 7-digit local phone number). Not a count ("one two three
+# four five six seven") nor a digit-span test ("digits forward: ...").
+_DIGIT_WORDS = {"zero": 0, "oh": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                "eight": 8, "nine": 9, "niner": 9}
+_DW = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|niner)"
+_DTOK = rf"(?:(?:double|triple)[ \t]+)?{_DW}"
+SPELLED_DIGITS_RE = re.compile(rf"(?i:(?<![A-Za-z-])(?!oh\b){_DTOK}(?:(?:[ \t]*[,;.-][ \t]*|[ \t]+|[ \t]*\n[ \t]*)"
+                               rf"{_DTOK}){{4,}})(?![A-Za-z])")
+_SPELLED_HINT_RE = re.compile(r"(?=[otfsenzOTFSENZ])(?<![A-Za-z])(?i:one|two|three|four|five|six|seven|eight|nine"
+                              r"|zero)[ \t,.;-]+(?i:double|triple|one|two|three|four|five|six|seven|eight|nine|niner"
+                              r"|zero|oh)(?![A-Za-z])")
+_DIGIT_SPAN_RE = re.compile(r"(?i:digit[ \t-]*span|digits?[ \t]+(?:forward|backward|reverse)|serial|count(?:s|ed|ing)?"
+                            r"|recit\w*|repeat\w*|spell\w*)[^\n]{0,30}\Z")
+_SPOKEN_PHONE_CUE_RE = re.compile(r"(?i:phone|tel\b|cell|mobile|landline|call|callback|call[ \t]+back|reach|text"
+                                  r"|number[ \t]+is|contact|pager|fax)[^\n\d]{0,30}\Z")
+
+
+def _spelled_digits(words: str) -> list[int]:
+    out: list[int] = []
+    rep = 1
+    for w in re.findall(r"[A-Za-z]+", words.lower()):
+        if w == "double":
+            rep = 2
+        elif w == "triple":
+            rep = 3
+        else:
+            out += [_DIGIT_WORDS[w]] * rep
+            rep = 1
+    return out
+
+
+def find_spelled_numbers(text: str) -> list[Candidate]:
+    """Identifiers read out digit by digit in words (7+ digits, see above): ``PHONE`` / ``FAX`` after a telephone
+    cue, else the nearest identifier cue's type, else ``ID``. One precompiled probe decides whether to look at all."""
+    if not _SPELLED_HINT_RE.search(text):
+        return []
+    out = []
+    for m in SPELLED_DIGITS_RE.finditer(text):
+        digits = _spelled_digits(m.group())
+        if len(digits) < 7:
+            continue
+        steps = {b - a for a, b in zip(digits, digits[1:])}
+        before = max(0, m.start() - 40)
+        phone = _SPOKEN_PHONE_CUE_RE.search(text, before, m.start()) is not None
+        if steps in ({1}, {-1}) or (not phone and _DIGIT_SPAN_RE.search(text, max(0, m.start() - 60), m.start())):
+            continue                                   # counting, or a digit-span test
+        if phone:
+            typ = "FAX" if re.search(r"(?i:fax)", text[before:m.start()]) else "PHONE"
+        else:
+            cue = nearest_cue(cue_index(text), m.start())
+            typ = cue[0] if cue and cue[0] not in ("IDX", "ID") else ("PHONE" if len(digits) in (10, 11) else "ID")
+        out.append(Candidate(m.start(), m.end(), typ, 0.75))
+    return out
+
+
+# ISBT 128 donation identification number of a blood unit, as printed eye-readable: facility (a letter and four
+# digits), two-digit year, six-digit serial, optional two flag digits and a check character ("W0361 26 012346 7",
+# "=W036126012346 00"); it identifies the donation, and the recipient through it
+# (the character class first: the scan rejects most positions at once; the start is checked on each match)
+ISBT_DIN_RE = re.compile(r"[A-NP-Z]\d{4}[ \t]?\d{2}[ \t]?\d{6}(?:[ \t]?\d{2}(?![\w-]))?(?:[ \t]?[0-9A-Z*](?![\w-]))?"
+                         r"(?![\w-])")
+_ISBT_BEFORE_RE = re.compile(r"(?:^|[^\w-]|(?:^|[^\w-])=)\Z")
 
 
 # hospital room / bed / bay numbers ("Rm 5C-18", "Bed 12B") locate a bed, not a person (not a Safe Harbor number)
@@ -126,6 +209,9 @@ def find_identifiers(text: str) -> list[Candidate]:
     out = [Candidate(m.start(), m.end(), "DEVICE", 0.8) for m in MAC_RE.finditer(text)] if ":" in text or "." in text \
         or "-" in text else []
     from .numbers import measurement_token  # numbers imports this module
+
+    out += [Candidate(m.start(), m.end(), "ID", 0.8) for m in ISBT_DIN_RE.finditer(text)
+            if _ISBT_BEFORE_RE.search(text, max(0, m.start() - 2), m.start())]
 
     cues = cue_index(text)
     for m in ID_TOKEN_RE.finditer(text):

@@ -4,8 +4,10 @@ individual". Used by ``dates.find_dates`` at every digit run followed by "/".
 
 A month/day collides with clinical fractions and scores (5/5 strength, 2/6 murmur, 1/2 tab, 3/4 of the dose, grade
 2/4, pain 7/10, MMSE 12/30), ventilator settings (PS/PEEP 10/5) and pressures (PA 32/15): it is reported only
-outside those contexts. Common fractions (1/2, 3/4 ...), scale-like pairs (n/4, n/5, n/6, n/10), equal pairs (2/2)
-and day/month (14/3) need a date cue ("on", "seen", "DOS", a time after it, "HD#2", a planning word earlier on the
+outside those contexts; a pair after a score, scale or test name (MoCA 19/30, Apgars 6/8, IOP 24/19, PHQ-9 9/27,
+GCS 9/15) or before a dose unit or frequency (Entresto 24/26 mg, Suboxone 8/2 film BID) is no date either. Common
+fractions (1/2, 3/4 ...), scale-like pairs (n/4, n/5, n/6, n/10, n/15, n/30), equal pairs (2/2) and day/month
+(14/3) need a date cue ("on", "seen", "DOS", a time after it, "HD#2", a planning word earlier on the
 line ...), or must stand alone at the end of a line (an equal pair) or of a header / table cell (a fraction), or
 close a sentence about an event with no score word in its clause ("had a BM 4/10."). The end of a date range is a
 date ("from 9/16 to 9/20").
@@ -63,22 +65,39 @@ MD_DAYPART_RE = re.compile(r"[ \t]+(?i:am|pm|eves?|evening|night|noc|overnight|m
 # "last seen well 8/8", "last known well 3/3": a strong cue even for an equal or scale-like pair
 SEEN_WELL_RE = re.compile(r"\b(?:seen|known)[ \t]+(?:well|normal)[ \t:,-]*$|\blkw[ \t:,-]*$", re.I)
 MD_AFTER_CUE_RE = re.compile(r"[ \t]*[,(]?[ \t]*(?i:hd|pod|hospital[ \t]+day|day)[ \t]*#?[ \t]*\d")  # 2/6 HD#1
-MD_PRE_NEG_RE = re.compile(r"(?:grade|strength|power|motor|score|ratio|murmur|pulses?|reflex(?:es)?|apgar|gcs"
+# score, scale and test names whose results are written as pairs: cognitive and mood screens (MoCA 19/30, MMSE
+# 22/30, PHQ-9 9/27, GAD-7, EPDS), newborn Apgars (6/8), coma and stroke scales (GCS 9/15, NIHSS 4/42), intraocular
+# pressures (IOP 24/19, right/left), a labour cervical exam (SVE 6/90/-1: dilation/effacement/station), visual acuity
+# (20/12), nursing risk scales (Braden, Morse) and alcohol / withdrawal scales; with a plural, a bracket or a few
+# filler words between ("Apgars at 1 and 5 min 6/8", "MoCA today 19/30", "scored 9/15")
+SCORE_NAMES = (r"apgars?|gcs|mmse|moca|slums|mini-?cog|rass|cam(?:-icu)?|phq-?[29]|gad-?7|epds|nihss|iop|sve|bishop"
+               r"|cows|ciwa(?:-ar)?|audit-c|dast(?:-10)?|pcl-?5|bdi(?:-ii)?|bai|hads|k-?10|asia|braden|morse|fim|berg"
+               r"|tug|ess|stop-?bang|ecog|kps|nyha|timi|curb-?65|q?sofa|apache(?:[ \t-]*ii)?|meld|cfs|gds|katz|barthel"
+               r"|tinetti|i?adls?|acuity|vision|snellen|eq-?5d|das-?28|scored?|scores|scoring|subscores?|total|sum")
+_SCORE_FILLER = (r"(?:'?s)?(?:[ \t]*(?:\([^()\n]{0,16}\)|(?:score|scores|total|of|was|is|were|now|today|=|:|-"
+                 r"|(?:at|@)[ \t]*\d+(?:[ \t]*(?:and|&|,)[ \t]*\d+)?[ \t]*min\w*)(?![A-Za-z])))*")
+MD_PRE_NEG_RE = re.compile(r"(?:grade|strength|power|motor|score|ratio|murmur|pulses?|reflex(?:es)?"
                            r"|pain|scale|rated|rates|severity|intensity|level|fio2|peep|vent|settings|sets?|bottles?"
                            r"|cultures?|titer|dilution|rue|lue|rle|lle|ue|le|bilat\w*|grossly|psv|ps|cpap|ipap|epap"
-                           r"|bipap|simv|a/?c|imv|sbp|dbp|bp|map|pap|pas|cvp|rr|vt|tv|ie|i:e|mmse|moca|slums|rass)[\s:=-]*$",
+                           r"|bipap|simv|a/?c|imv|sbp|dbp|bp|map|pap|pas|cvp|rr|vt|tv|ie|i:e"
+                           rf"|(?<![A-Za-z])(?:{SCORE_NAMES}){_SCORE_FILLER})[\s:=-]*$",
                            re.I)
 # weaker evidence ("x 2", "2 of", "L5", "+"): blocks only pairs that look like a count, scale or fraction
 MD_PRE_WEAK_RE = re.compile(r"(?:\b(?:x|times|of)|[a-z]\d)\s*:?\s*$|(?<![\d:])\d[ \t]?$|\+\s*$", re.I)
 # month / two-digit year with a year that cannot be a day ("hip fx 3/96", "AVR 2/81", "(11/94)")
-MY_RE = re.compile(r"(?:(?<![\w/.,:])|(?<=[a-z]{2}))(0?[1-9]|1[0-2])/([3-9]\d)(?![\w/%]|[.,]\d)")  # "fx4/97"
+MY_RE = re.compile(r"(?:(?<![\w/.,:])|(?<=[a-z]{2}))(0?[1-9]|1[0-2])/(3[2-9]|[4-9]\d)(?![\w/%]|[.,]\d)")  # "fx4/97"
 MD_NEG_RE = re.compile(r"[ \t]*(?:strength|murmur|tabs?|pills?|doses?|times|motor|reflex|power|lobes?|vessels?|score"
                        r"|of\b|pulses?|grip|systolic|diastolic|holosystolic|beats?|units?|mg|ml|cm|mm|ejection|harsh"
                        r"|soft|blowing|early|late|mid|pan|crescendo|continuous|sem|hsm|rubs?|gallops?|lesions?|nodes?"
                        r"|positive|negative|cores?|sites?|views?|criteria|points?|ratio|scale|pain|ns\b|nss|normal"
                        r"|saline|str|bottles?|sets?|cultures?|patients?|pts|cases|days?|weeks?|wks?|months?|mos?"
-                       r"|servings?|packs?|ppd|cigs?|drinks?|dilution|titer|split|fractions?|ratio|blood|bcx|bc\b)", re.I)
-_SCALE_MAX = {4, 5, 6, 10}     # murmur grades /4 /6, strength /5, pain and other scales /10
+                       r"|servings?|packs?|ppd|cigs?|drinks?|dilution|titer|split|fractions?|ratio|blood|bcx|bc\b"
+                       # a dose pair before a unit, a form or a frequency ("Entresto 24/26 mg", "Suboxone 8/2 film BID")
+                       r"|mcg|ug|gm?\b|meq|iu\b|puffs?|sprays?|caps?\b|capsules?|tablets?|films?\b|patch\w*|daily"
+                       r"|bid\b|tid\b|qid\b|qd\b|qhs\b|qam\b|qpm\b|q\d|po\b|sl\b|nightly|twice|once\b)", re.I)
+# murmur grades /4 /6, strength /5, pain and other scales /10, coma scale /15, cognitive screens /30: such a pair
+# needs a strong date cue ("seen 6/30", "f/u 6/15")
+_SCALE_MAX = {4, 5, 6, 10, 15, 30}
 _COMMON_FRACTIONS = {(1, 2), (1, 3), (2, 3), (1, 4), (3, 4), (1, 8), (3, 8), (5, 8), (7, 8), (1, 5), (2, 5),
                      (3, 5), (4, 5), (1, 6), (5, 6)}
 

@@ -40,7 +40,7 @@ import re
 from dataclasses import dataclass
 
 from ..vocab import STATE_ABBR
-from .identifiers import ID_CONTEXT_RE, cue_adjacent, cue_index, nearest_cue
+from .identifiers import ID_CONTEXT_RE, cue_adjacent, cue_index, find_spelled_numbers, nearest_cue
 from .spans import Candidate
 
 _GROUP = r"(?:\(\d{1,5}\)|\d+)"
@@ -316,7 +316,11 @@ def _chain_hits(text: str, toks: list[Token], cues: list) -> list[_Hit]:
             run = toks[i:j] if j - i >= 2 else toks[i:i + 1]
             cue = nearest_cue(cues, run[0].start)
             run_groups = tuple(x for t in run for x in t.groups)
-            clinical = any(not t.plain and (safe_grouped(t) or date_shape(t)) for t in run)  # "ref 12.0-15.5"
+            # "ref 12.0-15.5" is clinical; after a specific cue a pair of years or clock times is a serial number
+            # ("incident #2026-0311", "Case 2019-0412")
+            specific = cue is not None and cue[0] != "ID" and cue_adjacent(text, cue, run[0].start)
+            clinical = any(not t.plain and ((safe_grouped(t) and not (specific and _serial_like(text, t)))
+                                            or date_shape(t)) for t in run)
             if not clinical and _cue_hit(text, run[0].start, run_groups, cue):
                 span, hit = run, _Hit(run[0].start, run[-1].end, run_groups, False, None)
         if hit is not None:
@@ -326,11 +330,12 @@ def _chain_hits(text: str, toks: list[Token], cues: list) -> list[_Hit]:
 
 
 def find_numbers(text: str) -> list[Candidate]:
-    """Identifier-like digit runs under the deny-by-default policy of this module (see the module docstring)."""
+    """Identifier-like digit runs under the deny-by-default policy of this module (see the module docstring), and
+    identifiers read out in words (``identifiers.find_spelled_numbers``)."""
+    out: list[Candidate] = find_spelled_numbers(text)
     if not any(c.isdigit() for c in text):
-        return []
+        return out
     cues = None
-    out: list[Candidate] = []
     for m in CHAIN_RE.finditer(text):
         toks = tokens_of(text, m.start(), m.end())
         if not toks:
@@ -348,6 +353,12 @@ def find_numbers(text: str) -> list[Candidate]:
             if c is not None:
                 out.append(c)
     return out
+
+
+def _serial_like(text: str, tok: Token) -> bool:
+    """A year-first or '#'-glued grouped number with no decimal point ("2026-0311", "#1000-2000"): a serial number
+    when a specific cue stands right before it."""
+    return "." not in tok.seps and (_is_year(tok.groups[0]) or text[tok.start - 1:tok.start] == "#")
 
 
 def _lines(toks: list[Token]) -> list[list[Token]]:
