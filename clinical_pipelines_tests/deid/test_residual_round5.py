@@ -37,7 +37,7 @@ POSITIVES = [
     # addresses: hyphenated routes, rural routes, PO boxes, informal suffixes, caps ordinals
     ("clinic: 1200 US-9 Ste 4, Hadley, MA 01035", "1200 US-9"), ("Lives at 45 NY-25A, Apt 2", "45 NY-25A"),
     ("RR 3 Box 41, Elkins, WV", "RR 3 Box 41"), ("Mail to HC 64 Box 12", "HC 64 Box 12"),
-    ("Rural Route 7 outside town", "Rural Route 7"), ("POB 318, Nome", "POB 318"), ("P.O.B. 77", "P.O.B. 77"),
+    ("Rural Route 7 outside town", "Rural Route 7"), ("Box 7, RR 1", "Box 7, RR 1"), ("HCR 62 Box 5", "HCR 62 Box 5"), ("POB 318, Nome", "POB 318"), ("P.O.B. 77", "P.O.B. 77"),
     ("ADDRESS: 31-07 74TH STREET", "31-07 74TH STREET"), ("Pt staying at 88-10 Queens Bl., 3rd fl", "88-10 Queens Bl"),
     ("HOME: 12 3RD AVE APT 2B", "12 3RD AVE"),
     # cities in parentheses and all-caps cities after a residence cue

@@ -43,7 +43,9 @@ ROLES = [
     ("initials: r.t.", "r.t."), ("Pt (D.V.) tolerated", "D.V."), ("Patient (KO) seen", "KO"),
     ("/s/ JQP, RN", "JQP"), ("Team: Ingrid Ó Súilleabháin, SW", "Súilleabháin"),
     ("Care team: Niamh Ní Bhriain, RN", "Niamh"), ("Aunt Trần Thị Lan at bedside.", "Lan"),
-    ("Mother Lê Thị Mai at bedside.", "Lê"),
+    ("Mother Lê Thị Mai at bedside.", "Lê"), ("PCT Fernando assisted.", "Fernando"), ("Unit clerk Yesenia called.", "Yesenia"),
+    ("PT Kowalski to eval", "Kowalski"), ("RN/KL", "KL"), ("-kl, rn", "kl"), ("Pt initials J.D.", "J.D."), ("pt: b.k.", "b.k."),
+    ("Mother-in-law Pearl lives with them.", "Pearl"), ("Grandkids Amber and Crystal visit.", "Crystal"),
 ]
 
 
@@ -95,6 +97,9 @@ NEGATIVES = [
     ("Name,Dose,Route\nLisinopril,10 mg,PO", ["Lisinopril"]), ("test\tvalue\tunit\nNa\t140\tmmol/L", ["Na", "140"]),
     ("Test   Result   Units\nSodium   140   mmol/L", ["Sodium"]), ("pt/inr 1.2, iv/po, s/p, w/o", ["pt", "iv"]),
     ("HTN, HLD, CKD, OSA, GERD", ["HTN", "GERD"]), ("pmh: htn|hld|ckd", ["htn"]),
+    ("Pt d.c. home today; pt: a.m. labs", ["d.c.", "a.m."]), ("PT eval today. PT Evaluation done.", ["eval", "Evaluation"]),
+    ("continue abx per rn; f/u with pcp rn", ["per", "pcp"]), ("RN/PT aware, rn/md notified", ["PT", "md"]),
+    ("Mother-in-law at bedside. Sitter at bedside.", ["bedside"]),
 ]
 
 

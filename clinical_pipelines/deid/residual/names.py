@@ -41,18 +41,20 @@ _CREDS_CI = (r"(?:rn|lpn|lvn|np|anp|fnp|agnp|acnp|cnp|aprn|cns|cnm|crna|cna|rrt|
 _CREDS_CS = r"(?:MD|M\.D\.|DO|D\.O\.|PA|PhD|FACC|FACP|FAHA|MPH|OT|SLP|EMT|NRP|CCRN|RD|SW|RT|CNA)"
 # upper-case credentials and roles that also precede a name ("PA Fenwick", "OT Lewis", "MD Lindqvist", "SW Adebayo",
 # "MA JT": medical assistant, "RT Brannigan": respiratory therapist); DO/PhD only follow it
-_CREDS_BEFORE_CS = r"(?:PA|PA-C|OT|SLP|EMT|NRP|RD|MD|SW|MA|RT)"
+_CREDS_BEFORE_CS = r"(?:PA|PA-C|OT|PT|SLP|EMT|NRP|RD|MD|SW|MA|RT)"
 _ROLES = (r"(?:interpreter|translator|nurse|attending|resident|fellow|intern|surgeon|physician|provider|pcp|"
           r"cardiologist|hospitalist|intensivist|clinician|therapist|pharmacist|technician|tech|sonographer|scribe|"
           r"chaplain|caller|guardian|poa|proxy|witness|author|cosigner|co-signer|preceptor|student|coordinator|"
           r"case\s+manager|social\s+worker|dietitian|midwife|doula|paramedic|aide|attn|user|operator|officer|"
-          r"trooper|deputy|detective|agent|referring|referred|reading|interpreting|sonographer)")
+          r"trooper|deputy|detective|agent|referring|referred|reading|interpreting|sonographer|clerk|secretary|sitter|"
+          r"transporter|escort|pct|pca|cma|lna|stna|mha)")
 # kin and household nouns, singular and plural ("son Chip", "Roommates: Sterling and Bud", "children, Hope and Grant")
-_KIN = (r"(?:sons?|daughters?|wife|wives|husbands?|spouses?|partners?|mothers?|mom|mum|fathers?|dad|sisters?|"
+_KIN = (r"(?:[a-z]+-in-laws?|sons?|daughters?|wife|wives|husbands?|spouses?|partners?|mothers?|mom|mum|fathers?|dad|sisters?|"
         r"brothers?|siblings?|nieces?|nephews?|aunts?|uncles?|cousins?|grandsons?|granddaughters?|grandchild|"
         r"grandchildren|grandmother|grandfather|grandma|grandpa|friends?|neighbou?rs?|caregivers?|fianc[ée]e?|"
         r"boyfriend|girlfriend|roommates?|housemates?|stepsons?|stepdaughters?|stepmother|stepfather|"
-        r"[a-z]+-in-laws?|landlord|landlady|employer|boss|coworkers?|co-workers?|pastor|children|kids|parents|twins)")
+        r"landlord|landlady|employer|boss|coworkers?|co-workers?|pastor|children|kids|grandkids|stepchildren|parents|"
+        r"twins)")
 _RELATIONS = (rf"(?:{_KIN}|married\s+to|engaged\s+to|lives\s+(?:with|w/)|living\s+(?:with|w/)|stays\s+with|"
               r"staying\s+with|resides\s+with|residing\s+with|accompanied\s+by|visited\s+by|brought\s+in\s+by|"
               r"d/w|discussed\s+with|spoke\s+(?:with|to)|called|named|goes\s+by|known\s+as|aka|a\.k\.a\.|"
@@ -73,7 +75,15 @@ _CUE_GAP = r"\.?(?:[ \t]*:|[ \t]+-(?=[ \t]))?[ \t]*"
 ROLE_RE = re.compile(rf"(?:\b{_CREDS_CI}\b|\b{_ROLES}\b){_CUE_GAP}", re.I)
 ROLE_CS_RE = re.compile(rf"(?<![\w./]){_CREDS_BEFORE_CS}(?![\w/]){_CUE_GAP}")
 # initials written before a slash and a credential: "kt/rn", "JB/LPN"
-SLASH_CRED_RE = re.compile(rf"(?<![\w/])([A-Za-z]{{2,3}})/(?i:{_CREDS_CI})(?![\w/])")
+SLASH_CRED_RE = re.compile(rf"(?<![\w/])([A-Za-z]{{2,3}})/(?i:{_CREDS_CI})(?![\w/])|"
+                           rf"(?<![\w/])(?i:{_CREDS_CI})/([A-Za-z]{{2,3}})(?![\w/])")
+# a lower-case sign-off line of initials and a credential: "-kl, rn", "jt lpn"
+SIGNOFF_LOWER_RE = re.compile(rf"(?m)(?:^|(?<=[\s-]))([a-z]{{2,3}}),?[ \t]+{_CREDS_CI}[ \t.]*$")
+# "Pt initials J.D.", "pt: b.k.": dotted initials, lower case included (not "a.m.", "e.g.", "b.i.d.")
+DOTTED_INITIALS_RE = re.compile(r"\b(?:(?:pt|patient)[ \t]*[:=#]|(?:(?:pt|patient)[ \t]+)?initials[ \t]*[:=#]?)[ \t]*"
+                                r"((?:[A-Za-z]\.[ \t]?){2,3})(?![\w])", re.I)
+_LATIN_DOTTED = frozenset("am pm eg ie qd bid tid qid hs po pr sl od os ou prn qhs cf ca vs ad as au dc iv im sq sc "
+                          "ns us np".split())
 PT_PAREN_RE = re.compile(r"\b(?:pt|patient)[ \t]*\([ \t]*", re.I)
 CRED_AFTER_RE = re.compile(rf",?[ \t]+(?:(?i:{_CREDS_CI})|{_CREDS_CS})(?![\w])")
 NOT_NAME_RE = re.compile(r"(?i:hospital|clinic|center|centre|medical|medicine|health|department|dept|unit|service|"
@@ -304,9 +314,17 @@ def find_names(text: str, placeholders: list[Placeholder] | None = None) -> list
     for m in ROLE_CS_RE.finditer(text):
         scan.run(scan.token_at(m.end()), "role", everyday=True)
     for m in SLASH_CRED_RE.finditer(text):
-        w = m.group(1)
+        g = 1 if m.group(1) else 2
+        w = m.group(g)
         if (w.islower() or w.isupper()) and is_initials(w, lower_ok=True):
-            scan.out.append(NameSpan(m.start(1), m.end(1), "initials_slash_credential"))
+            scan.out.append(NameSpan(m.start(g), m.end(g), "initials_slash_credential"))
+    for m in SIGNOFF_LOWER_RE.finditer(text):
+        if is_initials(m.group(1), lower_ok=True):
+            scan.out.append(NameSpan(m.start(1), m.end(1), "signoff_initials"))
+    for m in DOTTED_INITIALS_RE.finditer(text):
+        letters = re.sub(r"[^A-Za-z]", "", m.group(1)).lower()
+        if letters not in _LATIN_DOTTED:
+            scan.out.append(NameSpan(m.start(1), m.end(1), "dotted_initials"))
     for m in PT_PAREN_RE.finditer(text):
         scan.run(scan.token_at(m.end()), "field", max_tokens=3)
     ends = {t.end: i for i, t in enumerate(scan.toks)}

@@ -43,7 +43,8 @@ PO_BOX_RE = re.compile(r"\b(?:P\.?\s?O\.?|Post\s+Office)\s*Box\s*#?\s*\d+\b|\bBo
                        r"\bP\.?\s?O\.?\s?B\.?\s*#?\s*\d+\b", re.I)
 # USPS Publication 28 section 24 rural routes and highway contract routes: "RR 2 Box 118", "Rural Route 3",
 # "HC 64 Box 12" (a bare "RR 18" is a respiratory rate: the route needs its box or the words "Rural Route")
-RURAL_ROUTE_RE = re.compile(r"\b(?:(?:RR|R\.R\.|HC|Rte|Route)[ \t]*#?[ \t]*\d{1,3}[ \t]*,?[ \t]*Box[ \t]*#?[ \t]*\d{1,5}|"
+RURAL_ROUTE_RE = re.compile(r"\b(?:(?:RR|R\.R\.|HC|HCR|Rte|Route)[ \t]*#?[ \t]*\d{1,3}[ \t]*,?[ \t]*Box[ \t]*#?[ \t]*\d{1,5}|"
+                            r"Box[ \t]*#?[ \t]*\d{1,5}[ \t]*,?[ \t]*(?:RR|R\.R\.|HC|HCR)[ \t]*#?[ \t]*\d{1,3}|"
                             r"(?i:rural[ \t]+route|star[ \t]+route|highway[ \t]+contract[ \t]+route)[ \t]*#?[ \t]*\d{1,3}"
                             r"(?:[ \t]*,?[ \t]*(?i:box)[ \t]*#?[ \t]*\d{1,5})?)\b")
 # a house number before a hyphenated route number: "77 US-1", "1200 I-95 Frontage", "45 SR-9", "310 NY-25A"
