@@ -6,6 +6,7 @@ words that are no town (doses, labs with units, counts), the hospital's own plac
 "to floor", "FROM ED", "transferred from 5 West") and eponyms of a score."""
 import pytest
 
+from clinical_pipelines.deid.text.postcodes import find_foreign_addresses
 from clinical_pipelines.deid.text.town_cues import find_town_cues, find_town_zips, find_transfer_towns
 
 from ._finder_helpers import covered, touched
@@ -160,3 +161,21 @@ def test_town_after_transfer_cue(text, town):
 ])
 def test_no_town_after_transfer_cue(text, word):
     assert not touched(find_town_cues, text, word)
+
+
+_CLINICAL_NOTES = [
+    "HPI: 67M w/ CHF, EF 25%, transferred from CCU to floor on 2L NC. BP 120/80, HR 88, RR 18, SpO2 96%. "
+    "Labs: Na 138, K 4.1, Cr 1.2, WBC 10500, Plt 150000, INR 1.3, BNP 12500. ECG: NSR, PR 160 ms, QRS 98 ms, "
+    "QTc 450 ms. Meds: heparin 25000 units in 250 mL D5W at 1000 units/hr, Lasix 40 mg IV, vitamin D 50000 IU.",
+    "A/P: Kernig and Brudzinski signs negative, Babinski downgoing, GCS 15, NIHSS 0, Wells score 4, CHADS2-VASc 3, "
+    "Framingham risk score 10%. Came from home, back from OR, sent to CT, returned from cath lab, to rehab when stable.",
+    "PT ARRIVED FROM PACU AT 1400. TRANSFERRED TO STEP DOWN. SENT TO MRI. FROM ED ON 4L. TX TO 5 WEST. "
+    "EBL 10000 ML, UOP 2000 ML, TYLENOL 650 MG PO Q6H, CK 12345 U/L, VIRAL LOAD 40100 COPIES/ML.",
+    "pt arrived from the icu, transferred to floor, went to bathroom, moved to chair, sent to radiology, "
+    "came in from the ed, back from dialysis, d/c to home with vna, plt 150000, heparin 12500 units/hr.",
+]
+
+
+@pytest.mark.parametrize("text", _CLINICAL_NOTES)
+def test_clinical_note_has_no_place(text):
+    assert find_town_cues(text) == [] and find_foreign_addresses(text) == []
