@@ -34,6 +34,14 @@ HANDLES = [
     ("Last updated by: ADIAZ 06/01/2023", "ADIAZ"),
     ("Logged in as jbrennan_rn", "jbrennan_rn"),
     ("Forwarded to: @tkaur", "tkaur"),
+    ("Signed: John Smith, MD (jsmith2)", "jsmith2"),
+    ("Electronically signed by Ana Ruiz, RN (aruiz4) 06/01/2023", "aruiz4"),
+    ("Printed on 3/4/21 14:02 by KLEE", "KLEE"),
+    ("Last edited 02/03/2021 by ab12345", "ab12345"),
+    ("Routed by nkim", "nkim"),
+    ("Sender: jsmith2", "jsmith2"),
+    ("From: KLEE To: rpatel", "rpatel"),
+    ("sent via secure chat by kwong3", "kwong3"),
 ]
 
 

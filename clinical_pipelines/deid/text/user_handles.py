@@ -7,11 +7,12 @@ unique identifying code (45 CFR 164.514(b)(2)(i)); i2b2 2014 annotates them as U
 Recognised only right after an audit-trail or messaging cue (a verb of sending, printing, signing, entering, editing
 or reviewing with "by", "message from", a "user" / "login" / "cc" label), as one token that reads as a handle rather
 than a word: letters with digits ("jsmith2", "ab12345", "JDOE1"), or a lower-case or capitals word outside the
-English and clinical vocabulary ("mgarcia", "rpatel", "KLEE"). Ordinary words after the cues ("sent by fax",
+English and clinical vocabulary ("mgarcia", "rpatel", "KLEE"); and, with digits, in brackets after the signer's name on
+a signing line ("Signed: John Smith, MD (jsmith2)"). Ordinary words after the cues ("sent by fax",
 "printed by pharmacy", "message from patient", "entered by RN") stay.
 
-``find_user_handles(text) -> list[Candidate]`` (type NAME, score 0.85). Prefilter: one literal-free regex search for
-a cue; the notes without one cost one scan.
+``find_user_handles(text) -> list[Candidate]`` (type NAME, score 0.85). Prefilter: one precompiled regex search for a
+cue word; the notes without one cost one scan.
 """
 from __future__ import annotations
 
@@ -45,7 +46,10 @@ _HANDLE_RE = re.compile(
     r"((?:[ \t]*[,;][ \t]*@?[A-Za-z][A-Za-z0-9._-]{1,30}[A-Za-z0-9](?![\w@'’-])){0,4})")
 _LIST_ITEM_RE = re.compile(r"@?([A-Za-z][A-Za-z0-9._-]{1,30}[A-Za-z0-9])")
 _PREFILTER_RE = re.compile(r"(?i:by|from|to|user|login|log-?on|cc|author|sender|recipient|signer|operator|pool"
-                           r"|routing|printed|logged)\b")
+                           r"|routing|printed|logged|signed|signature)\b")
+# a handle in brackets after the signer's name on a signing line: "Signed: John Smith, MD (jsmith2)"
+_BRACKET_HANDLE_RE = re.compile(r"\(@?([A-Za-z][A-Za-z0-9._-]{1,30}[A-Za-z0-9])\)")
+_SIGNING_LINE_RE = re.compile(r"(?i:signed|signature|printed|entered|edited|modified|author|sent|sender|from|by)\b")
 _LETTERS_DIGITS_RE = re.compile(r"[A-Za-z]{2,}[A-Za-z._-]*\d+[A-Za-z\d]*|[A-Za-z]\d{3,}[A-Za-z]*|[A-Za-z]{2}\d{2,}")
 _SPLIT_RE = re.compile(r"[._-]")
 
@@ -74,7 +78,7 @@ def find_user_handles(text: str) -> list[Candidate]:
     """Account handles after an audit-trail or messaging cue (type NAME, score 0.85)."""
     if not _PREFILTER_RE.search(text):
         return []
-    out = []
+    out: list[Candidate] = []
     for m in _HANDLE_RE.finditer(text):
         if _is_handle(m.group(1)):
             out.append(Candidate(m.start(1), m.end(1), "NAME", 0.85))
@@ -82,4 +86,10 @@ def find_user_handles(text: str) -> list[Candidate]:
             for it in _LIST_ITEM_RE.finditer(text, m.start(2), m.end(2)):
                 if _is_handle(it.group(1)):
                     out.append(Candidate(it.start(1), it.end(1), "NAME", 0.85))
+    if "(" in text:
+        for m in _BRACKET_HANDLE_RE.finditer(text):
+            lo, hi = text.rfind("\n", 0, m.start()) + 1, text.find("\n", m.end())
+            if any(c.isdigit() for c in m.group(1)) and _is_handle(m.group(1)) and \
+                    _SIGNING_LINE_RE.search(text, lo, m.start()):
+                out.append(Candidate(m.start(1), m.end(1), "NAME", 0.85))
     return out
