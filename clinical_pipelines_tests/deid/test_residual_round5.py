@@ -16,7 +16,9 @@ def touched(text: str, needle: str, known=None) -> bool:
 POSITIVES = [
     # phones with a slash after the area code, any second separator
     ("Ph: (617)/555-0142", "(617)/555-0142"), ("cell 413/772.9080 after 5", "413/772.9080"),
-    ("Call 207 / 555-3311 re results", "207 / 555-3311"), ("home: (919)/ 684.2020", "(919)/ 684.2020"),
+    ("Call 207 / 555-3311 re results", "207 / 555-3311"), ("cell: 617/ 555 0142", "617/ 555 0142"),
+    ("ph 555.201/7788", "555.201/7788"), ("Age: 91F", "91"), ("91 F pt seen", "91"), ("born c. 1930", "1930"),
+    ("12 County Rd 5", "12 County Rd 5"), ("Lives in DES MOINES IOWA", "DES MOINES"), ("home: (919)/ 684.2020", "(919)/ 684.2020"),
     # identifiers with underscores
     ("ssn 521_83_0047", "521_83_0047"), ("SSN: 078_05_1120.", "078_05_1120"), ("MRN 4471_2290_13", "4471_2290_13"),
     # ages over 89 written sex-first and birthdays
@@ -58,7 +60,7 @@ NEGATIVES = [
     ("BP 100–110/60–70 overnight", "100–110/60–70"), ("SBP goal 120/70-140/90", "120/70-140/90"),
     ("BP ranged 130-150/80-95", "130-150/80-95"), ("fentanyl 25-50-75 mcg titration", "25-50-75"),
     ("RR 18, HR 90, SpO2 95%", "RR 18"), ("Pt (see above, ok) today", "see above"), ("(left arm, mn)", "left arm"), ("(bid, nd)", "bid"), ("CHF IN GEORGIA", "GEORGIA"),
-    ("on 3/7/23 gave 12.50 mg", "12.50"), ("Sx f/90 days", "90"), ("glucose ac 120, hs 180", "120"),
+    ("on 3/7/23 gave 12.50 mg", "12.50"), ("dose 100/200 5000 units", "5000"), ("BP 110/100.1234", "1234"), ("Sx f/90 days", "90"), ("glucose ac 120, hs 180", "120"),
     ("follow up at clinic dot com", "clinic"), ("seen at home. Com", "home"),
     ("born in '15, now 11", "'15"), ("born in nineteen seventy", "nineteen seventy"),
 ]

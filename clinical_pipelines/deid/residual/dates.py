@@ -241,8 +241,8 @@ AGE_RES = [
 _AGE_AT_EVENT_RE = re.compile(r"\b(?:alive|living|died|deceased|passed(?:\s+away)?|death|dx|diagnosed|widowed|"
                               r"retired)\s+(?:at|aged?)\s+(?:age\s+)?(9\d|1[01]\d)\b", re.I)
 _AGE_SEX_RE = re.compile(r"(?<![\w.])(9\d|1[01]\d)\s?[MF]\s+(?=(?:w/|with|presents|presenting|p/w|pmh|hx|who|s/p|"
-                         r"c/o|admitted|here|in|on|and|from)\b)")
-_AGE_HEADER_RE = re.compile(r"\bage(?:/sex)?\s*[:=]?\s*(9\d|1[01]\d)\b", re.I)
+                         r"c/o|admitted|here|in|on|and|from|pt|patient|seen|brought|sent|transferred)\b)")
+_AGE_HEADER_RE = re.compile(r"\bage(?:/sex)?\s*[:=]?\s*(9\d|1[01]\d)(?![\d.])(?:\b|(?=[MF]\b))", re.I)
 
 
 def find_ages_over_89(text: str) -> list[tuple[int, int]]:
@@ -259,7 +259,8 @@ _TWO_DIGITS = r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[
 # a year said in words: "nineteen twenty-eight", "nineteen hundred and five", "nineteen-oh-five", "eighteen ninety-nine"
 SPELLED_YEAR = rf"{_TEENS}[-\s]+(?:hundred(?:[-\s]+(?:and[-\s]+)?{_TWO_DIGITS})?|{_TWO_DIGITS})"
 _BIRTH_YEAR_RE = re.compile(r"\b(?:born(?:\s+(?:in|on|during))?|b\.|birth\s*year|year\s+of\s+birth|yob|dob)"
-                            r"[\s:,]*(?:in\s+)?(?:the\s+year\s+)?"
+                            r"[\s:,]*(?:in\s+)?(?:(?:c\.|ca\.|circa|about|around|approx\.?|approximately)\s*)?"
+                            r"(?:the\s+year\s+)?"
                             rf"(1[89]\d\d|20\d\d|'\d\d|{SPELLED_YEAR})(?![\w'])", re.I)
 
 

@@ -59,7 +59,7 @@ _HHMM_RE = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d")
 _RATIO_RANGE_RE = re.compile(r"\d{2,3}[ ]?-[ ]?\d{2,3}[ ]?/[ ]?\d{2,3}[ ]?-[ ]?\d{2,3}|"
                              r"\d{2,3}[ ]?/[ ]?\d{2,3}[ ]?-[ ]?\d{2,3}[ ]?/[ ]?\d{2,3}")
 # a NANP number with a slash after the area code: "(802)/863-4411", "608/262.1234", "555 / 201-7788"
-PHONE_SLASH_RE = re.compile(r"(?<![\d/.])\(?\d{3}\)?[ ]?/[ ]?\d{3}[ ]?[-.][ ]?\d{4}(?![\d/]|\.\d)")
+PHONE_SLASH_RE = re.compile(r"(?<![\d/.])\(?\d{3}\)?[ ]?(?P<a>[-./])[ ]?\d{3}[ ]?(?P<b>[-./ ])[ ]?\d{4}(?![\d/]|\.\d)")
 VIN_RE = re.compile(r"(?<![\w-])(?=[A-HJ-NPR-Z0-9]*\d)(?=[A-HJ-NPR-Z0-9]*[A-HJ-NPR-Z])[A-HJ-NPR-Z0-9]{17}(?![\w-])")
 _GAP_RE = re.compile(r"^(?:[ ]{1,2}|[ ]?[-./_][ ]?|\)[ ]?|\)[ ]?[-.][ ]?[ ]?|[ ]{1,2}-[ ]{1,2}|[ ]?\()$")
 
@@ -222,7 +222,10 @@ def find_cued_values(text: str) -> list[NumberFinding]:
 
 def find_identifier_numbers(text: str) -> list[NumberFinding]:
     """Digit strings in any grouping that are identifier-like under the policy above (folded text)."""
-    out = [NumberFinding(m.start(), m.end(), "phone") for m in PHONE_SLASH_RE.finditer(text)]
+    out = [NumberFinding(m.start(), m.end(), "phone") for m in PHONE_SLASH_RE.finditer(text)
+           if ("/" in m.group("a") + m.group("b") or m.group("a") != m.group("b"))
+           and not UNIT_AFTER_RE.match(text[m.end():m.end() + 12])
+           and not MEASURE_BEFORE_RE.search(text[max(0, m.start() - 24):m.start()])]
     phones = [(f.start, f.end) for f in out]
     for chain in _chains(text):
         start, end = chain[0].start(), chain[-1].end()

@@ -38,7 +38,8 @@ STREET_RE = re.compile(
     rf"(?:{_SUFFIX}|{_SUFFIX.upper()})\b\.?(?:\s+(?:[NSEW]|NE|NW|SE|SW)\b\.?)?{_UNIT}")
 ROUTE_RE = re.compile(
     rf"(?<![\w/.:-])(?:{_HOUSE}[ \t]+)?(?:(?:State|County|US|U\.S\.|Interstate|Farm[ \t]+to[ \t]+Market|Rural|STATE|"
-    rf"COUNTY|INTERSTATE)[ \t]+)?(?:Route|Rte|Highway|Hwy|Road|ROUTE|RTE|HIGHWAY|HWY|ROAD)\.?[ \t]+\d{{1,4}}[A-Z]?\b{_UNIT}")
+    rf"COUNTY|INTERSTATE)[ \t]+)?(?:Route|Rte|Highway|Hwy|Road|ROUTE|RTE|HIGHWAY|HWY|ROAD)\.?[ \t]+\d{{1,4}}[A-Z]?\b{_UNIT}|"
+    rf"(?<![\w/.:-]){_HOUSE}[ \t]+(?:State|County|STATE|COUNTY)[ \t]+(?:Rd|RD|Rt|RT)\.?[ \t]+\d{{1,4}}[A-Z]?\b{_UNIT}")
 PO_BOX_RE = re.compile(r"\b(?:P\.?\s?O\.?|Post\s+Office)\s*Box\s*#?\s*\d+\b|\bBox\s+\d{2,}\b|"
                        r"\bP\.?\s?O\.?\s?B\.?\s*#?\s*\d+\b", re.I)
 # USPS Publication 28 section 24 rural routes and highway contract routes: "RR 2 Box 118", "Rural Route 3",
@@ -55,6 +56,8 @@ _ZIP = r"\d{5}(?:-\d{4})?"
 CITY_STATE_RE = re.compile(
     rf"(?<![\w])({_CITY})(?P<comma>,[ \t]*|[ \t]+)(?P<state>{US_STATES}|{US_STATES.upper()}|{'|'.join(STATE_CODES)})\b\.?"
     rf"(?P<zip>,?\s*{_ZIP}\b)?")
+# first words of US place names that look like abbreviations ("EL PASO", "LA CROSSE", "ST PAUL", "DES MOINES")
+_CITY_PREFIXES = {"EL", "LA", "LE", "DE", "ST", "FT", "MT", "PT"}
 _NOT_CITY = {"Dr", "Mr", "Mrs", "Ms", "The", "And", "Or", "Of", "In", "At", "To", "On", "With", "For", "By", "From",
              "Address", "Home", "Lives", "City", "Town", "State", "Zip", "Mailing", "Street", "Resides", "Born",
              "Transferred", "Hospital", "Clinic", "Center", "Medical", "MD", "RN", "NP", "DO", "PA", "Suite", "Apt"}
@@ -124,8 +127,8 @@ def find_cities(text: str) -> list[tuple[int, int]]:
             if not (before == "(" and after == ")") and not residence:
                 continue
         words = re.split(r"[ -]", m.group(1))
-        while words and (words[0].strip(".") in _NOT_CITY or words[0].upper() == words[0] and len(words[0]) <= 3
-                         and len(words) > 1):
+        while len(words) > 1 and (words[0].strip(".").title() in _NOT_CITY or words[0].isupper() and (
+                is_clinical(words[0]) or len(words[0]) <= 2 and words[0] not in _CITY_PREFIXES)):
             words = words[1:]
         if not words or (len(words) == 1 and words[-1].strip(".").title() in _NOT_CITY) or \
                 (m.group(1).isupper() and len(words[-1]) < 4):
