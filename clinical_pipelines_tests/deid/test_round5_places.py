@@ -168,7 +168,8 @@ _CLINICAL_NOTES = [
     "Labs: Na 138, K 4.1, Cr 1.2, WBC 10500, Plt 150000, INR 1.3, BNP 12500. ECG: NSR, PR 160 ms, QRS 98 ms, "
     "QTc 450 ms. Meds: heparin 25000 units in 250 mL D5W at 1000 units/hr, Lasix 40 mg IV, vitamin D 50000 IU.",
     "A/P: Kernig and Brudzinski signs negative, Babinski downgoing, GCS 15, NIHSS 0, Wells score 4, CHADS2-VASc 3, "
-    "Framingham risk score 10%. Came from home, back from OR, sent to CT, returned from cath lab, to rehab when stable.",
+    "Framingham risk score 10%. Came from home, back from OR, sent to CT, returned from cath lab, to rehab when "
+    "stable.",
     "PT ARRIVED FROM PACU AT 1400. TRANSFERRED TO STEP DOWN. SENT TO MRI. FROM ED ON 4L. TX TO 5 WEST. "
     "EBL 10000 ML, UOP 2000 ML, TYLENOL 650 MG PO Q6H, CK 12345 U/L, VIRAL LOAD 40100 COPIES/ML.",
     "pt arrived from the icu, transferred to floor, went to bathroom, moved to chair, sent to radiology, "

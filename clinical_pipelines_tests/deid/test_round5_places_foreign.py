@@ -114,6 +114,8 @@ def test_country_and_province_stay():
     ("C5 6AB is not a dermatome", "C5"),
     ("patient from Leeds", "Leeds"),
     ("PT-2000 Machine.", "2000"),
+    ("Vitamin D 1 cap 50000 IU.", "50000"),
+    ("CP 150000 since noon", "150000"),
     ("k 4.1, na 138, ls6 level, t2 n0 m0, plt 150000, vic 2000 ml", "2000"),
     ("bp 120/80, hr 88, spo2 98% on 2l, na 138, k 4.1", "138"),
     ("West 5, 2000 Units.", "2000"),

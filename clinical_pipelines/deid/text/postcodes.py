@@ -37,16 +37,18 @@ _COUNTRY = (r"(?i:United[ \t]+Kingdom|U\.?K\.?|Great[ \t]+Britain|G\.?B\.?|Engla
             r"|Luxembourg|Iceland|Mexico|Brazil|Brasil|Argentina|Chile|Colombia|New[ \t]+Zealand|South[ \t]+Africa"
             r"|Israel|Turkey|Japan|Philippines|Pakistan|Nigeria|Kenya|Ukraine|Russia|Lithuania|Latvia|Estonia)")
 # a country, optionally after a province or state name, right after the postcode or town
-_COUNTRY_AFTER_RE = re.compile(rf"[ \t]*,?[ \t]*(?:[A-Z][A-Za-z]+(?:[ \t]+[A-Z][A-Za-z]+)?[ \t]*,[ \t]*)?{_COUNTRY}\b")
-_CUE_BEFORE_RE = re.compile(r"(?i:post[ \t]*code|postal[ \t]+code|code[ \t]+postal|eircode|pin(?:[ \t]*code)?|plz|c\.?p\.?"
-                            r"|cap|zip)[ \t]*(?:no\.?|number|#)?[ \t]*[:=#-]?[ \t]*$")
+_COUNTRY_AFTER_RE = re.compile(
+    rf"[ \t]*,?[ \t]*(?:[A-Z][A-Za-z]+(?:[ \t]+[A-Z][A-Za-z]+)?[ \t]*,[ \t]*)?{_COUNTRY}\b")
+_CUE_BEFORE_RE = re.compile(r"(?i:post[ \t]*code|postal[ \t]+code|code[ \t]+postal|eircode|pin(?:[ \t]*code)?|plz"
+                            r"|zip)[ \t]*(?:no\.?|number|#)?[ \t]*[:=#-]?[ \t]*$")
 
 _CUE_WORD_RE = re.compile(r"postcode|postal|eircode|pin|pincode|plz|zip|zipcode|address|addr|home|cp|cap|ph|phone|tel"
                           r"|telephone|fax|cell|mobile|pager|ext|mrn|dob|ssn|acct|account|id|no|nr|number|room|bed")
 # Indian states and union territories: a PIN code before or after one is a PIN code
 _IN_STATE = (r"(?:Andhra[ \t]+Pradesh|Arunachal[ \t]+Pradesh|Assam|Bihar|Chhattisgarh|Goa|Gujarat|Haryana|Himachal"
-             r"[ \t]+Pradesh|Jharkhand|Karnataka|Kerala|Madhya[ \t]+Pradesh|Maharashtra|Manipur|Meghalaya|Mizoram|Nagaland"
-             r"|Odisha|Orissa|Punjab|Rajasthan|Sikkim|Tamil[ \t]+Nadu|Telangana|Tripura|Uttar[ \t]+Pradesh|Uttarakhand"
+             r"[ \t]+Pradesh|Jharkhand|Karnataka|Kerala|Madhya[ \t]+Pradesh|Maharashtra|Manipur|Meghalaya|Mizoram"
+             r"|Nagaland|Odisha|Orissa|Punjab|Rajasthan|Sikkim|Tamil[ \t]+Nadu|Telangana|Tripura|Uttar[ \t]+Pradesh"
+             r"|Uttarakhand"
              r"|West[ \t]+Bengal|Delhi|New[ \t]+Delhi|Jammu[ \t]+(?:and|&)[ \t]+Kashmir|Ladakh|Puducherry|Chandigarh)")
 _IN_STATE_AFTER_RE = re.compile(rf"[ \t]*,?[ \t]*(?i:{_IN_STATE})\b")
 _UK = (r"(?:[A-PR-UWYZ]\d{1,2}|[A-PR-UWYZ][A-HK-Y]\d{1,2}|[A-PR-UWYZ]\d[A-HJKPSTUW]|[A-PR-UWYZ][A-HK-Y]\d[ABEHMNPRV-Y])"
@@ -66,13 +68,15 @@ POSTCODE_AFTER_RE = re.compile(
     rf"|(?<!\d[ \t])(?P<pin>[1-9]\d{{2}}[ \t]?\d{{3}})(?![ \t]\d)|(?<!\d[ \t])(?P<num>\d{{4,6}})"
     rf"(?={_COUNTRY_AFTER_RE.pattern})){_END}")
 _TOWN_WORD = r"(?:[A-Z][A-Za-z'-]+|St\.?|Ste\.?|Mt\.?)"
-_TOWN = rf"{_TOWN_WORD}(?:[ \t]+(?:{_TOWN_WORD}|am|an|der|de|di|del|la|le|les|sur|sous|en|im|upon|on|under|d'[A-Z][a-z]+)){{0,3}}"
+_TOWN_LINK = r"am|an|der|de|di|del|la|le|les|sur|sous|en|im|upon|on|under|d'[A-Z][a-z]+"
+_TOWN = rf"{_TOWN_WORD}(?:[ \t]+(?:{_TOWN_WORD}|{_TOWN_LINK})){{0,3}}"
 # postcodes before the town: Germany, France, Spain, Italy (5 digits), Austria, Switzerland, Belgium, Denmark,
 # Norway (4), the Netherlands (4 + 2 letters), Portugal (4-3), Poland (2-3), Brazil (5-3), Sweden / Czechia (3 2),
 # with an optional country code of the European vehicle register ("D-10115", "CH-8001")
 POSTCODE_BEFORE_RE = re.compile(
-    rf"(?<![\w./-])(?P<pc>(?:(?:D|F|A|B|CH|I|E|L|NL|P|PL|S|N|DK|FI|CZ|H|SK|SI|HR|GR|RO|BG|LT|LV|EE|IS)-)?(?:\d{{5}}(?:-\d{{3}})?|\d{{4}}(?:-\d{{3}}|[ \t]?[A-Z]{{2}}(?=[ \t]))?|\d{{2}}-\d{{3}}"
-    rf"|\d{{3}}[ \t]\d{{2}}))[ \t]+(?P<town>{_TOWN})(?![\w-])(?=[ \t]*(?:[,;.)]|$)|[ \t]+{_COUNTRY}\b)", re.M)
+    r"(?<![\w./-])(?P<pc>(?:(?:D|F|A|B|CH|I|E|L|NL|P|PL|S|N|DK|FI|CZ|H|SK|SI|HR|GR|RO|BG|LT|LV|EE|IS)-)?"
+    r"(?:\d{5}(?:-\d{3})?|\d{4}(?:-\d{3}|[ \t]?[A-Z]{2}(?=[ \t]))?|\d{2}-\d{3}|\d{3}[ \t]\d{2}))"
+    rf"[ \t]+(?P<town>{_TOWN})(?![\w-])(?=[ \t]*(?:[,;.)]|$)|[ \t]+{_COUNTRY}\b)", re.M)
 _STREET_TYPE_RE = re.compile(
     r"(?i:\b(?:rue|avenue|ave|av|boulevard|bd|blvd|chemin|allee|impasse|quai|cours|route|rte|place|calle|c/|avenida"
     r"|avda|paseo|plaza|carrer|rua|travessa|largo|praca|via|viale|corso|piazza|vicolo|strada|ulica|ul|aleja|road|rd"
