@@ -26,7 +26,9 @@ EVERYDAY = [
     ("HER CHILDREN, FAITH AND HANK, VISIT.", ["FAITH", "HANK"]), ("Caregivers: Summer and Dusty.", ["Summer", "Dusty"]),
     ("Lives alone; daughter Sunny nearby.", ["Sunny"]), ("his friend Skip brings meals", ["Skip"]),
     ("Patient: Hope", ["Hope"]), ("Signed by Grant", ["Grant"]), ("RN Joy at bedside", ["Joy"]),
-    ("Wife: June.", ["June"]), ("grandson Chase visits", ["Chase"]),
+    ("Wife: June.", ["June"]), ("grandson Chase visits", ["Chase"]), ("-- Faith, RN", ["Faith"]), ("Thanks, Hope", ["Hope"]),
+    ("/s/ Will Hunt, MD", ["Will", "Hunt"]), ("Reviewed with Bill and Okafor.", ["Bill", "Okafor"]),
+    ("dtr Faith at bedside", ["Faith"]), ("pt's dtr, Joy", ["Joy"]), ("Regards,\nGrant", ["Grant"]),
 ]
 
 
@@ -99,7 +101,10 @@ NEGATIVES = [
     ("HTN, HLD, CKD, OSA, GERD", ["HTN", "GERD"]), ("pmh: htn|hld|ckd", ["htn"]),
     ("Pt d.c. home today; pt: a.m. labs", ["d.c.", "a.m."]), ("PT eval today. PT Evaluation done.", ["eval", "Evaluation"]),
     ("continue abx per rn; f/u with pcp rn", ["per", "pcp"]), ("RN/PT aware, rn/md notified", ["PT", "md"]),
-    ("Mother-in-law at bedside. Sitter at bedside.", ["bedside"]),
+    ("Mother-in-law at bedside. Sitter at bedside.", ["bedside"]), ("Thanks for the consult", ["consult"]),
+    ("Thanks,\nCardiology Team", ["Cardiology"]), ("Notified Charge RN; paged Cardiology", ["Charge", "Cardiology"]),
+    ("Lasix given, RN to monitor", ["Lasix"]), ("Met with Family. Talked to Pharmacy.", ["Family", "Pharmacy"]),
+    ("dtr at bedside, sis aware", ["bedside", "aware"]), ("Best, Will f/u", ["Will"]),
 ]
 
 

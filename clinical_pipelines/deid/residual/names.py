@@ -54,10 +54,11 @@ _KIN = (r"(?:[a-z]+-in-laws?|sons?|daughters?|wife|wives|husbands?|spouses?|part
         r"grandchildren|grandmother|grandfather|grandma|grandpa|friends?|neighbou?rs?|caregivers?|fianc[ée]e?|"
         r"boyfriend|girlfriend|roommates?|housemates?|stepsons?|stepdaughters?|stepmother|stepfather|"
         r"landlord|landlady|employer|boss|coworkers?|co-workers?|pastor|children|kids|grandkids|stepchildren|parents|"
-        r"twins)")
+        r"twins|dtr|dau|sis|bro|husb|hsb|gdtr|gdau)")
 _RELATIONS = (rf"(?:{_KIN}|married\s+to|engaged\s+to|lives\s+(?:with|w/)|living\s+(?:with|w/)|stays\s+with|"
               r"staying\s+with|resides\s+with|residing\s+with|accompanied\s+by|visited\s+by|brought\s+in\s+by|"
-              r"d/w|discussed\s+with|spoke\s+(?:with|to)|called|named|goes\s+by|known\s+as|aka|a\.k\.a\.|"
+              r"d/w|discussed\s+with|reviewed\s+with|met\s+with|talked\s+(?:with|to)|notified|paged|texted|"
+              r"spoke\s+(?:with|to)|called|named|goes\s+by|known\s+as|aka|a\.k\.a\.|"
               r"prefers\s+to\s+be\s+called|prefers|nickname|c/o|care\s+of)")
 _FOOTER = (r"(?:printed|signed|dictated|transcribed|entered|authored|authenticated|cosigned|co-signed|attested|"
            r"verified|created|edited|modified|completed|performed|interpreted|confirmed|referred|ordered|reviewed|"
@@ -95,6 +96,9 @@ KIN_RE = re.compile(rf"{_KIN}$")
 # words that say where or how a relative is, capitalised by habit after a kin noun: not names ("daughter Present")
 KIN_PREDICATES = frozenset("""present aware updated notified available involved agrees agreeable states reports
 reported visiting deceased alive living healthy unknown absent here there called came died passed lives""".split())
+# a closing before the writer's name at the end of a message: "Thanks, Hope", "Regards,\nGrant Ode"
+SIGNOFF_RE = re.compile(r"(?im)^[ \t-]*(?:thanks|thank[ \t]+you|many[ \t]+thanks|regards|best(?:[ \t]+regards)?|"
+                        r"sincerely|cheers|respectfully|warm[ \t]+regards)[ \t]*,?[ \t]*(?:\n[ \t]*)?(?=[^\n]{1,40}$)")
 FOOTER_RE = re.compile(rf"\b{_FOOTER}\b[^\n]{{0,60}}?\bby\b[ \t]*:?[ \t]*", re.I)
 FIELD_RE = re.compile(rf"(?:^|(?<=[\n|;]))[ \t]*{_FIELDS}[ \t]*[:=#][ \t]*|(?<=[ \t]{{2}}){_FIELDS}[ \t]*:[ \t]*",
                       re.I | re.M)
@@ -180,7 +184,8 @@ class _Scan:
 
     def run(self, i: int | None, detector: str, *, first_lower: bool = False, initials_lower: bool = False,
             max_tokens: int = 4, require_first: bool = True, all_caps_names: bool = True,
-            any_titlecase: bool = False, everyday: bool = False, rare_lower: bool = False) -> None:
+            any_titlecase: bool = False, everyday: bool = False, rare_lower: bool = False,
+            stop_first_names: bool = False) -> None:
         """Walk a name run from token ``i``; add the name words and initials found in it.
 
         ``everyday``: a census first name that is also an English word ("Faith", "Will", "Bud") is a name here
@@ -208,7 +213,7 @@ class _Scan:
                 k == i and rare_lower and len(w) >= 4 and zipf(w) < 2.0))
             ini = is_initials(w, lower_ok=initials_lower and k == i) or (
                 len(w) == 1 and t.text.endswith(".") and (w.isupper() or initials_lower))
-            if not (name or ini) and everyday and self.everyday_first_name(t):
+            if not (name or ini) and everyday and self.everyday_first_name(t, stop_ok=stop_first_names):
                 name = True
             if any_titlecase and k == i and w.lower() in KIN_PREDICATES:
                 return
@@ -243,13 +248,13 @@ class _Scan:
                 return True
         return False
 
-    def everyday_first_name(self, t: Token) -> bool:
+    def everyday_first_name(self, t: Token, *, stop_ok: bool = False) -> bool:
         w = t.word
         low = w.lower()
         shaped = _is_titlecase(w) or (w.isupper() and len(w) >= 3 and not _mixed_case_line(self.text, t.start))
         # a function word that is also a first name ("Brother Will", "married to May") only inside a sentence
         before = self.text[:t.start].rstrip(" \t")
-        stop_ok = _is_titlecase(w) and before[-1:].isalpha()
+        stop_ok = stop_ok or (_is_titlecase(w) and before[-1:].isalpha())
         return shaped and is_census_first_name(low) and (low not in STOP or stop_ok) and low not in RELATION_CELLS \
             and low not in _CREDENTIAL_WORDS and not is_clinical(w) and not NOT_NAME_RE.match(w) \
             and not re.fullmatch(_ROLES, low)
@@ -335,14 +340,15 @@ def find_names(text: str, placeholders: list[Placeholder] | None = None) -> list
         j = k + 1
         while j > 0 and k - j < 3 and (j == k + 1 or re.fullmatch(r"[ \t]?", scan.gap(j))):
             w = scan.toks[j - 1].word
-            if not (_is_cap(w) and (is_name_word(w) or is_initials(w) or re.fullmatch(_PARTICLES, w))):
+            if not (_is_cap(w) and (is_name_word(w) or is_initials(w) or re.fullmatch(_PARTICLES, w)
+                                    or scan.everyday_first_name(scan.toks[j - 1], stop_ok=True))):
                 break
             j -= 1
         if j <= k and not any(is_name_word(scan.toks[x].word) for x in range(j, k + 1)) and \
                 not re.match(r"[ \t]*(?:$|[\n;.,)|])", text[m.end():]):
             continue  # initials alone before a credential that starts a clause: "IV NS, RN aware"
         if j <= k:
-            scan.run(j, "credential_after", max_tokens=k - j + 1)
+            scan.run(j, "credential_after", max_tokens=k - j + 1, everyday=True, stop_first_names=True)
     for m in RELATION_RE.finditer(text):
         cue = m.group().strip(" \t:,(").split()
         # "son Chip", "daughter Summer": after a lower-case kin noun inside a sentence any capitalised word is a name
@@ -350,6 +356,8 @@ def find_names(text: str, placeholders: list[Placeholder] | None = None) -> list
             and _mixed_case_line(text, m.start())
         scan.run(scan.token_at(m.end()), "relation", first_lower=True, initials_lower=False, everyday=True,
                  any_titlecase=kin)
+    for m in SIGNOFF_RE.finditer(text):
+        scan.run(scan.token_at(m.end()), "signoff", everyday=True, max_tokens=3)
     for m in FOOTER_RE.finditer(text):
         scan.run(scan.token_at(m.end()), "footer", first_lower=True, initials_lower=True, everyday=True)
     for m in FIELD_RE.finditer(text):
