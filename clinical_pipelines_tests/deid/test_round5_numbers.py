@@ -127,6 +127,8 @@ def test_numbers_before_a_date_that_are_no_time_stamp_stay(text, value):
     ("SUNDAY THE 1ST", "SUNDAY THE 1ST"),
     ("wed. 22nd", "wed. 22nd"),
     ("Thurs 30th clinic", "Thurs 30th"),
+    ("on saturday 3/7/26", "saturday 3/7/26"),
+    ("fell tuesday, 3/10", "tuesday, 3/10"),
 ])
 def test_weekday_with_an_ordinal_day_is_a_date(text, value):
     assert covered(find_dates, text, value)

@@ -30,6 +30,13 @@ from ._finder_helpers import covered, touched
     ("pt is 97 yo", "97"),
     ("she is ninety-one and still drives", "ninety-one"),
     ("Daughter reports she is ninety-one.", "ninety-one"),
+    ("she's ninety-five", "ninety-five"),
+    ("shes ninety five.", "ninety five"),
+    ("Pt's ninety-two and sharp", "ninety-two"),
+    ("she'll be 90 next month", "90"),
+    ("Lives with husband (96) who is frail", "96"),
+    ("her mother (97) lives with them", "97"),
+    ("Mrs. Doe (93) seen with her son", "93"),
 ])
 def test_spoken_ages_over_89_go(text, value):
     assert covered(find_ages, text, value)
@@ -58,6 +65,11 @@ def test_spoken_ages_over_89_go(text, value):
     ("(100 mg yesterday)", "100"),
     ("Weight (95 last week)", "95"),
     ("he is 91, she is 89", "89"),
+    ("HR (95) stable", "95"),
+    ("sats 92 (95) on 2L", "95"),
+    ("patient (95%) on RA", "95"),
+    ("pt (95 kg)", "95"),
+    ("it's ninety minutes away", "ninety"),
 ])
 def test_readings_and_quantities_stay(text, value):
     assert not touched(find_ages, text, value)

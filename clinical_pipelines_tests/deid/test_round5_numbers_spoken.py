@@ -36,6 +36,9 @@ def _types(text, value):
     ("member ID is three eight one, four four two, nine oh six", "three eight one, four four two, nine oh six",
      "HEALTH_PLAN"),
     ("she read the number off the card: two two nine\nfour seven one six", "two two nine\nfour seven one six", None),
+    ("mobile: oh four one two, three four five, six seven eight", "oh four one two, three four five, six seven eight",
+     "PHONE"),
+    ("MRN four four seven dash two nine one eight", "four four seven dash two nine one eight", "MRN"),
     ("repeated her phone number: five five five two one two three four five six", "five five five two one two three "
      "four five six", "PHONE"),
 ])
@@ -142,6 +145,7 @@ def test_clock_and_year_ranges_without_a_serial_cue_stay(text, value):
     ("unit #W036126012346 hung at 1400", "W036126012346"),
     ("barcode =W036126012346 00", "W036126012346 00"),
     ("FFP A9876 25 554433 K given", "A9876 25 554433 K"),
+    ("unit W0361-26-012346-7 returned", "W0361-26-012346-7"),
 ])
 def test_isbt_128_blood_unit_numbers_go_whole(text, value):
     assert covered(find_identifiers, text, value)

@@ -77,7 +77,8 @@ BEFORE_NUMBER_RES = [
 _PERSON_SUBJECT = (r"(?i:s?he|they|who|pt|patient|mom|mother|mum|dad|father|grand(?:ma|mother|pa|father)|husband"
                    r"|wife|spouse|aunt|uncle|sister|brother|she|he)")
 COPULA_BEFORE_RE = re.compile(
-    rf"(?<![A-Za-z])(?:{_PERSON_SUBJECT}(?:'s|'re|[ \t]+(?:is|was|are|were|will[ \t]+be|turns|turned|turning))"
+    rf"(?<![A-Za-z])(?:{_PERSON_SUBJECT}(?:'s|'re|'ll[ \t]+be|[ \t]+(?:is|was|are|were|will[ \t]+be|turns|turned"
+    r"|turning))"
     r"|(?i:shes|hes))[ \t]+(?:(?i:actually|now|only|just|almost|nearly|about|over|already|still|really|finally"
     r"|at[ \t]+least|going[ \t]+on|all[ \t]+of)[ \t]+)*\Z")
 _COPULA_WORDS = (" is ", " was ", "'s ", " are ", " were ", " be ", "shes ", "hes ", " turn", "'re ")
@@ -106,7 +107,7 @@ SPELLED_RES = [
     re.compile(rf"(?<![A-Za-z])(?i:aged?|age[ \t]+of|at[ \t]+(?:the[ \t]+)?age[ \t]+of|turned|turns|turning"
                rf"|will[ \t]+be"
                rf"|died[ \t]+at|death[ \t]+at)[ \t]+(?P<a>{SPELLED_AGE})(?![A-Za-z])(?![ \t-]*(?i:percent|degrees?))"),
-    re.compile(rf"(?<![A-Za-z])(?i:is|was|now)[ \t]+(?P<a>{SPELLED_AGE})(?=[ \t]*(?:[.,;:)]|$|(?i:and|now|today|this"
+    re.compile(rf"(?:(?<![A-Za-z])(?i:is|was|now|shes|hes)|(?<=[A-Za-z])'s)[ \t]+(?P<a>{SPELLED_AGE})(?=[ \t]*(?:[.,;:)]|$|(?i:and|now|today|this"
                rf"|but|with|yet|who|since)\b))", re.M),
     re.compile(r"(?<![A-Za-z])(?i:in[ \t]+(?:his|her|their|the[ \t]+patient'?s|pt'?s)[ \t]+)(?P<a>(?i:(?:early|mid|late"
                r"|upper)[ \t-]*)?(?i:nineties|hundreds))(?![A-Za-z])"),
@@ -130,6 +131,10 @@ _PERSON_NOUN = (r"(?i:wom[ae]n|m[ae]n|gentlem[ae]n|gents?|lad(?:y|ies)|lads?|pat
                 r"|boy|gal|guy|chap|matriarch|patriarch|nun|priest|retiree|pensioner)")
 _HEDGE = (r"(?:(?i:about|around|nearly|almost|over|some|roughly|approximately|approx\.?|perhaps|maybe|past"
           r"|just[ \t]+(?:over|under)|well[ \t]+(?:over|past)|close[ \t]+to|at[ \t]+least)[ \t]+)?")
+# a bracketed age after a person ("lives with husband (96)", "her mother (97)", "Mrs. Doe (93)"; not "HR (95)")
+PERSON_BRACKET_BEFORE_RE = re.compile(rf"(?<![A-Za-z]){_PERSON_NOUN}(?:[ \t]+[A-Z][a-z]+\.?){{0,3}}[ \t]*\([ \t]*\Z"
+                                      r"|(?<![A-Za-z])(?:Mrs?|Ms|Mr|Miss|Mx)\.?(?:[ \t]+[A-Z][A-Za-z'-]+){1,3}[ \t]*\([ \t]*\Z")
+_BRACKET_CLOSE_RE = re.compile(r"[ \t]*\)")
 # "a woman of ninety-eight", "gentleman of nearly one hundred"
 PERSON_OF_BEFORE_RE = re.compile(rf"(?<![A-Za-z]){_PERSON_NOUN}[ \t]+of[ \t]+{_HEDGE}\Z")
 # "at ninety-one", "reached ninety-five", "lived to be one hundred and two" (not after a measurement: "HR at ninety")
@@ -219,6 +224,9 @@ def _spoken_age(text: str, s: int, e: int, window: int) -> bool:
     93", "he was actually 90 on 3/14"), or with when it was reached ("(100 yesterday!)", "actually 90 on 3/14") after
     a bracket, a hedge or a birthday word; never after a measurement name in the same clause ("HR is 95")."""
     near = text[max(0, s - 40):s].lower()
+    if text[s - 1:s] in ("(", " ") and _BRACKET_CLOSE_RE.match(text, e) and PERSON_BRACKET_BEFORE_RE.search(
+            text, window, s):
+        return True
     copula = any(w in near for w in _COPULA_WORDS) and COPULA_BEFORE_RE.search(text, window, s) is not None
     if not copula and not _WHEN_AFTER_RE.match(text, e):
         return False

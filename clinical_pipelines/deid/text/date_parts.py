@@ -53,7 +53,7 @@ MONTH_CAP_NO_MAY = alternation([f for f in cap_forms(_MONTH_WORDS) if f.lower() 
 MONTH_ALONE = (alternation([*cap_forms([*MONTHS, "Sept"]), *[m.lower() for m in MONTHS if m != "May"]])
                + r"(?![A-Za-z])")
 WEEKDAY_ABBRS = ("Mon", "Tue", "Tues", "Wed", "Thu", "Thur", "Thurs", "Fri", "Sat", "Sun")
-WEEKDAY = (alternation(cap_forms([*WEEKDAYS, *WEEKDAY_ABBRS]))
+WEEKDAY = (alternation([*cap_forms([*WEEKDAYS, *WEEKDAY_ABBRS]), *(w.lower() for w in WEEKDAYS)])
            + r"(?![A-Za-z])\.?")
 SEASON = r"(?i:spring|summer|fall|autumn|winter)"
 HOLIDAY = (r"(?:Christmas(?:[ \t]+(?:Eve|Day))?|X-?mas|Thanksgiving(?:[ \t]+Day)?|Easter(?:[ \t]+Sunday)?"

@@ -137,7 +137,8 @@ _DIGIT_WORDS = {"zero": 0, "oh": 0, "one": 1, "two": 2, "three": 3, "four": 4, "
                 "eight": 8, "nine": 9, "niner": 9}
 _DW = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|niner)"
 _DTOK = rf"(?:(?:double|triple)[ \t]+)?{_DW}"
-SPELLED_DIGITS_RE = re.compile(rf"(?i:(?<![A-Za-z-])(?!oh\b){_DTOK}(?:(?:[ \t]*[,;.-][ \t]*|[ \t]+|[ \t]*\n[ \t]*)"
+SPELLED_DIGITS_RE = re.compile(rf"(?i:(?<![A-Za-z-]){_DTOK}(?:(?:[ \t]*[,;.-][ \t]*|[ \t]+(?:(?:dash|hyphen)[ \t]+)?"
+                               r"|[ \t]*\n[ \t]*)"
                                rf"{_DTOK}){{4,}})(?![A-Za-z])")
 _SPELLED_HINT_RE = re.compile(r"(?=[otfsenzOTFSENZ])(?<![A-Za-z])(?i:one|two|three|four|five|six|seven|eight|nine"
                               r"|zero)[ \t,.;-]+(?i:double|triple|one|two|three|four|five|six|seven|eight|nine|niner"
@@ -152,6 +153,8 @@ def _spelled_digits(words: str) -> list[int]:
     out: list[int] = []
     rep = 1
     for w in re.findall(r"[A-Za-z]+", words.lower()):
+        if w in ("dash", "hyphen"):
+            continue
         if w == "double":
             rep = 2
         elif w == "triple":
@@ -190,7 +193,7 @@ def find_spelled_numbers(text: str) -> list[Candidate]:
 # digits), two-digit year, six-digit serial, optional two flag digits and a check character ("W0361 26 012346 7",
 # "=W036126012346 00"); it identifies the donation, and the recipient through it
 # (the character class first: the scan rejects most positions at once; the start is checked on each match)
-ISBT_DIN_RE = re.compile(r"[A-NP-Z]\d{4}[ \t]?\d{2}[ \t]?\d{6}(?:[ \t]?\d{2}(?![\w-]))?(?:[ \t]?[0-9A-Z*](?![\w-]))?"
+ISBT_DIN_RE = re.compile(r"[A-NP-Z]\d{4}([ \t-]?)\d{2}\1\d{6}(?:[ \t-]?\d{2}(?![\w-]))?(?:[ \t-]?[0-9A-Z*](?![\w-]))?"
                          r"(?![\w-])")
 _ISBT_BEFORE_RE = re.compile(r"(?:^|[^\w-]|(?:^|[^\w-])=)\Z")
 

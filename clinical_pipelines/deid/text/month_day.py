@@ -35,7 +35,8 @@ MD_CUE_RE = re.compile(r"\b(?:on|since|from|until|through|thru|dated?|dos|betwee
                        r"|echo|ecg|ekg|ct|mri|cxr|labs?|date|dob|received|printed|signed|reported|in|service|arrival"
                        r"|arriv\w*|note|pn|scan|film|x-?ray|pmd|pcp|office|consult\w*|cabg|ptca|pci|stent\w*|avr|mvr"
                        r"|ercp|egd|tee|bronch\w*|trach\w*|peg|intubat\w*|extubat\w*|thoracentesis|paracentesis|fx"
-                       r"|arrest|expired|died|adm|cultured|pancultured|cx'?d|evaluation|re-?eval\w*|r/e)\b[^\n\d]{0,4}$"
+                       r"|arrest|expired|died|adm|cultured|pancultured|cx'?d|evaluation|re-?eval\w*|r/e"
+                       r"|(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tues?|wed|thu(?:rs?)?|fri)\b[^\n\d]{0,4}$"
                        r"|(?<![\d/])[-,(~]\s*$", re.I)
 # the cues that also make a fraction-like pair (1/2, 5/5, 4/10, 14/3) a date: not "to", "by", "in", "-", "(" ...
 # ("soaked in 1/4 strength", "perrla, 2/2", "chest pain (7/10)", "to 3/4 up")
@@ -64,6 +65,9 @@ MD_DAYPART_RE = re.compile(r"[ \t]+(?i:am|pm|eves?|evening|night|noc|overnight|m
                            r"\d)")
 # "last seen well 8/8", "last known well 3/3": a strong cue even for an equal or scale-like pair
 SEEN_WELL_RE = re.compile(r"\b(?:seen|known)[ \t]+(?:well|normal)[ \t:,-]*$|\blkw[ \t:,-]*$", re.I)
+# a weekday right before ("Tuesday, 3/10", "wed 6/8"): a strong cue
+WEEKDAY_PRE_RE = re.compile(r"\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tues?|wed|thu(?:rs?)?|fri)\.?,?[ \t]*$",
+                            re.I)
 MD_AFTER_CUE_RE = re.compile(r"[ \t]*[,(]?[ \t]*(?i:hd|pod|hospital[ \t]+day|day)[ \t]*#?[ \t]*\d")  # 2/6 HD#1
 # score, scale and test names whose results are written as pairs: cognitive and mood screens (MoCA 19/30, MMSE
 # 22/30, PHQ-9 9/27, GAD-7, EPDS), newborn Apgars (6/8), coma and stroke scales (GCS 9/15, NIHSS 4/42), intraocular
@@ -147,6 +151,7 @@ def month_day_at(text: str, start: int) -> Candidate | None:
                or MD_AFTER_CUE_RE.match(text, m.end()) is not None or bool(line_start))
         weak = (word_cue is not None and MD_WEAK_CUE_RE.search(pre) and not line_start
                 and TIME_AFTER_RE.match(text, m.end()) is None and SEEN_WELL_RE.search(pre) is None
+                and WEEKDAY_PRE_RE.search(pre) is None                # "fell tuesday, 3/10"
                 and MD_AFTER_CUE_RE.match(text, m.end()) is None    # "note - 4/6 HD#2": a hospital day is strong
                 and MD_PLAN_CUE_RE.search(text, max(0, m.start() - 56), m.start()) is None)  # "RTC in 5 wks (9/10)"
         strong = cue and not weak
