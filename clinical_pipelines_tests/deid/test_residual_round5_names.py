@@ -59,7 +59,8 @@ def test_roles_initials_and_multipart_names_block(text, needle):
 LAST_FIRST = [
     ("Name: van der Berg, Anneke J.", ["van der Berg", "Anneke"]), ("Patient: DE LA CRUZ , ROSARIO", ["DE LA CRUZ", "ROSARIO"]),
     ("Name: di Stefano, Lucia", ["di Stefano", "Lucia"]), ("PATIENT: VON ESSEN, KLAUS M", ["VON ESSEN", "KLAUS"]),
-    ("Guarantor: del Rio , Ximena", ["del Rio", "Ximena"]),
+    ("Guarantor: del Rio , Ximena", ["del Rio", "Ximena"]), ("HOANG, THI LAN", ["HOANG", "LAN"]),
+    ("Pham, Van Duc", ["Pham", "Duc"]), ("F/u with OSEI, KWAME ADJOA at clinic", ["OSEI", "ADJOA"]),
 ]
 
 
@@ -78,6 +79,8 @@ ROWS = [
     ("| given | family | town |\n|---|---|---|\n| Ilona | Szabo | Fresno |", ["Ilona", "Szabo", "Fresno"]),
     ("contact\trelation\nHope\tsister", ["Hope"]), ("nok;relationship\nFrank;husband", ["Frank"]),
     ("Brandt , Lucia , 1950-01-01 , Grand Rapids", ["Brandt", "Lucia", "Grand Rapids"]),
+    ("Last Name,First Name,City\nFaith,Hope,Springfield", ["Faith", "Hope", "Springfield"]),
+    ("Row: Okonkwo | Adaeze | Yonkers", ["Okonkwo", "Adaeze", "Yonkers"]),
 ]
 
 
@@ -105,6 +108,8 @@ NEGATIVES = [
     ("Thanks,\nCardiology Team", ["Cardiology"]), ("Notified Charge RN; paged Cardiology", ["Charge", "Cardiology"]),
     ("Lasix given, RN to monitor", ["Lasix"]), ("Met with Family. Talked to Pharmacy.", ["Family", "Pharmacy"]),
     ("dtr at bedside, sis aware", ["bedside", "aware"]), ("Best, Will f/u", ["Will"]),
+    ("Smith, John Seen today", ["Seen"]), ("ECG: NSR, RATE 84, 0.3 MM ST DEPRESSION II, AVF", ["NSR", "AVF"]),
+    ("LABS: HS-TNT 8 NG/L | CR 1.28 | K 5.4 | BNP 410", ["TNT", "BNP"]), ("Impression: CHF, AFIB WITH RVR", ["CHF", "AFIB"]),
 ]
 
 

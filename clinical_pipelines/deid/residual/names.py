@@ -283,6 +283,20 @@ def _last_first_ok(a: str, b: str) -> bool:
     return is_name_word(a) or is_name_word(b)
 
 
+def _more_given_names(scan: _Scan, pos: int, caps: bool) -> None:
+    """Given and middle names after "LAST, FIRST" ("HOANG, THI LAN", "Pham, Van Duc"): up to two more words of
+    the same case that are names (out of the vocabulary or census first names)."""
+    i = scan.token_at(pos)
+    for k in range(i, min(i + 2, len(scan.toks))) if i is not None else ():
+        t = scan.toks[k]
+        gap = scan.text[(scan.toks[k - 1].end if k > i else pos):t.start]
+        w = t.word
+        if not re.fullmatch(r"[ \t]", gap) or (w.isupper() != caps) or not _is_cap(w) or \
+                not (is_name_word(w) or is_census_first_name(w) or len(w) == 1):
+            break
+        scan.out.append(NameSpan(t.start, t.start + len(w), "last_first"))
+
+
 def _beside_placeholder_ok(w: str) -> bool:
     """A capitalised word of 3+ letters that is not an all-caps abbreviation ("CP", "NJ", "CCDS") nor a
     credential ("RPh", "PharmD")."""
@@ -310,6 +324,7 @@ def find_names(text: str, placeholders: list[Placeholder] | None = None) -> list
                 and not _clinical_list_line(text, m.start()):
             for g in (1, 2):
                 scan.out.append(NameSpan(m.start(g), m.end(g), "last_first"))
+            _more_given_names(scan, m.end(2), True)
     for m in ROLE_RE.finditer(text):
         cue = m.group().strip(" \t:.").lower()
         role_word = re.fullmatch(_ROLES, cue, re.I) is not None
@@ -368,6 +383,7 @@ def find_names(text: str, placeholders: list[Placeholder] | None = None) -> list
         if _last_first_ok(a, b) and not _clinical_list_line(text, m.start()):
             for g in (1, 2):
                 scan.out.append(NameSpan(m.start(g), m.end(g), "last_first"))
+            _more_given_names(scan, m.end(2), b.isupper())
     for p in scan.placeholders:
         if p.label != "NAME" and not p.label.startswith("NAME"):
             continue

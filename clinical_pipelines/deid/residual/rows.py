@@ -77,8 +77,9 @@ def _words(cell: str) -> list[str]:
 
 
 def _is_name_word(w: str) -> bool:
+    """Out of the vocabulary; an all-caps word of three letters or fewer is an abbreviation ("NSR", "AVF")."""
     w = w.rstrip(".")
-    return len(w) >= 2 and not in_vocabulary(w.lower())
+    return len(w) >= 2 and not (w.isupper() and len(w) <= 3) and not in_vocabulary(w.lower())
 
 
 def _header_cols(cells: list[str]) -> set[int] | None:
@@ -114,6 +115,8 @@ def find_row_cells(text: str) -> list[tuple[int, int]]:
             if len(cells) < 2:
                 continue
             heads = _header_cols(cells)
+            if heads is not None and not heads and header_cols.get(delim):
+                heads = None  # "Faith,Hope,Springfield" under "Last Name,First Name,City": data, not a header
             if heads is not None and (len(cells) >= 3 or len(heads) >= 1):
                 header_cols[delim] = heads  # a header row: its PHI columns (none for "test;value;unit")
                 break
@@ -132,6 +135,9 @@ def _row_cells(line: str, delim: str, spans, cells, phi_cols: set[int]) -> list[
     lower_row = not any(c.isupper() for c in line) and not re.search(re.escape(delim.strip() or "\t") + r" ", line)
     names, others, by_col = [], [], []
     for j, ((a, b), c) in enumerate(zip(spans, cells)):
+        label = re.match(r"[A-Za-z][A-Za-z ]{0,19}:[ \t]*", c) if j == 0 and delim != "," else None
+        if label:  # "Row: Okonkwo | Adaeze": the label is not part of the cell
+            a, c = a + label.end(), c[label.end():]
         words = _words(c)
         if not words:
             continue
