@@ -26,6 +26,7 @@ EVERYDAY = [
     ("HER CHILDREN, FAITH AND HANK, VISIT.", ["FAITH", "HANK"]), ("Caregivers: Summer and Dusty.", ["Summer", "Dusty"]),
     ("Lives alone; daughter Sunny nearby.", ["Sunny"]), ("his friend Skip brings meals", ["Skip"]),
     ("Patient: Hope", ["Hope"]), ("Signed by Grant", ["Grant"]), ("RN Joy at bedside", ["Joy"]),
+    ("pt Frank reports pain", ["Frank"]), ("Patient Hope Okafor seen", ["Hope", "Okafor"]), ("Pt Summer reports", ["Summer"]),
     ("Wife: June.", ["June"]), ("grandson Chase visits", ["Chase"]), ("-- Faith, RN", ["Faith"]), ("Thanks, Hope", ["Hope"]),
     ("/s/ Will Hunt, MD", ["Will", "Hunt"]), ("Reviewed with Bill and Okafor.", ["Bill", "Okafor"]),
     ("dtr Faith at bedside", ["Faith"]), ("pt's dtr, Joy", ["Joy"]), ("Regards,\nGrant", ["Grant"]),
@@ -108,7 +109,8 @@ NEGATIVES = [
     ("Thanks,\nCardiology Team", ["Cardiology"]), ("Notified Charge RN; paged Cardiology", ["Charge", "Cardiology"]),
     ("Lasix given, RN to monitor", ["Lasix"]), ("Met with Family. Talked to Pharmacy.", ["Family", "Pharmacy"]),
     ("dtr at bedside, sis aware", ["bedside", "aware"]), ("Best, Will f/u", ["Will"]),
-    ("Smith, John Seen today", ["Seen"]), ("ECG: NSR, RATE 84, 0.3 MM ST DEPRESSION II, AVF", ["NSR", "AVF"]),
+    ("Smith, John Seen today", ["Seen"]), ("Pt Will need PT. Pt May go home.", ["Will", "May"]),
+    ("Pt Denies CP. Patient Education provided. Pt Ambulating.", ["Denies", "Education", "Ambulating"]), ("ECG: NSR, RATE 84, 0.3 MM ST DEPRESSION II, AVF", ["NSR", "AVF"]),
     ("LABS: HS-TNT 8 NG/L | CR 1.28 | K 5.4 | BNP 410", ["TNT", "BNP"]), ("Impression: CHF, AFIB WITH RVR", ["CHF", "AFIB"]),
 ]
 

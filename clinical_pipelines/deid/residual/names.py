@@ -85,6 +85,8 @@ DOTTED_INITIALS_RE = re.compile(r"\b(?:(?:pt|patient)[ \t]*[:=#]|(?:(?:pt|patien
                                 r"((?:[A-Za-z]\.[ \t]?){2,3})(?![\w])", re.I)
 _LATIN_DOTTED = frozenset("am pm eg ie qd bid tid qid hs po pr sl od os ou prn qhs cf ca vs ad as au dc iv im sq sc "
                           "ns us np".split())
+# "pt Frank reports", "Patient Hope Okafor": a capitalised first name right after the word for the patient
+PT_BARE_RE = re.compile(r"\b(?:pt|Pt|PT|patient|Patient)[ \t]+(?=[A-Z][a-z])")
 PT_PAREN_RE = re.compile(r"\b(?:pt|patient)[ \t]*\([ \t]*", re.I)
 CRED_AFTER_RE = re.compile(rf",?[ \t]+(?:(?i:{_CREDS_CI})|{_CREDS_CS})(?![\w])")
 NOT_NAME_RE = re.compile(r"(?i:hospital|clinic|center|centre|medical|medicine|health|department|dept|unit|service|"
@@ -185,7 +187,7 @@ class _Scan:
     def run(self, i: int | None, detector: str, *, first_lower: bool = False, initials_lower: bool = False,
             max_tokens: int = 4, require_first: bool = True, all_caps_names: bool = True,
             any_titlecase: bool = False, everyday: bool = False, rare_lower: bool = False,
-            stop_first_names: bool = False) -> None:
+            stop_first_names: bool | None = False) -> None:
         """Walk a name run from token ``i``; add the name words and initials found in it.
 
         ``everyday``: a census first name that is also an English word ("Faith", "Will", "Bud") is a name here
@@ -248,16 +250,18 @@ class _Scan:
                 return True
         return False
 
-    def everyday_first_name(self, t: Token, *, stop_ok: bool = False) -> bool:
+    def everyday_first_name(self, t: Token, *, stop_ok: bool | None = False) -> bool:
+        """A capitalised census first name that is also an English word. A function word among them ("Will",
+        "May") counts when ``stop_ok`` is True, or inside a sentence when it is False ("Brother Will"), never
+        when it is None ("Pt Will need PT")."""
         w = t.word
         low = w.lower()
         shaped = _is_titlecase(w) or (w.isupper() and len(w) >= 3 and not _mixed_case_line(self.text, t.start))
-        # a function word that is also a first name ("Brother Will", "married to May") only inside a sentence
         before = self.text[:t.start].rstrip(" \t")
-        stop_ok = stop_ok or (_is_titlecase(w) and before[-1:].isalpha())
-        return shaped and is_census_first_name(low) and (low not in STOP or stop_ok) and low not in RELATION_CELLS \
-            and low not in _CREDENTIAL_WORDS and not is_clinical(w) and not NOT_NAME_RE.match(w) \
-            and not re.fullmatch(_ROLES, low)
+        allow_stop = stop_ok is not None and (stop_ok or (_is_titlecase(w) and before[-1:].isalpha()))
+        return shaped and is_census_first_name(low) and (low not in STOP or allow_stop) \
+            and low not in RELATION_CELLS and low not in _CREDENTIAL_WORDS and not is_clinical(w) \
+            and not NOT_NAME_RE.match(w) and not re.fullmatch(_ROLES, low)
 
 
 def _mixed_case_line(text: str, pos: int) -> bool:
@@ -330,9 +334,9 @@ def find_names(text: str, placeholders: list[Placeholder] | None = None) -> list
         role_word = re.fullmatch(_ROLES, cue, re.I) is not None
         lower_cue = m.group()[:1].islower()  # "rn gwen aware"; after "NP" a lower-case word is a rare one only
         scan.run(scan.token_at(m.end()), "role", first_lower=not role_word and lower_cue, initials_lower=not role_word,
-                 rare_lower=not role_word, everyday=True)
+                 rare_lower=not role_word, everyday=True, stop_first_names=None)
     for m in ROLE_CS_RE.finditer(text):
-        scan.run(scan.token_at(m.end()), "role", everyday=True)
+        scan.run(scan.token_at(m.end()), "role", everyday=True, stop_first_names=None)
     for m in SLASH_CRED_RE.finditer(text):
         g = 1 if m.group(1) else 2
         w = m.group(g)
@@ -345,6 +349,8 @@ def find_names(text: str, placeholders: list[Placeholder] | None = None) -> list
         letters = re.sub(r"[^A-Za-z]", "", m.group(1)).lower()
         if letters not in _LATIN_DOTTED:
             scan.out.append(NameSpan(m.start(1), m.end(1), "dotted_initials"))
+    for m in PT_BARE_RE.finditer(text):
+        scan.run(scan.token_at(m.end()), "patient_word", everyday=True, stop_first_names=None, max_tokens=2)
     for m in PT_PAREN_RE.finditer(text):
         scan.run(scan.token_at(m.end()), "field", max_tokens=3)
     ends = {t.end: i for i, t in enumerate(scan.toks)}
