@@ -11,8 +11,8 @@ English and clinical vocabulary ("mgarcia", "rpatel", "KLEE"); and, with digits,
 a signing line ("Signed: John Smith, MD (jsmith2)"). Ordinary words after the cues ("sent by fax",
 "printed by pharmacy", "message from patient", "entered by RN") stay.
 
-``find_user_handles(text) -> list[Candidate]`` (type NAME, score 0.85). Prefilter: one precompiled regex search for a
-cue word; the notes without one cost one scan.
+``find_user_handles(text) -> list[Candidate]`` (type NAME, score 0.85). One precompiled regex finds the word before a
+handle (a preposition or a label) and the handle; the cue before it is checked in a window of 48 characters.
 """
 from __future__ import annotations
 
@@ -31,22 +31,21 @@ _VERBS = (r"sent|printed|reprinted|entered|edited|modified|updated|changed|creat
           r"|transcribed|dictated|documented|ordered|completed|closed|opened|accessed|viewed|approved|attested"
           r"|scanned|uploaded|filed|received|read|replied|addressed|assigned|deleted|amended|cancell?ed|discontinued"
           r"|prepared|performed|logged|recorded|submitted|messaged|called|paged|faxed|emailed|e-mailed")
-_CUE = (rf"(?:(?:last|first|electronically|originally)[ \t]+)?(?:{_VERBS})[ \t]+(?:by|to|from)"
-        r"|(?:message|msg|mssg|note|e-?mail|page|text|inbasket|in-basket|staff[ \t]+message|telephone[ \t]+message"
-        r"|result[ \t]+note|encounter)[ \t]+(?:from|to|by|for)"
-        r"|from[ \t]+user|by[ \t]+user|logged[ \t]+in[ \t]+as|login|log-?on|user(?:[ \t]*(?:name|id))?|username"
-        r"|userid|operator|sender|recipient|cc|bcc|to|from|author|by|signer|printed|pool|routing")
-# the cue (a label needs its colon: "cc:", "User:", "From:"; a verb phrase does not), then "user" or "@" at most
-_HANDLE_RE = re.compile(
-    rf"(?<![\w/-])(?:(?i:{_CUE})[ \t]*[:=#]|(?i:(?:(?:last|first|electronically|originally)[ \t]+)?(?:{_VERBS})"
-    rf"[ \t]+(?:by|to|from)|(?:message|msg|mssg|note|e-?mail|page|text|inbasket|in-basket|result[ \t]+note|encounter)"
-    rf"[ \t]+(?:from|to|by)|from[ \t]+user|by[ \t]+user|logged[ \t]+in[ \t]+as))"
-    rf"[ \t]*(?:(?i:user(?:[ \t]*(?:name|id))?|username|userid|login|id)[ \t]*[:=#]?[ \t]*)?@?"
-    r"([A-Za-z][A-Za-z0-9._-]{1,30}[A-Za-z0-9])(?![\w@'’-])"
+# the word right before a handle: a preposition after a cue, or a label with its colon ("cc:", "User:", "From:")
+_LABELS = (r"user(?:[ \t]*(?:name|id))?|username|userid|login|log-?on|sender|recipient|cc|bcc|author|signer|operator"
+           r"|pool|routing|printed|signed")
+_HANDLE = r"([A-Za-z][A-Za-z0-9._-]{1,30}[A-Za-z0-9])(?![\w@'’-])"
+ANCHOR_RE = re.compile(  # the lookahead on the first letter lets the engine skip most positions at once
+    rf"(?=[bBfFtTaAuUlLsSrRcCoOpP])\b(?i:(by|from|to|as|{_LABELS}))\b[ \t]*([:=#])?[ \t]*(?:(?i:user(?:[ \t]*(?:name|id))?|username|userid|login|id)"
+    rf"[ \t]*[:=#]?[ \t]*)?@?{_HANDLE}"
     r"((?:[ \t]*[,;][ \t]*@?[A-Za-z][A-Za-z0-9._-]{1,30}[A-Za-z0-9](?![\w@'’-])){0,4})")
+# a cue right before the preposition: a verb of the audit trail ("Last edited by"), a message noun ("message from"),
+# "logged in as"; or, for "by", such a verb earlier on the line ("Printed on 3/4/21 14:02 by KLEE")
+_VERB_WORDS = frozenset(re.sub(r"e-\?signed", "esigned|e-signed", re.sub(r"cancell\?ed", "canceled|cancelled", _VERBS))
+                        .split("|"))
+_CUE_WORDS = _VERB_WORDS | frozenset("message msg mssg note email e-mail page text inbasket in-basket encounter".split())
+_WORD_RE = re.compile(r"[A-Za-z-]+")
 _LIST_ITEM_RE = re.compile(r"@?([A-Za-z][A-Za-z0-9._-]{1,30}[A-Za-z0-9])")
-_PREFILTER_RE = re.compile(r"(?i:by|from|to|user|login|log-?on|cc|author|sender|recipient|signer|operator|pool"
-                           r"|routing|printed|logged|signed|signature)\b")
 # a handle in brackets after the signer's name on a signing line: "Signed: John Smith, MD (jsmith2)"
 _BRACKET_HANDLE_RE = re.compile(r"\(@?([A-Za-z][A-Za-z0-9._-]{1,30}[A-Za-z0-9])\)")
 _SIGNING_LINE_RE = re.compile(r"(?i:signed|signature|printed|entered|edited|modified|author|sent|sender|from|by)\b")
@@ -74,16 +73,30 @@ def _is_handle(token: str) -> bool:
     return not is_known_word(word) and not is_clinical_word(word)
 
 
+def _cue_before(text: str, pos: int, word: str) -> bool:
+    """An audit-trail cue ends right before ``pos`` ("edited ", "message ", "logged in "), or, before "by", a cue verb
+    stands earlier on the line within 48 characters."""
+    line = text[max(text.rfind("\n", max(0, pos - 48), pos) + 1, pos - 48):pos]
+    words = [w.lower() for w in _WORD_RE.findall(line)]
+    if not words:
+        return False
+    if words[-1] in _CUE_WORDS or words[-2:] == ["logged", "in"]:
+        return line[-1:] in (" ", "\t")
+    return word == "by" and any(w in _VERB_WORDS for w in words)
+
+
 def find_user_handles(text: str) -> list[Candidate]:
     """Account handles after an audit-trail or messaging cue (type NAME, score 0.85)."""
-    if not _PREFILTER_RE.search(text):
-        return []
     out: list[Candidate] = []
-    for m in _HANDLE_RE.finditer(text):
-        if _is_handle(m.group(1)):
-            out.append(Candidate(m.start(1), m.end(1), "NAME", 0.85))
-        if m.group(2):
-            for it in _LIST_ITEM_RE.finditer(text, m.start(2), m.end(2)):
+    for m in ANCHOR_RE.finditer(text):
+        word = m.group(1).lower()
+        if word in ("by", "from", "to", "as") or not m.group(2):
+            if (not m.group(2) or word not in ("by", "from", "to")) and not _cue_before(text, m.start(), word):
+                continue  # "seen by Wells", "to Dr. Okafor": no audit-trail cue
+        if _is_handle(m.group(3)):
+            out.append(Candidate(m.start(3), m.end(3), "NAME", 0.85))
+        if m.group(4):
+            for it in _LIST_ITEM_RE.finditer(text, m.start(4), m.end(4)):
                 if _is_handle(it.group(1)):
                     out.append(Candidate(it.start(1), it.end(1), "NAME", 0.85))
     if "(" in text:
