@@ -31,6 +31,11 @@ from ._finder_helpers import covered, touched
     ("EPDS 11/30 at the 6-week visit", "11/30"),
     ("Braden 12/23, high risk", "12/23"),
     ("acuity 20/12 OD", "20/12"),
+    ("Beighton 6/9, hypermobile", "6/9"),
+    ("FLACC 3/10 after morphine", "3/10"),
+    ("Aldrete 9/10 in PACU", "9/10"),
+    ("FIM 5/7 for transfers", "5/7"),
+    ("MRC 4/5 proximal", "4/5"),
     ("CAM-ICU 3/4 features", "3/4"),
     ("scored 6/30 on the screen", "6/30"),
     ("pain 3/10 at rest", "3/10"),
@@ -98,6 +103,7 @@ def test_real_dates_beside_scores_still_go(text, value):
     ("Event log\n0915 3/11 pt seen by team", "0915"),
     ("at 23:40:42 on October 17, 2020", "23:40:42"),
     ("@0915 on 3/11 rapid response", "0915"),
+    ("at 9:15 on the 11th", "9:15"),
 ])
 def test_time_with_its_date_goes(text, value):
     assert covered(find_dates, text, value)

@@ -37,6 +37,10 @@ from ._finder_helpers import covered, touched
     ("Lives with husband (96) who is frail", "96"),
     ("her mother (97) lives with them", "97"),
     ("Mrs. Doe (93) seen with her son", "93"),
+    ("At 95 she still lives alone", "95"),
+    ("Pain better. At 95, he walks daily.", "95"),
+    ("hit 100 last month", "100"),
+    ("she reached 95 in May", "95"),
 ])
 def test_spoken_ages_over_89_go(text, value):
     assert covered(find_ages, text, value)
@@ -70,6 +74,9 @@ def test_spoken_ages_over_89_go(text, value):
     ("patient (95%) on RA", "95"),
     ("pt (95 kg)", "95"),
     ("it's ninety minutes away", "ninety"),
+    ("sats at 95 she was comfortable", "95"),
+    ("HR reached 95", "95"),
+    ("BP hit 100 systolic", "100"),
 ])
 def test_readings_and_quantities_stay(text, value):
     assert not touched(find_ages, text, value)

@@ -39,6 +39,7 @@ def _types(text, value):
     ("mobile: oh four one two, three four five, six seven eight", "oh four one two, three four five, six seven eight",
      "PHONE"),
     ("MRN four four seven dash two nine one eight", "four four seven dash two nine one eight", "MRN"),
+    ("SSN one two three, four five, six seven eight nine", "one two three, four five, six seven eight nine", "SSN"),
     ("repeated her phone number: five five five two one two three four five six", "five five five two one two three "
      "four five six", "PHONE"),
 ])
@@ -98,6 +99,7 @@ def test_times_and_values_with_a_leading_zero_stay(text, value):
     ("last 4 of SSN 1987", "1987"),
     ("last 4 digits 5520 verified", "5520"),
     ("Social Security number ending with 3349.", "3349"),
+    ("ssn last4 1120", "1120"),
 ])
 def test_last_four_digits_of_an_ssn_go(text, value):
     assert covered(find_ssn_and_vin, text, value)
@@ -123,6 +125,7 @@ def test_numbers_near_last_four_words_that_are_no_ssn_stay(text, value):
     ("Event #1000-2000 logged", "1000-2000"),
     ("PCR # 2025-0913", "2025-0913"),
     ("Case 2019-0412 reviewed at M&M", "2019-0412"),
+    ("event ID 2026-0311", "2026-0311"),
 ])
 def test_run_and_incident_numbers_go(text, value):
     assert covered(find_numbers, text, value)
@@ -134,6 +137,8 @@ def test_run_and_incident_numbers_go(text, value):
     ("ref 12.0-15.5", "12.0-15.5"),
     ("no incidents overnight, I/O 2400/1800", "2400/1800"),
     ("in 2019-2021 she had three falls", "2019-2021"),
+    ("visit no 0800-1700", "0800-1700"),
+    ("number 2019-2021 of the series", "2019-2021"),
 ])
 def test_clock_and_year_ranges_without_a_serial_cue_stay(text, value):
     assert not touched(find_numbers, text, value)

@@ -79,9 +79,14 @@ _PERSON_SUBJECT = (r"(?i:s?he|they|who|pt|patient|mom|mother|mum|dad|father|gran
 COPULA_BEFORE_RE = re.compile(
     rf"(?<![A-Za-z])(?:{_PERSON_SUBJECT}(?:'s|'re|'ll[ \t]+be|[ \t]+(?:is|was|are|were|will[ \t]+be|turns|turned"
     r"|turning))"
-    r"|(?i:shes|hes))[ \t]+(?:(?i:actually|now|only|just|almost|nearly|about|over|already|still|really|finally"
+    r"|(?i:shes|hes|hit|reached|celebrated|celebrating|made[ \t]+it[ \t]+to|lived[ \t]+to(?:[ \t]+be)?))"
+    r"[ \t]+(?:(?i:actually|now|only|just|almost|nearly|about|over|already|still|really|finally"
     r"|at[ \t]+least|going[ \t]+on|all[ \t]+of)[ \t]+)*\Z")
-_COPULA_WORDS = (" is ", " was ", "'s ", " are ", " were ", " be ", "shes ", "hes ", " turn", "'re ")
+_COPULA_WORDS = (" is ", " was ", "'s ", " are ", " were ", " be ", "shes ", "hes ", " turn", "'re ", "hit ", "reach",
+                 "celebrat", "made it", "lived to")
+# "At 95 she still drives", "at 101, he ...": an age opening a sentence about the person
+AT_AGE_AFTER_RE = re.compile(r",?[ \t]+(?i:she|he|they|the[ \t]+patient|pt|mom|dad|mother|father)(?![A-Za-z])")
+AT_AGE_BEFORE_RE = re.compile(r"(?:^|(?<=[.!?;:(\n])[ \t]*|(?<=[.!?;:(\n][ \t]))(?i:at)[ \t]+\Z", re.M)
 # ... not a saturation or a reading on a device ("on 2L", "on RA", "on the vent")
 _READING_AFTER_RE = re.compile(r"[ \t]*(?i:on|at|with|via)[ \t]+(?:\d+(?:\.\d+)?[ \t]*(?:l\b|lpm|liters?|%)|ra\b|room"
                                r"|nc\b|nrb|bipap|cpap|hfnc|vent|o2|oxygen|high|face|the[ \t]+vent|fio2|nasal|mask|bp)", re.I)
@@ -228,6 +233,7 @@ def _spoken_age(text: str, s: int, e: int, window: int) -> bool:
             text, window, s):
         return True
     copula = any(w in near for w in _COPULA_WORDS) and COPULA_BEFORE_RE.search(text, window, s) is not None
+    copula = copula or bool(AT_AGE_AFTER_RE.match(text, e) and AT_AGE_BEFORE_RE.search(text, max(0, s - 6), s))
     if not copula and not _WHEN_AFTER_RE.match(text, e):
         return False
     clause = _CLAUSE_TAIL_RE.search(text, window, s).group()

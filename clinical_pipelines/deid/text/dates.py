@@ -52,7 +52,7 @@ _TIME_4_BEFORE = r"(?:[01]\d|2[0-3])[0-5]\d(?:[ \t]*(?:h|hrs?)(?![A-Za-z]))?"
 _TIME_COLON_BEFORE = r"(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?:[ \t]*(?:[AaPp]\.?[ \t]?[Mm]\.?|[AaPp])(?![A-Za-z]))?"
 TIME_BEFORE_RE = re.compile(rf"(?:(?<![\w:./-])(?P<t>{_TIME_COLON_BEFORE}|{TIME_AMPM})"
                             rf"|(?:(?<![A-Za-z])(?i:at|@)[ \t]*|^|(?<=\n))(?P<t4>{_TIME_4_BEFORE}))"
-                            r"(?:[ \t]?,[ \t]?|[ \t]+(?i:on)[ \t]+|[ \t])$")
+                            r"(?:[ \t]?,[ \t]?|[ \t]+(?i:on)[ \t]+(?:(?i:the)[ \t]+)?|[ \t])$")
 # a time with a dot after a full date ("03/12/2026 11.20"; not a dose "12.50 mg")
 TIME_DOT_AFTER_RE = re.compile(rf"[ \t]+(?:(?i:at|@)[ \t]*)?(?P<t>(?:[01]?\d|2[0-3])\.[0-5]\d)(?![\d.]|,\d){UNIT_AFTER}")
 WEEKDAY_BEFORE_RE = re.compile(rf"(?<![A-Za-z]){WEEKDAY}[ \t]*,?[ \t]*(?:the[ \t]+)?$")

@@ -107,11 +107,11 @@ def ids_after_names(text: str, spans: list[Span]) -> list[Span]:
 # the last four digits of an SSN said or checked ("last 4 confirmed 1120", "SSN ending 4821", "last four of social:
 # 0424", "SS# ends in 7731"): an SSN or "last 4" cue, filler words, then four digits that are no quantity
 SSN_LAST4_RE = re.compile(
-    r"(?i:(?<![A-Za-z])(?:ssn|social(?:[ \t]+security)?(?:[ \t]+(?:number|no\.?|#))?|ss[ \t]*#|last[ \t]+(?:4|four)"
+    r"(?i:(?<![A-Za-z])(?:ssn|social(?:[ \t]+security)?(?:[ \t]+(?:number|no\.?|#))?|ss[ \t]*#|last[ \t]*(?:4|four)"
     r"(?:[ \t]+digits)?)(?:[ \t:#=,()-]*(?:ending|ends|end|last[ \t]+(?:4|four)|digits|of|the|ssn|ss|social|security"
     r"|confirmed|verified|provided|given|checked|matches|matched|match|is|are|was|were|in|with|on[ \t]+file|xxx-xx|"
     r"\*{3}-\*{2})(?![A-Za-z]))*[ \t:#=,()-]*)(\d{4})(?![\d/-]|[.,]\d|[ \t]*(?i:mg|ml|cc|kcal|cal|units?|mcg|g\b|kg|%))")
-_SSN_LAST4_HINT = ("ssn", "social", "ss#", "ss #", "last 4", "last four")
+_SSN_LAST4_HINT = ("ssn", "social", "ss#", "ss #", "last 4", "last four", "last4")
 
 
 def find_ssn_and_vin(text: str) -> list[Candidate]:
@@ -178,12 +178,13 @@ def find_spelled_numbers(text: str) -> list[Candidate]:
         steps = {b - a for a, b in zip(digits, digits[1:])}
         before = max(0, m.start() - 40)
         phone = _SPOKEN_PHONE_CUE_RE.search(text, before, m.start()) is not None
-        if steps in ({1}, {-1}) or (not phone and _DIGIT_SPAN_RE.search(text, max(0, m.start() - 60), m.start())):
-            continue                                   # counting, or a digit-span test
+        cue = None if phone else nearest_cue(cue_index(text), m.start())
+        if not phone and cue is None and (steps in ({1}, {-1})
+                                          or _DIGIT_SPAN_RE.search(text, max(0, m.start() - 60), m.start())):
+            continue                                   # counting, or a digit-span test, with no identifier cue
         if phone:
             typ = "FAX" if re.search(r"(?i:fax)", text[before:m.start()]) else "PHONE"
         else:
-            cue = nearest_cue(cue_index(text), m.start())
             typ = cue[0] if cue and cue[0] not in ("IDX", "ID") else ("PHONE" if len(digits) in (10, 11) else "ID")
         out.append(Candidate(m.start(), m.end(), typ, 0.75))
     return out

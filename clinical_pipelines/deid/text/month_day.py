@@ -77,7 +77,9 @@ MD_AFTER_CUE_RE = re.compile(r"[ \t]*[,(]?[ \t]*(?i:hd|pod|hospital[ \t]+day|day
 SCORE_NAMES = (r"apgars?|gcs|mmse|moca|slums|mini-?cog|rass|cam(?:-icu)?|phq-?[29]|gad-?7|epds|nihss|iop|sve|bishop"
                r"|cows|ciwa(?:-ar)?|audit-c|dast(?:-10)?|pcl-?5|bdi(?:-ii)?|bai|hads|k-?10|asia|braden|morse|fim|berg"
                r"|tug|ess|stop-?bang|ecog|kps|nyha|timi|curb-?65|q?sofa|apache(?:[ \t-]*ii)?|meld|cfs|gds|katz|barthel"
-               r"|tinetti|i?adls?|acuity|vision|snellen|eq-?5d|das-?28|scored?|scores|scoring|subscores?|total|sum")
+               r"|tinetti|i?adls?|acuity|vision|snellen|eq-?5d|das-?28|aldrete|flacc|cpot|nrs|vas|borg|wong-?baker"
+               r"|faces|beighton|mallampati|mrc|oxford|tanner|ballard|ham-?d|madrs|ymrs|bprs|panss|cdr|gaf|ashworth"
+               r"|rancho|scored?|scores|scoring|subscores?|total|sum")
 _SCORE_FILLER = (r"(?:'?s)?(?:[ \t]*(?:\([^()\n]{0,16}\)|(?:score|scores|total|of|was|is|were|now|today|=|:|-"
                  r"|(?:at|@)[ \t]*\d+(?:[ \t]*(?:and|&|,)[ \t]*\d+)?[ \t]*min\w*)(?![A-Za-z])))*")
 MD_PRE_NEG_RE = re.compile(r"(?:grade|strength|power|motor|score|ratio|murmur|pulses?|reflex(?:es)?"

@@ -318,7 +318,7 @@ def _chain_hits(text: str, toks: list[Token], cues: list) -> list[_Hit]:
             run_groups = tuple(x for t in run for x in t.groups)
             # "ref 12.0-15.5" is clinical; after a specific cue a pair of years or clock times is a serial number
             # ("incident #2026-0311", "Case 2019-0412")
-            specific = cue is not None and cue[0] != "ID" and cue_adjacent(text, cue, run[0].start)
+            specific = cue is not None and cue_adjacent(text, cue, run[0].start)
             clinical = any(not t.plain and ((safe_grouped(t) and not (specific and _serial_like(text, t)))
                                             or date_shape(t)) for t in run)
             if not clinical and _cue_hit(text, run[0].start, run_groups, cue):
@@ -357,7 +357,7 @@ def find_numbers(text: str) -> list[Candidate]:
 
 def _serial_like(text: str, tok: Token) -> bool:
     """A year-first or '#'-glued grouped number with no decimal point ("2026-0311", "#1000-2000"): a serial number
-    when a specific cue stands right before it."""
+    when an identifier cue stands right before it ("incident #2026-0311", "event ID 2026-0311")."""
     return "." not in tok.seps and (_is_year(tok.groups[0]) or text[tok.start - 1:tok.start] == "#")
 
 
