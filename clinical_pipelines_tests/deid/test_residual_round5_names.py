@@ -46,7 +46,8 @@ ROLES = [
     ("initials: r.t.", "r.t."), ("Pt (D.V.) tolerated", "D.V."), ("Patient (KO) seen", "KO"),
     ("/s/ JQP, RN", "JQP"), ("Team: Ingrid Ó Súilleabháin, SW", "Súilleabháin"),
     ("Care team: Niamh Ní Bhriain, RN", "Niamh"), ("Aunt Trần Thị Lan at bedside.", "Lan"),
-    ("Mother Lê Thị Mai at bedside.", "Lê"), ("PCT Fernando assisted.", "Fernando"), ("Unit clerk Yesenia called.", "Yesenia"),
+    ("Mother Lê Thị Mai at bedside.", "Lê"), ("Wife Đỗ Thị Hương called", "Đỗ"), ("Patient name: Nguyễn Văn An", "An"),
+    ("Attending: Bjørn Ødegård, MD", "Ødegård"), ("cosigned: jt", "jt"), ("Covering MD - Tanaka", "Tanaka"), ("PCT Fernando assisted.", "Fernando"), ("Unit clerk Yesenia called.", "Yesenia"),
     ("PT Kowalski to eval", "Kowalski"), ("RN/KL", "KL"), ("-kl, rn", "kl"), ("Pt initials J.D.", "J.D."), ("pt: b.k.", "b.k."),
     ("Mother-in-law Pearl lives with them.", "Pearl"), ("Grandkids Amber and Crystal visit.", "Crystal"),
 ]
@@ -109,7 +110,7 @@ NEGATIVES = [
     ("Thanks,\nCardiology Team", ["Cardiology"]), ("Notified Charge RN; paged Cardiology", ["Charge", "Cardiology"]),
     ("Lasix given, RN to monitor", ["Lasix"]), ("Met with Family. Talked to Pharmacy.", ["Family", "Pharmacy"]),
     ("dtr at bedside, sis aware", ["bedside", "aware"]), ("Best, Will f/u", ["Will"]),
-    ("Smith, John Seen today", ["Seen"]), ("Pt Will need PT. Pt May go home.", ["Will", "May"]),
+    ("Smith, John Seen today", ["Seen"]), ("Son In Law present", ["In", "Law"]), ("signed: ok; Entered: 0900", ["ok"]), ("Pt Will need PT. Pt May go home.", ["Will", "May"]),
     ("Pt Denies CP. Patient Education provided. Pt Ambulating.", ["Denies", "Education", "Ambulating"]), ("ECG: NSR, RATE 84, 0.3 MM ST DEPRESSION II, AVF", ["NSR", "AVF"]),
     ("LABS: HS-TNT 8 NG/L | CR 1.28 | K 5.4 | BNP 410", ["TNT", "BNP"]), ("Impression: CHF, AFIB WITH RVR", ["CHF", "AFIB"]),
 ]

@@ -66,7 +66,8 @@ _FOOTER = (r"(?:printed|signed|dictated|transcribed|entered|authored|authenticat
 _FIELDS = (r"(?:patient(?:\s+name)?|pt(?:\s+name)?|name|full\s+name|emergency\s+contact|contact|next\s+of\s+kin|nok|"
            r"insured|subscriber|guarantor|spouse|mother|father|pcp|attending|referring(?:\s+(?:md|provider))?|"
            r"provider|author|signed|from|to|re|interpreter|caller|guardian|user|requested\s+by|printed\s+by|"
-           r"(?:patient\s+|pt\s+)?initials)")
+           r"(?:patient\s+|pt\s+)?initials|(?:electronically\s+)?(?:co-?signed|countersigned)|documented|entered|"
+           r"verified|dictated|transcribed|authenticated)")
 
 VALVE_GRADE_RE = re.compile(r"(?i:\b(?:mild|moderate|severe|trace|trivial|minimal|no|significant|functional|"
                             r"eccentric|central|residual|worsening|new|and|with|of)|\d\+?|[-+/])[ \t]*$")
@@ -98,6 +99,9 @@ KIN_RE = re.compile(rf"{_KIN}$")
 # words that say where or how a relative is, capitalised by habit after a kin noun: not names ("daughter Present")
 KIN_PREDICATES = frozenset("""present aware updated notified available involved agrees agreeable states reports
 reported visiting deceased alive living healthy unknown absent here there called came died passed lives""".split())
+# stop words that are census first names and can be names: the modal verbs ("Brother Will", "Wife: May");
+# "In", "An", "See", "Ok", "Pa" on the census lists are never taken as names
+_MODAL_FIRST_NAMES = frozenset({"will", "may"})
 # a closing before the writer's name at the end of a message: "Thanks, Hope", "Regards,\nGrant Ode"
 SIGNOFF_RE = re.compile(r"(?im)^[ \t-]*(?:thanks|thank[ \t]+you|many[ \t]+thanks|regards|best(?:[ \t]+regards)?|"
                         r"sincerely|cheers|respectfully|warm[ \t]+regards)[ \t]*,?[ \t]*(?:\n[ \t]*)?(?=[^\n]{1,40}$)")
@@ -195,7 +199,8 @@ class _Scan:
         only when it is rare in English (Zipf < 2: "kowalczyk", not "swab")."""
         if i is None:
             return
-        while self.toks[i].word.lower() in _SKIPPED_FIRST:
+        while self.toks[i].word.lower() in _SKIPPED_FIRST and not (
+                _is_titlecase(self.toks[i].word) and len(self.toks[i].word) == 2 and self.joined_to_name(i, rare=True)):
             if i + 1 >= len(self.toks) or not re.fullmatch(r"[ \t]?|[ \t]*,[ \t]*",
                                                               self.text[self.toks[i].end:self.toks[i + 1].start]):
                 return  # "by RPh [NAME]": a credential or relation word is never the name
@@ -222,11 +227,15 @@ class _Scan:
             if not (name or ini) and any_titlecase and k == i and _is_titlecase(w) and is_census_first_name(w):
                 name = True  # "friend Will", "Mr. May": a first name that is also a function word
             if not (name or ini) and k == i and (_is_titlecase(w) or (any_titlecase and w.isupper() and len(w) >= 2)) \
-                    and w.lower() not in STOP and not is_clinical(w) and not NOT_NAME_RE.match(w):
-                name = any_titlecase or self.joined_to_name(k)  # "Mr. Long", "Bill Alvarez", "Le Thi Mai"
+                    and not is_clinical(w) and not NOT_NAME_RE.match(w):
+                # "Mr. Long", "Bill Alvarez", "Le Thi Mai", "Do Thi Huong" (a function word only before a name run)
+                name = (any_titlecase and w.lower() not in STOP) or self.joined_to_name(k, rare=w.lower() in STOP)
             if not (name or ini):
                 if k == i and require_first:
                     return
+                if hits and _is_titlecase(w) and self.gap(k) == " " and is_census_first_name(w):
+                    hits.append(t)  # a given name that is also a function word closes the run: "Nguyen Van An"
+                    continue
                 if not _is_cap(w) or w.lower() in STOP or NOT_NAME_RE.match(w) or is_clinical(w):
                     break
                 if hits and not w.isupper():  # a capitalised word joined to a name is part of it ("Nguyen Thi Hong")
@@ -240,13 +249,14 @@ class _Scan:
             self.out.append(NameSpan(t.start, end, detector))
 
 
-    def joined_to_name(self, k: int) -> bool:
-        """Token ``k`` opens a run of up to four capitalised words, single-spaced, one of them a name."""
+    def joined_to_name(self, k: int, *, rare: bool = False) -> bool:
+        """Token ``k`` opens a run of up to four capitalised words, single-spaced, one of them a name (``rare``:
+        a name that is rare as an English word, Zipf < 4: "Do Thi Huong", not "In Law")."""
         for j in range(k + 1, min(k + 4, len(self.toks))):
             nxt = self.toks[j]
             if self.text[self.toks[j - 1].end:nxt.start] != " " or not _is_titlecase(nxt.word):
                 return False
-            if is_name_word(nxt.word):
+            if is_name_word(nxt.word) and (not rare or zipf(nxt.word) < 4.0):
                 return True
         return False
 
@@ -258,7 +268,8 @@ class _Scan:
         low = w.lower()
         shaped = _is_titlecase(w) or (w.isupper() and len(w) >= 3 and not _mixed_case_line(self.text, t.start))
         before = self.text[:t.start].rstrip(" \t")
-        allow_stop = stop_ok is not None and (stop_ok or (_is_titlecase(w) and before[-1:].isalpha()))
+        allow_stop = stop_ok is not None and low in _MODAL_FIRST_NAMES and (
+            stop_ok or (_is_titlecase(w) and before[-1:].isalpha()))
         return shaped and is_census_first_name(low) and (low not in STOP or allow_stop) \
             and low not in RELATION_CELLS and low not in _CREDENTIAL_WORDS and not is_clinical(w) \
             and not NOT_NAME_RE.match(w) and not re.fullmatch(_ROLES, low)
@@ -382,7 +393,8 @@ def find_names(text: str, placeholders: list[Placeholder] | None = None) -> list
     for m in FOOTER_RE.finditer(text):
         scan.run(scan.token_at(m.end()), "footer", first_lower=True, initials_lower=True, everyday=True)
     for m in FIELD_RE.finditer(text):
-        initials = m.group().strip(" \t:=#").lower().endswith("initials")
+        initials = re.search(r"(?:initials|signed|documented|entered|verified|dictated|transcribed|authenticated)$",
+                             m.group().strip(" \t:=#").lower()) is not None
         scan.run(scan.token_at(m.end()), "field", first_lower=False, initials_lower=initials, everyday=True)
     for m in LAST_FIRST_RE.finditer(text):
         a, b = m.group(1).split()[-1], m.group(2)
