@@ -174,6 +174,12 @@ SERVICES = [
     ("Thoracic Surgery Clinic.", "Thoracic Surgery Clinic"),
     ("Admitted to Cardiac ICU.", "Cardiac ICU"),
     ("Medicine Service accepted.", "Medicine Service"),
+    ("F/U PULM CLINIC 2 WKS.", "PULM CLINIC"),
+    ("TRANSFERRED TO NEURO ICU.", "NEURO ICU"),
+    ("f/u in pulm clinic", "pulm clinic"),
+    ("gi clinic next wk", "gi clinic"),
+    ("HEME/ONC CLINIC", "HEME/ONC CLINIC"),
+    ("ID CLINIC FOLLOW UP", "ID CLINIC"),
 ]
 
 
@@ -193,6 +199,7 @@ NAMED_CLINICS = [
     ("Brigham Neurology Clinic.", "Brigham Neurology Clinic"),
     ("Seen at Cleveland Clinic.", "Cleveland"),
     ("Referred to Lahey Pulmonary Clinic.", "Lahey"),
+    ("ORTHO CLINIC AT LAHEY CLINIC", "LAHEY CLINIC"),
 ]
 
 

@@ -52,6 +52,12 @@ SCORES = [
     ("aldrete 9, pain 2/10, to floor", "aldrete"),
     ("MORSE FALL SCORE 55 - HIGH RISK", "MORSE"),
     ("apgars 7 and 9", "apgars"),
+    ("BRADEN 14, MORSE 45", "MORSE"),
+    ("braden 14 morse 45", "braden"),
+    ("CHILD-PUGH C", "CHILD-PUGH"),
+    ("GLASGOW 3", "GLASGOW"),
+    ("Glasgow 3 on arrival, intubated.", "Glasgow"),
+    ("WELLS SCORE 6", "WELLS"),
 ]
 
 
@@ -69,6 +75,7 @@ PEOPLE = [
     ("d/w Dr. Fisher 2 options", "Fisher"),
     ("Ranson, MD", "Ranson"),
     ("Paged Dr Bishop 3 times.", "Bishop"),
+    ("FOLLOWED BY DR WELLS", "WELLS"),
 ]
 
 
