@@ -32,7 +32,7 @@ POSITIVES = [
     # month/'yy dates and times next to dates
     ("hospitalised 4/'21 for CHF", "4/'21"), ("last colonoscopy 12 / '18", "12 / '18"),
     ("Time of death: 2215 on 1/3/24.", "2215"), ("Pronounced 04:12, 5/6/22", "04:12"),
-    ("Verified 14.3.22 17.45 by lab.", "17.45"), ("collected 2.11.2023 08.05", "08.05"),
+    ("Verified 14.3.22 17.45 by lab.", "17.45"), ("x 1/2/23-3/4/23", "1/2/23-3/4/23"), ("DOB 3.4.1940.", "3.4.1940"), ("collected 2.11.2023 08.05", "08.05"),
     # obfuscated e-mail
     ("Send to jlee77 @ gmail . com today", "jlee77"), ("email: ana dot ruiz at example dot net", "ana dot ruiz"),
     ("reach him at t.okafor [at] example [dot] org", "t.okafor"), ("mbrown58 @ yahoo . com", "mbrown58"),
@@ -59,7 +59,9 @@ NEGATIVES = [
     ("Vent AC 500-16-8, FiO2 50%", "500-16-8"), ("SIMV 450/12/5 PS 10", "450/12/5"), ("vent settings 400-18-10", "400-18-10"),
     ("BP 100–110/60–70 overnight", "100–110/60–70"), ("SBP goal 120/70-140/90", "120/70-140/90"),
     ("BP ranged 130-150/80-95", "130-150/80-95"), ("fentanyl 25-50-75 mcg titration", "25-50-75"),
-    ("RR 18, HR 90, SpO2 95%", "RR 18"), ("Pt (see above, ok) today", "see above"), ("(left arm, mn)", "left arm"), ("(bid, nd)", "bid"), ("CHF IN GEORGIA", "GEORGIA"),
+    ("RR 18, HR 90, SpO2 95%", "RR 18"), ("Vent: 450/14/5/40%", "450/14/5/40"), ("AC/VC 500-12-5-40", "500-12-5-40"),
+    ("settings 500x14, PEEP 5", "500x14"), ("ABG 7.32/48/78/24", "7.32/48/78/24"),
+    ("labs 140/4.1/102/24/18/1.1/110", "140/4.1/102/24/18/1.1/110"), ("chem7 138-4.2-101-25-15-0.9-98", "138-4.2"), ("Pt (see above, ok) today", "see above"), ("(left arm, mn)", "left arm"), ("(bid, nd)", "bid"), ("CHF IN GEORGIA", "GEORGIA"),
     ("on 3/7/23 gave 12.50 mg", "12.50"), ("dose 100/200 5000 units", "5000"), ("BP 110/100.1234", "1234"), ("Sx f/90 days", "90"), ("glucose ac 120, hs 180", "120"),
     ("follow up at clinic dot com", "clinic"), ("seen at home. Com", "home"),
     ("born in '15, now 11", "'15"), ("born in nineteen seventy", "nineteen seventy"),

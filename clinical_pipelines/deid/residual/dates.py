@@ -62,7 +62,8 @@ _E = r"(?![\w])"
 _NUMERIC = [
     rf"{_B}{_YEAR4}([-/.])(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12]\d|3[01])(?!(?!T\d)\w)",  # ISO / y-m-d
     rf"{_B}(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]){_E}",                  # 20210304
-    rf"{_B}(?:0?[1-9]|[12]\d|3[01])([-/.])(?:0?[1-9]|[12]\d|3[01])\2(?:{_YEAR4}|\d\d){_E}(?![-/.]\d)",  # m/d/y, d/m/y
+    # m/d/y, d/m/y; never the tail of a longer number run ("450/14/5/40%": vent settings, "7.32/48/78/24": an ABG)
+    rf"{_B}(?:0?[1-9]|[12]\d|3[01])([-/.])(?:0?[1-9]|[12]\d|3[01])\2(?:{_YEAR4}|\d\d){_E}(?!%)",
     rf"{_B}(?:0?[1-9]|1[0-2])[/-]{_YEAR4}{_E}",                                         # 03/2021
     rf"{_B}(?:0?[1-9]|1[0-2])\s?[/-]\s?'\d\d{_E}",                                         # 11/'19
     rf"{_B}{_YEAR4}[/-](?:0[1-9]|1[0-2]){_E}(?![-/]\d)",                                  # 2021-03
@@ -174,6 +175,18 @@ def _parse(s: str) -> tuple[int | None, int | None, int | None, tuple[int, int] 
     return year, month, day, None
 
 
+def _in_number_run(text: str, start: int, end: int, s: str) -> bool:
+    """A numeric date whose own separator also joins it to more digits is part of a longer number run
+    ("450/14/5/40": ventilator settings, "500-12-5-40"), unlike a range of two dates ("1/2/23-3/4/23")."""
+    m = re.fullmatch(r"\d{1,2}([-/.])\d{1,2}\1\d{2,4}", s)
+    if not m:
+        return False
+    sep = m.group(1)
+    before = start >= 2 and text[start - 1] == sep and text[start - 2].isdigit()
+    after = end + 1 < len(text) and text[end] == sep and text[end + 1].isdigit()
+    return before or after
+
+
 def _time_before(text: str, start: int) -> int:
     """Start of a time of day written just before a date ("0347 on 4/18/23"), else ``start``."""
     t = TIME_BEFORE_RE.search(text, max(0, start - 24), start)
@@ -187,6 +200,8 @@ def find_dates(text: str) -> list[DateMention]:
         s = m.group(0)
         if _MAY_GUARD.match(s) and not re.search(r"\d", s):
             continue  # "may the first ..." without digits is the verb
+        if _in_number_run(text, m.start(), m.end(), s):
+            continue
         y, mo, d, alt = _parse(s)
         if mo is None and d is None:
             continue

@@ -201,6 +201,8 @@ def find_alnum_ids(text: str) -> list[NumberFinding]:
         inner_letter = re.search(r"\d[A-Za-z-]*[A-Za-z][A-Za-z-]*\d", tok) is not None
         if first_digit == 0 and not inner_letter and max(len(r) for r in re.findall(r"\d+", tok)) < 7:
             continue  # "90-110s", "3x", "12B": digits with a suffix
+        if re.fullmatch(r"\d+(?:\.\d+)?[xX]\d+(?:\.\d+)?(?:[xX]\d+(?:\.\d+)?)?", tok):
+            continue  # "500x14", "3x4x2": a product of counts or dimensions
         if (digits >= 5 and len(tok) >= 6) or (digits >= 3 and letters >= 2 and len(tok) >= 6
                                                and ID_CUE_RE.search(before)):
             if re.fullmatch(r"\d+(?:st|nd|rd|th)", tok, re.I):
@@ -220,6 +222,18 @@ def find_cued_values(text: str) -> list[NumberFinding]:
     return out
 
 
+def _inside_panel(text: str, start: int, end: int) -> bool:
+    """The chain is one piece of a longer run of numbers joined by dots, slashes and dashes that holds a decimal
+    ("7.32/48/78/24": an ABG; "140/4.1/102/24": a chemistry panel; "138-4.2-101-25"): lab values, not an id."""
+    a, b = start, end
+    while a > 0 and (text[a - 1].isdigit() or (text[a - 1] in "./-" and a > 1 and text[a - 2].isdigit())):
+        a -= 1
+    while b < len(text) and (text[b].isdigit() or (text[b] in "./-" and b + 1 < len(text) and text[b + 1].isdigit())):
+        b += 1
+    run = text[a:b]
+    return (a, b) != (start, end) and re.search(r"\d\.\d", run) is not None and len(set(re.findall(r"[./-]", run))) > 1
+
+
 def find_identifier_numbers(text: str) -> list[NumberFinding]:
     """Digit strings in any grouping that are identifier-like under the policy above (folded text)."""
     out = [NumberFinding(m.start(), m.end(), "phone") for m in PHONE_SLASH_RE.finditer(text)
@@ -229,7 +243,7 @@ def find_identifier_numbers(text: str) -> list[NumberFinding]:
     phones = [(f.start, f.end) for f in out]
     for chain in _chains(text):
         start, end = chain[0].start(), chain[-1].end()
-        if any(start < b and a < end for a, b in phones):
+        if any(start < b and a < end for a, b in phones) or _inside_panel(text, start, end):
             continue
         if (start and text[start - 1].isalpha()) or (end < len(text) and text[end].isalpha()
                                                       and not UNIT_AFTER_RE.match(text[end:end + 12])):
