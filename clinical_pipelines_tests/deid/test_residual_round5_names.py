@@ -110,7 +110,11 @@ NEGATIVES = [
     ("Thanks,\nCardiology Team", ["Cardiology"]), ("Notified Charge RN; paged Cardiology", ["Charge", "Cardiology"]),
     ("Lasix given, RN to monitor", ["Lasix"]), ("Met with Family. Talked to Pharmacy.", ["Family", "Pharmacy"]),
     ("dtr at bedside, sis aware", ["bedside", "aware"]), ("Best, Will f/u", ["Will"]),
-    ("Smith, John Seen today", ["Seen"]), ("Son In Law present", ["In", "Law"]), ("signed: ok; Entered: 0900", ["ok"]), ("Pt Will need PT. Pt May go home.", ["Will", "May"]),
+    ("Smith, John Seen today", ["Seen"]), ("Pt initials: N/A. Initials: none.", ["N/A", "none"]),
+    ("MD Notified of results. SW Referral placed. RT Treatment given. PT Recommends rehab.", ["Notified", "Referral"]),
+    ("Son Aware of plan. Daughter Updated. Wife Present. Roommates: None. Caregivers: Family.", ["Aware", "Present"]),
+    ("Accompanied by Daughter. Brought in by Police. Met with Social Work.", ["Daughter", "Police", "Social"]),
+    ("Contact: Case Management. NOK: Unknown. Pt (see HPI) improved.", ["Case", "Unknown", "see"]), ("Son In Law present", ["In", "Law"]), ("signed: ok; Entered: 0900", ["ok"]), ("Pt Will need PT. Pt May go home.", ["Will", "May"]),
     ("Pt Denies CP. Patient Education provided. Pt Ambulating.", ["Denies", "Education", "Ambulating"]), ("ECG: NSR, RATE 84, 0.3 MM ST DEPRESSION II, AVF", ["NSR", "AVF"]),
     ("LABS: HS-TNT 8 NG/L | CR 1.28 | K 5.4 | BNP 410", ["TNT", "BNP"]), ("Impression: CHF, AFIB WITH RVR", ["CHF", "AFIB"]),
 ]

@@ -218,8 +218,9 @@ class _Scan:
                 break  # "living with Parkinson's disease": a possessive eponym, not a name
             name = is_name_word(w) and (_is_cap(w) or (k == i and first_lower) or w.isupper() or (
                 k == i and rare_lower and len(w) >= 4 and zipf(w) < 2.0))
-            ini = is_initials(w, lower_ok=initials_lower and k == i) or (
-                len(w) == 1 and t.text.endswith(".") and (w.isupper() or initials_lower))
+            ini = (is_initials(w, lower_ok=initials_lower and k == i) or (
+                len(w) == 1 and t.text.endswith(".") and (w.isupper() or initials_lower))) \
+                and self.text[t.end:t.end + 1] != "/"  # "N/A", "S/P" are no initials
             if not (name or ini) and everyday and self.everyday_first_name(t, stop_ok=stop_first_names):
                 name = True
             if any_titlecase and k == i and w.lower() in KIN_PREDICATES:
