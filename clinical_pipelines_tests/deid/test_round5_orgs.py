@@ -212,6 +212,7 @@ def test_named_clinics_and_centres_are_redacted(text, value):
     ("Pulm clinic", True), ("Heme/Onc", True), ("Neuro ICU", True), ("GI service", True), ("Ob/Gyn clinic", True),
     ("Heart Failure Clinic", True), ("clinic", False), ("the Service", False), ("Lahey Clinic", False),
     ("Mayo Clinic", False), ("Boston Medical Center", False), ("Summit Pulmonary Clinic", False), ("CVS", False),
+    ("Medical Center", False), ("General Hospital", False), ("Adult Medicine Clinic", True),
 ])
 def test_is_service_name(span, expected):
     assert is_service_name(span) is expected

@@ -43,11 +43,11 @@ SERVICE_WORDS = frozenset("""
     consult consults consultation consultations f/u fu follow-up followup follow up attending staff the a our
     & and / - of for at program center centre
 """.split())
-# words that name no team by themselves, only complete one ("clinic", "team", "the"): a span of these alone is left
-# to the generic-word rules of the finders
+# words that name no team by themselves, only complete one ("clinic", "team", "the", "Medical Center"): a span of
+# these alone is left to the generic-word and facility rules of the finders
 _COMPLETING = frozenset("""clinic clinics service services svc team teams consult consults consultation consultations
     f/u fu follow-up followup follow up attending staff the a our & and / - of for at program center centre unit
-    floor ward""".split())
+    floor ward medical med general day adult""".split())
 _SPLIT_RE = re.compile(r"[A-Za-z&'’]+(?:[/-][A-Za-z&'’]+)*|/|&")
 
 
