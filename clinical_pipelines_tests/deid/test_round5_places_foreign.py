@@ -60,6 +60,9 @@ F = find_foreign_addresses
     ("Home: 14 Main Street, Dublin D02 X285, Ireland", ["14 Main Street", "Dublin", "D02 X285"]),
     ("Eircode A65 F4E2", ["A65 F4E2"]),
     ("Lives at 3 Shop St, Galway H91 FX2T", ["3 Shop St", "Galway", "H91 FX2T"]),
+    ("12 Main Street, Dublin 4", ["12 Main Street", "Dublin 4"]),
+    ("Flat 2, 7 Baggot St, Dublin 2, Ireland", ["Flat 2", "7 Baggot St", "Dublin 2"]),
+    ("12 MAIN STREET, DUBLIN 6W", ["12 MAIN STREET", "DUBLIN 6W"]),
     # Australia
     ("12 George St, Sydney NSW 2000, Australia", ["12 George St", "Sydney", "2000"]),
     ("12 Collins St, Melbourne VIC 3000", ["12 Collins St", "Melbourne", "3000"]),
@@ -114,6 +117,8 @@ def test_country_and_province_stay():
     ("C5 6AB is not a dermatome", "C5"),
     ("patient from Leeds", "Leeds"),
     ("PT-2000 Machine.", "2000"),
+    ("visited Dublin 2 years ago", "2"),
+    ("Dublin 4 weeks ago", "4"),
     ("Vitamin D 1 cap 50000 IU.", "50000"),
     ("CP 150000 since noon", "150000"),
     ("k 4.1, na 138, ls6 level, t2 n0 m0, plt 150000, vic 2000 ml", "2000"),

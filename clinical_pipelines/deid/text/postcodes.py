@@ -6,9 +6,9 @@ doses, vitals, "LS6" alone, "T2 N0 M0") stay:
 - United Kingdom (Royal Mail postcode format: outward code A9, A99, AA9, AA99, A9A, AA9A with the letters Royal Mail
   allows in each position, inward code 9AA without C I K M O V; "SW1A 1AA", "M1 1AE", "LS6 2AB", "GIR 0AA"),
   Canada (Canada Post: A9A 9A9 without D F I O Q U, "H2X 1Y4"), Ireland (Eircode: a routing key A99 or D6W and a
-  four-character unique identifier, "D02 X285"), Australia (a state or territory and four digits, "NSW 2000"),
-  India (six-digit PIN, "560001", "110 001"): the postcode follows a town, a province or state, a postcode cue or
-  a street, or a country follows it;
+  four-character unique identifier, "D02 X285"; a Dublin postal district after a street, "Dublin 4"), Australia
+  (a state or territory and four digits, "NSW 2000"), India (six-digit PIN, "560001", "110 001"): the postcode
+  follows a town, a province or state, a postcode cue or a street, or a country follows it;
 - continental Europe and Latin America, postcode before the town ("10115 Berlin", "75002 Paris", "1000-001
   Lisboa", "00-950 Warszawa", "1012 AB Amsterdam", "D-10115 Berlin"): a street with a street-type word of the
   country ("Hauptstraße", "rue", "Calle", "Via", "straat", "gatan") precedes it on the line or the line before, a
@@ -62,9 +62,11 @@ _CA_PROVINCE = (r"(?:QC|ON|BC|AB|MB|SK|NS|NB|NL|PE|PEI|YT|NT|NU|Quebec|Ontario|B
                 r"|Prince[ \t]+Edward[ \t]+Island|Yukon)")
 _REGION_WORDS = re.compile(rf"{_CA_PROVINCE}|{_AU_STATE}|(?i:{_IN_STATE})")
 _END = r"(?![\w-]|[.,/:]\d)"
-# postcodes after the town (one regex, one pass): UK, Canada, Eircode, Australia (state + 4 digits), India PIN
+# postcodes after the town (one regex, one pass): Dublin postal districts, UK, Canada, Eircode, Australia (state +
+# 4 digits), India PIN
 POSTCODE_AFTER_RE = re.compile(
-    rf"(?<![\w-])(?:(?P<uk>{_UK})|(?P<ca>{_CA})|(?P<eir>{_EIR})|(?P<au_state>{_AU_STATE})[ \t]+(?P<au>\d{{4}})"
+    r"(?<![\w-])(?:(?:(?<=Dublin )|(?<=DUBLIN ))(?P<dub>[12]?\d|6W)"
+    rf"|(?P<uk>{_UK})|(?P<ca>{_CA})|(?P<eir>{_EIR})|(?P<au_state>{_AU_STATE})[ \t]+(?P<au>\d{{4}})"
     rf"|(?<!\d[ \t])(?P<pin>[1-9]\d{{2}}[ \t]?\d{{3}})(?![ \t]\d)|(?<!\d[ \t])(?P<num>\d{{4,6}})"
     rf"(?={_COUNTRY_AFTER_RE.pattern})){_END}")
 _TOWN_WORD = r"(?:[A-Z][A-Za-z'-]+|St\.?|Ste\.?|Mt\.?)"
@@ -232,6 +234,8 @@ def _postcode_after_town(text: str, m: re.Match, out: list[Candidate]) -> None:
         ok = region or country or cue or town
     elif kind == "au":
         ok = town or country
+    elif kind == "dub":  # a Dublin postal district ("Dublin 4") after a street or before the country
+        ok = typed or country
     else:  # an Indian PIN or four to six digits: the commonest shape of a clinical number needs more
         ok = country or cue or (town and typed) or (kind == "pin" and (
             _IN_STATE_AFTER_RE.match(text, m.end()) or re.search(rf"(?i:{_IN_STATE}),?[ \t]*-?[ \t]*$",
