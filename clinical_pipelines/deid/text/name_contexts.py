@@ -3,11 +3,15 @@ after titles and relation words ("d/w dr okafor", "pt's son tomasz", "wife maria
 ("RN Minh", "ANP Kowalczyk", "NP: Okafor", "RN: kt"), initials after field labels and agents ("Pt: J.R.", "by KT",
 "cc: JRS"), household members ("Lives with Rose and Hank"), preferred names ("prefers to be called Hanh", "goes by
 Will"), user names in printing / signing footers ("Printed ... by HALVORSEN", "Electronically signed by: okafor_a",
-"User: JSMITH2") and "LAST, FIRST M" after a field label ("Pt: OYELARAN, TEMI K").
+"User: JSMITH2", "/s/ KLM, RN") and "LAST, FIRST M" after a field label ("Pt: OYELARAN, TEMI K"); the patient
+named without a colon ("Pt Frank is a 70 yo", "Pt (R.S.) tolerated"); initials after an agent and a credential
+("entered by np - mw"); names after plural relation words and "are" ("Caregivers are Joy and Frank"). Machine
+accounts after printing and signing cues ("printed by SYSTEM", ``ACCOUNT_WORDS``) are no names.
 
 A word in a name context is a name when it is not a safe word of the safe-list vocabulary (``safelist``), or when it
 is a capitalised census name that is not a clinical word; stop words, titles and credentials never are. Names
-joined by "and", "&" or commas to a name found in a context are names too ("Rose and Hank").
+joined by "and", "&" or commas to a name found in a context are names too, in any case ("Rose and Hank", "HOPE AND
+GRANT", ``coordinated_names``).
 """
 from __future__ import annotations
 
@@ -23,8 +27,9 @@ from .spans import Candidate
 
 _REL = (r"wife|husband|hubby|(?:sister|brother|son|daughter|mother|father)[- ]in[- ]law|health\s*care\s+proxy|"
         r"spouse|partner|daughters?|dtrs?|significant\s+others?|sig\.?\s+other|life\s+partner|sons?|mother|father|mom|mum|dad|sisters?|brothers?|nieces?|"
-        r"nephews?|grand(?:daughter|son|mother|father|child|children|ma|pa)s?|aunt|uncle|cousins?|friends?|"
-        r"neighbou?rs?|caregivers?|roommate|fianc[ée]e?|boyfriend|girlfriend|step(?:son|daughter|mother|father)|"
+        r"nephews?|grand(?:daughter|son|mother|father|child|children|ma|pa)s?|aunts?|uncles?|cousins?|friends?|"
+        r"neighbou?rs?|caregivers?|roommates?|housemates?|flatmates?|companions?|parents|fianc[ée]e?|"
+        r"boyfriend|girlfriend|step(?:son|daughter|mother|father)|"
         r"siblings?|child|children|kids?|employer|boss|coworker|co-worker|landlord|guardian|proxy|hcp|poa|nok|"
         r"next\s+of\s+kin|emergency\s+contact|contact\s+person|interpreter|translator|chaplain|pastor|priest|rabbi|"
         r"imam|sponsor|case\s+worker|caseworker|social\s+worker|home\s+health\s+aide|aide|sitter|visitor")
@@ -41,7 +46,7 @@ _WITH = r"with|to|from|w/|d/w|s/w|c/w"
 _FOOTER = (r"(?:printed|signed|e-?signed|electronically\s+signed|entered|edited|last\s+edited|modified|last\s+modified|"
            r"created|verified|performed|cosigned|co-signed|documented|completed|updated|last\s+updated|authored|"
            r"dictated|transcribed|reviewed|approved|released|filed|scanned|faxed|accessed|opened)(?:\s+by)?|"
-           r"user(?:\s*(?:name|id))?|username|userid|login|logon|operator|author|workstation\s+user|printed\s+for")
+           r"user(?:\s*(?:name|id))?|username|userid|login|logon|operator|author|workstation\s+user|printed\s+for|/s/")
 _FIELD = (r"pt|patient|patient\s+name|pt\s+name|name|cc|attn|to|from|contact|author|provider|pcp|attending|"
           r"referring|surgeon|informant|caller|source|historian|initials|staff|requested\s+by|ordered\s+by|client|"
           r"resident|member|subscriber|insured|guarantor|recipient|consumer|participant|subject|employer|"
@@ -57,7 +62,8 @@ _WORD = r"[A-Za-z][A-Za-z'-]*[A-Za-z]"
 _TOKEN = rf"{_DOTTED}|{_WORD}|[A-Za-z]"
 _USER_ID = r"[A-Za-z][A-Za-z0-9]*(?:[._][A-Za-z0-9]+)+|[A-Za-z]+\d+[A-Za-z0-9]*"
 _ANY = rf"{_DOTTED}|{_USER_ID}|{_WORD}|[A-Za-z]"
-_SEP = r"(?:[ \t]*(?::|-|,|\(|\bis\b|\bwas\b|\bnamed\b|\bname\s+is\b|\bcalled\b)[ \t]*|[ \t]+)"
+_SEP = (r"(?:[ \t]*(?::|-|,|\(|\bis\b|\bwas\b|\bare\b|\bwere\b|\bnamed\b|\bnames?\s+(?:is|are)\b|\bcalled\b)[ \t]*"
+        r"|[ \t]+)")
 
 CONTEXT_RES: tuple[tuple[str, re.Pattern], ...] = (
     ("title", re.compile(rf"(?<![\w/])(?i:{_TITLE})(?:\.?[ \t]+|\.(?=[A-Za-z]))({_TOKEN})")),
@@ -73,6 +79,8 @@ CONTEXT_RES: tuple[tuple[str, re.Pattern], ...] = (
     ("field", re.compile(rf"(?<![\w-])(?i:{_FIELD})[ \t]*:[ \t]*({_TOKEN})")),
     ("household", re.compile(rf"(?<![\w-])(?i:{_HOUSEHOLD})[ \t]+(?:(?i:his|her|their|my)[ \t]+)?({_TOKEN})")),
     ("preferred", re.compile(rf"(?<![\w-])(?i:{_PREFERRED})[ \t]*:?[ \t]*[\"']?({_TOKEN})")),
+    # the patient named without a colon: "Pt Frank is a 70 yo", "pt Grant reports", "Pt (R.S.) tolerated"
+    ("patient", re.compile(rf"(?<![\w-])(?i:pt|patient)(?:[ \t]+|[ \t]*\([ \t]*)({_TOKEN})")),
 )
 # One pass finds every position where a cue of some kind starts; only there are the kind patterns tried.
 _CUES = (_TITLE, _REL, _CRED_CAPS, _CRED_ANY, _FOOTER, r"printed|faxed|scanned|exported|generated|copied", _AGENT,
@@ -81,7 +89,7 @@ _CUES = (_TITLE, _REL, _CRED_CAPS, _CRED_ANY, _FOOTER, r"printed|faxed|scanned|e
 _CUE_START_RE = re.compile(r"(?<![\w'])(?=(?:" + "|".join(f"(?:{c})" for c in _CUES).lower() + r")(?![a-z]))")
 _CUE_START_ANY_CASE_RE = re.compile(r"(?<![\w'])(?=(?i:" + "|".join(f"(?:{c})" for c in _CUES) + r")(?![A-Za-z]))")
 _NEXT_TOKEN_RE = re.compile(rf"[ \t]+({_TOKEN})")
-_COORD_RE = re.compile(rf"[ \t]*(?:,[ \t]*(?:and[ \t]+|&[ \t]*)?|[ \t]+(?:and|&|or)[ \t]+)({_TOKEN})")
+_COORD_RE = re.compile(rf"[ \t]*(?:,[ \t]*(?:(?i:and)[ \t]+|&[ \t]*)?|[ \t]+(?:(?i:and|or)|&)[ \t]+)({_TOKEN})")
 _LAST_FIRST_TAIL_RE = re.compile(rf",[ \t]*({_TOKEN})(?:[ \t]+([A-Za-z])\.?(?![A-Za-z]))?")
 _INITIALS_CAPS_RE = re.compile(r"[A-Z]{2,3}")
 _DOTTED_INITIALS_RE = re.compile(r"[A-Za-z]\.(?:[ ]?[A-Za-z]\.){1,2}")
@@ -115,11 +123,22 @@ _PERSONAL_KINDS = ("relation", "relation_after", "household", "preferred", "titl
 _ROLE_KINDS = ("role", "role_colon")
 _INITIALS_KINDS = ("role", "role_colon", "agent", "field", "footer", "printed_by")
 _CRED_WORDS = frozenset(w.lower() for w in _CRED_CAPS.split("|")) | CREDENTIALS
-_FOOTER_STRONG_RE = re.compile(r"(?i:\bby\b|:|\buser|\blog[io]n|\boperator|\bauthor|\bworkstation)")
+_FOOTER_STRONG_RE = re.compile(r"(?i:\bby\b|:|\buser|\blog[io]n|\boperator|\bauthor|\bworkstation|/s/)")
 _TITLE_GLUED_RE = re.compile(rf"(?i:{_TITLE})\.[A-Za-z]")
 _PLURAL_AFTER_RE = re.compile(r"['’][sSdD](?![A-Za-z])")
 _PLURAL_RE = re.compile(r"[A-Z]{1,4}['’][SsDd]")
 _VERB_FORM_RE = re.compile(r"(?i:ed|ing|ly)\Z")
+# what prints, faxes or signs a document when no person does (system and service accounts of EHR audit trails)
+ACCOUNT_WORDS = frozenset("""
+system systems admin administrator interface server batch auto automatic automated scheduler service default unknown
+printer queue robot bot script job host console computer daemon root guest epic cerner meditech workstation portal
+application app program software device machine nightly cron hl7 engine
+""".split())
+# after "Pt" without a colon, a name ends the phrase or comes before a reporting verb or a surname
+_PATIENT_FOLLOW_RE = re.compile(
+    r"[ \t]*(?:$|[,;:.)(]|\d|(?i:is|was|has|had|reports?|reported|states?|stated|denies|denied|presents?|presented"
+    r"|c/o|complains|seen|here|arrived|admitted|tolerated|tolerating|endorses|notes|agrees|agreed|declined|refuses"
+    r"|refused|understands|verbalized|verbalizes|aged?|and|who|with)\b)", re.M)
 _PLACEHOLDER_END_RE = re.compile(r"[ \t]*(?:$|[|,.;:)\]]|\b(?:at|by|on|to|for|re)\b)", re.M)
 
 
@@ -172,6 +191,8 @@ def accept_token(tok: str, kind: str, caps_cue: bool = True, ends: bool = False)
     cue was a credential in capitals ("RN", not "nurse"); ``ends``: the token ends the phrase (line end,
     punctuation, "at", "by"...)."""
     if _DOTTED_INITIALS_RE.fullmatch(tok):
+        if " " in tok and kind in _INITIALS_KINDS:
+            return True  # "Pt: T. O.", "by J. R.": spaced initials, never a dotted abbreviation ("t.o.", "p.o.")
         letters_only = tok.replace(".", "").replace(" ", "").upper()
         return kind not in ("preferred", "with") and letters_only not in _DOTTED_NOT_INITIALS
     if _USER_ID_RE.fullmatch(tok):
@@ -184,7 +205,12 @@ def accept_token(tok: str, kind: str, caps_cue: bool = True, ends: bool = False)
     lw = tok.lower()
     if _REL_WORD_RE.fullmatch(lw):
         return False  # "daughter, son in law": another relation, not a name
+    if lw in ACCOUNT_WORDS and kind not in _PERSONAL_KINDS:
+        return False  # "printed by SYSTEM", "faxed by interface": a machine account, not a person
     if tok.isupper() and len(letters) <= 3:
+        if kind in _PERSONAL_KINDS and len(letters) == 3 and lw in load_vocabulary().first_names and (
+                plain_name_word(tok)):
+            return True  # "SON RAY", "LIVES WITH JOY AND BUD": a short first name in capitals after a relation
         return _initials_ok(tok, kind)
     if tok.istitle() and lw in load_vocabulary().first_names and lw not in NON_NAME_TERMS and (
             kind in _PERSONAL_KINDS or (kind in _ROLE_KINDS and caps_cue and ends)):
@@ -226,6 +252,28 @@ def accept_token(tok: str, kind: str, caps_cue: bool = True, ends: bool = False)
         return False  # "WIFE AGRESS", "SON PRESNT": a typo in capitals after a relation word
     # a safe word counts only as a census first name ("Grant", "Faith"), never as a surname only ("Alert")
     return not is_safe_word(tok) or lw in load_vocabulary().first_names
+
+
+def _patient_token_ok(text: str, tok: str, s: int, e: int) -> bool:
+    """A patient's name or initials right after "Pt"/"patient" without a colon: dotted initials ("Pt (R.S.)"),
+    capitals in brackets ("patient (JR)"), or a Title-case census first name or name-like word that ends the phrase
+    or comes before a reporting verb or a Title-case surname ("Pt Frank is a 70 yo", "pt Grant reports"); never a
+    stop word, clinical word or everyday word ("Pt Will follow up", "Pt Alert").
+    """
+    bracketed = text[s - 1:s] == "(" and text[e:e + 1] == ")"
+    if _DOTTED_INITIALS_RE.fullmatch(tok):
+        return " " in tok or tok.replace(".", "").replace(" ", "").upper() not in _DOTTED_NOT_INITIALS
+    if bracketed and tok.isupper() and 2 <= len(tok) <= 3:
+        return tok not in NOT_INITIALS and tok not in STATE_ABBR
+    if not tok.istitle() or len(tok) < 3 or _stop(tok) or tok.lower() in NON_NAME_TERMS:
+        return False
+    lw = tok.lower()
+    if not (lw in load_vocabulary().first_names or plain_name_word(tok)):
+        return False
+    if _PATIENT_FOLLOW_RE.match(text, e):
+        return True
+    nxt = _NEXT_TITLE_WORD_RE.match(text, e)
+    return bool(nxt) and (is_census_name(nxt.group(1)) or not is_safe_word(nxt.group(1))) and not _stop(nxt.group(1))
 
 
 def _extend(text: str, end: int, first: str) -> int:
@@ -287,6 +335,11 @@ _CRED_INITIALS_RE = re.compile(
 _PT_INITIALS_RE = re.compile(
     r"(?<![\w-])(?i:pt|patient)[ \t]*:[ \t]*([A-Za-z]{2}|[A-Za-z]\.[ ]?[A-Za-z]\.?)"
     r"(?=[ \t]+(?i:reports|states|denies|is|was|has|c/o|complains|endorses|notes)\b|[ \t]*(?:$|[|,;\n]))", re.M)
+# initials after an agent, a credential and a dash or colon ("entered by np - mw", "VITALS PER CNA: BH", "by RN/jd")
+_AGENT_CRED_INITIALS_RE = re.compile(
+    rf"(?<![\w-])(?i:by|per)[ \t]+(?:{_CRED_CAPS}|(?i:rn|np|lpn|lvn|cna|rph|pharmd|msw|lcsw|crna|aprn|md|pa|ma|tech))"
+    r"[ \t]*[-:/,][ \t]*([A-Za-z]{2,3}|[A-Za-z]\.[ ]?[A-Za-z]\.?)"
+    r"(?=[ \t]*(?:$|[|.,;)\n]|(?i:at[ \t]+\d|on[ \t]+\d|\d)))", re.M)
 _NOT_PHRASE_INITIALS = frozenset("at to of on in by or is the and for per via up ok".split())
 _NOT_PT_INITIALS = frozenset("is was has he she it we ok no na".split())
 
@@ -294,9 +347,11 @@ _NOT_PT_INITIALS = frozenset("is was has he she it we ok no na".split())
 def find_phrase_end_initials(text: str) -> list[Candidate]:
     """Initials after a credential or "Pt:" where the phrase ends (see ``_CRED_INITIALS_RE``), score 0.8."""
     out = []
-    for rx in (_CRED_INITIALS_RE, _PT_INITIALS_RE):
+    for rx in (_CRED_INITIALS_RE, _PT_INITIALS_RE, _AGENT_CRED_INITIALS_RE):
         for m in rx.finditer(text):
             tok, cue = m.group(1), text[m.start():m.start(1)].strip(" \t:").upper()
+            if rx is _AGENT_CRED_INITIALS_RE and (tok.lower() in _NOT_PHRASE_INITIALS or tok.upper() in NOT_INITIALS):
+                continue  # "by RN - PO", "per MD: OK"
             if rx is _CRED_INITIALS_RE and (tok.lower() in _NOT_PHRASE_INITIALS or cue in _AMBIGUOUS_CREDS):
                 continue  # "PT: ..." is read by the patient form below
             if rx is _PT_INITIALS_RE and tok.lower() in _NOT_PT_INITIALS:
@@ -357,10 +412,13 @@ def find_context_names(text: str) -> list[Candidate]:
                 out.append(Candidate(s, lf_end, "NAME", 0.85))
                 continue
             cue = text[m.start():s].strip(" \t:,-")
-            if kind == "footer" and not _FOOTER_STRONG_RE.search(text, m.start(), s):
+            if kind == "patient":
+                if not _patient_token_ok(text, tok, s, e):
+                    continue
+            elif kind == "footer" and not _FOOTER_STRONG_RE.search(text, m.start(), s):
                 continue  # "ekg completed x2", "modified backrub": a verb in running text, not a signing footer
             ends = bool(_PLACEHOLDER_END_RE.match(text, e))
-            if not accept_token(tok, kind, caps_cue=cue.isupper(), ends=ends):
+            if kind != "patient" and not accept_token(tok, kind, caps_cue=cue.isupper(), ends=ends):
                 continue
             if kind == "role" and cue.upper() in _AMBIGUOUS_ROLE_CUES and not _strong_name_token(tok):
                 continue  # "PT WEANED", "RT KNEE", "NT ND": the cue is an abbreviation, not a credential
@@ -380,15 +438,25 @@ def find_context_names(text: str) -> list[Candidate]:
             if len(tok) > 3 and not _USER_ID_RE.fullmatch(tok) and not _DOTTED_INITIALS_RE.fullmatch(tok):
                 e = _extend(text, e, tok)
             out.append(Candidate(s, e, "NAME", 0.85))
-            lower_first = tok.islower() and tok in load_vocabulary().first_names
-            if (tok[:1].isupper() or lower_first) and kind in ("relation", "household", "title", "role", "preferred"):
-                pos = e
-                for _ in range(3):
-                    c = _COORD_RE.match(text, pos)
-                    if not c or not accept_token(c.group(1), "relation") or not (c.group(1)[:1].isupper() or (
-                            lower_first and c.group(1) in load_vocabulary().first_names)):
-                        break  # "Rose and Hank"; in lower case only first names: "daughters sarah and margie"
-                    ce = _extend(text, c.end(1), c.group(1))
-                    out.append(Candidate(c.start(1), ce, "NAME", 0.8))
-                    pos = ce
+            if kind in ("relation", "household", "title", "role", "preferred"):
+                out += coordinated_names(text, tok, e)
+    return out
+
+
+def coordinated_names(text: str, first: str, end: int) -> list[Candidate]:
+    """Names joined by "and", "&", "or" or commas to the name ``first`` that ends at ``end`` (score 0.8): "Rose and
+    Hank", "HOPE AND GRANT"; after a lower-case first name only census first names ("daughters sarah and margie")."""
+    out: list[Candidate] = []
+    lower_first = first.islower() and first in load_vocabulary().first_names
+    if not (first[:1].isupper() or lower_first):
+        return out
+    pos = end
+    for _ in range(3):
+        c = _COORD_RE.match(text, pos)
+        if not c or not accept_token(c.group(1), "relation") or not (c.group(1)[:1].isupper() or (
+                lower_first and c.group(1) in load_vocabulary().first_names)):
+            break
+        ce = _extend(text, c.end(1), c.group(1))
+        out.append(Candidate(c.start(1), ce, "NAME", 0.8))
+        pos = ce
     return out

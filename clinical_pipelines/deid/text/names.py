@@ -12,7 +12,8 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from ..gazetteer import load_gazetteers
 from ..vocab import (AMBIGUOUS_SURNAMES, ANCHOR_STOP, COLOUR_WORDS, CREDENTIALS, EPONYM_FOLLOWERS, NON_NAME_TERMS,
                      NOT_NAME_WORDS, STATE_ABBR, TITLE_WORDS, US_STATES)
-from .name_contexts import NOT_INITIALS, find_context_names, lower_hyphen_tail_ends_name, plain_name_word
+from .name_contexts import (NOT_INITIALS, coordinated_names, find_context_names, lower_hyphen_tail_ends_name,
+                            plain_name_word)
 from .name_signoffs import find_nursing_names
 from .safelist import is_census_name, is_clinical_word, is_misspelled_word, is_safe_word, word_zipf
 from .spans import Candidate
@@ -42,10 +43,12 @@ FIELD_NAME_RE = re.compile(
     rf"\b(?i:patient(?:'s)?\s+name|patient|pt\s+name|pt|name|author|cc|contact|emergency\s+contact|insured"
     rf"|subscriber|guarantor|nok|hcp|poa|rn|np|pa|md|by|signed|from|to|attn|re)\b[ \t]*:[ \t]*({_ANY_NAME})")
 RELATION_NAME_RE = re.compile(
-    rf"(?i:\b(?:wife|husband|spouse|partner|daughter|son|mother|father|mom|dad|sister|brother|niece|nephew|grand"
-    rf"(?:daughter|son|mother|father|child)|aunt|uncle|cousin|friend|neighbou?r|caregiver|roommate|fianc[ée]e?"
-    rf"|boyfriend|girlfriend|stepson|stepdaughter|in-law|sibling|child|children|employer|boss|coworker|landlord)"
-    rf"(?:'s)?)(?![A-Za-z])[ \t]*(?:[,:(][ \t]*|[ \t]+(?i:is|was|named|name\s+is|called)[ \t]+)?({_ANY_NAME})")
+    rf"(?i:\b(?:wife|husband|spouse|partners?|daughters?|sons?|mother|father|mom|dad|sisters?|brothers?|nieces?"
+    rf"|nephews?|grand(?:daughter|son|mother|father|child)s?|aunts?|uncles?|cousins?|friends?|neighbou?rs?"
+    rf"|caregivers?|roommates?|housemates?|fianc[ée]e?|boyfriend|girlfriend|stepsons?|stepdaughters?|in-laws?"
+    rf"|siblings?|child|children|parents|employer|boss|coworkers?|landlord)"
+    rf"(?:'s)?)(?![A-Za-z])[ \t]*(?:[,:(][ \t]*|[ \t]+(?i:is|was|are|were|named|names?\s+(?:is|are)|called)[ \t]+)?"
+    rf"({_ANY_NAME})")
 CRED_NAME_RE = re.compile(
     rf"(?<![A-Za-z])({_ANY_NAME}),?[ \t]+(MD|M\.D\.|DO|D\.O\.|RN|NP|PA-C|PA|PhD|MBBS|FACC|CNP|APRN|PharmD|LCSW|MSW"
     rf"|DNP|CRNA|FNP|ANP|LPN|CNA|RT|RRT|PT|OT|SLP|RD|CCRN|RDCS|CCDS|RCS|RVT)(?![A-Za-z])")
@@ -282,8 +285,8 @@ def _plain_last_first(last: str, first: str) -> bool:
     """"LAST, FIRST" where both words could be name parts; never a list of clinical words or abbreviations
     ("LIS, DRAINING", "WEAK, CONGESTED", "PCN, IODINE", "EMPERATRICE, RRT")."""
     fl = first.lower()
-    if fl in CREDENTIALS or first.upper() in NOT_INITIALS or last.upper() in NOT_INITIALS:
-        return False
+    if fl in CREDENTIALS or first.upper() in NOT_INITIALS or last.upper() in NOT_INITIALS or first in STATE_ABBR:
+        return False  # "Lowell, MA": a town and its state, not "LAST, FIRST"
     first_names = load_gazetteers()[0]
     first_ok = (fl in first_names and fl not in NON_NAME_TERMS and word_zipf(first) < 5.0) or plain_name_word(first)
     last_ok = last.lower() not in STOP_WORDS and (plain_name_word(last) or (
@@ -301,7 +304,8 @@ def _cued_last_first(last: str, first: str) -> bool:
     if _plain_last_first(last, first):
         return True
     ll, fl = last.lower(), first.lower()
-    if fl in CREDENTIALS or fl in NON_NAME_TERMS or first.upper() in NOT_INITIALS or last.upper() in NOT_INITIALS:
+    if fl in CREDENTIALS or fl in NON_NAME_TERMS or first.upper() in NOT_INITIALS or last.upper() in NOT_INITIALS or (
+            first in STATE_ABBR):
         return False
     surnames = load_gazetteers()[1]
     parts = [p for p in ll.split("-") if p]
@@ -380,6 +384,9 @@ def _cue_names(text: str) -> tuple[list[Candidate], list[Candidate]]:
             if rx is RELATION_NAME_RE and re.search(r"(?i)\b(?:and|or)\b|&", text[m.start():s]):
                 continue  # "wife and niece": a second relation, not a name
             (strong if rx is TITLE_NAME_RE else out).append(Candidate(s, e, "NAME", 0.85))
+            if rx is RELATION_NAME_RE:  # "sons, Chip and Buck": the names joined to the first one
+                last = WORD_RE.findall(text[s:e])
+                out += coordinated_names(text, last[-1], e) if last else []
     return strong, out
 
 
