@@ -295,6 +295,11 @@ def _context_safe(text: str, start: int, end: int) -> bool:
                 or (_CLOCK_AFTER_RE.match(text, end) and _CLOCK_RANGE_RE.fullmatch(text, start, end)))
 
 
+# a run of space-separated groups is judged at most this many groups at a time: a table of hundreds of values on
+# one line would otherwise cost time quadratic in its length (identifiers written in groups have at most ~6)
+_MAX_RUN = 64
+
+
 def _chain_hits(text: str, toks: list[Token], cues: list) -> list[_Hit]:
     groups = tuple(x for t in toks for x in t.groups)
     if len(toks) > 1:  # the whole chain in a phone / SSN / international shape ("(555) 201 - 7788", "+44 20 ...")
@@ -305,7 +310,7 @@ def _chain_hits(text: str, toks: list[Token], cues: list) -> list[_Hit]:
     i = 0
     while i < len(toks):
         j = i
-        while j < len(toks) and toks[j].plain:
+        while j < len(toks) and toks[j].plain and j - i < _MAX_RUN:
             j += 1
         span = toks[i:j] if j - i >= 2 else toks[i:i + 1]
         hit = _spaced_hit(span) if len(span) > 1 else _token_hit(span[0])
