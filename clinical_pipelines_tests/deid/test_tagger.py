@@ -92,6 +92,14 @@ def test_trained_tagger_finds_unseen_names_and_places_in_learned_contexts(small_
     assert tg.find("") == [] and tg.find("  \n ") == []
 
 
+def test_spans_lose_edge_punctuation_and_end_at_line_breaks(small_model):
+    tg = TokenTagger(small_model, threshold=0.3, training="invented", feature_version="1")
+    text = "Spoke with daughter Zorna\nVantreska re : code status ."
+    for c in tg.find(text):
+        value = text[c.start:c.end]
+        assert "\n" not in value and value == value.strip(" .,;:|()")
+
+
 def test_threshold_trades_recall_for_precision(small_model):
     text = "Spoke with daughter Ilsabet Morrowind re : code status ."
     low = TokenTagger(small_model, threshold=0.05, training="invented", feature_version="1").find(text)
@@ -171,6 +179,16 @@ def test_model_file_name_changes_with_corpus_and_parameters(tmp_path, monkeypatc
     ("Served in Korea.", "Korea", "LOCATION", False),
     ("Family in Viet Nam.", "Viet Nam", "LOCATION", False),
     ("PHQ-9 21, C-SSRS positive.", "9 21", "DATE", False),
+    ("Discharge Date: 15 June 2019", "Discharge", "DATE", False),
+    ("Holter monitor arranged.", "Holter", "DATE", False),
+    ("Seen on the fifth of April.", "the fifth of April", "DATE", True),
+    ("Next visit Tuesday the 7th.", "Tuesday the 7th", "DATE", True),
+    ("| 79 yr  Female   Loc:4W", "79 yr  Female", "DATE", False),
+    ("Pt: K. Vasquez  Rm 4C-4 | Neuro", "Rm 4C", "NAME", False),
+    ("daughter Mrs. Butler visited", "Mrs", "NAME", False),
+    ("Discharge Summary (LAKESHORE)", "Discharge Summary", "NAME", False),
+    ("Seen with Olivia Grant today.", "Olivia Grant", "NAME", True),
+    ("Harlow Falls, MA 01807", "MA", "LOCATION", False),
     ("Karyotype 46,XY,t(8;21)(q22;q22).", "8;21", "DATE", False),
     ("F/U WITH EDWARDS, VIRGINIA AT CLINIC.", "VIRGINIA", "NAME", True),
     ("Caller: grandson re: refill", "Caller", "NAME", False),
@@ -201,3 +219,26 @@ def test_policy_switch_and_bad_values(tmp_path):
         data["text"]["token_tagger"] = bad
         with pytest.raises(PolicyError, match="token_tagger"):
             parse_policy(data, sha256="0" * 64)
+
+
+@pytest.mark.parametrize("text,value,expected", [
+    ("Echo Morrow", "Echo Morrow", "Morrow"),
+    ("Pager: Fernanda Will follow up.", "Fernanda Will", "Fernanda"),
+    ("Discussed with Olivia Grant today.", "Olivia Grant", "Olivia Grant"),
+    ("SEEN BY ECHO MORROW", "ECHO MORROW", "ECHO MORROW"),  # capitals: no word is known to be plain here
+    ("Foley Quinlan placed it.", "Foley Quinlan", "Quinlan"),
+])
+def test_plain_words_at_the_edges_of_a_name_are_trimmed(text, value, expected):
+    from clinical_pipelines.deid.text.tagger.context import trim_words
+
+    s = text.index(value)
+    c = trim_words(text, Candidate(s, s + len(value), "NAME", 1.0))
+    assert text[c.start:c.end] == expected
+
+
+@pytest.mark.parametrize("text,value", [
+    ("Transferred to Neuro ICU.", "Neuro"), ("Follow up in Pulm clinic.", "Pulm"), ("Heme/Onc consult.", "Heme/Onc"),
+])
+def test_services_are_not_places(text, value):
+    s = text.index(value)
+    assert not keep_tagged(text, Candidate(s, s + len(value), "LOCATION", 1.0))

@@ -18,10 +18,13 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ...vocab import COUNTRIES, US_STATES
+from ...gazetteer import name_shares
+from ...vocab import COUNTRIES, NOT_NAME_WORDS, STATE_ABBR, US_STATES
 from ..eponym_scores import inside_score
 from ..numbers import _CODE_CUE_RE, _context_safe
+from ..numbers import MEASUREMENT_NAMES
 from ..safelist import colour_of_fluid, followed_by_eponym_noun, in_thing_context, is_clinical_word, is_safe_word
+from ..services import is_service_name
 from ..spans import Candidate
 
 _YEAR_ONLY_RE = re.compile(r"(?:(?:19|20)\d{2}|'\d{2})")
@@ -39,6 +42,16 @@ _PERSON_CUE_RE = re.compile(
     r"(?i:\b(?:dr|mr|mrs|ms|miss|mx|prof|rn|md|np|pa|wife|husband|son|daughter|mother|father|brother|sister|friend"
     r"|partner|spouse|named|called)\.?[ \t,:]*)\Z")
 _HYPHENED_RE = re.compile(r"-([A-Z][a-z]+)")
+_MONTH_DAY_RE = re.compile(r"(?:0?[1-9]|1[0-2])[/-](?:0?[1-9]|[12]\d|3[01])(?:[/-]\d{2,4})?(?:-(?:0?[1-9]|1[0-2])[/-]"
+                           r"(?:0?[1-9]|[12]\d|3[01]))?")
+_MEASURE_ADJ_RE = re.compile(rf"(?i:(?<![\w])(?:{MEASUREMENT_NAMES})(?:'?s)?[ \t:=]*)\Z")
+_DIGITS_RE = re.compile(r"\d[\d./:;-]*")
+_DATE_WORD_RE = re.compile(
+    r"(?i:\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?|\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*day\b"
+    r"|\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|[a-z]+teenth"
+    r"|twentieth|thirtieth|twenty|thirty)\b)")
+_TITLE_ONLY_RE = re.compile(r"(?i:mr|mrs|ms|miss|mx|dr|prof|sir|madam)\.?")
+_WORD_RE = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*")
 _LAST_FIRST_BEFORE_RE = re.compile(r"[A-Z][A-Za-z'-]+[ \t]*,[ \t]*\Z")
 _STATE_WORDS = frozenset(w for s in US_STATES for w in s.split())
 _ADDRESS_BEFORE_RE = re.compile(r",[ \t]*\Z")
@@ -53,35 +66,44 @@ def keep_tagged(text: str, c: Candidate) -> bool:
     if inside_score(text, c.start, c.end):
         return False  # "Apgar 8/9", "Aldrete 9": a score, its eponym and value (``eponym_scores``)
     if _NUMBER_ONLY_RE.fullmatch(value):
-        return not (value[0] in "/.:-" or ";" in value or _SHORT_NUMBER_RE.fullmatch(value) or _glued_scale(text, c) or _SHIFT_RE.fullmatch(value) or _glued(text, c.start, c.end)
-                    or _GRADE_AFTER_RE.match(text, c.end) or _clinical_number(text, c.start, c.end))
+        return not _number_vetoed(text, c, value)
     if c.type in ("DATE", "PHONE"):
-        d = next((i for i in range(c.start, c.end) if text[i].isdigit()), None)
-        if d is None:
-            return c.type == "DATE"  # a phone number has digits; "the fifth of April" does not
-        return not (d > c.start and _clinical_number(text, d, c.end))  # "NDC 71896-3431-06", "Karnofsky 70"
-    if c.type not in ("NAME", "LOCATION"):
+        m = _DIGITS_RE.search(value)
+        if m is None:  # a phone number has digits; "the fifth of April" has a month or a day word
+            return c.type == "DATE" and bool(_DATE_WORD_RE.search(value))
+        # the number's own context: "NDC 71896-3431-06", "Karnofsky 70", "79 yr Female"
+        return not _value_context(text, c.type, c.start + m.start(), c.start + m.end())
+    if c.type not in ("NAME", "LOCATION", "ORGANIZATION"):
         return True
+    if c.type == "LOCATION" and value.strip(" .,") in STATE_ABBR:
+        return False  # ", MA": a state
     if c.type == "LOCATION" and (" ".join(value.lower().split()) in US_STATES or " ".join(value.lower().split()) in countries()):
         return False  # a state or a country: Safe Harbor keeps both
+    if is_service_name(value) or is_service_name(text[c.start:_next_word_end(text, c.end)]):
+        return False  # "Neuro ICU", "Pulm clinic": a service, not a place (``services``)
     if (followed_by_eponym_noun(text, c.end) or colour_of_fluid(text, c.start, c.end) or _state_in_address(text, c)
             or _eponym_pair(text, c.end)):
         return False
-    single = " " not in value.strip()
-    if not single:
-        return True
-    if _FINDING_AFTER_RE.match(text, c.end) and (is_safe_word(value) or is_clinical_word(value)):
+    if c.type == "NAME" and (any(ch.isdigit() for ch in value) or _TITLE_ONLY_RE.fullmatch(value)):
+        return False  # "Rm 4C": a name has no digits; "Mrs" alone is a title
+    words = _WORD_RE.findall(value)
+    if len(words) > 1:
+        # "Discharge Summary", "Shift Assessment": plain words unless a title, relation or LAST, introduces them
+        before = text[max(0, c.start - 24):c.start]
+        return not (c.type == "NAME" and all(_plain_word(w) for w in words)
+                    and not (_PERSON_CUE_RE.search(before) or _LAST_FIRST_BEFORE_RE.search(before)))
+    if _FINDING_AFTER_RE.match(text, c.end) and (_plain_word(value) or is_clinical_word(value)):
         return False  # "Romberg negative", "Babinski downgoing": a sign and its finding
     before = text[max(0, c.start - 24):c.start]
-    if value.islower() and is_safe_word(value) and not _PERSON_CUE_RE.search(before):
+    if value.islower() and _plain_word(value) and not _PERSON_CUE_RE.search(before):
         return False  # "lives with nephew", "neighbor": a word, not a name ("son rob" stays a name)
     if _CUE_BEFORE_RE.search(before):
         return True
     if in_thing_context(text, c.start, c.end) or _model_number_after(text, c):
         return False
-    if _LABEL_AFTER_RE.match(text, c.end) and is_safe_word(value):
+    if _LABEL_AFTER_RE.match(text, c.end) and _plain_word(value):
         return False  # a field label: "Caller:", "Callback #:"
-    if is_safe_word(value) and (c.type == "NAME" or is_clinical_word(value)):
+    if _plain_word(value) and (c.type == "NAME" or is_clinical_word(value)):
         # "Romberg", "Babinski": words, not names; "EDWARDS, VIRGINIA" (LAST, FIRST) stays a name
         return bool(_PERSON_CUE_RE.search(before) or _LAST_FIRST_BEFORE_RE.search(before))
     return True
@@ -99,6 +121,54 @@ def countries() -> frozenset[str]:
             out.add(name.lower())
             out.add(name.split(",")[0].split(" (")[0].lower())
     return frozenset(out)
+
+
+def _number_vetoed(text: str, c: Candidate, value: str) -> bool:
+    """A span of digits and separators that is a fragment, a code, a grade, a shift or a measured value."""
+    return bool(value[0] in "/.:-" or ";" in value or _SHORT_NUMBER_RE.fullmatch(value) or _SHIFT_RE.fullmatch(value)
+                or _glued(text, c.start, c.end) or _glued_scale(text, c) or _GRADE_AFTER_RE.match(text, c.end)
+                or _value_context(text, c.type, c.start, c.end))
+
+
+def _value_context(text: str, typ: str, a: int, b: int) -> bool:
+    """The number ``text[a:b]`` is a measured value or a code. A month/day shape is a value only with a measurement
+    or scale right before it or a unit after it ("pain 9/10"), so "cultures from 8/31" stays a date."""
+    if typ == "DATE" and _MONTH_DAY_RE.fullmatch(text, a, b):
+        return bool(_MEASURE_ADJ_RE.search(text, max(0, a - 32), a) or _context_safe(text, b, b))
+    return _clinical_number(text, a, b)
+
+
+_NEXT_WORD_RE = re.compile(r"[ \t]*[A-Za-z/&-]+")
+
+
+def _next_word_end(text: str, end: int) -> int:
+    m = _NEXT_WORD_RE.match(text, end)
+    return m.end() if m else end
+
+
+def trim_words(text: str, c: Candidate) -> Candidate:
+    """A NAME span without the plain words at its edges that the tagger drew in: a clinical or English word before
+    the name ("Echo Morrow" -> "Morrow"), a function word after it ("Fernanda Will follow up" -> "Fernanda")."""
+    if c.type != "NAME":
+        return c
+    words = list(_WORD_RE.finditer(text, c.start, c.end))
+    if len(words) < 2:
+        return c
+    a, b = 0, len(words)
+    while b - a > 1 and words[b - 1].group().lower() in NOT_NAME_WORDS:
+        b -= 1
+    while b - a > 1 and (_plain_word(words[a].group()) or is_clinical_word(words[a].group())) and \
+            not words[a].group().isupper():
+        a += 1
+    if (a, b) == (0, len(words)):
+        return c
+    return Candidate(words[a].start(), words[b - 1].end(), c.type, c.score)
+
+
+def _plain_word(word: str) -> bool:
+    """An English or clinical word that is in neither 1990 census name list and is no initial: "Shift", "nephew",
+    "Romberg" (not "Eve", "Rob", "Levine", "B")."""
+    return len(word) >= 3 and is_safe_word(word) and word.lower() not in name_shares()
 
 
 def _glued(text: str, start: int, end: int) -> bool:

@@ -3,8 +3,10 @@
 A token is an identifier when the model's marginal probability that it is *not* one (label ``O``) is below
 ``1 - threshold``: a recall-first reading of the model, which also catches tokens whose best single label is ``O``.
 Consecutive identifier tokens of one type on one line become one span. Labels are BIO over the engine's types (``NAME``,
-``DATE``, ``LOCATION``, ``PHONE``, ``AGE``, ``ID``); only ``REPORTED_TYPES`` are returned: ages over 89 and
-identifier numbers are the rule families' (``ages``, ``numbers``), whose rules follow Safe Harbor exactly.
+``DATE``, ``LOCATION``, ``PHONE``, ``ORGANIZATION``, ``AGE``, ``ID``); only ``REPORTED_TYPES`` are returned: ages over 89,
+identifier numbers and organisations are the rule families' (``ages``, ``numbers``, ``organizations``); the
+tagger learns them so that their words are not read as names or places, but on text unlike its training notes it
+reads report titles and field labels as organisations.
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from pathlib import Path
 
 from ...errors import DeidError
 from ..spans import Candidate
-from .context import keep_tagged
+from .context import keep_tagged, trim_words
 from .features import sequence_features, tokens
 
 REPORTED_TYPES = frozenset({"NAME", "DATE", "LOCATION", "PHONE"})
@@ -91,5 +93,17 @@ class TokenTagger:
             else:
                 cur = [a, b, typ]
                 out.append(cur)
-        cands = (Candidate(a, b, t, 1.0) for a, b, t in out)
+        cands = (trim_words(text, Candidate(a, b, t, 1.0)) for a, b, t in (_trim(text, *span) for span in out) if b > a)
         return [c for c in cands if keep_tagged(text, c)]
+
+
+_EDGE = " \t\n.,;:|()[]{}\"'"
+
+
+def _trim(text: str, a: int, b: int, typ: str) -> tuple[int, int, str]:
+    """The span without the punctuation and spaces at its edges (". Pt" -> "Pt"); empty when nothing else is left."""
+    while a < b and text[a] in _EDGE:
+        a += 1
+    while b > a and text[b - 1] in _EDGE:
+        b -= 1
+    return a, b, typ

@@ -1,14 +1,20 @@
-"""Training the learned token tagger, once per machine, from an annotated corpus kept outside the package.
+"""Training the learned token tagger, once per machine, from two annotated corpora that the project keeps for tuning.
 
-Corpus: the TUNING half (patients with an even id) of the PhysioNet deid gold standard (``evaluation.physionet``;
-GNU GPL 2.0). The model's weights hold words of that corpus, so the project ships no model: it is trained here, on
-the machine that runs the engine (about two minutes on one core), and cached under
+- The TUNING half (patients with an even id) of the PhysioNet deid gold standard (``evaluation.physionet``; ICU
+  nursing notes; GNU GPL 2.0). The held-out half (odd ids) is never read here, so the benchmark's held-out figures
+  stay held out.
+- The first ``GRAMMAR_NOTES`` notes of the format-grammar corpus seed 1 (``evaluation.grammar``, the TUNING seed;
+  every Safe Harbor kind in the shapes the world writes it). Seeds 2 and 3 stay held out. Its ORGANIZATION spans
+  keep their type; identifier numbers, contact details and ages become ``ID`` and ``AGE``, which the tagger does
+  not report (``model.REPORTED_TYPES``).
+
+The model's weights hold words of the GPL corpus, so the project ships no model: it is trained here, on the
+machine that runs the engine (two to three minutes on one core), and cached under
 ``$XDG_CACHE_HOME/clinical-pipelines/deid-tagger/`` (or ``CLINICAL_PIPELINES_TAGGER_DIR``) in a file named after the
-corpus's SHA-256, the feature version and the training parameters, so a change of any of them trains a new model.
-The held-out half (odd ids) is never read here, so the benchmark's held-out figures stay held out.
+corpora's SHA-256, the feature version and the training parameters, so a change of any of them trains a new model.
 
-Learner: CRFsuite L-BFGS with elastic-net regularisation (``c1``, ``c2``; Okazaki 2007), BIO labels over the
-engine's types. Training is deterministic for a given corpus and parameters.
+Learner: CRFsuite L-BFGS with elastic-net regularisation (``c1``, ``c2``; Okazaki 2007), BIO labels. Training is
+deterministic for given corpora and parameters.
 """
 from __future__ import annotations
 
@@ -25,7 +31,11 @@ from .features import FEATURE_VERSION, sequence_features, tokens
 from .model import TaggerError, TokenTagger
 
 ENV_DIR = "CLINICAL_PIPELINES_TAGGER_DIR"
-TRAINING_SOURCE = "PhysioNet deid 1.1 gold standard, tuning half (even patient ids)"
+GRAMMAR_NOTES = 300
+TRAINING_SOURCE = (f"PhysioNet deid 1.1 gold standard, tuning half (even patient ids), and the format-grammar "
+                   f"corpus seed 1 (first {GRAMMAR_NOTES} notes)")
+# engine types the tagger learns as they are; every other Safe Harbor type is learned as ID (not reported)
+_LEARNED_TYPES = frozenset({"NAME", "DATE", "LOCATION", "PHONE", "AGE", "ORGANIZATION"})
 
 
 @dataclass(frozen=True)
@@ -50,11 +60,13 @@ def cache_dir() -> Path:
     return base / "clinical-pipelines" / "deid-tagger"
 
 
-def corpus_digest(folder: Path) -> str:
-    """SHA-256 over the corpus files' bytes (``id.text``, then ``id-phi.phrase``)."""
+def corpus_digest(folder: Path, grammar: Sequence[tuple[str, Sequence[tuple[int, int, str]]]] = ()) -> str:
+    """SHA-256 over the PhysioNet files' bytes (``id.text``, then ``id-phi.phrase``) and the grammar notes."""
     h = hashlib.sha256()
     for name in ("id.text", "id-phi.phrase"):
         h.update(name.encode() + b"\0" + (folder / name).read_bytes())
+    for text, spans in grammar:
+        h.update(b"\0" + text.encode() + repr(sorted(spans)).encode())
     return h.hexdigest()
 
 
@@ -109,6 +121,14 @@ def training_notes(folder: Path) -> list[tuple[str, list[tuple[int, int, str]]]]
     return [(n.text, [(g.start, g.end, g.type) for g in n.spans]) for n in tuning.notes]
 
 
+def grammar_notes(n: int = GRAMMAR_NOTES) -> list[tuple[str, list[tuple[int, int, str]]]]:
+    """The first ``n`` notes of the grammar corpus seed 1, types folded to what the tagger learns."""
+    from ...evaluation.grammar import TUNING_SEED, generate_corpus
+
+    return [(note.text, [(g.start, g.end, g.type if g.type in _LEARNED_TYPES else "ID") for g in note.spans])
+            for note in generate_corpus(TUNING_SEED, n).notes]
+
+
 def ensure_tagger(spec: TaggerSpec, corpus_folder: str | Path | None = None, *, force: bool = False,
                   progress: Callable[[str], None] | None = _stderr) -> TokenTagger:
     """The tagger for ``spec``: the cached model, or one trained now (once per machine, under a file lock).
@@ -127,7 +147,8 @@ def ensure_tagger(spec: TaggerSpec, corpus_folder: str | Path | None = None, *, 
             f"{ENV_VAR} to the folder holding id.text and id-phi.phrase (PhysioNet deid 1.1) and run "
             "`clinical-pipelines deid-train-tagger`, or turn the tagger off in the de-identification policy "
             "(text.token_tagger.enabled: false, with its approval)")
-    path = model_path(corpus_digest(folder), spec)
+    grammar = grammar_notes()
+    path = model_path(corpus_digest(folder, grammar), spec)
     if path.is_file() and not force:
         return _open(path, spec)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -135,10 +156,10 @@ def ensure_tagger(spec: TaggerSpec, corpus_folder: str | Path | None = None, *, 
         fcntl.flock(lock, fcntl.LOCK_EX)  # another process may be training the same model
         if force or not path.is_file():
             t0 = time.monotonic()
-            notes = training_notes(folder)
+            notes = training_notes(folder) + grammar
             if progress:
                 progress(f"training the de-identification token tagger on {len(notes)} annotated notes "
-                         "(once per machine, about 2 minutes) ...")
+                         "(once per machine, 2 to 3 minutes) ...")
             train_model(notes, path, spec, progress)
             if progress:
                 progress(f"token tagger trained in {time.monotonic() - t0:.0f} s: {path}")
