@@ -63,6 +63,11 @@ INITIALS = [
     ("Documented by LPN/ks", "ks"),
     ("vitals per cna - bh at 0800", "bh"),
     ("Weight taken by CNA: JRP", "JRP"),
+    ("(initials A.K.)", "A.K."),
+    ("Pt initials RS, DOB on file.", "RS"),
+    ("/s/ J.D., MD", "J.D."),
+    ("entered by rn - JD at 1400", "JD"),
+    ("Note by NP: mw", "mw"),
 ]
 
 
@@ -95,6 +100,9 @@ KEPT = [
     ("/s/ see above", "see"),
     ("Children: 3, all healthy.", "healthy"),
     ("Parents are deceased; siblings are healthy.", "healthy"),
+    ("initials and signature obtained", "and"),
+    ("Initials on file.", "on"),
+    ("Initials verified x2", "verified"),
     ("Sons are supportive and visit often.", "supportive"),
 ]
 

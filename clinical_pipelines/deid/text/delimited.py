@@ -309,14 +309,16 @@ def _proper_noun_cells(line: str, pos: int, cells: list[tuple[int, int]], kinds:
     if not any(k in ("NAME", "LOCATION", "TOWN") for k in kinds):
         return out
     seen_number = False
+    lower_row = not any(c.isupper() for c in line)  # a row typed in lower case: "okafor;grant;1950-01-01;fall river"
     for i, (s, e) in enumerate(cells):
         seen_number = seen_number or kinds[i] in ("NUM", "TOWN")
         if kinds[i] not in (None, "TOWN"):
             continue
         cell = line[s:e]
         stripped = cell.strip()
-        words = _WORD_RE.findall(stripped)
-        if not words or len(words) > 3 or not _proper_noun_cell(stripped, words):
+        probe = stripped.title() if lower_row else stripped
+        words = _WORD_RE.findall(probe)
+        if not words or len(words) > 3 or not _proper_noun_cell(probe, words):
             continue
         lead = len(cell) - len(cell.lstrip())
         near_name = any(kinds[j] == "NAME" for j in (i - 1, i + 1) if 0 <= j < len(kinds))

@@ -81,6 +81,9 @@ CONTEXT_RES: tuple[tuple[str, re.Pattern], ...] = (
     ("preferred", re.compile(rf"(?<![\w-])(?i:{_PREFERRED})[ \t]*:?[ \t]*[\"']?({_TOKEN})")),
     # the patient named without a colon: "Pt Frank is a 70 yo", "pt Grant reports", "Pt (R.S.) tolerated"
     ("patient", re.compile(rf"(?<![\w-])(?i:pt|patient)(?:[ \t]+|[ \t]*\([ \t]*)({_TOKEN})")),
+    # initials after the word itself, with or without a colon: "(initials A.K.)", "Pt initials RS"
+    ("initials", re.compile(
+        rf"(?<![\w-])(?i:initials)[ \t]*(?:[:=-]|(?i:are|is))?[ \t]*({_DOTTED}|[A-Za-z]{{2,3}})(?![\w.])")),
 )
 # One pass finds every position where a cue of some kind starts; only there are the kind patterns tried.
 _CUES = (_TITLE, _REL, _CRED_CAPS, _CRED_ANY, _FOOTER, r"printed|faxed|scanned|exported|generated|copied", _AGENT,
@@ -412,6 +415,11 @@ def find_context_names(text: str) -> list[Candidate]:
                 out.append(Candidate(s, lf_end, "NAME", 0.85))
                 continue
             cue = text[m.start():s].strip(" \t:,-")
+            if kind == "initials":
+                if tok.upper() in NOT_INITIALS or tok.lower() in _NOT_PHRASE_INITIALS:
+                    continue  # "initials OK", "initials on the form"
+                out.append(Candidate(s, e, "NAME", 0.85))
+                continue
             if kind == "patient":
                 if not _patient_token_ok(text, tok, s, e):
                     continue
