@@ -93,22 +93,25 @@ def word_features(word: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ..
     return tuple(own), context
 
 
-def sequence_features(text: str, toks: Sequence[tuple[int, int]]) -> list[list[str]]:
+def sequence_features(text: str, toks: Sequence[tuple[int, int]]) -> list[tuple[str, ...]]:
     """The feature strings of every token of ``text`` (``toks`` from :func:`tokens`), in order."""
     words = [word_features(text[a:b]) for a, b in toks]
     n = len(words)
-    out: list[list[str]] = []
+    pad = _PAD
+    out: list[tuple[str, ...]] = []
     prev_end = 0
-    for i, (a, _) in enumerate(toks):
-        feats = list(words[i][0])
+    for i, (a, b) in enumerate(toks):
+        own = words[i][0]
         if i == 0 or "\n" in text[prev_end:a]:
-            feats.append("nl")
-        prev_end = toks[i][1]
-        for k, d in enumerate(OFFSETS):
-            j = i + d
-            if 0 <= j < n:
-                feats.extend(words[j][1][k])
-            else:
-                feats.append(f"{d}:pad")
-        out.append(feats)
+            own = own + _NL
+        prev_end = b
+        out.append(own
+                   + (words[i - 2][1][0] if i >= 2 else pad[0])
+                   + (words[i - 1][1][1] if i >= 1 else pad[1])
+                   + (words[i + 1][1][2] if i + 1 < n else pad[2])
+                   + (words[i + 2][1][3] if i + 2 < n else pad[3]))
     return out
+
+
+_NL = ("nl",)
+_PAD = tuple((f"{d}:pad",) for d in OFFSETS)
