@@ -20,6 +20,11 @@ STATE_ABBR = (
 COUNTRIES = {"us", "usa", "u.s.", "u.s.a.", "united states", "america", "united states of america", "canada",
              "mexico", "uk", "england", "india", "china"}
 
+# Relation words (family, partner, friend): before a name they say who it is; alone they are not names.
+RELATION_WORDS = frozenset("""
+    wife husband spouse partner daughter son mother father mom dad sister brother niece nephew aunt uncle cousin
+    friend girlfriend boyfriend fiance fiancee grandson granddaughter grandmother grandfather""".split())
+
 # Capitalised words that follow titles / relation words but are not names.
 NOT_NAME_WORDS = {
     "the", "a", "an", "he", "she", "they", "his", "her", "their", "it", "is", "was", "who", "which", "and", "or",
@@ -37,7 +42,7 @@ COLOUR_WORDS = frozenset("""
 # Body fluids, drains and what is said of their colour ("urine Amber", "Brown stool", "GREEN-tinged").
 FLUID_WORDS = frozenset("""
     urine stool stools bm bms sputum secretions secretion drainage drng emesis vomitus bile output fluid aspirate
-    aspirates residual residuals ngt ogt foley jp drain skin colour color colored coloured tinged tinge""".split())
+    aspirates residual residuals ngt ogt foley jp drain skin colour color colored coloured tinged tinge blood pus""".split())
 # Body sites that a side letter is glued to in bedside shorthand ("Lheel", "Rwrist", "LtArm": left heel ...).
 BODY_SITES = frozenset("""
     arm arms leg legs hand hands foot feet knee hip heel heels wrist ankle elbow shoulder groin chest neck eye ear

@@ -169,7 +169,16 @@ def test_model_file_name_changes_with_corpus_and_parameters(tmp_path, monkeypatc
     ("Callback #: 602.437.4211", "Callback", "PHONE", False),
     ("IV placed LA-10/3, flushes well.", "10/3", "DATE", True),
     ("Seen 3/4 by cardiology.", "3/4", "DATE", True),
+    ("seen 6/8 in clinic", "6/8", "DATE", True),
+    ("BC FROM 9/2 GM + COCCI", "9/2", "DATE", False),
+    ("cultures from 8/31 eves", "8/31", "DATE", True),
+    ("SVE 6/90/-1. FHR 140.", "6/90", "DATE", False),
+    ("SLUMS 18/30 today.", "18/30", "DATE", False),
+    ("PHQ9 21/27.", "21/27", "DATE", False),
+    ("PS 15/5, FiO2 40%.", "15/5", "DATE", False),
     ("Home phone 617 555 0142.", "617 555 0142", "PHONE", True),
+    ("lives in Dorchester 02124", "02124", "PHONE", False),
+    ("Leeds LS6 2AB", "LS6 2AB", "PHONE", False),
     # states, countries, labels, signs and words are not names or places
     ("Fargo, North Dakota, 58102.", "Dakota", "LOCATION", False),
     ("Asheville, North Carolina 28801", "North Carolina", "NAME", False),
@@ -197,6 +206,10 @@ def test_model_file_name_changes_with_corpus_and_parameters(tmp_path, monkeypatc
     ("History of Mallory-Weiss tear.", "Mallory", "NAME", False),
     ("Lives with nephew and wife.", "nephew", "LOCATION", False),
     ("son rob lives in parkville.", "rob", "NAME", True),
+    ("Frank blood in stool.", "Frank", "NAME", False),
+    ("Rose called re: urine output.", "Rose", "NAME", True),
+    ("Cousins visited today.", "Cousins", "NAME", False),
+    ("Frank Okafor visited.", "Frank", "NAME", True),
     ("lives in parkville with son.", "parkville", "LOCATION", True),
 ])
 def test_context_vetoes(text, value, typ, kept):
@@ -227,6 +240,7 @@ def test_policy_switch_and_bad_values(tmp_path):
     ("Discussed with Olivia Grant today.", "Olivia Grant", "Olivia Grant"),
     ("SEEN BY ECHO MORROW", "ECHO MORROW", "ECHO MORROW"),  # capitals: no word is known to be plain here
     ("Foley Quinlan placed it.", "Foley Quinlan", "Quinlan"),
+    ("Cousins Buck, Earl visit.", "Cousins Buck", "Buck"),
 ])
 def test_plain_words_at_the_edges_of_a_name_are_trimmed(text, value, expected):
     from clinical_pipelines.deid.text.tagger.context import trim_words

@@ -186,6 +186,16 @@ def _event_scale_pair(text: str, start: int, end: int, a: int, b: int, day_first
     return _SCORE_WORDS_RE.search(clause) is None
 
 
+def pair_is_value(text: str, start: int, end: int) -> bool:
+    """True when the number pair ``text[start:end]`` ("6/90", "18/30", "24/26") stands where a score, scale,
+    strength, dose, pressure or ventilator setting does (the same contexts that keep ``month_day_at`` from calling
+    it a date). For other methods' spans."""
+    m = re.match(r"(\d{1,3})/(\d{1,3})", text[start:end])
+    pre = text[max(0, start - 24):start]
+    return bool(MD_NEG_RE.match(text, end) or MD_PRE_NEG_RE.search(pre) or MD_PRESSURE_BEFORE_RE.search(pre)
+                or (m and _vent_pair(text, start, end, int(m.group(1)), int(m.group(2)))))
+
+
 def _date_like(a: int, b: int) -> bool:
     """m/d or d/m that can be a date."""
     return 1 <= a <= 31 and 1 <= b <= 31 and (a <= 12 or b <= 12)

@@ -13,7 +13,7 @@ import functools
 import re
 
 from ..gazetteer import load_gazetteers
-from ..vocab import (AMBIGUOUS_SURNAMES, COLOUR_WORDS, COUNTRIES, CREDENTIALS, EPONYM_FOLLOWERS, NAME_PARTICLES,
+from ..vocab import (AMBIGUOUS_SURNAMES, RELATION_WORDS, COLOUR_WORDS, COUNTRIES, CREDENTIALS, EPONYM_FOLLOWERS, NAME_PARTICLES,
                      STATE_ABBR, TITLE_WORDS, US_STATES)
 from .eponym_scores import inside_score_eponym
 from .names import trim_name
@@ -35,9 +35,7 @@ _PERSON_AFTER_RE = re.compile(
     r"|said|asked|agrees|agreed|spoke|phoned|contacted|came|here|present|at[ \t]+bedside|in[ \t]+to)\b")
 _LOCATIVE_BEFORE_RE = re.compile(r"(?i:\b(?:in|from|to|at|near|of|outside|around|lives?|moved|born)[ \t]+)$")
 # words before a person name that say who it is: credentials, titles, relations, "HO" (house officer)
-_RELATION_WORDS = frozenset("""
-    wife husband spouse partner daughter son mother father mom dad sister brother niece nephew aunt uncle cousin
-    friend girlfriend boyfriend fiance fiancee grandson granddaughter grandmother grandfather""".split())
+_RELATION_WORDS = RELATION_WORDS
 _PERSON_CUES = frozenset((CREDENTIALS | TITLE_WORDS | _RELATION_WORDS | {"ho", "attending", "resident", "intern",
                                                                          "rph", "cm", "sw"})
                          - {"st", "saint", "mt", "mount"})

@@ -84,7 +84,7 @@ UNITS = (
     "|pmol|umol|mosm|kcal|cal|calories|steps|tabs?|tablets?|caps?|capsules?|puffs?|drops?|gtts?|sprays?|patch\\w*"
     "|doses?|vials?|amps?|times|x\\b|cfu|colonies|organisms|mph|ppm|points?|pts|degrees|deg|°|l/min|lpm|dollars"
     "|usd|cents|mL/h\\w*|mg/\\w+")
-_UNIT_AFTER_RE = re.compile(rf"^[ \t]*(?:{UNITS})(?![A-Za-z])", re.I)
+UNIT_AFTER_RE = re.compile(rf"^[ \t]*(?:{UNITS})(?![A-Za-z])", re.I)
 _CODE_CUE_RE = re.compile(
     r"\b(?:ICD[- ]?(?:9|10|11)?(?:[- ]?(?:CM|PCS))?|CPT|HCPCS|LOINC|NDC|SNOMED(?:[- ]?CT)?|RxNorm|RXCUI|UMLS|CUI"
     r"|(?:MS-|APR-)?DRG|ATC|UNII|OID|(?:billing|procedure|diagnosis|dx|px|charge|cpt|icd)[ \t]+codes?|modifier)\b"
@@ -290,7 +290,7 @@ _CLOCK_RANGE_RE = re.compile(r"(?:[01]?\d|2[0-3])[0-5]\d-(?:[01]?\d|2[0-3])[0-5]
 def _context_safe(text: str, start: int, end: int) -> bool:
     """A unit after, a measurement name or currency sign before, or a clock-time range before "am" / "pm"
     ("815-1045PM")."""
-    return bool(_UNIT_AFTER_RE.match(text[end:end + 24]) or _MEASURE_BEFORE_RE.search(text[max(0, start - 48):start])
+    return bool(UNIT_AFTER_RE.match(text[end:end + 24]) or _MEASURE_BEFORE_RE.search(text[max(0, start - 48):start])
                 or _MONEY_RE.search(text[max(0, start - 6):start])
                 or (_CLOCK_AFTER_RE.match(text, end) and _CLOCK_RANGE_RE.fullmatch(text, start, end)))
 
@@ -298,6 +298,12 @@ def _context_safe(text: str, start: int, end: int) -> bool:
 # a run of space-separated groups is judged at most this many groups at a time: a table of hundreds of values on
 # one line would otherwise cost time quadratic in its length (identifiers written in groups have at most ~6)
 _MAX_RUN = 64
+
+
+def clinical_number_context(text: str, start: int, end: int) -> bool:
+    """True when the number ``text[start:end]`` is a measurement (a measurement name or currency before it, a unit
+    after it) or a code after a code-system cue (NDC, CPT, ICD, LOINC ...). For other methods' spans."""
+    return _context_safe(text, start, end) or bool(_CODE_CUE_RE.search(text[max(0, start - 64):start]))
 
 
 def _chain_hits(text: str, toks: list[Token], cues: list) -> list[_Hit]:

@@ -19,10 +19,10 @@ import re
 from functools import lru_cache
 
 from ...gazetteer import name_shares
-from ...vocab import COUNTRIES, NOT_NAME_WORDS, STATE_ABBR, US_STATES
+from ...vocab import COUNTRIES, FLUID_WORDS, NOT_NAME_WORDS, RELATION_WORDS, STATE_ABBR, US_STATES
 from ..eponym_scores import inside_score
-from ..numbers import _CODE_CUE_RE, _context_safe
-from ..numbers import MEASUREMENT_NAMES
+from ..month_day import pair_is_value
+from ..numbers import MEASUREMENT_NAMES, UNIT_AFTER_RE, clinical_number_context
 from ..safelist import colour_of_fluid, followed_by_eponym_noun, in_thing_context, is_clinical_word, is_safe_word
 from ..services import is_service_name
 from ..spans import Candidate
@@ -45,6 +45,7 @@ _HYPHENED_RE = re.compile(r"-([A-Z][a-z]+)")
 _MONTH_DAY_RE = re.compile(r"(?:0?[1-9]|1[0-2])[/-](?:0?[1-9]|[12]\d|3[01])(?:[/-]\d{2,4})?(?:-(?:0?[1-9]|1[0-2])[/-]"
                            r"(?:0?[1-9]|[12]\d|3[01]))?")
 _MEASURE_ADJ_RE = re.compile(rf"(?i:(?<![\w])(?:{MEASUREMENT_NAMES})(?:'?s)?[ \t:=]*)\Z")
+_PAIR_RE = re.compile(r"\d{1,3}/\d{1,3}(?![\d/])|\d{1,3}/\d{1,3}/-?\d")
 _DIGITS_RE = re.compile(r"\d[\d./:;-]*")
 _DATE_WORD_RE = re.compile(
     r"(?i:\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?|\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*day\b"
@@ -65,6 +66,8 @@ def keep_tagged(text: str, c: Candidate) -> bool:
         return False
     if inside_score(text, c.start, c.end):
         return False  # "Apgar 8/9", "Aldrete 9": a score, its eponym and value (``eponym_scores``)
+    if c.type == "PHONE" and sum(ch.isdigit() for ch in value) < 7:
+        return False  # a phone number has seven digits or more; "Dorchester 02124" is a ZIP for the rules
     if _NUMBER_ONLY_RE.fullmatch(value):
         return not _number_vetoed(text, c, value)
     if c.type in ("DATE", "PHONE"):
@@ -81,6 +84,9 @@ def keep_tagged(text: str, c: Candidate) -> bool:
         return False  # a state or a country: Safe Harbor keeps both
     if is_service_name(value) or is_service_name(text[c.start:_next_word_end(text, c.end)]):
         return False  # "Neuro ICU", "Pulm clinic": a service, not a place (``services``)
+    if c.type == "NAME" and (_relation(value) or _FLUID_AFTER_RE.match(text, c.end) and
+                             _FLUID_AFTER_RE.match(text, c.end).group(1).lower() in FLUID_WORDS):
+        return False  # "Cousins", "Frank blood in stool": a relation word, a finding said of a fluid
     if (followed_by_eponym_noun(text, c.end) or colour_of_fluid(text, c.start, c.end) or _state_in_address(text, c)
             or _eponym_pair(text, c.end)):
         return False
@@ -134,10 +140,15 @@ def _value_context(text: str, typ: str, a: int, b: int) -> bool:
     """The number ``text[a:b]`` is a measured value or a code. A month/day shape is a value only with a measurement
     or scale right before it or a unit after it ("pain 9/10"), so "cultures from 8/31" stays a date."""
     if typ == "DATE" and _MONTH_DAY_RE.fullmatch(text, a, b):
-        return bool(_MEASURE_ADJ_RE.search(text, max(0, a - 32), a) or _context_safe(text, b, b))
-    return _clinical_number(text, a, b)
+        unit = UNIT_AFTER_RE.match(text[b:b + 24])
+        return bool(_MEASURE_ADJ_RE.search(text, max(0, a - 32), a)
+                    or (unit and unit.group().strip().lower() not in ("in", "x")))  # "seen 6/8 in clinic"
+    if _PAIR_RE.match(text, a) and pair_is_value(text, a, b):
+        return True  # "SVE 6/90/-1", "SLUMS 18/30", "Entresto 24/26 mg" (``month_day``)
+    return clinical_number_context(text, a, b)
 
 
+_FLUID_AFTER_RE = re.compile(r"[ \t]+([a-z]+)")
 _NEXT_WORD_RE = re.compile(r"[ \t]*[A-Za-z/&-]+")
 
 
@@ -157,12 +168,18 @@ def trim_words(text: str, c: Candidate) -> Candidate:
     a, b = 0, len(words)
     while b - a > 1 and words[b - 1].group().lower() in NOT_NAME_WORDS:
         b -= 1
-    while b - a > 1 and (_plain_word(words[a].group()) or is_clinical_word(words[a].group())) and \
-            not words[a].group().isupper():
+    while b - a > 1 and (_relation(words[a].group()) or (
+            (_plain_word(words[a].group()) or is_clinical_word(words[a].group())) and not words[a].group().isupper())):
         a += 1
     if (a, b) == (0, len(words)):
         return c
     return Candidate(words[a].start(), words[b - 1].end(), c.type, c.score)
+
+
+def _relation(word: str) -> bool:
+    """A relation word, singular or plural ("Cousins", "SONS")."""
+    low = word.lower()
+    return low in RELATION_WORDS or (low.endswith("s") and low[:-1] in RELATION_WORDS)
 
 
 def _plain_word(word: str) -> bool:
@@ -180,13 +197,8 @@ def _glued(text: str, start: int, end: int) -> bool:
 def _glued_scale(text: str, c: Candidate) -> bool:
     """A span that opens with the digit glued to a scale name and goes on with its value: "PHQ-9 21" -> "9 21"."""
     m = re.match(r"\d+[ \t]+", text[c.start:c.end])
-    return bool(m) and _glued(text, c.start, c.start + len(m.group().rstrip())) and _clinical_number(
+    return bool(m) and _glued(text, c.start, c.start + len(m.group().rstrip())) and clinical_number_context(
         text, c.start + m.end(), c.end)
-
-
-def _clinical_number(text: str, start: int, end: int) -> bool:
-    """A measurement (a name or scale before, a unit after) or a code after a code-system cue (NDC, CPT, ICD)."""
-    return _context_safe(text, start, end) or bool(_CODE_CUE_RE.search(text[max(0, start - 64):start]))
 
 
 def _eponym_pair(text: str, end: int) -> bool:
