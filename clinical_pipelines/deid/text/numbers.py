@@ -54,7 +54,7 @@ MEASUREMENT_NAMES = (
     "bp|sbp|dbp|map|hr|rr|pulse|temp|tmax|tcurrent|spo2|sp02|sao2|o2\\s*sat|sats?|fio2|peep|wt|weight|ht|height"
     "|bmi|bsa|i/o|uop|urine\\s+output|intake|output|glucose|fsbg|cbg|bg|fingerstick|accuchecks?|readings?"
     # ventilator settings and haemodynamic lines (PS/PEEP, rate/volume, PA and wedge pressures, mixed venous O2)
-    "|vent(?:ilator)?(?:\\s+settings)?|settings|tv|vt|psv|ps|cpap|bipap|ipap|epap|simv|imv|a/c|prvc|rate"
+    "|vent(?:ilator)?(?:\\s+settings)?|settings|tv|vt|psv|ps|cpap|bipap|ipap|epap|simv|imv|a/c|ac|vc|pc|aprv|prvc|rate"
     "|pad|pas|pap|mvo2|svo2|scvo2|o2sat"
     # laboratory tests (common names and abbreviations)
     "|na|sodium|k|potassium|cl|chloride|co2|hco3|bicarb|bun|cr|creat|creatinine|glu|ca|calcium|mg|magnesium|phos"

@@ -139,6 +139,8 @@ def find_places(text: str) -> list[Candidate]:
         words = cm.group().split()
         for k in range(len(words), 0, -1):  # the longest head that is a known place
             name = " ".join(words[:k])
+            if name.lower() in US_STATES and not _STATE_AFTER_RE.match(text, m.end() + len(name)):
+                break  # "moved from Vermont": a state (Safe Harbor keeps it), though towns bear its name too
             if is_place(name) or name.lower() in place_index()[2]:
                 tail = _PLACE_TAIL_RE.match(text, m.end() + len(name))
                 out.append(Candidate(m.end(), tail.end() if tail else m.end() + len(name), "LOCATION", 0.8))
@@ -149,6 +151,9 @@ def find_places(text: str) -> list[Candidate]:
     return out
 
 
+# a state after a place name ("Vermont, IL", "Vermont Illinois"): the name is that state's town
+_STATE_AFTER_RE = re.compile(r"[ \t]*,?[ \t]*(?:(?:" + "|".join(STATE_ABBR) + r")\b|(?i:"
+                             + "|".join(re.escape(x) for x in sorted(US_STATES, key=len, reverse=True)) + r")\b)")
 # everyday words after "in", "from", "to" that are also the name of some US town
 _EVERYDAY_PLACES = frozenset("""home work bed school church town chair jail prison hospital rehab state city country
 bath reading mobile normal hope energy commerce industry liberty union friendship""".split())
