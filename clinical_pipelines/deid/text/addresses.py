@@ -35,9 +35,12 @@ ROUTE_ADDRESS_RE = re.compile(
     rf"(?:(?i:State|County|Co\.?|US|U\.S\.|Interstate|Farm[ \t]+to[ \t]+Market|Ranch[ \t]+Road)[ \t]*-?[ \t]*)?"
     rf"(?:(?i:Route|Rte|Rt|Highway|Hwy|Road|Rd|Pike)\.?[ \t]*#?|(?:US|SR|CR|FM|RR|I)[ \t]*-[ \t]*|(?:SR|CR|FM)[ \t]+)"
     rf"\d{{1,4}}[A-Za-z]?\b{_UNITS}")
-# PO boxes and rural routes: "P.O. Box 12", "PO BOX 4471", "POB 9", "Post Office Box 3", "RR 2 Box 14", "HC 1 Box 5".
+# PO boxes and rural routes: "P.O. Box 12", "PO BOX 4471", "POB 9", "Post Office Box 3", "RR 2 Box 14", "HC 1 Box 5",
+# and a bare box before its town ("Box 55, Taos").
 PO_BOX_RE = re.compile(r"(?:\b(?:(?:P\.?[ \t]?O\.?|Post[ \t]+Office)[ \t]*(?:Box|Drawer)|POB)[ \t]*#?[ \t]*\d+\b"
-                       r"|\b(?:RR|R\.R\.|Rural[ \t]+Route|HC|Star[ \t]+Route)[ \t]*\d+[ \t,]*Box[ \t]*#?\d+\b)"
+                       r"|\b(?:RR|R\.R\.|Rural[ \t]+Route|HC|Star[ \t]+Route)[ \t]*\d+[ \t,]*Box[ \t]*#?\d+\b"
+                       # a bare "Box 55" before ", Town" ("BOX 55, TAOS, NEW MEXICO")
+                       r"|\bBox[ \t]*#?[ \t]*\d+(?=[ \t]*,[ \t]*(?-i:[A-Z])))"
                        + _UNITS, re.I)
 ZIP4_RE = re.compile(r"(?<![\w-])\d{5}-\d{4}(?![\w-])")
 _STATE_ALT = "|".join(STATE_ABBR) + "|" + "|".join(s.title() for s in US_STATES)

@@ -108,10 +108,11 @@ SPELLED_RES = [
     # ninety-three years of age, one hundred and one years old, ninety-year-old
     re.compile(rf"(?<![A-Za-z])(?P<a>{SPELLED_AGE}(?:[ \t-]*(?i:something|odd|ish))?)"
                rf"(?=[ \t]*-?[ \t]*(?i:years?|yrs?|y/o|yo)(?![A-Za-z]))"),
-    # aged ninety-two, at the age of ninety, turned one hundred, she is ninety-one.
-    re.compile(rf"(?<![A-Za-z])(?i:aged?|age[ \t]+of|at[ \t]+(?:the[ \t]+)?age[ \t]+of|turned|turns|turning"
-               rf"|will[ \t]+be"
-               rf"|died[ \t]+at|death[ \t]+at)[ \t]+(?P<a>{SPELLED_AGE})(?![A-Za-z])(?![ \t-]*(?i:percent|degrees?))"),
+    # aged ninety-two, age: ninety-eight, at the age of ninety, turned one hundred, she is ninety-one.
+    re.compile(rf"(?<![A-Za-z])(?i:aged?|age[ \t]*[:=]|age[ \t]+of|at[ \t]+(?:the[ \t]+)?age[ \t]+of|turned|turns"
+               rf"|turning|will[ \t]+be"
+               rf"|died[ \t]+at|death[ \t]+at)[ \t]+(?P<a>{SPELLED_AGE})(?![A-Za-z])"
+               rf"(?![ \t-]*(?i:percent|degrees?|minutes?|mins?|seconds?|hours?|days?|mg|ml|cc)(?![A-Za-z]))"),
     re.compile(rf"(?:(?<![A-Za-z])(?i:is|was|now|shes|hes)|(?<=[A-Za-z])'s)[ \t]+(?P<a>{SPELLED_AGE})(?=[ \t]*(?:[.,;:)]|$|(?i:and|now|today|this"
                rf"|but|with|yet|who|since)\b))", re.M),
     re.compile(r"(?<![A-Za-z])(?i:in[ \t]+(?:his|her|their|the[ \t]+patient'?s|pt'?s)[ \t]+)(?P<a>(?i:(?:early|mid|late"

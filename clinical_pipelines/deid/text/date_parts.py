@@ -86,7 +86,7 @@ _TZ = (r"(?:[ \t]*(?:Z(?![A-Za-z])|[+-](?:[01]\d):?[0-5]\d(?!\d)"
 _AMPM = r"(?:[ \t]*(?:[AaPp]\.?[ \t]?[Mm]\.?(?![A-Za-z])|[AaPp](?![A-Za-z])))"
 TIME_COLON = rf"(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:[.,]\d{{1,6}})?)?{_AMPM}?{_TZ}"
 TIME_AMPM = rf"(?:1[0-2]|0?[1-9])(?:\.[0-5]\d)?{_AMPM}{_TZ}|(?i:noon|midnight)(?![A-Za-z])"
-TIME_4 = (rf"(?:[01]\d|2[0-3])[0-5]\d(?:[0-5]\d)?(?:[ \t]*(?:h|hrs?|hours)(?![A-Za-z]))?{_TZ}(?![\d:/]|[.,]\d)"
+TIME_4 = (rf"(?:[01]\d|2[0-3])[0-5]\d(?:[0-5]\d)?(?:[ \t]*(?:h|hrs?|hours)(?![A-Za-z]))?{_TZ}(?![\d/]|:\d|[.,]\d)"
           rf"{UNIT_AFTER}")
 # a time of day written after a date, joined by spaces, a comma, "at", "@", "-", ";" or ISO "T" ("3/7/23 0915")
 TIME_AFTER_RE = re.compile(rf"(?:[ \t]*(?P<w>,|at|@|-|;)?[ \t]*|T)"

@@ -46,12 +46,13 @@ from .spans import Candidate
 
 # a time of day written just before its date: with a comma ("11:40 PM, March 3, 2021"), "on" or a space ("at 14:05 on
 # 3/7", "at 2am 8/25"); a bare four-digit time only after "at" / "@" or at the start of a line ("at 0915 on 3/11",
-# "0915 3/11 pt seen"; not "Heparin 5000 on 3/11" nor "1000 3/11")
+# "0915 3/11 pt seen", "Time of death: 0347 on 4/18/23"; not "Heparin 5000 on 3/11" nor "1000 3/11")
 _TIME_4_BEFORE = r"(?:[01]\d|2[0-3])[0-5]\d(?:[ \t]*(?:h|hrs?)(?![A-Za-z]))?"
 # (not the end of a range of clock times: "NURSING SHIFT NOTE 19:00-07:30  3/24/20" is a shift, not a time stamp)
 _TIME_COLON_BEFORE = r"(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?:[ \t]*(?:[AaPp]\.?[ \t]?[Mm]\.?|[AaPp])(?![A-Za-z]))?"
 TIME_BEFORE_RE = re.compile(rf"(?:(?<![\w:./-])(?P<t>{_TIME_COLON_BEFORE}|{TIME_AMPM})"
-                            rf"|(?:(?<![A-Za-z])(?i:at|@)[ \t]*|^|(?<=\n))(?P<t4>{_TIME_4_BEFORE}))"
+                            rf"|(?:(?<![A-Za-z])(?i:at|@)[ \t]*|^|(?<=\n)|(?i:\btime\b[^:\n]{{0,16}}:)[ \t]*)"
+                            rf"(?P<t4>{_TIME_4_BEFORE}))"
                             r"(?:[ \t]?,[ \t]?|[ \t]+(?i:on)[ \t]+(?:(?i:the)[ \t]+)?|[ \t])$")
 # a time with a dot after a full date ("03/12/2026 11.20"; not a dose "12.50 mg")
 TIME_DOT_AFTER_RE = re.compile(rf"[ \t]+(?:(?i:at|@)[ \t]*)?(?P<t>(?:[01]?\d|2[0-3])\.[0-5]\d)(?![\d.]|,\d){UNIT_AFTER}")

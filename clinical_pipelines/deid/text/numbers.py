@@ -44,7 +44,7 @@ from .identifiers import ID_CONTEXT_RE, cue_adjacent, cue_index, find_spelled_nu
 from .spans import Candidate
 
 _GROUP = r"(?:\(\d{1,5}\)|\d+)"
-_SEP = r"(?:[ \t]*[-/][ \t]*|\.|[ \t]|(?<=\))[ \t]*|[ \t]*\n[ \t]*)"
+_SEP = r"(?:[ \t]*[-/][ \t]*|[._]|[ \t]|(?<=\))[ \t]*|[ \t]*\n[ \t]*)"
 CHAIN_RE = re.compile(rf"(?<![\w+])(?<!\d[.,/:-])(?:\+[ \t]?)?{_GROUP}(?:{_SEP}{_GROUP})*(?!\d)")
 _GROUP_RE = re.compile(r"\(?(\d+)\)?")
 EXTENSION_RE = re.compile(r"[ \t]*,?[ \t]*(?:x|ext\.?|extension)[ \t]*\d{1,6}\b", re.I)
