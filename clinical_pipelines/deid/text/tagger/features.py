@@ -59,9 +59,16 @@ def _vocabulary():
     return first, last, word_zipf
 
 
+def plain_token(word: str) -> bool:
+    """Punctuation, or a lower-case common English word that is no census name ("the", "with", "pain"): a token the
+    tagger almost never marks on its own."""
+    return word_features(word)[2]
+
+
 @lru_cache(maxsize=200_000)
-def word_features(word: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
-    """(own features, context features for each offset in ``OFFSETS``) of one token string."""
+def word_features(word: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...], bool]:
+    """(own features, context features for each offset in ``OFFSETS``, whether the token is plain) of one token
+    string."""
     first, last, zipf = _vocabulary()
     lw = word.lower()
     sh = shape(word)
@@ -90,11 +97,18 @@ def word_features(word: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ..
         own.append("last")
         shared.append("last")
     context = tuple(tuple(f"{d}:{f}" for f in shared) for d in OFFSETS)
-    return tuple(own), context
+    plain = not any(ch.isalnum() for ch in word) or (
+        word.islower() and word.isalpha() and zipf(lw) >= 4.0 and lw not in first and lw not in last)
+    return tuple(own), context, plain
 
 
 def sequence_features(text: str, toks: Sequence[tuple[int, int]]) -> list[tuple[str, ...]]:
     """The feature strings of every token of ``text`` (``toks`` from :func:`tokens`), in order."""
+    return sequence_view(text, toks)[0]
+
+
+def sequence_view(text: str, toks: Sequence[tuple[int, int]]) -> tuple[list[tuple[str, ...]], list[bool]]:
+    """(feature strings, plain flags) of every token of ``text``, in order (see :func:`plain_token`)."""
     words = [word_features(text[a:b]) for a, b in toks]
     n = len(words)
     pad = _PAD
@@ -110,7 +124,7 @@ def sequence_features(text: str, toks: Sequence[tuple[int, int]]) -> list[tuple[
                    + (words[i - 1][1][1] if i >= 1 else pad[1])
                    + (words[i + 1][1][2] if i + 1 < n else pad[2])
                    + (words[i + 2][1][3] if i + 2 < n else pad[3]))
-    return out
+    return out, [w[2] for w in words]
 
 
 _NL = ("nl",)

@@ -1,7 +1,9 @@
 """The learned token tagger at run time: a CRFsuite model (``python-crfsuite``) that marks tokens as identifiers.
 
 A token is an identifier when the model's marginal probability that it is *not* one (label ``O``) is below
-``1 - threshold``: a recall-first reading of the model, which also catches tokens whose best single label is ``O``.
+``1 - threshold``: a recall-first reading of the model, which also catches tokens whose best single label is ``O``
+(punctuation and common lower-case words are read from the best label sequence alone: they join a span only
+between two of its tokens).
 Consecutive identifier tokens of one type on one line become one span. Labels are BIO over the engine's types (``NAME``,
 ``DATE``, ``LOCATION``, ``PHONE``, ``ORGANIZATION``, ``AGE``, ``ID``); only ``REPORTED_TYPES`` are returned: ages over 89,
 identifier numbers and organisations are the rule families' (``ages``, ``numbers``, ``organizations``); the
@@ -17,7 +19,7 @@ from pathlib import Path
 from ...errors import DeidError
 from ..spans import Candidate
 from .context import keep_tagged, trim_words
-from .features import sequence_features, tokens
+from .features import sequence_view, tokens
 
 REPORTED_TYPES = frozenset({"NAME", "DATE", "LOCATION", "PHONE"})
 # A prefilter: a note without a letter or a digit has nothing to tag.
@@ -72,14 +74,21 @@ class TokenTagger:
         if len(toks) < _MIN_TOKENS:
             return []
         tg = self._tagger
-        tg.set(sequence_features(text, toks))
+        feats, plain = sequence_view(text, toks)
+        tg.set(feats)
         best = tg.tag()
         keep = 1.0 - self.threshold
         out: list[Candidate] = []
         cur: list | None = None
+        n = len(toks)
         for i, (a, b) in enumerate(toks):
             label = best[i]
             if label == "O":
+                if plain[i]:
+                    # no marginal for punctuation and common words: they join a span only between two of its tokens
+                    if cur is None or i + 1 >= n or best[i + 1][2:] != cur[2] or best[i + 1][0] != "I":
+                        cur = None
+                    continue
                 if tg.marginal("O", i) > keep:
                     cur = None
                     continue
