@@ -256,3 +256,18 @@ def test_plain_words_at_the_edges_of_a_name_are_trimmed(text, value, expected):
 def test_services_are_not_places(text, value):
     s = text.index(value)
     assert not keep_tagged(text, Candidate(s, s + len(value), "LOCATION", 1.0))
+
+
+def test_candidates_inside_other_methods_spans_are_left_out(small_model):
+    tg = TokenTagger(small_model, threshold=0.3, training="invented", feature_version="1")
+    text = "Pt seen by Dr. Farquhal this am , plan to diurese ."
+    found = tg.find(text)
+    assert found
+    mask = bytearray(len(text))
+    for c in found:
+        mask[c.start:c.end] = b"\x01" * (c.end - c.start)
+    assert tg.find(text, mask) == []
+    partial = bytearray(len(text))
+    c = found[0]
+    partial[c.start:c.start + 1] = b"\x01"
+    assert tg.find(text, partial) == found

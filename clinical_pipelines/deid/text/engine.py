@@ -151,7 +151,7 @@ class ClinicalTextDeidentifier:
         if entries:
             spans += DenyMatcher(entries).find(text)
         if self.tagger is not None:
-            spans += [Span(c.start, c.end, c.type) for c in self.tagger.find(text)]
+            spans += [Span(c.start, c.end, c.type) for c in self.tagger.find(text, _mask(len(text), spans))]
         return spans
 
     def deidentify(self, texts: Sequence[str], known_identifiers: Sequence[Mapping[str, Sequence[str]]] | None = None

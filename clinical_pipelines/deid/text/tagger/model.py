@@ -67,9 +67,11 @@ class TokenTagger:
         self.identity = TaggerIdentity(hashlib.sha256(path.read_bytes()).hexdigest(), feature_version, training,
                                        threshold)
 
-    def find(self, text: str) -> list[Candidate]:
+    def find(self, text: str, covered: bytearray | None = None) -> list[Candidate]:
         """Identifier candidates (score 1.0) of the reported types that no context veto drops
-        (``context.keep_tagged``); [] for a text without tokens."""
+        (``context.keep_tagged``); [] for a text without tokens. ``covered``: one byte per character of ``text``,
+        non-zero where other methods already found an identifier; a candidate wholly inside such spans adds nothing
+        and is left out."""
         toks = tokens(text)
         if len(toks) < _MIN_TOKENS:
             return []
@@ -102,7 +104,10 @@ class TokenTagger:
             else:
                 cur = [a, b, typ]
                 out.append(cur)
-        cands = (trim_words(text, Candidate(a, b, t, 1.0)) for a, b, t in (_trim(text, *span) for span in out) if b > a)
+        spans = (_trim(text, *span) for span in out)
+        if covered is not None:
+            spans = (sp for sp in spans if covered.find(0, sp[0], sp[1]) != -1)
+        cands = (trim_words(text, Candidate(a, b, t, 1.0)) for a, b, t in spans if b > a)
         return [c for c in cands if keep_tagged(text, c)]
 
 
