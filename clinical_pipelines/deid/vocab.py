@@ -4,6 +4,8 @@ Built for general clinical text (i2b2-style discharge summaries, progress notes)
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 US_STATES = {
     "alabama", "alaska", "arizona", "arkansas", "california", "colorado", "connecticut", "delaware", "florida",
     "georgia", "hawaii", "idaho", "illinois", "indiana", "iowa", "kansas", "kentucky", "louisiana", "maine",
@@ -24,6 +26,21 @@ COUNTRIES = {"us", "usa", "u.s.", "u.s.a.", "united states", "america", "united 
 RELATION_WORDS = frozenset("""
     wife husband spouse partner daughter son mother father mom dad sister brother niece nephew aunt uncle cousin
     friend girlfriend boyfriend fiance fiancee grandson granddaughter grandmother grandfather""".split())
+
+
+@lru_cache(maxsize=1)
+def country_names() -> frozenset[str]:
+    """Lower-cased country names: ISO 3166-1 (the ``iso3166`` package; "Korea, Republic of" also as "korea") and the
+    engine's own short forms (``vocab.COUNTRIES``: "usa", "uk", "england")."""
+    import iso3166
+
+    out = set(COUNTRIES)
+    for c in iso3166.countries:
+        for name in (c.name, c.apolitical_name):
+            out.add(name.lower())
+            out.add(name.split(",")[0].split(" (")[0].lower())
+    return frozenset(out)
+
 
 # Capitalised words that follow titles / relation words but are not names.
 NOT_NAME_WORDS = {

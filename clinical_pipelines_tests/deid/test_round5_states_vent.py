@@ -9,6 +9,7 @@ from clinical_pipelines.deid.text.places import find_places
 @pytest.mark.parametrize("text", [
     "Moved from Vermont last year.", "Lives in Ohio now.", "Moved from New York in 2019.",
     "pt relocated to Maine to be near family", "Daughter lives in Texas.", "returned from Florida yesterday",
+    "Came from Portugal in 1998.", "moved from Jamaica as a child", "lives in Canada half the year",
 ])
 def test_a_state_after_a_move_cue_stays(text):
     assert find_places(text) == []

@@ -198,6 +198,8 @@ def test_model_file_name_changes_with_corpus_and_parameters(tmp_path, monkeypatc
     ("Discharge Summary (LAKESHORE)", "Discharge Summary", "NAME", False),
     ("Seen with Olivia Grant today.", "Olivia Grant", "NAME", True),
     ("Harlow Falls, MA 01807", "MA", "LOCATION", False),
+    ("zip 01776. ok", "ok", "LOCATION", False),
+    ("+ McMurray sign R knee, Lachman negative.", "Lachman", "NAME", False),
     ("Karyotype 46,XY,t(8;21)(q22;q22).", "8;21", "DATE", False),
     ("F/U WITH EDWARDS, VIRGINIA AT CLINIC.", "VIRGINIA", "NAME", True),
     ("Caller: grandson re: refill", "Caller", "NAME", False),

@@ -26,7 +26,7 @@ import functools
 import re
 from typing import Mapping, NamedTuple, Sequence
 
-from ..vocab import NON_NAME_TERMS, NOT_NAME_WORDS
+from ..vocab import NON_NAME_TERMS, NOT_NAME_WORDS, STATE_ABBR, US_STATES
 from .ages import birth_year_deny_entries
 from .normalize import fold_value
 from .spans import PHI_TYPES
@@ -303,7 +303,33 @@ def _folded(raw: str) -> str:
 
 @functools.lru_cache(maxsize=50_000)
 def _value_entries(kind: str, t: str, v: str) -> tuple[DenyEntry, ...]:
-    return tuple(_entries_of_value(kind, t, v))
+    out = _entries_of_value(kind, t, v)
+    if t == "LOCATION" and "," in v:
+        for part in address_parts(v):
+            out += _entries_of_value(kind, t, part)
+    return tuple(out)
+
+
+_STATE_ZIP_TAIL_RE = re.compile(r"[ \t]+(?:(?:" + "|".join(STATE_ABBR) + r")(?:[ \t]+\d{5}(?:-\d{4})?)?"
+                                r"|\d{5}(?:-\d{4})?)\Z", re.I)
+_ZIP_IN_RE = re.compile(r"\b\d{5}(?:-\d{4})?\b")
+_STATE_CODES = frozenset(STATE_ABBR)
+_STATE_NAMES = frozenset(US_STATES)
+
+
+def address_parts(value: str) -> list[str]:
+    """The parts of a full address line that are found on their own in notes: "5 Birch Road, Sudbury MA 01776" ->
+    the street ("5 Birch Road"), the town ("Sudbury") and the ZIP ("01776"). A state stays (Safe Harbor keeps it)."""
+    parts = [p.strip() for p in value.split(",") if p.strip()]
+    out: list[str] = []
+    for p in parts:
+        out += _ZIP_IN_RE.findall(p)
+        town = _STATE_ZIP_TAIL_RE.sub("", p)
+        town = _STATE_ZIP_TAIL_RE.sub("", town)
+        if town and not _ZIP_IN_RE.fullmatch(town) and town.upper() not in _STATE_CODES \
+                and town.lower() not in _STATE_NAMES and len(town) >= 3:
+            out.append(town)
+    return [p for p in dict.fromkeys(out) if p != value]
 
 
 def _entries_of_value(kind: str, t: str, v: str) -> list[DenyEntry]:

@@ -19,7 +19,7 @@ import re
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from ..vocab import STATE_ABBR, US_STATES
+from ..vocab import STATE_ABBR, US_STATES, country_names
 from .safelist import is_clinical_word, is_safe_word, word_zipf
 from .spans import Candidate
 
@@ -139,8 +139,9 @@ def find_places(text: str) -> list[Candidate]:
         words = cm.group().split()
         for k in range(len(words), 0, -1):  # the longest head that is a known place
             name = " ".join(words[:k])
-            if name.lower() in US_STATES and not _STATE_AFTER_RE.match(text, m.end() + len(name)):
-                break  # "moved from Vermont": a state (Safe Harbor keeps it), though towns bear its name too
+            if (name.lower() in US_STATES or name.lower() in country_names()) and not _STATE_AFTER_RE.match(
+                    text, m.end() + len(name)):
+                break  # "moved from Vermont", "came from Portugal": a state or a country (Safe Harbor keeps both)
             if is_place(name) or name.lower() in place_index()[2]:
                 tail = _PLACE_TAIL_RE.match(text, m.end() + len(name))
                 out.append(Candidate(m.end(), tail.end() if tail else m.end() + len(name), "LOCATION", 0.8))

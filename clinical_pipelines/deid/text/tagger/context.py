@@ -16,10 +16,9 @@ identifier, applied to the tagger too, so the two methods agree on what stays.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from ...gazetteer import name_shares
-from ...vocab import COUNTRIES, FLUID_WORDS, NOT_NAME_WORDS, RELATION_WORDS, STATE_ABBR, US_STATES
+from ...vocab import FLUID_WORDS, NOT_NAME_WORDS, RELATION_WORDS, STATE_ABBR, US_STATES, country_names
 from ..eponym_scores import inside_score
 from ..month_day import pair_is_value
 from ..numbers import MEASUREMENT_NAMES, UNIT_AFTER_RE, clinical_number_context
@@ -78,9 +77,9 @@ def keep_tagged(text: str, c: Candidate) -> bool:
         return not _value_context(text, c.type, c.start + m.start(), c.start + m.end())
     if c.type not in ("NAME", "LOCATION", "ORGANIZATION"):
         return True
-    if c.type == "LOCATION" and value.strip(" .,") in STATE_ABBR:
+    if c.type == "LOCATION" and value.strip(" .,").upper() in STATE_ABBR:
         return False  # ", MA": a state
-    if c.type == "LOCATION" and (" ".join(value.lower().split()) in US_STATES or " ".join(value.lower().split()) in countries()):
+    if c.type == "LOCATION" and (" ".join(value.lower().split()) in US_STATES or " ".join(value.lower().split()) in country_names()):
         return False  # a state or a country: Safe Harbor keeps both
     if is_service_name(value) or is_service_name(text[c.start:_next_word_end(text, c.end)]):
         return False  # "Neuro ICU", "Pulm clinic": a service, not a place (``services``)
@@ -98,8 +97,8 @@ def keep_tagged(text: str, c: Candidate) -> bool:
         before = text[max(0, c.start - 24):c.start]
         return not (c.type == "NAME" and all(_plain_word(w) for w in words)
                     and not (_PERSON_CUE_RE.search(before) or _LAST_FIRST_BEFORE_RE.search(before)))
-    if _FINDING_AFTER_RE.match(text, c.end) and (_plain_word(value) or is_clinical_word(value)):
-        return False  # "Romberg negative", "Babinski downgoing": a sign and its finding
+    if _FINDING_AFTER_RE.match(text, c.end):
+        return False  # "Romberg negative", "Lachman negative", "Babinski downgoing": a sign and its finding
     before = text[max(0, c.start - 24):c.start]
     if value.islower() and _plain_word(value) and not _PERSON_CUE_RE.search(before):
         return False  # "lives with nephew", "neighbor": a word, not a name ("son rob" stays a name)
@@ -113,20 +112,6 @@ def keep_tagged(text: str, c: Candidate) -> bool:
         # "Romberg", "Babinski": words, not names; "EDWARDS, VIRGINIA" (LAST, FIRST) stays a name
         return bool(_PERSON_CUE_RE.search(before) or _LAST_FIRST_BEFORE_RE.search(before))
     return True
-
-
-@lru_cache(maxsize=1)
-def countries() -> frozenset[str]:
-    """Lower-cased country names: ISO 3166-1 (the ``iso3166`` package; "Korea, Republic of" also as "korea") and the
-    engine's own short forms (``vocab.COUNTRIES``: "usa", "uk", "england")."""
-    import iso3166
-
-    out = set(COUNTRIES)
-    for c in iso3166.countries:
-        for name in (c.name, c.apolitical_name):
-            out.add(name.lower())
-            out.add(name.split(",")[0].split(" (")[0].lower())
-    return frozenset(out)
 
 
 def _number_vetoed(text: str, c: Candidate, value: str) -> bool:
