@@ -28,7 +28,7 @@ Data
   generate-cohort --out DIR [...]       write a synthetic cohort as raw extract files
   generate-notes --out-input X --out-gold Y [...]   annotated synthetic notes (benchmark corpus)
   deid-text INPUT.jsonl OUTPUT.jsonl    de-identify clinical notes (one JSON object per line)
-  deid-train-tagger [--force]           train the text engine's token tagger once per machine (~2 min)
+  deid-train-tagger [--force]           train the text engine's token tagger once per machine (~1 min CPU)
   deid-risk INPUT --quasi-identifiers A B ... [--sensitive S]   re-identification risk metrics
   fhir import EXPORT_DIR --out DIR [--map MAP.yaml]   flatten a FHIR R4 Bulk Data export into study tables
   fhir synthesize --out DIR [--patients N]   write a synthetic Bulk Data export (fake PHI)

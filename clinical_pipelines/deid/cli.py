@@ -26,7 +26,7 @@ def deid_text_main(argv: Sequence[str] | None = None) -> int:
         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     ap.add_argument("input", help="input JSON Lines file (UTF-8)")
     ap.add_argument("output", help="output JSON Lines file (not the input; its folder must exist)")
-    ap.add_argument("--policy", help="de-identification policy YAML (default: the packaged policy)")
+    ap.add_argument("--policy", help="de-identification policy YAML; the packaged policy when not given")
     ap.add_argument("--batch", type=int, default=256, help="notes per engine call")
     ap.add_argument("--quiet", action="store_true", help="no progress on stderr")
     args = ap.parse_args(argv)
@@ -87,7 +87,7 @@ def _deid_text(args) -> int:
         if os.path.exists(tmp):
             os.unlink(tmp)
     if not args.quiet:
-        print(f"deid-text: wrote {len(notes)} notes to {out}", file=sys.stderr)
+        print(f"deid-text: wrote {len(notes)} note{'s' if len(notes) != 1 else ''} to {out}", file=sys.stderr)
     return 0
 
 
@@ -149,12 +149,13 @@ def main(argv: Sequence[str] | None = None) -> int:  # pragma: no cover - conven
 
 
 def deid_train_tagger_main(argv: Sequence[str] | None = None) -> int:
-    """`clinical-pipelines deid-train-tagger`: train (or check) the text engine's token tagger once per machine."""
+    """`clinical-pipelines deid-train-tagger`: train (or check) the text engine's token tagger once per machine
+    (about a minute of CPU time; instant when the model is cached)."""
     ap = argparse.ArgumentParser(
         prog="clinical-pipelines deid-train-tagger",
         description="Train the de-identification token tagger (a CRF) on the tuning half of the PhysioNet deid "
-                    "corpus and cache it for this machine (about 2 minutes, once). The engine trains it on first "
-                    "use too; run this in setup so that the first de-identification run does not wait.")
+                    "corpus and cache it for this machine (about a minute of CPU time, once). The engine trains it on first "
+                    "use too; `make setup` runs this, so that the first de-identification run does not wait.")
     ap.add_argument("--physionet-deid", default=None,
                     help="folder with id.text and id-phi.phrase (default: $CLINICAL_PIPELINES_PHYSIONET_DEID or the "
                          "repository copy)")

@@ -68,7 +68,8 @@ def iter_notes(path: Path) -> Iterator[NoteRecord]:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
             cut = "; the file may be cut short (its last line has no line end)" if n == last else ""
-            raise NotesFileError(f"{path}: line {n} is not valid JSON ({exc.msg} at column {exc.colno}){cut}") from None
+            raise NotesFileError(f"{path}: line {n} is not valid JSON ({exc.msg} at column {exc.colno}){cut}; each "
+                                 "line must be one JSON object {\"id\", \"text\"}") from None
         yield _record(path, n, obj, seen)
     if not seen:
         raise NotesFileError(f"{path}: the file holds no notes (it is empty or has only blank lines); give a file with "

@@ -9,7 +9,7 @@
   not report (``model.REPORTED_TYPES``).
 
 The model's weights hold words of the GPL corpus, so the project ships no model: it is trained here, on the
-machine that runs the engine (two to three minutes on one core), and cached under
+machine that runs the engine (about a minute of CPU time on one core), and cached under
 ``$XDG_CACHE_HOME/clinical-pipelines/deid-tagger/`` (or ``CLINICAL_PIPELINES_TAGGER_DIR``) in a file named after the
 corpora's SHA-256, the feature version and the training parameters, so a change of any of them trains a new model.
 
@@ -159,7 +159,7 @@ def ensure_tagger(spec: TaggerSpec, corpus_folder: str | Path | None = None, *, 
             notes = training_notes(folder) + grammar
             if progress:
                 progress(f"training the de-identification token tagger on {len(notes)} annotated notes "
-                         "(once per machine, 2 to 3 minutes) ...")
+                         "(once per machine, about a minute of CPU time) ...")
             train_model(notes, path, spec, progress)
             if progress:
                 progress(f"token tagger trained in {time.monotonic() - t0:.0f} s: {path}")
