@@ -45,6 +45,7 @@ _MONTH_DAY_RE = re.compile(r"(?:0?[1-9]|1[0-2])[/-](?:0?[1-9]|[12]\d|3[01])(?:[/
                            r"(?:0?[1-9]|[12]\d|3[01]))?")
 _MEASURE_ADJ_RE = re.compile(rf"(?i:(?<![\w])(?:{MEASUREMENT_NAMES})(?:'?s)?[ \t:=]*)\Z")
 _PAIR_RE = re.compile(r"\d{1,3}/\d{1,3}(?![\d/])|\d{1,3}/\d{1,3}/-?\d")
+_UNIT_FRAGMENT_RE = re.compile(r"\d[ \t]*/[ \t]*(?:[a-zA-Z]|µ)")
 _DIGITS_RE = re.compile(r"\d[\d./:;-]*")
 _DATE_WORD_RE = re.compile(
     r"(?i:\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?|\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*day\b"
@@ -69,6 +70,8 @@ def keep_tagged(text: str, c: Candidate) -> bool:
         return False  # a phone number has seven digits or more; "Dorchester 02124" is a ZIP for the rules
     if _NUMBER_ONLY_RE.fullmatch(value):
         return not _number_vetoed(text, c, value)
+    if c.type == "DATE" and (_UNIT_FRAGMENT_RE.search(value) or text[c.start - 1:c.start] == "^"):
+        return False  # "x10^9/L": an exponent and a unit, not a date
     if c.type in ("DATE", "PHONE"):
         m = _DIGITS_RE.search(value)
         if m is None:  # a phone number has digits; "the fifth of April" has a month or a day word
@@ -100,7 +103,7 @@ def keep_tagged(text: str, c: Candidate) -> bool:
     if _FINDING_AFTER_RE.match(text, c.end):
         return False  # "Romberg negative", "Lachman negative", "Babinski downgoing": a sign and its finding
     before = text[max(0, c.start - 24):c.start]
-    if value.islower() and _plain_word(value) and not _PERSON_CUE_RE.search(before):
+    if value.islower() and (_plain_word(value) or _lower_word(value)) and not _PERSON_CUE_RE.search(before):
         return False  # "lives with nephew", "neighbor": a word, not a name ("son rob" stays a name)
     if _CUE_BEFORE_RE.search(before):
         return True
@@ -165,6 +168,13 @@ def _relation(word: str) -> bool:
     """A relation word, singular or plural ("Cousins", "SONS")."""
     low = word.lower()
     return low in RELATION_WORDS or (low.endswith("s") and low[:-1] in RELATION_WORDS)
+
+
+def _lower_word(word: str) -> bool:
+    """A lower-case English word that is no census first name ("nail", "ok"; not "rob", "jose")."""
+    from ...gazetteer import load_gazetteers
+
+    return is_safe_word(word) and word not in load_gazetteers()[0]
 
 
 def _plain_word(word: str) -> bool:
