@@ -202,6 +202,7 @@ def test_model_file_name_changes_with_corpus_and_parameters(tmp_path, monkeypatc
     ("WBC 11.2 x10^9/L, Hgb 13.", "9/L", "DATE", False),
     ("Gamma nail (Stryker) placed.", "nail", "NAME", False),
     ("hey its jose, see you soon", "jose", "NAME", True),
+    ("read back verified by re.", "re", "NAME", True),
     ("+ McMurray sign R knee, Lachman negative.", "Lachman", "NAME", False),
     ("Karyotype 46,XY,t(8;21)(q22;q22).", "8;21", "DATE", False),
     ("F/U WITH EDWARDS, VIRGINIA AT CLINIC.", "VIRGINIA", "NAME", True),

@@ -171,10 +171,11 @@ def _relation(word: str) -> bool:
 
 
 def _lower_word(word: str) -> bool:
-    """A lower-case English word that is no census first name ("nail", "ok"; not "rob", "jose")."""
+    """A lower-case English word of three letters or more that is no census first name ("nail"; not "rob", "jose",
+    nor initials such as "re")."""
     from ...gazetteer import load_gazetteers
 
-    return is_safe_word(word) and word not in load_gazetteers()[0]
+    return len(word) >= 3 and is_safe_word(word) and word not in load_gazetteers()[0]
 
 
 def _plain_word(word: str) -> bool:
