@@ -254,6 +254,7 @@ def _weakened_deid_policy(tmp_path: Path) -> str:
     policy = yaml.safe_load(DEFAULT_POLICY_PATH.read_text())
     policy["version"] = policy["version"] + "-misconfigured"
     policy["text"]["score_threshold"] = 1.01  # the text engine keeps every finding below a score it never gives
+    policy["text"]["token_tagger"]["enabled"] = False  # and its learned tagger is switched off
     path = tmp_path / "weak_policy.yaml"
     path.write_text(yaml.safe_dump(policy))
     return str(path)
