@@ -27,9 +27,12 @@ from ..services import is_service_name
 from ..spans import Candidate
 
 _YEAR_ONLY_RE = re.compile(r"(?:(?:19|20)\d{2}|'\d{2})")
-_CUE_BEFORE_RE = re.compile(
-    r"(?i:\b(?:dr|mr|mrs|ms|miss|mx|prof|rn|md|np|pa|wife|husband|son|daughter|mother|father|brother|sister|friend"
-    r"|partner|spouse|by|with|per|from|to|at|in|of|named|called|aware)\.?[ \t,:]*)\Z")
+# a title, credential or relation before a word: it names a person ("son rob", "Dr. Okafor")
+_PERSON_CUES = ("dr|mr|mrs|ms|miss|mx|prof|rn|md|np|pa|wife|husband|son|daughter|mother|father|brother|sister|friend"
+                "|partner|spouse|named|called")
+_PERSON_CUE_RE = re.compile(rf"(?i:\b(?:{_PERSON_CUES})\.?[ \t,:]*)\Z")
+# any cue before a name, prepositions too ("with Quinton", "from Marrowfield")
+_CUE_BEFORE_RE = re.compile(rf"(?i:\b(?:{_PERSON_CUES}|by|with|per|from|to|at|in|of|aware)\.?[ \t,:]*)\Z")
 _DIGIT_AFTER_RE = re.compile(r"[ \t]*-?[ \t]*\d")
 _NUMBER_ONLY_RE = re.compile(r"[\d \t./:;-]+")
 _SHORT_NUMBER_RE = re.compile(r"\d{1,3}")
@@ -37,9 +40,6 @@ _SHIFT_RE = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d[ \t]*-[ \t]*(?:[01]\d|2[0-3])[
 _GRADE_AFTER_RE = re.compile(r"[ \t]+(?:[A-Za-z]+[ \t]+)?(?i:murmur|strength|power|rub|reflexes)\b")
 _FINDING_AFTER_RE = re.compile(r"[ \t]+(?i:negative|positive|neg|pos|downgoing|upgoing|present|absent|equivocal)\b")
 _LABEL_AFTER_RE = re.compile(r"[ \t]*#?[ \t]*:")
-_PERSON_CUE_RE = re.compile(
-    r"(?i:\b(?:dr|mr|mrs|ms|miss|mx|prof|rn|md|np|pa|wife|husband|son|daughter|mother|father|brother|sister|friend"
-    r"|partner|spouse|named|called)\.?[ \t,:]*)\Z")
 _HYPHENED_RE = re.compile(r"-([A-Z][a-z]+)")
 _MONTH_DAY_RE = re.compile(r"(?:0?[1-9]|1[0-2])[/-](?:0?[1-9]|[12]\d|3[01])(?:[/-]\d{2,4})?(?:-(?:0?[1-9]|1[0-2])[/-]"
                            r"(?:0?[1-9]|[12]\d|3[01]))?")
@@ -86,8 +86,8 @@ def keep_tagged(text: str, c: Candidate) -> bool:
         return False  # a state or a country: Safe Harbor keeps both
     if is_service_name(value) or is_service_name(text[c.start:_next_word_end(text, c.end)]):
         return False  # "Neuro ICU", "Pulm clinic": a service, not a place (``services``)
-    if c.type == "NAME" and (_relation(value) or _FLUID_AFTER_RE.match(text, c.end) and
-                             _FLUID_AFTER_RE.match(text, c.end).group(1).lower() in FLUID_WORDS):
+    fluid = _FLUID_AFTER_RE.match(text, c.end)
+    if c.type == "NAME" and (_relation(value) or (fluid is not None and fluid.group(1).lower() in FLUID_WORDS)):
         return False  # "Cousins", "Frank blood in stool": a relation word, a finding said of a fluid
     if (followed_by_eponym_noun(text, c.end) or colour_of_fluid(text, c.start, c.end) or _state_in_address(text, c)
             or _eponym_pair(text, c.end)):

@@ -22,8 +22,6 @@ from .context import keep_tagged, trim_words
 from .features import sequence_view, tokens
 
 REPORTED_TYPES = frozenset({"NAME", "DATE", "LOCATION", "PHONE"})
-# A prefilter: a note without a letter or a digit has nothing to tag.
-_MIN_TOKENS = 1
 
 
 class TaggerError(DeidError):
@@ -73,7 +71,7 @@ class TokenTagger:
         non-zero where other methods already found an identifier; a candidate wholly inside such spans adds nothing
         and is left out."""
         toks = tokens(text)
-        if len(toks) < _MIN_TOKENS:
+        if not toks:  # no letter or digit: nothing to tag
             return []
         tg = self._tagger
         feats, plain = sequence_view(text, toks)
