@@ -6,7 +6,7 @@ import pytest
 
 from clinical_pipelines.deid.text.dates import find_dates
 from clinical_pipelines.deid.text.facilities import find_facilities
-from clinical_pipelines.deid.text.safelist import is_misspelled_word
+from clinical_pipelines.deid.text.safelist_words import is_misspelled_word
 
 
 def _redacted(engine, text, known=None):

@@ -4,7 +4,7 @@ of everyday words in capitals ("TO RLA, AREA", "ORANGE TO GREEN, BILEOUS") and "
 ("MS FOR INCISIONAL PAIN": morphine). People with the same words as names keep their spans."""
 import pytest
 
-from clinical_pipelines.deid.text.safelist import is_known_word
+from clinical_pipelines.deid.text.safelist_words import is_known_word
 
 
 def _redacted(engine, text: str) -> list[str]:

@@ -3,9 +3,10 @@ names when capitalised in running text. All names below are invented or common c
 import pytest
 
 from clinical_pipelines.deid.errors import DeidError
-from clinical_pipelines.deid.text import safelist
-from clinical_pipelines.deid.text.safelist import (find_safelist_names, is_clinical_word, is_known_word,
-                                                   is_safe_word, load_vocabulary)
+from clinical_pipelines.deid.text import safelist_vocabulary
+from clinical_pipelines.deid.text.safelist import find_safelist_names
+from clinical_pipelines.deid.text.safelist_vocabulary import load_vocabulary
+from clinical_pipelines.deid.text.safelist_words import is_clinical_word, is_known_word, is_safe_word
 
 
 def found(text):
@@ -82,7 +83,7 @@ def test_vocabulary_is_built_once():
 
 
 def test_identity_names_sources_and_counts_only():
-    ident = safelist.safelist_identity()
+    ident = safelist_vocabulary.safelist_identity()
     assert "philter-lite 0.6.0" in ident["packages"] and "wordfreq 3.1.1" in ident["packages"]
     assert int(ident["known_words"]) > 150_000 and int(ident["name_dominant_words"]) > 1000
 
@@ -91,8 +92,9 @@ def test_missing_source_package_fails_closed(monkeypatch):
     import importlib.util
 
     real = importlib.util.find_spec
+    package = safelist_vocabulary.SAFELIST_PACKAGE
     monkeypatch.setattr(importlib.util, "find_spec",
-                        lambda name, *a, **k: None if name == safelist.SAFELIST_PACKAGE else real(name, *a, **k))
+                        lambda name, *a, **k: None if name == package else real(name, *a, **k))
     with pytest.raises(DeidError) as exc:
-        safelist._philter_safe_list()
+        safelist_vocabulary._philter_safe_list()
     assert "philter_lite" in str(exc.value) and "requirements.lock" in str(exc.value)

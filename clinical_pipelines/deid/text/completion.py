@@ -13,8 +13,9 @@ from ..vocab import (AMBIGUOUS_SURNAMES, ANCHOR_STOP, CALENDAR_WORDS, COUNTRIES,
                      NAME_PARTICLES, NON_NAME_TERMS, NOT_NAME_WORDS, STATE_ABBR, TITLE_WORDS, US_STATES)
 from .names import WORD_RE, hyphenated_first_name
 from .name_contexts import plain_name_word
-from .safelist import (compound_of_known, is_census_name, is_known_word, is_misspelled_word, is_safe_word,
-                       near_safe_word, word_zipf)
+from .safelist_vocabulary import word_zipf
+from .safelist_words import (compound_of_known, is_census_name, is_known_word, is_misspelled_word, is_safe_word,
+                             near_safe_word)
 from .ner import NER_ABBREVIATIONS, NER_COMMON_STARTERS, NER_HEADER_WORDS
 from .spans import Span
 

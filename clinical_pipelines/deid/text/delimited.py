@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 from ..vocab import CREDENTIALS, STATE_ABBR, US_STATES
 from .name_contexts import NOT_INITIALS
-from .safelist import PROTECTED_WORDS, is_census_name, is_clinical_word, is_known_word, is_safe_word
+from .safelist_vocabulary import PROTECTED_WORDS
+from .safelist_words import is_census_name, is_clinical_word, is_known_word, is_safe_word
 from .spans import Candidate
 
 NAME_LABELS = frozenset("""

@@ -20,7 +20,7 @@ import re
 
 from .facilities import UNIT_ABBREVIATIONS, name_run_end
 from .ner_words import NER_ABBREVIATIONS
-from .safelist import is_known_word
+from .safelist_words import is_known_word
 from .spans import Candidate
 
 # occupations as written in social histories (SOC titles and their common short forms)

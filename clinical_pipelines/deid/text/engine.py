@@ -27,7 +27,7 @@ from .model import load_verified_model
 from .normalize import analysis_view
 from .ner import find_ner_entities, light_artifacts, make_enhancer, map_entities, ner_regions
 from .recognizers import build_recognizers
-from .safelist import safelist_identity
+from .safelist_vocabulary import safelist_identity
 from .spans import Span, TextResult, merge_spans, strip_spans, to_engine_type
 from .tagger import ensure_tagger
 

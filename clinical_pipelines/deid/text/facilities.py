@@ -34,7 +34,8 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from ..gazetteer import load_gazetteers
 from ..vocab import STATE_ABBR, US_STATES
 from .places import find_cued_towns, is_place
-from .safelist import is_census_name, is_clinical_word, is_known_word, is_misspelled_word, is_safe_word, word_zipf
+from .safelist_vocabulary import word_zipf
+from .safelist_words import is_census_name, is_clinical_word, is_known_word, is_misspelled_word, is_safe_word
 from .spans import Candidate
 
 _FACILITY_WORDS = (r"hospital|hosp|medical\s+center|med\s+center|med\s+ctr|medical|memorial|general\s+hospital|"

@@ -15,7 +15,8 @@ import re
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .name_contexts import NOT_INITIALS, plain_name_word
-from .safelist import is_clinical_word, load_vocabulary
+from .safelist_vocabulary import load_vocabulary
+from .safelist_words import is_clinical_word
 from .spans import Candidate
 
 _W = r"[A-Za-z][A-Za-z'’]*(?:-[A-Za-z][A-Za-z'’]*)?"

@@ -20,9 +20,10 @@ import re
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from ..vocab import AMBIGUOUS_SURNAMES, CLINICAL_TERMS, CREDENTIALS, NON_NAME_TERMS, STATE_ABBR, TITLE_WORDS, US_STATES
-from .safelist import (PROTECTED_WORDS, colour_of_fluid, compound_of_known, followed_by_eponym_noun, in_thing_context,
-                       is_census_name, is_clinical_word, is_known_word, is_misspelled_word, is_safe_word, load_vocabulary,
-                       near_safe_word, swapped_common_word, word_zipf)
+from .safelist_context import colour_of_fluid, followed_by_eponym_noun, in_thing_context
+from .safelist_vocabulary import PROTECTED_WORDS, load_vocabulary, word_zipf
+from .safelist_words import (compound_of_known, is_census_name, is_clinical_word, is_known_word, is_misspelled_word,
+                             is_safe_word, near_safe_word, swapped_common_word)
 from .spans import Candidate
 
 _REL = (r"wife|husband|hubby|(?:sister|brother|son|daughter|mother|father)[- ]in[- ]law|health\s*care\s+proxy|"

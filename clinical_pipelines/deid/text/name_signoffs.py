@@ -14,7 +14,8 @@ from ..gazetteer import load_gazetteers
 from ..vocab import NOT_NAME_WORDS
 from .name_bedside import NOTIFIED_VERBS, find_bedside_names
 from .name_contexts import NOT_INITIALS, plain_name_word
-from .safelist import is_census_name, is_clinical_word, is_known_word, word_zipf
+from .safelist_vocabulary import word_zipf
+from .safelist_words import is_census_name, is_clinical_word, is_known_word
 from .spans import Candidate
 from .user_handles import find_user_handles
 

@@ -15,7 +15,8 @@ from ..vocab import (AMBIGUOUS_SURNAMES, ANCHOR_STOP, COLOUR_WORDS, CREDENTIALS,
 from .name_contexts import (NOT_INITIALS, coordinated_names, find_context_names, lower_hyphen_tail_ends_name,
                             plain_name_word)
 from .name_signoffs import find_nursing_names
-from .safelist import is_census_name, is_clinical_word, is_misspelled_word, is_safe_word, word_zipf
+from .safelist_vocabulary import word_zipf
+from .safelist_words import is_census_name, is_clinical_word, is_misspelled_word, is_safe_word
 from .spans import Candidate
 
 _NAME_TOKEN = r"(?:[A-Z][a-z'’]*[A-Z]?[a-z'’]+(?:-[A-Za-z][a-z'’]+)?|[A-Z][A-Z'’]+(?:-[A-Z][A-Z'’]+)?)"

@@ -20,9 +20,11 @@ from .names import trim_name
 from .ner_words import NER_SKIP_WORDS, has_ner_candidate, ner_candidate
 from .places import is_place
 from .services import is_service_name
-from .safelist import (DEVICE_NOUNS, _fold, followed_by_eponym_noun, in_drug_list, in_thing_context,
-                       is_census_name, is_clinical_word, is_known_word, is_misspelled_word, is_safe_word,
-                       load_vocabulary, opens_system_heading, starts_sentence, swapped_common_word, word_zipf)
+from .safelist_context import (DEVICE_NOUNS, followed_by_eponym_noun, in_drug_list, in_thing_context,
+                               opens_system_heading, starts_sentence)
+from .safelist_vocabulary import load_vocabulary, word_zipf
+from .safelist_words import (fold_word as _fold, is_census_name, is_clinical_word, is_known_word, is_misspelled_word,
+                             is_safe_word, swapped_common_word)
 from .spans import Candidate
 
 _WS_TOKEN_RE = re.compile(r"\S+")

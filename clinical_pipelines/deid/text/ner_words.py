@@ -10,7 +10,8 @@ import re
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from ..vocab import NON_NAME_TERMS, NOT_NAME_WORDS
-from .safelist import is_census_name, is_clinical_word, is_safe_word, word_zipf
+from .safelist_vocabulary import word_zipf
+from .safelist_words import is_census_name, is_clinical_word, is_safe_word
 
 CAP_WORD_RE = re.compile(r"(?<![\w'’])[A-Z][A-Za-z'’.-]*")
 

@@ -20,7 +20,8 @@ from .labelled_fields import NAME_LINKS, find_labelled_organizations
 from .places import is_place
 from .name_contexts import NOT_INITIALS
 from .ner import NER_ABBREVIATIONS
-from .safelist import is_clinical_word, is_misspelled_word, is_safe_word, word_zipf
+from .safelist_vocabulary import word_zipf
+from .safelist_words import is_clinical_word, is_misspelled_word, is_safe_word
 from .spans import Candidate
 
 FACILITY_RE = re.compile(

@@ -20,7 +20,8 @@ import re
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from ..vocab import STATE_ABBR, US_STATES, country_names
-from .safelist import is_clinical_word, is_safe_word, word_zipf
+from .safelist_vocabulary import word_zipf
+from .safelist_words import is_clinical_word, is_safe_word
 from .spans import Candidate
 
 # USPS state names -> two-letter codes (the 50 states, DC and the territories in the ZIP list).

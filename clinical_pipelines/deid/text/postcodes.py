@@ -26,7 +26,7 @@ import re
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from ..vocab import NOT_NAME_WORDS, STATE_ABBR, US_STATES
-from .safelist import is_clinical_word
+from .safelist_words import is_clinical_word
 from .spans import Candidate
 
 _COUNTRY = (r"(?i:United[ \t]+Kingdom|U\.?K\.?|Great[ \t]+Britain|G\.?B\.?|England|Scotland|Wales|Northern[ \t]+Ireland"

@@ -21,7 +21,8 @@ import re
 
 from ..vocab import APPLICATION_SITES, BODY_SITES, STATE_ABBR, US_STATES
 from .places import STATE_CODES, _unlisted_place, is_place, place_index, zip_index
-from .safelist import is_safe_word, load_vocabulary, word_zipf
+from .safelist_vocabulary import load_vocabulary, word_zipf
+from .safelist_words import is_safe_word
 from .spans import Candidate
 
 _WORD = r"[A-Za-z][A-Za-z'.-]*"

@@ -23,7 +23,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from ..vocab import CREDENTIALS, STATE_ABBR
 from .name_contexts import NOT_INITIALS
 from .ner_words import NER_ABBREVIATIONS
-from .safelist import is_clinical_word, is_known_word
+from .safelist_words import is_clinical_word, is_known_word
 from .spans import Candidate
 
 _VERBS = (r"sent|printed|reprinted|entered|edited|modified|updated|changed|created|authored|written|signed|e-?signed"

@@ -22,7 +22,8 @@ from ...vocab import FLUID_WORDS, NOT_NAME_WORDS, RELATION_WORDS, STATE_ABBR, US
 from ..eponym_scores import inside_score
 from ..month_day import pair_is_value
 from ..numbers import MEASUREMENT_NAMES, UNIT_AFTER_RE, clinical_number_context
-from ..safelist import colour_of_fluid, followed_by_eponym_noun, in_thing_context, is_clinical_word, is_safe_word
+from ..safelist_context import colour_of_fluid, followed_by_eponym_noun, in_thing_context
+from ..safelist_words import is_clinical_word, is_safe_word
 from ..services import is_service_name
 from ..spans import Candidate
 

@@ -53,7 +53,7 @@ def _magnitude(word: str) -> str:
 @lru_cache(maxsize=1)
 def _vocabulary():
     from ...gazetteer import load_gazetteers
-    from ..safelist import word_zipf
+    from ..safelist_vocabulary import word_zipf
 
     first, last = load_gazetteers()
     return first, last, word_zipf
