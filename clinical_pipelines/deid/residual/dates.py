@@ -93,14 +93,24 @@ DATE_CUE_RE = re.compile(r"(?:\b(?:on|since|from|until|till|through|thru|dated?|
                          r"today|tomorrow|yesterday)\b[\s:(-]*$)",
                          re.I)
 _MAY_GUARD = re.compile(r"^may\b", re.I)
+_CLOCK_AFTER_RE = re.compile(r"[ \t]*(?:@|at)[ \t]*(?:[01]?\d|2[0-3]):?[0-5]\d|[ \t]+(?:[01]?\d|2[0-3]):[0-5]\d|"
+                             r"[ \t]+(?:[01]\d|2[0-3])[0-5]\d[ \t]*h(?:rs?|ours)?\b|[ \t]+(?:0?[1-9]|1[0-2])(?::[0-5]\d)?[ \t]?[ap]\.?m\b",
+                             re.I)
 # "on the 3rd", "last seen well the 19th.": a day of the month alone is a date element
 DAY_ALONE_RE = re.compile(r"\bthe\s+((?:[12]?\d|3[01])(?:st|nd|rd|th))(?=\s*(?:[.,;:)\n]|$|at\b|@|and\b|or\b))", re.I)
 # m/d that is a score, a grade or a fraction: x/4, x/5 (strength), x/6 (murmur), x/10 (pain), x/15 (GCS)
 _FRACTION_DEN = {"2", "3", "4", "5", "6", "15"}
 _NOT_DATE_AFTER_RE = re.compile(r"^\s*(?:mg|mcg|g|ml|tabs?|units?|strength|murmur|sem|holosystolic|systolic|"
                                 r"diastolic|pain|scale|score|ratio|split|dilution|tablet|of\b|x\b)", re.I)
-_NOT_DATE_BEFORE_RE = re.compile(r"(?:\b(?:grade|strength|power|motor|score|ratio|murmur|pain|gcs|apgar|"
-                                 r"pulses?|reflexes?|bp|x|dose|tab|tabs|percocet|norco|vicodin)|/)\s*:?\s*$", re.I)
+# named clinical scales scored "points / maximum" (MMSE and MoCA out of 30, SLUMS, Mini-Cog, PHQ-9, GAD-7, NIHSS,
+# Braden, Morse, Barthel, AUDIT, CIWA-Ar, COWS, ECOG ...): "MMSE 12/30", "MoCA was 26/30" are scores, not dates
+_SCALES = (r"mmse|moca|slums|mini-?cog|sls|blessed|phq-?\d*|gad-?\d*|audit(?:-c)?|cage|nihss|braden|morse|barthel|katz|"
+           r"lawton|ecog|kps|karnofsky|ciwa(?:-ar)?|cows|rass|cam(?:-icu)?|epds|gds|bdi|hads|edinburgh|mna|"
+           r"tinetti|fim|iadl|sofa|qsofa|apache|curb-?65|timi|chads2?|cha2ds2-vasc|has-bled|caprini|padua|stop-?bang|"
+           r"epworth|nyha|mallampati|ipss|oswestry|odi|womac|koos|nrs|flacc|cpot|dass|pcl-?5|c-?ssrs|y-?bocs|asrs|mdq|"
+           r"ham-?[ad]|madrs|ymrs|scored|subscore|points?|pts")
+_NOT_DATE_BEFORE_RE = re.compile(rf"(?:\b(?:{_SCALES}|grade|strength|power|motor|score|ratio|murmur|pain|gcs|apgar|"
+                                 r"pulses?|reflexes?|bp|x|dose|tab|tabs|percocet|norco|vicodin)(?:[ \t]+(?:was|is|of|=))?|/)\s*:?\s*$", re.I)
 
 
 @dataclass(frozen=True)
@@ -198,8 +208,8 @@ def find_dates(text: str) -> list[DateMention]:
     out: list[DateMention] = []
     for m in DATE_RE.finditer(text):
         s = m.group(0)
-        if _MAY_GUARD.match(s) and not re.search(r"\d", s):
-            continue  # "may the first ..." without digits is the verb
+        if _MAY_GUARD.match(s) and not re.search(r"\d", s) and (s[0] == "m" or not TIME_AFTER_RE.match(text, m.end())):
+            continue  # "may the first ..." without digits is the verb; "May second @3:10pm" is a date
         if _in_number_run(text, m.start(), m.end(), s):
             continue
         y, mo, d, alt = _parse(s)
@@ -217,7 +227,8 @@ def find_dates(text: str) -> list[DateMention]:
             continue
         before, after = text[max(0, m.start() - 30):m.start()], text[m.end():m.end() + 16]
         den = m.group(0).split("/")[1]
-        cued = DATE_CUE_RE.search(before) is not None
+        # a time of day after it makes it a date ("Arrival: 9/5 @04:00", "4/2 @ 8:20pm", "5/5 2044 hrs")
+        cued = DATE_CUE_RE.search(before) is not None or _CLOCK_AFTER_RE.match(text, m.end()) is not None
         if not cued and (den in _FRACTION_DEN or _NOT_DATE_AFTER_RE.match(after) or _NOT_DATE_BEFORE_RE.search(before)):
             continue
         mo, d = (int(x) for x in m.group(0).split("/"))
@@ -255,8 +266,12 @@ AGE_RES = [
 ]
 _AGE_AT_EVENT_RE = re.compile(r"\b(?:alive|living|died|deceased|passed(?:\s+away)?|death|dx|diagnosed|widowed|"
                               r"retired)\s+(?:at|aged?)\s+(?:age\s+)?(9\d|1[01]\d)\b", re.I)
-_AGE_SEX_RE = re.compile(r"(?<![\w.])(9\d|1[01]\d)\s?[MF]\s+(?=(?:w/|with|presents|presenting|p/w|pmh|hx|who|s/p|"
-                         r"c/o|admitted|here|in|on|and|from|pt|patient|seen|brought|sent|transferred)\b)")
+_AGE_SEX_RE = re.compile(r"(?<![\w.])(9\d|1[01]\d)\s?[MF]\s+(?=(?i:w/|with|presents|presenting|p/w|pmh|hx|who|s/p|"
+                         r"c/o|admitted|here|in|on|and|from|pt|patient|seen|brought|sent|transferred|for|mrn|dob|"
+                         r"acct|fin|csn|id|room|rm|bed)\b)|(?<=[A-Z,] )(9\d|1[01]\d)\s?[MF](?=[ \t]*(?:$|[\n;]))", re.M)
+# a temperature in Fahrenheit is no age and sex ("Tmax 101 F on arrival", "T 99 F")
+_TEMP_BEFORE_RE = re.compile(r"(?i:\b(?:t|temp|temperature|tmax|tm|fever|febrile|oral|rectal|axillary|tympanic)\b|°)"
+                             r"[^\n]{0,6}$")
 _AGE_HEADER_RE = re.compile(r"\bage(?:/sex)?\s*[:=]?\s*(9\d|1[01]\d)(?![\d.])(?:\b|(?=[MF]\b))", re.I)
 
 
@@ -264,7 +279,8 @@ def find_ages_over_89(text: str) -> list[tuple[int, int]]:
     spans = [(m.start(), m.end()) for rx in AGE_RES for m in rx.finditer(text)]
     spans += [(m.start(1), m.end(1)) for m in _AGE_HEADER_RE.finditer(text)]
     spans += [(m.start(1), m.end(1)) for m in _AGE_AT_EVENT_RE.finditer(text)]
-    spans += [(m.start(), m.end()) for m in _AGE_SEX_RE.finditer(text)]
+    spans += [(m.start(), m.end()) for m in _AGE_SEX_RE.finditer(text)
+              if not _TEMP_BEFORE_RE.search(text, max(0, m.start() - 24), m.start())]
     # "(93 y)" may be a duration in other contexts, but a parenthesised bare number is never an age
     return sorted(set(spans))
 
@@ -274,7 +290,7 @@ _TWO_DIGITS = r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[
 # a year said in words: "nineteen twenty-eight", "nineteen hundred and five", "nineteen-oh-five", "eighteen ninety-nine"
 SPELLED_YEAR = rf"{_TEENS}[-\s]+(?:hundred(?:[-\s]+(?:and[-\s]+)?{_TWO_DIGITS})?|{_TWO_DIGITS})"
 _BIRTH_YEAR_RE = re.compile(r"\b(?:born(?:\s+(?:in|on|during))?|b\.|birth\s*year|year\s+of\s+birth|yob|dob)"
-                            r"[\s:,]*(?:in\s+)?(?:(?:c\.|ca\.|circa|about|around|approx\.?|approximately)\s*)?"
+                            r"(?:\s*\((?:year|yr)[\w\s]{0,12}\))?[\s:,]*(?:in\s+)?(?:(?:c\.|ca\.|circa|about|around|approx\.?|approximately)\s*)?"
                             r"(?:the\s+year\s+)?"
                             rf"(1[89]\d\d|20\d\d|'\d\d|{SPELLED_YEAR})(?![\w'])", re.I)
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .contexts import find_context_names
 from .findings import Placeholder
 from .lexicon import CLINICAL_SUPPLEMENT, in_vocabulary, is_census_first_name, is_census_name, is_clinical, zipf
 from .rows import CLINICAL_LIST_LINE_RE, RELATION_CELLS, find_row_cells
@@ -36,9 +37,10 @@ all any each one two some none same other new old see seen mr mrs ms dr""".split
 # case-sensitive: "ms" is milliseconds, "MS" after a grade is mitral stenosis (checked below)
 TITLES = (r"(?:Dr|DR|dr|Doctor|DOCTOR|doctor|Mr|MR|mr|Mrs|MRS|mrs|Ms|MS|Mx|MX|Miss|MISS|Prof|PROF|prof|Professor|"
           r"Mister|Madam|Sra|Srta)")
-_CREDS_CI = (r"(?:rn|lpn|lvn|np|anp|fnp|agnp|acnp|cnp|aprn|cns|cnm|crna|cna|rrt|pharmd|rph|msw|lcsw|dnp|bsn|msn|pa-c|"
+_CREDS_CI = (r"(?:rn|lpn|lvn|np|anp|fnp|agnp|acnp|cnp|aprn|cns|cnm|crna|cna|rrt|pharmd|rph|msw|lcsw|licsw|lmsw|dnp|bsn|"
+             r"msn|pa-c|ccm|cdces|cde|ibclc|cwocn|otr|dpt|mft|lpc|lmhc|psyd|"
              r"ccds|rdcs|rcs|rvt|rcis|cct|ceps|ccrn|cpht)")
-_CREDS_CS = r"(?:MD|M\.D\.|DO|D\.O\.|PA|PhD|FACC|FACP|FAHA|MPH|OT|SLP|EMT|NRP|CCRN|RD|SW|RT|CNA)"
+_CREDS_CS = r"(?:MD|M\.D\.|DO|D\.O\.|PA|PhD|FACC|FACP|FAHA|MPH|OT|SLP|EMT|NRP|CCRN|RD|SW|RT|CNA|CM)"
 # upper-case credentials and roles that also precede a name ("PA Fenwick", "OT Lewis", "MD Lindqvist", "SW Adebayo",
 # "MA JT": medical assistant, "RT Brannigan": respiratory therapist); DO/PhD only follow it
 _CREDS_BEFORE_CS = r"(?:PA|PA-C|OT|PT|SLP|EMT|NRP|RD|MD|SW|MA|RT)"
@@ -61,16 +63,23 @@ _RELATIONS = (rf"(?:{_KIN}|married\s+to|engaged\s+to|lives\s+(?:with|w/)|living\
               r"spoke\s+(?:with|to)|called|named|goes\s+by|known\s+as|aka|a\.k\.a\.|"
               r"prefers\s+to\s+be\s+called|prefers|nickname|c/o|care\s+of)")
 _FOOTER = (r"(?:printed|signed|dictated|transcribed|entered|authored|authenticated|cosigned|co-signed|attested|"
+           r"scribed|assessed|seen|evaluated|examined|reconciled|counsell?ed|witnessed|triaged|precepted|supervised|"
+           r"obtained|collected|administered|documented|charted|covered|relieved|accepted|"
            r"verified|created|edited|modified|completed|performed|interpreted|confirmed|referred|ordered|reviewed|"
            r"approved|released|prepared|written|typed|scanned|faxed|sent)")
 _FIELDS = (r"(?:patient(?:\s+name)?|pt(?:\s+name)?|name|full\s+name|emergency\s+contact|contact|next\s+of\s+kin|nok|"
            r"insured|subscriber|guarantor|spouse|mother|father|pcp|attending|referring(?:\s+(?:md|provider))?|"
            r"provider|author|signed|from|to|re|interpreter|caller|guardian|user|requested\s+by|printed\s+by|"
-           r"(?:patient\s+|pt\s+)?initials|(?:electronically\s+)?(?:co-?signed|countersigned)|documented|entered|"
+           r"client|resident|member|recipient|source|(?:patient\s+|pt\s+)?initials|(?:electronically\s+)?(?:co-?signed|countersigned)|documented|entered|"
            r"verified|dictated|transcribed|authenticated)")
 
 VALVE_GRADE_RE = re.compile(r"(?i:\b(?:mild|moderate|severe|trace|trivial|minimal|no|significant|functional|"
                             r"eccentric|central|residual|worsening|new|and|with|of)|\d\+?|[-+/])[ \t]*$")
+# "dr park, PGY-1", "discussed with dr church and", "Ordering: dr sweet" (a surname that is an English word)
+DR_LOWER_RE = re.compile(r"(?<![\w.])(?:dr|Dr|DR)\.?[ \t]+([a-z][a-z'-]{2,})(?=[ \t]*(?:$|[\n,;)]|and\b|&|"
+                         r"(?:md|do|pgy)\b)|[ \t]+(?i:md|do|pgy)\b)", re.M)
+_DR_NOUNS = frozenset("""note notes order orders office visit appt appointment rec recs recommendation recommendations
+team service aware notified updated paged called informed recommends agrees states plan orders""".split())
 TITLE_RE = re.compile(rf"\b{TITLES}\b\.?[ \t]+")
 # the cue, then a colon or a spaced dash ("RN - JC", "Charge RN — Siobhan"; not "RN-BC")
 _CUE_GAP = r"\.?(?:[ \t]*:|[ \t]+-(?=[ \t]))?[ \t]*"
@@ -119,7 +128,11 @@ _PARTICLES = (r"(?i:van|von|der|den|de|del|della|dela|di|da|du|la|le|lo|st\.?|st
 LAST_FIRST_RE = re.compile(rf"(?:^|(?<=[\n|;:]))[ \t]*((?:{_PARTICLES}[ \t]+){{0,2}}(?:[A-Z][A-Za-z'-]+|[A-Z]{{2,}}))"
                            r"[ \t]*,[ \t]*([A-Z][A-Za-z'-]+|[A-Z]{2,})(?:[ \t]+[A-Z]\.?)?(?![\w])", re.M)
 _CREDENTIAL_WORDS = frozenset("""rph pharmd pharm md do rn np pa lpn lvn cna crna aprn dnp lcsw msw phd mbbs facc cnp
-rrt slp ot pt rd ccrn fnp anp acnp agacnp pa-c dpt otr licsw""".split())
+rrt slp ot pt rd ccrn fnp anp acnp agacnp pa-c dpt otr licsw cm ccm msw lmsw cde cdces""".split())
+# a credential that is also a pair of initials: alone at the end of a clause it is the person ("verified by CM.")
+_INITIALS_WHEN_ALONE = frozenset({"cm"})
+# consulting services written as two-letter abbreviations ("seen by ID", "evaluated by IR"): no initials
+_SERVICE_ABBR = frozenset("id ir ob em er ed ns im fm pm hm uc tx gs ct us nm".split())
 _SKIPPED_FIRST = _CREDENTIAL_WORDS | (RELATION_CELLS - {"self", "other"})
 @dataclass(frozen=True)
 class Token:
@@ -159,7 +172,8 @@ def is_initials(w: str, *, lower_ok: bool = False) -> bool:
     if not (w.isupper() or (lower_ok and w.islower() and len(w) >= 2)):
         return False
     low = w.lower()
-    return low not in STOP and low not in CLINICAL_SUPPLEMENT and not (len(w) == 3 and in_vocabulary(low))
+    return low not in STOP and low not in CLINICAL_SUPPLEMENT and low not in _SERVICE_ABBR and \
+        not (len(w) == 3 and in_vocabulary(low))
 
 
 def is_name_word(w: str) -> bool:
@@ -172,9 +186,12 @@ def is_name_word(w: str) -> bool:
 
 
 class _Scan:
-    def __init__(self, text: str, placeholders: list[Placeholder]):
+    def __init__(self, text: str, placeholders: list[Placeholder], marked: frozenset[int] = frozenset()):
         self.text = text
         self.toks = tokens(text)
+        # tokens written with letters outside ASCII in the caller's text ("AŞ", "NÖ", "Đỗ", "dũng"): folding made
+        # them look like English words ("as", "no", "do", "dung"), which they are not
+        self.foreign = frozenset(i for i, t in enumerate(self.toks) if marked and any(p in marked for p in range(t.start, t.end)))
         self.starts = {t.start: i for i, t in enumerate(self.toks)}
         self.placeholders = placeholders
         self.out: list[NameSpan] = []
@@ -199,7 +216,8 @@ class _Scan:
         only when it is rare in English (Zipf < 2: "kowalczyk", not "swab")."""
         if i is None:
             return
-        while self.toks[i].word.lower() in _SKIPPED_FIRST and not (
+        while self.toks[i].word.lower() in _SKIPPED_FIRST and i not in self.foreign and not (
+                self.toks[i].word.lower() in _INITIALS_WHEN_ALONE and self.clause_end(i)) and not (
                 _is_titlecase(self.toks[i].word) and len(self.toks[i].word) == 2 and self.joined_to_name(i, rare=True)):
             if i + 1 >= len(self.toks) or not re.fullmatch(r"[ \t]?|[ \t]*,[ \t]*",
                                                               self.text[self.toks[i].end:self.toks[i + 1].start]):
@@ -216,8 +234,9 @@ class _Scan:
             if not any_titlecase and t.text.lower().endswith("'s") and k + 1 < len(self.toks) \
                     and self.toks[k + 1].text[:1].islower():
                 break  # "living with Parkinson's disease": a possessive eponym, not a name
-            name = is_name_word(w) and (_is_cap(w) or (k == i and first_lower) or w.isupper() or (
-                k == i and rare_lower and len(w) >= 4 and zipf(w) < 2.0))
+            foreign = k in self.foreign and len(w) >= 2
+            name = (is_name_word(w) or foreign) and (_is_cap(w) or (k == i and first_lower) or w.isupper() or (
+                k == i and rare_lower and ((len(w) >= 4 and zipf(w) < 2.0) or foreign)))
             ini = (is_initials(w, lower_ok=initials_lower and k == i) or (
                 len(w) == 1 and t.text.endswith(".") and (w.isupper() or initials_lower))) \
                 and self.text[t.end:t.end + 1] != "/"  # "N/A", "S/P" are no initials
@@ -227,6 +246,9 @@ class _Scan:
                 return
             if not (name or ini) and any_titlecase and k == i and _is_titlecase(w) and is_census_first_name(w):
                 name = True  # "friend Will", "Mr. May": a first name that is also a function word
+            if not (name or ini) and k == i and rare_lower and _is_titlecase(w) and zipf(w) < 4.0 and \
+                    self.clause_end(k) and not is_clinical(w) and w.lower() not in STOP and not NOT_NAME_RE.match(w):
+                name = True  # after a credential, a Title-case word rare in English closing the clause: "RN Khalid"
             if not (name or ini) and k == i and (_is_titlecase(w) or (any_titlecase and w.isupper() and len(w) >= 2)) \
                     and not is_clinical(w) and not NOT_NAME_RE.match(w):
                 # "Mr. Long", "Bill Alvarez", "Le Thi Mai", "Do Thi Huong" (a function word only before a name run)
@@ -249,6 +271,10 @@ class _Scan:
             end = t.end if (len(t.word) == 1 and t.text.endswith(".")) else t.start + len(t.word)
             self.out.append(NameSpan(t.start, end, detector))
 
+
+    def clause_end(self, i: int) -> bool:
+        """Nothing but spaces before the end of the line or a full stop, semicolon, comma or bracket."""
+        return re.match(r"[ \t]*(?:$|[\n.;,)])", self.text[self.toks[i].end:]) is not None
 
     def joined_to_name(self, k: int, *, rare: bool = False) -> bool:
         """Token ``k`` opens a run of up to four capitalised words, single-spaced, one of them a name (``rare``:
@@ -313,21 +339,29 @@ def _more_given_names(scan: _Scan, pos: int, caps: bool) -> None:
         scan.out.append(NameSpan(t.start, t.start + len(w), "last_first"))
 
 
-def _beside_placeholder_ok(w: str) -> bool:
+def _beside_placeholder_ok(w: str, foreign: bool = False) -> bool:
     """A capitalised word of 3+ letters that is not an all-caps abbreviation ("CP", "NJ", "CCDS") nor a
-    credential ("RPh", "PharmD")."""
+    credential ("RPh", "PharmD"); ``foreign``: written with letters outside ASCII, 2 letters suffice ("Đỗ")."""
+    if foreign and _is_titlecase(w):
+        return True
     return _is_cap(w) and len(w) >= 3 and not (w.isupper() and len(w) <= 4) and not is_clinical(w) \
         and w.lower() not in _CREDENTIAL_WORDS
 
 
-def find_names(text: str, placeholders: list[Placeholder] | None = None) -> list[NameSpan]:
-    """Blocking name spans (in name contexts) and review spans (capitalised out-of-vocabulary words)."""
-    scan = _Scan(text, placeholders or [])
+def find_names(text: str, placeholders: list[Placeholder] | None = None,
+               marked: frozenset[int] = frozenset()) -> list[NameSpan]:
+    """Blocking name spans (in name contexts) and review spans (capitalised out-of-vocabulary words).
+    ``marked``: offsets of ``text`` that were letters outside ASCII before folding (never English words here)."""
+    scan = _Scan(text, placeholders or [], marked)
     for m in TITLE_RE.finditer(text):
         if m.group().strip(" \t.").upper() in ("MR", "MS") and m.group()[:2].isupper() and (
                 _mixed_case_line(text, m.start()) or VALVE_GRADE_RE.search(text[max(0, m.start() - 20):m.start()])):
             continue  # "mild MR. Color Doppler": mitral regurgitation / stenosis, not a title
         scan.run(scan.token_at(m.end()), "title", first_lower=True, any_titlecase=True)
+    for m in DR_LOWER_RE.finditer(text):
+        w = m.group(1)
+        if w not in STOP and w not in _DR_NOUNS and not is_clinical(w):
+            scan.out.append(NameSpan(m.start(1), m.end(1), "title"))
     for m in INTRO_RE.finditer(text):
         scan.run(scan.token_at(m.start(1)), "introduced_by_age", max_tokens=4)
     for m in ALLCAPS_PAIR_RE.finditer(text):
@@ -345,7 +379,9 @@ def find_names(text: str, placeholders: list[Placeholder] | None = None) -> list
         cue = m.group().strip(" \t:.").lower()
         role_word = re.fullmatch(_ROLES, cue, re.I) is not None
         lower_cue = m.group()[:1].islower()  # "rn gwen aware"; after "NP" a lower-case word is a rare one only
-        scan.run(scan.token_at(m.end()), "role", first_lower=not role_word and lower_cue, initials_lower=not role_word,
+        labelled = ":" in m.group() or re.match(r"[ \t]*[a-z]+[ \t]*(?:$|[\n.;,)])", text[m.end():], re.M) is not None
+        scan.run(scan.token_at(m.end()), "role", first_lower=not role_word and (lower_cue or labelled),
+                 initials_lower=not role_word,
                  rare_lower=not role_word, everyday=True, stop_first_names=None)
     for m in ROLE_CS_RE.finditer(text):
         scan.run(scan.token_at(m.end()), "role", everyday=True, stop_first_names=None)
@@ -373,11 +409,13 @@ def find_names(text: str, placeholders: list[Placeholder] | None = None) -> list
         j = k + 1
         while j > 0 and k - j < 3 and (j == k + 1 or re.fullmatch(r"[ \t]?", scan.gap(j))):
             w = scan.toks[j - 1].word
-            if not (_is_cap(w) and (is_name_word(w) or is_initials(w) or re.fullmatch(_PARTICLES, w)
+            if not (_is_cap(w) and (is_name_word(w) or is_initials(w) or (j - 1) in scan.foreign or re.fullmatch(_PARTICLES, w)
                                     or scan.everyday_first_name(scan.toks[j - 1], stop_ok=True))):
                 break
             j -= 1
-        if j <= k and not any(is_name_word(scan.toks[x].word) for x in range(j, k + 1)) and \
+        if j <= k and not any(is_name_word(scan.toks[x].word) or (
+                len(scan.toks[x].word) >= 3 and scan.everyday_first_name(scan.toks[x], stop_ok=False))
+                for x in range(j, k + 1)) and \
                 not re.match(r"[ \t]*(?:$|[\n;.,)|])", text[m.end():]):
             continue  # initials alone before a credential that starts a clause: "IV NS, RN aware"
         if j <= k:
@@ -407,14 +445,19 @@ def find_names(text: str, placeholders: list[Placeholder] | None = None) -> list
         if p.label != "NAME" and not p.label.startswith("NAME"):
             continue
         i = scan.token_at(p.end)
-        if i is not None and text[p.end:scan.toks[i].start] == " " and _beside_placeholder_ok(scan.toks[i].word):
+        if i is not None and text[p.end:scan.toks[i].start] == " " and \
+                _beside_placeholder_ok(scan.toks[i].word, i in scan.foreign):
             scan.run(i, "next_to_placeholder", max_tokens=2)
         k = ends.get(p.start - 1)
         prev = [scan.toks[k]] if k is not None and text[p.start - 1] == " " else []
-        if prev and _beside_placeholder_ok(prev[0].word) and is_name_word(prev[0].word) \
+        if prev and _beside_placeholder_ok(prev[0].word, k in scan.foreign) and \
+                (is_name_word(prev[0].word) or k in scan.foreign) \
                 and not prev[0].word.lower().endswith("'s"):  # "Parkinson's [NAME]": an eponym, not a name
             scan.out.append(NameSpan(prev[0].start, prev[0].start + len(prev[0].word), "next_to_placeholder"))
     scan.out.extend(NameSpan(a, b, "delimited_row") for a, b in find_row_cells(text))
+    foreign_at = {t.start: i for i, t in enumerate(scan.toks) if i in scan.foreign}
+    scan.out.extend(NameSpan(a, b, d) for a, b, d in find_context_names(
+        text, lambda a, b: any(p in foreign_at for p in range(a, b))))
     blocked = {pos for s in scan.out for pos in range(s.start, s.end)}
     for i, t in enumerate(scan.toks):
         w = t.word

@@ -18,8 +18,8 @@ import ipaddress
 import re
 from dataclasses import dataclass
 
-UNIT_AFTER_RE = re.compile(
-    r"^\s?(?:%|x\b|°|(?:mg|mcg|ug|µg|g|kg|gm|gram|grams|lb|lbs|oz|ml|l|dl|cc|meq|mmol|mol|umol|nmol|pmol|iu|u|units?|"
+UNIT_AFTER_RE = re.compile(  # on the same line only: "fax ... 2445\nd/w" is no "2445 d"
+    r"^[ \t]?(?:%|x\b|°|(?:mg|mcg|ug|µg|g|kg|gm|gram|grams|lb|lbs|oz|ml|l|dl|cc|meq|mmol|mol|umol|nmol|pmol|iu|u|units?|"
     r"mu|miu|mmhg|cmh2o|bpm|beats|breaths|ms|msec|sec|s|mm|cm|m|km|in|inch|inches|ft|feet|mph|kcal|cal|f|c|"
     r"hrs?|hours?|h|mins?|minutes?|days?|d|wks?|weeks?|mos?|months?|yrs?|years?|pack|packs|pk|tabs?|tablets?|"
     r"caps?|capsules?|puffs?|drops?|sprays?|doses?|times|cells|copies|k/ul|k/mm3|/ul|/mm3|/hpf|/lpf|/min|/hr|"
@@ -45,13 +45,13 @@ ID_CUE_RE = re.compile(
 # after a strong identifier cue, the next one or two letters-and-digits groups are the identifier ("plate 521 WTO")
 CUE_VALUE_RE = re.compile(  # never a unit's tail: "mg/dL SpO2 93" is no driver's licence
     r"(?<![/\d])\b(?:mrn|medical\s+record\s+(?:no|number|#)|acct|account\s*(?:no|number|#)?|member\s*(?:id|#)|policy\s*(?:no|#)?|"
-    r"ssn|plate|license\s+plate|tag|vin|serial(?:\s+(?:no|number|#))?|s/n|licen[cs]e(?:\s+(?:no|number|#))?|"
+    r"ssn(?:\s+(?:on\s+(?:file|record)|\(?last\s*(?:4|four)\)?|ending(?:\s+in)?))?|plate|license\s+plate|tag|vin|serial(?:\s+(?:no|number|#))?|s/n|licen[cs]e(?:\s+(?:no|number|#))?|"
     r"dl|badge|employee\s+id|patient\s+id|pt\s+id|last\s*(?:4|four)(?:\s+digits)?)\b\s*[.:#]?\s*(?:[A-Z]{2}\s+)?"
     r"((?=[A-Za-z0-9-]*\d)[A-Za-z0-9]+(?:[ -](?=[A-Za-z0-9]*[A-Za-z0-9])[A-Za-z0-9]{2,})?)\b", re.I)
 CODE_TOKEN_RE = re.compile(r"^(?:[A-TV-Z]\d{2}(?:\.\d{1,4}[A-Z]?)?|[A-Z]{1,2}\d{1,2}[A-Z]?)$")
 STATE_ZIP_CUE_RE = re.compile(r"(?:\b[A-Z]{2}|\b(?:zip|postal)(?:\s*code)?|[a-z]{4,})[\s,:]*$", re.I)
 
-STATE_BEFORE_RE = re.compile(r"[A-Za-z][a-z]+,?[ \t]+(?:[A-Z]{2}|[A-Z][a-z]+(?:[ \t][A-Z][a-z]+)?|[A-Z]{4,}(?:[ \t][A-Z]{4,})?)"
+STATE_BEFORE_RE = re.compile(r"(?:[A-Za-z][a-z]+|[A-Z]{3,}),?[ \t]+(?:[A-Z]{2}|[A-Z][a-z]+(?:[ \t][A-Z][a-z]+)?|[A-Z]{4,}(?:[ \t][A-Z]{4,})?)"
                              r"\.?,?[ \t]*$")
 _NDC_SIZES = frozenset({(4, 4, 2), (5, 3, 2), (5, 4, 1), (5, 4, 2)})
 _NDC_BEFORE_RE = re.compile(r"\bndc\s*(?:code|#|no\.?|number)?\s*[:#]?\s*$", re.I)

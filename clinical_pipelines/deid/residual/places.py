@@ -30,7 +30,7 @@ _SUFFIX = ("Street|St|Avenue|Ave|Av|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Cour
            "Hollow|Holw|Landing|Lndg|Mews|Park|Pass|Turnpike|Tpke|Expressway|Expy|Freeway|Fwy|Causeway|Cswy|"
            # informal abbreviations seen in notes beside Publication 28's ("Northern Bl.", "Ocean Bvd")
            "Bl|Blv|Bvd|Av|Str|Drv|Crt|Terr|Pkw|Hgwy|Hiway|Rte")
-_WORD = r"(?:[A-Z][A-Za-z'.-]*|\d+(?i:st|nd|rd|th))"
+_WORD = r"(?:[A-Z][A-Za-z'.-]*|\d+(?i:st|nd|rd|th)|(?:del|de|la|las|los|el|da|das|do|dos|du|des|van|von|der|di)(?=[ \t]+[A-Z]))"
 _HOUSE = r"\d{1,6}(?:-\d{1,5})?[A-Za-z]?(?:\s?1/2)?"
 _UNIT = r"(?:,?[ \t]*(?i:Apt|Apartment|Suite|Ste|Unit|Fl|Floor|Rm|Room|Bldg|Building|Lot|#)\.?[ \t]*#?[ \t]*[A-Za-z0-9-]{1,6})*"
 STREET_RE = re.compile(
@@ -78,6 +78,16 @@ GEO_WORD_RE = re.compile(r"(?i:lake|lakes|falls|glen|corner|corners|prairie|spri
                          r"ridge|city|town|village|harbou?r|bay|beach|point|crossing|landing|junction|mills?|grove|"
                          r"forest|woods|meadows?|fields?|ford|ferry|bluffs?|park|station|center|centre|port|haven|"
                          r"rapids|flats|hollow|mountain|mount|island|shores?|cove|bend|gap|gardens?|acres|estates)$")
+# the town after a facility name or a transfer: "Keene Memorial Hospital in Keene", "Sent from Sacred Heart in Macon"
+FACILITY_IN_RE = re.compile(r"\b(?i:hospital|medical[ \t]+center|health[ \t]+center|cent(?:er|re)|clinic|infirmary|"
+                            r"memorial|regional|general|community|facility|nursing[ \t]+home|rehab|sent[ \t]+from|"
+                            r"transferred[ \t]+from|transfer[ \t]+from|facility)\b[^\n;.]{0,40}?[ \t]in[ \t]+"
+                            r"((?:[A-Z][a-z'-]+|[A-Z]{4,})(?:[ \t-](?:[A-Z][a-z'-]+|[A-Z]{4,})){0,2})(?![\w])")
+_NOT_TOWN = frozenset("""room bed bay unit floor wing suite building clinic hospital center centre department emergency
+radiology cardiology medicine surgery oncology pediatrics the a an this his her their our january february march april
+may june july august september october november december monday tuesday wednesday thursday friday saturday sunday
+today tonight morning evening night hospice rehab rehabilitation snf ltc ltach assisted memory nursing skilled care
+home icu ccu ward triage observation recovery pacu stepdown telemetry""".split())
 AFTER_STREET_RE = re.compile(r",[ \t]*((?:[A-Z][a-z'-]+|[A-Z]{3,})(?:[ \t](?:[A-Z][a-z'-]+|[A-Z]{3,})){0,2})(?![\w])")
 
 
@@ -103,6 +113,12 @@ def find_places(text: str, is_place_word) -> list[tuple[int, int]]:
         if not all(w[:1].isupper() for w in words):
             continue
         out.append((m.start(1), m.end(1)))
+    for m in FACILITY_IN_RE.finditer(text):
+        words = re.split(r"[ \t-]", m.group(1))
+        if words[0].lower() in _NOT_TOWN or any(is_clinical(w) or w.endswith("'s") for w in words):
+            continue
+        if any(zipf(w) < 4.0 for w in words) or GEO_WORD_RE.match(words[-1]):
+            out.append((m.start(1), m.end(1)))
     for s, e in find_streets(text):
         m = AFTER_STREET_RE.match(text, e)
         if m and not re.match(rf"(?:{_SUFFIX}|Apt|Suite|Ste|Unit|Fl|Floor)$", m.group(1)):

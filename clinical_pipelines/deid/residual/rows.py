@@ -21,6 +21,9 @@ RELATION_CELLS = frozenset("""self spouse wife husband partner mother father son
 neighbor neighbour grandson granddaughter grandmother grandfather aunt uncle niece nephew cousin guardian caregiver
 son-in-law daughter-in-law mother-in-law father-in-law sibling child parent other""".split())
 _SEX_CELLS = frozenset("m f male female man woman u unknown x nb yes no y n".split())
+# an empty value written out ("n/a", "N/A", "none", "unk", "--", "?", "not on file", "declined"): no identifier
+NULL_CELL_RE = re.compile(r"(?i:n/?a|n\.a\.|none|nil|null|unk|unknown|not\s+(?:available|applicable|on\s+file|given|known|"
+                          r"recorded|provided)|declined|refused|pending|tbd|blank|empty|same|see\s+above|[-_.?/*\s]+)")
 HEADER_WORDS = re.compile(r"^(?:first|last|given|family|sur|middle|full|patient|pt|member|subscriber|contact|nok|"
                           r"guardian|spouse|provider|clinician|physician|doctor|staff|user|author|emergency)?[ _]?"
                           r"(?:name|names|first|last|surname|initials|city|town|county|address|street|addr|"
@@ -139,7 +142,7 @@ def _row_cells(line: str, delim: str, spans, cells, phi_cols: set[int]) -> list[
         if label:  # "Row: Okonkwo | Adaeze": the label is not part of the cell
             a, c = a + label.end(), c[label.end():]
         words = _words(c)
-        if not words:
+        if not words or NULL_CELL_RE.fullmatch(c.strip()):
             continue
         if all(w.lower() in RELATION_CELLS or w.lower() in _SEX_CELLS for w in words):
             continue  # "self", "mother", "F": the relation or sex column, not a name

@@ -26,7 +26,15 @@ _TIME_AFTER_DATE_RE = re.compile(rf"{MASK_CHAR}\s*,?\s*(?:at|@)?\s*((?:[01]?\d|2
                                  r"(?![\w:])", re.I)
 
 
+_HAS_CONTENT_RE = re.compile(r"[^\W_]")
 _ID_AFTER_NAME_RE = re.compile(r"[ \t]*\(\s*#?(\d{3,8})\s*\)")
+
+
+def _non_ascii_letters(f) -> frozenset[int]:
+    """Offsets of the folded text whose source character is a letter outside ASCII ("Ş", "ỗ", "ß")."""
+    if f.original.isascii():
+        return frozenset()
+    return frozenset(i for i, o in enumerate(f.origin) if not f.original[o].isascii() and f.original[o].isalpha())
 
 
 @dataclass(frozen=True)
@@ -75,9 +83,8 @@ class ResidualScanner:
         raw: list[ResidualFinding] = []
 
         def add(start: int, end: int, kind: str, detector: str, blocking: bool | None = None) -> None:
-            span = masked[start:end]
-            if not span.replace(MASK_CHAR, "").strip():
-                return
+            if not _HAS_CONTENT_RE.search(masked, start, end):
+                return  # placeholders, spaces and punctuation only ("[NAME],[NAME]"): nothing left to find
             if blocking is None:
                 blocking = kind.startswith("known.") or kind not in self.policy.review_only
             raw.append(ResidualFinding(start, end, kind, blocking, detector))
@@ -107,7 +114,7 @@ class ResidualScanner:
             add(a, b, "location", "city_state")
         for a, b in places.find_places(masked, lambda w: not is_common_word(w) or is_name_dominant(w)):
             add(a, b, "location", "place_context")
-        name_spans = names.find_names(masked, placeholders)
+        name_spans = names.find_names(masked, placeholders, _non_ascii_letters(f))
         for s in name_spans:
             if s.blocking:
                 add(s.start, s.end, "name", s.detector)
