@@ -12,6 +12,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from ..gazetteer import load_gazetteers
 from ..vocab import (AMBIGUOUS_SURNAMES, ANCHOR_STOP, COLOUR_WORDS, CREDENTIALS, EPONYM_FOLLOWERS, NON_NAME_TERMS,
                      NOT_NAME_WORDS, STATE_ABBR, TITLE_WORDS, US_STATES)
+from .fast_scan import cue_words, finditer_lines
 from .name_contexts import (NOT_INITIALS, coordinated_names, find_context_names, lower_hyphen_tail_ends_name,
                             plain_name_word)
 from .name_signoffs import find_nursing_names
@@ -27,32 +28,39 @@ _NAME = (rf"(?:{_INITIAL}[ \t]?)?{_NAME_TOKEN}(?:[ \t]{_INITIAL})?"
 _ANY_NAME = rf"(?:{_LAST_FIRST}|{_NAME})"
 # a title and its name, also written without a space ("DR.OKAFOR", "mr.Ruiz")
 TITLE_NAME_RE = re.compile(
-    rf"\b(?i:Dr|Drs|Mr|Mrs|Ms|Miss|Mx|Prof|Rev|Det|Sgt)(?:\.?[ \t]+|\.(?=[A-Za-z]))({_ANY_NAME})")
+    cue_words("Dr|Drs|Mr|Mrs|Ms|Miss|Mx|Prof|Rev|Det|Sgt") + rf"(?:\.?[ \t]+|\.(?=[A-Za-z]))({_ANY_NAME})")
 # words that are titles before a name but ordinary nouns elsewhere ("IV NURSE UNABLE", "HER FATHER DRANK")
-WORD_TITLE_NAME_RE = re.compile(rf"\b(?i:Doctor|Nurse|Sister|Father|Judge|Officer|Attorney)[ \t]+({_ANY_NAME})")
+WORD_TITLE_NAME_RE = re.compile(cue_words("Doctor|Nurse|Sister|Father|Judge|Officer|Attorney")
+                                + rf"[ \t]+({_ANY_NAME})")
 ROLE_NAME_RE = re.compile(
-    rf"\b(?i:signed\s+by|dictated\s+by|transcribed\s+by|reviewed\s+by|entered\s+by|authored\s+by|attending"
-    rf"|resident|fellow|intern|pcp|primary\s+care(?:\s+(?:physician|provider|doctor))?|physician|provider"
-    rf"|seen\s+by|discussed\s+with|spoke\s+with|spoke\s+to|surgeon|cardiologist|nephrologist|oncologist"
-    rf"|nurse|case\s+manager|social\s+worker|consultant|referring(?:\s+physician)?|referred\s+by|covering"
-    rf"|witness|interpreter|chaplain|next\s+of\s+kin|health\s+care\s+proxy|proxy|guardian|signed|confirmed\s+by"
-    rf"|read\s+by|interpreted\s+by|ordered\s+by|requested\s+by|approved\s+by|given\s+to|reported\s+to|d/w"
-    rf"|caller|call\s+from|message\s+from|accompanied\s+by|with\s+(?:his|her|their)|sonographer|technician|tech"
-    rf"|technologist|therapist|pharmacist|dietitian|coordinator|dear|sincerely|regards|re)\b"
-    rf"(?:[ \t]*(?::|-|,|\bis\b|\bwas\b))?[ \t]*({_ANY_NAME})")
+    cue_words(
+        r"signed\s+by|dictated\s+by|transcribed\s+by|reviewed\s+by|entered\s+by|authored\s+by|attending"
+        r"|resident|fellow|intern|pcp|primary\s+care(?:\s+(?:physician|provider|doctor))?|physician|provider"
+        r"|seen\s+by|discussed\s+with|spoke\s+with|spoke\s+to|surgeon|cardiologist|nephrologist|oncologist"
+        r"|nurse|case\s+manager|social\s+worker|consultant|referring(?:\s+physician)?|referred\s+by|covering"
+        r"|witness|interpreter|chaplain|next\s+of\s+kin|health\s+care\s+proxy|proxy|guardian|signed|confirmed\s+by"
+        r"|read\s+by|interpreted\s+by|ordered\s+by|requested\s+by|approved\s+by|given\s+to|reported\s+to|d/w"
+        r"|caller|call\s+from|message\s+from|accompanied\s+by|with\s+(?:his|her|their)|sonographer|technician|tech"
+        r"|technologist|therapist|pharmacist|dietitian|coordinator|dear|sincerely|regards|re")
+    + rf"\b(?:[ \t]*(?::|-|,|\bis\b|\bwas\b))?[ \t]*({_ANY_NAME})")
 FIELD_NAME_RE = re.compile(
-    rf"\b(?i:patient(?:'s)?\s+name|patient|pt\s+name|pt|name|author|cc|contact|emergency\s+contact|insured"
-    rf"|subscriber|guarantor|nok|hcp|poa|rn|np|pa|md|by|signed|from|to|attn|re)\b[ \t]*:[ \t]*({_ANY_NAME})")
+    cue_words(r"patient(?:'s)?\s+name|patient|pt\s+name|pt|name|author|cc|contact|emergency\s+contact|insured"
+              r"|subscriber|guarantor|nok|hcp|poa|rn|np|pa|md|by|signed|from|to|attn|re")
+    + rf"\b[ \t]*:[ \t]*({_ANY_NAME})")
 RELATION_NAME_RE = re.compile(
-    rf"(?i:\b(?:wife|husband|spouse|partners?|daughters?|sons?|mother|father|mom|dad|sisters?|brothers?|nieces?"
-    rf"|nephews?|grand(?:daughter|son|mother|father|child)s?|aunts?|uncles?|cousins?|friends?|neighbou?rs?"
-    rf"|caregivers?|roommates?|housemates?|fianc[ée]e?|boyfriend|girlfriend|stepsons?|stepdaughters?|in-laws?"
-    rf"|siblings?|child|children|parents|employer|boss|coworkers?|landlord)"
-    rf"(?:'s)?)(?![A-Za-z])[ \t]*(?:[,:(][ \t]*|[ \t]+(?i:is|was|are|were|named|names?\s+(?:is|are)|called)[ \t]+)?"
+    cue_words(
+        r"wife|husband|spouse|partners?|daughters?|sons?|mother|father|mom|dad|sisters?|brothers?|nieces?"
+        r"|nephews?|grand(?:daughter|son|mother|father|child)s?|aunts?|uncles?|cousins?|friends?|neighbou?rs?"
+        r"|caregivers?|roommates?|housemates?|fianc[ée]e?|boyfriend|girlfriend|stepsons?|stepdaughters?|in-laws?"
+        r"|siblings?|child|children|parents|employer|boss|coworkers?|landlord")
+    + rf"(?i:'s)?(?![A-Za-z])[ \t]*(?:[,:(][ \t]*|[ \t]+(?i:is|was|are|were|named|names?\s+(?:is|are)|called)[ \t]+)?"
     rf"({_ANY_NAME})")
-CRED_NAME_RE = re.compile(
-    rf"(?<![A-Za-z])({_ANY_NAME}),?[ \t]+(MD|M\.D\.|DO|D\.O\.|RN|NP|PA-C|PA|PhD|MBBS|FACC|CNP|APRN|PharmD|LCSW|MSW"
-    rf"|DNP|CRNA|FNP|ANP|LPN|CNA|RT|RRT|PT|OT|SLP|RD|CCRN|RDCS|CCDS|RCS|RVT)(?![A-Za-z])")
+_CREDENTIALS = (r"MD|M\.D\.|DO|D\.O\.|RN|NP|PA-C|PA|PhD|MBBS|FACC|CNP|APRN|PharmD|LCSW|MSW|DNP|CRNA|FNP|ANP|LPN|CNA"
+                r"|RT|RRT|PT|OT|SLP|RD|CCRN|RDCS|CCDS|RCS|RVT")
+CRED_NAME_RE = re.compile(rf"(?<![A-Za-z])({_ANY_NAME}),?[ \t]+({_CREDENTIALS})(?![A-Za-z])")
+# a credential after a space: every CRED_NAME_RE match holds one (and neither spans lines), so only lines with one
+# are searched
+_CRED_HINT_RE = re.compile(rf"[ \t](?:{_CREDENTIALS})(?![A-Za-z])")
 # credentials that are also everyday abbreviations in notes ("PT" patient, "RT" right, "PA" pulmonary artery, "NP"
 # nasal prongs, "DO", "OT", "RD"): a name before them only where a sign-off or a report ends ("K. ABRAMS PA.",
 # "B. OKAFOR PA AWARE"), never in running text ("LYTE REPLETION, PT NEEDS", "CCO PA CATH")
@@ -69,7 +77,7 @@ LAST_FIRST_RE = re.compile(
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 # "LAST, FIRST [M]" right after a cue word, in any casing: "F/u with EDWARDS, VIRGINIA at", "seen by Okafor, Ada"
 CUE_LAST_FIRST_RE = re.compile(
-    rf"(?i:\b(?:with|by|to|from|see|seen|pcp|cc|per|attending|provider|resident))[ \t]+({_NAME_TOKEN}),[ \t]*"
+    cue_words("with|by|to|from|see|seen|pcp|cc|per|attending|provider|resident") + rf"[ \t]+({_NAME_TOKEN}),[ \t]*"
     rf"([A-Za-z][a-z'’]+|[A-Z][A-Z'’]+)(?:[ \t]{_INITIAL})?(?![\w'’-])")
 
 
@@ -350,7 +358,7 @@ def _cue_names(text: str) -> tuple[list[Candidate], list[Candidate]]:
     """Names after titles, roles, field labels and relation words, before credentials: (strong, other)."""
     strong, out = [], []
     for rx in (TITLE_NAME_RE, WORD_TITLE_NAME_RE, ROLE_NAME_RE, FIELD_NAME_RE, RELATION_NAME_RE, CRED_NAME_RE):
-        for m in rx.finditer(text):
+        for m in (finditer_lines(rx, text, _CRED_HINT_RE) if rx is CRED_NAME_RE else rx.finditer(text)):
             s, e = trim_name(text, m.start(1), m.end(1), anchored=rx is not CRED_NAME_RE, cred=rx is CRED_NAME_RE)
             first = WORD_RE.match(text, m.start(1)) if rx in (TITLE_NAME_RE, WORD_TITLE_NAME_RE) else None
             if first and first.group().lower() in STOP_WORDS and not is_census_name(first.group()):
