@@ -57,6 +57,16 @@ CAUGHT = [
     # numbers: a unit-like letter on the next line is no unit; an all-caps town before its state; SSN on file
     ("fax +1 435 569 2445\nd/w Dr. [NAME]", "2445"), ("32 NW OLD POST ROAD SALINAS, CA 93901\nPhone", "93901"),
     ("SSN on file: 7689\n", "7689"),
+    # organisations: a proper word before a head noun, a pharmacy / facility / employer cue, charity hospitals
+    ("Preferred pharmacy: Main Street Pharmacy, 22 Route 9", "Main Street Pharmacy"),
+    ("Employment: retired from Great Plains Rail after 23 years", "Great Plains Rail"),
+    ("works at Corner Drug on weekends", "Corner Drug"), ("Sent from Pinecrest Health Center. Triage", "Pinecrest"),
+    ("FOLLOW-UP at Ridgeline Wound Clinic on [DATE]", "Ridgeline"), ("retired from Harmon & Veit LLP", "Veit"),
+    ("Facility: Good Samaritan Lafayette\n", "Lafayette"), ("Ordering provider: [NAME] Sacred Heart Kearney\n", "Kearney"),
+    ("Sent from Keene General (Keene, NH).", "Keene General"),
+    # the patient's initials closing a "Pt:" label; a town moved to
+    ("Caller: granddaughter re: Pt: C.A\nCallback", "C.A"), ("re: Pt: đp\nCallback", "đp"),
+    ("moved to Bismarck, Pennington County", "Bismarck"),
 ]
 
 
@@ -90,6 +100,9 @@ CLEAN = [
     "RN Aware.", "-- Charge RN\n", "per dr note, ok", "Pt: was seen", "Pt: no complaints", "Received report from day RN",
     "re: labs and follow-up", "Tylenol (PRN) given", "Aspirin (home med)", "sent from rehab in Hospice\n",
     "Ca 10.2, K 4.1", "NA 140 K 4 CA 9.5 MG 2.0 PHOS 3.3",
+    "Progress Note - Hospital Medicine [DATE]", "Internal Medicine clinic f/u", "Employment: retired", "Employment: none",
+    "to the Medical Center", "Facility: home\n", "sent from home", "Sent from OSH", "General appearance: well",
+    "Pt: ok\n", "Pt: yes\n", "moved to Florida in 2010", "lives in Assisted Living", "born in 1948 in Lagos; moved to [LOCATION]",
     # a diacritic English word outside a name context
     "café au lait spots; naïve T cells", "Guillain-Barré syndrome, Sjögren syndrome",
 ]

@@ -40,7 +40,7 @@ USER_ID_RE = re.compile(r"\b(?i:user(?:[ _]?(?:name|id))?|log-?in\s+id|login|log
                         r"printed[^\n]{0,40}?\bby|workstation\s+user)[ \t]*[:=#]?[ \t]*"
                         r"([A-Za-z][A-Za-z0-9]*(?:[._-][A-Za-z0-9]+)*)(?![\w@])")
 PT_INITIALS_RE = re.compile(rf"\b(?i:pt|patient)[ \t]*[:#][ \t]*((?:[A-Za-z]\.?[ \t]?){{1,2}}[A-Za-z]\.?)"
-                            rf"(?=[ \t]+(?:{_REPORTING}|from|here|seen|in\s+(?:bed|room|chair))\b)")
+                            rf"(?=[ \t]+(?:{_REPORTING}|from|here|seen|in\s+(?:bed|room|chair))\b|[ \t]*(?:$|[\n;]))", re.M)
 HANDOFF_RE = re.compile(rf"\b(?i:received|accepted|assumed\s+care\s+of|handed\s+off)[ \t]+(?:(?i:pt|patient)[:.]?[ \t]+|"
                         rf"(?:Mr|Mrs|Ms|Mx|Miss)\.?[ \t]+)?({_WORD}(?:[ \t]+(?:{_WORD}|[A-Z]\.)){{0,2}})[ \t]+(?i:from)\b")
 _CRED = (r"(?:RN|LPN|LVN|CNA|NP|ANP|FNP|PA|PA-C|MD|DO|RT|RRT|PT|OT|SLP|MSW|LCSW|LICSW|CM|CCM|RD|PharmD|RPh|EMT|"
@@ -57,7 +57,7 @@ _NOT_PERSON = re.compile(r"(?i:patient|pt|mother|father|wife|husband|son|daughte
 
 # lower-case words that may follow "Pt:" in prose ("Pt: was seen", "Pt: is here"): no initials
 _FUNCTION_WORDS = frozenset("is was has had now not and the also see non pt no yes can did got not out off all one two "
-                            "new old her his per via who are be".split())
+                            "new old her his per via who are be ok na".split())
 _PARTICLE_WORDS = frozenset("van von der de del la da di le al el bin ibn".split())
 
 
@@ -99,7 +99,10 @@ def find_context_names(text: str, is_foreign: Callable[[int, int], bool]) -> lis
                     kept and detector == "relation_after" and text[m.end(1):m.end(1) + 3].lstrip(" \t")[:1] == "("):
                 out.extend((a, b, detector) for a, b, _ in kept)
     for m in PT_INITIALS_RE.finditer(text):
-        if m.group(1).lower() not in _FUNCTION_WORDS:
+        tok = m.group(1)
+        closing = re.match(r"[ \t]*(?:$|[\n;])", text[m.end(1):]) is not None
+        if tok.lower() not in _FUNCTION_WORDS and not (closing and "." not in tok and not tok.isupper()
+                                                      and in_vocabulary(tok.lower()) and not is_foreign(m.start(1), m.end(1))):
             out.append((m.start(1), m.end(1), "patient_initials"))
     for rx, detector in ((HANDOFF_RE, "handoff"), (SIGNOFF_CRED_RE, "signoff_credential"), (REGARDING_RE, "regarding")):
         for m in rx.finditer(text):

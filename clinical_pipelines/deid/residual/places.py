@@ -79,7 +79,7 @@ GEO_WORD_RE = re.compile(r"(?i:lake|lakes|falls|glen|corner|corners|prairie|spri
                          r"forest|woods|meadows?|fields?|ford|ferry|bluffs?|park|station|center|centre|port|haven|"
                          r"rapids|flats|hollow|mountain|mount|island|shores?|cove|bend|gap|gardens?|acres|estates)$")
 # the town after a facility name or a transfer: "Keene Memorial Hospital in Keene", "Sent from Sacred Heart in Macon"
-FACILITY_IN_RE = re.compile(r"\b(?i:hospital|medical[ \t]+center|health[ \t]+center|cent(?:er|re)|clinic|infirmary|"
+FACILITY_IN_RE = re.compile(r"\b(?i:good[ \t]+samaritan|sacred[ \t]+heart|hospital|medical[ \t]+center|health[ \t]+center|cent(?:er|re)|clinic|infirmary|"
                             r"memorial|regional|general|community|facility|nursing[ \t]+home|rehab|sent[ \t]+from|"
                             r"transferred[ \t]+from|transfer[ \t]+from|facility)\b[^\n;.]{0,40}?[ \t]in[ \t]+"
                             r"((?:[A-Z][a-z'-]+|[A-Z]{4,})(?:[ \t-](?:[A-Z][a-z'-]+|[A-Z]{4,})){0,2})(?![\w])")
@@ -88,6 +88,7 @@ radiology cardiology medicine surgery oncology pediatrics the a an this his her 
 may june july august september october november december monday tuesday wednesday thursday friday saturday sunday
 today tonight morning evening night hospice rehab rehabilitation snf ltc ltach assisted memory nursing skilled care
 home icu ccu ward triage observation recovery pacu stepdown telemetry""".split())
+_CURRENT_HOME_RE = re.compile(r"(?i:lives?|living|resides?|residing|resident|moved|relocated|stays?|staying)\b")
 AFTER_STREET_RE = re.compile(r",[ \t]*((?:[A-Z][a-z'-]+|[A-Z]{3,})(?:[ \t](?:[A-Z][a-z'-]+|[A-Z]{3,})){0,2})(?![\w])")
 
 
@@ -113,6 +114,12 @@ def find_places(text: str, is_place_word) -> list[tuple[int, int]]:
         if not all(w[:1].isupper() for w in words):
             continue
         out.append((m.start(1), m.end(1)))
+    for m in RESIDENCE_RE.finditer(text):  # where the patient lives now: a town that is also a middling English word
+        words = re.split(r"[ \t-]", m.group(1))
+        if _CURRENT_HOME_RE.match(m.group(0)) and words[0].lower() not in _NOT_TOWN and all(w[:1].isupper() for w in words) and \
+                not re.fullmatch(US_STATES, m.group(1), re.I) and not any(is_clinical(w) for w in words) and \
+                any(zipf(w) < 4.0 for w in words):
+            out.append((m.start(1), m.end(1)))
     for m in FACILITY_IN_RE.finditer(text):
         words = re.split(r"[ \t-]", m.group(1))
         if words[0].lower() in _NOT_TOWN or any(is_clinical(w) or w.endswith("'s") for w in words):

@@ -15,13 +15,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
-from . import contact, dates, names, numbers, places
+from . import contact, dates, names, numbers, orgs, places
 from .findings import (MASK_CHAR, ResidualFinding, drop_overlapping, find_placeholders, mask_placeholders)
 from .known import KnownIdentifiers
 from .lexicon import is_common_word, is_name_dominant
 from .normalize import fold
 
-ALL_KINDS = ("date", "age", "phone", "ssn", "zip", "id_number", "ip", "email", "url", "address", "location", "name")
+ALL_KINDS = ("date", "age", "phone", "ssn", "zip", "id_number", "ip", "email", "url", "address", "location", "name",
+             "organization")
 _TIME_AFTER_DATE_RE = re.compile(rf"{MASK_CHAR}\s*,?\s*(?:at|@)?\s*((?:[01]?\d|2[0-3])(?::?[0-5]\d)(?:\s?[ap]\.?m\.?)?)"
                                  r"(?![\w:])", re.I)
 
@@ -110,6 +111,8 @@ class ResidualScanner:
                 add(n.start, n.end, n.kind, "number_policy")
         for a, b in places.find_streets(masked):
             add(a, b, "address", "street_grammar")
+        for a, b in orgs.find_orgs(masked):
+            add(a, b, "organization", "organization")
         for a, b in places.find_cities(masked):
             add(a, b, "location", "city_state")
         for a, b in places.find_places(masked, lambda w: not is_common_word(w) or is_name_dominant(w)):
