@@ -67,6 +67,9 @@ CAUGHT = [
     # the patient's initials closing a "Pt:" label; a town moved to
     ("Caller: granddaughter re: Pt: C.A\nCallback", "C.A"), ("re: Pt: đp\nCallback", "đp"),
     ("moved to Bismarck, Pennington County", "Bismarck"),
+    # a pasted record row (a date or a telephone cell) holds names in any case
+    ("Contacts:\nHaddad, yasmin, 1926-09-28, Flagstaff\nPatel, omar, 1936-09-28, New London\n", "omar"),
+    ("aiko,Yoon,neighbor,1-340-649-0547,Marquette\n", "aiko"), ("[NAME],okoye,son-in-law,[PHONE],[LOCATION]\n", "okoye"), ("kowalski;ewa;03.04.1951;Tupelo\n", "kowalski"),
 ]
 
 
@@ -103,6 +106,9 @@ CLEAN = [
     "Progress Note - Hospital Medicine [DATE]", "Internal Medicine clinic f/u", "Employment: retired", "Employment: none",
     "to the Medical Center", "Facility: home\n", "sent from home", "Sent from OSH", "General appearance: well",
     "Pt: ok\n", "Pt: yes\n", "moved to Florida in 2010", "lives in Assisted Living", "born in 1948 in Lagos; moved to [LOCATION]",
+    "date, test, result\n[DATE], cbc, wnl\n[DATE], bmp, stable\n", "[DATE], cbc, wnl, reviewed\n",
+    "[NAME], RN, day shift, [PHONE]\n", "Accompanied by son-in-law, [NAME], contact [PHONE]\n",
+    "Transthoracic Echocardiogram Report | [NAME] | DOB [DATE] | MRN [MRN]\n", "[NAME],[NAME],self,[PHONE],[LOCATION]\n",
     # a diacritic English word outside a name context
     "café au lait spots; naïve T cells", "Guillain-Barré syndrome, Sjögren syndrome",
 ]

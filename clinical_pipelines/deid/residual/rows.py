@@ -35,6 +35,8 @@ _TABLE_WORDS = re.compile(r"^(?:dose|dosage|route|freq|frequency|sig|result|resu
                           r"drug|drugs|medication|medications|med|meds|reference|range|ref[ _]range|flag|lab|labs)$",
                           re.I)
 _MEASURED_RE = re.compile(r"\d[\s;,|]*(?:mg|mcg|ml|g/dl|mmol|meq|%|units?|mmhg|bpm|k/ul|iu|u/l|ng|pg)\b", re.I)
+_RECORD_CELL_RE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4}|\d{1,2}-[A-Za-z]{3}-\d{2,4}|"
+                             r"\+?[\d() .-]{7,}\d")
 _MD_RULE_RE = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}")
 _CELL_WORD_RE = re.compile(r"[A-Za-z][A-Za-z'.-]*")
 # Lines that are a clinical list by their label (problem lists, medications, allergies, review of systems): their
@@ -136,7 +138,11 @@ def _row_cells(line: str, delim: str, spans, cells, phi_cols: set[int]) -> list[
     if _MEASURED_RE.search(line):
         return []
     lower_row = not any(c.isupper() for c in line) and not re.search(re.escape(delim.strip() or "\t") + r" ", line)
-    names, others, by_col = [], [], []
+    # a record row: a cell is a date or a telephone / record number, so its word cells in any case are names
+    # (or a placeholder left by de-identification: masked by the caller as "\x1a" runs)
+    masked = sum(1 for c in cells if c.strip() and not c.strip("\x1a \t"))
+    record_row = masked > 0 or any(_RECORD_CELL_RE.fullmatch(c.strip()) for c in cells)
+    names, others, by_col, short = [], [], [], 0
     for j, ((a, b), c) in enumerate(zip(spans, cells)):
         label = re.match(r"[A-Za-z][A-Za-z ]{0,19}:[ \t]*", c) if j == 0 and delim != "," else None
         if label:  # "Row: Okonkwo | Adaeze": the label is not part of the cell
@@ -152,12 +158,15 @@ def _row_cells(line: str, delim: str, spans, cells, phi_cols: set[int]) -> list[
         if not (1 <= len(words) <= 4 and all(_CELL_WORD_RE.fullmatch(w) for w in words)):
             continue
         capital = all(w[:1].isupper() for w in words)
-        if (capital or lower_row) and any(_is_name_word(w) for w in words):
+        loose = record_row and not (capital or lower_row)  # a lower-case cell of a record row: one or two names
+        if (capital or lower_row or (loose and len(words) <= 2 and all(_is_name_word(w) for w in words))) and \
+                any(_is_name_word(w) for w in words):
             names.append((a, b))
+            short += len(words) <= 2
             if "," in c and len(words) >= 2:
                 names.append((a, a))  # a quoted "LAST, FIRST" cell holds two name parts
         elif capital:
             others.append((a, b))  # a town or a second name part in a PHI row
-    if len(names) >= 2 or by_col:
+    if len(names) >= 2 or (masked and short and len(names) == short) or by_col:
         return [x for x in names if x[1] > x[0]] + others + by_col
     return []
