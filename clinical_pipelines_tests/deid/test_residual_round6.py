@@ -59,9 +59,8 @@ CAUGHT = [
     ("SSN on file: 7689\n", "7689"),
     # organisations: a proper word before a head noun, a pharmacy / facility / employer cue, charity hospitals
     ("Preferred pharmacy: Main Street Pharmacy, 22 Route 9", "Main Street Pharmacy"),
-    ("Employment: retired from Great Plains Rail after 23 years", "Great Plains Rail"),
     ("works at Corner Drug on weekends", "Corner Drug"), ("Sent from Pinecrest Health Center. Triage", "Pinecrest"),
-    ("FOLLOW-UP at Ridgeline Wound Clinic on [DATE]", "Ridgeline"), ("retired from Harmon & Veit LLP", "Veit"),
+    ("FOLLOW-UP at Ridgeline Wound Clinic on [DATE]", "Ridgeline"),
     ("Facility: Good Samaritan Lafayette\n", "Lafayette"), ("Ordering provider: [NAME] Sacred Heart Kearney\n", "Kearney"),
     ("Sent from Keene General (Keene, NH).", "Keene General"),
     # the patient's initials closing a "Pt:" label; a town moved to
@@ -121,3 +120,29 @@ def test_clean_not_blocked(text):
 
 def test_scale_cue_does_not_hide_a_dated_fraction():
     assert touched("seen on 12/30 in clinic", "12/30")
+
+
+@pytest.mark.parametrize("text,needle", [
+    ("Employment: retired from Great Plains Rail after 23 years", "Great Plains Rail"),
+    ("retired from Harmon & Veit LLP", "Harmon & Veit LLP"), ("Retired\nfrom Lakeview Casino. Denies tobacco", "Lakeview Casino"),
+    ("RETIRED FROM BRIGHT DAIRY CO-OP. NEVER SMOKER", "BRIGHT DAIRY CO-OP"),
+])
+def test_employers_are_review_counts_by_default(text, needle):
+    from clinical_pipelines_tests.deid._residual_helpers import SCANNER
+
+    i = text.find(needle)
+    found = [f for f in SCANNER.scan_text(text) if f.start < i + len(needle) and f.end > i]
+    assert found and all(f.kind == "employer" and not f.blocking for f in found)
+
+
+def test_employers_block_when_the_policy_says_so():
+    from clinical_pipelines.deid.residual import ResidualScanner
+    from clinical_pipelines.deid.residual.scanner import ResidualPolicy
+
+    strict = ResidualScanner(ResidualPolicy(review_only=frozenset()))
+    assert any(f.blocking and f.kind == "employer" for f in strict.scan_text("Retired from Lakeview Casino in 2019."))
+
+
+def test_capitals_after_re_are_no_name():
+    assert not blocking("MR. [NAME] CALLED RE: INSURANCE PRIOR AUTH FOR SACUBITRIL/VALSARTAN.")
+    assert not blocking("Discharge Summary | [NAME] | DOB [DATE] | Hosp #: [MRN] | Acct\n[ACCOUNT]\n")

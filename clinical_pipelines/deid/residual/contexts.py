@@ -107,6 +107,9 @@ def find_context_names(text: str, is_foreign: Callable[[int, int], bool]) -> lis
     for rx, detector in ((HANDOFF_RE, "handoff"), (SIGNOFF_CRED_RE, "signoff_credential"), (REGARDING_RE, "regarding")):
         for m in rx.finditer(text):
             words = _words(text, m.start(1), m.end(1))
+            if m.group(1).isupper():  # in capitals only person words count ("RE: INSURANCE PRIOR AUTH" is no name)
+                words = words[:next((i for i, (a, b, w) in enumerate(words) if not _person_word(w, is_foreign(a, b))),
+                                    len(words))]
             names = [(a, b) for a, b, w in words if _person_word(w, is_foreign(a, b)) or _moderate(w)]
             if names and not any(is_clinical(w) or _NOT_PERSON.match(w) for _, _, w in words) and (
                     detector != "regarding" or any(not in_vocabulary(w.lower()) or is_foreign(a, b) or is_census_name(w)

@@ -162,7 +162,7 @@ def _row_cells(line: str, delim: str, spans, cells, phi_cols: set[int]) -> list[
         if (capital or lower_row or (loose and len(words) <= 2 and all(_is_name_word(w) for w in words))) and \
                 any(_is_name_word(w) for w in words):
             names.append((a, b))
-            short += len(words) <= 2
+            short += len(words) <= 2 and c.islower()  # "okoye" beside placeholders; not a label ("Acct")
             if "," in c and len(words) >= 2:
                 names.append((a, a))  # a quoted "LAST, FIRST" cell holds two name parts
         elif capital:

@@ -22,7 +22,7 @@ from .lexicon import is_common_word, is_name_dominant
 from .normalize import fold
 
 ALL_KINDS = ("date", "age", "phone", "ssn", "zip", "id_number", "ip", "email", "url", "address", "location", "name",
-             "organization")
+             "organization", "employer")
 _TIME_AFTER_DATE_RE = re.compile(rf"{MASK_CHAR}\s*,?\s*(?:at|@)?\s*((?:[01]?\d|2[0-3])(?::?[0-5]\d)(?:\s?[ap]\.?m\.?)?)"
                                  r"(?![\w:])", re.I)
 
@@ -42,11 +42,14 @@ def _non_ascii_letters(f) -> frozenset[int]:
 class ResidualPolicy:
     """Which finding kinds block. ``review_only``: kinds reported as ``review.*`` counts instead of blocking.
 
+    Default: employers and schools ("retired from Lakeview Casino") are review counts, not blocks, until the
+    redaction engine removes them (Safe Harbor (A) names employers; the gate reports them as ``review.employer``).
+
     ``max_age``: ages above it are identifiers (Safe Harbor: 89). ``reference_year``: the year ages implied by
     birth years are computed against (default: the current year, the most conservative choice).
     """
 
-    review_only: frozenset[str] = frozenset()
+    review_only: frozenset[str] = frozenset({"employer"})
     max_age: int = 89
     reference_year: int | None = None
 
@@ -111,8 +114,8 @@ class ResidualScanner:
                 add(n.start, n.end, n.kind, "number_policy")
         for a, b in places.find_streets(masked):
             add(a, b, "address", "street_grammar")
-        for a, b in orgs.find_orgs(masked):
-            add(a, b, "organization", "organization")
+        for a, b, kind in orgs.find_orgs(masked):
+            add(a, b, kind, "organization")
         for a, b in places.find_cities(masked):
             add(a, b, "location", "city_state")
         for a, b in places.find_places(masked, lambda w: not is_common_word(w) or is_name_dominant(w)):
