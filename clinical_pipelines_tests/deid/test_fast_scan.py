@@ -36,6 +36,14 @@ def test_cue_words_matches_like_the_plain_alternation(word_start: bool, rest: st
         assert _spans(fast, text) == _spans(plain, text)
 
 
+@pytest.mark.parametrize("rest", ["", r"[ \t]+([a-z]+)"])
+def test_case_sensitive_cue_words_match_like_the_plain_alternation(rest: str) -> None:
+    plain = re.compile(rf"\b(?:{WORDS}|Dr|DR)" + rest)
+    fast = re.compile(cue_words(WORDS + "|Dr|DR", ignore_case=False) + rest)
+    for text in TEXTS + [t.lower() for t in TEXTS] + _random_texts(400, 11):
+        assert _spans(fast, text) == _spans(plain, text)
+
+
 def test_cue_words_starts_with_a_character_class() -> None:
     assert cue_words("Dr|Mr").startswith("[")
 

@@ -19,6 +19,7 @@ import functools
 import ipaddress
 import re
 
+from .fast_scan import cue_words
 from .spans import Candidate
 
 _PSEP = r"(?:[ \t]*[-./][ \t]*|[ \t])"
@@ -38,8 +39,8 @@ NATIONAL_PHONE_RE = re.compile(r"(?<![\w+/.-])(?:\(0\d{1,4}\)|0\d{1,4})(?:[ \t]*
 PHONE_NOSEP_RE = re.compile(r"(?<![\w.])(?:tel|phone|ph|cell|mobile|call|pager|fax|contact)\D{0,12}(\d{10})(?!\d)", re.I)
 # short internal numbers after a pager / extension cue ("pager 4-5678", "PG 23456", "beeper #41234", "x4567"); a
 # bare "x" only glued to the number ("X 2000" is a count or a multiplication)
-PHONE_SHORT_RE = re.compile(r"(?:\b(?:pager|beeper|bpr|pgr|pg|page|ext|tel|phone|ph|cell|fax|call)\b\.?\s*[#:]?\s*"
-                            r"|(?<![\w.])x(?=\d))"
+PHONE_SHORT_RE = re.compile("(?:" + cue_words("pager|beeper|bpr|pgr|pg|page|ext|tel|phone|ph|cell|fax|call")
+                            + r"\b\.?\s*[#:]?\s*|(?<![\w.])x(?=\d))"
                             r"(\d{3}[-.]\d{4}|\d[-.]\d{4}|\d{4,6})\b", re.I)
 FAX_CUE_RE = re.compile(r"\bfax\w*\b|\bf:\s*$|\bfacsimile\b", re.I)
 

@@ -33,6 +33,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from ..gazetteer import load_gazetteers
 from ..vocab import STATE_ABBR, US_STATES
+from .fast_scan import cue_words
 from .places import find_cued_towns, is_place
 from .safelist_vocabulary import word_zipf
 from .safelist_words import is_census_name, is_clinical_word, is_known_word, is_misspelled_word, is_safe_word
@@ -54,18 +55,21 @@ _MOVE_VERBS = (r"tra?n?s?f[eo]r+(?:e?d|ing|s)?|xfer+(?:e?d)?|tx(?:'?d)?|transpor
                r"went|taken|brought|sent|flighted|med-?flighted|flown|returned|returning|discharged|dc'?d|d/c'?d|came|"
                r"seen|treated|retired|works?|worked")
 _ACRONYM_CUE_RE = re.compile(
-    rf"(?i:\b(?:{_MOVE_VERBS})(?:[ \t]+(?:back|here|over|initially))?[ \t]+(?:to|from|at|in)(?:[ \t]+the)?"
-    r"|\b(?:leave|leaving)|\b(?:knows?|knew|thinks?|thought|believes?|aware|states?)[ \t]+(?:that[ \t]+)?"
-    r"(?:he|she|they|pt|patient)(?:[ \t]+(?:is|was|are|were))?[ \t]+(?:in|at)|\bi'?m[ \t]+(?:in|at)"
-    r"|\b(?:at|in|to|from)(?=[ \t]+[A-Z]{2,5}[ \t]+(?:ED|ER|EW|CATH|TCU)\b))[ \t]+([A-Z]{2,5})(?![\w/&-])")
+    "(?:" + cue_words(_MOVE_VERBS) + r"(?i:(?:[ \t]+(?:back|here|over|initially))?[ \t]+(?:to|from|at|in)(?:[ \t]+the)?)"
+    "|" + cue_words("leave|leaving")
+    + "|" + cue_words(r"knows?|knew|thinks?|thought|believes?|aware|states?") + r"(?i:[ \t]+(?:that[ \t]+)?"
+    r"(?:he|she|they|pt|patient)(?:[ \t]+(?:is|was|are|were))?[ \t]+(?:in|at))"
+    "|" + cue_words(r"i'?m") + r"(?i:[ \t]+(?:in|at))"
+    "|" + cue_words("at|in|to|from") + r"(?i:(?=[ \t]+[A-Z]{2,5}[ \t]+(?:ED|ER|EW|CATH|TCU)\b)))"
+    r"[ \t]+([A-Z]{2,5})(?![\w/&-])")
 # lower-case notes: "to gh er", "at kh cath lab"; an unknown capitals word after a place preposition: "from the GBMC"
 _LOWER_ACRONYM_RE = re.compile(r"\b(?:to|at|from|in)[ \t]+([a-z]{2,5})[ \t]+(?:er|ed|ew|cath|tcu|ccu|icu|micu)\b")
 # a longer name before an emergency room or cath lab in any case (acronyms are read by the patterns above)
-_NAMED_UNIT_RE = re.compile(r"(?i:\b(?:to|at|from|in)[ \t]+)([A-Za-z][a-z]{3,14}|[A-Z]{4,15})[ \t]+"
+_NAMED_UNIT_RE = re.compile(cue_words("to|at|from|in") + r"[ \t]+([A-Za-z][a-z]{3,14}|[A-Z]{4,15})[ \t]+"
                             r"(?i:er|ed|ew|cath[ \t]+lab|emergency[ \t]+(?:room|dept|department))\b")
 # in mixed-case text, capitals after "at" that end the clause: "blasts on diff at KH.", "so far at KH, ..."
 _AT_ACRONYM_RE = re.compile(r"\bat[ \t]+([A-Z]{2,5})(?=[ \t]*(?:[.,;]|$))", re.M)
-_UNKNOWN_ACRONYM_RE = re.compile(r"(?i:\b(?:at|to|from|in)[ \t]+the[ \t]+)([A-Z]{3,5})(?![\w/&-])")
+_UNKNOWN_ACRONYM_RE = re.compile(cue_words("at|to|from|in") + r"(?i:[ \t]+the[ \t]+)([A-Z]{3,5})(?![\w/&-])")
 UNIT_ABBREVIATIONS = frozenset("""ICU CCU MICU SICU CSRU CVICU TSICU NICU PICU PACU CCU OR ED ER EW ICU TCU SNF LTAC LTC
 ALF IRF ICF OSH CT MRI IR EP PT OT GI CV CT VA VAMC EMS ECU OBS HOME ACUTE REHAB ENDO CATH CARDIAC CMED MSICU NSICU
 LAB PCU IMC SDU MED SURG ONC BMT DR MD RN NP PA HO IV PO NPO ER OK US NH AM PM BB SIMV IMV CPAP BIPAP PSV PRVC APRV
@@ -73,16 +77,16 @@ CMV AC HOSP FLOOR CXR ABG ECHO EEG EKG ECG""".split())
 
 # "to ellison 11", "ON BLAKE 7.", "PLAN: FARR 4 WHEN BED AVAILABLE": a floor or unit number below 40, no unit letters
 _WARD_NUMBER = r"[ \t]*([1-9]|[1-3]\d)(?![\w/:%-]|\.\d)"
-_WARD_RE = re.compile(rf"(?i:\b(?:to|on|from|onto)[ \t]+)([A-Za-z]{{5,}}){_WARD_NUMBER}")
+_WARD_RE = re.compile(cue_words("to|on|from|onto") + rf"[ \t]+([A-Za-z]{{5,}}){_WARD_NUMBER}")
 _WARD_TIMING_RE = re.compile(rf"(?<![\w'])([A-Za-z]{{5,}})[ \t]{_WARD_NUMBER}(?:[ \t]+(?i:when[ \t]+bed|today|tomorrow|tonight"
                              r"|in[ \t]+(?:the[ \t]+)?am|this[ \t]+(?:am|pm|evening|afternoon))|[ \t]*\.?[ \t]*$)", re.M)
 # a ward named without its number after a call-out / transfer cue, a surname as wards are ("c/o to farr if stable")
-_WARD_CUE_RE = re.compile(r"(?i:\bto[ \t]+)([A-Za-z]{5,})\b(?![ \t]*\d)")
+_WARD_CUE_RE = re.compile(cue_words("to") + r"[ \t]+([A-Za-z]{5,})\b(?![ \t]*\d)")
 _WARD_CUE_BEFORE_RE = re.compile(rf"(?i:(?:\bc/o|\bcall(?:ed)?[ \t]+out|\b(?:{_MOVE_VERBS}))[ \t]+)$")
 # a ward with its number after a move cue, whatever its word ("transfer to rose 7", "from wang 3", "c/o to BAKER 4"):
 # the cue and the number make it a ward unless the word is a room, bed or level word, a unit or a clinical word
-_WARD_MOVE_RE = re.compile(rf"(?i:(?:\b(?:{_MOVE_VERBS}|admitted|arrived|back)|\bc/o|\bcall(?:ed)?[ \t]+out)"
-                           rf"(?:[ \t]+(?:back|here|over))?[ \t]+(?:to|from|onto)[ \t]+)([A-Za-z]{{3,}}){_WARD_NUMBER}"
+_WARD_MOVE_RE = re.compile(cue_words(rf"{_MOVE_VERBS}|admitted|arrived|back|c/o|call(?:ed)?[ \t]+out")
+                           + rf"(?i:(?:[ \t]+(?:back|here|over))?[ \t]+(?:to|from|onto)[ \t]+)([A-Za-z]{{3,}}){_WARD_NUMBER}"
                            r"(?![ \t]*(?:x\b|times|hours?|hrs?|days?|min|mins|minutes|mg|ml|cc|l\b|lpm|%|units?))")
 _NOT_WARD_WORDS = frozenset("""floor room rm bed beds pod bay level lvl unit units ward wing side station tower step
 stage grade phase day days week weeks hour hours min mins chair stretcher commode cart tele telemetry med meds
@@ -370,30 +374,32 @@ _STATE_NAMES = "|".join(sorted(US_STATES, key=len, reverse=True)).replace(" ", r
 _HEADS_AFTER = r"(?i:[ \t]+(?:hospital|hosp\b\.?|medical[ \t]+center|med[ \t]+(?:center|ctr)|medical|er|ed|ew))?"
 # Hospital names of a charitable / religious prefix, in any case ("went to holy cross", "from GOOD SAM").
 _PREFIX_NAME_RE = re.compile(
-    r"(?i:\b(?:good[ \t]+sam(?:aritan)?|sacred[ \t]+heart|holy[ \t]+(?:cross|family|spirit|name|redeemer|trinity)"
-    rf"|our[ \t]+lady[ \t]+of[ \t]+[a-z]+)(?![\w'-]){_HEADS_AFTER})")
+    cue_words(r"good[ \t]+sam(?:aritan)?|sacred[ \t]+heart|holy[ \t]+(?:cross|family|spirit|name|redeemer|trinity)"
+              r"|our[ \t]+lady[ \t]+of[ \t]+[a-z]+") + rf"(?![\w'-]){_HEADS_AFTER}")
 # A generic name word before a facility word right after a place preposition: "TAKEN TO MEMORIAL HOSPITAL".
 _GENERIC_NAMED_RE = re.compile(
-    r"(?i)\b(?:to|at|from|in)[ \t]((?:memorial|general|regional|county|city|baptist|methodist|presbyterian|lutheran"
+    cue_words("to|at|from|in")
+    + r"(?i:[ \t]((?:memorial|general|regional|county|city|baptist|methodist|presbyterian|lutheran"
     r"|adventist|mercy|providence|veterans|children'?s)[ \t]+(?:hospital|hosp\b\.?|medical[ \t]+center"
-    r"|med[ \t]+(?:center|ctr)))")
+    r"|med[ \t]+(?:center|ctr))))")
 # "University of Maryland Hospital", "UOf Maryland Hosp", "U of MD", "U Maryland ER".
 _UNIVERSITY_RE = re.compile(
     rf"(?i:\b(?:univ(?:ersity)?\.?|u\.?)[ \t]*of[ \t]+(?:{_STATE_NAMES}|[a-z]{{2}}\b)"
     rf"|\bu\.?[ \t]+(?:{_STATE_NAMES})(?=[ \t]+(?:hospital|hosp|medical|med|er|ed|ew|icu|ccu)\b)){_HEADS_AFTER}")
 # "at seymour black's house": the owner of a home is a person (and the home a place).
-_OWNERS_HOME_RE = re.compile(r"(?i:\b(?:at|to|from|in)[ \t]+)((?:[A-Za-z]+[ \t]+){0,2}[A-Za-z]+)'s[ \t]+"
+_OWNERS_HOME_RE = re.compile(cue_words("at|to|from|in") + r"[ \t]+((?:[A-Za-z]+[ \t]+){0,2}[A-Za-z]+)'s[ \t]+"
                              r"(?i:house|home|apartment|apt|place|farm|cabin|condo|trailer)\b")
 # Employers in any case: "works for vista health", "employed at ACME", "his business Genentech".
 _EMPLOYER_CUE_RE = re.compile(
-    r"(?i:\b(?:works?|working|worked)[ \t]+(?:for|at)|\bemployed[ \t]+(?:at|by)|\b(?:his|her|their|own|family)"
-    r"[ \t]+(?:business|company|firm|store|shop|restaurant|bakery|employer)[ \t]*[,:-]?)[ \t]+(?:(?i:the)[ \t]+)?")
+    "(?:" + cue_words("works?|working|worked") + r"(?i:[ \t]+(?:for|at))|" + cue_words("employed")
+    + r"(?i:[ \t]+(?:at|by))|" + cue_words("his|her|their|own|family")
+    + r"(?i:[ \t]+(?:business|company|firm|store|shop|restaurant|bakery|employer)[ \t]*[,:-]?))[ \t]+(?:(?i:the)[ \t]+)?")
 # a kind of facility, then where it is: "d/c to rehab at Brookhaven", "nursing home in Ashby", "PCP in Wexford"
 _AT_FACILITY_RE = re.compile(
-    r"(?i:\b(?:rehab|rehabilitation|acute[ \t]+rehab|nursing[ \t]+(?:home|facility)|snf|ltac|ltach|facility|assisted"
+    cue_words(r"rehab|rehabilitation|acute[ \t]+rehab|nursing[ \t]+(?:home|facility)|snf|ltac|ltach|facility|assisted"
     r"[ \t]+living|hospice|group[ \t]+home|hospital|hosp|clinic|dialysis(?:[ \t]+(?:center|unit|clinic))?|shelter"
-    r"|pcp|pmd|cardiologist|oncologist|nephrologist|doctor|vna|center|home[ \t]+care|daycare|day[ \t]+program)"
-    r"[ \t]+(?:at|in|near)[ \t]+(?:the[ \t]+)?)(?=[A-Za-z])")
+    r"|pcp|pmd|cardiologist|oncologist|nephrologist|doctor|vna|center|home[ \t]+care|daycare|day[ \t]+program")
+    + r"(?i:[ \t]+(?:at|in|near)[ \t]+(?:the[ \t]+)?)(?=[A-Za-z])")
 # a visiting-nurse agency named by its place or owner: "Cape Cod VNA", "VNA of Greater Lowell"; "VNA" alone stays
 _VNA_RE = re.compile(r"(?<![\w-])(?:VNA|vna|Vna|(?i:visiting[ \t]+nurses?(?:[ \t]+association)?))(?![\w-])"
                      r"(?:[ \t]+(?i:of)[ \t]+(?:(?i:greater)[ \t]+)?)?")

@@ -43,10 +43,11 @@ def split_alternatives(alternatives: str) -> list[str]:
     return out
 
 
-def cue_words(alternatives: str, *, word_start: bool = True) -> str:
+def cue_words(alternatives: str, *, word_start: bool = True, ignore_case: bool = True) -> str:
     """A regex source that matches exactly what ``\\b(?i:ALTERNATIVES)`` matches (``(?i:ALTERNATIVES)`` when
-    ``word_start`` is false), at the same positions, trying the alternatives in the same order, but that starts
-    with a character class: ``[Dd...](?<!\\w.)(?:(?<=(?i:d))(?i:r|rs)|...)``.
+    ``word_start`` is false; ``(?:ALTERNATIVES)``, case-sensitive, when ``ignore_case`` is false), at the same
+    positions, trying the alternatives in the same order, but that starts with a character class:
+    ``[Dd...](?<!\\w.)(?:(?<=(?i:d))(?i:r|rs)|...)``.
 
     ``alternatives``: top-level ``|``-separated regex alternatives, each starting with an ASCII letter (matched in
     any case); the rest of each alternative may be any regex. Raises ValueError for an alternative that does not
@@ -56,9 +57,13 @@ def cue_words(alternatives: str, *, word_start: bool = True) -> str:
         first = alt[:1]
         if not (first.isascii() and first.isalpha()):
             raise ValueError(f"cue_words: alternative {alt!r} does not start with an ASCII letter")
-        groups.setdefault(first.lower(), []).append(alt[1:])
-    cls = "".join(c + c.upper() + _EXTRA_CASES.get(c, "") for c in groups)
-    branches = "|".join(f"(?<=(?i:{c}))(?i:{'|'.join(rests)})" for c, rests in groups.items())
+        groups.setdefault(first.lower() if ignore_case else first, []).append(alt[1:])
+    if ignore_case:
+        cls = "".join(c + c.upper() + _EXTRA_CASES.get(c, "") for c in groups)
+        branches = "|".join(f"(?<=(?i:{c}))(?i:{'|'.join(rests)})" for c, rests in groups.items())
+    else:
+        cls = "".join(groups)
+        branches = "|".join(f"(?<={c})(?:{'|'.join(rests)})" for c, rests in groups.items())
     start = r"(?<!\w(?s:.))" if word_start else ""
     return f"[{cls}]{start}(?:{branches})"
 

@@ -15,6 +15,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from ..vocab import CLINICAL_TERMS, GENERIC_FACILITY_WORDS, NOT_NAME_WORDS, ORG_KEYWORDS, STATE_ABBR
 from .employers import drop_lead_cue, find_employers
+from .fast_scan import cue_words
 from .facilities import UNIT_ABBREVIATIONS, _names_something, name_run_end, name_run_start
 from .labelled_fields import NAME_LINKS, find_labelled_organizations
 from .places import is_place
@@ -43,11 +44,12 @@ ORG_KEYWORD_RE = re.compile(
 _ORG_TAIL_WORDS_RE = re.compile(rf"(?:{_ORG_KW_ANY}|Unit|Department|Dept|Hospital|Clinic|Center|Centre|Health|Care"
                                 rf"|Medical|Institute|Associates|Partners|Group)(?:\s+\S+){{0,2}}", re.I)
 ORG_CONTEXT_RE = re.compile(
-    r"(?i:\bworks?\b(?:\s+[a-z-]+){0,4}?\s+(?:at|for)|\bemployed[ \t]+(?:at|by)|\bretired[ \t]+from|\bworked[ \t]+"
-    r"(?:at|for)|\bjob[ \t]+at|\bvolunteers?[ \t]+at|\bd/c[ \t]+to|\bdischarged?[ \t]+to|\btransfer(?:red)?[ \t]+"
-    r"(?:to|from)|\badmitted[ \t]+to|\bpharmacy[ \t]*:|\blocation[ \t]*:|\bfacility[ \t]*:|\bsite[ \t]*:|\bhospital[ \t]*:"
-    r"|\bemployer[ \t]*:|\bimplanted[ \t]+(?:\S+[ \t]+){0,4}?at|\bseen[ \t]+at|\bfollowed[ \t]+at|\bresides[ \t]+at"
-    r"|\blives[ \t]+at|\bbrought[ \t]+(?:in[ \t]+)?by|\btransported[ \t]+by|\bvia)(?:[ \t]+|[ \t]*\n[ \t]*)"
+    cue_words(r"works?\b(?:\s+[a-z-]+){0,4}?\s+(?:at|for)|employed[ \t]+(?:at|by)|retired[ \t]+from|worked[ \t]+"
+              r"(?:at|for)|job[ \t]+at|volunteers?[ \t]+at|d/c[ \t]+to|discharged?[ \t]+to|transfer(?:red)?[ \t]+"
+              r"(?:to|from)|admitted[ \t]+to|pharmacy[ \t]*:|location[ \t]*:|facility[ \t]*:|site[ \t]*:|hospital[ \t]*:"
+              r"|employer[ \t]*:|implanted[ \t]+(?:\S+[ \t]+){0,4}?at|seen[ \t]+at|followed[ \t]+at|resides[ \t]+at"
+              r"|lives[ \t]+at|brought[ \t]+(?:in[ \t]+)?by|transported[ \t]+by|via")
+    + r"(?:[ \t]+|[ \t]*\n[ \t]*)"
     r"((?:[A-Z][A-Za-z'.&-]*[A-Za-z](?:[ \t]+(?:of|&|and|at)(?=[ \t]+[A-Z]))?(?:[ \t]*\n?[ \t]*)){1,6})")
 ORG_ABBR_RE = re.compile(r"(?m)^[ \t]*([A-Z]{2,5})[ \t]*$|^([A-Z]{2,5})(?=[ \t]{2,})|(?<=\bat )([A-Z]{2,5})\b"
                          r"|(?<=\bAT )([A-Z]{2,5})\b|^[^\n]{0,60}\(([A-Z]{2,5})\)[ \t]*$")

@@ -20,6 +20,7 @@ import re
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from ..vocab import STATE_ABBR, US_STATES, country_names
+from .fast_scan import cue_words
 from .safelist_vocabulary import word_zipf
 from .safelist_words import is_clinical_word, is_safe_word
 from .spans import Candidate
@@ -97,11 +98,13 @@ _ZIP = r"\d{5}(?:-\d{4})?"
 # "City, ST", "City, State", "CITY ST 12345", "City, State, 12345-6789", "(City, ST)"
 CITY_STATE_RE = re.compile(rf"(?<![\w-])({_CITY})(,?[ \t]+|,)({_STATE})\.?(?![\w-])(?:(,?[ \t]*)({_ZIP}))?(?![\d-])")
 PLACE_CUE_RE = re.compile(
-    r"(?i:\b(?:lives?|living|resides?|residing|resident|moved|relocated|relocating|born|raised|grew[ \t]+up|native"
-    r"|visiting|visited|travel+ed|trip|vacation(?:ed|ing)?|hometown|home[ \t]+town|commutes?|drove|works?)"
-    r"(?:[ \t]+(?:here[ \t]+)?(?:in|to|from|of|at|near|outside(?:[ \t]+of)?))"
-    r"|\b(?:town|city|village|borough|township|county)[ \t]+of"
-    r"|\b(?:lives?|living|resides?|residing)\b[^.\n;:]{0,40}?\b(?:in|near|outside(?:[ \t]+of)?))[ \t]+")
+    "(?:" + cue_words(r"lives?|living|resides?|residing|resident|moved|relocated|relocating|born|raised|grew[ \t]+up"
+                      r"|native|visiting|visited|travel+ed|trip|vacation(?:ed|ing)?|hometown|home[ \t]+town|commutes?"
+                      r"|drove|works?")
+    + r"(?i:[ \t]+(?:here[ \t]+)?(?:in|to|from|of|at|near|outside(?:[ \t]+of)?))"
+    "|" + cue_words("town|city|village|borough|township|county") + r"(?i:[ \t]+of)"
+    "|" + cue_words("lives?|living|resides?|residing")
+    + r"(?i:\b[^.\n;:]{0,40}?\b(?:in|near|outside(?:[ \t]+of)?)))[ \t]+")
 # Place-type words that complete a town name: "Ossipee Flats", "Harlow Falls", "Cedar Springs".
 _PLACE_TAIL_RE = re.compile(r"(?:[ \t](?i:Falls|Flats|Springs|Heights|Hills|Park|Beach|Valley|Junction|Lake|Creek|Bay"
                             r"|Harbor|Harbour|Point|Landing|Crossing|Ridge|Grove|Mills|Station|City|Town|Village"
@@ -160,15 +163,18 @@ _STATE_AFTER_RE = re.compile(r"[ \t]*,?[ \t]*(?:(?:" + "|".join(STATE_ABBR) + r"
 _EVERYDAY_PLACES = frozenset("""home work bed school church town chair jail prison hospital rehab state city country
 bath reading mobile normal hope energy commerce industry liberty union friendship""".split())
 _PLACE_CUE_RE = re.compile(
-    r"(?i:\b(?:lives?|living|resides?|residing|moved|relocated|returned|returning|visiting|arriving|arrive|"
-    r"flew|flying|fly|drove|driving|vacationing|travell?ing|lived|coming|came)\b(?:[ \t]+(?:alone|here|back|home|"
+    "(?:" + cue_words("lives?|living|resides?|residing|moved|relocated|returned|returning|visiting|arriving|arrive|"
+                      "flew|flying|fly|drove|driving|vacationing|travell?ing|lived|coming|came")
+    + r"(?i:\b(?:[ \t]+(?:alone|here|back|home|"
     r"nearby|close\s+by|with\s+\w+|now|currently|up|in))?(?:[ \t]+(?:[\d/:.]+(?:am|pm)?|@|approx\.?|about|around"
     r"|at|on|by|tomorrow|tonight|today|am|pm|this|tonight|evening|morning|afternoon|noon|early|late|next|week|weekend)"
-    r"){0,6}[ \t]+(?:in|from|to|at|near)|\b(?:dau(?:g?h?t?h?e?r)?s?|sons?|wife|husband|sisters?|"
-    r"brothers?|dtrs?|family|mother|father|niece|nephew|friend)\b[ \t]+(?:\(?\"?)?(?:is[ \t]+)?(?:in[ \t]+from|in|from)"
-    r"|\b(?:pt|patient|he|she)(?:'s)?[ \t]+(?:is|was)[ \t]+(?:originally[ \t]+)?from"
-    r"|\b(?:lives?|living|resides?|residing)[ \t]+on"
-    r"|\b(?:home|house|apartment|apt|condo|store|shop|business|restaurant|bakery|farm)[ \t]+in)"
+    r"){0,6}[ \t]+(?:in|from|to|at|near))"
+    "|" + cue_words("dau(?:g?h?t?h?e?r)?s?|sons?|wife|husband|sisters?|brothers?|dtrs?|family|mother|father|niece"
+                    "|nephew|friend")
+    + r"(?i:\b[ \t]+(?:\(?\"?)?(?:is[ \t]+)?(?:in[ \t]+from|in|from))"
+    "|" + cue_words("pt|patient|he|she") + r"(?i:(?:'s)?[ \t]+(?:is|was)[ \t]+(?:originally[ \t]+)?from)"
+    "|" + cue_words("lives?|living|resides?|residing") + r"(?i:[ \t]+on)"
+    "|" + cue_words("home|house|apartment|apt|condo|store|shop|business|restaurant|bakery|farm") + r"(?i:[ \t]+in))"
     r"[ \t]+\"?((?:[A-Za-z][A-Za-z'.-]*)(?:[ \t]+[A-Za-z][A-Za-z'.-]*){0,2})")
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 
 from ..vocab import APPLICATION_SITES, BODY_SITES, STATE_ABBR, US_STATES
+from .fast_scan import cue_words
 from .places import STATE_CODES, _unlisted_place, is_place, place_index, zip_index
 from .safelist_vocabulary import load_vocabulary, word_zipf
 from .safelist_words import is_safe_word
@@ -120,23 +121,33 @@ def find_town_zips(text: str) -> list[Candidate]:
 
 
 _MOVE = (r"tra?n?s?f[eo]r+(?:e?d|ing|s)?|xfer+(?:'?e?d|ing)?|tx'?d|transported|transport|arrived|arrives|arriving"
-         r"|admitted|readmitted|came|comes|coming|brought|sent|flown|(?:med|life)-?flighted|flighted|airlifted"
+         r"|admitted|readmitted|came|comes|coming|brought|sent|flown|med-?flighted|life-?flighted|flighted|airlifted"
          r"|returned|returning|referred|discharged|discharging|discharge|dc'?d|d/c'?d|d/c|going|went|headed|heading"
          r"|en[ \t]+route|driven|relocated|moved|visiting")
 _FILLER = (r"(?:here|back|over|directly|initially|originally|today|yesterday|tonight|home|out|him|her|them|pt|"
            r"patient|in|up|down|emergently|urgently|electively|straight|this[ \t]+(?:am|pm|morning|evening|afternoon)"
            r"|via[ \t]+\w+|by[ \t]+\w+)")
-TRANSFER_CUE_RE = re.compile(
-    rf"(?i:\b(?:{_MOVE})(?:[ \t]+{_FILLER}){{0,3}}[ \t]+(?:from|to|in)"
-    r"|\b(?:origin|destination|hometown|home[ \t]+town)[ \t]*:"
-    r"|\b(?:man|woman|male|female|gentleman|gent|lady|boy|girl|yo[ \t]?[mf]|y/o[ \t]?[mf]|resident|native)"
-    r"[ \t]+(?:from|of)"
-    r"|\b(?:hospital|hosp|osh|facility|snf|ltac|ltach|nursing[ \t]+home|shelter|group[ \t]+home|assisted[ \t]+living"
-    r"|dialysis|dialysis[ \t]+center|jail|prison)[ \t]+(?:in|at)"
-    r"|\b(?:ems|ambulance|helicopter|med[ \t-]?flight|life[ \t-]?flight|transport|transfer)[ \t]+from)"
-    rf"[ \t]+(?i:the[ \t]+(?:town[ \t]+of[ \t]+|city[ \t]+of[ \t]+)?)?(?=({_WORD}(?:[ \t]+{_WORD}){{0,2}}))")
+
+
+def _transfer_cue_re(ic: bool) -> re.Pattern:
+    """The cue pattern in any case (``ic``) or, for lower-cased text, case-sensitive."""
+    src = (
+        "(?:" + cue_words(_MOVE, ignore_case=ic) + rf"(?i:(?:[ \t]+{_FILLER}){{0,3}}[ \t]+(?:from|to|in))"
+        "|" + cue_words(r"origin|destination|hometown|home[ \t]+town", ignore_case=ic) + r"(?i:[ \t]*:)"
+        "|" + cue_words(r"man|woman|male|female|gentleman|gent|lady|boy|girl|yo[ \t]?[mf]|y/o[ \t]?[mf]|resident"
+                        r"|native", ignore_case=ic) + r"(?i:[ \t]+(?:from|of))"
+        "|" + cue_words(r"hospital|hosp|osh|facility|snf|ltac|ltach|nursing[ \t]+home|shelter|group[ \t]+home"
+                        r"|assisted[ \t]+living|dialysis|dialysis[ \t]+center|jail|prison", ignore_case=ic)
+        + r"(?i:[ \t]+(?:in|at))"
+        "|" + cue_words(r"ems|ambulance|helicopter|med[ \t-]?flight|life[ \t-]?flight|transport|transfer",
+                        ignore_case=ic) + r"(?i:[ \t]+from))"
+        rf"[ \t]+(?i:the[ \t]+(?:town[ \t]+of[ \t]+|city[ \t]+of[ \t]+)?)?(?=({_WORD}(?:[ \t]+{_WORD}){{0,2}}))")
+    return re.compile(src if ic else src.replace("(?i:", "(?:"))
+
+
+TRANSFER_CUE_RE = _transfer_cue_re(True)
 # the same pattern for text already in lower case (about four times faster than a case-insensitive scan)
-_TRANSFER_CUE_LOWER_RE = re.compile(TRANSFER_CUE_RE.pattern.replace("(?i:", "(?:"))
+_TRANSFER_CUE_LOWER_RE = _transfer_cue_re(False)
 # a hospital's own places and the everyday destinations after a move cue; none is a town whatever the list says
 _DESTINATIONS = frozenset("""home floor bed chair stretcher unit ward room rehab icu ccu micu sicu nicu picu pacu or ed
 er snf ltac ltach osh hospice clinic office work school church jail prison shelter hospital facility nursing
