@@ -18,9 +18,12 @@ from __future__ import annotations
 
 import re
 
-from .facilities import UNIT_ABBREVIATIONS, name_run_end
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from .facilities import UNIT_ABBREVIATIONS, _names_something, name_run_end
 from .ner_words import NER_ABBREVIATIONS
-from .safelist_words import is_known_word
+from .safelist_vocabulary import word_zipf
+from .safelist_words import is_clinical_word, is_known_word
 from .spans import Candidate
 
 # occupations as written in social histories (SOC titles and their common short forms)
@@ -41,7 +44,7 @@ _OCCUPATIONS = r"""cashier|teacher|nurse|aide|manager|mechanic|custodian|janitor
 _OCCUPATIONS = re.sub(r"\s*\|\s*", "|", _OCCUPATIONS.strip())
 _NAME_START = r"(?=[A-Z])"
 # " at " / " for " (...) before a capital: the only places an employer can follow; the cue is read backwards from there
-AT_NAME_RE = re.compile(r"[ \t](?:(?i:at|for|by|from)[ \t]+|@[ \t]*)(?:(?:the|THE)[ \t]+)?(?=[A-Z])")
+AT_NAME_RE = re.compile(r"[ \t\n](?:(?i:at|for|by|from)[ \t]+|@[ \t]*)(?:(?:the|THE)[ \t]+)?(?=[A-Z])")
 # an occupation right before "at" / "for": "a nurse at Beth Israel", "Mechanic at Jiffy Lube"
 OCCUPATION_BEFORE_RE = re.compile(rf"(?<![\w-])(?i:{_OCCUPATIONS})s?\Z")
 # an employment or school verb, a few words at most, then the preposition: "works nights at CVS", "retired from the
@@ -50,7 +53,7 @@ EMPLOYER_VERB_BEFORE_RE = re.compile(
     r"(?<![\w-])(?i:works?|worked|working|employed|retired|volunteers?|volunteered|volunteering|drives|drove|delivers"
     r"|delivered|teaches|taught|studies|studied|interns|contracts|employee|school|classes|jobs?|shifts?|internship"
     r"|employment)(?:[ \t]+[a-z0-9-]+){0,3}?\Z")
-_PREPOSITION_RE = re.compile(r"[ \t]((?i:at|for|by|from)|@)")
+_PREPOSITION_RE = re.compile(r"[ \t\n]((?i:at|for|by|from)|@)")
 SCHOOL_CUE_RE = re.compile(
     r"(?<![\w-])(?i:attends|attended|attending|goes[ \t]+to|went[ \t]+to|enrolled[ \t]+(?:at|in)|(?:is|was)[ \t]+in"
     r"[ \t]+(?:\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh"
@@ -117,7 +120,7 @@ def find_employers(text: str) -> list[Candidate]:
         if _caps_text(text, m.end()):
             continue  # in capitals the cue cannot tell "NURSE AT BEDSIDE" from a name (ORG_CONTEXT_RE reads those)
         s, e = _name_after(text, m.end())
-        if e > s:
+        if e > s and not SERVICE_BRANCH_RE.fullmatch(text[s:e]):
             out.append(Candidate(s, e, "ORGANIZATION", 0.6))
     for m in LABEL_RE.finditer(text):
         s, e = _name_after(text, m.end())
@@ -153,4 +156,101 @@ def drop_lead_cue(text: str, cands: list[Candidate]) -> list[Candidate]:
         if c.type == "ORGANIZATION" and m and m.group(1).lower() in _LEAD_CUE_WORDS:
             c = Candidate(c.start + m.end(), c.end, c.type, c.score)
         out.append(c)
+    return out
+
+
+# --- employers named after a work cue in any case ("RETIRED FROM BRIGHT DAIRY CO-OP", "works at lakeview casino") --
+# A work cue: a work verb, up to four words ("as a driver", "in maintenance", "full time", an occupation), then the
+# preposition; or an employer / occupation label. Wrapped lines may split the cue ("Retired\nfrom ...").
+WORK_CUE_RE = re.compile(
+    r"(?<![\w-])(?i:(?:works?|worked|working|employed|retired|job|volunteers?|volunteered)(?:\s+[a-z-]+){0,4}?\s+"
+    r"(?:at|for|by|from|with)|(?:employer|employment|place\s+of\s+(?:employment|work)|workplace)\s*[:=-]"
+    r"|occupation\s*[:=-]\s*[a-z][a-z -]{0,30}?\s(?:at|for|with))[ \t]+")
+_WORK_PREFILTER_RE = re.compile(r"(?i:work|employ|retire|job|occupation|volunteer)")
+# legal forms: any name word before them makes a company name ("Bright Dairy Co-op")
+_LEGAL_FORMS = frozenset("co co. co-op coop inc inc. llc llp ltd ltd. corp corp. corporation".split())
+# kinds of business that close a company's name ("Lakeview Casino", "Greyfield Foods", "Summit Bank")
+_BUSINESS_HEADS = frozenset("""mill mills dairy casino food foods farm farms plant factory motors bank store stores
+    market markets supermarket transit insurance freight logistics hardware quarry works industries manufacturing mfg
+    packing trucking roofing lumber steel foundry cannery creamery brewery winery bakery diner restaurant cafe hotel
+    inn resort motel warehouse distributors distribution shipping airline airlines railroad railway rail mine mines
+    mining refinery elevator dealership garage auto enterprises group services shipyard cleaners laundry nursery
+    greenhouse orchards ranch landscaping plumbing electric construction contractors schools elementary company
+    companies cooperative""".split())
+# words that describe a kind of business, not a name ("grocery store", "paper mill", "shoe factory")
+_BUSINESS_WORDS = frozenset("""grocery hardware shoe paper steel auto car tire lumber feed textile garment clothing
+    furniture meat packing chicken poultry fish seafood dairy candy toy book print printing machine tool glass
+    plastics chemical oil gas coffee pizza donut bakery liquor convenience department discount dollar county city
+    state federal town local family public private post community general national regional big small new old
+    little corner neighborhood nearby area home farm food casino bank store market plant mill factory""".split())
+_DETERMINERS = frozenset("the a an his her their its our my your this that".split())
+_RUN_TOKEN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9&'-]*\.?")
+_NAME_LINK_WORDS = frozenset("& and of".split())
+# a branch of the armed forces is no identifier ("retired from the Army", "served in the US Navy")
+SERVICE_BRANCH_RE = re.compile(r"(?i:(?:the[ \t]+)?(?:u\.?s\.?a?\.?[ \t]+)?(?:army|navy|air[ \t]+force|marines?"
+                               r"|marine[ \t]+corps|coast[ \t]+guard|national[ \t]+guard|military|armed[ \t]+forces"
+                               r"|(?:army[ \t]+)?reserves?|space[ \t]+force))")
+
+
+def _proper_word(word: str) -> bool:
+    """A word that can name a business: rare ("Lakeview", "Tri-County") or a name (``facilities._names_something``,
+    "Summit", "Kingsley"), no business-kind word ("grocery", "shoe") and no stop word."""
+    lw = word.lower().strip(".'")
+    if len(lw) < 2 or lw in _BUSINESS_WORDS or lw in _BUSINESS_HEADS or lw in STOP_WORDS or is_clinical_word(lw):
+        return False
+    z = word_zipf(lw)
+    return z < 4.0 or (z < 4.5 and _names_something(lw.title()))
+
+
+def _company_after(text: str, pos: int) -> tuple[int, int]:
+    """(start, end) of a company name in any case starting at ``pos``: up to six words on the line, closed by a
+    legal form or a business word, with a name word before it; (pos, pos) when none."""
+    toks: list[re.Match] = []
+    p = pos
+    while len(toks) < 7:
+        m = _RUN_TOKEN_RE.match(text, p)
+        if not m:
+            break
+        w = m.group().lower()
+        if (w.rstrip(".") in STOP_WORDS and w not in _NAME_LINK_WORDS and not (not toks and w in _DETERMINERS)):
+            break
+        toks.append(m)
+        if m.group().endswith("."):
+            break  # a full stop ends the name ("Kessler Steel Co.")
+        sep = re.match(r"[ \t]+", text[m.end():m.end() + 8])
+        if not sep:
+            break
+        p = m.end() + sep.end()
+    if toks and toks[0].group().lower() in ("a", "an"):
+        return pos, pos  # "works for a trucking company": a kind of employer, not a name
+    if toks and toks[0].group().lower() in _DETERMINERS:
+        toks = toks[1:]
+    words = [t.group().lower().rstrip(".") for t in toks]
+    head = max((i for i, w in enumerate(words) if w in _LEGAL_FORMS or w.rstrip(".") in _LEGAL_FORMS
+                or w in _BUSINESS_HEADS), default=-1)
+    if head < 1:
+        return pos, pos
+    names = [t.group() for t in toks[:head] if t.group().lower() not in _NAME_LINK_WORDS]
+    legal = any(w in _LEGAL_FORMS for w in words[1:head + 1])
+    if not names or not (any(_proper_word(w) for w in names) or (legal and any(
+            w.lower() not in _BUSINESS_WORDS and w.lower() not in _BUSINESS_HEADS and w.lower() not in STOP_WORDS
+            for w in names))):
+        return pos, pos
+    end = toks[head].end()
+    if text[end - 1] == "." and words[head] not in ("co", "inc", "corp", "ltd"):
+        end -= 1
+    return toks[0].start(), end
+
+
+def find_cued_companies(text: str) -> list[Candidate]:
+    """Company names in any case after a work cue (``WORK_CUE_RE``): "Retired from Lakeview Casino", "RETIRED
+    FROM BRIGHT DAIRY CO-OP", "works as a driver at tri-county transit" (ORGANIZATION, score 0.6). Generic work
+    places stay ("works at the grocery store", "retired from teaching", "works for the county")."""
+    if not _WORK_PREFILTER_RE.search(text):
+        return []
+    out = []
+    for m in WORK_CUE_RE.finditer(text):
+        s, e = _company_after(text, m.end())
+        if e > s:
+            out.append(Candidate(s, e, "ORGANIZATION", 0.6))
     return out

@@ -14,7 +14,7 @@ import re
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from ..vocab import CLINICAL_TERMS, GENERIC_FACILITY_WORDS, NOT_NAME_WORDS, ORG_KEYWORDS, STATE_ABBR
-from .employers import drop_lead_cue, find_employers
+from .employers import SERVICE_BRANCH_RE, drop_lead_cue, find_cued_companies, find_employers
 from .fast_scan import cue_words
 from .facilities import UNIT_ABBREVIATIONS, _names_something, name_run_end, name_run_start
 from .labelled_fields import NAME_LINKS, find_labelled_organizations
@@ -187,7 +187,8 @@ def find_organizations(text: str) -> list[Candidate]:
     out += find_named_hospitals(text)
     # labelled fields keep their value whatever its words (labelled_fields.py); the rest drops ordinary capitals
     out = [c for c in out if not _caps_common_words(text[c.start:c.end])]
-    out = drop_lead_cue(text, out + find_employers(text))  # "Attends| Boston Latin School"
+    out = [c for c in out if not SERVICE_BRANCH_RE.fullmatch(text[c.start:c.end])]  # "retired from the Army"
+    out = drop_lead_cue(text, out + find_employers(text) + find_cued_companies(text))  # "Attends| Boston Latin School"
     return out + _towns_after(text, out) + find_labelled_organizations(text)
 
 
