@@ -127,20 +127,21 @@ def test_scale_cue_does_not_hide_a_dated_fraction():
     ("retired from Harmon & Veit LLP", "Harmon & Veit LLP"), ("Retired\nfrom Lakeview Casino. Denies tobacco", "Lakeview Casino"),
     ("RETIRED FROM BRIGHT DAIRY CO-OP. NEVER SMOKER", "BRIGHT DAIRY CO-OP"),
 ])
-def test_employers_are_review_counts_by_default(text, needle):
+def test_employers_block_by_default(text, needle):
     from clinical_pipelines_tests.deid._residual_helpers import SCANNER
 
     i = text.find(needle)
     found = [f for f in SCANNER.scan_text(text) if f.start < i + len(needle) and f.end > i]
-    assert found and all(f.kind == "employer" and not f.blocking for f in found)
+    assert found and all(f.kind == "employer" and f.blocking for f in found)
 
 
-def test_employers_block_when_the_policy_says_so():
+def test_employers_are_review_counts_when_the_policy_says_so():
     from clinical_pipelines.deid.residual import ResidualScanner
     from clinical_pipelines.deid.residual.scanner import ResidualPolicy
 
-    strict = ResidualScanner(ResidualPolicy(review_only=frozenset()))
-    assert any(f.blocking and f.kind == "employer" for f in strict.scan_text("Retired from Lakeview Casino in 2019."))
+    lenient = ResidualScanner(ResidualPolicy(review_only=frozenset({"employer"})))
+    found = [f for f in lenient.scan_text("Retired from Lakeview Casino in 2019.") if f.kind == "employer"]
+    assert found and not any(f.blocking for f in found)
 
 
 def test_capitals_after_re_are_no_name():

@@ -42,14 +42,15 @@ def _non_ascii_letters(f) -> frozenset[int]:
 class ResidualPolicy:
     """Which finding kinds block. ``review_only``: kinds reported as ``review.*`` counts instead of blocking.
 
-    Default: employers and schools ("retired from Lakeview Casino") are review counts, not blocks, until the
-    redaction engine removes them (Safe Harbor (A) names employers; the gate reports them as ``review.employer``).
+    Default: every kind blocks, employers and schools ("retired from Lakeview Casino") too (identifier (R), 45 CFR
+    164.514(b)(2)(i)(R); the redaction engine removes them). ``review_only=frozenset({"employer"})`` reports them
+    as ``review.employer`` counts instead.
 
     ``max_age``: ages above it are identifiers (Safe Harbor: 89). ``reference_year``: the year ages implied by
     birth years are computed against (default: the current year, the most conservative choice).
     """
 
-    review_only: frozenset[str] = frozenset({"employer"})
+    review_only: frozenset[str] = frozenset()
     max_age: int = 89
     reference_year: int | None = None
 

@@ -12,7 +12,13 @@ closes the name, and before a lower-case daycare word ("Bright Horizons daycare"
 words (or an acronym: "UPS", "CVS", "GE") right after the cue; generic places stay ("works at a bakery", "works in
 construction", "works at home", "retired teacher", "nurse at bedside").
 
-``find_employers(text) -> list[Candidate]`` (type ORGANIZATION, score 0.6).
+In any case (Title case, lower case, capitals), after a work cue ("works at", "retired machinist from", "employed by",
+"job at", "Employer:", "Occupation: welder at"), a run of words closed by a legal form (Co, Co-op, Inc, LLC, Corp)
+or a business word (Mill, Dairy, Casino, Foods, Bank, Store, Transit ...) with a name word before it is an employer
+("RETIRED FROM BRIGHT DAIRY CO-OP"); kinds of business ("the grocery store", "a trucking company") and branches of
+the armed forces ("retired from the Army") stay.
+
+``find_employers(text)``, ``find_cued_companies(text) -> list[Candidate]`` (type ORGANIZATION, score 0.6).
 """
 from __future__ import annotations
 
