@@ -7,8 +7,11 @@ feature is present with weight 1):
   flags; for digits the length and a magnitude class (month, day, two-digit, year, larger);
 - vocabulary: its English word frequency bucket (wordfreq Zipf), whether it is out of vocabulary, and whether it is a
   1990 US Census first name or surname (the ``names`` gazetteer of the engine);
+- word classes from fixed lists: a USPS city name or a word of one (the pinned ``zipcodes`` list), month, weekday and
+  holiday words (``date_parts``), the head words of a facility's name ("Hospital", "Campus"; ``facilities``), relation
+  words ("daughter"; ``vocab.RELATION_WORDS``) and titles ("Dr", "Mrs"; ``vocab.TITLE_WORDS``);
 - layout: whether a line break comes before it;
-- context: the form, shape, case and vocabulary flags of the two tokens on either side.
+- context: the form, shape, case, vocabulary flags and word classes of the two tokens on either side.
 
 Nothing here is read from a corpus: the features are fixed, the weights are learned (``training``). The feature set
 has a version (``FEATURE_VERSION``); a trained model is tied to it.
@@ -19,7 +22,7 @@ import re
 from functools import lru_cache
 from typing import Sequence
 
-FEATURE_VERSION = "1"
+FEATURE_VERSION = "3"
 TOKEN_RE = re.compile(r"[^\W_]+|[^\w\s]")
 _UPPER_RE = re.compile(r"[A-Z]")
 _LOWER_RE = re.compile(r"[a-z]")
@@ -59,6 +62,36 @@ def _vocabulary():
     return first, last, word_zipf
 
 
+@lru_cache(maxsize=1)
+def _word_classes() -> dict[str, tuple[str, ...]]:
+    """Lower-cased word -> its classes: ``city`` (a one-word USPS city), ``cityw`` (a word of a longer USPS city
+    name), ``month``, ``weekday`` and ``holiday`` (the date words of ``date_parts``), ``orghead`` (a word that ends
+    a facility's name: "Hospital", "Campus"), ``relation`` ("daughter") and ``titleword`` ("Dr", "Mrs")."""
+    from ... import vocab
+    from .. import date_parts as dp
+    from ..facilities import _HEAD_WORDS
+    from ..places import place_index
+
+    classes: dict[str, set[str]] = {}
+    for name in place_index()[1]:
+        parts = name.split()
+        for part in parts:
+            if part.isalpha():
+                classes.setdefault(part, set()).add("city" if len(parts) == 1 else "cityw")
+    for cls, words in (("month", [*dp.MONTHS, *dp.MONTH_ABBRS]), ("weekday", [*dp.WEEKDAYS, *dp.WEEKDAY_ABBRS]),
+                       ("holiday", _HOLIDAY_WORDS), ("orghead", _HEAD_WORDS),
+                       ("relation", vocab.RELATION_WORDS), ("titleword", vocab.TITLE_WORDS)):
+        for w in words:
+            classes.setdefault(w.lower(), set()).add(cls)
+    return {w: tuple(sorted(c)) for w, c in classes.items()}
+
+
+# the distinctive words of the holidays that ``date_parts.HOLIDAY`` reads as dates
+_HOLIDAY_WORDS = ("Christmas", "Xmas", "Thanksgiving", "Easter", "Halloween", "Juneteenth", "Hanukkah", "Chanukah",
+                  "Passover", "Diwali", "Kippur", "Hashanah", "Valentine", "Memorial", "Labor", "Veterans",
+                  "Independence", "Presidents", "Columbus")
+
+
 def plain_token(word: str) -> bool:
     """Punctuation, or a lower-case common English word that is no census name ("the", "with", "pain"): a token the
     tagger almost never marks on its own."""
@@ -96,6 +129,9 @@ def word_features(word: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ..
     if lw in last:
         own.append("last")
         shared.append("last")
+    for cls in _word_classes().get(lw, ()):
+        own.append(cls)
+        shared.append(cls)
     context = tuple(tuple(f"{d}:{f}" for f in shared) for d in OFFSETS)
     plain = not any(ch.isalnum() for ch in word) or (
         word.islower() and word.isalpha() and zipf(lw) >= 4.0 and lw not in first and lw not in last)

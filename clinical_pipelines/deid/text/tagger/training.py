@@ -24,6 +24,7 @@ import os
 import sys
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -147,10 +148,10 @@ def ensure_tagger(spec: TaggerSpec, corpus_folder: str | Path | None = None, *, 
             f"{ENV_VAR} to the folder holding id.text and id-phi.phrase (PhysioNet deid 1.1) and run "
             "`clinical-pipelines deid-train-tagger`, or turn the tagger off in the de-identification policy "
             "(text.token_tagger.enabled: false, with its approval)")
-    grammar = grammar_notes()
-    path = model_path(corpus_digest(folder, grammar), spec)
+    path = model_path(_cached_digest(str(folder), *_stamp(folder)), spec)
     if path.is_file() and not force:
         return _open(path, spec)
+    grammar = grammar_notes()
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path.with_suffix(".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # another process may be training the same model
@@ -164,6 +165,19 @@ def ensure_tagger(spec: TaggerSpec, corpus_folder: str | Path | None = None, *, 
             if progress:
                 progress(f"token tagger trained in {time.monotonic() - t0:.0f} s: {path}")
     return _open(path, spec)
+
+
+def _stamp(folder: Path) -> tuple[int, int, int, int]:
+    """(size, mtime in ns) of the two PhysioNet files: a changed file gives a new stamp and so a new digest."""
+    a, b = (folder / "id.text").stat(), (folder / "id-phi.phrase").stat()
+    return a.st_size, a.st_mtime_ns, b.st_size, b.st_mtime_ns
+
+
+@lru_cache(maxsize=8)
+def _cached_digest(folder: str, *stamp: int) -> str:
+    """``corpus_digest`` of ``folder`` and the grammar notes, once per process and file stamp (regenerating the
+    grammar notes and hashing the corpus takes about 0.2 s, which every engine start would pay)."""
+    return corpus_digest(Path(folder), grammar_notes())
 
 
 def _open(path: Path, spec: TaggerSpec) -> TokenTagger:
