@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup system-deps lakefs deid-tagger demo test up down status bench bench-deid bench-risk bench-audit bench-ingest lock clean
+.PHONY: setup system-deps lakefs deid-tagger demo test up down status bench bench-deid bench-deid-tagger bench-risk bench-audit bench-ingest lock clean
 
 $(BIN)/clinical-pipelines: pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -44,6 +44,9 @@ status:
 bench: bench-deid bench-risk bench-audit bench-ingest
 bench-deid: setup
 	$(BIN)/python tools/bench/deid_text.py $(ARGS)
+# the token tagger alone, cross-validated over patient folds of the PhysioNet tuning half (its threshold's figures)
+bench-deid-tagger: setup
+	$(BIN)/python tools/bench/deid_tagger_cv.py $(ARGS)
 bench-risk: setup
 	$(BIN)/python tools/bench/deid_risk.py
 bench-audit: setup

@@ -8,7 +8,7 @@ from clinical_pipelines.deid.errors import DeidError, PolicyError
 from clinical_pipelines.deid.text.spans import Candidate
 from clinical_pipelines.deid.text.tagger import TaggerError, TaggerSpec, TokenTagger, ensure_tagger
 from clinical_pipelines.deid.text.tagger.context import keep_tagged
-from clinical_pipelines.deid.text.tagger.features import OFFSETS, sequence_features, shape, tokens
+from clinical_pipelines.deid.text.tagger.features import OFFSETS, sequence_features, shape, tokens, word_features
 from clinical_pipelines.deid.text.tagger.training import bio_labels, model_path, train_model
 
 # invented names and towns (not from any corpus)
@@ -73,6 +73,22 @@ def test_sequence_features_mark_lines_context_and_padding():
     assert "-2:pad" in feats[0] and "2:pad" in feats[-1]
     assert "-1:w=dr" in feats[3] and "1:w=today" in feats[3]
     assert all(any(f.startswith(f"{d}:") for f in feats[2]) for d in OFFSETS)
+
+
+@pytest.mark.parametrize("word,cls", [
+    ("Baltimore", "city"), ("HAVEN", "cityw"), ("october", "month"), ("Sept", "month"), ("Tues", "weekday"),
+    ("Thanksgiving", "holiday"), ("Hospital", "orghead"), ("campus", "orghead"), ("daughter", "relation"),
+    ("Dr", "titleword"),
+])
+def test_word_classes_come_from_fixed_lists(word, cls):
+    own, context, _plain = word_features(word)
+    assert cls in own
+    assert any(f.endswith(":" + cls) for f in context[1])
+
+
+def test_plain_words_have_no_word_class():
+    own, _context, _plain = word_features("with")
+    assert not {"city", "cityw", "month", "weekday", "holiday", "orghead", "relation", "titleword"} & set(own)
 
 
 def test_bio_labels_follow_gold_spans():
@@ -217,6 +233,17 @@ def test_model_file_name_changes_with_corpus_and_parameters(tmp_path, monkeypatc
     ("Cousins visited today.", "Cousins", "NAME", False),
     ("Frank Okafor visited.", "Frank", "NAME", True),
     ("lives in parkville with son.", "parkville", "LOCATION", True),
+    # a measurement's name before its value is not a name or place
+    ("Paris. Na 138, K 4.1.", "Na", "NAME", False),
+    ("Paris. Na 138, K 4.1.", "Na 138", "LOCATION", False),
+    ("Lytes K: 4.1", "K: 4.1", "PHONE", False),
+    ("Lytes: K: 4.1, Cl 101", "K", "NAME", False),
+    ("Lytes: K: 4.1, Cl 101", "Cl", "LOCATION", False),
+    ("Hb 9.8 after 2 units.", "Hb", "NAME", False),
+    ("CA 8.9 and MG 2.0 repleted", "CA", "LOCATION", False),
+    ("Ca >10 this am", "Ca", "NAME", False),
+    ("Na Lin at bedside.", "Na Lin", "NAME", True),
+    ("Wife Ca visited.", "Ca", "NAME", True),
 ])
 def test_context_vetoes(text, value, typ, kept):
     s = text.index(value)

@@ -9,6 +9,7 @@ identifier, applied to the tagger too, so the two methods agree on what stays.
 - a score with its eponym and value ("Apgar 8/9", "MMSE 22/30"), a measurement or a code (``numbers``: a
   measurement name before, a unit after, NDC/CPT/ICD before), a grade before "murmur" or "strength", a clock-time
   shift ("0700-0730"), a short bare number and a number glued to a scale name ("PHQ-9") are not dates or phones;
+- a measurement's name before its value ("Na 138", "K: 4.1") is not a name or place;
 - a US state or a country (Safe Harbor keeps both; also part of a state's name after a comma in an address), a field label ("Caller:"), a sign and its
   finding ("Romberg negative"), an eponym pair before its noun ("Mallory-Weiss tear"), and an English or
   clinical word that no title or relation word introduces are not names.
@@ -45,6 +46,9 @@ _HYPHENED_RE = re.compile(r"-([A-Z][a-z]+)")
 _MONTH_DAY_RE = re.compile(r"(?:0?[1-9]|1[0-2])[/-](?:0?[1-9]|[12]\d|3[01])(?:[/-]\d{2,4})?(?:-(?:0?[1-9]|1[0-2])[/-]"
                            r"(?:0?[1-9]|[12]\d|3[01]))?")
 _MEASURE_ADJ_RE = re.compile(rf"(?i:(?<![\w])(?:{MEASUREMENT_NAMES})(?:'?s)?[ \t:=]*)\Z")
+_MEASURE_WORD_RE = re.compile(rf"(?i:{MEASUREMENT_NAMES})")
+_MEASURE_VALUE_RE = re.compile(rf"(?i:{MEASUREMENT_NAMES})[ \t]*[:=]?[ \t]*[<>]?\d[\d.,]*%?")
+_VALUE_AFTER_RE = re.compile(r"[ \t]*[:=]?[ \t]*[<>]?\d")
 _PAIR_RE = re.compile(r"\d{1,3}/\d{1,3}(?![\d/])|\d{1,3}/\d{1,3}/-?\d")
 _UNIT_FRAGMENT_RE = re.compile(r"\d[ \t]*/[ \t]*(?:[a-zA-Z]|µ)")
 _DIGITS_RE = re.compile(r"\d[\d./:;-]*")
@@ -93,6 +97,8 @@ def keep_tagged(text: str, c: Candidate) -> bool:
     if (followed_by_eponym_noun(text, c.end) or colour_of_fluid(text, c.start, c.end) or _state_in_address(text, c)
             or _eponym_pair(text, c.end)):
         return False
+    if (_MEASURE_WORD_RE.fullmatch(value) and _VALUE_AFTER_RE.match(text, c.end)) or _MEASURE_VALUE_RE.fullmatch(value):
+        return False  # "Na 138", "K: 4.1", "Hb 9.8": a measurement and its value (``numbers.MEASUREMENT_NAMES``)
     if c.type == "NAME" and (any(ch.isdigit() for ch in value) or _TITLE_ONLY_RE.fullmatch(value)):
         return False  # "Rm 4C": a name has no digits; "Mrs" alone is a title
     words = _WORD_RE.findall(value)
