@@ -30,7 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--thresholds", default="0.05,0.1,0.2,0.3")
-    ap.add_argument("--physionet-deid", default=None, help="folder with id.text and id-phi.phrase (PhysioNet deid 1.1)")
+    ap.add_argument("--physionet-deid", default=None,
+                    help="folder with id.text and id-phi.phrase (PhysioNet deid 1.1)")
     args = ap.parse_args(argv)
     try:
         thresholds = [float(x) for x in args.thresholds.split(",") if x.strip()]

@@ -23,7 +23,7 @@ from .services import is_service_name
 from .safelist_context import (DEVICE_NOUNS, followed_by_eponym_noun, in_drug_list, in_thing_context,
                                opens_system_heading, starts_sentence)
 from .safelist_vocabulary import load_vocabulary, word_zipf
-from .safelist_words import (fold_word as _fold, is_census_name, is_clinical_word, is_known_word, is_misspelled_word,
+from .safelist_words import (fold_word, is_census_name, is_clinical_word, is_known_word, is_misspelled_word,
                              is_safe_word, swapped_common_word)
 from .spans import Candidate
 
@@ -136,9 +136,9 @@ def word_class(w: str, label: str, caps: bool, dotted: bool = False) -> str:
         return "weak"  # "Foley", "Swan": an eponym; "BROWN", "Amber": a colour (urine, stool, sputum)
     if is_safe_word(w) and low not in first_names:
         return "weak"  # "Care", "Stable", "Pacer": English words that are also census surnames
-    if caps and is_known_word(w) and _fold(w) not in load_vocabulary().strong_names:
+    if caps and is_known_word(w) and fold_word(w) not in load_vocabulary().strong_names:
         return "weak"  # "MAX", "AMBER", "BOLUS", "CHARLIE" in a line typed in capitals
-    if is_census_name(w) or _fold(w) in load_vocabulary().name_dominant or is_place(w):
+    if is_census_name(w) or fold_word(w) in load_vocabulary().name_dominant or is_place(w):
         return "name"
     return "weak" if w.isupper() else "name"
 
@@ -302,8 +302,8 @@ def ner_entity_cores(text: str, ent, t: str) -> list[tuple[int, int, str]]:
         if followed_by_eponym_noun(text, re_) or inside_score_eponym(text, rs, re_):
             continue  # Parkinson's disease, TED hose, Foley catheter; "Aldrete 9", "Hunt and Hess| 2"
         if label == "NAME" and b - a == 1 and is_known_word(words[a][2]) and starts_sentence(text, rs) and \
-                _fold(words[a][2]) not in load_vocabulary().strong_names and not _person_after(text, re_, caps, True) \
-                and not _cue_before(text, rs, caps):
+                fold_word(words[a][2]) not in load_vocabulary().strong_names \
+                and not _person_after(text, re_, caps, True) and not _cue_before(text, rs, caps):
             continue  # a lone known word opening a sentence ("Alert, confused", "Max temp", "Brown/green")
         if in_thing_context(text, rs, re_) and "head" not in classes[a:b] and not _cue_before(text, rs, caps) and (
                 label != "NAME" or b - a == 1):

@@ -97,7 +97,8 @@ def keep_tagged(text: str, c: Candidate) -> bool:
     if (followed_by_eponym_noun(text, c.end) or colour_of_fluid(text, c.start, c.end) or _state_in_address(text, c)
             or _eponym_pair(text, c.end)):
         return False
-    if (_MEASURE_WORD_RE.fullmatch(value) and _VALUE_AFTER_RE.match(text, c.end)) or _MEASURE_VALUE_RE.fullmatch(value):
+    if _MEASURE_VALUE_RE.fullmatch(value) or (_MEASURE_WORD_RE.fullmatch(value)
+                                             and _VALUE_AFTER_RE.match(text, c.end)):
         return False  # "Na 138", "K: 4.1", "Hb 9.8": a measurement and its value (``numbers.MEASUREMENT_NAMES``)
     if c.type == "NAME" and (any(ch.isdigit() for ch in value) or _TITLE_ONLY_RE.fullmatch(value)):
         return False  # "Rm 4C": a name has no digits; "Mrs" alone is a title
