@@ -42,6 +42,12 @@ PHONE_NOSEP_RE = re.compile(r"(?<![\w.])(?:tel|phone|ph|cell|mobile|call|pager|f
 PHONE_SHORT_RE = re.compile("(?:" + cue_words("pager|beeper|bpr|pgr|pg|page|ext|tel|phone|ph|cell|fax|call")
                             + r"\b\.?\s*[#:]?\s*|(?<![\w.])x(?=\d))"
                             r"(\d{3}[-.]\d{4}|\d[-.]\d{4}|\d{4,6})\b", re.I)
+# a seven-digit local number grouped 3 + 4 by a space (NANP without its area code: "home 867 5309", "ph: 555 0142
+# ext 12"): only after a telephone cue, since "120 1500" alone may be two values
+PHONE_LOCAL_RE = re.compile("(?:" + cue_words("telephone|tel|phone|ph|cell|cel|mobile|home|work|wk|hm|pager|fax|call"
+                                              "|contact|reached|number")
+                            + r"\b\.?[ \t]*(?:#|:|no\.?|number)?[ \t]*(?:[#:][ \t]*)?)"
+                            r"(\d{3}[ \t]\d{4})(?![\d/:]|[ \t]?[-.]?\d|\.\d)", re.I)
 FAX_CUE_RE = re.compile(r"\bfax\w*\b|\bf:\s*$|\bfacsimile\b", re.I)
 
 # RFC 5322 dot-atom domain (labels joined by single dots); not the orientation notation "A@Ox3" ("alert and
@@ -144,7 +150,7 @@ def find_contacts(text: str) -> list[Candidate]:
         for m in NATIONAL_PHONE_RE.finditer(text):
             if _national(m.group()):
                 out.append(Candidate(m.start(), m.end(), _phone_kind(text, m.start(), m.start()), 0.8))
-        for rx in (PHONE_NOSEP_RE, PHONE_SHORT_RE):
+        for rx in (PHONE_NOSEP_RE, PHONE_SHORT_RE, PHONE_LOCAL_RE):
             for m in rx.finditer(text):
                 out.append(Candidate(m.start(1), m.end(1), _phone_kind(text, m.start(), m.end(1)), 0.8))
         if _IPV4_HINT_RE.search(text):
