@@ -93,10 +93,13 @@ _NOT_SCORE_UNIT = re.compile(
     r"[ \t]*(?i:%|mg|mcg|ml|cc|units?|kg|lbs?|am|pm|a\.m|p\.m|o['’]?clock|hours?|hrs?|minutes?|mins?|days?|d\b|weeks?"
     r"|wks?|months?|mos?|years?|yrs?|y/?o|yo|:\d|\.\d{2,}|-\d{2,}|/\d{2,4}/|[ \t]*(?:east|west|north|south|street"
     r"|st\b|ave|rd\b|floor|fl\b|room|rm\b|bed))")
+# a qualifier between the eponym and its value: "Berg Balance 38/56", "Glasgow Coma 15", "Morse Fall 45"
+_QUALIFIER = r"(?:balance|coma|fall|falls|risk|motor|mobility|functional|pain|sedation|agitation)"
 _AFTER_RE = re.compile(
-    rf"(?:[ \t]*\(?[ \t]*(?:{_AFTER_WORDS}))|(?:[ \t]*(?:{_AFTER_WORDS}))?[ \t]*(?:[:=(]|of|was|is|were|are)?[ \t]*"
-    rf"({_VALUE})", re.I)
+    rf"(?:[ \t]*\(?[ \t]*(?:{_AFTER_WORDS}))|(?:[ \t]*(?:{_AFTER_WORDS}|{_QUALIFIER}))?[ \t]*"
+    rf"(?:[:=(]|of|was|is|were|are)?[ \t]*({_VALUE})", re.I)
 _EPONYM_RE = re.compile(rf"(?<![\w'’-])(?i:{_EPONYM})(?![\w'’])")
+_QUALIFIER_RE = re.compile(rf"[ \t]+(?i:{_QUALIFIER})\b")
 _SCORE_BEFORE_RE = re.compile(rf"(?i:(?:{_SCORE_WORDS}|modified|mod|revised|total|simplified|updated)[ \t]*"
                               r"[:=(]?[ \t]*)\Z")
 # a person cue right before the eponym: a title or credential, a verb of seeing or speaking, a relation
@@ -136,8 +139,8 @@ def score_phrases(text: str) -> tuple[tuple[int, int, int], ...]:
                 and len(a.group(1)) == 1 and text[a.end(1):a.end(1) + 1] == "." \
                 and re.match(r"\.[ \t]*[A-Z][a-z]", text[a.end(1):a.end(1) + 4]) and " " not in text[e:a.start(1)]:
             a = None  # "Morse B. Lee": an initial
-        if a is not None and a.group(1) and _word_only(m.group()):
-            a = None  # "Harris 3": a common surname with a bare number
+        if a is not None and a.group(1) and _word_only(m.group()) and not _QUALIFIER_RE.match(text, e):
+            a = None  # "Harris 3": a common surname with a bare number ("Berg Balance 38/56" is a score)
         if a is not None:
             out.append((s, e, a.end(1) if a.group(1) else a.end()))
         elif _SCORE_BEFORE_RE.search(before):

@@ -20,7 +20,7 @@ from .names import trim_name
 from .ner_words import NER_SKIP_WORDS, has_ner_candidate, ner_candidate
 from .places import is_place
 from .services import is_service_name
-from .safelist_context import (DEVICE_NOUNS, followed_by_eponym_noun, in_drug_list, in_thing_context,
+from .safelist_context import (DEVICE_NOUNS, exam_finding, followed_by_eponym_noun, in_drug_list, in_thing_context,
                                opens_system_heading, starts_sentence)
 from .safelist_vocabulary import load_vocabulary, word_zipf
 from .safelist_words import (fold_word, is_census_name, is_clinical_word, is_known_word, is_misspelled_word,
@@ -299,8 +299,8 @@ def ner_entity_cores(text: str, ent, t: str) -> list[tuple[int, int, str]]:
         rs, re_ = words[a][0], words[b - 1][1]
         if label != "NAME" and (text[re_:re_ + 20].lstrip(" \t").startswith(":") or is_service_name(text[rs:re_])):
             continue  # a field label ("Coumadin Clinic:"); a service ("Pulm Clinic", "Neuro ICU")
-        if followed_by_eponym_noun(text, re_) or inside_score_eponym(text, rs, re_):
-            continue  # Parkinson's disease, TED hose, Foley catheter; "Aldrete 9", "Hunt and Hess| 2"
+        if followed_by_eponym_noun(text, re_) or inside_score_eponym(text, rs, re_) or exam_finding(text, rs, re_):
+            continue  # Parkinson's disease, TED hose, Foley catheter; "Aldrete 9", "Hunt and Hess| 2"; "neg Lachman"
         if label == "NAME" and b - a == 1 and is_known_word(words[a][2]) and starts_sentence(text, rs) and \
                 fold_word(words[a][2]) not in load_vocabulary().strong_names \
                 and not _person_after(text, re_, caps, True) and not _cue_before(text, rs, caps):

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from .safelist_context import (colour_of_fluid, followed_by_eponym_noun, in_drug_list, in_thing_context,
+from .safelist_context import (colour_of_fluid, exam_finding, followed_by_eponym_noun, in_drug_list, in_thing_context,
                                opens_system_heading, starts_sentence)
 from .safelist_vocabulary import load_vocabulary
 from .safelist_words import (compound_of_known, fold_word, is_census_name, is_known_word, is_misspelled_word,
@@ -64,6 +64,8 @@ def find_safelist_names(text: str) -> list[Candidate]:
             continue
         if followed_by_eponym_noun(text, m.end()) or _DOSE_AFTER_RE.match(text, m.end()):
             continue
+        if exam_finding(text, m.start(), m.end()):
+            continue  # "+ McMurray", "Spurling negative": a sign and its finding
         if not is_census_name(w) and (_RATE_AFTER_RE.match(text, m.end()) or in_drug_list(text, m.start(), m.end())):
             continue  # "Criticare @ 40/hr", "Vano, Ceftaz, Flagyl": a product or drug, not a person
         if not is_census_name(w) and opens_system_heading(text, m.start()):

@@ -111,3 +111,21 @@ _SYSTEM_HEADING_RE = re.compile(
 def opens_system_heading(text: str, start: int) -> bool:
     """True when the word at ``start`` is the first word after a body-system heading ("Skin: Stenum ...")."""
     return bool(_SYSTEM_HEADING_RE.search(text[max(0, start - 40):start]))
+
+
+# an examination finding said of a sign: "+ McMurray", "neg Lachman", "positive on R. Hoffmann", "Spurling negative",
+# "Finkelstein (+)"; the sign's eponym is no one's name in the note
+_FINDING = r"(?:\(\+\)|\(-\)|\+ve|-ve|pos|positive|neg|negative|equivocal|downgoing|upgoing)"
+_FINDING_BEFORE_RE = re.compile(
+    rf"(?:(?:^|(?<=[\s(,;:]))(?i:{_FINDING})|(?:^|(?<=[\n(,;:]))[ \t]*\+)[ \t]*(?:(?i:on|at|for)[ \t]+)?"
+    r"(?:(?i:R|L|right|left|bilat|bilateral|B/L|b/l)\.?[ \t]+)?\Z", re.M)
+_FINDING_AFTER_RE = re.compile(
+    rf"(?:'s)?[ \t]*(?:(?i:sign|test|maneuver|manoeuvre|reflex)[ \t]*)?(?:[:=][ \t]*)?"
+    rf"(?:(?i:{_FINDING})(?![A-Za-z])|[+-](?=[ \t]*(?:[,;.)]|$)))", re.M)
+
+
+def exam_finding(text: str, start: int, end: int) -> bool:
+    """True when the word ``text[start:end]`` names a sign with its finding, before or after it ("+ McMurray",
+    "neg Lachman", "positive on R. Hoffmann", "Spurling negative", "Tinel's sign +"): an eponymous sign of the
+    physical examination, not a person."""
+    return bool(_FINDING_AFTER_RE.match(text, end) or _FINDING_BEFORE_RE.search(text, max(0, start - 24), start))

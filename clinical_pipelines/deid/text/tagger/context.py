@@ -23,7 +23,7 @@ from ...vocab import FLUID_WORDS, NOT_NAME_WORDS, RELATION_WORDS, STATE_ABBR, US
 from ..eponym_scores import inside_score
 from ..month_day import pair_is_value
 from ..numbers import MEASUREMENT_NAMES, UNIT_AFTER_RE, clinical_number_context
-from ..safelist_context import colour_of_fluid, followed_by_eponym_noun, in_thing_context
+from ..safelist_context import colour_of_fluid, exam_finding, followed_by_eponym_noun, in_thing_context
 from ..safelist_words import is_clinical_word, is_safe_word
 from ..services import is_service_name
 from ..spans import Candidate
@@ -40,7 +40,6 @@ _NUMBER_ONLY_RE = re.compile(r"[\d \t./:;-]+")
 _SHORT_NUMBER_RE = re.compile(r"\d{1,3}")
 _SHIFT_RE = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d[ \t]*-[ \t]*(?:[01]\d|2[0-3])[0-5]\d")
 _GRADE_AFTER_RE = re.compile(r"[ \t]+(?:[A-Za-z]+[ \t]+)?(?i:murmur|strength|power|rub|reflexes)\b")
-_FINDING_AFTER_RE = re.compile(r"[ \t]+(?i:negative|positive|neg|pos|downgoing|upgoing|present|absent|equivocal)\b")
 _LABEL_AFTER_RE = re.compile(r"[ \t]*#?[ \t]*:")
 _HYPHENED_RE = re.compile(r"-([A-Z][a-z]+)")
 _MONTH_DAY_RE = re.compile(r"(?:0?[1-9]|1[0-2])[/-](?:0?[1-9]|[12]\d|3[01])(?:[/-]\d{2,4})?(?:-(?:0?[1-9]|1[0-2])[/-]"
@@ -108,8 +107,8 @@ def keep_tagged(text: str, c: Candidate) -> bool:
         before = text[max(0, c.start - 24):c.start]
         return not (c.type == "NAME" and all(_plain_word(w) for w in words)
                     and not (_PERSON_CUE_RE.search(before) or _LAST_FIRST_BEFORE_RE.search(before)))
-    if _FINDING_AFTER_RE.match(text, c.end):
-        return False  # "Romberg negative", "Lachman negative", "Babinski downgoing": a sign and its finding
+    if exam_finding(text, c.start, c.end):
+        return False  # "Romberg negative", "neg Lachman", "Babinski downgoing": a sign and its finding
     before = text[max(0, c.start - 24):c.start]
     if value.islower() and (_plain_word(value) or _lower_word(value)) and not _PERSON_CUE_RE.search(before):
         return False  # "lives with nephew", "neighbor": a word, not a name ("son rob" stays a name)
