@@ -234,6 +234,10 @@ def test_model_file_name_changes_with_corpus_and_parameters(tmp_path, monkeypatc
     ("Frank Okafor visited.", "Frank", "NAME", True),
     ("lives in parkville with son.", "parkville", "LOCATION", True),
     # a measurement's name before its value is not a name or place
+    ("CXR with Kerley B lines.", "Kerley B lines", "NAME", False),
+    ("EGD: LA grade B esophagitis.", "B esophagitis", "NAME", False),
+    ("Foley catheter removed", "Foley catheter", "NAME", False),
+    ("Seen by Kerley Bains today.", "Kerley Bains", "NAME", True),
     ("Paris. Na 138, K 4.1.", "Na", "NAME", False),
     ("Paris. Na 138, K 4.1.", "Na 138", "LOCATION", False),
     ("Lytes K: 4.1", "K: 4.1", "PHONE", False),

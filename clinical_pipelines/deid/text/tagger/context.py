@@ -96,6 +96,9 @@ def keep_tagged(text: str, c: Candidate) -> bool:
     if (followed_by_eponym_noun(text, c.end) or colour_of_fluid(text, c.start, c.end) or _state_in_address(text, c)
             or _eponym_pair(text, c.end)):
         return False
+    first = _WORD_RE.match(text, c.start)
+    if c.type == "NAME" and first is not None and first.end() < c.end and followed_by_eponym_noun(text, first.end()):
+        return False  # "Kerley B lines", "B esophagitis": the span holds the eponym's own noun
     if _MEASURE_VALUE_RE.fullmatch(value) or (_MEASURE_WORD_RE.fullmatch(value)
                                              and _VALUE_AFTER_RE.match(text, c.end)):
         return False  # "Na 138", "K: 4.1", "Hb 9.8": a measurement and its value (``numbers.MEASUREMENT_NAMES``)
