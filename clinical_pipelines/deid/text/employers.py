@@ -26,7 +26,7 @@ import re
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from .facilities import UNIT_ABBREVIATIONS, _names_something, name_run_end
+from .facilities import UNIT_ABBREVIATIONS, names_something, name_run_end
 from .ner_words import NER_ABBREVIATIONS
 from .safelist_vocabulary import word_zipf
 from .safelist_words import is_clinical_word, is_known_word
@@ -199,13 +199,13 @@ SERVICE_BRANCH_RE = re.compile(r"(?i:(?:the[ \t]+)?(?:u\.?s\.?a?\.?[ \t]+)?(?:ar
 
 
 def _proper_word(word: str) -> bool:
-    """A word that can name a business: rare ("Lakeview", "Tri-County") or a name (``facilities._names_something``,
+    """A word that can name a business: rare ("Lakeview", "Tri-County") or a name (``facilities.names_something``,
     "Summit", "Kingsley"), no business-kind word ("grocery", "shoe") and no stop word."""
     lw = word.lower().strip(".'")
     if len(lw) < 2 or lw in _BUSINESS_WORDS or lw in _BUSINESS_HEADS or lw in STOP_WORDS or is_clinical_word(lw):
         return False
     z = word_zipf(lw)
-    return z < 4.0 or (z < 4.5 and _names_something(lw.title()))
+    return z < 4.0 or (z < 4.5 and names_something(lw.title()))
 
 
 def _company_after(text: str, pos: int) -> tuple[int, int]:

@@ -111,8 +111,8 @@ _NAME_LINKS = frozenset("of and &".split())
 _NUMBER_NAMES = frozenset("one two three four five six seven eight nine ten twelve".split())  # "Two Rivers ..."
 _ABBREVIATED_WORDS = frozenset("st mt ft univ".split())  # "St. Agnes", "Univ. of ..."
 _COMPANY_ENDINGS = frozenset("co inc corp ltd llc bros".split())  # "Ozark Timber Co." ends the name with its dot
-_HEAD_WORDS = frozenset("""hospital hosp medical center centre med ctr clinic health healthcare system campus pavilion
-institute foundation group associates pharmacy care memorial general regional""".split())
+FACILITY_HEAD_WORDS = frozenset("""hospital hosp medical center centre med ctr clinic health healthcare system campus
+pavilion institute foundation group associates pharmacy care memorial general regional""".split())
 # words that open a public body's or a hospital's name ("COUNTY EMS", "COMMUNITY HOSPITAL")
 _LEAD_WORDS = frozenset("county community university city".split())
 # private or generic services are no names ("BY PRIVATE AMBULANCE", "VIA ALS EMS")
@@ -131,7 +131,7 @@ def _run_word(word: str, title_text: bool) -> bool:
         return True
     if low in STOP_WORDS and low not in _NAME_PREFIXES and low not in _NUMBER_NAMES:
         return False
-    if low in _NAME_PREFIXES or low in _HEAD_WORDS or low in US_STATES or w in STATE_ABBR:
+    if low in _NAME_PREFIXES or low in FACILITY_HEAD_WORDS or low in US_STATES or w in STATE_ABBR:
         return True
     if is_misspelled_word(low):
         return False
@@ -171,7 +171,7 @@ def name_run_start(text: str, lo: int, head: int) -> int:
             if (start == head and pending is None) or (low == "and" and not title_text):
                 break
         elif _run_word(w, title_text):
-            if pending is None or (_names_something(w) and (w[:1].isupper() or not title_text)):
+            if pending is None or (names_something(w) and (w[:1].isupper() or not title_text)):
                 start, pending = s, None  # a link is kept only when a name word stands before it
         elif _specialty_word(w) and (w[:1].isupper() or not title_text):
             pending = pending if pending is not None else start  # "ASHGROVE HEART & VASCULAR CLINIC": kept only
@@ -216,7 +216,7 @@ def name_run_end(text: str, start: int, hi: int) -> int:
     return end
 
 
-def _names_something(word: str) -> bool:
+def names_something(word: str) -> bool:
     """A word that can carry a facility's name: a USPS place, a census name, or a word outside the safe list
     that is no typo, abbreviation or clinical word."""
     w = word.strip(".'")
@@ -244,14 +244,14 @@ def find_folded_facilities(text: str) -> list[Candidate]:
         if not name_part or any(w[:1].isupper() and w[1:2].islower() for w in name_part.split()):
             continue  # no name before the facility word, or Title case: the organisation patterns read it
         words = [(x.start() + start, x.group()) for x in re.finditer(r"[a-z][a-z'.]*", low[start:m.start()])]
-        k = next((i for i, w in enumerate(words) if _names_something(w[1])), None)
+        k = next((i for i, w in enumerate(words) if names_something(w[1])), None)
         if k is None:
             continue
         if words[k][1].strip(".") in ("u", "univ") and not (k + 1 < len(words) and words[k + 1][1] == "of"):
             continue
         out.append(Candidate(words[k][0], m.end(), "ORGANIZATION", 0.7))
         alt = _ALTERNATIVE_RE.match(text, m.end())  # "SCREENED BY TOWSON REHAB AND KIMBALL."
-        if alt and _names_something(alt.group(1)):
+        if alt and names_something(alt.group(1)):
             out.append(Candidate(alt.start(1), alt.end(1), "ORGANIZATION", 0.6))
     return out
 
@@ -320,7 +320,7 @@ def find_facility_acronyms(text: str) -> list[Candidate]:
     for m in _NAMED_UNIT_RE.finditer(text):  # "enroute to hellyer er", "to stuemke cath lab", "AT DORNAN EW"
         w = m.group(1)
         if w.lower() not in _GENERIC and w.lower() not in _NOT_NAME_RUN and not is_clinical_word(w) and (
-                (len(w) > 5 and _names_something(w) and not is_known_word(w))
+                (len(w) > 5 and names_something(w) and not is_known_word(w))
                 or (is_census_name(w) and word_zipf(w) < 4.5)):
             found.add(w)
     out += _propagate(text, found, "ORGANIZATION", 0.6)
@@ -412,11 +412,11 @@ def _employer_span(text: str, start: int) -> int:
     """End of an employer name after an employment cue (0 when the words are no name)."""
     end = name_run_end(text, start, min(len(text), start + 60))
     words = text[start:end].split()
-    if not words or all(w.lower().strip(".") in _GENERIC or w.lower() in _HEAD_WORDS for w in words):
+    if not words or all(w.lower().strip(".") in _GENERIC or w.lower() in FACILITY_HEAD_WORDS for w in words):
         return 0
     title = not text[start:end].isupper() and not text[start:end].islower() and text[start].isupper()
-    named = title or any(_names_something(w) for w in words) or (
-        len(words) > 1 and words[-1].lower() in _HEAD_WORDS | {"inc", "co", "corp", "llc", "group", "bank"})
+    named = title or any(names_something(w) for w in words) or (
+        len(words) > 1 and words[-1].lower() in FACILITY_HEAD_WORDS | {"inc", "co", "corp", "llc", "group", "bank"})
     return end if named else 0
 
 
@@ -426,14 +426,14 @@ def _agency_names(text: str, m: re.Match) -> list[Candidate]:
     out = []
     start = name_run_start(text, max(0, m.start() - 60), m.start())
     words = text[start:m.start()].split()
-    if words and (any(_names_something(w) for w in words)
+    if words and (any(names_something(w) for w in words)
                   or (len(words) >= 2 and all(w[:1].isupper() and w[1:2].islower() for w in words))):
         out.append(Candidate(start, m.start() + 3 if text[m.start():m.start() + 3].lower() == "vna" else m.end(),
                              "ORGANIZATION", 0.6))
     if m.group().rstrip().lower().endswith("of") or m.group().rstrip().lower().endswith("greater"):
         eol = text.find("\n", m.end())
         end = name_run_end(text, m.end(), min(len(text) if eol < 0 else eol, m.end() + 40))
-        if end > m.end() and any(_names_something(w) for w in text[m.end():end].split()):
+        if end > m.end() and any(names_something(w) for w in text[m.end():end].split()):
             out.append(Candidate(m.end(), end, "ORGANIZATION", 0.6))
     return out
 
@@ -447,14 +447,14 @@ def find_named_forms(text: str) -> list[Candidate]:
         words = m.group(1).split()
         while words and (words[0].lower() in _RELATIVES or words[0].lower() in STOP_WORDS):
             words.pop(0)
-        if words and any(_names_something(w) for w in words) and words[-1].lower() not in _RELATIVES:
+        if words and any(names_something(w) for w in words) and words[-1].lower() not in _RELATIVES:
             out.append(Candidate(m.end(1) - len(" ".join(words)), m.end(1), "LOCATION", 0.6))
     for m in _AT_FACILITY_RE.finditer(text):
         eol = text.find("\n", m.end())
         end = name_run_end(text, m.end(), min(len(text) if eol < 0 else eol, m.end() + 50))  # one line only
         words = text[m.end():end].split()
         mixed = not text[m.start():end].isupper() and not text[m.start():end].islower()
-        if (words and not (mixed and not words[0][:1].isupper()) and any(_names_something(w) for w in words)
+        if (words and not (mixed and not words[0][:1].isupper()) and any(names_something(w) for w in words)
                 and not all(w.lower().strip(".") in US_STATES or w.strip(".") in STATE_ABBR for w in words)):
             out.append(Candidate(m.end(), end, "LOCATION", 0.6))
     for m in _VNA_RE.finditer(text):

@@ -16,7 +16,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from ..vocab import CLINICAL_TERMS, GENERIC_FACILITY_WORDS, NOT_NAME_WORDS, ORG_KEYWORDS, STATE_ABBR
 from .employers import SERVICE_BRANCH_RE, drop_lead_cue, find_cued_companies, find_employers
 from .fast_scan import cue_words
-from .facilities import UNIT_ABBREVIATIONS, _names_something, name_run_end, name_run_start
+from .facilities import UNIT_ABBREVIATIONS, names_something, name_run_end, name_run_start
 from .labelled_fields import NAME_LINKS, find_labelled_organizations
 from .places import is_place
 from .name_contexts import NOT_INITIALS
@@ -197,7 +197,7 @@ def _towns_after(text: str, orgs: list[Candidate]) -> list[Candidate]:
     out = []
     for end in {c.end for c in orgs}:
         town = _IN_TOWN_RE.match(text, end)
-        if town and all(_names_something(w) for w in town.group(1).split()):
+        if town and all(names_something(w) for w in town.group(1).split()):
             out.append(Candidate(town.start(1), town.end(1), "LOCATION", 0.6))
     return out
 
@@ -225,12 +225,12 @@ def _generic_only(span: str) -> bool:
 
 def _context_name(span: str, via: bool) -> bool:
     """The words after an employment / transfer cue name an organisation: Title case in mixed-case text; in
-    capitals a word that names something (``facilities._names_something``) or, after a transfer cue (not "via",
+    capitals a word that names something (``facilities.names_something``) or, after a transfer cue (not "via",
     which mostly gives a route: "VIA NGT"), a rare all-capitals acronym that is no clinical abbreviation ("VAMC")."""
     words = span.split()
     if not span.isupper():
         return True
-    if any(_names_something(w) for w in words):
+    if any(names_something(w) for w in words):
         return True
     return not via and any(2 < len(w) <= 5 and w.isalpha() and word_zipf(w) < 2.5 and not is_clinical_word(w)
                            and w not in NER_ABBREVIATIONS and w not in NOT_INITIALS for w in words)

@@ -205,9 +205,9 @@ def find_cued_towns(text: str) -> list[Candidate]:
 
 def _unlisted_place(text: str, words: list) -> int:
     """A town missing from the USPS list (a village, a neighbourhood, a town abroad) after a residence or travel
-    cue: words that name something (``_names_something``: a census name or a word outside the vocabulary, no
+    cue: words that name something (``names_something``: a census name or a word outside the vocabulary, no
     clinical, everyday or state word), Title case in mixed-case text. Returns how many words, 0 when none."""
-    from .facilities import _NOT_NAME_RUN, _names_something  # facilities imports this module
+    from .facilities import _NOT_NAME_RUN, names_something  # facilities imports this module
 
     mixed = not text.isupper() and not text.islower()
     n = 0
@@ -215,7 +215,7 @@ def _unlisted_place(text: str, words: list) -> int:
         w = words[n][2]
         if (n and text[words[n - 1][1]:words[n][0]].strip()) or "." in w or w.lower() in _EVERYDAY_PLACES \
                 or w.lower() in US_STATES or w.upper() in STATE_ABBR or w.lower() in _NOT_NAME_RUN \
-                or (mixed and not w[:1].isupper()) or not _names_something(w):
+                or (mixed and not w[:1].isupper()) or not names_something(w):
             break
         n += 1
     return n

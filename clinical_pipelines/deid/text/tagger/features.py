@@ -69,7 +69,7 @@ def _word_classes() -> dict[str, tuple[str, ...]]:
     a facility's name: "Hospital", "Campus"), ``relation`` ("daughter") and ``titleword`` ("Dr", "Mrs")."""
     from ... import vocab
     from .. import date_parts as dp
-    from ..facilities import _HEAD_WORDS
+    from ..facilities import FACILITY_HEAD_WORDS
     from ..places import place_index
 
     classes: dict[str, set[str]] = {}
@@ -79,7 +79,7 @@ def _word_classes() -> dict[str, tuple[str, ...]]:
             if part.isalpha():
                 classes.setdefault(part, set()).add("city" if len(parts) == 1 else "cityw")
     for cls, words in (("month", [*dp.MONTHS, *dp.MONTH_ABBRS]), ("weekday", [*dp.WEEKDAYS, *dp.WEEKDAY_ABBRS]),
-                       ("holiday", _HOLIDAY_WORDS), ("orghead", _HEAD_WORDS),
+                       ("holiday", _HOLIDAY_WORDS), ("orghead", FACILITY_HEAD_WORDS),
                        ("relation", vocab.RELATION_WORDS), ("titleword", vocab.TITLE_WORDS)):
         for w in words:
             classes.setdefault(w.lower(), set()).add(cls)
