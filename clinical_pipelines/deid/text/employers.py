@@ -126,7 +126,7 @@ def find_employers(text: str) -> list[Candidate]:
         if _caps_text(text, m.end()):
             continue  # in capitals the cue cannot tell "NURSE AT BEDSIDE" from a name (ORG_CONTEXT_RE reads those)
         s, e = _name_after(text, m.end())
-        if e > s and not SERVICE_BRANCH_RE.fullmatch(text[s:e]):
+        if e > s:
             out.append(Candidate(s, e, "ORGANIZATION", 0.6))
     for m in LABEL_RE.finditer(text):
         s, e = _name_after(text, m.end())
@@ -174,7 +174,7 @@ WORK_CUE_RE = re.compile(
     r"|occupation\s*[:=-]\s*[a-z][a-z -]{0,30}?\s(?:at|for|with))[ \t]+")
 _WORK_PREFILTER_RE = re.compile(r"(?i:work|employ|retire|job|occupation|volunteer)")
 # legal forms: any name word before them makes a company name ("Bright Dairy Co-op")
-_LEGAL_FORMS = frozenset("co co. co-op coop inc inc. llc llp ltd ltd. corp corp. corporation".split())
+_LEGAL_FORMS = frozenset("co co-op coop inc llc llp ltd corp corporation".split())  # compared without their dot
 # kinds of business that close a company's name ("Lakeview Casino", "Greyfield Foods", "Summit Bank")
 _BUSINESS_HEADS = frozenset("""mill mills dairy casino food foods farm farms plant factory motors bank store stores
     market markets supermarket transit insurance freight logistics hardware quarry works industries manufacturing mfg
@@ -232,8 +232,7 @@ def _company_after(text: str, pos: int) -> tuple[int, int]:
     if toks and toks[0].group().lower() in _DETERMINERS:
         toks = toks[1:]
     words = [t.group().lower().rstrip(".") for t in toks]
-    head = max((i for i, w in enumerate(words) if w in _LEGAL_FORMS or w.rstrip(".") in _LEGAL_FORMS
-                or w in _BUSINESS_HEADS), default=-1)
+    head = max((i for i, w in enumerate(words) if w in _LEGAL_FORMS or w in _BUSINESS_HEADS), default=-1)
     if head < 1:
         return pos, pos
     names = [t.group() for t in toks[:head] if t.group().lower() not in _NAME_LINK_WORDS]

@@ -187,8 +187,9 @@ def find_organizations(text: str) -> list[Candidate]:
     out += find_named_hospitals(text)
     # labelled fields keep their value whatever its words (labelled_fields.py); the rest drops ordinary capitals
     out = [c for c in out if not _caps_common_words(text[c.start:c.end])]
-    out = [c for c in out if not SERVICE_BRANCH_RE.fullmatch(text[c.start:c.end])]  # "retired from the Army"
-    out = drop_lead_cue(text, out + find_employers(text) + find_cued_companies(text))  # "Attends| Boston Latin School"
+    out = [c for c in out + find_employers(text) + find_cued_companies(text)
+           if not SERVICE_BRANCH_RE.fullmatch(text[c.start:c.end])]  # "retired from the Army"
+    out = drop_lead_cue(text, out)  # "Attends| Boston Latin School"
     return out + _towns_after(text, out) + find_labelled_organizations(text)
 
 

@@ -45,9 +45,10 @@ _HYPHENED_RE = re.compile(r"-([A-Z][a-z]+)")
 _MONTH_DAY_RE = re.compile(r"(?:0?[1-9]|1[0-2])[/-](?:0?[1-9]|[12]\d|3[01])(?:[/-]\d{2,4})?(?:-(?:0?[1-9]|1[0-2])[/-]"
                            r"(?:0?[1-9]|[12]\d|3[01]))?")
 _MEASURE_ADJ_RE = re.compile(rf"(?i:(?<![\w])(?:{MEASUREMENT_NAMES})(?:'?s)?[ \t:=]*)\Z")
+_VALUE_AFTER = r"[ \t]*[:=]?[ \t]*[<>]?\d"  # a measured value after its name: " 138", ": 4.1", " <10"
+_VALUE_AFTER_RE = re.compile(_VALUE_AFTER)
 _MEASURE_WORD_RE = re.compile(rf"(?i:{MEASUREMENT_NAMES})")
-_MEASURE_VALUE_RE = re.compile(rf"(?i:{MEASUREMENT_NAMES})[ \t]*[:=]?[ \t]*[<>]?\d[\d.,]*%?")
-_VALUE_AFTER_RE = re.compile(r"[ \t]*[:=]?[ \t]*[<>]?\d")
+_MEASURE_VALUE_RE = re.compile(rf"(?i:{MEASUREMENT_NAMES}){_VALUE_AFTER}[\d.,]*%?")
 _PAIR_RE = re.compile(r"\d{1,3}/\d{1,3}(?![\d/])|\d{1,3}/\d{1,3}/-?\d")
 _UNIT_FRAGMENT_RE = re.compile(r"\d[ \t]*/[ \t]*(?:[a-zA-Z]|µ)")
 _DIGITS_RE = re.compile(r"\d[\d./:;-]*")
